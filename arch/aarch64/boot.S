@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The first instructions of a Mote image.
+ *
+ * Entered on core 0 (others are parked) at EL2 or EL1, MMU and caches off, with
+ * the DTB's physical address in x0 when the loader follows the arm64 boot
+ * protocol (Linux Documentation/arch/arm64/booting.rst). QEMU's -kernel with an
+ * ELF does not set x0; kernel_main then looks for the DTB where the board puts it.
+ *
+ * Steps: park secondaries, leave EL2 for EL1, enable FP/SIMD, set the two
+ * stacks (SP_EL0 for the event loop and services, SP_EL1 for exceptions, so a
+ * stack overflow can still be reported), clear BSS, call kernel_main(dtb).
+ */
+#include "arch/aarch64/sysreg_bits.h"
+#include "memmap.h" /* IMAGE_TEXT_OFFSET of this board */
+
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    /* arm64 Image header (booting.rst §4): 64 bytes, the first word is code. */
+    b       boot_primary
+    .word   0
+    .quad   IMAGE_TEXT_OFFSET           /* text_offset: load at 2 MiB-aligned RAM base + this */
+    .quad   __image_end - _start        /* image_size: everything, BSS and stacks included */
+    .quad   IMAGE_FLAGS                 /* little-endian, 4 KiB pages, near the base of RAM */
+    .quad   0, 0, 0
+    .ascii  "ARM\x64"                   /* magic */
+    .word   0                           /* no PE/COFF header */
+
+boot_primary:
+    mov     x19, x0                     /* the DTB pointer survives until kernel_main */
+
+    mrs     x1, mpidr_el1
+    and     x1, x1, #MPIDR_AFF_MASK
+    cbz     x1, 1f
+park:                                   /* secondaries wait here for SMP bring-up */
+    wfe
+    b       park
+1:
+    mrs     x1, CurrentEL
+    lsr     x1, x1, #2
+    cmp     x1, #2
+    b.ne    at_el1
+
+    /* EL2: configure what EL1 may do, then drop to it (D1.11). */
+    mov     x1, #HCR_EL2_RW             /* EL1 is AArch64; nothing routed to EL2 */
+    msr     hcr_el2, x1
+    mov     x1, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
+    msr     cnthctl_el2, x1             /* EL1 may use the physical counter and timer */
+    msr     cntvoff_el2, xzr            /* virtual time == physical time */
+    ldr     x1, =CPTR_EL2_RES1
+    msr     cptr_el2, x1                /* FP/SIMD not trapped to EL2 */
+    msr     hstr_el2, xzr
+    mrs     x1, midr_el1
+    msr     vpidr_el2, x1
+    mrs     x1, mpidr_el1
+    msr     vmpidr_el2, x1
+    /* GICv3 system-register CPU interface: let EL1 use it (ICC_SRE_EL2, 12.11.2). */
+    mrs     x1, id_aa64pfr0_el1
+    ubfx    x1, x1, #ID_AA64PFR0_GIC_SHIFT, #4
+    cbz     x1, 2f
+    mrs     x1, S3_4_C12_C9_5           /* ICC_SRE_EL2 */
+    orr     x1, x1, #(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE)
+    msr     S3_4_C12_C9_5, x1
+    isb
+2:
+    ldr     x1, =SCTLR_EL1_RES1
+    msr     sctlr_el1, x1
+    mov     x1, #SPSR_EL1H_MASKED
+    msr     spsr_el2, x1
+    adr     x1, at_el1
+    msr     elr_el2, x1
+    eret
+
+at_el1:
+    ldr     x1, =SCTLR_EL1_RES1         /* MMU, caches and alignment checks off for now */
+    msr     sctlr_el1, x1
+    mov     x1, #CPACR_EL1_FPEN_ALL     /* FP/SIMD for service code (kernel code avoids it) */
+    msr     cpacr_el1, x1
+    isb
+
+    ldr     x1, =__exc_stack_top
+    mov     sp, x1                      /* SPSel is 1 here: this is SP_EL1 */
+    ldr     x1, =__stack_top
+    msr     sp_el0, x1
+    msr     spsel, #0                   /* run on SP_EL0; exceptions switch to SP_EL1 */
+
+    ldr     x1, =__bss_start
+    ldr     x2, =__bss_end
+3:  cmp     x1, x2
+    b.hs    4f
+    stp     xzr, xzr, [x1], #16
+    b       3b
+4:
+    mov     x29, xzr                    /* the backtrace ends here */
+    mov     x30, xzr
+    mov     x0, x19
+    bl      kernel_main
+    b       park

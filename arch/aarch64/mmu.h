@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MMU: one identity-mapped address space, 4 KiB granule, 48-bit VA,
+ * translation from TTBR0_EL1 only. Mappings are added region by region during
+ * init (image first, then the devices and RAM the board describes); anything
+ * never mapped, page 0 and the stack guard pages among them, faults.
+ */
+#ifndef ARCH_AARCH64_MMU_H
+#define ARCH_AARCH64_MMU_H
+
+#include <stdint.h>
+
+#define PAGE_SIZE 4096ul
+
+enum mmu_kind {
+    MMU_TEXT,   /* normal cacheable, read-only, executable */
+    MMU_RODATA, /* normal cacheable, read-only, execute-never */
+    MMU_DATA,   /* normal cacheable, read-write, execute-never */
+    MMU_DEVICE, /* Device-nGnRE, read-write, execute-never */
+};
+
+/* Programs MAIR/TCR/TTBR0 with empty tables; the MMU stays off. */
+void mmu_init(void);
+
+/*
+ * Identity-maps [addr, addr + size), rounded out to pages. Returns 0,
+ * -ENOMEM when the table pool is exhausted, or -EEXIST when part of the range
+ * is already mapped differently. Safe with the MMU on or off.
+ */
+int mmu_map(uint64_t addr, uint64_t size, enum mmu_kind kind);
+
+/* Turns on the MMU, both caches and SCTLR_EL1.WXN. */
+void mmu_enable(void);
+
+/* Walks the tables; returns how many mappings are both writable and executable. */
+unsigned mmu_count_wx(void);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The exception vector table (D1.10.2) and the register save/restore around it.
+ *
+ * Mote runs its loop and services on SP_EL0 ("thread" stack); an exception
+ * switches to SP_EL1, a separate stack, so even a stack overflow into the guard
+ * page is reported. Only general registers are saved: code that runs in
+ * exception context is built with -mgeneral-regs-only, so FP/SIMD state belongs
+ * to the interrupted code and is left untouched.
+ *
+ * The frame matches struct trap_frame in trap.h.
+ */
+#define FRAME_SIZE   (36 * 8)
+#define FRAME_SP     (31 * 8)
+#define FRAME_ELR    (32 * 8)
+#define FRAME_SPSR   (33 * 8)
+#define FRAME_ESR    (34 * 8)
+#define FRAME_FAR    (35 * 8)
+
+/* Vector kinds passed to trap_handle(), see enum trap_kind */
+#define TRAP_SYNC    0
+#define TRAP_IRQ     1
+#define TRAP_FIQ     2
+#define TRAP_SERROR  3
+
+.macro save_frame
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+.endm
+
+/* \from_sp0: the exception came from code on SP_EL0, whose SP is sp_el0 */
+.macro vector_entry kind, from_sp0
+    .balign 0x80
+    save_frame
+    .if \from_sp0
+    mrs     x0, sp_el0
+    .else
+    add     x0, sp, #FRAME_SIZE
+    .endif
+    b       trap_entry_\kind
+.endm
+
+.macro trap_entry kind
+trap_entry_\kind:
+    stp     x30, x0, [sp, #FRAME_SP - 8]      /* x30, then the interrupted SP */
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #FRAME_ELR]
+    mrs     x1, esr_el1
+    mrs     x2, far_el1
+    stp     x1, x2, [sp, #FRAME_ESR]
+    /* A frame record so backtraces through an exception reach the interrupted code. */
+    stp     x29, x1, [sp, #-16]!
+    ldr     x1, [sp, #16 + FRAME_ELR]
+    str     x1, [sp, #8]
+    mov     x29, sp
+    add     x0, sp, #16
+    mov     x1, #\kind
+    bl      trap_handle
+    add     sp, sp, #16
+    b       trap_return
+.endm
+
+    .text
+    .balign 0x800
+    .global exception_vectors
+exception_vectors:
+    /* Current EL with SP_EL0: the loop and services */
+    vector_entry TRAP_SYNC, 1
+    vector_entry TRAP_IRQ, 1
+    vector_entry TRAP_FIQ, 1
+    vector_entry TRAP_SERROR, 1
+    /* Current EL with SP_EL1: a fault inside an exception handler */
+    vector_entry TRAP_SYNC, 0
+    vector_entry TRAP_IRQ, 0
+    vector_entry TRAP_FIQ, 0
+    vector_entry TRAP_SERROR, 0
+    /* Lower EL, AArch64 and AArch32: Mote has no lower EL; reported as fatal */
+    vector_entry TRAP_SYNC, 0
+    vector_entry TRAP_IRQ, 0
+    vector_entry TRAP_FIQ, 0
+    vector_entry TRAP_SERROR, 0
+    vector_entry TRAP_SYNC, 0
+    vector_entry TRAP_IRQ, 0
+    vector_entry TRAP_FIQ, 0
+    vector_entry TRAP_SERROR, 0
+
+    trap_entry 0
+    trap_entry 1
+    trap_entry 2
+    trap_entry 3
+
+trap_return:
+    ldp     x1, x2, [sp, #FRAME_ELR]          /* trap_handle may have moved ELR (skip an insn) */
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #FRAME_SP - 8]
+    add     sp, sp, #FRAME_SIZE
+    eret

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Everything a service sees: one include for all of Mote's API. */
+#ifndef MOTE_MOTE_H
+#define MOTE_MOTE_H
+
+#include <mote/args.h>
+#include <mote/console.h>
+#include <mote/log.h>
+#include <mote/service.h>
+#include <mote/system.h>
+#include <mote/time.h>
+#include <mote/timer.h>
+
+#endif

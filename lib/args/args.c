@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/* Boot argument parsing, see include/mote/args.h. Bounded by the string's length. */
+#include <mote/args.h>
+
+#include <errno.h>
+#include <string.h>
+
+struct word {
+    const char *key, *val;
+    size_t key_len, val_len;
+};
+
+/* Reads the word at *p, advancing past it. Returns 0 at the end of args. */
+static int next_word(const char **p, struct word *w)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    if (!*s)
+        return 0;
+    w->key = s;
+    while (*s && *s != '=' && *s != ' ' && *s != '\t' && *s != '\n')
+        s++;
+    w->key_len = (size_t)(s - w->key);
+    w->val = s;
+    w->val_len = 0;
+    if (*s == '=') {
+        s++;
+        if (*s == '"') {
+            w->val = ++s;
+            while (*s && *s != '"')
+                s++;
+            w->val_len = (size_t)(s - w->val);
+            if (*s == '"')
+                s++;
+        } else {
+            w->val = s;
+            while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+                s++;
+            w->val_len = (size_t)(s - w->val);
+        }
+    }
+    *p = s;
+    return 1;
+}
+
+static int find_last(const char *args, const char *key, struct word *found)
+{
+    size_t key_len;
+    struct word w;
+    int hit = 0;
+
+    if (!args || !key || !(key_len = strlen(key)) || strpbrk(key, "= \t\n"))
+        return -EINVAL;
+    while (next_word(&args, &w)) {
+        if (w.key_len == key_len && memcmp(w.key, key, key_len) == 0) {
+            *found = w;
+            hit = 1;
+        }
+    }
+    return hit ? 0 : -ENOENT;
+}
+
+int mote_arg_get(const char *args, const char *key, char *val, size_t len)
+{
+    struct word w;
+    int err = find_last(args, key, &w);
+    if (err)
+        return err;
+    if (!val || w.val_len >= len)
+        return -ENOSPC;
+    memcpy(val, w.val, w.val_len);
+    val[w.val_len] = '\0';
+    return (int)w.val_len;
+}
+
+int mote_arg_get_u64(const char *args, const char *key, uint64_t *out)
+{
+    struct word w;
+    int err = find_last(args, key, &w);
+    if (err)
+        return err;
+
+    const char *s = w.val, *end = w.val + w.val_len;
+    unsigned base = 10;
+    if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (s == end)
+        return -EINVAL;
+    uint64_t v = 0;
+    for (; s < end; s++) {
+        unsigned digit;
+        if (*s >= '0' && *s <= '9')
+            digit = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            digit = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            digit = (unsigned)(*s - 'A' + 10);
+        else
+            return -EINVAL;
+        if (v > (UINT64_MAX - digit) / base)
+            return -EINVAL;
+        v = v * base + digit;
+    }
+    *out = v;
+    return 0;
+}
