@@ -60,7 +60,8 @@ park:                                   /* secondaries wait here for SMP bring-u
     ubfx    x1, x1, #ID_AA64PFR0_GIC_SHIFT, #4
     cbz     x1, 2f
     mrs     x1, S3_4_C12_C9_5           /* ICC_SRE_EL2 */
-    orr     x1, x1, #(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE)
+    mov     x2, #(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE)
+    orr     x1, x1, x2
     msr     S3_4_C12_C9_5, x1
     isb
 2:

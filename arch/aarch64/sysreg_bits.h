@@ -10,7 +10,7 @@
 #define IMAGE_FLAGS_PAGE_4K (1 << 1)
 #define IMAGE_FLAGS         IMAGE_FLAGS_PAGE_4K
 
-#define MPIDR_AFF_MASK 0xff00ffffff
+#define MPIDR_AFF_MASK 0xffffff /* Aff2.Aff1.Aff0 */
 
 /* HCR_EL2 (D13.2.48) */
 #define HCR_EL2_RW (1 << 31) /* EL1 is AArch64 */

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exceptions: interrupts go to the dispatcher; everything else is fatal and
+ * produces the crash report: what happened in words, where (function+offset
+ * from the image's own symbol table), the system registers, all general
+ * registers and a frame-pointer backtrace. Then the machine stops as
+ * configured (see mote_panic in include/mote/system.h).
+ */
+#include "arch/aarch64/trap.h"
+
+#include <stdint.h>
+
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/esr.h"
+#include "arch/aarch64/semihost.h"
+#include "kernel/console.h"
+#include "kernel/image.h"
+#include "kernel/irq.h"
+#include "kernel/panic.h"
+#include "kernel/symtab.h"
+
+#define BACKTRACE_MAX   32
+#define INSN_SIZE       4
+
+extern char exception_vectors[];
+
+void trap_init(void)
+{
+    sysreg_write(vbar_el1, (uint64_t)exception_vectors);
+    isb();
+}
+
+static void print_location(uint64_t addr)
+{
+    uint64_t offset;
+    const char *name = symtab_lookup(symtab_image(), addr, &offset);
+    if (name)
+        console_printf("0x%016llx %s+0x%llx", (unsigned long long)addr, name,
+                       (unsigned long long)offset);
+    else
+        console_printf("0x%016llx ?", (unsigned long long)addr);
+}
+
+static int in_stack(uint64_t p, const char *bottom, const char *top)
+{
+    return p >= (uint64_t)bottom && p + 16 <= (uint64_t)top;
+}
+
+/* Frame records live only on the two stacks; anything else ends the walk. */
+static int frame_valid(uint64_t fp)
+{
+    return (fp & 7) == 0 && (in_stack(fp, __stack_bottom, __stack_top) ||
+                             in_stack(fp, __exc_stack_bottom, __exc_stack_top));
+}
+
+void backtrace_print(uint64_t pc, uint64_t fp)
+{
+    console_printf("backtrace:\n  #0  ");
+    print_location(pc);
+    console_printf("\n");
+    for (int depth = 1; depth < BACKTRACE_MAX && frame_valid(fp); depth++) {
+        const uint64_t *record = (const uint64_t *)fp;
+        uint64_t next = record[0], lr = record[1];
+        if (!lr)
+            return;
+        /* The call is the instruction before the return address. */
+        console_printf("  #%-2d ", depth);
+        print_location(lr - INSN_SIZE);
+        console_printf("\n");
+        if (next == fp)
+            return;
+        fp = next;
+    }
+    if (frame_valid(fp))
+        console_printf("  ... (more frames)\n");
+}
+
+static const char *guard_hit(uint64_t far)
+{
+    if (far >= (uint64_t)__stack_guard && far < (uint64_t)__stack_bottom)
+        return "stack overflow into the guard page";
+    if (far >= (uint64_t)__exc_stack_guard && far < (uint64_t)__exc_stack_bottom)
+        return "exception stack overflow into the guard page";
+    if (far < 4096)
+        return "null pointer dereference";
+    return NULL;
+}
+
+static void print_registers(const struct trap_frame *f)
+{
+    console_printf("ESR_EL1 0x%08llx  ELR_EL1 0x%016llx  FAR_EL1 0x%016llx  SPSR_EL1 0x%08llx\n",
+                   (unsigned long long)f->esr, (unsigned long long)f->elr,
+                   (unsigned long long)f->far, (unsigned long long)f->spsr);
+    for (int i = 0; i < 31; i++)
+        console_printf("x%-2d 0x%016llx%s", i, (unsigned long long)f->x[i],
+                       i % 4 == 3 ? "\n" : "  ");
+    console_printf("sp  0x%016llx\n", (unsigned long long)f->sp);
+}
+
+static __attribute__((noreturn)) void crash(const struct trap_frame *f, const char *what)
+{
+    static int crashing;
+    if (crashing++) {
+        /* A fault while reporting one: say the least and stop. */
+        console_printf("\n*** nested fault at 0x%llx while reporting a crash\n",
+                       (unsigned long long)f->elr);
+        panic_stop();
+    }
+    char why[96];
+    esr_describe(f->esr, why, sizeof(why));
+    console_printf("\n*** MOTE CRASH: %s\n", what ? what : why);
+    if (what)
+        console_printf("exception: %s\n", why);
+    else if (esr_is_abort(f->esr) && guard_hit(f->far))
+        console_printf("cause: %s\n", guard_hit(f->far));
+    console_printf("at: ");
+    print_location(f->elr);
+    console_printf("\n");
+    print_registers(f);
+    uint64_t offset;
+    if (!symtab_lookup(symtab_image(), f->elr, &offset)) {
+        /* pc is outside the code (a jump into data): lr still says who jumped. */
+        console_printf("called from: ");
+        print_location(f->x[30] - INSN_SIZE);
+        console_printf("\n");
+    }
+    backtrace_print(f->elr, f->x[29]);
+    panic_stop();
+}
+
+void trap_handle(struct trap_frame *frame, enum trap_kind kind)
+{
+    if (kind == TRAP_IRQ) {
+        irq_dispatch();
+        return;
+    }
+    if (kind == TRAP_SYNC) {
+        unsigned ec = ESR_EC(frame->esr);
+        if (ec == ESR_EC_UNKNOWN && semihost_is_probe(frame->elr)) {
+            frame->x[0] = SEMIHOST_UNAVAILABLE;
+            frame->elr += INSN_SIZE;
+            return;
+        }
+        if (ec == ESR_EC_BRK64 && ESR_BRK_IMM(frame->esr) == TRAP_BRK_PANIC)
+            crash(frame, panic_message());
+        crash(frame, NULL);
+    }
+    crash(frame, kind == TRAP_SERROR ? "serror (asynchronous abort)" : "unexpected fiq");
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* The console, see console.h and include/mote/console.h. */
+#include "kernel/console.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <mote/console.h>
+
+#include "kernel/event.h"
+
+#define INPUT_BUFFER 1024 /* power of two */
+#define PRINTF_BUFFER 256
+
+static const struct console_dev *console;
+
+/* Input ring: the interrupt handler writes head, the loop reads tail. */
+static volatile uint8_t input[INPUT_BUFFER];
+static volatile uint32_t input_head, input_tail;
+static unsigned long input_dropped;
+static int input_event = -1;
+static mote_console_fn input_fn;
+static void *input_arg;
+
+static void console_deliver(void *unused)
+{
+    char chunk[64];
+    (void)unused;
+    for (;;) {
+        size_t n = 0;
+        uint32_t tail = input_tail;
+        uint32_t head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
+        while (tail != head && n < sizeof(chunk))
+            chunk[n++] = (char)input[tail++ % INPUT_BUFFER];
+        __atomic_store_n(&input_tail, tail, __ATOMIC_RELEASE);
+        if (n == 0)
+            return;
+        if (input_fn)
+            input_fn(chunk, n, input_arg);
+    }
+}
+
+void console_init(const struct console_dev *dev)
+{
+    console = dev;
+    if (input_event < 0)
+        input_event = event_source_add(console_deliver, NULL);
+}
+
+void console_input_byte(uint8_t c)
+{
+    uint32_t head = input_head;
+    if (head - __atomic_load_n(&input_tail, __ATOMIC_ACQUIRE) == INPUT_BUFFER) {
+        input_dropped++;
+        return;
+    }
+    input[head % INPUT_BUFFER] = c;
+    __atomic_store_n(&input_head, head + 1, __ATOMIC_RELEASE);
+    if (input_event >= 0)
+        event_raise(input_event);
+}
+
+void console_write(const char *s, size_t len)
+{
+    if (!console)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            console->write_byte('\r');
+        console->write_byte((uint8_t)s[i]);
+    }
+}
+
+void console_printf(const char *fmt, ...)
+{
+    char buf[PRINTF_BUFFER];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+int mote_console_on_input(mote_console_fn fn, void *arg)
+{
+    input_fn = fn;
+    input_arg = arg;
+    return 0;
+}
+
+int mote_console_write(const char *data, size_t len)
+{
+    if (!console)
+        return -ENODEV;
+    console_write(data, len);
+    return (int)len;
+}
+
+/* picolibc's stdio (tinystdio): printf and friends write to the console. */
+static int stdio_putc(char c, FILE *file)
+{
+    (void)file;
+    console_write(&c, 1);
+    return (unsigned char)c;
+}
+
+static FILE console_stdio = FDEV_SETUP_STREAM(stdio_putc, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdin = &console_stdio;
+FILE *const stdout = &console_stdio;
+FILE *const stderr = &console_stdio;

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/* The event loop, see event.h. Single core: the only concurrency is interrupts. */
+#include "kernel/event.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#include <mote/time.h>
+
+#include "arch/aarch64/cpu.h"
+#include "drivers/timer/generic_timer.h"
+#include "kernel/timer.h"
+
+#define MAX_SOURCES 64
+
+static struct {
+    event_fn fn;
+    void *arg;
+} sources[MAX_SOURCES];
+static int source_count;
+static volatile uint64_t pending;
+
+int event_source_add(event_fn fn, void *arg)
+{
+    if (source_count == MAX_SOURCES)
+        return -ENOSPC;
+    sources[source_count].fn = fn;
+    sources[source_count].arg = arg;
+    return source_count++;
+}
+
+void event_raise(int source)
+{
+    __atomic_or_fetch(&pending, 1ull << source, __ATOMIC_RELEASE);
+}
+
+static void run_pending(void)
+{
+    uint64_t bits = __atomic_exchange_n(&pending, 0, __ATOMIC_ACQUIRE);
+    while (bits) {
+        int i = __builtin_ctzll(bits);
+        bits &= bits - 1;
+        sources[i].fn(sources[i].arg);
+    }
+}
+
+void event_loop(void)
+{
+    for (;;) {
+        run_pending();
+        timer_run_due();
+
+        /*
+         * Check and sleep with IRQs masked: an interrupt arriving after the
+         * check still ends the wfi (it wakes on a pending IRQ even when
+         * masked) and is taken as soon as IRQs are unmasked again.
+         */
+        cpu_irq_disable();
+        if (!pending) {
+            uint64_t deadline = timer_next_deadline();
+            if (deadline == TIMER_NONE || deadline > mote_time_ns()) {
+                gtimer_set_deadline(deadline);
+                cpu_wait_for_interrupt();
+            }
+        }
+        cpu_irq_enable();
+    }
+}

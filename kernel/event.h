@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event loop. Interrupt handlers only note that something happened
+ * (event_raise); the loop runs the matching callbacks and the due timers, then
+ * sleeps in wfi with the timer programmed for the next deadline (tickless).
+ */
+#ifndef KERNEL_EVENT_H
+#define KERNEL_EVENT_H
+
+typedef void (*event_fn)(void *arg);
+
+/* Registers a source of events. Returns its number (>= 0) or -ENOSPC (64 sources). */
+int event_source_add(event_fn fn, void *arg);
+
+/* Marks a source pending; safe from interrupt context. */
+void event_raise(int source);
+
+/* Runs callbacks forever. */
+__attribute__((noreturn)) void event_loop(void);
+
+#endif

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/* sbrk for picolibc's malloc, see heap.h. */
+#include "kernel/heap.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+static uintptr_t heap_start, heap_end, brk;
+
+void heap_init(uint64_t base, uint64_t size)
+{
+    heap_start = brk = (uintptr_t)base;
+    heap_end = (uintptr_t)(base + size);
+}
+
+uint64_t heap_size(void)
+{
+    return heap_end - heap_start;
+}
+
+uint64_t heap_reserved(void)
+{
+    return brk - heap_start;
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+    uintptr_t old = brk;
+    if ((incr > 0 && (uintptr_t)incr > heap_end - brk) ||
+        (incr < 0 && (uintptr_t)-incr > brk - heap_start)) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    brk += (uintptr_t)incr;
+    return (void *)old;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt dispatch, in one place: the controller driver (GICv2 or GICv3)
+ * acknowledges, the registered handler runs, the controller ends it.
+ * Handlers run in interrupt context: they note the event and return; no
+ * service code, no FP/SIMD, no libc calls that might use them.
+ */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#define IRQ_LINES    256  /* INTIDs Mote can route (SGIs, PPIs and the first SPIs) */
+#define IRQ_SPURIOUS 1020 /* INTIDs >= this are special: nothing pending */
+
+enum irq_trigger { IRQ_LEVEL, IRQ_EDGE };
+
+/* What an interrupt controller driver provides. */
+struct irq_chip {
+    const char *name;
+    void (*enable)(unsigned intid, enum irq_trigger trigger);
+    void (*disable)(unsigned intid);
+    unsigned (*ack)(void);
+    void (*eoi)(unsigned intid);
+};
+
+typedef void (*irq_fn)(void *arg);
+
+void irq_set_chip(const struct irq_chip *chip);
+
+/*
+ * Routes intid to fn(arg) and enables it. Returns 0, -EINVAL for an INTID
+ * out of range, -EBUSY if it already has a handler, -ENODEV with no controller.
+ */
+int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg);
+
+/* Called from the IRQ vector: handles every pending interrupt. */
+void irq_dispatch(void);
+
+#endif

@@ -1,0 +1,9 @@
+# scripts/setup runs once (it is idempotent) before anything that needs its packages.
+SETUP_STAMP := third_party/.setup-done-v1
+
+$(SETUP_STAMP):
+	scripts/setup
+
+.PHONY: setup
+setup:
+	scripts/setup --force

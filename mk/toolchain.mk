@@ -1,0 +1,20 @@
+# Cross toolchain and flags: Debian's gcc-aarch64-linux-gnu with picolibc, freestanding.
+CROSS ?= aarch64-linux-gnu-
+CC := $(CROSS)gcc
+NM := $(CROSS)nm
+OBJCOPY := $(CROSS)objcopy
+LIBFDT := third_party/libfdt/usr/lib/aarch64-linux-gnu/libfdt.a
+
+COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outline-atomics \
+	-fno-pie -ffreestanding -fno-common -ffunction-sections -fdata-sections \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
+CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP
+ASFLAGS := $(COMMON_FLAGS) -g
+# Code that can run in exception context may not touch FP/SIMD registers, which
+# the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
+KERNEL_CFLAGS := -mgeneral-regs-only
+LDFLAGS := --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--gc-sections \
+	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+LDLIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QEMU "virt" machine: memory map (QEMU hw/arm/virt.c, base_memmap) as Mote
+ * uses it. Device addresses below are for orientation only: drivers get
+ * theirs from the device tree, which QEMU generates for the exact machine
+ * (GIC version, RAM size, devices). Used by C, assembly and the linker script.
+ *
+ *   0x0000_0000 +-------------------------------+
+ *               | flash (not mapped: NULL faults)|
+ *   0x0800_0000 | GIC distributor               |
+ *   0x0801_0000 | GICv2 CPU interface           |
+ *   0x080a_0000 | GICv3 redistributors          |
+ *   0x0900_0000 | PL011 UART (console)          |
+ *   0x0901_0000 | PL031 RTC                     |
+ *   0x0a00_0000 | virtio-mmio slots, 32 x 0x200 |
+ *   0x4000_0000 +-------------------------------+ RAM (-m)
+ *               | DTB (QEMU puts it here for    |
+ *               |  an ELF -kernel; else x0)     |
+ *   0x4020_0000 | Mote image: text, rodata,     |
+ *               |  data, bss, stacks + guards   |
+ *               | heap, up to the end of RAM    |
+ *               +-------------------------------+
+ */
+#ifndef PLATFORM_VIRT_MEMMAP_H
+#define PLATFORM_VIRT_MEMMAP_H
+
+#define VIRT_RAM_BASE     0x40000000
+/* arm64 Image protocol: the image sits text_offset above a 2 MiB-aligned base near RAM start. */
+#define IMAGE_TEXT_OFFSET 0x200000
+#define IMAGE_LOAD_ADDR   (VIRT_RAM_BASE + IMAGE_TEXT_OFFSET)
+/* QEMU -kernel with an ELF leaves x0 at 0 and the DTB at the base of RAM. */
+#define VIRT_DTB_ELF_BOOT VIRT_RAM_BASE
+
+#endif

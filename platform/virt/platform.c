@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * QEMU virt: everything is discovered from the device tree QEMU generates, so
+ * one image runs with any -m, -cpu, gic-version and virtualization setting.
+ *   qemu-system-aarch64 -M virt[,gic-version=2|3][,virtualization=on] -cpu cortex-a53
+ *       -m 128M -kernel build/virt/hello.elf -append "ARGS" -serial stdio -semihosting
+ */
+#include "platform/platform.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <string.h>
+
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/psci.h"
+#include "drivers/irq/gicv2.h"
+#include "drivers/irq/gicv3.h"
+#include "drivers/rtc/pl031.h"
+#include "drivers/timer/generic_timer.h"
+#include "drivers/uart/pl011.h"
+#include "kernel/console.h"
+#include "kernel/irq.h"
+#include "kernel/time.h"
+#include "lib/devtree/devtree.h"
+#include "memmap.h"
+
+/* The "interrupts" entries of arm,armv8-timer: secure, non-secure, virtual, hypervisor */
+#define TIMER_IRQ_VIRTUAL 2
+
+static const char *const pl011_compat[] = {"arm,pl011", NULL};
+static const char *const gicv3_compat[] = {"arm,gic-v3", NULL};
+static const char *const gicv2_compat[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+                                           NULL};
+static const char *const timer_compat[] = {"arm,armv8-timer", "arm,armv7-timer", NULL};
+static const char *const pl031_compat[] = {"arm,pl031", NULL};
+static const char *const psci_compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci", NULL};
+
+const void *platform_find_dtb(uint64_t boot_x0)
+{
+    if (boot_x0 && fdt_magic((const void *)boot_x0) == FDT_MAGIC)
+        return (const void *)boot_x0;
+    if (fdt_magic((const void *)VIRT_DTB_ELF_BOOT) == FDT_MAGIC)
+        return (const void *)VIRT_DTB_ELF_BOOT;
+    return NULL;
+}
+
+/* Maps reg entry index of node as device memory. */
+static int map_device(const void *fdt, int node, int index, uint64_t *base, uint64_t *size)
+{
+    int err = devtree_reg(fdt, node, index, base, size);
+    return err ? err : mmu_map(*base, *size, MMU_DEVICE);
+}
+
+static uint32_t uart_clock(const void *fdt, int uart)
+{
+    int len;
+    const fdt32_t *clocks = fdt_getprop(fdt, uart, "clocks", &len);
+    if (!clocks || len < (int)sizeof(*clocks))
+        return 0;
+    int clk = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(clocks[0]));
+    return clk < 0 ? 0 : devtree_u32(fdt, clk, "clock-frequency", 0);
+}
+
+static int console_setup(const void *fdt)
+{
+    int uart = devtree_stdout(fdt);
+    if (uart < 0 || fdt_node_check_compatible(fdt, uart, "arm,pl011") != 0)
+        uart = devtree_find_compatible(fdt, pl011_compat);
+    uint64_t base, size;
+    if (uart < 0 || map_device(fdt, uart, 0, &base, &size) != 0)
+        return -ENODEV;
+    console_init(pl011_init((uintptr_t)base, uart_clock(fdt, uart)));
+    return uart;
+}
+
+static int irq_setup(const void *fdt)
+{
+    uint64_t dist, dist_size, other, other_size;
+    const struct irq_chip *chip = NULL;
+    int gic = devtree_find_compatible(fdt, gicv3_compat);
+    if (gic >= 0) {
+        if (map_device(fdt, gic, 0, &dist, &dist_size) || map_device(fdt, gic, 1, &other, &other_size))
+            return -ENODEV;
+        chip = gicv3_init((uintptr_t)dist, (uintptr_t)other, other_size);
+    } else if ((gic = devtree_find_compatible(fdt, gicv2_compat)) >= 0) {
+        if (map_device(fdt, gic, 0, &dist, &dist_size) || map_device(fdt, gic, 1, &other, &other_size))
+            return -ENODEV;
+        chip = gicv2_init((uintptr_t)dist, (uintptr_t)other);
+    }
+    if (!chip)
+        return -ENODEV;
+    irq_set_chip(chip);
+    return 0;
+}
+
+static int timer_setup(const void *fdt)
+{
+    unsigned intid, flags;
+    int node = devtree_find_compatible(fdt, timer_compat);
+    if (node < 0 || devtree_irq(fdt, node, TIMER_IRQ_VIRTUAL, &intid, &flags) != 0)
+        return -ENODEV;
+    return gtimer_init(intid);
+}
+
+static void rtc_setup(const void *fdt)
+{
+    uint64_t base, size;
+    int node = devtree_find_compatible(fdt, pl031_compat);
+    if (node >= 0 && map_device(fdt, node, 0, &base, &size) == 0)
+        time_set_rtc(pl031_read_seconds((uintptr_t)base));
+}
+
+static void psci_setup(const void *fdt)
+{
+    int node = devtree_find_compatible(fdt, psci_compat);
+    const char *method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
+    if (method && strcmp(method, "hvc") == 0)
+        psci_init(PSCI_HVC);
+    else if (method && strcmp(method, "smc") == 0)
+        psci_init(PSCI_SMC);
+}
+
+static void describe(const void *fdt, struct board *board)
+{
+    /* QEMU names the machine only by its compatible, "linux,dummy-virt". */
+    const char *model = fdt_getprop(fdt, 0, "model", NULL);
+    board->model = model && strcmp(model, "linux,dummy-virt") != 0 ? model : "QEMU virt";
+
+    int cpus = fdt_path_offset(fdt, "/cpus"), cpu;
+    board->cpus = 0;
+    fdt_for_each_subnode(cpu, fdt, cpus)
+    {
+        const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
+        if (type && strcmp(type, "cpu") == 0)
+            board->cpus++;
+    }
+
+    board->ram_count = 0;
+    while (board->ram_count < BOARD_MAX_RAM) {
+        struct mem_range *r = &board->ram[board->ram_count];
+        if (devtree_memory(fdt, (int)board->ram_count, &r->base, &r->size) != 0)
+            break;
+        board->ram_count++;
+    }
+    board->reserved_count = 0;
+    for (int i = 0; i < fdt_num_mem_rsv(fdt) && board->reserved_count < BOARD_MAX_RAM; i++) {
+        struct mem_range *r = &board->reserved[board->reserved_count];
+        if (fdt_get_mem_rsv(fdt, i, &r->base, &r->size) == 0)
+            board->reserved_count++;
+    }
+
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
+    board->bootargs = args ? args : "";
+    board->rng_seed = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
+
+    board->virtio_count = 0;
+    for (int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
+         node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
+        struct virtio_slot *v = &board->virtio[board->virtio_count];
+        unsigned flags;
+        if (board->virtio_count == BOARD_MAX_VIRTIO)
+            break;
+        if (devtree_reg(fdt, node, 0, &v->base, &v->size) == 0 &&
+            devtree_irq(fdt, node, 0, &v->intid, &flags) == 0)
+            board->virtio_count++;
+    }
+}
+
+int platform_init(const void *fdt, struct board *board)
+{
+    int uart = console_setup(fdt);
+    if (uart < 0)
+        return uart;
+    describe(fdt, board);
+    int err = irq_setup(fdt);
+    if (err)
+        return err;
+    err = timer_setup(fdt);
+    if (err)
+        return err;
+    unsigned intid, flags;
+    if (devtree_irq(fdt, uart, 0, &intid, &flags) == 0)
+        pl011_enable_rx_irq(intid);
+    rtc_setup(fdt);
+    psci_setup(fdt);
+    return 0;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * crashtest: crashes the way crash=<kind> says, to show (and test) that every
+ * kind of fault ends in a readable crash report and a non-zero exit status.
+ *   null      load from address 0 (page 0 is never mapped)
+ *   text      store into the image's own code (text is read-only)
+ *   stack     execute an instruction placed on the stack (stacks are never executable)
+ *   overflow  unbounded recursion into the stack's guard page
+ *   undef     an undefined instruction
+ *   panic     mote_panic() with a message
+ *   unaligned an unaligned exclusive load from device memory (the UART)
+ * Each case is its own function, so the report can be checked to name it.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <mote/mote.h>
+
+#define NOINLINE    __attribute__((noinline))
+#define INSN_RET    0xd65f03c0u /* ret */
+#define UART_DR_PA  0x09000000u /* QEMU virt's PL011, mapped as device memory */
+
+static volatile uint64_t sink;
+
+NOINLINE static void crash_null_dereference(void)
+{
+    sink = *(volatile uint64_t *)0;
+}
+
+NOINLINE static void crash_write_to_text(void)
+{
+    *(volatile uint32_t *)(uintptr_t)&crash_write_to_text = 0;
+}
+
+NOINLINE static void crash_execute_stack(void)
+{
+    uint32_t code[1] = {INSN_RET};
+    void (*fn)(void) = (void (*)(void))(uintptr_t)code;
+    __asm__ volatile("" ::"r"(code) : "memory"); /* the store happens before the call */
+    fn();
+}
+
+/* Bounded only by a limit no stack reaches, so the compiler sees no infinite recursion. */
+NOINLINE static uint64_t crash_stack_overflow(uint64_t depth)
+{
+    volatile uint8_t frame[512];
+    frame[0] = (uint8_t)depth;
+    if (depth == UINT64_MAX)
+        return 0;
+    return crash_stack_overflow(depth + 1) + frame[0];
+}
+
+NOINLINE static void crash_undefined_instruction(void)
+{
+    __asm__ volatile("udf #0");
+}
+
+NOINLINE static void crash_panic(void)
+{
+    mote_panic("crashtest asked for a panic");
+}
+
+/*
+ * An exclusive load: unaligned, it faults on every memory type. (A plain
+ * unaligned load from device memory faults on hardware too, but QEMU 7.2's
+ * TCG does not model that fault.)
+ */
+NOINLINE static void crash_unaligned_device(void)
+{
+    uint32_t v;
+    __asm__ volatile("ldxr %w0, [%1]" : "=r"(v) : "r"((uintptr_t)UART_DR_PA + 1) : "memory");
+    sink = v;
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} crashes[] = {
+    {"null", crash_null_dereference},
+    {"text", crash_write_to_text},
+    {"stack", crash_execute_stack},
+    {"undef", crash_undefined_instruction},
+    {"panic", crash_panic},
+    {"unaligned", crash_unaligned_device},
+};
+
+void service_start(const char *args)
+{
+    char kind[16];
+    if (mote_arg_get(args, "crash", kind, sizeof(kind)) < 0) {
+        mote_log(MOTE_LOG_ERROR, "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned");
+        mote_exit(2);
+    }
+    mote_log(MOTE_LOG_INFO, "crashtest: crashing with %s", kind);
+    if (strcmp(kind, "overflow") == 0)
+        sink = crash_stack_overflow(0);
+    for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
+        if (strcmp(kind, crashes[i].name) == 0)
+            crashes[i].fn();
+    mote_log(MOTE_LOG_ERROR, "crashtest: unknown crash=%s", kind);
+    mote_exit(2);
+}
