@@ -3,8 +3,9 @@
  * kernel_main: the init order, from boot.S to the service.
  *   trap_init     vectors, so any fault from here on is reported
  *   MMU           image sections with their permissions, the DTB; then on
+ *   heap          the largest free piece of RAM (mapped read-write, never executable),
+ *                 with the packed DTB moved to its top
  *   platform_init console, interrupt controller, timer, RTC, power (from the DTB)
- *   heap          the largest free piece of RAM, mapped read-write, never executable
  *   random, stack protector guard, W^X check, boot arguments
  *   service_start(args), then the event loop
  */
@@ -37,6 +38,13 @@ void kernel_main(uint64_t boot_x0);
 
 static struct board board;
 
+/* Stops before the console exists: nothing can be said, a debugger finds it here. */
+static void stop_silently(void)
+{
+    for (;;)
+        cpu_wait_for_interrupt();
+}
+
 static void map_image(void)
 {
     int err = mmu_map((uint64_t)__image_start, (uint64_t)(__text_end - __image_start), MMU_TEXT);
@@ -51,29 +59,33 @@ static void map_image(void)
     err = err ? err
               : mmu_map((uint64_t)__exc_stack_bottom,
                         (uint64_t)(__exc_stack_top - __exc_stack_bottom), MMU_DATA);
-    if (err) /* no console yet: stop where a debugger finds it */
-        for (;;)
-            cpu_wait_for_interrupt();
+    if (err)
+        stop_silently();
 }
 
-static void heap_setup(const void *fdt)
+/*
+ * The heap is the largest piece of RAM outside the image and reserved ranges.
+ * The DTB is kept out of it by moving it (packed, a few KiB) to the heap's
+ * top, wherever the loader put it; returns where the DTB is now.
+ */
+static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
 {
-    struct mem_range used[2 + BOARD_MAX_RAM];
+    struct mem_range used[1 + BOARD_MAX_RAM];
     size_t nused = 0;
     used[nused++] = (struct mem_range){(uint64_t)__image_start,
                                        (uint64_t)(__image_end - __image_start)};
-    used[nused++] = (struct mem_range){(uint64_t)fdt, fdt_totalsize(fdt)};
-    for (unsigned i = 0; i < board.reserved_count; i++)
-        used[nused++] = board.reserved[i];
+    for (int i = 0; i < fdt_num_mem_rsv(fdt) && nused < sizeof(used) / sizeof(used[0]); i++)
+        if (fdt_get_mem_rsv(fdt, i, &used[nused].base, &used[nused].size) == 0)
+            nused++;
 
-    struct mem_range heap = memregion_largest_free(board.ram, board.ram_count, used, nused);
-    if (!heap.size)
-        mote_panic("no free RAM for the heap (%u RAM ranges in the device tree)", board.ram_count);
-    int err = mmu_map(heap.base, heap.size, MMU_DATA);
-    if (err)
-        mote_panic("cannot map the heap at 0x%llx (+%llu bytes): error %d",
-                   (unsigned long long)heap.base, (unsigned long long)heap.size, err);
-    heap_init(heap.base, heap.size);
+    struct mem_range heap = memregion_largest_free(ram, nram, used, nused);
+    uint64_t fdt_size = (fdt_totalsize(fdt) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (heap.size <= fdt_size || mmu_map(heap.base, heap.size, MMU_DATA) != 0)
+        stop_silently();
+    void *moved = (void *)(heap.base + heap.size - fdt_size);
+    memmove(moved, fdt, fdt_totalsize(fdt));
+    heap_init(heap.base, heap.size - fdt_size);
+    return moved;
 }
 
 static void apply_kernel_args(const char *args)
@@ -104,20 +116,21 @@ static void apply_kernel_args(const char *args)
 __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 {
     trap_init();
-    const void *fdt = platform_find_dtb(boot_x0);
+    void *fdt = platform_find_dtb(boot_x0);
     mmu_init();
     map_image();
     if (fdt)
         mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA);
     mmu_enable();
-    if (!fdt || fdt_check_header(fdt) != 0)
-        for (;;) /* no device tree, no console to say so */
-            cpu_wait_for_interrupt();
+    if (!fdt || fdt_check_header(fdt) != 0 || fdt_pack(fdt) != 0)
+        stop_silently();
 
+    struct mem_range ram[BOARD_MAX_RAM];
+    unsigned nram = platform_ram(fdt, ram, BOARD_MAX_RAM);
+    fdt = heap_setup(fdt, ram, nram);
     int err = platform_init(fdt, &board);
     if (err)
         mote_panic("board bring-up failed: error %d", err);
-    heap_setup(fdt);
 
     uint64_t counter = sysreg_read(cntvct_el0);
     random_mix(&counter, sizeof(counter));
@@ -129,20 +142,20 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     if (wx)
         mote_panic("W^X violated: %u mappings are writable and executable", wx);
 
-    uint64_t ram = 0;
+    uint64_t ram_bytes = 0;
     for (unsigned i = 0; i < board.ram_count; i++)
-        ram += board.ram[i].size;
+        ram_bytes += board.ram[i].size;
     struct mote_sysinfo info = {
         .board = board.model,
         .cpu = cpu_part_name(sysreg_read(midr_el1)),
         .cpus = board.cpus,
-        .ram_bytes = ram,
+        .ram_bytes = ram_bytes,
     };
     system_set_info(&info);
     apply_kernel_args(board.bootargs);
 
     mote_log(MOTE_LOG_INFO, "Mote %s on %s, %s x%u, %llu MiB RAM, booted in %llu us", MOTE_VERSION,
-             info.board, info.cpu, info.cpus, (unsigned long long)(ram >> 20),
+             info.board, info.cpu, info.cpus, (unsigned long long)(ram_bytes >> 20),
              (unsigned long long)(mote_time_ns() / MOTE_NS_PER_US));
     mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
              (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);

@@ -23,8 +23,6 @@ struct board {
     unsigned cpus;
     struct mem_range ram[BOARD_MAX_RAM];
     unsigned ram_count;
-    struct mem_range reserved[BOARD_MAX_RAM]; /* RAM the heap must not take (/memreserve/) */
-    unsigned reserved_count;
     const char *bootargs; /* never NULL */
     const uint8_t *rng_seed;
     int rng_seed_len;
@@ -36,7 +34,10 @@ struct board {
  * Where the DTB is: boot_x0 when it holds a valid one, else where this board's
  * loader leaves it. Runs with the MMU off. Returns NULL if there is none.
  */
-const void *platform_find_dtb(uint64_t boot_x0);
+void *platform_find_dtb(uint64_t boot_x0);
+
+/* Fills ram with up to max RAM ranges (before anything else is set up); returns how many. */
+unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
 
 /*
  * Reads the DTB, maps and brings up console, interrupt controller, timer, RTC

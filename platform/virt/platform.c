@@ -35,13 +35,21 @@ static const char *const timer_compat[] = {"arm,armv8-timer", "arm,armv7-timer",
 static const char *const pl031_compat[] = {"arm,pl031", NULL};
 static const char *const psci_compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci", NULL};
 
-const void *platform_find_dtb(uint64_t boot_x0)
+void *platform_find_dtb(uint64_t boot_x0)
 {
     if (boot_x0 && fdt_magic((const void *)boot_x0) == FDT_MAGIC)
-        return (const void *)boot_x0;
+        return (void *)boot_x0;
     if (fdt_magic((const void *)VIRT_DTB_ELF_BOOT) == FDT_MAGIC)
-        return (const void *)VIRT_DTB_ELF_BOOT;
+        return (void *)VIRT_DTB_ELF_BOOT;
     return NULL;
+}
+
+unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
+{
+    unsigned n = 0;
+    while (n < max && devtree_memory(fdt, (int)n, &ram[n].base, &ram[n].size) == 0)
+        n++;
+    return n;
 }
 
 /* Maps reg entry index of node as device memory. */
@@ -135,19 +143,7 @@ static void describe(const void *fdt, struct board *board)
             board->cpus++;
     }
 
-    board->ram_count = 0;
-    while (board->ram_count < BOARD_MAX_RAM) {
-        struct mem_range *r = &board->ram[board->ram_count];
-        if (devtree_memory(fdt, (int)board->ram_count, &r->base, &r->size) != 0)
-            break;
-        board->ram_count++;
-    }
-    board->reserved_count = 0;
-    for (int i = 0; i < fdt_num_mem_rsv(fdt) && board->reserved_count < BOARD_MAX_RAM; i++) {
-        struct mem_range *r = &board->reserved[board->reserved_count];
-        if (fdt_get_mem_rsv(fdt, i, &r->base, &r->size) == 0)
-            board->reserved_count++;
-    }
+    board->ram_count = platform_ram(fdt, board->ram, BOARD_MAX_RAM);
 
     int chosen = fdt_path_offset(fdt, "/chosen");
     const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
