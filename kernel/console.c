@@ -10,7 +10,7 @@
 
 #include "kernel/event.h"
 
-#define INPUT_BUFFER 1024 /* power of two */
+#define INPUT_BUFFER  1024 /* power of two */
 #define PRINTF_BUFFER 256
 
 static const struct console_dev *console;

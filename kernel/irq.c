@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stddef.h>
 
-
 static const struct irq_chip *chip;
 static struct {
     irq_fn fn;

@@ -34,8 +34,8 @@ void mote_log(enum mote_log_level level, const char *fmt, ...)
     if ((unsigned)level > (unsigned)threshold)
         return;
     uint64_t ns = mote_time_ns();
-    int n = snprintf(line, sizeof(line), "[%5llu.%06llu] %s: ",
-                     (unsigned long long)(ns / MOTE_NS_PER_S),
+    int n = snprintf(line, sizeof(line),
+                     "[%5llu.%06llu] %s: ", (unsigned long long)(ns / MOTE_NS_PER_S),
                      (unsigned long long)(ns % MOTE_NS_PER_S / MOTE_NS_PER_US), level_names[level]);
     va_list ap;
     va_start(ap, fmt);
@@ -43,8 +43,9 @@ void mote_log(enum mote_log_level level, const char *fmt, ...)
     va_end(ap);
     if (m < 0)
         m = 0;
-    size_t len = (size_t)n + ((size_t)m < sizeof(line) - (size_t)n - 1 ? (size_t)m
-                                                                       : sizeof(line) - (size_t)n - 2);
+    size_t len =
+        (size_t)n +
+        ((size_t)m < sizeof(line) - (size_t)n - 1 ? (size_t)m : sizeof(line) - (size_t)n - 2);
     line[len++] = '\n';
     console_write(line, len);
 }

@@ -31,8 +31,8 @@
 #include "kernel/system.h"
 #include "platform/platform.h"
 
-#define MOTE_VERSION "0.1"
-#define KERNEL_ARG_VALUE_MAX      16
+#define MOTE_VERSION         "0.1"
+#define KERNEL_ARG_VALUE_MAX 16
 
 void kernel_main(uint64_t boot_x0);
 
@@ -53,9 +53,9 @@ static void map_image(void)
     err = err ? err
               : mmu_map((uint64_t)__rodata_end, (uint64_t)(__data_end - __rodata_end), MMU_DATA);
     /* The stacks, each with an unmapped guard page below it. */
-    err = err ? err
-              : mmu_map((uint64_t)__stack_bottom, (uint64_t)(__stack_top - __stack_bottom),
-                        MMU_DATA);
+    err =
+        err ? err
+            : mmu_map((uint64_t)__stack_bottom, (uint64_t)(__stack_top - __stack_bottom), MMU_DATA);
     err = err ? err
               : mmu_map((uint64_t)__exc_stack_bottom,
                         (uint64_t)(__exc_stack_top - __exc_stack_bottom), MMU_DATA);
@@ -72,8 +72,8 @@ static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
 {
     struct mem_range used[1 + BOARD_MAX_RAM];
     size_t nused = 0;
-    used[nused++] = (struct mem_range){(uint64_t)__image_start,
-                                       (uint64_t)(__image_end - __image_start)};
+    used[nused++] =
+        (struct mem_range){(uint64_t)__image_start, (uint64_t)(__image_end - __image_start)};
     for (int i = 0; i < fdt_num_mem_rsv(fdt) && nused < sizeof(used) / sizeof(used[0]); i++)
         if (fdt_get_mem_rsv(fdt, i, &used[nused].base, &used[nused].size) == 0)
             nused++;
@@ -100,7 +100,8 @@ static void apply_kernel_args(const char *args)
         if (i < 4)
             mote_log_set_level((enum mote_log_level)i);
         else
-            mote_log(MOTE_LOG_WARN, "boot: loglevel=%s unknown; expected error|warn|info|debug", val);
+            mote_log(MOTE_LOG_WARN, "boot: loglevel=%s unknown; expected error|warn|info|debug",
+                     val);
     }
     if (mote_arg_get(args, "panic", val, sizeof(val)) >= 0) {
         if (strcmp(val, "reboot") == 0)

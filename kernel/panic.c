@@ -15,7 +15,7 @@
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/trap.h"
 
-#define MESSAGE_MAX 160
+#define MESSAGE_MAX   160
 #define STRINGIFY(x)  #x
 #define XSTRINGIFY(x) STRINGIFY(x)
 

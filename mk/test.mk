@@ -1,0 +1,12 @@
+# make test: everything CI runs. Host unit tests (mk/unit.mk), then the system
+# tests that boot real images in QEMU and check them from outside (tests/system/).
+PYTHON ?= /usr/bin/python3
+PYTEST_ARGS ?=
+
+include mk/unit.mk
+
+.PHONY: test test-system
+test: format-check test-unit test-system
+
+test-system: images
+	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -10,8 +10,8 @@ static const struct {
     uint16_t partnum;
     const char *name;
 } arm_parts[] = {
-    {0xd03, "cortex-a53"}, {0xd04, "cortex-a35"}, {0xd05, "cortex-a55"}, {0xd07, "cortex-a57"},
-    {0xd08, "cortex-a72"}, {0xd09, "cortex-a73"}, {0xd0b, "cortex-a76"}, {0xd0c, "neoverse-n1"},
+    {0xd03, "cortex-a53"},  {0xd04, "cortex-a35"},  {0xd05, "cortex-a55"}, {0xd07, "cortex-a57"},
+    {0xd08, "cortex-a72"},  {0xd09, "cortex-a73"},  {0xd0b, "cortex-a76"}, {0xd0c, "neoverse-n1"},
     {0xd40, "neoverse-v1"}, {0xd49, "neoverse-n2"},
 };
 

@@ -7,30 +7,30 @@
 static const char *ec_name(unsigned ec)
 {
     switch (ec) {
-    case ESR_EC_UNKNOWN:       return "undefined instruction";
-    case ESR_EC_WFX:           return "trapped wfi/wfe";
-    case ESR_EC_FP_ACCESS:     return "trapped fp/simd access";
+    case ESR_EC_UNKNOWN: return "undefined instruction";
+    case ESR_EC_WFX: return "trapped wfi/wfe";
+    case ESR_EC_FP_ACCESS: return "trapped fp/simd access";
     case ESR_EC_ILLEGAL_STATE: return "illegal execution state";
-    case ESR_EC_SVC64:         return "svc";
-    case ESR_EC_HVC64:         return "hvc";
-    case ESR_EC_SMC64:         return "smc";
-    case ESR_EC_SYSREG:        return "trapped system register access";
+    case ESR_EC_SVC64: return "svc";
+    case ESR_EC_HVC64: return "hvc";
+    case ESR_EC_SMC64: return "smc";
+    case ESR_EC_SYSREG: return "trapped system register access";
     case ESR_EC_IABT_LOWER:
-    case ESR_EC_IABT_SAME:     return "instruction abort";
-    case ESR_EC_PC_ALIGN:      return "pc alignment fault";
+    case ESR_EC_IABT_SAME: return "instruction abort";
+    case ESR_EC_PC_ALIGN: return "pc alignment fault";
     case ESR_EC_DABT_LOWER:
-    case ESR_EC_DABT_SAME:     return "data abort";
-    case ESR_EC_SP_ALIGN:      return "sp alignment fault";
-    case ESR_EC_FP_EXC64:      return "floating-point exception";
-    case ESR_EC_SERROR:        return "serror";
+    case ESR_EC_DABT_SAME: return "data abort";
+    case ESR_EC_SP_ALIGN: return "sp alignment fault";
+    case ESR_EC_FP_EXC64: return "floating-point exception";
+    case ESR_EC_SERROR: return "serror";
     case ESR_EC_BREAKPT_LOWER:
-    case ESR_EC_BREAKPT_SAME:  return "hardware breakpoint";
+    case ESR_EC_BREAKPT_SAME: return "hardware breakpoint";
     case ESR_EC_STEP_LOWER:
-    case ESR_EC_STEP_SAME:     return "software step";
+    case ESR_EC_STEP_SAME: return "software step";
     case ESR_EC_WATCHPT_LOWER:
-    case ESR_EC_WATCHPT_SAME:  return "watchpoint";
-    case ESR_EC_BRK64:         return "brk instruction";
-    default:                   return NULL;
+    case ESR_EC_WATCHPT_SAME: return "watchpoint";
+    case ESR_EC_BRK64: return "brk instruction";
+    default: return NULL;
     }
 }
 
@@ -43,7 +43,7 @@ static const char *fsc_levelled_name(unsigned fsc)
     case 0x2: return "access flag fault";
     case 0x3: return "permission fault";
     case 0x5: return "synchronous external abort on table walk";
-    default:  return NULL;
+    default: return NULL;
     }
 }
 
@@ -58,7 +58,7 @@ static const char *fsc_name(unsigned fsc)
     case 0x31: return "unsupported atomic hardware update fault";
     case 0x34: return "lockdown abort";
     case 0x35: return "unsupported exclusive or atomic access";
-    default:   return NULL;
+    default: return NULL;
     }
 }
 
@@ -93,8 +93,9 @@ size_t esr_describe(uint64_t esr, char *buf, size_t len)
 
     if (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_DABT_SAME) {
         size_t used = (size_t)n < len ? (size_t)n : (len ? len - 1 : 0);
-        const char *access = (esr & ESR_DABT_CM) ? "cache maintenance"
-                             : (esr & ESR_DABT_WNR) ? "write" : "read";
+        const char *access = (esr & ESR_DABT_CM)    ? "cache maintenance"
+                             : (esr & ESR_DABT_WNR) ? "write"
+                                                    : "read";
         n += snprintf(buf + used, len - used, ", %s", access);
     }
     return (size_t)n;

@@ -40,10 +40,10 @@
 #define ESR_EC_BRK64         0x3c
 
 /* Data/instruction abort ISS fields */
-#define ESR_ABT_FSC(esr)   ((esr)&0x3f)
-#define ESR_DABT_WNR       (1u << 6) /* write, not read */
-#define ESR_DABT_CM        (1u << 8) /* cache maintenance */
-#define ESR_BRK_IMM(esr)   ((esr)&0xffff)
+#define ESR_ABT_FSC(esr) ((esr)&0x3f)
+#define ESR_DABT_WNR     (1u << 6) /* write, not read */
+#define ESR_DABT_CM      (1u << 8) /* cache maintenance */
+#define ESR_BRK_IMM(esr) ((esr)&0xffff)
 
 /* True for the two abort classes whose FAR_EL1 holds the faulting address. */
 int esr_is_abort(uint64_t esr);

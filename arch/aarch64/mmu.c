@@ -18,32 +18,33 @@
 #define LEVELS        4
 
 /* Descriptor bits (D8.3) */
-#define DESC_VALID     (1ul << 0)
-#define DESC_TABLE     (1ul << 1) /* table at levels 0-2, page at level 3 */
+#define DESC_VALID      (1ul << 0)
+#define DESC_TABLE      (1ul << 1) /* table at levels 0-2, page at level 3 */
 #define DESC_ATTRIDX(i) ((uint64_t)(i) << 2)
-#define DESC_AP_RO     (1ul << 7) /* AP[2]: read-only */
-#define DESC_SH_INNER  (3ul << 8)
-#define DESC_AF        (1ul << 10)
-#define DESC_PXN       (1ul << 53)
-#define DESC_UXN       (1ul << 54)
-#define DESC_ADDR_MASK 0x0000fffffffff000ul
-#define DESC_ATTR_MASK (~DESC_ADDR_MASK & ~(DESC_VALID | DESC_TABLE))
+#define DESC_AP_RO      (1ul << 7) /* AP[2]: read-only */
+#define DESC_SH_INNER   (3ul << 8)
+#define DESC_AF         (1ul << 10)
+#define DESC_PXN        (1ul << 53)
+#define DESC_UXN        (1ul << 54)
+#define DESC_ADDR_MASK  0x0000fffffffff000ul
+#define DESC_ATTR_MASK  (~DESC_ADDR_MASK & ~(DESC_VALID | DESC_TABLE))
 
 /* MAIR_EL1 slots (D13.2.97) */
-#define MAIR_IDX_DEVICE 0
-#define MAIR_IDX_NORMAL 1
+#define MAIR_IDX_DEVICE   0
+#define MAIR_IDX_NORMAL   1
 #define MAIR_DEVICE_nGnRE 0x04ul
 #define MAIR_NORMAL_WB    0xfful /* inner and outer write-back, read/write-allocate */
-#define MAIR_VALUE (MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE) | MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL))
+#define MAIR_VALUE \
+    (MAIR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE) | MAIR_NORMAL_WB << (8 * MAIR_IDX_NORMAL))
 
 /* TCR_EL1 (D13.2.131) */
-#define TCR_T0SZ(bits)  (64ul - (bits))
-#define TCR_IRGN0_WBWA  (1ul << 8)
-#define TCR_ORGN0_WBWA  (1ul << 10)
-#define TCR_SH0_INNER   (3ul << 12)
-#define TCR_TG0_4K      (0ul << 14)
-#define TCR_EPD1        (1ul << 23) /* no TTBR1 walks: nothing lives in the upper half */
-#define TCR_IPS_SHIFT   32
+#define TCR_T0SZ(bits)          (64ul - (bits))
+#define TCR_IRGN0_WBWA          (1ul << 8)
+#define TCR_ORGN0_WBWA          (1ul << 10)
+#define TCR_SH0_INNER           (3ul << 12)
+#define TCR_TG0_4K              (0ul << 14)
+#define TCR_EPD1                (1ul << 23) /* no TTBR1 walks: nothing lives in the upper half */
+#define TCR_IPS_SHIFT           32
 #define ID_AA64MMFR0_PARANGE(v) ((v)&0xf)
 
 #define VA_BITS 48
@@ -56,9 +57,9 @@ static uint64_t kind_attrs(enum mmu_kind kind)
 {
     const uint64_t normal = DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER | DESC_AF;
     switch (kind) {
-    case MMU_TEXT:   return normal | DESC_AP_RO | DESC_UXN;
+    case MMU_TEXT: return normal | DESC_AP_RO | DESC_UXN;
     case MMU_RODATA: return normal | DESC_AP_RO | DESC_PXN | DESC_UXN;
-    case MMU_DATA:   return normal | DESC_PXN | DESC_UXN;
+    case MMU_DATA: return normal | DESC_PXN | DESC_UXN;
     case MMU_DEVICE: return DESC_ATTRIDX(MAIR_IDX_DEVICE) | DESC_AF | DESC_PXN | DESC_UXN;
     }
     return 0;
@@ -105,8 +106,8 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
             if (err)
                 return err;
         } else if (level < 3 && (*entry & DESC_TABLE)) {
-            int err = map_level((uint64_t *)(*entry & DESC_ADDR_MASK), level + 1, addr,
-                                chunk_end, attrs);
+            int err =
+                map_level((uint64_t *)(*entry & DESC_ADDR_MASK), level + 1, addr, chunk_end, attrs);
             if (err)
                 return err;
         } else if ((*entry & DESC_ATTR_MASK) != attrs) {

@@ -4,9 +4,9 @@
 
 #include <errno.h>
 
-#define SYS_EXIT                  0x18
-#define ADP_STOPPED_APPLICATION   0x20026
-#define HLT_SEMIHOSTING_ENCODING  0xd45e0000u /* hlt #0xf000 */
+#define SYS_EXIT                 0x18
+#define ADP_STOPPED_APPLICATION  0x20026
+#define HLT_SEMIHOSTING_ENCODING 0xd45e0000u /* hlt #0xf000 */
 
 static volatile int probing;
 

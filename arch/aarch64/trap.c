@@ -19,8 +19,8 @@
 #include "kernel/panic.h"
 #include "kernel/symtab.h"
 
-#define BACKTRACE_MAX   32
-#define INSN_SIZE       4
+#define BACKTRACE_MAX 32
+#define INSN_SIZE     4
 
 extern char exception_vectors[];
 

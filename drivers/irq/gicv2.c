@@ -9,6 +9,8 @@
 
 #include "arch/aarch64/mmio.h"
 
+/* Register maps: bit fields sit indented under their register. */
+/* clang-format off */
 /* Distributor (§4.3) */
 #define GICD_CTLR       0x000
 #define   GICD_CTLR_ENABLE  (1u << 0)
@@ -31,6 +33,7 @@
 #define GICC_IAR  0x00c
 #define   GICC_IAR_INTID(v) ((v)&0x3ff)
 #define GICC_EOIR 0x010
+/* clang-format on */
 
 #define GIC_PRIORITY_DEFAULT 0xa0
 #define GIC_CPU0_TARGET      0x01

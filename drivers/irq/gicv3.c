@@ -13,6 +13,8 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmio.h"
 
+/* Register maps: bit fields sit indented under their register. */
+/* clang-format off */
 /* Distributor (§12.9) */
 #define GICD_CTLR       0x0000
 #define   GICD_CTLR_ENABLE_G1 (1u << 1)
@@ -39,6 +41,7 @@
 #define   GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_FRAME_SIZE 0x20000 /* RD_base + SGI_base */
 #define GICR_VLPI_SIZE  0x20000 /* two more frames when GICR_TYPER.VLPIS */
+/* clang-format on */
 /* SGI_base frame, 64 KiB after RD_base: the core's SGIs and PPIs */
 #define GICR_SGI_BASE   0x10000
 #define GICR_IGROUPR0   0x0080
@@ -47,14 +50,14 @@
 #define GICR_IPRIORITYR 0x0400
 
 /* CPU interface system registers (§12.2), by encoding for older assemblers */
-#define ICC_PMR_EL1     S3_0_C4_C6_0
-#define ICC_IAR1_EL1    S3_0_C12_C12_0
-#define ICC_EOIR1_EL1   S3_0_C12_C12_1
-#define ICC_BPR1_EL1    S3_0_C12_C12_3
-#define ICC_SRE_EL1     S3_0_C12_C12_5
-#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
-#define ICC_SRE_SRE     1u
-#define ICC_PMR_ALL     0xff
+#define ICC_PMR_EL1      S3_0_C4_C6_0
+#define ICC_IAR1_EL1     S3_0_C12_C12_0
+#define ICC_EOIR1_EL1    S3_0_C12_C12_1
+#define ICC_BPR1_EL1     S3_0_C12_C12_3
+#define ICC_SRE_EL1      S3_0_C12_C12_5
+#define ICC_IGRPEN1_EL1  S3_0_C12_C12_7
+#define ICC_SRE_SRE      1u
+#define ICC_PMR_ALL      0xff
 #define ICC_IAR_INTID(v) ((v)&0xffffff)
 
 #define GIC_PRIORITY_DEFAULT 0xa0

@@ -11,7 +11,6 @@
  * [redist_base, redist_base + redist_size)) and the system-register CPU
  * interface. Returns the chip, or NULL if no redistributor matches this core.
  */
-const struct irq_chip *gicv3_init(uintptr_t dist_base, uintptr_t redist_base,
-                                  uint64_t redist_size);
+const struct irq_chip *gicv3_init(uintptr_t dist_base, uintptr_t redist_base, uint64_t redist_size);
 
 #endif

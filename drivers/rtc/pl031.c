@@ -8,9 +8,12 @@
 
 #include "arch/aarch64/mmio.h"
 
+/* Register maps: bit fields sit indented under their register. */
+/* clang-format off */
 #define PL031_DR 0x000 /* data: seconds counter */
 #define PL031_CR 0x00c /* control */
 #define   PL031_CR_START (1u << 0)
+/* clang-format on */
 
 uint32_t pl031_read_seconds(uintptr_t base)
 {

@@ -13,6 +13,8 @@
 #include "arch/aarch64/mmio.h"
 #include "kernel/irq.h"
 
+/* Register maps: bit fields sit indented under their register. */
+/* clang-format off */
 #define PL011_DR    0x000 /* data */
 #define PL011_FR    0x018 /* flags */
 #define   PL011_FR_RXFE (1u << 4) /* receive FIFO empty */
@@ -31,6 +33,7 @@
 #define   PL011_INT_RT (1u << 6) /* receive timeout: FIFO holds bytes below the trigger level */
 #define PL011_ICR   0x044 /* interrupt clear */
 #define   PL011_ICR_ALL 0x7ff
+/* clang-format on */
 
 #define PL011_BAUD 115200
 
@@ -46,9 +49,10 @@ static void pl011_write_byte(uint8_t c)
 static void pl011_irq(void *arg)
 {
     (void)arg;
+    /* Clear first, then drain: a byte landing after the drain raises a new interrupt. */
+    mmio_write32(base + PL011_ICR, PL011_INT_RX | PL011_INT_RT);
     while (!(mmio_read32(base + PL011_FR) & PL011_FR_RXFE))
         console_input_byte((uint8_t)mmio_read32(base + PL011_DR));
-    mmio_write32(base + PL011_ICR, PL011_INT_RX | PL011_INT_RT);
 }
 
 static const struct console_dev pl011_console = {

@@ -24,7 +24,7 @@
 #ifndef PLATFORM_VIRT_MEMMAP_H
 #define PLATFORM_VIRT_MEMMAP_H
 
-#define VIRT_RAM_BASE     0x40000000
+#define VIRT_RAM_BASE 0x40000000
 /* arm64 Image protocol: the image sits text_offset above a 2 MiB-aligned base near RAM start. */
 #define IMAGE_TEXT_OFFSET 0x200000
 #define IMAGE_LOAD_ADDR   (VIRT_RAM_BASE + IMAGE_TEXT_OFFSET)

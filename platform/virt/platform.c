@@ -87,11 +87,13 @@ static int irq_setup(const void *fdt)
     const struct irq_chip *chip = NULL;
     int gic = devtree_find_compatible(fdt, gicv3_compat);
     if (gic >= 0) {
-        if (map_device(fdt, gic, 0, &dist, &dist_size) || map_device(fdt, gic, 1, &other, &other_size))
+        if (map_device(fdt, gic, 0, &dist, &dist_size) ||
+            map_device(fdt, gic, 1, &other, &other_size))
             return -ENODEV;
         chip = gicv3_init((uintptr_t)dist, (uintptr_t)other, other_size);
     } else if ((gic = devtree_find_compatible(fdt, gicv2_compat)) >= 0) {
-        if (map_device(fdt, gic, 0, &dist, &dist_size) || map_device(fdt, gic, 1, &other, &other_size))
+        if (map_device(fdt, gic, 0, &dist, &dist_size) ||
+            map_device(fdt, gic, 1, &other, &other_size))
             return -ENODEV;
         chip = gicv2_init((uintptr_t)dist, (uintptr_t)other);
     }
@@ -148,7 +150,8 @@ static void describe(const void *fdt, struct board *board)
     int chosen = fdt_path_offset(fdt, "/chosen");
     const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
     board->bootargs = args ? args : "";
-    board->rng_seed = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
+    board->rng_seed =
+        chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
 
     board->virtio_count = 0;
     for (int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;

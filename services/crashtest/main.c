@@ -16,9 +16,9 @@
 
 #include <mote/mote.h>
 
-#define NOINLINE    __attribute__((noinline))
-#define INSN_RET    0xd65f03c0u /* ret */
-#define UART_DR_PA  0x09000000u /* QEMU virt's PL011, mapped as device memory */
+#define NOINLINE   __attribute__((noinline))
+#define INSN_RET   0xd65f03c0u /* ret */
+#define UART_DR_PA 0x09000000u /* QEMU virt's PL011, mapped as device memory */
 
 static volatile uint64_t sink;
 
@@ -76,19 +76,17 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } crashes[] = {
-    {"null", crash_null_dereference},
-    {"text", crash_write_to_text},
-    {"stack", crash_execute_stack},
-    {"undef", crash_undefined_instruction},
-    {"panic", crash_panic},
-    {"unaligned", crash_unaligned_device},
+    {"null", crash_null_dereference}, {"text", crash_write_to_text},
+    {"stack", crash_execute_stack},   {"undef", crash_undefined_instruction},
+    {"panic", crash_panic},           {"unaligned", crash_unaligned_device},
 };
 
 void service_start(const char *args)
 {
     char kind[16];
     if (mote_arg_get(args, "crash", kind, sizeof(kind)) < 0) {
-        mote_log(MOTE_LOG_ERROR, "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned");
+        mote_log(MOTE_LOG_ERROR,
+                 "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned");
         mote_exit(2);
     }
     mote_log(MOTE_LOG_INFO, "crashtest: crashing with %s", kind);

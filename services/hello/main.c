@@ -12,7 +12,7 @@
 
 #define DEFAULT_TICKS       5
 #define DEFAULT_INTERVAL_MS 1000
-#define INPUT_LINE_MAX            128
+#define INPUT_LINE_MAX      128
 
 static uint64_t ticks_left;
 static int tick_timer;
@@ -40,8 +40,7 @@ static void on_line(void)
         mote_meminfo(&m);
         printf("heap %llu KiB used of %llu KiB, image %llu KiB\n",
                (unsigned long long)(m.heap_used_bytes >> 10),
-               (unsigned long long)(m.heap_bytes >> 10),
-               (unsigned long long)(m.image_bytes >> 10));
+               (unsigned long long)(m.heap_bytes >> 10), (unsigned long long)(m.image_bytes >> 10));
     }
     printf("echo: %s\n", line);
     line_len = 0;
@@ -79,7 +78,8 @@ void service_start(const char *args)
     if (mote_arg_get_u64(args, "ticks", &ticks_left) == -EINVAL)
         mote_log(MOTE_LOG_WARN, "ticks: expected a number; using %d", DEFAULT_TICKS);
     if (mote_arg_get_u64(args, "interval_ms", &interval_ms) == -EINVAL || interval_ms == 0) {
-        mote_log(MOTE_LOG_WARN, "interval_ms: expected a number > 0; using %d", DEFAULT_INTERVAL_MS);
+        mote_log(MOTE_LOG_WARN, "interval_ms: expected a number > 0; using %d",
+                 DEFAULT_INTERVAL_MS);
         interval_ms = DEFAULT_INTERVAL_MS;
     }
     if (ticks_left > 0) {

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: MIT
+"""One QEMU running a Mote image, seen from outside: its serial console and exit status.
+
+Every instance is started in its own process group and killed by Qemu.stop(),
+which the `qemu` fixture (conftest.py) calls for every test, even a failing one.
+"""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+BUILD = os.environ.get("MOTE_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build", "virt"))
+TIMEOUT_S = float(os.environ.get("MOTE_TEST_TIMEOUT", "60"))
+
+
+def image(name, kind="elf"):
+    path = os.path.join(BUILD, f"{name}.{kind}")
+    assert os.path.exists(path), f"{path} is missing: run `make images` first"
+    return path
+
+
+class Qemu:
+    def __init__(self, kernel, append="", machine="virt", cpu="cortex-a53", mem="128M",
+                 semihosting=True, extra=()):
+        self.argv = ["qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
+                     "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
+                     "-kernel", kernel, "-append", append, *extra]
+        if semihosting:
+            self.argv += ["-semihosting-config", "enable=on,target=native"]
+        self.output = ""
+        self._cond = threading.Condition()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def _read(self):
+        while True:
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            with self._cond:
+                self.output += chunk.decode("utf-8", "replace").replace("\r", "")
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def tail(self, lines=25):
+        return "\n".join(self.output.splitlines()[-lines:])
+
+    def wait_for(self, pattern, timeout=TIMEOUT_S, start=0):
+        """Waits until the console output (from offset start) matches pattern; returns the match."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = regex.search(self.output, start)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reading()):
+                    raise AssertionError(
+                        f"expected console output matching {pattern!r} within {timeout:.0f} s; "
+                        f"QEMU {'exited with ' + str(self.proc.returncode) if self.proc.poll() is not None else 'still running'}. "
+                        f"Last lines:\n{self.tail()}")
+                self._cond.wait(min(left, 0.5))
+
+    def _reading(self):
+        return not self.proc.stdout.closed and self.proc.poll() is None
+
+    def type(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def wait_exit(self, timeout=TIMEOUT_S):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"expected QEMU to exit within {timeout:.0f} s; last lines:\n{self.tail()}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
