@@ -4,9 +4,10 @@ PYTHON ?= /usr/bin/python3
 PYTEST_ARGS ?=
 
 include mk/unit.mk
+include mk/fuzz.mk
 
 .PHONY: test test-system
-test: format-check test-unit test-system
+test: format-check test-unit fuzz-smoke test-system
 
 test-system: images
 	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

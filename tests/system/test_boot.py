@@ -72,3 +72,10 @@ def test_bad_service_argument_is_named_and_survived(qemu):
     q = qemu(image("hello"), append="ticks=many")
     q.wait_for(r"warn: ticks: expected a number")
     q.wait_for(r"hello: ready")
+
+
+def test_extra_cores_are_counted_and_parked(qemu):
+    q = qemu(image("hello"), append="ticks=2 interval_ms=20", extra=("-smp", "4"))
+    m = q.wait_for(GREETING)
+    assert m.group(2) == "4", f"expected x4 cores in the greeting, got: {m.group(0)}"
+    q.wait_for(r"ticks done")

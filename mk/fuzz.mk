@@ -1,0 +1,44 @@
+# Fuzz targets (libFuzzer via clang): every parser of outside input.
+#   make fuzz            each target for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke      each for a few seconds: part of make test
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_DIR := build/host/fuzz
+FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+FUZZ_TARGETS := args devtree
+fuzz_srcs_args := lib/args/args.c
+fuzz_srcs_devtree := lib/devtree/devtree.c
+fuzz_libs_devtree := -lfdt
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) $< $(fuzz_srcs_$*) $(fuzz_libs_$*) -o $@
+
+# Seeds: real inputs to start from (QEMU's own device tree, typical boot arguments).
+$(FUZZ_DIR)/corpus_devtree/.seeded: | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	qemu-system-aarch64 -M virt,dumpdtb=$(@D)/virt.raw -cpu cortex-a53 -m 128M -nic none -display none >/dev/null 2>&1
+	qemu-system-aarch64 -M virt,gic-version=2,dumpdtb=$(@D)/virt-gicv2.raw -m 64M -nic none -display none >/dev/null 2>&1
+	@# QEMU pads its trees to 1 MiB; dtc rewrites them compact, so each run stays fast.
+	for f in $(@D)/*.raw; do dtc -q -I dtb -O dtb -o $${f%.raw}.dtb $$f && rm $$f; done
+	@touch $@
+
+$(FUZZ_DIR)/corpus_args/.seeded:
+	@mkdir -p $(@D)
+	printf '\003tickticks=5 interval_ms=100 name="a b"' > $(@D)/seed1
+	printf '\002ipip=dhcp gw=10.0.2.2 loglevel=debug' > $(@D)/seed2
+	@touch $@
+
+.PHONY: fuzz fuzz-smoke
+# Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
+fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
+	@for t in $(FUZZ_TARGETS); do \
+	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
+	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
+	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \
+	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s, no failure"; \
+	    else tail -40 $$log; echo "fuzz_$$t: FAILED (log: $$log)"; exit 1; fi; done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
