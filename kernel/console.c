@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <mote/console.h>
+#include <mote/log.h>
 
 #include "kernel/event.h"
 
@@ -18,7 +19,8 @@ static const struct console_dev *console;
 /* Input ring: the interrupt handler writes head, the loop reads tail. */
 static volatile uint8_t input[INPUT_BUFFER];
 static volatile uint32_t input_head, input_tail;
-static unsigned long input_dropped;
+static volatile unsigned long input_dropped; /* by the interrupt handler, ring full */
+static unsigned long input_dropped_reported;
 static int input_event = -1;
 static mote_console_fn input_fn;
 static void *input_arg;
@@ -27,6 +29,12 @@ static void console_deliver(void *unused)
 {
     char chunk[64];
     (void)unused;
+    unsigned long dropped = input_dropped;
+    if (dropped != input_dropped_reported) {
+        mote_log(MOTE_LOG_WARN, "console: %lu input bytes dropped (input faster than the service)",
+                 dropped - input_dropped_reported);
+        input_dropped_reported = dropped;
+    }
     for (;;) {
         size_t n = 0;
         uint32_t tail = input_tail;

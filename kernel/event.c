@@ -59,7 +59,7 @@ void event_loop(void)
         if (!pending) {
             uint64_t deadline = timer_next_deadline();
             if (deadline == TIMER_NONE || deadline > mote_time_ns()) {
-                gtimer_set_deadline(deadline);
+                gtimer_set_deadline(deadline == TIMER_NONE ? GTIMER_NO_DEADLINE : deadline);
                 cpu_wait_for_interrupt();
             }
         }

@@ -10,7 +10,6 @@ static struct {
     irq_fn fn;
     void *arg;
 } handlers[IRQ_LINES];
-static unsigned long unhandled;
 
 void irq_set_chip(const struct irq_chip *c)
 {
@@ -42,7 +41,6 @@ void irq_dispatch(void)
         } else {
             /* Nobody asked for it: silence it rather than storm. */
             chip->disable(intid);
-            unhandled++;
         }
         chip->eoi(intid);
     }
