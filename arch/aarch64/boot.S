@@ -9,7 +9,8 @@
  *
  * Steps: park secondaries, leave EL2 for EL1, enable FP/SIMD, set the two
  * stacks (SP_EL0 for the event loop and services, SP_EL1 for exceptions, so a
- * stack overflow can still be reported), clear BSS, call kernel_main(dtb).
+ * stack overflow can still be reported), clear BSS, set the thread pointer,
+ * call kernel_main(dtb).
  */
 #include "arch/aarch64/sysreg_bits.h"
 #include "memmap.h" /* IMAGE_TEXT_OFFSET of this board */
@@ -93,6 +94,8 @@ at_el1:
     stp     xzr, xzr, [x1], #16
     b       3b
 4:
+    ldr     x1, =__tls_tp               /* thread pointer: the image's one TLS block */
+    msr     tpidr_el0, x1
     mov     x29, xzr                    /* the backtrace ends here */
     mov     x30, xzr
     mov     x0, x19

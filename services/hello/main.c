@@ -2,9 +2,12 @@
 /*
  * hello: the smallest useful Mote service. It says what it booted on, ticks a
  * periodic timer (ticks=N times, every interval_ms=M), and echoes console
- * input back line by line. Typing "exit" stops the machine with status 0.
+ * input back line by line. Commands: "exit" stops the machine with status 0,
+ * "mem" shows memory use, "oom" allocates 1 MiB blocks until malloc fails,
+ * then frees them and checks the heap is usable again.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <string.h>
 
@@ -30,11 +33,39 @@ static void tick(void *arg)
     }
 }
 
+#define OOM_BLOCK (1 << 20)
+
+struct block {
+    struct block *next;
+};
+
+static void exhaust_heap(void)
+{
+    struct block *list = NULL;
+    unsigned mib = 0;
+    for (struct block *b; (b = malloc(OOM_BLOCK)); mib++) {
+        memset(b, 0xa5, OOM_BLOCK); /* touch it all: the memory is really there */
+        b->next = list;
+        list = b;
+    }
+    while (list) {
+        struct block *next = list->next;
+        free(list);
+        list = next;
+    }
+    void *again = malloc(OOM_BLOCK);
+    printf("oom: %u MiB allocated before malloc returned NULL; after freeing, malloc %s\n", mib,
+           again ? "works again" : "FAILED");
+    free(again);
+}
+
 static void on_line(void)
 {
     line[line_len] = '\0';
     if (strcmp(line, "exit") == 0)
         mote_exit(0);
+    if (strcmp(line, "oom") == 0)
+        exhaust_heap();
     if (strcmp(line, "mem") == 0) {
         struct mote_meminfo m;
         mote_meminfo(&m);

@@ -46,3 +46,21 @@ def test_meminfo_reports_heap_in_use(qemu):
     used, total, img = (int(x) for x in m.groups())
     assert 100 * 1024 < total < 128 * 1024, f"expected most of 128 MiB as heap, got {total} KiB"
     assert used <= total and img > 0
+
+
+def test_out_of_memory_returns_null_and_heap_recovers(qemu):
+    q = qemu(image("hello"), append="ticks=0", mem="64M")
+    q.wait_for(r"hello: ready")
+    q.type("oom\r")
+    m = q.wait_for(r"oom: (\d+) MiB allocated before malloc returned NULL; after freeing, malloc (.*)$")
+    assert 40 <= int(m.group(1)) < 64, f"expected most of 64 MiB to be allocatable, got {m.group(1)} MiB"
+    assert m.group(2) == "works again", m.group(0)
+    q.type("mem\r")
+    q.wait_for(r"heap \d+ KiB used")
+
+
+def test_wall_clock_comes_from_the_rtc(qemu):
+    import time
+    q = qemu(image("hello"), append="ticks=0")
+    m = q.wait_for(r"wall clock: (\d+) s since the epoch")
+    assert abs(int(m.group(1)) - time.time()) < 3600, f"expected about the host's UTC time, got {m.group(1)}"
