@@ -83,20 +83,17 @@ size_t esr_describe(uint64_t esr, char *buf, size_t len)
         return (size_t)snprintf(buf, len, "%s", what);
 
     unsigned fsc = ESR_ABT_FSC(esr);
+    const char *access = "";
+    if (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_DABT_SAME)
+        access = (esr & ESR_DABT_CM)    ? ", cache maintenance"
+                 : (esr & ESR_DABT_WNR) ? ", write"
+                                        : ", read";
     const char *fault = fsc_levelled_name(fsc);
     if (fault)
-        n = snprintf(buf, len, "%s: %s, level %u", what, fault, fsc & 3);
+        n = snprintf(buf, len, "%s: %s, level %u%s", what, fault, fsc & 3, access);
     else if ((fault = fsc_name(fsc)))
-        n = snprintf(buf, len, "%s: %s", what, fault);
+        n = snprintf(buf, len, "%s: %s%s", what, fault, access);
     else
-        n = snprintf(buf, len, "%s: fault status 0x%02x", what, fsc);
-
-    if (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_DABT_SAME) {
-        size_t used = (size_t)n < len ? (size_t)n : (len ? len - 1 : 0);
-        const char *access = (esr & ESR_DABT_CM)    ? "cache maintenance"
-                             : (esr & ESR_DABT_WNR) ? "write"
-                                                    : "read";
-        n += snprintf(buf + used, len - used, ", %s", access);
-    }
+        n = snprintf(buf, len, "%s: fault status 0x%02x%s", what, fsc, access);
     return (size_t)n;
 }

@@ -88,7 +88,9 @@ int devtree_stdout(const void *fdt)
     int namelen = (int)strcspn(path, ":");
     if (path[0] != '/') {
         path = fdt_get_alias_namelen(fdt, path, namelen);
-        if (!path)
+        /* An alias must name a path; libfdt would resolve a relative one as another alias, forever.
+         */
+        if (!path || path[0] != '/')
             return -ENOENT;
         namelen = (int)strlen(path);
     }

@@ -1,0 +1,39 @@
+# Host unit tests (cmocka): each pure-logic module built for the host with its
+# test, under AddressSanitizer and UBSan, and run directly.
+#   make test-unit       build and run every test; any failure fails make
+HOST_CC := cc
+UNIT_DIR := build/host/unit
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+# Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
+UNIT_NAMES := timerq symtab esr args memregion devtree
+unit_srcs_timerq := kernel/timerq.c
+unit_srcs_symtab := kernel/symtab.c
+unit_srcs_esr := arch/aarch64/esr.c
+unit_srcs_args := lib/args/args.c
+unit_srcs_memregion := kernel/memregion.c
+unit_srcs_devtree := lib/devtree/devtree.c
+unit_libs_devtree := -lfdt
+
+UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
+
+$(UNIT_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
+
+define unit_test
+$(UNIT_DIR)/test_$(1): $(patsubst %.c,$(UNIT_DIR)/obj/%.o,tests/unit/test_$(1).c $(unit_srcs_$(1)))
+	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka $(unit_libs_$(1)) -o $$@
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call unit_test,$(t))))
+
+.PHONY: test-unit
+# Every test runs even when an earlier one fails; make fails at the end if any did.
+test-unit: $(UNIT_TESTS)
+	@failed=; for t in $(UNIT_TESTS); do \
+	    $$t || failed="$$failed $${t##*/}"; done; \
+	if [ -n "$$failed" ]; then echo "test-unit: FAILED:$$failed"; exit 1; fi; \
+	echo "test-unit: $(words $(UNIT_TESTS)) test programs passed"
+
+-include $(shell find $(UNIT_DIR)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests for the device tree helpers (lib/devtree/devtree.c) on blobs built with libfdt. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "lib/devtree/devtree.h"
+
+#define FDT_SIZE  8192
+#define MAX_CELLS 16
+
+/* The blob under construction; each test builds its own with libfdt's sequential-write API. */
+static uint64_t blob[FDT_SIZE / sizeof(uint64_t)];
+
+/* Fails the test with libfdt's own words when a build step goes wrong. */
+static void ok(int err)
+{
+    if (err < 0)
+        fail_msg("libfdt: %s", fdt_strerror(err));
+}
+
+static void *fdt = blob;
+
+static void tree_begin(void)
+{
+    ok(fdt_create(blob, sizeof(blob)));
+    ok(fdt_finish_reservemap(blob));
+    ok(fdt_begin_node(blob, ""));
+}
+
+static void tree_end(void)
+{
+    ok(fdt_end_node(blob)); /* the root */
+    ok(fdt_finish(blob));
+    ok(fdt_check_header(blob));
+}
+
+static void node_begin(const char *name)
+{
+    ok(fdt_begin_node(blob, name));
+}
+
+static void node_end(void)
+{
+    ok(fdt_end_node(blob));
+}
+
+/* A property of n big-endian cells. */
+static void prop_cells(const char *name, int n, ...)
+{
+    fdt32_t cells[MAX_CELLS];
+    va_list ap;
+    assert_true(n <= MAX_CELLS);
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        cells[i] = cpu_to_fdt32(va_arg(ap, uint32_t));
+    va_end(ap);
+    ok(fdt_property(blob, name, cells, n * (int)sizeof(fdt32_t)));
+}
+
+static void prop_string(const char *name, const char *s)
+{
+    ok(fdt_property_string(blob, name, s));
+}
+
+static int node(const char *path)
+{
+    int off = fdt_path_offset(fdt, path);
+    if (off < 0)
+        fail_msg("no node %s: %s", path, fdt_strerror(off));
+    return off;
+}
+
+static void expect_reg(const char *path, int index, uint64_t addr, uint64_t size)
+{
+    uint64_t a = 0, s = 0;
+    assert_int_equal(devtree_reg(fdt, node(path), index, &a, &s), 0);
+    assert_int_equal(a, addr);
+    assert_int_equal(s, size);
+}
+
+static int reg_err(const char *path, int index)
+{
+    uint64_t a = 0, s = 0;
+    return devtree_reg(fdt, node(path), index, &a, &s);
+}
+
+/* A tree whose node "dev" sits under a parent with the given cells (negative: absent). */
+static void build_reg_tree(int64_t address_cells, int64_t size_cells, int nreg, const uint32_t *reg)
+{
+    tree_begin();
+    if (address_cells >= 0)
+        prop_cells("#address-cells", 1, (uint32_t)address_cells);
+    if (size_cells >= 0)
+        prop_cells("#size-cells", 1, (uint32_t)size_cells);
+    node_begin("dev");
+    fdt32_t cells[MAX_CELLS];
+    for (int i = 0; i < nreg; i++)
+        cells[i] = cpu_to_fdt32(reg[i]);
+    ok(fdt_property(blob, "reg", cells, nreg * (int)sizeof(fdt32_t)));
+    node_end();
+    tree_end();
+}
+
+static void test_devtree_reg_reads_two_cell_address_and_size(void **state)
+{
+    (void)state;
+    static const uint32_t reg[] = {0, 0x09000000, 0, 0x1000, 0x1, 0x80000000, 0x2, 0x10};
+    build_reg_tree(2, 2, 8, reg);
+    expect_reg("/dev", 0, 0x09000000, 0x1000);
+    expect_reg("/dev", 1, 0x180000000ull, 0x200000010ull);
+}
+
+static void test_devtree_reg_reads_one_cell_address_and_size_in_a_bus(void **state)
+{
+    (void)state;
+    tree_begin();
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("soc");
+    prop_cells("#address-cells", 1, 1);
+    prop_cells("#size-cells", 1, 1);
+    node_begin("uart@7e201000");
+    prop_cells("reg", 4, 0x7e201000, 0x200, 0x7e202000, 0x100);
+    node_end();
+    node_end();
+    tree_end();
+    expect_reg("/soc/uart@7e201000", 0, 0x7e201000, 0x200);
+    expect_reg("/soc/uart@7e201000", 1, 0x7e202000, 0x100);
+}
+
+static void test_devtree_reg_with_zero_size_cells_has_size_0(void **state)
+{
+    (void)state;
+    static const uint32_t reg[] = {0x10, 0x20};
+    build_reg_tree(1, 0, 2, reg);
+    expect_reg("/dev", 1, 0x20, 0);
+}
+
+static void test_devtree_reg_uses_default_cells_when_parent_has_none(void **state)
+{
+    (void)state;
+    /* Devicetree spec §2.3.5: default #address-cells 2, #size-cells 1. */
+    static const uint32_t reg[] = {0x1, 0x2, 0x3};
+    build_reg_tree(-1, -1, 3, reg);
+    expect_reg("/dev", 0, 0x100000002ull, 0x3);
+}
+
+static void test_devtree_reg_index_out_of_range_returns_enoent(void **state)
+{
+    (void)state;
+    static const uint32_t reg[] = {0, 0x1000, 0, 0x100};
+    build_reg_tree(2, 2, 4, reg);
+    assert_int_equal(reg_err("/dev", 1), -ENOENT);
+    assert_int_equal(reg_err("/dev", 1000), -ENOENT);
+    assert_int_equal(reg_err("/dev", -1), -EINVAL);
+}
+
+static void test_devtree_reg_missing_returns_enoent(void **state)
+{
+    (void)state;
+    tree_begin();
+    node_begin("dev");
+    node_end();
+    tree_end();
+    assert_int_equal(reg_err("/dev", 0), -ENOENT);
+}
+
+static void test_devtree_reg_of_root_returns_einval(void **state)
+{
+    (void)state;
+    tree_begin();
+    prop_cells("reg", 2, 0, 0);
+    tree_end();
+    uint64_t a, s;
+    assert_int_equal(devtree_reg(fdt, 0, 0, &a, &s), -EINVAL);
+}
+
+static void test_devtree_reg_length_not_multiple_of_entry_returns_einval(void **state)
+{
+    (void)state;
+    static const uint32_t reg[] = {0, 0x1000, 0, 0x100, 0, 0x2000};
+    build_reg_tree(2, 2, 6, reg);
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+
+    build_reg_tree(2, 2, 0, reg); /* empty: no entries at all */
+    assert_int_equal(reg_err("/dev", 0), -ENOENT);
+}
+
+static void test_devtree_reg_rejects_malformed_cells(void **state)
+{
+    (void)state;
+    static const uint32_t reg[] = {0, 0, 0, 0, 0, 0};
+    build_reg_tree(3, 2, 5, reg);
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+    build_reg_tree(0, 1, 1, reg);
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+    build_reg_tree(1, 3, 4, reg);
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+    build_reg_tree(0x80000000u, 1, 2, reg); /* negative if read as a signed cell count */
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+
+    /* A #address-cells that is not one cell long. */
+    tree_begin();
+    prop_cells("#address-cells", 2, 0, 1);
+    prop_cells("#size-cells", 1, 1);
+    node_begin("dev");
+    prop_cells("reg", 2, 0x1000, 0x100);
+    node_end();
+    tree_end();
+    assert_int_equal(reg_err("/dev", 0), -EINVAL);
+}
+
+/* A node "dev" with the given interrupts cells. */
+static void build_irq_tree(int n, const uint32_t *cells)
+{
+    tree_begin();
+    node_begin("dev");
+    fdt32_t be[MAX_CELLS];
+    for (int i = 0; i < n; i++)
+        be[i] = cpu_to_fdt32(cells[i]);
+    ok(fdt_property(blob, "interrupts", be, n * (int)sizeof(fdt32_t)));
+    node_end();
+    tree_end();
+}
+
+static int irq(int index, unsigned *intid, unsigned *flags)
+{
+    return devtree_irq(fdt, node("/dev"), index, intid, flags);
+}
+
+static void test_devtree_irq_converts_spi_and_ppi_to_intid(void **state)
+{
+    (void)state;
+    /* PPI flags as QEMU writes them: CPU mask in bits 8-15 above the trigger. */
+    static const uint32_t cells[] = {0, 1,   DEVTREE_IRQ_LEVEL, 1, 11, 0xf04,
+                                     0, 987, DEVTREE_IRQ_EDGE};
+    unsigned intid = 0, flags = 0;
+    build_irq_tree(9, cells);
+    assert_int_equal(irq(0, &intid, &flags), 0);
+    assert_int_equal(intid, 33);
+    assert_int_equal(flags, DEVTREE_IRQ_LEVEL);
+    assert_int_equal(irq(1, &intid, &flags), 0);
+    assert_int_equal(intid, 27);
+    assert_int_equal(flags, DEVTREE_IRQ_LEVEL);
+    assert_int_equal(irq(2, &intid, &flags), 0);
+    assert_int_equal(intid, 1019);
+    assert_int_equal(flags, DEVTREE_IRQ_EDGE);
+}
+
+static void test_devtree_irq_rejects_unknown_type_and_out_of_range_numbers(void **state)
+{
+    (void)state;
+    static const uint32_t cells[] = {2, 1, 4, 0, 988, 4, 1, 16, 4};
+    unsigned intid = 0, flags = 0;
+    build_irq_tree(9, cells);
+    assert_int_equal(irq(0, &intid, &flags), -EINVAL);
+    assert_int_equal(irq(1, &intid, &flags), -EINVAL);
+    assert_int_equal(irq(2, &intid, &flags), -EINVAL);
+}
+
+static void test_devtree_irq_truncated_property_returns_einval(void **state)
+{
+    (void)state;
+    static const uint32_t cells[] = {0, 1, 4, 0, 2};
+    unsigned intid = 0, flags = 0;
+    build_irq_tree(2, cells);
+    assert_int_equal(irq(0, &intid, &flags), -EINVAL);
+    build_irq_tree(5, cells);
+    assert_int_equal(irq(0, &intid, &flags), -EINVAL);
+    assert_int_equal(irq(1, &intid, &flags), -EINVAL);
+}
+
+static void test_devtree_irq_index_out_of_range_or_missing_returns_enoent(void **state)
+{
+    (void)state;
+    static const uint32_t cells[] = {0, 1, 4};
+    unsigned intid = 0, flags = 0;
+    build_irq_tree(3, cells);
+    assert_int_equal(irq(1, &intid, &flags), -ENOENT);
+    assert_int_equal(irq(-1, &intid, &flags), -EINVAL);
+
+    tree_begin();
+    node_begin("dev");
+    node_end();
+    tree_end();
+    assert_int_equal(irq(0, &intid, &flags), -ENOENT);
+}
+
+/* A tree like QEMU virt's: a GIC, a PL011 with a compatible list, a virtio device. */
+static void build_virt_tree(void)
+{
+    static const char pl011_compat[] = "arm,pl011\0arm,primecell";
+    tree_begin();
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("intc@8000000");
+    prop_string("compatible", "arm,cortex-a15-gic");
+    node_end();
+    node_begin("pl011@9000000");
+    ok(fdt_property(blob, "compatible", pl011_compat, sizeof(pl011_compat)));
+    prop_cells("reg", 4, 0, 0x09000000, 0, 0x1000);
+    node_end();
+    node_begin("virtio_mmio@a000000");
+    prop_string("compatible", "virtio,mmio");
+    node_end();
+    node_begin("virtio_mmio@a000200");
+    prop_string("compatible", "virtio,mmio");
+    node_end();
+    tree_end();
+}
+
+static void test_devtree_find_compatible_matches_any_string_of_node_list(void **state)
+{
+    (void)state;
+    build_virt_tree();
+    static const char *const first[] = {"arm,pl011", NULL};
+    static const char *const second[] = {"arm,primecell", NULL};
+    assert_int_equal(devtree_find_compatible(fdt, first), node("/pl011@9000000"));
+    assert_int_equal(devtree_find_compatible(fdt, second), node("/pl011@9000000"));
+}
+
+static void test_devtree_find_compatible_tries_list_in_order(void **state)
+{
+    (void)state;
+    build_virt_tree();
+    static const char *const gic_first[] = {"arm,gic-v3", "arm,pl011", "arm,cortex-a15-gic", NULL};
+    /* The list's order decides, not the tree's: pl011 is listed before the GIC that exists. */
+    assert_int_equal(devtree_find_compatible(fdt, gic_first), node("/pl011@9000000"));
+    static const char *const virtio[] = {"virtio,mmio", NULL};
+    assert_int_equal(devtree_find_compatible(fdt, virtio), node("/virtio_mmio@a000000"));
+}
+
+static void test_devtree_find_compatible_returns_enoent_when_nothing_matches(void **state)
+{
+    (void)state;
+    build_virt_tree();
+    static const char *const none[] = {"brcm,bcm2835-aux-uart", "arm,pl01", NULL};
+    static const char *const empty[] = {NULL};
+    assert_int_equal(devtree_find_compatible(fdt, none), -ENOENT);
+    assert_int_equal(devtree_find_compatible(fdt, empty), -ENOENT);
+}
+
+/* A tree with a UART, an alias for it, and /chosen/stdout-path (raw, len bytes). */
+static void build_stdout_tree(const char *path, int len)
+{
+    tree_begin();
+    node_begin("aliases");
+    prop_string("serial0", "/pl011@9000000");
+    prop_string("broken", "/nonexistent");
+    node_end();
+    node_begin("chosen");
+    if (path)
+        ok(fdt_property(blob, "stdout-path", path, len));
+    node_end();
+    node_begin("pl011@9000000");
+    node_end();
+    tree_end();
+}
+
+static void build_stdout(const char *path)
+{
+    build_stdout_tree(path, (int)strlen(path) + 1);
+}
+
+static void test_devtree_stdout_follows_alias_ignoring_options(void **state)
+{
+    (void)state;
+    build_stdout("serial0:115200n8");
+    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    build_stdout("serial0");
+    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+}
+
+static void test_devtree_stdout_follows_full_path(void **state)
+{
+    (void)state;
+    build_stdout("/pl011@9000000");
+    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    build_stdout("/pl011@9000000:115200n8");
+    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+}
+
+static void test_devtree_stdout_missing_returns_enoent(void **state)
+{
+    (void)state;
+    build_stdout_tree(NULL, 0);
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+
+    tree_begin();
+    node_begin("pl011@9000000");
+    node_end();
+    tree_end();
+    assert_int_equal(devtree_stdout(fdt), -ENOENT); /* no /chosen at all */
+}
+
+static void test_devtree_stdout_unresolvable_returns_enoent(void **state)
+{
+    (void)state;
+    build_stdout("serial1:115200n8"); /* no such alias */
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    build_stdout("broken"); /* alias to a missing node */
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    build_stdout("/uart@1000");
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    build_stdout("");
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    build_stdout(":115200n8");
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+}
+
+static void test_devtree_stdout_not_nul_terminated_returns_enoent(void **state)
+{
+    (void)state;
+    build_stdout_tree("/pl011@9000000", (int)strlen("/pl011@9000000"));
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    build_stdout_tree("", 0);
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+}
+
+/*
+ * Regression: an alias whose value is not an absolute path would be resolved by
+ * libfdt 1.6.1 as an alias again, so aliases { serial0 = "serial0"; } recursed
+ * until the stack overflowed. devtree_stdout refuses it with -ENOENT.
+ */
+static void test_devtree_stdout_alias_to_non_absolute_path_returns_enoent(void **state)
+{
+    (void)state;
+    tree_begin();
+    node_begin("aliases");
+    prop_string("serial0", "serial0");
+    node_end();
+    node_begin("chosen");
+    prop_string("stdout-path", "serial0:115200n8");
+    node_end();
+    tree_end();
+    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+}
+
+/* Two memory nodes, the first with two ranges, and other nodes around them. */
+static void build_memory_tree(void)
+{
+    tree_begin();
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("cpus");
+    prop_string("device_type", "cpu");
+    node_end();
+    node_begin("memory@40000000");
+    prop_string("device_type", "memory");
+    prop_cells("reg", 8, 0, 0x40000000, 0, 0x08000000, 0, 0x50000000, 0, 0x01000000);
+    node_end();
+    node_begin("fake@0");
+    prop_string("device_type", "memoryx"); /* not memory */
+    prop_cells("reg", 4, 0, 0, 0, 0x1000);
+    node_end();
+    node_begin("memory@100000000");
+    prop_string("device_type", "memory");
+    prop_cells("reg", 4, 1, 0, 0, 0x10000000);
+    node_end();
+    tree_end();
+}
+
+static void expect_ram_range(int index, uint64_t base, uint64_t size)
+{
+    uint64_t b = 0, s = 0;
+    assert_int_equal(devtree_memory(fdt, index, &b, &s), 0);
+    assert_int_equal(b, base);
+    assert_int_equal(s, size);
+}
+
+static void test_devtree_memory_lists_every_range_of_every_memory_node_in_order(void **state)
+{
+    (void)state;
+    uint64_t b, s;
+    build_memory_tree();
+    expect_ram_range(0, 0x40000000, 0x08000000);
+    expect_ram_range(1, 0x50000000, 0x01000000);
+    expect_ram_range(2, 0x100000000ull, 0x10000000);
+    assert_int_equal(devtree_memory(fdt, 3, &b, &s), -ENOENT);
+}
+
+static void test_devtree_memory_without_memory_nodes_returns_enoent(void **state)
+{
+    (void)state;
+    uint64_t b, s;
+    build_virt_tree();
+    assert_int_equal(devtree_memory(fdt, 0, &b, &s), -ENOENT);
+}
+
+static void test_devtree_memory_with_malformed_reg_returns_einval(void **state)
+{
+    (void)state;
+    uint64_t b, s;
+    tree_begin();
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("memory@40000000");
+    prop_string("device_type", "memory");
+    prop_cells("reg", 3, 0, 0x40000000, 0);
+    node_end();
+    tree_end();
+    assert_int_equal(devtree_memory(fdt, 0, &b, &s), -EINVAL);
+}
+
+static void test_devtree_u32_reads_value_or_default(void **state)
+{
+    (void)state;
+    tree_begin();
+    node_begin("dev");
+    prop_cells("clock-frequency", 1, 24000000);
+    prop_cells("two", 2, 1, 2);
+    ok(fdt_property(blob, "short", "\x01\x02", 2));
+    ok(fdt_property(blob, "empty", NULL, 0));
+    node_end();
+    tree_end();
+    int dev = node("/dev");
+    assert_int_equal(devtree_u32(fdt, dev, "clock-frequency", 7), 24000000);
+    assert_int_equal(devtree_u32(fdt, dev, "absent", 7), 7);
+    assert_int_equal(devtree_u32(fdt, dev, "two", 7), 7);
+    assert_int_equal(devtree_u32(fdt, dev, "short", 7), 7);
+    assert_int_equal(devtree_u32(fdt, dev, "empty", 7), 7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_devtree_reg_reads_two_cell_address_and_size),
+        cmocka_unit_test(test_devtree_reg_reads_one_cell_address_and_size_in_a_bus),
+        cmocka_unit_test(test_devtree_reg_with_zero_size_cells_has_size_0),
+        cmocka_unit_test(test_devtree_reg_uses_default_cells_when_parent_has_none),
+        cmocka_unit_test(test_devtree_reg_index_out_of_range_returns_enoent),
+        cmocka_unit_test(test_devtree_reg_missing_returns_enoent),
+        cmocka_unit_test(test_devtree_reg_of_root_returns_einval),
+        cmocka_unit_test(test_devtree_reg_length_not_multiple_of_entry_returns_einval),
+        cmocka_unit_test(test_devtree_reg_rejects_malformed_cells),
+        cmocka_unit_test(test_devtree_irq_converts_spi_and_ppi_to_intid),
+        cmocka_unit_test(test_devtree_irq_rejects_unknown_type_and_out_of_range_numbers),
+        cmocka_unit_test(test_devtree_irq_truncated_property_returns_einval),
+        cmocka_unit_test(test_devtree_irq_index_out_of_range_or_missing_returns_enoent),
+        cmocka_unit_test(test_devtree_find_compatible_matches_any_string_of_node_list),
+        cmocka_unit_test(test_devtree_find_compatible_tries_list_in_order),
+        cmocka_unit_test(test_devtree_find_compatible_returns_enoent_when_nothing_matches),
+        cmocka_unit_test(test_devtree_stdout_follows_alias_ignoring_options),
+        cmocka_unit_test(test_devtree_stdout_follows_full_path),
+        cmocka_unit_test(test_devtree_stdout_missing_returns_enoent),
+        cmocka_unit_test(test_devtree_stdout_unresolvable_returns_enoent),
+        cmocka_unit_test(test_devtree_stdout_not_nul_terminated_returns_enoent),
+        cmocka_unit_test(test_devtree_memory_lists_every_range_of_every_memory_node_in_order),
+        cmocka_unit_test(test_devtree_memory_without_memory_nodes_returns_enoent),
+        cmocka_unit_test(test_devtree_memory_with_malformed_reg_returns_einval),
+        cmocka_unit_test(test_devtree_u32_reads_value_or_default),
+        cmocka_unit_test(test_devtree_stdout_alias_to_non_absolute_path_returns_enoent),
+    };
+    return cmocka_run_group_tests_name("devtree", tests, NULL, NULL);
+}
