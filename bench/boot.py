@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Foundation benchmark for Mote: boot time, image size, idle cost.
+
+Figures are printed (and written to bench/results/boot.csv), never asserted.
+Boot time is also given relative to the cost of starting QEMU itself,
+measured in the same run, so the figures can be read on any host.
+"""
+
+import argparse
+import csv
+import os
+import re
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+QEMU = "qemu-system-aarch64"
+QEMU_BOARD = ["-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
+              "-display", "none", "-nic", "none"]
+HELLO_MARK = b"Hello from Mote"
+READY_MARK = b"hello: ready"
+MONITOR_PROMPT = b"(qemu)"
+GUEST_BOOT_RE = re.compile(rb"booted in (\d+) us")
+TIMEOUT_S = 30.0
+IDLE_GOAL_PERCENT = 1.0
+RESULTS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "results", "boot.csv")
+
+
+# --- QEMU process handling -------------------------------------------------
+
+def start_qemu(args):
+    """Start QEMU in its own process group, stdin/stdout as pipes."""
+    return subprocess.Popen([QEMU] + args, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def kill_qemu(proc):
+    """Kill QEMU's whole process group and reap it; safe to call twice."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+    for f in (proc.stdin, proc.stdout):
+        try:
+            f.close()
+        except OSError:
+            pass
+
+
+def read_until(proc, mark, timeout_s=TIMEOUT_S):
+    """Read QEMU's stdout until `mark` appears; return everything read."""
+    deadline = time.monotonic() + timeout_s
+    fd = proc.stdout.fileno()
+    seen = b""
+    while mark not in seen:
+        left_s = deadline - time.monotonic()
+        if left_s <= 0:
+            raise TimeoutError(f"no {mark!r} after {timeout_s} s: {seen[-200:]!r}")
+        ready, _, _ = select.select([fd], [], [], left_s)
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise RuntimeError(f"QEMU exited before {mark!r}: {seen[-200:]!r}")
+            seen += chunk
+    return seen
+
+
+def mote_args(elf, cmdline):
+    return QEMU_BOARD + ["-serial", "stdio", "-monitor", "none",
+                         "-semihosting-config", "enable=on,target=native",
+                         "-kernel", elf, "-append", cmdline]
+
+
+# --- 1. Boot time ------------------------------------------------------------
+
+def boot_once(elf):
+    """One boot: (host wall ms to the service's first line, guest 'booted in' ms)."""
+    start_s = time.monotonic()
+    proc = start_qemu(mote_args(elf, "ticks=0"))
+    try:
+        out = read_until(proc, HELLO_MARK)
+        wall_ms = (time.monotonic() - start_s) * 1000
+        m = GUEST_BOOT_RE.search(out)
+        guest_ms = int(m.group(1)) / 1000 if m else float("nan")
+        proc.stdin.write(b"exit\r")   # polite exit; killed below if it lingers
+        proc.stdin.flush()
+        proc.wait(timeout=5)
+    except (subprocess.TimeoutExpired, BrokenPipeError):
+        pass
+    finally:
+        kill_qemu(proc)
+    return wall_ms, guest_ms
+
+
+def qemu_start_once():
+    """Host wall ms for QEMU to start, paused at reset, until its monitor prompt."""
+    start_s = time.monotonic()
+    proc = start_qemu(QEMU_BOARD + ["-S", "-serial", "none", "-monitor", "stdio"])
+    try:
+        read_until(proc, MONITOR_PROMPT)
+        return (time.monotonic() - start_s) * 1000
+    finally:
+        kill_qemu(proc)
+
+
+def summary(values):
+    return statistics.median(values), min(values), max(values)
+
+
+# --- 2. Image size -------------------------------------------------------------
+
+def loadable_bytes(elf):
+    """text+data of the ELF (what is loaded; bss is only zeroed)."""
+    out = subprocess.run(["aarch64-linux-gnu-size", elf], capture_output=True,
+                         text=True, check=True).stdout
+    text, data = out.splitlines()[1].split()[:2]
+    return int(text) + int(data)
+
+
+# --- 3. Idle cost ---------------------------------------------------------------
+
+def cpu_s(pid):
+    """utime+stime of a process, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])   # stat fields 14, 15
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def idle_cost(elf, idle_s):
+    """(host CPU % of one core while idle, QEMU RSS KiB)."""
+    proc = start_qemu(mote_args(elf, "ticks=0"))
+    try:
+        read_until(proc, READY_MARK)
+        cpu0_s, t0_s = cpu_s(proc.pid), time.monotonic()
+        time.sleep(idle_s)
+        cpu1_s, t1_s = cpu_s(proc.pid), time.monotonic()
+        return 100 * (cpu1_s - cpu0_s) / (t1_s - t0_s), rss_kib(proc.pid)
+    finally:
+        kill_qemu(proc)
+
+
+# --- Report ----------------------------------------------------------------------
+
+def print_table(rows):
+    width = max(len(r[1]) for r in rows)
+    print(f"{'metric':<{width}}  {'value':>12}  unit")
+    print("-" * (width + 22))
+    for _, label, value, unit in rows:
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        print(f"{label:<{width}}  {shown:>12}  {unit}")
+
+
+def write_csv(rows, path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["metric", "value", "unit"])
+        for key, _, value, unit in rows:
+            w.writerow([key, round(value, 3) if isinstance(value, float) else value, unit])
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--image-dir", default="build/virt")
+    p.add_argument("--boots", type=int, default=20)
+    p.add_argument("--idle-seconds", type=float, default=10.0)
+    p.add_argument("--quick", action="store_true", help="boots=5, idle 3 s")
+    a = p.parse_args()
+    if a.quick:
+        a.boots, a.idle_seconds = 5, 3.0
+    return a
+
+
+def main():
+    a = parse_args()
+    elf = os.path.join(a.image_dir, "hello.elf")
+    img = os.path.join(a.image_dir, "hello.img")
+
+    print(f"Booting {elf} {a.boots} times, QEMU start {a.boots} times ...", file=sys.stderr)
+    boots = [boot_once(elf) for _ in range(a.boots)]
+    wall_ms = summary([b[0] for b in boots])
+    guest_ms = statistics.median(b[1] for b in boots)
+    qemu_ms = summary([qemu_start_once() for _ in range(a.boots)])
+    print(f"Idling {a.idle_seconds:g} s ...", file=sys.stderr)
+    idle_percent, rss = idle_cost(elf, a.idle_seconds)
+
+    rows = [  # (csv key, label, value, unit)
+        ("boot_median", "boot: QEMU start to 'Hello from Mote', median", wall_ms[0], "ms"),
+        ("boot_min", "boot: min", wall_ms[1], "ms"),
+        ("boot_max", "boot: max", wall_ms[2], "ms"),
+        ("guest_booted_in_median", "boot: guest's own 'booted in', median", guest_ms, "ms"),
+        ("qemu_start_median", "baseline: QEMU start to monitor prompt, median", qemu_ms[0], "ms"),
+        ("qemu_start_min", "baseline: min", qemu_ms[1], "ms"),
+        ("qemu_start_max", "baseline: max", qemu_ms[2], "ms"),
+        ("boot_minus_qemu_start", "boot minus QEMU start (medians)", wall_ms[0] - qemu_ms[0], "ms"),
+        ("boot_over_qemu_start", "boot / QEMU start (medians)", wall_ms[0] / qemu_ms[0], "ratio"),
+        ("image_size", "size: hello.img", os.path.getsize(img), "bytes"),
+        ("elf_loadable_size", "size: hello.elf loadable (text+data)", loadable_bytes(elf), "bytes"),
+        ("idle_cpu", f"idle: host CPU over {a.idle_seconds:g} s (goal < {IDLE_GOAL_PERCENT:g}%)",
+         idle_percent, "percent_of_core"),
+        ("idle_cpu_resolution", "idle: resolution (one clock tick)",
+         100 / os.sysconf("SC_CLK_TCK") / a.idle_seconds, "percent_of_core"),
+        ("idle_rss", "idle: QEMU RSS", rss, "KiB"),
+    ]
+    print(f"\nMote boot benchmark ({a.boots} boots; figures printed, never asserted)\n")
+    print_table(rows)
+    verdict = "meets" if idle_percent < IDLE_GOAL_PERCENT else "misses"
+    print(f"\nIdle {verdict} the goal of under {IDLE_GOAL_PERCENT:g}% of a core.")
+    write_csv(rows, RESULTS_CSV)
+    print(f"Written {os.path.relpath(RESULTS_CSV)}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
