@@ -70,7 +70,7 @@ static void map_image(void)
  */
 static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
 {
-    struct mem_range used[1 + BOARD_MAX_RAM];
+    struct mem_range used[MEMREGION_MAX_USED];
     size_t nused = 0;
     used[nused++] =
         (struct mem_range){(uint64_t)__image_start, (uint64_t)(__image_end - __image_start)};
@@ -118,12 +118,14 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 {
     trap_init();
     void *fdt = platform_find_dtb(boot_x0);
+    if (!fdt || fdt_check_header(fdt) != 0) /* header reads only: fine with the MMU off */
+        stop_silently();
     mmu_init();
     map_image();
-    if (fdt)
-        mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA);
+    if (mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA) != 0)
+        stop_silently();
     mmu_enable();
-    if (!fdt || fdt_check_header(fdt) != 0 || fdt_pack(fdt) != 0)
+    if (fdt_pack(fdt) != 0)
         stop_silently();
 
     struct mem_range ram[BOARD_MAX_RAM];

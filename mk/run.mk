@@ -6,4 +6,4 @@ QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic -nic none -semihosting-config 
 .PHONY: run
 run: image
 	@echo "Booting $(B)/$(SERVICE).elf on QEMU $(QEMU_MACHINE) (quit: Ctrl-A then x)"
-	$(QEMU_RUN) -kernel $(B)/$(SERVICE).elf -append "$(ARGS)"
+	$(QEMU_RUN) -kernel $(B)/$(SERVICE).elf -append '$(subst ','\'',$(ARGS))'

@@ -36,7 +36,7 @@ struct board {
  */
 void *platform_find_dtb(uint64_t boot_x0);
 
-/* Fills ram with up to max RAM ranges (before anything else is set up); returns how many. */
+/* Fills ram with up to max RAM ranges (before the heap and devices exist); returns how many. */
 unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
 
 /*

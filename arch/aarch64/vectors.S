@@ -89,7 +89,7 @@ exception_vectors:
     vector_entry TRAP_IRQ, 0
     vector_entry TRAP_FIQ, 0
     vector_entry TRAP_SERROR, 0
-    /* Lower EL, AArch64 and AArch32: Mote has no lower EL; reported as fatal */
+    /* Lower EL, AArch64 and AArch32: Mote runs nothing there; handled the same way */
     vector_entry TRAP_SYNC, 0
     vector_entry TRAP_IRQ, 0
     vector_entry TRAP_FIQ, 0

@@ -47,6 +47,8 @@ uint64_t gtimer_frequency(void)
 
 uint64_t gtimer_now_ns(void)
 {
+    if (!freq_hz) /* asked before gtimer_init, e.g. by a panic during bring-up */
+        freq_hz = sysreg_read(cntfrq_el0);
     return (uint64_t)((unsigned __int128)counter() * NS_PER_S / freq_hz);
 }
 

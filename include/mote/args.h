@@ -14,7 +14,7 @@
 /*
  * Copies the value of key into val (NUL-terminated). A bare flag has the
  * empty value. Returns the value's length, -ENOENT if the key is absent,
- * -ENOSPC if val (len bytes) is too small, -EINVAL if args or key is NULL or
+ * -ENOSPC if val is NULL or its len bytes are too small, -EINVAL if args or key is NULL or
  * key is empty or has '=' or a space in it.
  */
 int mote_arg_get(const char *args, const char *key, char *val, size_t len);

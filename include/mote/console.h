@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-/* Receives the bytes typed since the last call (len >= 1). */
+/* Receives the bytes typed since the last call (len >= 1; data is not NUL-terminated). */
 typedef void (*mote_console_fn)(const char *data, size_t len, void *arg);
 
 /*

@@ -9,7 +9,10 @@
 #define MOTE_NS_PER_MS 1000000ull
 #define MOTE_NS_PER_S  1000000000ull
 
-/* Nanoseconds since the image started; never goes backwards. */
+/*
+ * Nanoseconds since the system counter started (on QEMU: machine start; on a
+ * board: reset, so the firmware's time is included); never goes backwards.
+ */
 uint64_t mote_time_ns(void);
 
 /*

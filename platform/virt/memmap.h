@@ -18,7 +18,8 @@
  *               |  an ELF -kernel; else x0)     |
  *   0x4020_0000 | Mote image: text, rodata,     |
  *               |  data, bss, stacks + guards   |
- *               | heap, up to the end of RAM    |
+ *               | heap, up to the end of RAM,   |
+ *               |  less the packed DTB on top   |
  *               +-------------------------------+
  */
 #ifndef PLATFORM_VIRT_MEMMAP_H

@@ -11,6 +11,8 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include <mote/log.h>
+
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/psci.h"
 #include "drivers/irq/gicv2.h"
@@ -179,8 +181,8 @@ int platform_init(const void *fdt, struct board *board)
     if (err)
         return err;
     unsigned intid, flags;
-    if (devtree_irq(fdt, uart, 0, &intid, &flags) == 0)
-        pl011_enable_rx_irq(intid);
+    if (devtree_irq(fdt, uart, 0, &intid, &flags) != 0 || pl011_enable_rx_irq(intid) != 0)
+        mote_log(MOTE_LOG_WARN, "console: no receive interrupt; console input is off");
     rtc_setup(fdt);
     psci_setup(fdt);
     return 0;

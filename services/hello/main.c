@@ -6,9 +6,9 @@
  * "mem" shows memory use, "oom" allocates 1 MiB blocks until malloc fails,
  * then frees them and checks the heap is usable again.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 
 #include <mote/mote.h>
@@ -16,6 +16,7 @@
 #define DEFAULT_TICKS       5
 #define DEFAULT_INTERVAL_MS 1000
 #define INPUT_LINE_MAX      128
+#define OOM_BLOCK           (1 << 20) /* bytes per allocation of the oom command */
 
 static uint64_t ticks_left;
 static int tick_timer;
@@ -32,8 +33,6 @@ static void tick(void *arg)
         mote_log(MOTE_LOG_INFO, "ticks done");
     }
 }
-
-#define OOM_BLOCK (1 << 20)
 
 struct block {
     struct block *next;

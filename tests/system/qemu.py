@@ -30,6 +30,7 @@ class Qemu:
         if semihosting:
             self.argv += ["-semihosting-config", "enable=on,target=native"]
         self.output = ""
+        self._eof = False  # the reader has seen the end of QEMU's output
         self._cond = threading.Condition()
         self.proc = None
 
@@ -48,6 +49,7 @@ class Qemu:
                 self.output += chunk.decode("utf-8", "replace").replace("\r", "")
                 self._cond.notify_all()
         with self._cond:
+            self._eof = True
             self._cond.notify_all()
 
     def tail(self, lines=25):
@@ -63,15 +65,12 @@ class Qemu:
                 if m:
                     return m
                 left = deadline - time.monotonic()
-                if left <= 0 or (self.proc.poll() is not None and not self._reading()):
+                if left <= 0 or self._eof:
                     raise AssertionError(
                         f"expected console output matching {pattern!r} within {timeout:.0f} s; "
                         f"QEMU {'exited with ' + str(self.proc.returncode) if self.proc.poll() is not None else 'still running'}. "
                         f"Last lines:\n{self.tail()}")
                 self._cond.wait(min(left, 0.5))
-
-    def _reading(self):
-        return not self.proc.stdout.closed and self.proc.poll() is None
 
     def type(self, text):
         self.proc.stdin.write(text.encode())
