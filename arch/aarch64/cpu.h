@@ -39,11 +39,6 @@ static inline void cpu_wait_for_interrupt(void)
     __asm__ volatile("wfi" ::: "memory");
 }
 
-static inline uint64_t cpu_frame_address(void)
-{
-    return (uint64_t)__builtin_frame_address(0);
-}
-
 /* MIDR_EL1 fields (D13.2.88): who made the core and which part it is. */
 #define MIDR_IMPLEMENTER(midr) (((midr) >> 24) & 0xff)
 #define MIDR_PARTNUM(midr)     (((midr) >> 4) & 0xfff)

@@ -53,7 +53,7 @@ static int frame_valid(uint64_t fp)
                              in_stack(fp, __exc_stack_bottom, __exc_stack_top));
 }
 
-void backtrace_print(uint64_t pc, uint64_t fp)
+static void backtrace_print(uint64_t pc, uint64_t fp)
 {
     console_printf("backtrace:\n  #0  ");
     print_location(pc);

@@ -40,11 +40,6 @@ int gtimer_init(unsigned intid)
     return irq_register(intid, IRQ_LEVEL, gtimer_irq, NULL);
 }
 
-uint64_t gtimer_frequency(void)
-{
-    return freq_hz;
-}
-
 uint64_t gtimer_now_ns(void)
 {
     if (!freq_hz) /* asked before gtimer_init, e.g. by a panic during bring-up */

@@ -13,9 +13,6 @@ int gtimer_init(unsigned intid);
 /* Nanoseconds since the counter started (boot). */
 uint64_t gtimer_now_ns(void);
 
-/* Counter frequency in Hz (CNTFRQ_EL0). */
-uint64_t gtimer_frequency(void);
-
 /* Raises the timer interrupt at monotonic time deadline_ns; GTIMER_NO_DEADLINE stops it. */
 void gtimer_set_deadline(uint64_t deadline_ns);
 
