@@ -6,10 +6,11 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree
+FUZZ_TARGETS := args devtree dns
 fuzz_srcs_args := lib/args/args.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
+fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -28,6 +29,20 @@ $(FUZZ_DIR)/corpus_args/.seeded:
 	@mkdir -p $(@D)
 	printf '\003tickticks=5 interval_ms=100 name="a b"' > $(@D)/seed1
 	printf '\002ipip=dhcp gw=10.0.2.2 loglevel=debug' > $(@D)/seed2
+	@touch $@
+
+# DNS seeds: a control byte (tests/fuzz/fuzz_dns.c), then a query as dig sends it.
+DNS_SEED_HEADER := \022\064\001\000\000\001\000\000\000\000
+DNS_SEED_OPT := \000\000\051\020\000\000\000\000\000\000\000
+$(FUZZ_DIR)/corpus_dns/.seeded:
+	@mkdir -p $(@D)
+	@# host42.mote.test A; then with an OPT (payload 4096) over TCP
+	printf '\342$(DNS_SEED_HEADER)\000\000\006host42\004mote\004test\000\000\001\000\001' > $(@D)/seed1
+	printf '\353$(DNS_SEED_HEADER)\000\001\006host42\004mote\004test\000\000\001\000\001$(DNS_SEED_OPT)' > $(@D)/seed2
+	@# mote.test ANY; host5 AAAA with EDNS version 1, the OPT's root a pointer; example.com A
+	printf '\342$(DNS_SEED_HEADER)\000\000\004mote\004test\000\000\377\000\001' > $(@D)/seed3
+	printf '\342$(DNS_SEED_HEADER)\000\001\005host5\004mote\004test\000\000\034\000\001\300\012\000\051\004\320\000\001\000\000\000\000' > $(@D)/seed4
+	printf '\342$(DNS_SEED_HEADER)\000\000\007example\003com\000\000\001\000\001' > $(@D)/seed5
 	@touch $@
 
 .PHONY: fuzz fuzz-smoke

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/* Reading a query (RFC 1035 §4.1, RFC 6891 §6), see query.h. */
+#include "lib/dns/query.h"
+
+#include <errno.h>
+#include <string.h>
+
+/*
+ * Reads the record at *off (its name into name) and moves past it. Returns
+ * 0, or -EBADMSG if any of it lies past the end.
+ */
+static int read_rr(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX],
+                   int *name_len, const uint8_t **fixed)
+{
+    int n = dns_read_name(msg, len, off, name);
+    if (n < 0)
+        return n;
+    if (len - *off < DNS_RR_FIXED_LEN)
+        return -EBADMSG;
+    const uint8_t *f = msg + *off;
+    size_t rdlength = dns_get16(f + DNS_RR_OFF_RDLENGTH);
+    if (len - *off - DNS_RR_FIXED_LEN < rdlength)
+        return -EBADMSG;
+    *off += DNS_RR_FIXED_LEN + rdlength;
+    *name_len = n;
+    *fixed = f;
+    return 0;
+}
+
+/*
+ * Walks the answer, authority and additional sections after the question,
+ * picking up the one OPT. Other records (a query has no business sending
+ * them, but TSIG and the like may come) are only checked to lie inside.
+ */
+static int read_sections(const uint8_t *msg, size_t len, size_t off, struct dns_query *q)
+{
+    unsigned before = (unsigned)dns_get16(msg + DNS_OFF_ANCOUNT) + dns_get16(msg + DNS_OFF_NSCOUNT);
+    unsigned additional = dns_get16(msg + DNS_OFF_ARCOUNT);
+    uint8_t name[DNS_NAME_MAX];
+    const uint8_t *f;
+    int name_len;
+
+    /* At most 2 x 65535 rounds, each consuming at least 11 bytes or failing */
+    for (unsigned i = 0; i < before + additional; i++) {
+        if (read_rr(msg, len, &off, name, &name_len, &f) < 0)
+            return DNS_RCODE_FORMERR;
+        if (i < before || dns_get16(f + DNS_RR_OFF_TYPE) != DNS_TYPE_OPT)
+            continue;
+        /* RFC 6891 §6.1.1: one OPT, owned by the root */
+        if (q->has_opt || name_len != 1) {
+            q->has_opt = 0;
+            return DNS_RCODE_FORMERR;
+        }
+        q->has_opt = 1;
+        q->udp_payload = dns_get16(f + DNS_RR_OFF_CLASS);
+        uint32_t ttl = dns_get32(f + DNS_RR_OFF_TTL);
+        q->edns_version = (uint8_t)(ttl >> DNS_OPT_TTL_VERSION_SHIFT & DNS_OPT_VERSION_MASK);
+    }
+    if (q->has_opt && q->edns_version > DNS_EDNS_VERSION)
+        return DNS_RCODE_BADVERS;
+    return DNS_RCODE_NOERROR;
+}
+
+int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q)
+{
+    memset(q, 0, sizeof(*q));
+    if (len < DNS_HEADER_LEN)
+        return -EBADMSG;
+    q->id = dns_get16(msg + DNS_OFF_ID);
+    q->flags = dns_get16(msg + DNS_OFF_FLAGS);
+    if (q->flags & DNS_FLAG_QR)
+        return -EBADMSG;
+    if ((q->flags & DNS_FLAG_OPCODE_MASK) >> DNS_FLAG_OPCODE_SHIFT != DNS_OPCODE_QUERY)
+        return DNS_RCODE_NOTIMP;
+    if (dns_get16(msg + DNS_OFF_QDCOUNT) != 1)
+        return DNS_RCODE_FORMERR;
+
+    size_t off = DNS_HEADER_LEN;
+    int n = dns_read_name(msg, len, &off, q->name);
+    if (n < 0 || len - off < DNS_QUESTION_FIXED_LEN)
+        return DNS_RCODE_FORMERR;
+    q->name_len = (size_t)n;
+    q->qtype = dns_get16(msg + off + DNS_Q_OFF_TYPE);
+    q->qclass = dns_get16(msg + off + DNS_Q_OFF_CLASS);
+    return read_sections(msg, len, off + DNS_QUESTION_FIXED_LEN, q);
+}
+
+size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport, size_t reply_max)
+{
+    size_t limit = DNS_UDP_MSG_MIN;
+    if (transport == DNS_TRANSPORT_TCP)
+        limit = DNS_TCP_MSG_MAX;
+    else if (q->has_opt && q->udp_payload > DNS_UDP_MSG_MIN)
+        limit = q->udp_payload < DNS_EDNS_PAYLOAD ? q->udp_payload : DNS_EDNS_PAYLOAD;
+    return limit < reply_max ? limit : reply_max;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/* DNS wire format: names and the bounded writer, see wire.h. */
+#include "lib/dns/wire.h"
+
+#include <errno.h>
+#include <string.h>
+
+int dns_read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX])
+{
+    size_t pos = *off, run = *off, next = 0, out = 0;
+    unsigned pointers = 0;
+
+    for (;;) {
+        if (pos >= len)
+            return -EBADMSG;
+        uint8_t b = msg[pos];
+        if ((b & DNS_LABEL_TYPE_MASK) == DNS_LABEL_POINTER) {
+            if (pos + DNS_POINTER_LEN > len)
+                return -EBADMSG;
+            size_t target = dns_get16(msg + pos) & DNS_POINTER_OFFSET_MASK;
+            /*
+             * Strictly below the start of the current run of labels: pointing
+             * anywhere in the run (itself included) or ahead could loop.
+             */
+            if (target >= run || ++pointers > DNS_NAME_MAX_POINTERS)
+                return -EBADMSG;
+            if (pointers == 1)
+                next = pos + DNS_POINTER_LEN;
+            pos = run = target;
+            continue;
+        }
+        if ((b & DNS_LABEL_TYPE_MASK) != DNS_LABEL_NORMAL)
+            return -EBADMSG;
+        /* b <= DNS_LABEL_MAX now: the type bits were clear */
+        if (out + 1 + b > DNS_NAME_MAX || pos + 1 + b > len)
+            return -EBADMSG;
+        memcpy(name + out, msg + pos, 1 + (size_t)b);
+        out += 1 + (size_t)b;
+        pos += 1 + (size_t)b;
+        if (b == 0)
+            break;
+    }
+    *off = pointers ? next : pos;
+    return (int)out;
+}
+
+static uint8_t fold(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+int dns_name_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    /* Length bytes are <= 63, below 'A', so folding them changes nothing. */
+    for (size_t i = 0; i < len; i++)
+        if (fold(a[i]) != fold(b[i]))
+            return 0;
+    return 1;
+}
+
+void dns_put_bytes(struct dns_writer *w, const void *p, size_t n)
+{
+    if (w->overflow || n > w->cap - w->len) {
+        w->overflow = 1;
+        return;
+    }
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+void dns_put8(struct dns_writer *w, uint8_t v)
+{
+    dns_put_bytes(w, &v, sizeof(v));
+}
+
+void dns_put16(struct dns_writer *w, uint16_t v)
+{
+    uint8_t b[] = {(uint8_t)(v >> 8), (uint8_t)v};
+    dns_put_bytes(w, b, sizeof(b));
+}
+
+void dns_put32(struct dns_writer *w, uint32_t v)
+{
+    uint8_t b[] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    dns_put_bytes(w, b, sizeof(b));
+}
+
+void dns_put_pointer(struct dns_writer *w, size_t off)
+{
+    dns_put16(w, (uint16_t)(DNS_LABEL_POINTER << 8 | (off & DNS_POINTER_OFFSET_MASK)));
+}
+
+void dns_patch16(struct dns_writer *w, size_t off, uint16_t v)
+{
+    if (off + sizeof(v) > w->len)
+        return;
+    w->buf[off] = (uint8_t)(v >> 8);
+    w->buf[off + 1] = (uint8_t)v;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS wire format (RFC 1035 §4): protocol constants, big-endian accessors,
+ * name reading with compression checks (RFC 9267) and a bounded writer.
+ * Internal to lib/dns.
+ */
+#ifndef LIB_DNS_WIRE_H
+#define LIB_DNS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/dns/dns.h"
+
+/* Header (RFC 1035 §4.1.1): six 16-bit words */
+#define DNS_HEADER_LEN  12
+#define DNS_OFF_ID      0
+#define DNS_OFF_FLAGS   2
+#define DNS_OFF_QDCOUNT 4
+#define DNS_OFF_ANCOUNT 6
+#define DNS_OFF_NSCOUNT 8
+#define DNS_OFF_ARCOUNT 10
+
+/* The flags word */
+#define DNS_FLAG_QR           0x8000u /* a response */
+#define DNS_FLAG_OPCODE_MASK  0x7800u
+#define DNS_FLAG_OPCODE_SHIFT 11
+#define DNS_FLAG_AA           0x0400u /* authoritative answer */
+#define DNS_FLAG_TC           0x0200u /* truncated */
+#define DNS_FLAG_RD           0x0100u /* recursion desired */
+#define DNS_FLAG_RA           0x0080u /* recursion available */
+#define DNS_FLAG_CD           0x0010u /* checking disabled (RFC 4035 §3.2.2) */
+#define DNS_FLAG_RCODE_MASK   0x000fu
+
+#define DNS_OPCODE_QUERY 0
+
+/* RCODEs; above 15 they are extended, their upper 8 bits in the OPT (RFC 6891 §6.1.3) */
+#define DNS_RCODE_NOERROR   0
+#define DNS_RCODE_FORMERR   1
+#define DNS_RCODE_SERVFAIL  2
+#define DNS_RCODE_NXDOMAIN  3
+#define DNS_RCODE_NOTIMP    4
+#define DNS_RCODE_REFUSED   5
+#define DNS_RCODE_BADVERS   16
+#define DNS_RCODE_EXT_SHIFT 4
+
+/* RR types and classes (RFC 1035 §3.2.2-3.2.5, RFC 3596, RFC 6891, RFC 1995, RFC 5936) */
+#define DNS_TYPE_A    1
+#define DNS_TYPE_NS   2
+#define DNS_TYPE_SOA  6
+#define DNS_TYPE_AAAA 28
+#define DNS_TYPE_OPT  41
+#define DNS_TYPE_IXFR 251
+#define DNS_TYPE_AXFR 252
+#define DNS_TYPE_ANY  255
+#define DNS_CLASS_IN  1
+#define DNS_CLASS_ANY 255
+
+/* Names (RFC 1035 §3.1, §4.1.4) */
+#define DNS_NAME_MAX            255 /* octets, length bytes and the root's zero included */
+#define DNS_NAME_ROOT           0u  /* the root: a zero-length label */
+#define DNS_LABEL_MAX           63
+#define DNS_LABEL_TYPE_MASK     0xc0u
+#define DNS_LABEL_NORMAL        0x00u /* 0x40 (extended) and 0x80 are reserved */
+#define DNS_LABEL_POINTER       0xc0u
+#define DNS_POINTER_OFFSET_MASK 0x3fffu
+#define DNS_POINTER_LEN         2
+/*
+ * Pointers followed in one name. Each must go strictly backwards (below where
+ * the current run of labels began), so every chain ends anyway; this bounds
+ * the work, as RFC 9267 §2 asks. One pointer per name is all an encoder needs.
+ */
+#define DNS_NAME_MAX_POINTERS 16
+
+/* Fixed parts after a name: QTYPE QCLASS (§4.1.2); TYPE CLASS TTL RDLENGTH (§4.1.3) */
+#define DNS_QUESTION_FIXED_LEN 4
+#define DNS_Q_OFF_TYPE         0
+#define DNS_Q_OFF_CLASS        2
+#define DNS_RR_FIXED_LEN       10
+#define DNS_RR_OFF_TYPE        0
+#define DNS_RR_OFF_CLASS       2
+#define DNS_RR_OFF_TTL         4
+#define DNS_RR_OFF_RDLENGTH    8
+
+/* OPT (RFC 6891 §6.1.2-6.1.3): CLASS is the payload size, TTL packs these */
+#define DNS_OPT_TTL_RCODE_SHIFT   24
+#define DNS_OPT_TTL_VERSION_SHIFT 16
+#define DNS_OPT_VERSION_MASK      0xffu
+#define DNS_EDNS_VERSION          0
+/* The UDP limit without EDNS, and the floor for a smaller EDNS payload (RFC 1035 §4.2.1) */
+#define DNS_UDP_MSG_MIN 512u
+
+static inline uint16_t dns_get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t dns_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Reads the possibly compressed name at *off in msg (len bytes) into name as
+ * plain wire format (labels, then the root's zero byte), case kept, and moves
+ * *off past the name as it sits in msg. Returns the name's length
+ * (1..DNS_NAME_MAX), or -EBADMSG if it runs past the end, is too long, uses a
+ * reserved label type, or has a pointer that is not strictly backwards or one
+ * pointer too many (*off is then unchanged).
+ */
+int dns_read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX]);
+
+/* Compares len bytes of two plain wire names (or labels), ASCII letters folded (RFC 4343 §3). */
+int dns_name_equal(const uint8_t *a, const uint8_t *b, size_t len);
+
+/*
+ * A reply under construction in buf (cap bytes). A write that does not fit
+ * sets overflow and is dropped, so a builder writes unchecked and looks once
+ * at the end.
+ */
+struct dns_writer {
+    uint8_t *buf;
+    size_t cap, len;
+    int overflow;
+};
+
+void dns_put8(struct dns_writer *w, uint8_t v);
+void dns_put16(struct dns_writer *w, uint16_t v);
+void dns_put32(struct dns_writer *w, uint32_t v);
+void dns_put_bytes(struct dns_writer *w, const void *p, size_t n);
+/* A compression pointer to offset off (< 0x4000) of the reply. */
+void dns_put_pointer(struct dns_writer *w, size_t off);
+/* Overwrites the 16-bit word at off, if it was written. */
+void dns_patch16(struct dns_writer *w, size_t off, uint16_t v);
+
+#endif
