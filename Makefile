@@ -16,6 +16,7 @@ B := build/$(BOARD)
 include mk/setup.mk
 include mk/toolchain.mk
 include platform/$(BOARD)/board.mk
+include mk/lwip.mk
 include mk/image.mk
 include mk/run.mk
 include mk/test.mk

@@ -35,7 +35,7 @@ include services/$(1)/service.mk
 SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs))
 SERVICE_ARGS_$(1) := $$(service_args)
 
-$(B)/$(1).stage1.elf: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDS)
+$(B)/$(1).stage1.elf: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDS) $(B)/libnet.a
 	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDLIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk

@@ -17,4 +17,4 @@ ASFLAGS := $(COMMON_FLAGS) -g
 KERNEL_CFLAGS := -mgeneral-regs-only
 LDFLAGS := --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--gc-sections \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
-LDLIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
+LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
