@@ -6,7 +6,10 @@
  *   heap          the largest free piece of RAM (mapped read-write, never executable),
  *                 with the packed DTB moved to its top
  *   platform_init console, interrupt controller, timer, RTC, power (from the DTB)
- *   random, stack protector guard, W^X check, boot arguments
+ *   boot arguments the kernel reads (loglevel=, panic=)
+ *   random, stack protector guard
+ *   virtio        probe the virtio-mmio slots and start their drivers
+ *   W^X check     after the last mapping
  *   service_start(args), then the event loop
  */
 #include <libfdt.h>
@@ -22,6 +25,7 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/trap.h"
+#include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
 #include "kernel/event.h"
 #include "kernel/heap.h"
@@ -134,12 +138,15 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     int err = platform_init(fdt, &board);
     if (err)
         mote_panic("board bring-up failed: error %d", err);
+    apply_kernel_args(board.bootargs);
 
     uint64_t counter = sysreg_read(cntvct_el0);
     random_mix(&counter, sizeof(counter));
     if (board.rng_seed && board.rng_seed_len > 0)
         random_mix(board.rng_seed, (size_t)board.rng_seed_len);
     __stack_chk_guard = random_u64();
+
+    virtio_probe_all(&board); /* maps its slots, so before the W^X check; logs, never fails */
 
     unsigned wx = mmu_count_wx();
     if (wx)
@@ -155,7 +162,6 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
         .ram_bytes = ram_bytes,
     };
     system_set_info(&info);
-    apply_kernel_args(board.bootargs);
 
     mote_log(MOTE_LOG_INFO, "Mote %s on %s, %s x%u, %llu MiB RAM, booted in %llu us", MOTE_VERSION,
              info.board, info.cpu, info.cpus, (unsigned long long)(ram_bytes >> 20),

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio entropy device (virtio spec v1.2 §5.4): one queue (requestq) of
+ * device-writable buffers the device fills with random bytes. At boot Mote
+ * offers one 32-byte buffer and mixes what comes back into the kernel's
+ * random state (kernel/random.c). One device; no feature bits of its own.
+ *   QEMU: -device virtio-rng-device
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include <mote/log.h>
+
+#include "drivers/virtio/mmio.h"
+#include "kernel/event.h"
+#include "kernel/irq.h"
+#include "kernel/random.h"
+
+#define RNG_QUEUE      0  /* requestq, §5.4.2 */
+#define RNG_QUEUE_SIZE 4  /* descriptors: one buffer in flight needs one */
+#define RNG_BUF_LEN    32 /* bytes asked for at boot */
+
+static struct {
+    struct virtio_dev *dev;
+    struct virtq vq;
+    int event;
+    uint8_t buf[RNG_BUF_LEN];
+} rng;
+
+/* Interrupt context: acknowledge, note the event; the loop collects. */
+static void rng_irq(void *arg)
+{
+    if (virtio_irq_ack(arg) & VIRTIO_INT_USED)
+        event_raise(rng.event);
+}
+
+/*
+ * Event loop: mixes every returned buffer into the random state. At most a
+ * queue's worth per call, so a device that keeps publishing cannot hold the
+ * loop; if there may be more, the event is raised again for the next round.
+ */
+static void rng_collect(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < rng.vq.size; i++) {
+        void *cookie;
+        uint32_t len;
+        int n = virtq_get_used(&rng.vq, &cookie, &len);
+        if (n == 0 && !virtq_enable_interrupt(&rng.vq))
+            return;
+        if (n < 0)
+            mote_log(MOTE_LOG_WARN, "virtio-rng: device returned a bad used-ring entry; ignored");
+        if (n <= 0)
+            continue;
+        random_mix(cookie, len);
+        mote_log(MOTE_LOG_DEBUG, "virtio-rng: mixed %u bytes", (unsigned)len);
+    }
+    event_raise(rng.event);
+}
+
+static int rng_request(void)
+{
+    struct virtq_seg seg = {.buf = rng.buf, .len = sizeof(rng.buf)};
+    int err = virtq_add_buffer(&rng.vq, &seg, 0, 1, rng.buf);
+    if (err)
+        return err;
+    virtio_queue_kick(rng.dev, &rng.vq);
+    return 0;
+}
+
+static int rng_probe(struct virtio_dev *dev)
+{
+    if (rng.dev)
+        return -EBUSY; /* one is enough */
+    int err = virtio_negotiate(dev, 0);
+    if (!err)
+        err = virtio_queue_setup(dev, RNG_QUEUE, &rng.vq, RNG_QUEUE_SIZE);
+    if (err)
+        return err;
+    rng.event = event_source_add(rng_collect, NULL);
+    if (rng.event < 0)
+        return rng.event;
+    err = irq_register(dev->intid, IRQ_LEVEL, rng_irq, dev);
+    if (!err)
+        err = virtio_driver_ok(dev);
+    if (err)
+        return err;
+    rng.dev = dev;
+    return rng_request();
+}
+
+const struct virtio_driver virtio_rng_driver = {
+    .device_id = VIRTIO_ID_ENTROPY,
+    .name = "entropy",
+    .probe = rng_probe,
+};

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Split virtqueues, the driver's side (virtio spec v1.2 §2.7), see virtq.h.
+ * Indices into the rings are free-running 16-bit counters (§2.7.6, §2.7.8):
+ * the slot is idx & (size - 1), and all differences are taken modulo 2^16.
+ */
+#include "drivers/virtio/virtq.h"
+
+#include <errno.h>
+#include <string.h>
+
+/*
+ * Barriers between this CPU and the device, which reads and writes the rings
+ * from outside (QEMU: another host thread). Outer shareable covers any
+ * observer. On the host (unit tests) the "device" is the same thread, and
+ * only the compiler needs holding back.
+ */
+#if defined(__aarch64__)
+#define virtq_wmb() __asm__ volatile("dmb oshst" ::: "memory") /* stores before stores */
+#define virtq_rmb() __asm__ volatile("dmb oshld" ::: "memory") /* loads before loads */
+#define virtq_mb()  __asm__ volatile("dmb osh" ::: "memory")   /* stores before loads */
+#else
+#define virtq_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtq_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtq_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
+static size_t avail_bytes(uint16_t size)
+{
+    /* flags, idx, ring[size], used_event */
+    return sizeof(uint16_t) * (3 + (size_t)size);
+}
+
+static size_t used_offset(uint16_t size)
+{
+    size_t end = sizeof(struct virtq_desc) * size + avail_bytes(size);
+    return (end + VIRTQ_LEGACY_ALIGN - 1) & ~(size_t)(VIRTQ_LEGACY_ALIGN - 1);
+}
+
+size_t virtq_mem_size(uint16_t size)
+{
+    /* flags, idx, ring[size], avail_event */
+    return used_offset(size) + sizeof(uint16_t) * 3 + sizeof(struct virtq_used_elem) * size;
+}
+
+int virtq_init(struct virtq *vq, uint16_t size, void *mem, bool event_idx)
+{
+    if (size == 0 || size > VIRTQ_SIZE_MAX || (size & (size - 1)) != 0 ||
+        ((uintptr_t)mem & (VIRTQ_LEGACY_ALIGN - 1)) != 0)
+        return -EINVAL;
+    memset(vq, 0, sizeof(*vq));
+    memset(mem, 0, virtq_mem_size(size));
+    vq->size = size;
+    vq->event_idx = event_idx;
+    uint8_t *base = mem;
+    vq->desc = (volatile struct virtq_desc *)base;
+    vq->avail = (volatile struct virtq_avail *)(base + sizeof(struct virtq_desc) * size);
+    vq->used = (volatile struct virtq_used *)(base + used_offset(size));
+    vq->used_event = &vq->avail->ring[size];
+    vq->avail_event = (volatile uint16_t *)&vq->used->ring[size];
+
+    for (uint16_t i = 0; i + 1 < size; i++)
+        vq->next[i] = i + 1;
+    vq->free_head = 0;
+    vq->num_free = size;
+    return 0;
+}
+
+uint64_t virtq_desc_paddr(const struct virtq *vq)
+{
+    return (uint64_t)(uintptr_t)vq->desc;
+}
+
+uint64_t virtq_avail_paddr(const struct virtq *vq)
+{
+    return (uint64_t)(uintptr_t)vq->avail;
+}
+
+uint64_t virtq_used_paddr(const struct virtq *vq)
+{
+    return (uint64_t)(uintptr_t)vq->used;
+}
+
+int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_out, unsigned n_in,
+                     void *cookie)
+{
+    unsigned n = n_out + n_in;
+    if (n == 0 || n_out > VIRTQ_SIZE_MAX || n_in > VIRTQ_SIZE_MAX || !cookie)
+        return -EINVAL;
+    for (unsigned i = 0; i < n; i++)
+        if (segs[i].len == 0)
+            return -EINVAL;
+    if (n > vq->num_free)
+        return -ENOSPC;
+
+    uint16_t head = vq->free_head, d = head, last = head;
+    uint32_t in_len = 0;
+    for (unsigned i = 0; i < n; i++) {
+        bool writable = i >= n_out;
+        vq->desc[d].addr = (uint64_t)(uintptr_t)segs[i].buf;
+        vq->desc[d].len = segs[i].len;
+        vq->desc[d].flags =
+            (uint16_t)((writable ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+        vq->desc[d].next = i + 1 < n ? vq->next[d] : 0;
+        if (writable)
+            in_len += segs[i].len;
+        last = d;
+        d = vq->next[d];
+    }
+    vq->free_head = vq->num_free == n ? 0 : vq->next[last];
+    vq->num_free = (uint16_t)(vq->num_free - n);
+    vq->chain_len[head] = (uint16_t)n;
+    vq->in_len[head] = in_len;
+    vq->cookie[head] = cookie;
+
+    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
+    /* §2.7.13: the descriptors and the ring entry before the index that publishes them. */
+    virtq_wmb();
+    vq->avail->idx = ++vq->avail_idx;
+    return 0;
+}
+
+bool virtq_needs_notify(struct virtq *vq)
+{
+    /* The index we just published must be visible before we read what the device wants. */
+    virtq_mb();
+    uint16_t old = vq->kicked_idx, now = vq->avail_idx;
+    vq->kicked_idx = now;
+    if (vq->event_idx)
+        return virtq_need_event(*vq->avail_event, now, old);
+    return !(vq->used->flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+/* Returns a chain's descriptors to the free list. */
+static void free_chain(struct virtq *vq, uint16_t head)
+{
+    uint16_t tail = head;
+    for (uint16_t i = 1; i < vq->chain_len[head]; i++)
+        tail = vq->next[tail];
+    vq->next[tail] = vq->num_free ? vq->free_head : 0;
+    vq->free_head = head;
+    vq->num_free = (uint16_t)(vq->num_free + vq->chain_len[head]);
+    vq->cookie[head] = NULL;
+    vq->chain_len[head] = 0;
+}
+
+int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
+{
+    if (vq->used->idx == vq->last_used)
+        return 0;
+    /* The device wrote the entry before the index: read them in that order. */
+    virtq_rmb();
+    volatile struct virtq_used_elem *e = &vq->used->ring[vq->last_used & (vq->size - 1)];
+    uint32_t id = e->id, written = e->len;
+    vq->last_used++;
+    if (id >= vq->size || !vq->cookie[id] || written > vq->in_len[id]) {
+        vq->dev_invalid++;
+        return -EIO;
+    }
+    *cookie = vq->cookie[id];
+    *len = written;
+    free_chain(vq, (uint16_t)id);
+    return 1;
+}
+
+bool virtq_enable_interrupt(struct virtq *vq)
+{
+    if (vq->event_idx)
+        *vq->used_event = vq->last_used;
+    else
+        vq->avail->flags = 0;
+    /* The request must be visible before we look again, or a buffer landing in between is lost. */
+    virtq_mb();
+    return vq->used->idx != vq->last_used;
+}
