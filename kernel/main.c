@@ -42,6 +42,11 @@ void kernel_main(uint64_t boot_x0);
 
 static struct board board;
 
+const char *kernel_boot_args(void)
+{
+    return board.bootargs ? board.bootargs : "";
+}
+
 /* Stops before the console exists: nothing can be said, a debugger finds it here. */
 static void stop_silently(void)
 {

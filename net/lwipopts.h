@@ -62,6 +62,7 @@
 #define IP_FRAG                    1
 #define IP_REASS_MAX_PBUFS         32
 #define LWIP_IPV6_REASS            1
+#define IPV6_FRAG_COPYHEADER       1 /* 64-bit pointers do not fit in the IPv6 fragment header */
 #define CHECKSUM_CHECK_IP          1
 #define CHECKSUM_CHECK_UDP         1
 #define CHECKSUM_CHECK_TCP         1
@@ -69,9 +70,10 @@
 #define CHECKSUM_CHECK_ICMP6       1
 
 /* Netif callbacks, for "address acquired" and link changes */
-#define LWIP_NETIF_STATUS_CALLBACK 1
-#define LWIP_NETIF_LINK_CALLBACK   1
-#define LWIP_NETIF_HOSTNAME        1
+#define LWIP_NETIF_STATUS_CALLBACK     1
+#define LWIP_NETIF_LINK_CALLBACK       1
+#define LWIP_NETIF_HOSTNAME            1
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address changes, IPv6 included, for the log */
 
 /* Counters behind mote_net_stats() */
 #define LWIP_STATS         1

@@ -8,8 +8,9 @@
  *   version 2, modern (virtio 1.x): 64 feature bits with VERSION_1 required,
  *     FEATURES_OK, each ring's address in QueueDesc/Driver/Device, QueueReady.
  *   QEMU: -device virtio-rng-device [-global virtio-mmio.force-legacy=false]
- * Split virtqueues only (virtq.c); no shared memory regions, no
- * configuration-change handling, no packed rings.
+ * Split virtqueues only (virtq.c); no shared memory regions, no packed rings.
+ * Configuration space can be read (not written); a driver that cares about
+ * configuration changes watches for VIRTIO_INT_CONFIG itself.
  */
 #include "drivers/virtio/mmio.h"
 
@@ -55,14 +56,17 @@
 #define VIRTIO_MMIO_QUEUE_DRIVER_HIGH   0x094
 #define VIRTIO_MMIO_QUEUE_DEVICE_LOW    0x0a0 /* the used ring */
 #define VIRTIO_MMIO_QUEUE_DEVICE_HIGH   0x0a4
+#define VIRTIO_MMIO_CONFIG_GENERATION   0x0fc /* modern: changes with the configuration */
 #define VIRTIO_MMIO_CONFIG              0x100 /* device-specific configuration */
 /* clang-format on */
 
 #define FEATURE_WORD_BITS 32
 #define RESET_POLLS       100000 /* bounded wait for a modern device to finish its reset */
+#define CONFIG_READ_TRIES 100    /* bounded retries of a configuration read torn by a change */
 
 static const struct virtio_driver *const drivers[] = {
     &virtio_rng_driver,
+    &virtio_net_driver,
 };
 
 static struct virtio_dev devs[BOARD_MAX_VIRTIO];
@@ -76,6 +80,25 @@ static uint32_t reg_read(const struct virtio_dev *dev, uintptr_t reg)
 static void reg_write(const struct virtio_dev *dev, uintptr_t reg, uint32_t v)
 {
     mmio_write32(dev->base + reg, v);
+}
+
+/*
+ * §4.2.2.2: configuration fields are read at their own width (8-bit fields
+ * with 8-bit accesses, 16-bit ones with 16-bit accesses), which the 32- and
+ * 64-bit accessors of arch/aarch64/mmio.h cannot do; same barrier as theirs.
+ */
+static uint8_t config_load8(const struct virtio_dev *dev, unsigned offset)
+{
+    uint8_t v = *(volatile uint8_t *)(dev->base + VIRTIO_MMIO_CONFIG + offset);
+    dmb(oshld);
+    return v;
+}
+
+static uint16_t config_load16(const struct virtio_dev *dev, unsigned offset)
+{
+    uint16_t v = *(volatile uint16_t *)(dev->base + VIRTIO_MMIO_CONFIG + offset);
+    dmb(oshld);
+    return v;
 }
 
 static void status_set(struct virtio_dev *dev, uint32_t bits)
@@ -215,6 +238,41 @@ void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq)
 {
     if (virtq_needs_notify(vq))
         reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
+}
+
+/*
+ * §2.5.1, §4.2.3.1: a modern device bumps ConfigGeneration when its
+ * configuration changes, so a read spanning several fields or accesses is
+ * repeated until the generation is the same before and after. Legacy devices
+ * have no such register (QEMU complains about reading it); there a read is
+ * taken as it comes. A device that keeps changing gets the last attempt.
+ */
+void virtio_config_read(struct virtio_dev *dev, unsigned offset, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    bool modern = dev->version == VIRTIO_MMIO_VERSION_MODERN;
+
+    for (unsigned try = 0; try < CONFIG_READ_TRIES; try++) {
+        uint32_t gen = modern ? reg_read(dev, VIRTIO_MMIO_CONFIG_GENERATION) : 0;
+        for (size_t i = 0; i < len; i++)
+            out[i] = config_load8(dev, offset + (unsigned)i);
+        if (!modern || reg_read(dev, VIRTIO_MMIO_CONFIG_GENERATION) == gen)
+            return;
+    }
+}
+
+uint8_t virtio_config_read8(struct virtio_dev *dev, unsigned offset)
+{
+    return config_load8(dev, offset); /* a single access cannot be torn */
+}
+
+uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset)
+{
+    /*
+     * One aligned access cannot be torn either. Legacy fields are guest-endian
+     * and modern ones little-endian: the same on AArch64 little-endian.
+     */
+    return config_load16(dev, offset);
 }
 
 uint32_t virtio_irq_ack(struct virtio_dev *dev)

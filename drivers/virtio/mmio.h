@@ -10,6 +10,7 @@
 #ifndef DRIVERS_VIRTIO_MMIO_H
 #define DRIVERS_VIRTIO_MMIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "drivers/virtio/virtq.h"
@@ -53,6 +54,7 @@ struct virtio_driver {
 
 /* The drivers virtio_probe_all knows (one file each in drivers/virtio/). */
 extern const struct virtio_driver virtio_rng_driver;
+extern const struct virtio_driver virtio_net_driver;
 
 /*
  * Maps every virtio-mmio slot of board, and probes the devices found with
@@ -84,6 +86,16 @@ int virtio_driver_ok(struct virtio_dev *dev);
 
 /* Notifies the device about vq's new buffers, if it asked for that. */
 void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq);
+
+/*
+ * Reads len bytes of the device's configuration space from offset, byte by
+ * byte; for a modern device consistently (ConfigGeneration, §2.5.1).
+ */
+void virtio_config_read(struct virtio_dev *dev, unsigned offset, void *buf, size_t len);
+
+/* Reads one 8- or 16-bit configuration field at offset (16-bit: aligned). */
+uint8_t virtio_config_read8(struct virtio_dev *dev, unsigned offset);
+uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset);
 
 /* Reads and acknowledges the interrupt (in the handler); returns the VIRTIO_INT_* bits. */
 uint32_t virtio_irq_ack(struct virtio_dev *dev);

@@ -6,6 +6,7 @@
 #include <mote/args.h>
 #include <mote/console.h>
 #include <mote/log.h>
+#include <mote/net.h>
 #include <mote/service.h>
 #include <mote/system.h>
 #include <mote/time.h>

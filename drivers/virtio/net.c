@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio network device (virtio spec v1.2 §5.1), legacy and modern, as a
+ * struct netdev (net/netdev.h). Queue 0 receives, queue 1 transmits (§5.1.2);
+ * every buffer is a struct virtio_net_hdr (§5.1.6) and one Ethernet frame,
+ * offered as two descriptors (header, frame) as legacy devices without
+ * VIRTIO_F_ANY_LAYOUT require (§5.1.6.7), modern ones accept.
+ * Features: MAC (else a random locally administered one) and STATUS (link
+ * state, followed through configuration-change interrupts). No checksum or
+ * segmentation offload (lwIP computes and checks checksums), no mergeable
+ * receive buffers, no control queue, one queue pair. One device: once one
+ * got past its queue setup, a second one's probe fails with -EBUSY and the
+ * transport marks it FAILED.
+ *   QEMU: -netdev user,id=n0 -device virtio-net-device,netdev=n0[,mac=02:00:00:00:00:42]
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mote/log.h>
+
+#include "drivers/virtio/mmio.h"
+#include "kernel/event.h"
+#include "kernel/irq.h"
+#include "kernel/random.h"
+#include "net/netdev.h"
+
+/* §5.1.3 Feature bits */
+#define VIRTIO_NET_F_MAC    5  /* the device has a MAC address in its configuration */
+#define VIRTIO_NET_F_STATUS 16 /* the configuration's status field is valid */
+
+/* §5.1.4 Device configuration layout */
+/* clang-format off */
+#define VIRTIO_NET_CFG_MAC       0 /* u8 mac[6] */
+#define VIRTIO_NET_CFG_STATUS    6 /* le16 */
+#define   VIRTIO_NET_S_LINK_UP     1u
+/* clang-format on */
+
+/*
+ * §5.1.6 struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size,
+ * csum_start, csum_offset, then num_buffers, which a legacy device without
+ * VIRTIO_NET_F_MRG_RXBUF leaves out (§5.1.6.1 "Legacy Interface"), while
+ * VERSION_1 always has it. All zero on transmit: no offload, no GSO.
+ */
+#define NET_HDR_LEN_LEGACY 10
+#define NET_HDR_LEN_MODERN 12
+
+#define NET_RX_QUEUE   0 /* receiveq1 */
+#define NET_TX_QUEUE   1 /* transmitq1 */
+#define NET_DESC_PER   2 /* descriptors per buffer: header, frame */
+#define NET_BUFS       64
+#define NET_QUEUE_SIZE (NET_BUFS * NET_DESC_PER)
+
+#define NET_MTU       1500
+#define NET_ETH_HLEN  14
+#define NET_FRAME_MAX (NET_MTU + NET_ETH_HLEN) /* without FCS, without VLAN tag */
+#define NET_BUF_SIZE  1536                     /* header + frame, rounded to cache lines */
+#define NET_BUF_ALIGN 64
+
+#define MAC_LOCAL     0x02 /* first octet: locally administered */
+#define MAC_MULTICAST 0x01 /* first octet: group address */
+
+static struct {
+    struct virtio_dev *dev;
+    struct netdev netdev;
+    struct virtq rxq, txq;
+    int event;        /* used buffers on either queue */
+    int config_event; /* the configuration (link status) changed */
+    unsigned hdr_len; /* NET_HDR_LEN_* */
+    unsigned nrx;     /* receive buffers, each NET_BUF_SIZE bytes in rx_pool */
+    uint8_t *rx_pool;
+    unsigned ntx;
+    uint8_t *tx_pool;
+    uint16_t tx_free[NET_BUFS]; /* indices of idle transmit buffers */
+    unsigned tx_nfree;
+
+    /* Counters: dropped, never trusted. */
+    unsigned long rx_frames, rx_short, rx_no_stack, rx_lost;
+    unsigned long tx_frames, tx_full, dev_invalid;
+} net;
+
+/* Interrupt context: acknowledge, note what happened; the loop does the work. */
+static void net_irq(void *arg)
+{
+    uint32_t status = virtio_irq_ack(arg);
+    if (status & VIRTIO_INT_USED)
+        event_raise(net.event);
+    if (status & VIRTIO_INT_CONFIG)
+        event_raise(net.config_event);
+}
+
+/* Offers a receive buffer to the device (header and frame, device-writable). */
+static int rx_post(uint8_t *buf)
+{
+    struct virtq_seg segs[NET_DESC_PER] = {
+        {.buf = buf, .len = net.hdr_len},
+        {.buf = buf + net.hdr_len, .len = NET_FRAME_MAX},
+    };
+    return virtq_add_buffer(&net.rxq, segs, 0, NET_DESC_PER, buf);
+}
+
+static void bad_used_entry(void)
+{
+    net.dev_invalid++;
+    mote_log(MOTE_LOG_WARN, "virtio-net: device returned a bad used-ring entry; ignored");
+}
+
+/*
+ * Hands every received frame to the stack and gives its buffer straight back
+ * to the device. At most a queue's worth per call; returns true if more may
+ * be waiting.
+ */
+static bool rx_collect(void)
+{
+    unsigned reposted = 0;
+    bool more = true;
+
+    for (unsigned i = 0; i < net.rxq.size; i++) {
+        void *cookie;
+        uint32_t len;
+        int n = virtq_get_used(&net.rxq, &cookie, &len);
+        if (n == 0 && !virtq_enable_interrupt(&net.rxq)) {
+            more = false;
+            break;
+        }
+        if (n < 0)
+            bad_used_entry();
+        if (n <= 0)
+            continue;
+
+        uint8_t *buf = cookie;
+        if (len <= net.hdr_len || len > net.hdr_len + NET_FRAME_MAX)
+            net.rx_short++;
+        else if (!net.netdev.receive)
+            net.rx_no_stack++; /* net/ has not attached yet */
+        else {
+            net.rx_frames++;
+            net.netdev.receive(&net.netdev, buf + net.hdr_len, len - net.hdr_len);
+        }
+        if (rx_post(buf) != 0) {
+            /* Cannot happen: its own descriptors were just freed. */
+            net.rx_lost++;
+            mote_log(MOTE_LOG_WARN, "virtio-net: receive buffer could not be re-posted");
+            continue;
+        }
+        reposted++;
+    }
+    if (reposted)
+        virtio_queue_kick(net.dev, &net.rxq);
+    return more;
+}
+
+/* Takes back the transmit buffers the device is done with; a queue's worth at most. */
+static void tx_reclaim(void)
+{
+    for (unsigned i = 0; i < net.txq.size; i++) {
+        void *cookie;
+        uint32_t len;
+        int n = virtq_get_used(&net.txq, &cookie, &len);
+        if (n == 0)
+            return;
+        if (n < 0) {
+            bad_used_entry();
+            continue;
+        }
+        /* The cookie is one of ours: virtq_get_used returns only offered chain heads. */
+        size_t index = (size_t)((uint8_t *)cookie - net.tx_pool) / NET_BUF_SIZE;
+        net.tx_free[net.tx_nfree++] = (uint16_t)index;
+    }
+}
+
+/*
+ * Event loop: received frames to the stack, finished transmit buffers back
+ * to the pool. Raised again when the receive queue may hold more than one
+ * round's worth.
+ */
+static void net_collect(void *arg)
+{
+    (void)arg;
+    bool more = rx_collect();
+    tx_reclaim();
+    /* Transmit interrupts only wake us to reclaim; missing one costs nothing. */
+    if (virtq_enable_interrupt(&net.txq))
+        more = true;
+    if (more)
+        event_raise(net.event);
+}
+
+static bool link_read(void)
+{
+    if (!(net.dev->features & (1ull << VIRTIO_NET_F_STATUS)))
+        return true; /* §5.1.4.2: without STATUS the link is assumed up */
+    return virtio_config_read16(net.dev, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
+}
+
+/* Event loop: the configuration changed; only the link status matters here. */
+static void net_config_changed(void *arg)
+{
+    (void)arg;
+    int up = link_read();
+    if (up == net.netdev.link_up)
+        return;
+    net.netdev.link_up = up;
+    mote_log(MOTE_LOG_INFO, "virtio-net: link %s", up ? "up" : "down");
+    netdev_link_changed(&net.netdev);
+}
+
+/*
+ * netdev transmit: copies the frame behind a zeroed header into an idle
+ * buffer and offers it. Returns 0, -EAGAIN when no buffer is idle,
+ * -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for an empty frame.
+ */
+static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                        unsigned nseg)
+{
+    (void)dev;
+    size_t len = 0;
+    for (unsigned i = 0; i < nseg; i++) {
+        if (seg_len[i] > NET_FRAME_MAX - len)
+            return -EMSGSIZE;
+        len += seg_len[i];
+    }
+    if (len == 0)
+        return -EINVAL;
+
+    tx_reclaim();
+    if (net.tx_nfree == 0) {
+        net.tx_full++;
+        return -EAGAIN;
+    }
+    uint8_t *buf = net.tx_pool + (size_t)net.tx_free[net.tx_nfree - 1] * NET_BUF_SIZE;
+    memset(buf, 0, net.hdr_len);
+    uint8_t *p = buf + net.hdr_len;
+    for (unsigned i = 0; i < nseg; i++) {
+        memcpy(p, seg[i], seg_len[i]);
+        p += seg_len[i];
+    }
+    struct virtq_seg segs[NET_DESC_PER] = {
+        {.buf = buf, .len = net.hdr_len},
+        {.buf = buf + net.hdr_len, .len = (uint32_t)len},
+    };
+    /* Cannot fail: every idle buffer has its two descriptors free. */
+    int err = virtq_add_buffer(&net.txq, segs, NET_DESC_PER, 0, buf);
+    if (err)
+        return err == -ENOSPC ? -EAGAIN : err;
+    net.tx_nfree--;
+    net.tx_frames++;
+    virtio_queue_kick(net.dev, &net.txq);
+    return 0;
+}
+
+static void mac_read(uint8_t mac[NETDEV_MAC_LEN])
+{
+    if (net.dev->features & (1ull << VIRTIO_NET_F_MAC)) {
+        virtio_config_read(net.dev, VIRTIO_NET_CFG_MAC, mac, NETDEV_MAC_LEN);
+        return;
+    }
+    /* §5.1.5: without MAC the driver picks one; locally administered, unicast. */
+    uint64_t r = random_u64();
+    for (unsigned i = 0; i < NETDEV_MAC_LEN; i++)
+        mac[i] = (uint8_t)(r >> (8 * i));
+    mac[0] = (uint8_t)((mac[0] & ~MAC_MULTICAST) | MAC_LOCAL);
+}
+
+/* The buffers: one allocation per direction, each buffer NET_BUF_SIZE bytes. */
+static int pools_alloc(void)
+{
+    net.nrx = net.rxq.size / NET_DESC_PER;
+    net.ntx = net.txq.size / NET_DESC_PER;
+    if (net.nrx == 0 || net.ntx == 0)
+        return -ENOSPC; /* a device whose queues hold fewer than two descriptors */
+    net.rx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)net.nrx * NET_BUF_SIZE);
+    net.tx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)net.ntx * NET_BUF_SIZE);
+    if (!net.rx_pool || !net.tx_pool)
+        return -ENOMEM;
+    for (unsigned i = 0; i < net.ntx; i++)
+        net.tx_free[i] = (uint16_t)i;
+    net.tx_nfree = net.ntx;
+    return 0;
+}
+
+static int net_probe(struct virtio_dev *dev)
+{
+    if (net.dev)
+        return -EBUSY; /* one is enough */
+    int err = virtio_negotiate(dev, (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS));
+    if (!err)
+        err = virtio_queue_setup(dev, NET_RX_QUEUE, &net.rxq, NET_QUEUE_SIZE);
+    if (!err)
+        err = virtio_queue_setup(dev, NET_TX_QUEUE, &net.txq, NET_QUEUE_SIZE);
+    if (!err)
+        err = pools_alloc();
+    if (err)
+        return err;
+    net.dev = dev;
+    bool modern = dev->features & (1ull << VIRTIO_F_VERSION_1);
+    net.hdr_len = modern ? NET_HDR_LEN_MODERN : NET_HDR_LEN_LEGACY;
+
+    /* §5.1.5: fill the receive queue before DRIVER_OK; the device is told after. */
+    for (unsigned i = 0; i < net.nrx && !err; i++)
+        err = rx_post(net.rx_pool + (size_t)i * NET_BUF_SIZE);
+    if (!err) {
+        net.event = event_source_add(net_collect, NULL);
+        err = net.event < 0 ? net.event : 0;
+    }
+    if (!err) {
+        net.config_event = event_source_add(net_config_changed, NULL);
+        err = net.config_event < 0 ? net.config_event : 0;
+    }
+    if (!err)
+        err = irq_register(dev->intid, IRQ_LEVEL, net_irq, dev);
+    if (!err)
+        err = virtio_driver_ok(dev);
+    if (err)
+        return err; /* net.dev stays: its callbacks may run; the buffers stay with the device */
+    virtio_queue_kick(dev, &net.rxq);
+
+    struct netdev *nd = &net.netdev;
+    nd->name = "virtio-net";
+    nd->mtu = NET_MTU;
+    nd->transmit = net_transmit;
+    mac_read(nd->mac);
+    nd->link_up = link_read();
+    err = netdev_register(nd);
+    if (err)
+        return err;
+    mote_log(MOTE_LOG_INFO, "virtio-net: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, %s",
+             nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
+             nd->link_up ? "up" : "down", modern ? "modern" : "legacy");
+    return 0;
+}
+
+const struct virtio_driver virtio_net_driver = {
+    .device_id = VIRTIO_ID_NET,
+    .name = "network",
+    .probe = net_probe,
+};

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one netif glue file: lwIP's netif over a struct netdev (net/netdev.h),
+ * lwIP's timeouts on one Mote timer (no polling tick), and address
+ * configuration from the boot arguments. lwIP runs only from the event loop.
+ */
+#include "net/net.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <mote/args.h>
+#include <mote/log.h>
+#include <mote/time.h>
+#include <mote/timer.h>
+
+#include "lwip/dhcp.h"
+#include "lwip/etharp.h"
+#include "lwip/init.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/timeouts.h"
+#include "net/netdev.h"
+#include "netif/ethernet.h"
+
+#if LWIP_IPV6
+#include "lwip/ethip6.h"
+#endif
+
+#define MAX_SEGMENTS    16
+#define ETH_FRAME_MAX   1514
+#define ARG_VALUE_MAX   48
+#define PREFIX_BITS_MAX 32
+
+static struct netif netif;
+static int timeout_timer;
+static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
+NETIF_DECLARE_EXT_CALLBACK(address_logger)
+
+static void timeouts_fire(void *arg)
+{
+    (void)arg;
+    timeout_timer = 0;
+    sys_check_timeouts();
+    net_timeouts_changed();
+}
+
+void net_timeouts_changed(void)
+{
+    if (timeout_timer > 0)
+        mote_timer_cancel(timeout_timer);
+    timeout_timer = 0;
+    u32_t ms = sys_timeouts_sleeptime();
+    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+        timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
+}
+
+static err_t linkoutput(struct netif *nif, struct pbuf *p)
+{
+    struct netdev *dev = nif->state;
+    const void *seg[MAX_SEGMENTS];
+    size_t seg_len[MAX_SEGMENTS];
+    unsigned n = 0;
+    const struct pbuf *q;
+
+    for (q = p; q && n < MAX_SEGMENTS; q = q->next, n++) {
+        seg[n] = q->payload;
+        seg_len[n] = q->len;
+    }
+    if (q) { /* too many pieces: one copy */
+        if (p->tot_len > sizeof(flat))
+            return ERR_BUF;
+        seg[0] = flat;
+        seg_len[0] = pbuf_copy_partial(p, flat, p->tot_len, 0);
+        n = 1;
+    }
+    int err = dev->transmit(dev, seg, seg_len, n);
+    if (err) {
+        LINK_STATS_INC(link.drop);
+        return err == -EAGAIN ? ERR_MEM : ERR_BUF;
+    }
+    LINK_STATS_INC(link.xmit);
+    return ERR_OK;
+}
+
+static void receive(struct netdev *dev, const void *frame, size_t len)
+{
+    (void)dev;
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (!p || len > ETH_FRAME_MAX) {
+        LINK_STATS_INC(link.memerr);
+        if (p)
+            pbuf_free(p);
+        return;
+    }
+    pbuf_take(p, frame, (u16_t)len);
+    LINK_STATS_INC(link.recv);
+    if (netif.input(p, &netif) != ERR_OK)
+        pbuf_free(p);
+    net_timeouts_changed();
+}
+
+static err_t netif_setup(struct netif *nif)
+{
+    struct netdev *dev = nif->state;
+    nif->name[0] = 'e';
+    nif->name[1] = 'n';
+    nif->hwaddr_len = NETDEV_MAC_LEN;
+    memcpy(nif->hwaddr, dev->mac, NETDEV_MAC_LEN);
+    nif->mtu = dev->mtu;
+    nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+    nif->output = etharp_output;
+#if LWIP_IPV6
+    nif->output_ip6 = ethip6_output;
+#endif
+    nif->linkoutput = linkoutput;
+    return ERR_OK;
+}
+
+static void log_addresses(struct netif *nif, netif_nsc_reason_t reason,
+                          const netif_ext_callback_args_t *args)
+{
+    (void)args;
+    if (reason & LWIP_NSC_IPV4_SETTINGS_CHANGED && !ip4_addr_isany_val(*netif_ip4_addr(nif))) {
+        char addr[IP4ADDR_STRLEN_MAX], gw[IP4ADDR_STRLEN_MAX];
+        ip4addr_ntoa_r(netif_ip4_addr(nif), addr, sizeof(addr));
+        ip4addr_ntoa_r(netif_ip4_gw(nif), gw, sizeof(gw));
+        mote_log(MOTE_LOG_INFO, "net: IPv4 %s/%d gw %s", addr,
+                 ip4_addr_netmask_valid(ip4_addr_get_u32(netif_ip4_netmask(nif)))
+                     ? __builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(nif)))
+                     : 0,
+                 gw);
+    }
+#if LWIP_IPV6
+    if (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) {
+        int i = args->ipv6_addr_state_changed.addr_index;
+        if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)))
+            mote_log(MOTE_LOG_INFO, "net: IPv6 %s", ip6addr_ntoa(netif_ip6_addr(nif, i)));
+    }
+#endif
+}
+
+static void link_changed(struct netdev *dev)
+{
+    if (dev->link_up)
+        netif_set_link_up(&netif);
+    else
+        netif_set_link_down(&netif);
+    mote_log(MOTE_LOG_INFO, "net: link %s", dev->link_up ? "up" : "down");
+    net_timeouts_changed();
+}
+
+/* ip=ADDR/PREFIX [gw=ADDR]: fills the three addresses. Returns 0 or -EINVAL. */
+static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_addr_t *mask,
+                        ip4_addr_t *gw)
+{
+    char buf[ARG_VALUE_MAX];
+    const char *slash = strchr(ip, '/');
+    size_t len = slash ? (size_t)(slash - ip) : strlen(ip);
+    if (len >= sizeof(buf))
+        return -EINVAL;
+    memcpy(buf, ip, len);
+    buf[len] = '\0';
+    if (!ip4addr_aton(buf, addr))
+        return -EINVAL;
+    unsigned prefix = 24;
+    if (slash) {
+        const char *p = slash + 1;
+        prefix = 0;
+        if (!*p)
+            return -EINVAL;
+        for (; *p; p++) {
+            if (*p < '0' || *p > '9' ||
+                (prefix = prefix * 10 + (unsigned)(*p - '0')) > PREFIX_BITS_MAX)
+                return -EINVAL;
+        }
+    }
+    ip4_addr_set_u32(mask, prefix ? lwip_htonl(0xffffffffu << (PREFIX_BITS_MAX - prefix)) : 0);
+    ip4_addr_set_zero(gw);
+    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4addr_aton(buf, gw))
+        return -EINVAL;
+    return 0;
+}
+
+int net_start(const char *args)
+{
+    struct netdev *dev = netdev_get(0);
+    if (!dev) {
+        mote_log(MOTE_LOG_WARN, "net: no network device; networking is off");
+        return -ENODEV;
+    }
+    char ip[ARG_VALUE_MAX] = "dhcp";
+    if (mote_arg_get(args, "ip", ip, sizeof(ip)) == -ENOSPC) {
+        mote_log(MOTE_LOG_ERROR, "net: ip= too long; expected ip=dhcp or ip=ADDR/PREFIX");
+        return -EINVAL;
+    }
+    ip4_addr_t addr, mask, gw;
+    int dhcp = strcmp(ip, "dhcp") == 0;
+    if (!dhcp && parse_static(ip, args, &addr, &mask, &gw) != 0) {
+        mote_log(MOTE_LOG_ERROR, "net: ip=%s: expected ip=dhcp or ip=ADDR/PREFIX [gw=ADDR]", ip);
+        return -EINVAL;
+    }
+
+    lwip_init();
+    netif_add_ext_callback(&address_logger, log_addresses);
+    dev->receive = receive;
+    dev->stack = &netif;
+    netdev_on_link = link_changed;
+    if (dhcp)
+        netif_add(&netif, NULL, NULL, NULL, dev, netif_setup, ethernet_input);
+    else
+        netif_add(&netif, &addr, &mask, &gw, dev, netif_setup, ethernet_input);
+    netif_set_default(&netif);
+#if LWIP_IPV6
+    netif_create_ip6_linklocal_address(&netif, 1);
+    netif.ip6_autoconfig_enabled = 1; /* SLAAC (the lwIP macro trips -Waddress) */
+#endif
+    netif_set_up(&netif);
+    if (dev->link_up)
+        netif_set_link_up(&netif);
+    if (dhcp)
+        dhcp_start(&netif);
+    net_timeouts_changed();
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an Ethernet driver provides to the network stack (net/), and how
+ * frames cross between them. A driver fills in a struct netdev and calls
+ * netdev_register(); net/ attaches to the first one as its lwIP netif.
+ * Everything here runs from the event loop, never in interrupt context.
+ */
+#ifndef NET_NETDEV_H
+#define NET_NETDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETDEV_MAC_LEN 6
+#define NETDEV_MAX     2
+
+struct netdev {
+    const char *name; /* "virtio-net" */
+    uint8_t mac[NETDEV_MAC_LEN];
+    uint16_t mtu; /* IP MTU: 1500 for Ethernet */
+    int link_up;  /* the driver keeps it current and calls netdev_link_changed */
+
+    /*
+     * Sends one Ethernet frame (without FCS) given as segments that add up
+     * to the frame; the driver copies them out before returning. Returns 0,
+     * -EAGAIN when its transmit ring is full (the frame is dropped and
+     * counted by the caller), -EMSGSIZE for a frame over mtu + 14 bytes.
+     */
+    int (*transmit)(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                    unsigned nseg);
+
+    /* Set by net/: called by the driver for every good received frame. */
+    void (*receive)(struct netdev *dev, const void *frame, size_t len);
+    void *stack; /* net/'s own state for this device */
+};
+
+/* Called by a driver once the device is up. Returns 0 or -ENOSPC. */
+int netdev_register(struct netdev *dev);
+
+/* The index-th registered device, or NULL. */
+struct netdev *netdev_get(unsigned index);
+
+/* Called by a driver when dev->link_up changed. */
+void netdev_link_changed(struct netdev *dev);
+
+/* Set by net/: what netdev_link_changed calls (nothing while NULL). */
+extern void (*netdev_on_link)(struct netdev *dev);
+
+#endif
