@@ -24,6 +24,27 @@ static inline void mmio_write32(uintptr_t addr, uint32_t v)
     *(volatile uint32_t *)addr = v;
 }
 
+/* Byte and half-word registers (GIC priorities, virtio config fields) need their own width. */
+static inline uint8_t mmio_read8(uintptr_t addr)
+{
+    uint8_t v = *(volatile uint8_t *)addr;
+    dmb(oshld);
+    return v;
+}
+
+static inline void mmio_write8(uintptr_t addr, uint8_t v)
+{
+    dmb(oshst);
+    *(volatile uint8_t *)addr = v;
+}
+
+static inline uint16_t mmio_read16(uintptr_t addr)
+{
+    uint16_t v = *(volatile uint16_t *)addr;
+    dmb(oshld);
+    return v;
+}
+
 static inline uint64_t mmio_read64(uintptr_t addr)
 {
     uint64_t v = *(volatile uint64_t *)addr;

@@ -50,9 +50,9 @@ static void gicv2_enable(unsigned intid, enum irq_trigger trigger)
         mmio_write32(cfg, v | (trigger == IRQ_EDGE ? GICD_ICFGR_EDGE << shift : 0));
     }
     /* Byte-wide priority and target registers (§4.3.11, §4.3.12). */
-    *(volatile uint8_t *)(dist + GICD_IPRIORITYR + intid) = GIC_PRIORITY_DEFAULT;
+    mmio_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
     if (intid >= GIC_FIRST_SPI)
-        *(volatile uint8_t *)(dist + GICD_ITARGETSR + intid) = GIC_CPU0_TARGET;
+        mmio_write8(dist + GICD_ITARGETSR + intid, GIC_CPU0_TARGET);
     mmio_write32(dist + GICD_ISENABLER + (intid / 32) * 4, 1u << (intid % 32));
 }
 

@@ -81,14 +81,14 @@ static void gicv3_enable(unsigned intid, enum irq_trigger trigger)
     unsigned shift = (intid % 16) * 2;
     uint32_t bit = 1u << (intid % 32);
     if (intid < GIC_FIRST_SPI) {
-        *(volatile uint8_t *)(sgi + GICR_IPRIORITYR + intid) = GIC_PRIORITY_DEFAULT;
+        mmio_write8(sgi + GICR_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
         mmio_write32(sgi + GICR_ISENABLER0, bit);
         return;
     }
     uintptr_t cfg = dist + GICD_ICFGR + (intid / 16) * 4;
     uint32_t v = mmio_read32(cfg) & ~(3u << shift);
     mmio_write32(cfg, v | (trigger == IRQ_EDGE ? GICD_ICFGR_EDGE << shift : 0));
-    *(volatile uint8_t *)(dist + GICD_IPRIORITYR + intid) = GIC_PRIORITY_DEFAULT;
+    mmio_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIORITY_DEFAULT);
     mmio_write64(dist + GICD_IROUTER + intid * 8, 0); /* affinity 0.0.0.0: core 0 */
     mmio_write32(dist + GICD_ISENABLER + (intid / 32) * 4, bit);
 }

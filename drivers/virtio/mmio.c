@@ -82,23 +82,15 @@ static void reg_write(const struct virtio_dev *dev, uintptr_t reg, uint32_t v)
     mmio_write32(dev->base + reg, v);
 }
 
-/*
- * §4.2.2.2: configuration fields are read at their own width (8-bit fields
- * with 8-bit accesses, 16-bit ones with 16-bit accesses), which the 32- and
- * 64-bit accessors of arch/aarch64/mmio.h cannot do; same barrier as theirs.
- */
+/* §4.2.2.2: configuration fields are read at their own width. */
 static uint8_t config_load8(const struct virtio_dev *dev, unsigned offset)
 {
-    uint8_t v = *(volatile uint8_t *)(dev->base + VIRTIO_MMIO_CONFIG + offset);
-    dmb(oshld);
-    return v;
+    return mmio_read8(dev->base + VIRTIO_MMIO_CONFIG + offset);
 }
 
 static uint16_t config_load16(const struct virtio_dev *dev, unsigned offset)
 {
-    uint16_t v = *(volatile uint16_t *)(dev->base + VIRTIO_MMIO_CONFIG + offset);
-    dmb(oshld);
-    return v;
+    return mmio_read16(dev->base + VIRTIO_MMIO_CONFIG + offset);
 }
 
 static void status_set(struct virtio_dev *dev, uint32_t bits)

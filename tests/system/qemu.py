@@ -15,6 +15,13 @@ BUILD = os.environ.get("MOTE_BUILD", os.path.join(os.path.dirname(__file__), "..
 TIMEOUT_S = float(os.environ.get("MOTE_TEST_TIMEOUT", "60"))
 
 
+# The two virtio-mmio transport versions QEMU offers, as extra QEMU arguments.
+VIRTIO_MODES = {
+    "legacy": (),  # QEMU's virtio-mmio default: version 1
+    "modern": ("-global", "virtio-mmio.force-legacy=false"),  # version 2, virtio 1.x
+}
+
+
 def image(name, kind="elf"):
     path = os.path.join(BUILD, f"{name}.{kind}")
     assert os.path.exists(path), f"{path} is missing: run `make images` first"

@@ -3,13 +3,10 @@
 the entropy driver gets its bytes back, and a machine without virtio devices boots as before."""
 import pytest
 
-from qemu import image
+from qemu import VIRTIO_MODES, image
 
 PROBE = r"info: virtio: slot 0x[0-9a-f]{8}: "
-MODES = {
-    "legacy": (),  # QEMU's virtio-mmio default: version 1
-    "modern": ("-global", "virtio-mmio.force-legacy=false"),  # version 2, virtio 1.x
-}
+MODES = VIRTIO_MODES
 
 
 @pytest.mark.parametrize("mode", MODES)

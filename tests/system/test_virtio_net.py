@@ -10,14 +10,11 @@ import time
 
 import pytest
 
-from qemu import image
+from qemu import VIRTIO_MODES, image
 
 NETDEV = ("-netdev", "user,id=n0")
 PROBE = r"info: virtio: slot 0x[0-9a-f]{8}: network device \(id 1\), "
-MODES = {
-    "legacy": (),  # QEMU's virtio-mmio default: version 1
-    "modern": ("-global", "virtio-mmio.force-legacy=false"),  # version 2, virtio 1.x
-}
+MODES = VIRTIO_MODES
 
 
 @pytest.mark.parametrize("mode", MODES)
