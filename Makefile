@@ -1,12 +1,12 @@
 # Mote: build a service into a bootable AArch64 image, run it, test it.
-#   make [SERVICE=hello] [BOARD=virt]   build/<board>/<service>.elf and .img
+#   make [SERVICE=dns]   [BOARD=virt]   build/<board>/<service>.elf and .img
 #   make run                            boot it in QEMU, console in this terminal (Ctrl-A x quits)
 #   make test                           every test: format, host unit tests, system tests in QEMU
 #   make bench                          benchmarks (figures printed, never asserted)
 # Non-recursive: the parts live in mk/*.mk.
 
 BOARD ?= virt
-SERVICE ?= hello
+SERVICE ?= dns
 B := build/$(BOARD)
 
 .DEFAULT_GOAL := image

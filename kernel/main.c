@@ -10,7 +10,7 @@
  *   random, stack protector guard
  *   virtio        probe the virtio-mmio slots and start their drivers
  *   W^X check     after the last mapping
- *   service_start(args), then the event loop
+ *   service_start(args), "mote: ready" (kernel/ready.h), then the event loop
  */
 #include <libfdt.h>
 #include <stdint.h>
@@ -32,6 +32,7 @@
 #include "kernel/image.h"
 #include "kernel/panic.h"
 #include "kernel/random.h"
+#include "kernel/ready.h"
 #include "kernel/system.h"
 #include "platform/platform.h"
 
@@ -176,5 +177,6 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 
     cpu_irq_enable();
     service_start(board.bootargs);
+    ready_release();
     event_loop();
 }

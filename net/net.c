@@ -7,6 +7,7 @@
 #include "net/net.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <mote/args.h>
@@ -21,6 +22,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
+#include "kernel/ready.h"
 #include "net/netdev.h"
 #include "netif/ethernet.h"
 
@@ -35,6 +37,7 @@
 
 static struct netif netif;
 static int timeout_timer;
+static bool holding_ready; /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
 
@@ -131,6 +134,10 @@ static void log_addresses(struct netif *nif, netif_nsc_reason_t reason,
                      ? __builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(nif)))
                      : 0,
                  gw);
+        if (holding_ready) {
+            holding_ready = false;
+            ready_release();
+        }
     }
 #if LWIP_IPV6
     if (reason & LWIP_NSC_IPV6_ADDR_STATE_CHANGED) {
@@ -203,6 +210,8 @@ int net_start(const char *args)
     }
 
     lwip_init();
+    holding_ready = true;
+    ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);
     dev->receive = receive;
     dev->stack = &netif;
