@@ -37,7 +37,7 @@
 
 static struct netif netif;
 static int timeout_timer;
-static bool holding_ready; /* until the first IPv4 address */
+static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
 
