@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * insn_count: a QEMU TCG plugin that counts the guest instructions the vCPU
+ * executes, and tells the count to whoever connects to a Unix socket.
+ *
+ *   qemu-system-aarch64 ... -smp 1 -plugin build/bench/libinsn.so,sock=/tmp/x.sock
+ *   socat - UNIX-CONNECT:/tmp/x.sock      ->  "insns 123456789\n"
+ *
+ * Counting: at translation time every instruction of a block gets an inline
+ * "add 1 to the counter" placed before it (QEMU_PLUGIN_INLINE_ADD_U64), so
+ * the count is exact: an instruction is counted each time it starts, also
+ * when a block is left early (an exception, an I/O access that ends the
+ * block); one that faults and is retried counts twice, as it ran twice. A
+ * per-block add of the block's length would be cheaper but wrong whenever a
+ * block does not run to its end. Only TCG runs plugins (not KVM).
+ *
+ * Reading: a thread accepts connections on the socket and writes the
+ * counter's current value on each, then closes it. The counter has one
+ * writer, the one vCPU thread (the plugin refuses -smp above 1, because
+ * inline adds from two vCPUs to one word would race), and an aligned 64-bit
+ * load sees either the old or the new value, so no lock is needed.
+ * The benchmark reads it twice, before and after its queries, with the guest
+ * idle both times (bench/dns_cpu.py), and takes the difference.
+ *
+ * The API is QEMU's qemu-plugin.h (version 1, QEMU 7.2), taken from Debian's
+ * qemu source package by scripts/setup.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <qemu/qemu-plugin.h>
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
+
+#define SOCK_ARG     "sock="
+#define LISTEN_QUEUE 8
+
+static uint64_t insn_count;
+static struct sockaddr_un sock_addr;
+static int listen_fd = -1;
+
+static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    (void)id;
+    size_t n = qemu_plugin_tb_n_insns(tb);
+    for (size_t i = 0; i < n; i++) {
+        struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+        qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &insn_count,
+                                                   1);
+    }
+}
+
+/* Answers every connection with the current count; runs until QEMU exits. */
+static void *serve_count(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int fd = accept(listen_fd, NULL, NULL);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            fprintf(stderr, "insn_count: accept on %s: %s; no more readings\n", sock_addr.sun_path,
+                    strerror(errno));
+            return NULL;
+        }
+        char line[40];
+        int len = snprintf(line, sizeof(line), "insns %" PRIu64 "\n",
+                           __atomic_load_n(&insn_count, __ATOMIC_RELAXED));
+        /* A reader that went away is its own problem; the count goes on. */
+        if (write(fd, line, (size_t)len) != len)
+            fprintf(stderr, "insn_count: short write to a reader\n");
+        close(fd);
+    }
+}
+
+static void on_exit_remove_socket(qemu_plugin_id_t id, void *userdata)
+{
+    (void)id;
+    (void)userdata;
+    unlink(sock_addr.sun_path);
+}
+
+/* Binds and listens on path; returns the socket or -1 with a message printed. */
+static int listen_unix(const char *path)
+{
+    if (strlen(path) >= sizeof(sock_addr.sun_path)) {
+        fprintf(stderr, "insn_count: sock=%s: path longer than %zu bytes\n", path,
+                sizeof(sock_addr.sun_path) - 1);
+        return -1;
+    }
+    sock_addr.sun_family = AF_UNIX;
+    strcpy(sock_addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        fprintf(stderr, "insn_count: socket: %s\n", strerror(errno));
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&sock_addr, sizeof(sock_addr)) != 0 ||
+        listen(fd, LISTEN_QUEUE) != 0) {
+        fprintf(stderr, "insn_count: cannot listen on %s: %s\n", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+                                           int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], SOCK_ARG, strlen(SOCK_ARG)) == 0 && argv[i][strlen(SOCK_ARG)])
+            path = argv[i] + strlen(SOCK_ARG);
+        else {
+            fprintf(stderr, "insn_count: unknown argument '%s'; expected sock=PATH\n", argv[i]);
+            return -1;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "insn_count: expected sock=PATH (the Unix socket to report on)\n");
+        return -1;
+    }
+    if (info->system_emulation && info->system.max_vcpus != 1) {
+        fprintf(stderr, "insn_count: counts one vCPU only; run QEMU with -smp 1 (got %d)\n",
+                info->system.max_vcpus);
+        return -1;
+    }
+
+    listen_fd = listen_unix(path);
+    if (listen_fd < 0)
+        return -1;
+    pthread_t thread;
+    int err = pthread_create(&thread, NULL, serve_count, NULL);
+    if (err != 0) {
+        fprintf(stderr, "insn_count: cannot start the reader thread: %s\n", strerror(err));
+        close(listen_fd);
+        unlink(path);
+        return -1;
+    }
+    pthread_detach(thread);
+
+    qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate);
+    qemu_plugin_register_atexit_cb(id, on_exit_remove_socket, NULL);
+    return 0;
+}
