@@ -168,6 +168,7 @@ set style fill solid 0.6 border -1
 set boxwidth 0.5
 set xrange [-0.6:1.6]
 set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
 set grid ytics
 set key off
 set ylabel "host CPU ms per 1000 queries"

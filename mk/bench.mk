@@ -46,3 +46,9 @@ bench-full:
 
 bench-quick: images
 	$(PYTHON) bench/boot.py --image-dir $(B) --quick
+
+# The bench's own tests: unit tests of its parsing, statistics and initramfs
+# code, and a small run of the whole DNS experiment (tests/bench/). Part of make test.
+.PHONY: test-bench
+test-bench: bench-deps
+	MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ include mk/unit.mk
 include mk/fuzz.mk
 
 .PHONY: test test-system
-test: format-check test-unit fuzz-smoke test-system
+test: format-check test-unit fuzz-smoke test-system test-bench
 
 test-system: images
 	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -183,8 +183,8 @@ def main():
         sys.exit(f"mkinitramfs: {e}")
     tmp = a.output + ".tmp"
     with open(tmp, "wb") as f:
-        # mtime=0: the same inputs give the same bytes.
-        with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=9, mtime=0) as gz:
+        # No name and mtime=0 in the header: the same inputs give the same bytes.
+        with gzip.GzipFile(filename="", fileobj=f, mode="wb", compresslevel=9, mtime=0) as gz:
             gz.write(blob)
     os.replace(tmp, a.output)
 

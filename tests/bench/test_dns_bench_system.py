@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+"""The whole DNS experiment, small: both guests boot in QEMU on a tap device in the
+bench's own network namespace, answer 1000 queries each (every answer's address
+checked by the client), and the CSV, table and plot are written. Speed is never
+asserted. Needs root and `make bench-deps`; skipped otherwise with the reason.
+"""
+import csv
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("MOTE_BUILD", os.path.join(TOP, "build", "virt"))
+PLUGIN = os.path.join(TOP, "build", "bench", "libinsn.so")
+DNS_CPU = os.path.join(TOP, "bench", "dns_cpu.py")
+NEEDED = [os.path.join(BUILD, "dns.img"), os.path.join(BUILD, "bench", "initramfs.cpio.gz"),
+          os.path.join(BUILD, "bench", "dns_linux.elf"), os.path.join(BUILD, "dns.elf"), PLUGIN]
+
+pytestmark = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a network namespace and tap"),
+    pytest.mark.skipif(not all(map(os.path.exists, NEEDED)),
+                       reason="run `make bench-deps` first: " + ", ".join(NEEDED)),
+]
+
+
+def bench_argv(results, *extra):
+    return [sys.executable, DNS_CPU, "--build", BUILD, "--plugin", PLUGIN,
+            "--linux-dir", os.path.join(TOP, "third_party", "linux"), "--results", str(results),
+            "--reps", "1", "--records", "1000", "--queries", "1000", "--boots", "1",
+            "--idle-seconds", "1", "--dnsperf-seconds", "1", *extra]
+
+
+def bench_namespaces():
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return set(re.findall(r"^(mote-bench-\d+)", out, re.M))
+
+
+def test_both_systems_answer_every_query_and_results_are_written(tmp_path):
+    before = bench_namespaces()
+    out = subprocess.run(bench_argv(tmp_path), capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, f"dns_cpu failed:\n{out.stderr[-3000:]}"
+
+    with open(tmp_path / "dns_reps.csv") as f:
+        reps = list(csv.DictReader(f))
+    seen = {(r["phase"], r["system"]) for r in reps}
+    assert seen == {("cpu", "mote"), ("cpu", "linux"), ("insn", "mote"), ("insn", "linux")}
+    for r in reps:
+        what = f"{r['phase']} {r['system']}"
+        assert (r["count"], r["answered"], r["correct"]) == ("1000", "1000", "1000"), \
+            f"{what}: expected 1000 correct answers of 1000, got {r}"
+        assert float(r["cpu_ms"]) >= 0 and float(r["rss_boot_kib"]) > 0, what
+        if r["phase"] == "insn":
+            assert int(r["insns"]) > 0, f"{what}: the plugin counted no instructions"
+
+    with open(tmp_path / "dns_summary.csv") as f:
+        summary = {r["metric"]: r for r in csv.DictReader(f)}
+    for metric in ("cpu_ms_per_1000", "insns_per_1000", "boot_ms", "image_bytes",
+                   "min_mem_mib", "dnsperf_qps", "idle_cpu_percent"):
+        for system in ("mote", "linux"):
+            assert summary[metric][f"{system}_mean"] != "", f"no {metric} for {system}"
+    assert (tmp_path / "dns_cpu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Mote/Linux" in out.stdout and "guest instructions per 1000 queries" in out.stdout
+    assert bench_namespaces() <= before, "the bench left its network namespace behind"
+
+
+def test_ctrl_c_leaves_no_namespace_tap_or_qemu(tmp_path):
+    before = bench_namespaces()
+    proc = subprocess.Popen(bench_argv(tmp_path, "--reps", "3"), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        ns = f"mote-bench-{proc.pid}"
+        qemu_pids, deadline = [], time.monotonic() + 120
+        while not qemu_pids and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            pids = subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
+                                  text=True).stdout.split()
+            qemu_pids = [p for p in pids if open(f"/proc/{p}/comm").read().startswith("qemu")
+                         ] if pids else []
+        assert qemu_pids, f"expected a QEMU in {ns} within 120 s; stderr:\n{proc.stderr.read()}"
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0 and "interrupted" in err, f"expected a clean interrupt:\n{err}"
+    assert ns not in bench_namespaces() and bench_namespaces() <= before
+    alive = [p for p in qemu_pids if os.path.exists(f"/proc/{p}")]
+    assert not alive, f"QEMU processes {alive} survived the interrupt"
+
+
+def function_shape(elf, func):
+    """The mnemonics and registers of func's instructions, addresses and targets left out."""
+    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn",
+                          f"--disassemble={func}", elf], capture_output=True, text=True,
+                         check=True).stdout
+    body = out.split(f"<{func}>:", 1)[1]
+    shape, page_regs = [], set()
+    for line in body.splitlines():
+        m = re.match(r"\s+[0-9a-f]+:\s+(\S+)\s*(.*)", line)
+        if not m:
+            continue
+        op, ops = m.group(1), m.group(2)
+        ops = re.sub(r"(#?-?0x[0-9a-f]+|\b[0-9a-f]{6,}\b|<[^>]*>)", "N", ops)
+        # The low 12 bits of a symbol's address, after an adrp of its page, differ by link.
+        ops = re.sub(r"\[(x\d+), #\d+\]",
+                     lambda r: f"[{r.group(1)}, #LO12]" if r.group(1) in page_regs else r.group(0),
+                     ops)
+        if op == "adrp":
+            page_regs.add(ops.split(",")[0])
+        shape.append((op, ops))
+    return shape
+
+
+@pytest.mark.parametrize("func", ["dns_answer", "dns_parse_query", "dns_zone_lookup"])
+def test_linux_program_runs_the_same_lib_dns_code_as_the_image(func):
+    mote = function_shape(os.path.join(BUILD, "dns.elf"), func)
+    linux = function_shape(os.path.join(BUILD, "bench", "dns_linux.elf"), func)
+    assert mote and mote == linux, f"{func} differs between the Mote image and dns_linux"
