@@ -78,8 +78,7 @@ int main(int argc, char **argv)
         if (r == 0)
             r = arg_parse_u32(argv[i], "port", 1, 65535, &port);
         if (r < 0) {
-            fprintf(stderr,
-                    "dns_linux: %s: expected records=N (1 to %u) or port=P (1 to 65535)\n",
+            fprintf(stderr, "dns_linux: %s: expected records=N (1 to %u) or port=P (1 to 65535)\n",
                     argv[i], (unsigned)DNS_ZONE_RECORDS_MAX);
             return 2;
         }
@@ -128,8 +127,8 @@ int main(int argc, char **argv)
             stats.servfail++;
             continue;
         }
-        size_t len = dns_answer(&zone, &stats, query, (size_t)n, reply, sizeof(reply),
-                                DNS_TRANSPORT_UDP);
+        size_t len =
+            dns_answer(&zone, &stats, query, (size_t)n, reply, sizeof(reply), DNS_TRANSPORT_UDP);
         if (len > 0 && sendto(sock, reply, len, 0, (struct sockaddr *)&from, from_len) < 0)
             stats.servfail++;
     }

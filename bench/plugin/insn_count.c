@@ -111,8 +111,8 @@ static int listen_unix(const char *path)
     return fd;
 }
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-                                           int argc, char **argv)
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+                                           char **argv)
 {
     const char *path = NULL;
     for (int i = 0; i < argc; i++) {
