@@ -7,6 +7,7 @@ which the `qemu` fixture (conftest.py) calls for every test, even a failing one.
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -20,6 +21,20 @@ VIRTIO_MODES = {
     "legacy": (),  # QEMU's virtio-mmio default: version 1
     "modern": ("-global", "virtio-mmio.force-legacy=false"),  # version 2, virtio 1.x
 }
+
+
+def free_port(kind=socket.SOCK_DGRAM):
+    """A port on 127.0.0.1 that is free now for UDP (default) or TCP (socket.SOCK_STREAM)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def user_net(*forwards):
+    """QEMU arguments for a virtio-net device on user networking with host forwards
+    such as "udp:127.0.0.1:5353-:53"."""
+    fwd = "".join(f",hostfwd={f}" for f in forwards)
+    return ("-netdev", f"user,id=n0{fwd}", "-device", "virtio-net-device,netdev=n0")
 
 
 def image(name, kind="elf"):

@@ -6,21 +6,13 @@ import subprocess
 
 import pytest
 
-from qemu import image
-
-
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from qemu import free_port, image, user_net
 
 
 @pytest.fixture
 def dns_server(qemu):
-    port = free_udp_port()
-    q = qemu(image("dns"), append="records=10000",
-             extra=("-netdev", f"user,id=n0,hostfwd=udp:127.0.0.1:{port}-:53",
-                    "-device", "virtio-net-device,netdev=n0"))
+    port = free_port()
+    q = qemu(image("dns"), append="records=10000", extra=user_net(f"udp:127.0.0.1:{port}-:53"))
     q.wait_for(r"net: IPv4 10\.0\.2\.15/24 gw 10\.0\.2\.2")
     q.wait_for(r"dns: serving 10000 records of mote\.test on UDP and TCP port 53")
     return q, port
@@ -83,10 +75,8 @@ def a_record(reply):
 
 @pytest.fixture
 def dns_tcp_server(qemu):
-    port = free_udp_port()
-    q = qemu(image("dns"), append="records=10000",
-             extra=("-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:53",
-                    "-device", "virtio-net-device,netdev=n0"))
+    port = free_port(socket.SOCK_STREAM)
+    q = qemu(image("dns"), append="records=10000", extra=user_net(f"tcp:127.0.0.1:{port}-:53"))
     q.wait_for(r"mote: ready")
     return q, port
 
