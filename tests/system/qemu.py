@@ -45,8 +45,9 @@ def image(name, kind="elf"):
 
 class Qemu:
     def __init__(self, kernel, append="", machine="virt", cpu="cortex-a53", mem="128M",
-                 semihosting=True, extra=()):
-        self.argv = ["qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
+                 semihosting=True, extra=(), wrapper=()):
+        # wrapper: a command QEMU runs under, e.g. ("ip", "netns", "exec", NAME)
+        self.argv = [*wrapper, "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
                      "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                      "-kernel", kernel, "-append", append, *extra]
         if semihosting:
