@@ -21,6 +21,9 @@ int net_up(void);
 /* Whether the network is up (net_up() succeeded). */
 bool net_started(void);
 
+/* Received frames that had to be copied (mote_net_stats). */
+uint64_t net_rx_copied(void);
+
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);
 

@@ -112,6 +112,8 @@ struct mote_net_counters {
 /* The network's counters, per layer. */
 struct mote_net_stats {
     struct mote_net_counters link, arp, ipv4, icmp, ipv6, icmp6, udp, tcp;
+    uint64_t
+        rx_copied; /* received frames copied: the driver had no buffer to lend (else 0 copies) */
 };
 
 /* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */

@@ -97,7 +97,7 @@ def test_malformed_frames_are_dropped_and_counted_while_the_guest_keeps_answerin
     assert out.returncode == 0, f"expected the guest to answer after malformed frames:\n{out.stdout}\n{q.tail()}"
     start = len(q.output)
     q.type("stats\n")
-    m = q.wait_for(r"net: link rx (\d+) tx \d+ drops \d+; udp rx \d+ tx \d+; tcp rx \d+ tx \d+ "
+    m = q.wait_for(r"net: link rx (\d+) tx \d+ drops \d+ copied \d+; udp rx \d+ tx \d+; tcp rx \d+ tx \d+ "
                    r"drops (\d+) errors (\d+)", start=start)
     assert int(m.group(1)) >= 180, f"expected the frames to be received and counted: {m.group(0)}"
     assert int(m.group(2)) >= 20 and int(m.group(3)) >= 20, \
