@@ -244,6 +244,27 @@ static void link_changed(struct netdev *dev)
     net_timeouts_changed();
 }
 
+/*
+ * Dotted-quad IPv4 only: inet_aton's shorthands ("10.1" for 10.0.0.1) are
+ * typing mistakes in a boot argument far more often than intended.
+ */
+static bool ip4_parse(const char *s, ip4_addr_t *addr)
+{
+    unsigned dots = 0;
+    for (const char *c = s; *c; c++)
+        dots += *c == '.';
+    return dots == 3 && ip4addr_aton(s, addr);
+}
+
+/* An IPv4 (dotted quad) or IPv6 address. */
+static bool ip_parse(const char *s, ip_addr_t *addr)
+{
+    if (strchr(s, ':'))
+        return ipaddr_aton(s, addr);
+    ip_addr_set_zero_ip4(addr);
+    return ip4_parse(s, ip_2_ip4(addr));
+}
+
 /* ip=ADDR/PREFIX [gw=ADDR]: fills the three addresses. Returns 0 or -EINVAL. */
 static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_addr_t *mask,
                         ip4_addr_t *gw)
@@ -255,7 +276,7 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
         return -EINVAL;
     memcpy(buf, ip, len);
     buf[len] = '\0';
-    if (!ip4addr_aton(buf, addr))
+    if (!ip4_parse(buf, addr))
         return -EINVAL;
     unsigned prefix = 24;
     if (slash) {
@@ -271,7 +292,7 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
     }
     ip4_addr_set_u32(mask, prefix ? lwip_htonl(0xffffffffu << (PREFIX_BITS_MAX - prefix)) : 0);
     ip4_addr_set_zero(gw);
-    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4addr_aton(buf, gw))
+    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4_parse(buf, gw))
         return -EINVAL;
     return 0;
 }
@@ -309,7 +330,17 @@ int net_start(const char *args)
         return -EINVAL;
     }
 
+    char dns[ARG_VALUE_MAX];
+    ip_addr_t dns_addr;
+    int has_dns = mote_arg_get(args, "dns", dns, sizeof(dns)) >= 0;
+    if (has_dns && !ip_parse(dns, &dns_addr)) {
+        mote_log(MOTE_LOG_ERROR, "net: dns=%s: expected an IPv4 or IPv6 address", dns);
+        return -EINVAL;
+    }
+
     lwip_init();
+    if (has_dns) /* no resolver in the image: recorded for services that read dns= */
+        mote_log(MOTE_LOG_INFO, "net: DNS server %s", dns);
     holding_ready = true;
     ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);

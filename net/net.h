@@ -9,9 +9,9 @@
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
- * arguments: ip=dhcp (default) or ip=ADDR/PREFIX [gw=ADDR]; IPv6 link-local
- * and SLAAC always. Returns 0, -ENODEV without a network device, -EINVAL for
- * a malformed ip= or gw= (named in the log).
+ * arguments: ip=dhcp (default) or ip=ADDR/PREFIX [gw=ADDR] [dns=ADDR]; IPv6
+ * link-local and SLAAC always. Returns 0, -ENODEV without a network device,
+ * -EINVAL for a malformed ip=, gw= or dns= (named in the log).
  */
 int net_start(const char *args);
 

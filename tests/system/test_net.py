@@ -106,8 +106,9 @@ def test_malformed_frames_are_dropped_and_counted_while_the_guest_keeps_answerin
 
 def test_static_address_from_boot_arguments(qemu):
     port = free_port()
-    q = qemu(image("dns"), append="ip=10.0.2.77/24 gw=10.0.2.2",
+    q = qemu(image("dns"), append="ip=10.0.2.77/24 gw=10.0.2.2 dns=10.0.2.3",
              extra=user_net(f"udp:127.0.0.1:{port}-10.0.2.77:53"))
+    q.wait_for(r"net: DNS server 10\.0\.2\.3")
     q.wait_for(r"net: IPv4 10\.0\.2\.77/24 gw 10\.0\.2\.2")
     q.wait_for(r"mote: ready")
     out = dig(f"@127.0.0.1", "-p", str(port), "+short", "host3.mote.test")
@@ -123,7 +124,9 @@ def test_dhcp_and_slaac_configure_the_guest_by_default(qemu):
 @pytest.mark.parametrize("args, complaint", [
     ("ip=10.0.2.300/24", r"net: ip=10\.0\.2\.300/24: expected ip=dhcp or ip=ADDR/PREFIX"),
     ("ip=10.0.2.7/33", r"net: ip=10\.0\.2\.7/33: expected"),
+    ("ip=10.7/8", r"net: ip=10\.7/8: expected"),
     ("ip=10.0.2.7/24 gw=nowhere", r"net: ip=10\.0\.2\.7/24: expected"),
+    ("dns=10.0.2", r"net: dns=10\.0\.2: expected an IPv4 or IPv6 address"),
 ])
 def test_bad_network_arguments_are_named_and_the_service_stops(qemu, args, complaint):
     q = qemu(image("dns"), append=args, extra=user_net())
