@@ -151,3 +151,21 @@ def test_dns_answers_bursts_of_queries_without_copying_frames(dns_server):
     m = q.wait_for(r"net: link rx (\d+) tx \d+ drops \d+ copied (\d+);", start=start)
     assert int(m.group(1)) >= 500 and m.group(2) == "0", \
         f"expected every frame received in place (copied 0): {m.group(0)}"
+
+
+def test_dns_over_tcp_holds_answers_back_until_the_client_reads(dns_tcp_server):
+    """300 pipelined queries before reading anything: the answers (15 KB) exceed the
+    guest's TCP send buffer (11 KB), so whenever the host side does not acknowledge as
+    fast as they are produced, the service meets back-pressure (partial writes) and
+    sends the rest from its sent callback. Every answer arrives, in order."""
+    q, port = dns_tcp_server
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        stream = b""
+        for i in range(1, 301):
+            msg = query(f"host{i}.mote.test", i)
+            stream += struct.pack(">H", len(msg)) + msg
+        s.sendall(stream)
+        for i in range(1, 301):
+            reply = read_reply(s)
+            assert struct.unpack(">H", reply[:2])[0] == i and a_record(reply) == f"10.0.{i >> 8}.{i & 255}", \
+                f"expected answer {i} in order, got id {reply[:2].hex()} {a_record(reply)}"
