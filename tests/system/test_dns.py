@@ -169,3 +169,14 @@ def test_dns_over_tcp_holds_answers_back_until_the_client_reads(dns_tcp_server):
             reply = read_reply(s)
             assert struct.unpack(">H", reply[:2])[0] == i and a_record(reply) == f"10.0.{i >> 8}.{i & 255}", \
                 f"expected answer {i} in order, got id {reply[:2].hex()} {a_record(reply)}"
+
+
+def test_dns_over_tcp_closes_idle_connections(dns_tcp_server):
+    """RFC 7766 §6.2.3: a connection with no query for 10 s is closed by the server (FIN),
+    after answering what it was sent."""
+    q, port = dns_tcp_server
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        msg = query("host5.mote.test", 5)
+        s.sendall(struct.pack(">H", len(msg)) + msg)
+        assert a_record(read_reply(s)) == "10.0.0.5"
+        assert s.recv(100) == b"", "expected the server to close the idle connection"
