@@ -25,7 +25,7 @@ METRICS = (
     ("wall_ms_per_1000", "wall time of 1000 queries, one at a time", "ms", ("rows", "cpu", "wall_ms", True)),
     ("latency_p50_us", "query latency p50 (one at a time)", "us", ("rows", "cpu", "latency_p50_us", False)),
     ("latency_p99_us", "query latency p99 (one at a time)", "us", ("rows", "cpu", "latency_p99_us", False)),
-    ("boot_ms", "boot: QEMU start to first answer", "ms", ("boots",)),
+    ("boot_ms", "boot: QEMU start to first answer, median", "ms", ("boots",)),
     ("rss_boot_kib", "QEMU RSS after boot", "KiB", ("rows", "cpu", "rss_boot_kib", False)),
     ("rss_after_kib", "QEMU RSS after 1000 queries", "KiB", ("rows", "cpu", "rss_after_kib", False)),
     ("min_mem_mib", "smallest -m that serves", "MiB", ("extra", "min_mem")),
@@ -40,6 +40,8 @@ METRICS = (
 REPS_COLUMNS = ("phase", "rep", "system", "first", "count", "answered", "correct", "retries",
                 "boot_ms", "cpu_ms", "utime_ms", "stime_ms", "insns", "wall_ms",
                 "latency_p50_us", "latency_p99_us", "rss_boot_kib", "rss_after_kib", "errors")
+# Shown (and compared) by their median: a few slow boots should not move the figure.
+MEDIAN_METRICS = {"boot_ms"}
 SUMMARY_STATS = ("n", "mean", "stdev", "ci_low", "ci_high", "median", "min", "max")
 
 
@@ -71,7 +73,8 @@ def summarize(rows, extra, configs, queries):
             xs = samples(source, s, rows, extra, queries)
             entry[s] = stats.summary(xs) if xs else None
         m, li = entry["mote"], entry["linux"]
-        entry["ratio"] = stats.ratio(m["mean"], li["mean"]) if m and li else math.nan
+        at = "median" if key in MEDIAN_METRICS else "mean"
+        entry["ratio"] = stats.ratio(m[at], li[at]) if m and li else math.nan
         out.append(entry)
     return out
 
@@ -87,10 +90,13 @@ def fmt(x):
     return f"{x:.3g}"
 
 
-def shown(st):
-    """'mean ± half of the 95% CI' for several samples, the value for one."""
+def shown(st, median=False):
+    """'mean ± half of the 95% CI' for several samples ('median (min-max)' if median),
+    the value for one."""
     if st is None:
         return "-"
+    if median and st["n"] > 1:
+        return f"{fmt(st['median'])} ({fmt(st['min'])}-{fmt(st['max'])})"
     if st["n"] > 1 and not math.isnan(st["ci_high"]):
         return f"{fmt(st['mean'])} ± {fmt((st['ci_high'] - st['ci_low']) / 2)}"
     return fmt(st["mean"])
@@ -98,15 +104,17 @@ def shown(st):
 
 def table(summary, meta):
     head = ("metric", "unit", "Mote", "Linux", "Mote/Linux")
-    body = [(e["label"], e["unit"], shown(e["mote"]), shown(e["linux"]),
-             "-" if math.isnan(e["ratio"]) else f"{e['ratio']:.3f}") for e in summary]
+    med = [e["key"] in MEDIAN_METRICS for e in summary]
+    body = [(e["label"], e["unit"], shown(e["mote"], m), shown(e["linux"], m),
+             "-" if math.isnan(e["ratio"]) else f"{e['ratio']:.3f}") for e, m in zip(summary, med)]
     widths = [max(len(r[i]) for r in (head,) + tuple(body)) for i in range(len(head))]
     lines = [f"DNS experiment, {meta['date']}: {meta['reps']} reps (plugin: {meta['insn_reps']}) "
              f"x {meta['queries']} queries, {meta['client']} client, zone of {meta['records']}, "
              f"-m {meta['mem_mib']}M",
              f"{meta['qemu']}; host {meta['host_cpu']} ({meta['host_cores']} cores); "
              f"Linux {meta['linux_kernel']}",
-             "mean ± half of the 95% confidence interval where there are several samples",
+             "mean ± half of the 95% confidence interval where there are several samples; "
+             "boot: median (min-max)",
              ""]
     for r in (head,) + tuple(body):
         lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w)

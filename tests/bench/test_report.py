@@ -57,6 +57,7 @@ def test_summary_scales_to_1000_queries_and_forms_ratios(tmp_path):
     assert s["image_bytes"]["mote"]["mean"] == 1000 and s["image_bytes"]["linux"]["mean"] == 32000
     assert s["min_mem_mib"]["ratio"] == pytest.approx(8 / 96)
     assert s["boot_ms"]["linux"]["median"] == 3050
+    assert s["boot_ms"]["ratio"] == pytest.approx(110 / 3050)  # of the medians
 
 
 def test_summary_scales_runs_of_other_lengths(tmp_path):
@@ -80,6 +81,8 @@ def test_table_shows_mean_with_ci_and_ratio(tmp_path):
     text = report.table(s, META)
     line = [x for x in text.splitlines() if x.startswith("host CPU")][0]
     assert "110 ±" in line and "310 ±" in line and line.endswith("0.355")
+    boot = [x for x in text.splitlines() if x.startswith("boot:")][0]
+    assert "110 (100-120)" in boot and "3,050 (3,000-3,100)" in boot
 
 
 def test_csv_and_plot_files(tmp_path):
