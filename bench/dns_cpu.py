@@ -17,7 +17,6 @@ nothing is asserted. Needs root (network namespaces, tap). See bench/README.md.
 """
 
 import argparse
-import csv
 import glob
 import json
 import math
