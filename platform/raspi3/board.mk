@@ -1,0 +1,27 @@
+# Raspberry Pi 3 (BCM2837), QEMU -M raspi3b: what the build and `make run` need.
+BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_uart.c \
+	drivers/irq/bcm2836_local.c drivers/irq/bcm2835_intc.c drivers/timer/bcm2835_systimer.c \
+	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
+	drivers/power/bcm2835_pm.c
+QEMU_MACHINE ?= raspi3b
+QEMU_CPU ?= cortex-a53
+QEMU_MEM ?= 1G
+# The Pi boots kernel8.img; boot arguments reach it in a DTB's /chosen/bootargs,
+# which QEMU fills from -append (build/raspi3/bootargs.dtb is otherwise empty).
+QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
+QEMU_NET ?= -nic none
+RUN_KERNEL = $(B)/kernel8.img
+# The second -serial of raspi3b is the mini UART; make run puts it on a pty.
+QEMU_RUN_EXTRA ?= -serial pty
+
+# The name the firmware looks for on the boot partition: the image of $(SERVICE),
+# copied each time (the copy is cheap and SERVICE may have changed).
+.PHONY: $(B)/kernel8.img
+$(B)/kernel8.img: $(B)/$(SERVICE).img
+	cp $< $@
+BOARD_IMAGE := $(B)/kernel8.img
+BOARD_IMAGES := $(B)/bootargs.dtb
+
+$(B)/bootargs.dtb: platform/raspi3/bootargs.dts | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
