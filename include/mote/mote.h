@@ -5,6 +5,7 @@
 
 #include <mote/args.h>
 #include <mote/console.h>
+#include <mote/gpio.h>
 #include <mote/log.h>
 #include <mote/net.h>
 #include <mote/service.h>

@@ -8,6 +8,7 @@ from -append. The console under test is on stdin/stdout: the PL011 (the first
 a Unix socket, for reading device registers (`xp`) and `screendump`.
 """
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -87,9 +88,7 @@ class Raspi3(Qemu):
 
     def stop(self):
         super().stop()
-        for name in os.listdir(self._dir):
-            os.unlink(os.path.join(self._dir, name))
-        os.rmdir(self._dir)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 @pytest.fixture
