@@ -4,6 +4,7 @@
 #define MOTE_MOTE_H
 
 #include <mote/args.h>
+#include <mote/block.h>
 #include <mote/console.h>
 #include <mote/gpio.h>
 #include <mote/log.h>

@@ -26,6 +26,7 @@
 #include "drivers/mbox/bcm2835_mbox.h"
 #include "drivers/power/bcm2835_pm.h"
 #include "drivers/rng/bcm2835_rng.h"
+#include "drivers/sd/sdcard.h"
 #include "drivers/timer/bcm2835_systimer.h"
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/mini_uart.h"
@@ -282,6 +283,31 @@ static void rng_setup(void)
         random_mix(seed, sizeof(seed));
 }
 
+/*
+ * The SD card: its power domain on, GPIO 48-53 to the Arasan controller
+ * (ALT3; the firmware leaves them on its own SD host), pull-ups on the
+ * command and data lines, then identification. No card is not an error.
+ */
+static void sd_setup(void)
+{
+    uint32_t power[2] = {MBOX_POWER_SD, MBOX_POWER_ON | MBOX_POWER_WAIT};
+    if (mbox_tag_call(MBOX_TAG_SET_POWER_STATE, power, 2) != 0 || !(power[1] & MBOX_POWER_ON))
+        mote_log(MOTE_LOG_WARN, "sd: the firmware did not confirm the SD card's power");
+    for (unsigned pin = SD_PIN_FIRST; pin <= SD_PIN_LAST; pin++) {
+        bcm2835_gpio_set_pull(pin, pin == SD_PIN_FIRST ? MOTE_GPIO_PULL_NONE : MOTE_GPIO_PULL_UP);
+        bcm2835_gpio_set_function(pin, BCM2835_GPIO_FN_ALT3);
+    }
+    int err = sdcard_init(RASPI3_EMMC, found.clock_hz[MBOX_CLOCK_EMMC]);
+    if (err == -ENODEV)
+        mote_log(MOTE_LOG_INFO, "sd: no card in the slot");
+    else if (err)
+        mote_log(MOTE_LOG_ERROR, "sd: card not usable: %s (%d)",
+                 err == -ETIMEDOUT ? "it stopped answering"
+                 : err == -EILSEQ  ? "CRC error"
+                                   : "not an SD memory card Mote can drive",
+                 err);
+}
+
 static void power_setup(void)
 {
     bcm2835_pm_init(RASPI3_PM);
@@ -309,6 +335,7 @@ int platform_init(const void *fdt, struct board *board)
         mote_log(MOTE_LOG_WARN, "gpio: no interrupt; edge events are off");
     power_setup();
     rng_setup();
+    sd_setup();
 
     found.event = event_source_add(report, NULL);
     found.freq_event = event_source_add(freq_report, NULL);
