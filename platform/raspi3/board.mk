@@ -2,7 +2,8 @@
 BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_uart.c \
 	drivers/irq/bcm2836_local.c drivers/irq/bcm2835_intc.c drivers/timer/bcm2835_systimer.c \
 	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
-	drivers/power/bcm2835_pm.c drivers/sd/sdhci.c drivers/sd/sdcard.c
+	drivers/power/bcm2835_pm.c drivers/sd/sdhci.c drivers/sd/sdcard.c \
+	drivers/video/bcm2835_fb.c drivers/video/fbcon.c $(B)/gen/font.c
 QEMU_MACHINE ?= raspi3b
 QEMU_CPU ?= cortex-a53
 QEMU_MEM ?= 1G
@@ -25,3 +26,11 @@ BOARD_IMAGES := $(B)/bootargs.dtb
 $(B)/bootargs.dtb: platform/raspi3/bootargs.dts | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	dtc -q -I dts -O dtb -o $@ $<
+
+# The framebuffer console's font: a Linux console font from Debian's
+# console-setup-linux (scripts/setup unpacks it), converted to C at build time.
+FONT_PSF := third_party/consolefonts/usr/share/consolefonts/Lat15-VGA16.psf.gz
+$(FONT_PSF): | $(SETUP_STAMP)
+$(B)/gen/font.c: $(FONT_PSF) scripts/psf2c.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/psf2c.py $< $@

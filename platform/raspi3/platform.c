@@ -31,6 +31,9 @@
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/mini_uart.h"
 #include "drivers/uart/pl011.h"
+#include "drivers/video/bcm2835_fb.h"
+#include "drivers/video/fbcon.h"
+#include "drivers/video/font.h"
 #include "kernel/console.h"
 #include "kernel/event.h"
 #include "kernel/gpio.h"
@@ -46,6 +49,8 @@
 #define SERIAL_ARG_MAX 16
 #define SD_PIN_FIRST   48 /* GPIO 48-53: the SD card's clock, command and data lines */
 #define SD_PIN_LAST    53
+#define FB_WIDTH       640 /* the framebuffer console: 80 x 30 characters of 8 x 16 */
+#define FB_HEIGHT      480
 
 /* New-style board revision codes (bit 23 set): the Raspberry Pi documentation's table. */
 #define REV_NEW_STYLE     (1u << 23)
@@ -308,6 +313,33 @@ static void sd_setup(void)
                  err);
 }
 
+/*
+ * A framebuffer from the firmware with a text console on it, as a mirror of
+ * the serial console; boot argument fbcon=off leaves the screen alone.
+ */
+static void fb_setup(const char *args)
+{
+    char val[SERIAL_ARG_MAX];
+    if (mote_arg_get(args, "fbcon", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0)
+        return;
+    struct framebuffer fb;
+    int err = bcm2835_fb_init(FB_WIDTH, FB_HEIGHT, &fb);
+    if (err) {
+        mote_log(MOTE_LOG_WARN, "framebuffer: the firmware gave none (%d); no screen console", err);
+        return;
+    }
+    const struct console_dev *con = NULL;
+    if (mmu_map(fb.base, fb.size, MMU_DEVICE) != 0 || !(con = fbcon_init(&fb, &font_console)) ||
+        console_add(con) != 0) {
+        mote_log(MOTE_LOG_WARN, "framebuffer: at 0x%08llx cannot be used; no screen console",
+                 (unsigned long long)fb.base);
+        return;
+    }
+    mote_log(MOTE_LOG_INFO, "framebuffer: %ux%u, 32 bits at 0x%08llx; console %ux%u, font %ux%u",
+             (unsigned)fb.width, (unsigned)fb.height, (unsigned long long)fb.base, fbcon_columns(),
+             fbcon_rows(), (unsigned)font_console.width, (unsigned)font_console.height);
+}
+
 static void power_setup(void)
 {
     bcm2835_pm_init(RASPI3_PM);
@@ -322,6 +354,7 @@ int platform_init(const void *fdt, struct board *board)
         return -ENOMEM;
     query_firmware();
     console_setup(args ? args : "");
+    fb_setup(args ? args : "");
     describe(fdt, board);
 
     irq_set_chip(bcm2836_local_init(RASPI3_LOCAL_BASE,
