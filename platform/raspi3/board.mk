@@ -12,8 +12,9 @@ QEMU_MEM ?= 1G
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
 QEMU_NET ?= -nic none
 RUN_KERNEL = $(B)/kernel8.img
-# The second -serial of raspi3b is the mini UART; make run puts it on a pty.
-QEMU_RUN_EXTRA ?= -serial pty
+# raspi3b's first -serial is the PL011 (this terminal, with the monitor behind
+# Ctrl-A c), the second the mini UART, on a pty QEMU names at start.
+QEMU_RUN_EXTRA ?= -serial mon:stdio -serial pty
 
 # The name the firmware looks for on the boot partition: the image of $(SERVICE),
 # copied each time (the copy is cheap and SERVICE may have changed).
