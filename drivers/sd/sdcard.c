@@ -18,6 +18,7 @@
 
 #include <mote/log.h>
 
+#include "drivers/sd/csd.h"
 #include "drivers/sd/sdhci.h"
 #include "drivers/timer/generic_timer.h"
 #include "kernel/block.h"
@@ -51,8 +52,6 @@
 #define OP_COND_TIMEOUT_NS 1000000000ull /* §4.2.3: a card must be ready within 1 s */
 #define PROGRAM_TIMEOUT_NS 1000000000ull
 #define DATA_CLOCK_HZ      25000000
-#define CSD_STRUCTURE_V1   0
-#define CSD_STRUCTURE_V2   1
 
 static struct {
     struct block_dev dev;
@@ -74,31 +73,6 @@ static int app_cmd(uint8_t index, uint32_t arg, enum sdhci_response resp, uint32
 {
     int err = cmd(CMD_APP, card.rca << RCA_SHIFT, SDHCI_RESP_R1, NULL);
     return err ? err : cmd(index, arg, resp, r0);
-}
-
-/*
- * Bits hi..lo of the CSD (at most 32 wide). The controller keeps the
- * 136-bit response without its CRC byte: response bit n is CSD bit n + 8.
- */
-static uint32_t csd_bits(const uint32_t resp[4], unsigned hi, unsigned lo)
-{
-    uint32_t v = 0;
-    for (unsigned b = hi + 1; b-- > lo;)
-        v = v << 1 | ((resp[(b - 8) / 32] >> ((b - 8) % 32)) & 1u);
-    return v;
-}
-
-static uint64_t csd_blocks(const uint32_t csd[4])
-{
-    switch (csd_bits(csd, 127, 126)) {
-    case CSD_STRUCTURE_V1: {
-        uint64_t c_size = csd_bits(csd, 73, 62), mult = csd_bits(csd, 49, 47);
-        uint64_t read_bl_len = csd_bits(csd, 83, 80);
-        return ((c_size + 1) << (mult + 2 + read_bl_len)) / SDHCI_BLOCK_SIZE;
-    }
-    case CSD_STRUCTURE_V2: return ((uint64_t)csd_bits(csd, 69, 48) + 1) * 1024;
-    default: return 0;
-    }
 }
 
 static int wait_programmed(void)
@@ -205,7 +179,7 @@ static int identify(void)
     err = sdhci_send(&c);
     if (err)
         return err;
-    card.dev.info.blocks = csd_blocks(c.resp);
+    card.dev.info.blocks = sd_csd_blocks(c.resp);
     if (card.dev.info.blocks == 0)
         return -EIO;
 

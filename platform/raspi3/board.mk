@@ -2,7 +2,7 @@
 BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_uart.c \
 	drivers/irq/bcm2836_local.c drivers/irq/bcm2835_intc.c drivers/timer/bcm2835_systimer.c \
 	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
-	drivers/power/bcm2835_pm.c drivers/sd/sdhci.c drivers/sd/sdcard.c \
+	drivers/power/bcm2835_pm.c drivers/sd/sdhci.c drivers/sd/sdcard.c drivers/sd/csd.c \
 	drivers/video/bcm2835_fb.c drivers/video/fbcon.c $(B)/gen/font.c
 QEMU_MACHINE ?= raspi3b
 QEMU_CPU ?= cortex-a53

@@ -183,7 +183,8 @@ static void query_firmware(void)
  */
 static void console_setup(const char *args)
 {
-    console_init(pl011_init(RASPI3_UART0, found.clock_hz[MBOX_CLOCK_UART]));
+    uint32_t uart_clock = found.clock_hz[MBOX_CLOCK_UART];
+    console_init(pl011_init(RASPI3_UART0, uart_clock ? uart_clock : RASPI3_UART0_CLOCK_HZ));
     console_add(mini_uart_init(RASPI3_AUX, found.clock_hz[MBOX_CLOCK_CORE]));
 
     char serial[SERIAL_ARG_MAX];

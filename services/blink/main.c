@@ -111,7 +111,7 @@ void service_start(const char *args)
         mote_log(MOTE_LOG_ERROR, "blink: GPIO %u as output: %s (%d)", out_pin, why(err), err);
         mote_exit(1);
     }
-    mote_gpio_write(out_pin, 0);
+    (void)mote_gpio_write(out_pin, 0); /* cannot fail: the pin was just configured */
     err = mote_gpio_configure(in_pin, MOTE_GPIO_INPUT, pull);
     if (err == 0)
         err = mote_gpio_on_edge(in_pin, MOTE_GPIO_EDGE_BOTH, on_edge, NULL);
