@@ -6,7 +6,9 @@
  * data port, one command at a time; no DMA, no interrupts, 1-bit bus, default
  * speed. The Arasan block on the BCM2835/7 only takes 32-bit register
  * accesses, so the 8- and 16-bit registers are written as the 32-bit words
- * that hold them (Linux sdhci-iproc does the same for this controller).
+ * that hold them; and it may lose a register write that follows another within
+ * two SD clock cycles (a clock domain crossing; Linux's sdhci-iproc driver
+ * notes both), so every write here waits that long afterwards.
  *   QEMU: -M raspi3b (generic-sdhci, spec version 3) with -drive if=sd,format=raw,file=F
  */
 #include "drivers/sd/sdhci.h"
@@ -80,9 +82,20 @@
 #define DATA_TIMEOUT_NS  1000000000ull
 #define WORDS_PER_BLOCK  (SDHCI_BLOCK_SIZE / 4)
 #define HZ_PER_MHZ       1000000u
+#define NS_PER_S         1000000000ull
 
 static uintptr_t base;
 static uint32_t base_clock;
+static uint32_t card_clock = IDENT_CLOCK_HZ; /* for the pause after each write */
+
+/* A register write, then two SD clock periods for it to cross into the card's clock domain. */
+static void reg_write(uint32_t reg, uint32_t value)
+{
+    mmio_write32(base + reg, value);
+    uint64_t until = gtimer_now_ns() + 2 * NS_PER_S / card_clock + 1;
+    while (gtimer_now_ns() < until)
+        ;
+}
 
 static int wait_clear(uint32_t reg, uint32_t bits, uint64_t timeout_ns)
 {
@@ -108,14 +121,14 @@ static uint32_t wait_interrupt(uint32_t bits, uint64_t timeout_ns)
 
 static int reset(uint32_t what)
 {
-    mmio_write32(base + SDHCI_CONTROL1, mmio_read32(base + SDHCI_CONTROL1) | what);
+    reg_write(SDHCI_CONTROL1, mmio_read32(base + SDHCI_CONTROL1) | what);
     return wait_clear(SDHCI_CONTROL1, what, RESET_TIMEOUT_NS);
 }
 
 /* Clears the error, resets the lines it left in a bad state and names it. */
 static int error_of(uint32_t status)
 {
-    mmio_write32(base + SDHCI_INTERRUPT, status);
+    reg_write(SDHCI_INTERRUPT, status);
     reset(SDHCI_RESET_CMD | SDHCI_RESET_DATA);
     if (status & (SDHCI_INT_CMD_TIMEOUT | SDHCI_INT_DATA_TIMEOUT))
         return -ETIMEDOUT;
@@ -135,21 +148,25 @@ int sdhci_set_clock(uint32_t hz)
     }
     uint32_t c1 = mmio_read32(base + SDHCI_CONTROL1);
     c1 &= ~0xffffu; /* the clock control half-word */
-    mmio_write32(base + SDHCI_CONTROL1, c1);
+    reg_write(SDHCI_CONTROL1, c1);
     c1 |= (div & 0xffu) << SDHCI_CLOCK_DIV_LO_SHIFT | ((div >> 8) & 3u) << SDHCI_CLOCK_DIV_HI_SHIFT;
     c1 |= SDHCI_CLOCK_INT_EN | SDHCI_TIMEOUT_MAX;
-    mmio_write32(base + SDHCI_CONTROL1, c1);
+    reg_write(SDHCI_CONTROL1, c1);
     uint64_t deadline = gtimer_now_ns() + RESET_TIMEOUT_NS;
     while (!(mmio_read32(base + SDHCI_CONTROL1) & SDHCI_CLOCK_INT_STABLE))
         if (gtimer_now_ns() > deadline)
             return -ETIMEDOUT;
-    mmio_write32(base + SDHCI_CONTROL1, c1 | SDHCI_CLOCK_CARD_EN);
+    card_clock = div ? base_clock / (2 * div) : base_clock;
+    if (card_clock == 0)
+        card_clock = 1; /* a base clock of a few Hz: absurd, but never divide by zero */
+    reg_write(SDHCI_CONTROL1, c1 | SDHCI_CLOCK_CARD_EN);
     return 0;
 }
 
 int sdhci_init(uintptr_t sdhci_base, uint32_t base_clock_hz)
 {
     base = sdhci_base;
+    card_clock = IDENT_CLOCK_HZ;
     int err = reset(SDHCI_RESET_ALL);
     if (err)
         return err;
@@ -160,10 +177,10 @@ int sdhci_init(uintptr_t sdhci_base, uint32_t base_clock_hz)
                                      HZ_PER_MHZ;
     if (!base_clock)
         return -EIO;
-    mmio_write32(base + SDHCI_CONTROL0, SDHCI_POWER_330 | SDHCI_POWER_ON);
-    mmio_write32(base + SDHCI_INT_ENABLE, SDHCI_INT_ALL);
-    mmio_write32(base + SDHCI_INT_SIGNAL, 0);
-    mmio_write32(base + SDHCI_INTERRUPT, SDHCI_INT_ALL);
+    reg_write(SDHCI_CONTROL0, SDHCI_POWER_330 | SDHCI_POWER_ON);
+    reg_write(SDHCI_INT_ENABLE, SDHCI_INT_ALL);
+    reg_write(SDHCI_INT_SIGNAL, 0);
+    reg_write(SDHCI_INTERRUPT, SDHCI_INT_ALL);
     return sdhci_set_clock(IDENT_CLOCK_HZ);
 }
 
@@ -175,10 +192,10 @@ static int transfer_data(struct sdhci_cmd *cmd)
         uint32_t s = wait_interrupt(ready, DATA_TIMEOUT_NS);
         if (!s || (s & SDHCI_INT_ERRORS))
             return s ? error_of(s) : (reset(SDHCI_RESET_CMD | SDHCI_RESET_DATA), -ETIMEDOUT);
-        mmio_write32(base + SDHCI_INTERRUPT, ready);
+        reg_write(SDHCI_INTERRUPT, ready);
         for (unsigned i = 0; i < WORDS_PER_BLOCK; i++, words++) {
             if (cmd->write)
-                mmio_write32(base + SDHCI_BUFFER, *words);
+                mmio_write32(base + SDHCI_BUFFER, *words); /* FIFO: no pause needed */
             else
                 *words = mmio_read32(base + SDHCI_BUFFER);
         }
@@ -186,7 +203,7 @@ static int transfer_data(struct sdhci_cmd *cmd)
     uint32_t s = wait_interrupt(SDHCI_INT_XFER_DONE, DATA_TIMEOUT_NS);
     if (!s || (s & SDHCI_INT_ERRORS))
         return s ? error_of(s) : (reset(SDHCI_RESET_CMD | SDHCI_RESET_DATA), -ETIMEDOUT);
-    mmio_write32(base + SDHCI_INTERRUPT, SDHCI_INT_XFER_DONE);
+    reg_write(SDHCI_INTERRUPT, SDHCI_INT_XFER_DONE);
     return 0;
 }
 
@@ -206,19 +223,19 @@ int sdhci_send(struct sdhci_cmd *cmd)
         reset(SDHCI_RESET_CMD | SDHCI_RESET_DATA);
         return -ETIMEDOUT;
     }
-    mmio_write32(base + SDHCI_INTERRUPT, SDHCI_INT_ALL);
+    reg_write(SDHCI_INTERRUPT, SDHCI_INT_ALL);
 
     uint32_t xfer = response_bits[cmd->response] | (uint32_t)cmd->index << SDHCI_CMD_INDEX_SHIFT;
     if (cmd->blocks) {
-        mmio_write32(base + SDHCI_BLOCK, cmd->blocks << SDHCI_BLOCK_COUNT_SHIFT | SDHCI_BLOCK_SIZE);
+        reg_write(SDHCI_BLOCK, cmd->blocks << SDHCI_BLOCK_COUNT_SHIFT | SDHCI_BLOCK_SIZE);
         xfer |= SDHCI_CMD_DATA | SDHCI_XFER_BLOCK_COUNT_EN;
         if (!cmd->write)
             xfer |= SDHCI_XFER_READ;
         if (cmd->blocks > 1)
             xfer |= SDHCI_XFER_MULTI;
     }
-    mmio_write32(base + SDHCI_ARGUMENT, cmd->arg);
-    mmio_write32(base + SDHCI_CMD_XFER, xfer); /* the command half starts it */
+    reg_write(SDHCI_ARGUMENT, cmd->arg);
+    reg_write(SDHCI_CMD_XFER, xfer); /* the command half starts it */
 
     uint32_t s = wait_interrupt(SDHCI_INT_CMD_DONE, CMD_TIMEOUT_NS);
     if (!s) {
@@ -227,7 +244,7 @@ int sdhci_send(struct sdhci_cmd *cmd)
     }
     if (s & SDHCI_INT_ERRORS)
         return error_of(s);
-    mmio_write32(base + SDHCI_INTERRUPT, SDHCI_INT_CMD_DONE);
+    reg_write(SDHCI_INTERRUPT, SDHCI_INT_CMD_DONE);
     for (int i = 0; i < 4; i++)
         cmd->resp[i] = mmio_read32(base + SDHCI_RESPONSE(i));
 
@@ -235,7 +252,7 @@ int sdhci_send(struct sdhci_cmd *cmd)
         s = wait_interrupt(SDHCI_INT_XFER_DONE, DATA_TIMEOUT_NS);
         if (s & SDHCI_INT_ERRORS)
             return error_of(s);
-        mmio_write32(base + SDHCI_INTERRUPT, SDHCI_INT_XFER_DONE);
+        reg_write(SDHCI_INTERRUPT, SDHCI_INT_XFER_DONE);
     }
     return cmd->blocks ? transfer_data(cmd) : 0;
 }
