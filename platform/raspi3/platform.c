@@ -74,7 +74,7 @@ static const struct {
 static char model[MODEL_MAX];
 static struct {
     int event; /* logs what platform_init found, from the loop, after loglevel= applies */
-    uint32_t revision;
+    uint32_t revision, model; /* model: 0 where the firmware (QEMU 7.2) does not say */
     uint64_t serial;
     uint8_t mac[6];
     int mac_ok;
@@ -159,6 +159,9 @@ static void query_firmware(void)
     uint32_t v[2] = {0, 0};
     if (mbox_tag_call(MBOX_TAG_BOARD_REVISION, v, 1) == 0)
         found.revision = v[0];
+    v[0] = 0;
+    if (mbox_tag_call(MBOX_TAG_BOARD_MODEL, v, 1) == 0)
+        found.model = v[0];
     v[0] = v[1] = 0;
     if (mbox_tag_call(MBOX_TAG_BOARD_SERIAL, v, 2) == 0)
         found.serial = (uint64_t)v[1] << 32 | v[0];
@@ -261,6 +264,9 @@ static void report(void *arg)
                  found.mac[2], found.mac[3], found.mac[4], found.mac[5]);
     mote_log(MOTE_LOG_INFO, "raspi3: board revision 0x%06x, serial 0x%016llx, MAC %s",
              (unsigned)found.revision, (unsigned long long)found.serial, mac);
+    mote_log(MOTE_LOG_DEBUG,
+             "raspi3: board model 0x%08x (the firmware's model tag; 0: not reported)",
+             (unsigned)found.model);
     mote_log(MOTE_LOG_INFO, "raspi3: ARM memory 0x%08x+%u MiB, VideoCore memory 0x%08x+%u MiB",
              (unsigned)found.arm_base, (unsigned)(found.arm_size >> 20), (unsigned)found.vc_base,
              (unsigned)(found.vc_size >> 20));
