@@ -22,7 +22,7 @@
 /* Pools and buffers */
 #define MEMP_NUM_PBUF            64
 #define MEMP_NUM_UDP_PCB         16
-#define MEMP_NUM_TCP_PCB         64
+#define MEMP_NUM_TCP_PCB         128
 #define MEMP_NUM_TCP_PCB_LISTEN  8
 #define MEMP_NUM_TCP_SEG         256
 #define MEMP_NUM_REASSDATA       8

@@ -3,6 +3,7 @@
 and SLAAC, static addressing and DHCP, bad configuration, and malformed frames, which are
 dropped and counted while the image keeps answering. The tap tests run inside a network
 namespace that each test creates and deletes (netns.py)."""
+import os
 import socket
 import struct
 import subprocess
@@ -132,3 +133,26 @@ def test_bad_network_arguments_are_named_and_the_service_stops(qemu, args, compl
     q = qemu(image("dns"), append=args, extra=user_net())
     q.wait_for(complaint)
     assert q.wait_exit() == 1, f"expected the dns service to exit with 1 without a network:\n{q.tail()}"
+
+
+def test_dhcp_lease_from_dnsmasq_on_the_tap_link(netns, qemu):
+    """A real DHCP server (dnsmasq) inside the namespace: the guest takes its lease."""
+    leases = f"/tmp/{netns.name}.leases"
+    dnsmasq = subprocess.Popen(
+        ["ip", "netns", "exec", netns.name, "dnsmasq", "--keep-in-foreground", "--no-daemon",
+         "--port=0", f"--interface={TAP}", "--bind-interfaces", "--no-resolv", "--no-hosts",
+         "--dhcp-range=192.168.77.50,192.168.77.60,255.255.255.0,1h",
+         "--dhcp-option=option:router,192.168.77.1", f"--dhcp-leasefile={leases}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        q = qemu(image("dns"), extra=netns.qemu_net(), wrapper=netns.wrapper())
+        m = q.wait_for(r"net: IPv4 (192\.168\.77\.(\d+))/24 gw 192\.168\.77\.1")
+        assert 50 <= int(m.group(2)) <= 60, f"expected an address from dnsmasq's range: {m.group(0)}"
+        out = netns.exec("dig", "+time=5", "+tries=3", "+short", f"@{m.group(1)}", "host8.mote.test")
+        assert out.stdout.strip() == "10.0.0.8", f"expected an answer at the leased address:\n{out.stdout}"
+    finally:
+        dnsmasq.terminate()
+        log = dnsmasq.communicate(timeout=30)[0]
+        if os.path.exists(leases):
+            os.unlink(leases)
+    assert "DHCPACK" in log, f"expected dnsmasq to acknowledge a lease:\n{log}"
