@@ -9,7 +9,7 @@ MOTE_BIN := $(HOST_DIR)/mote
 MOTE_SRCS := $(wildcard tools/mote/*.c)
 MOTE_OBJS := $(patsubst %.c,$(HOST_DIR)/obj/%.o,$(MOTE_SRCS))
 # The tree it was built from, so an installed mote can build services by name.
-MOTE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wvla -I. -D_GNU_SOURCE \
+MOTE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wvla -I. \
 	-DMOTE_SRC_DIR='"$(CURDIR)"'
 
 $(HOST_DIR)/obj/tools/mote/%.o: tools/mote/%.c

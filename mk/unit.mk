@@ -8,6 +8,12 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
 UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq
+# tools/mote (host C): the parsers of what users type and of outside input
+UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
+unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_sha256 := tools/mote/sha256.c
+unit_srcs_mote_syslog := tools/mote/syslog.c
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c

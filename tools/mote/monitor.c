@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The per-instance monitor, see monitor.h. */
+#define _GNU_SOURCE /* accept4, pipe2, memmem */
 #include "tools/mote/monitor.h"
 
 #include <arpa/inet.h>

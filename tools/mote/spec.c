@@ -72,19 +72,19 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err)
                         expected);
     }
     /* Split at the colons: HOSTPORT:PORT or IP:HOSTPORT:PORT. */
-    const char *parts[3];
+    const char *parts[3], *p = s, *end = s + len;
     size_t lens[3], n = 0;
-    const char *p = s, *end = s + len;
-    while (n < 3) {
-        const char *colon = memchr(p, ':', (size_t)(end - p));
-        parts[n] = p;
-        lens[n++] = colon ? (size_t)(colon - p) : (size_t)(end - p);
-        if (!colon)
-            break;
-        p = colon + 1;
-    }
-    if (n < 2 || (n == 3 && memchr(p, ':', (size_t)(end - p))))
+    for (const char *q = s; q < end; q++)
+        n += *q == ':';
+    if (n < 1 || n > 2)
         return fail(err, "bad port spec '%s': %s", s, expected);
+    for (size_t i = 0; i <= n; i++) {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        parts[i] = p;
+        lens[i] = colon ? (size_t)(colon - p) : (size_t)(end - p);
+        p = colon ? colon + 1 : end;
+    }
+    n++;
     size_t first = n - 2;
     if (n == 3) {
         struct in_addr addr;

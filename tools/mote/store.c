@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The state folder and its lock, see store.h. */
+#define _GNU_SOURCE /* vasprintf */
 #include "tools/mote/store.h"
 
 #include <dirent.h>

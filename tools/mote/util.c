@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Errors, allocation, files, time and processes: see util.h. */
+#define _GNU_SOURCE /* vasprintf */
 #include "tools/mote/util.h"
 
 #include <dirent.h>
