@@ -6,11 +6,12 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree dns
+FUZZ_TARGETS := args devtree dns http
 fuzz_srcs_args := lib/args/args.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
 fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
+fuzz_srcs_http := lib/http/request.c
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -43,6 +44,13 @@ $(FUZZ_DIR)/corpus_dns/.seeded:
 	printf '\342$(DNS_SEED_HEADER)\000\000\004mote\004test\000\000\377\000\001' > $(@D)/seed3
 	printf '\342$(DNS_SEED_HEADER)\000\001\005host5\004mote\004test\000\000\034\000\001\300\012\000\051\004\320\000\001\000\000\000\000' > $(@D)/seed4
 	printf '\342$(DNS_SEED_HEADER)\000\000\007example\003com\000\000\001\000\001' > $(@D)/seed5
+	@touch $@
+
+$(FUZZ_DIR)/corpus_http/.seeded:
+	@mkdir -p $(@D)
+	printf 'GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n' > $(@D)/seed1
+	printf 'HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' > $(@D)/seed2
+	printf 'POST /f?a=b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' > $(@D)/seed3
 	@touch $@
 
 .PHONY: fuzz fuzz-smoke

@@ -7,13 +7,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq
-# tools/mote (host C): the parsers of what users type and of outside input
-UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
-unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_sha256 := tools/mote/sha256.c
-unit_srcs_mote_syslog := tools/mote/syslog.c
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
@@ -23,6 +17,16 @@ unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 unit_srcs_virtq := drivers/virtio/virtq.c
+unit_srcs_sdcsd := drivers/sd/csd.c
+unit_srcs_siphash := lib/siphash/siphash.c
+unit_srcs_http := lib/http/request.c
+
+# tools/mote (host C): the parsers of what users type and of outside input
+UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
+unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_sha256 := tools/mote/sha256.c
+unit_srcs_mote_syslog := tools/mote/syslog.c
 
 UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
 
