@@ -32,6 +32,7 @@ test-system: $(MOTE_BIN)
 mote-image-info:
 	$(info dir=$(B))
 	$(info args=$(SERVICE_ARGS_$(SERVICE)))
+	$(info dtb=$(filter %.dtb,$(BOARD_IMAGES)))
 	@:
 
 -include $(shell find $(HOST_DIR)/obj/tools -name '*.d' 2>/dev/null)

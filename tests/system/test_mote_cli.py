@@ -407,3 +407,24 @@ def test_debug_attaches_gdb_and_prints_a_backtrace(mote):
     out = mote("debug", "dbg", "--", "-batch", "-ex", "bt", timeout=TIMEOUT_S * 2)
     assert re.search(r"^#0\s", out.stdout, re.M), f"expected a backtrace from gdb:\n{out.stdout}\n{out.stderr}"
     assert dig(port) == "10.0.0.42", "expected the image to run on after gdb detached"
+
+
+def test_raspi3_image_builds_runs_with_its_device_tree_and_is_killed_by_stop(mote, tmp_path):
+    mote("build", "-q", "--board", "raspi3", "-t", "hello:pi", "services/hello")
+    img = mote.inspect("hello:pi")
+    assert img["board"] == "raspi3" and len(img["dtb_sha256"]) == 64, img
+    mote("run", "-d", "--name", "pi", "hello:pi", "--", "ticks=1000")
+    logs = mote("logs", "pi").stdout
+    assert "on Raspberry Pi 3" in logs, f"expected the Pi's greeting:\n{logs}"
+    cmd = mote.inspect("pi")["qemu_command"]
+    assert cmd[cmd.index("-M") + 1] == "raspi3b" and cmd[cmd.index("-m") + 1] == "1024M", cmd
+    assert cmd[cmd.index("-dtb") + 1].endswith(img["dtb_sha256"]), cmd
+    out = mote("stop", "pi")
+    assert "has no power button" in out.stderr, out.stderr
+    assert mote.inspect("pi")["state"]["exit_code"] == 137
+    # the device tree travels with the image
+    mote("save", "hello:pi", "-o", tmp_path / "pi.tar")
+    mote("rm", "pi")
+    mote("rmi", "hello:pi")
+    mote("load", "-i", tmp_path / "pi.tar")
+    assert mote.inspect("hello:pi")["dtb_sha256"] == img["dtb_sha256"]

@@ -237,6 +237,7 @@ int cmd_build(int argc, char **argv)
             "Makefile?)",
             svc.root);
     char *out_dir = info_value(sb_str(&info), "dir"), *args = info_value(sb_str(&info), "args");
+    char *dtb = info_value(sb_str(&info), "dtb");
     if (!out_dir)
         die(MOTE_EXIT_ERROR, "make mote-image-info did not say where the image is");
     char *img_path = xasprintf("%s/%s/%s.img", svc.root, out_dir, svc.name);
@@ -255,6 +256,11 @@ int cmd_build(int argc, char **argv)
     int r = store_blob_add(img_path, img.sha256, &img.size);
     if (!r)
         r = store_blob_add(elf_path, img.elf_sha256, &img.elf_size);
+    if (!r && dtb && *dtb) { /* the board boots with a device tree of its own (raspi3) */
+        char *dtb_path = xasprintf("%s/%s", svc.root, dtb);
+        r = store_blob_add(dtb_path, img.dtb_sha256, &img.dtb_size);
+        free(dtb_path);
+    }
     if (!r)
         r = image_save(&img);
     if (!r)
@@ -270,6 +276,7 @@ int cmd_build(int argc, char **argv)
                 build_ms / 1000.0);
     image_free(&img);
     free(out_dir);
+    free(dtb);
     free(img_path);
     free(elf_path);
     sb_free(&info);

@@ -263,8 +263,8 @@ int cmd_load(int argc, char **argv)
         die(MOTE_EXIT_ERROR, "tar could not extract %s (exit status %d)", input, tst);
     }
     struct image img;
-    char *kernel, *elf;
-    if (oci_read_layout(dir, &img, &kernel, &elf, err) != 0) {
+    char *kernel, *elf, *dtb;
+    if (oci_read_layout(dir, &img, &kernel, &elf, &dtb, err) != 0) {
         dir_remove_tree(dir);
         die(MOTE_EXIT_ERROR, "cannot load %s: %s", input, err);
     }
@@ -272,11 +272,13 @@ int cmd_load(int argc, char **argv)
         memcpy(img.name, name, sizeof(name));
         memcpy(img.tag, tag, sizeof(tag));
     }
-    char sha[65], elf_sha[65];
+    char sha[65], elf_sha[65], dtb_sha[65];
     int lock = store_lock();
     int r = store_blob_add(kernel, sha, &img.size);
     if (!r)
         r = store_blob_add(elf, elf_sha, &img.elf_size);
+    if (!r && dtb)
+        r = store_blob_add(dtb, dtb_sha, &img.dtb_size);
     if (!r)
         r = image_save(&img);
     if (!r)
@@ -289,6 +291,7 @@ int cmd_load(int argc, char **argv)
     image_free(&img);
     free(kernel);
     free(elf);
+    free(dtb);
     free(dir);
     opts_free(&o);
     return MOTE_EXIT_OK;

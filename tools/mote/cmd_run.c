@@ -249,10 +249,13 @@ static int attach(const char *name, pid_t monitor, bool interactive)
         }
         if (interrupts > handled) {
             char msg[256];
-            if (handled++ == 0 && control_powerdown(name, msg, sizeof(msg)) == 0) {
+            if (handled++ > 0) {
+                kill_at = now;
+            } else if (control_powerdown(name, msg, sizeof(msg)) == 0) {
                 fprintf(stderr, "mote: powering %s off (Ctrl-C again kills it)\n", name);
                 kill_at = now + STOP_GRACE_S * 1000;
             } else {
+                fprintf(stderr, "mote: %s: %s; killing it\n", name, msg);
                 kill_at = now;
             }
         }
@@ -312,6 +315,7 @@ static void configure(struct instance_config *c, const struct image *img, struct
     snprintf(c->image, sizeof(c->image), "%s:%s", img->name, img->tag);
     memcpy(c->image_sha256, img->sha256, sizeof(c->image_sha256));
     memcpy(c->elf_sha256, img->elf_sha256, sizeof(c->elf_sha256));
+    memcpy(c->dtb_sha256, img->dtb_sha256, sizeof(c->dtb_sha256));
     c->debug_image = img->debug;
 
     if (strcmp(c->net, "user") != 0 && strcmp(c->net, "none") != 0 &&

@@ -58,13 +58,11 @@ int cmd_stop(int argc, char **argv)
     if (o.npos == 0)
         usage_error("stop", "expected the NAME of an instance");
     for (int i = 0; i < o.npos; i++) {
-        bool forced;
+        bool forced; /* control_stop said why */
         if (!known("stop", o.pos[i]) || control_stop(o.pos[i], timeout_s, &forced) != 0) {
             status = MOTE_EXIT_ERROR;
             continue;
         }
-        if (forced)
-            errorf("%s did not power off within %d s: killed", o.pos[i], timeout_s);
         printf("%s\n", o.pos[i]);
     }
     opts_free(&o);

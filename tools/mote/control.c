@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/mote/qemu.h"
 #include "tools/mote/qmp.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
@@ -86,6 +87,15 @@ int control_powerdown(const char *name, char *msg, size_t msg_len)
         snprintf(msg, msg_len, "cannot mark the stop: %s", strerror(-err));
         return err;
     }
+    struct instance_config c;
+    if (instance_config_load(name, &c, NULL) == 0) {
+        bool button = qemu_has_power_button(c.board);
+        if (!button)
+            snprintf(msg, msg_len, "board %s has no power button QEMU can press", c.board);
+        instance_config_free(&c);
+        if (!button)
+            return -EOPNOTSUPP;
+    }
     char *dir = instance_dir(name);
     int fd = qmp_connect(dir, msg, msg_len);
     free(dir);
@@ -106,17 +116,22 @@ int control_stop(const char *name, int timeout_s, bool *forced)
         errorf("cannot stop %s: %s", name, strerror(-err));
         return err;
     }
+    bool timed_out = false;
     if (s.status == ST_RUNNING || s.status == ST_STARTING) {
         if (control_powerdown(name, msg, sizeof(msg)) != 0)
-            errorf("%s: could not press the power button (%s); killing it", name, msg);
+            errorf("%s: %s; killing it", name, msg);
         else if (control_wait_exited(name, timeout_s * 1000, &s) == 0)
             return 0;
+        else
+            timed_out = true;
     }
     /* Restarting (the monitor gives up on seeing the mark), or it did not power off in time. */
     err = control_mark_stop(name);
     if (!err && instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
         s.status != ST_CREATED) {
         *forced = s.status != ST_RESTARTING;
+        if (timed_out)
+            errorf("%s did not power off within %d s: killing it", name, timeout_s);
         err = signal_qemu(name, SIGKILL);
         if (!err)
             err = control_wait_exited(name, RECORD_WAIT_MS, &s);

@@ -26,6 +26,8 @@ void image_to_json(const struct image *img, struct json_writer *w)
     json_member_string(w, "sha256", img->sha256);
     json_member_int(w, "elf_size", (int64_t)img->elf_size);
     json_member_string(w, "elf_sha256", img->elf_sha256);
+    json_member_int(w, "dtb_size", (int64_t)img->dtb_size);
+    json_member_string(w, "dtb_sha256", img->dtb_sha256);
     json_member_string(w, "created", created);
     json_member_int(w, "build_ms", img->build_ms);
     json_member_bool(w, "debug", img->debug);
@@ -90,6 +92,18 @@ int image_from_json(const struct json *j, struct image *img, char *err, size_t e
         snprintf(err, err_len, "created must be an RFC 3339 time");
         return -EINVAL;
     }
+    int64_t dtb_size = 0;
+    const char *dtb = json_get_string(j, "dtb_sha256");
+    if (dtb && *dtb && !sha256_is_hex(dtb)) {
+        snprintf(err, err_len, "dtb_sha256 must be empty or 64 lowercase hex digits");
+        return -EINVAL;
+    }
+    if (dtb && *dtb && (json_get_int(j, "dtb_size", &dtb_size) || dtb_size < 0)) {
+        snprintf(err, err_len, "dtb_size must be a byte count");
+        return -EINVAL;
+    }
+    snprintf(img->dtb_sha256, sizeof(img->dtb_sha256), "%s", dtb ? dtb : "");
+    img->dtb_size = (uint64_t)dtb_size;
     img->size = (uint64_t)size;
     img->elf_size = (uint64_t)elf_size;
     img->build_ms = build_ms;

@@ -25,6 +25,8 @@ struct image {
     uint64_t size;
     char elf_sha256[65]; /* of the ELF with symbols */
     uint64_t elf_size;
+    char dtb_sha256[65]; /* the device tree QEMU boots it with (raspi3: bootargs.dtb), or "" */
+    uint64_t dtb_size;
     int64_t created_ns;
     int64_t build_ms; /* how long the build took; 0 for a loaded image */
     bool debug;       /* built with DEBUG=1: has the GDB stub */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/mote/sha256.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
 
@@ -71,6 +72,7 @@ static void config_members(const struct instance_config *c, struct json_writer *
     json_member_string(w, "ref", c->image);
     json_member_string(w, "sha256", c->image_sha256);
     json_member_string(w, "elf_sha256", c->elf_sha256);
+    json_member_string(w, "dtb_sha256", c->dtb_sha256);
     json_member_bool(w, "debug", c->debug_image);
     json_end_object(w);
     json_member_string(w, "board", c->board);
@@ -149,6 +151,10 @@ static int config_from_json(const struct json *j, struct instance_config *c)
         json_get_int(gdb, "host_port", &port) || port < 0 || port > 65535 ||
         get_time(j, "created", &c->created_ns) || !(cmdline = json_get_string(j, "cmdline")))
         return -EINVAL;
+    const char *dtb = json_get_string(img, "dtb_sha256");
+    if (dtb && *dtb && !sha256_is_hex(dtb))
+        return -EINVAL;
+    snprintf(c->dtb_sha256, sizeof(c->dtb_sha256), "%s", dtb ? dtb : "");
     c->debug_image = json_get_bool(img, "debug", false);
     c->memory_mib = (unsigned)mem;
     c->restart = strcmp(policy, "on-failure") == 0 ? RESTART_ON_FAILURE : RESTART_NO;

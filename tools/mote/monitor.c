@@ -51,7 +51,7 @@ static void on_signal(int sig)
 struct monitor {
     const char *name;
     struct instance_config cfg;
-    char *kernel;
+    char *kernel, *dtb; /* dtb: NULL if the image has none */
     int console_log, syslog_log, qemu_log;
     int syslog_fd, listen_fd;
     int clients[MAX_CLIENTS];
@@ -231,7 +231,7 @@ static int qemu_start(struct monitor *m)
     if (m->cfg.syslog)
         sb_addf(&cmdline, "%ssyslog=%s:%u", cmdline.len ? " " : "", GUEST_HOST_ADDR,
                 m->syslog_port);
-    char **argv = qemu_argv(&m->cfg, m->kernel, sb_str(&cmdline));
+    char **argv = qemu_argv(&m->cfg, m->kernel, m->dtb, sb_str(&cmdline));
     sb_free(&cmdline);
     write_argv_file(argv);
 
@@ -447,6 +447,9 @@ int monitor_main(const char *name)
     m.kernel = store_blob_path(m.cfg.image_sha256);
     if (!path_exists(m.kernel))
         return fail_early(&m, "the image file %s is missing from the store", m.kernel);
+    m.dtb = m.cfg.dtb_sha256[0] ? store_blob_path(m.cfg.dtb_sha256) : NULL;
+    if (m.dtb && !path_exists(m.dtb))
+        return fail_early(&m, "the device tree %s is missing from the store", m.dtb);
     m.console_log = open(CONSOLE_LOG, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     m.qemu_log = open(QEMU_LOG, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (m.console_log < 0 || m.qemu_log < 0)

@@ -71,7 +71,7 @@ int oci_write_layout(const struct image *img, const char *dir)
         return err;
     struct strbuf sb = STRBUF_INIT;
     struct json_writer w;
-    struct blob config, kernel, elf, manifest;
+    struct blob config, kernel, elf, dtb, manifest;
     char created[TIME_STR_LEN + 1], title[SERVICE_NAME_MAX + 8],
         ref[IMAGE_NAME_MAX + IMAGE_TAG_MAX + 2];
     spec_format_time(img->created_ns, created);
@@ -84,6 +84,8 @@ int oci_write_layout(const struct image *img, const char *dir)
         err = put_file(dir, img->sha256, img->size, &kernel);
     if (!err)
         err = put_file(dir, img->elf_sha256, img->elf_size, &elf);
+    if (!err && img->dtb_sha256[0])
+        err = put_file(dir, img->dtb_sha256, img->dtb_size, &dtb);
     if (err)
         goto out;
 
@@ -100,6 +102,8 @@ int oci_write_layout(const struct image *img, const char *dir)
     descriptor(&w, MOTE_KERNEL_TYPE, &kernel, title);
     snprintf(title, sizeof(title), "%s.elf", img->service);
     descriptor(&w, MOTE_ELF_TYPE, &elf, title);
+    if (img->dtb_sha256[0])
+        descriptor(&w, MOTE_DTB_TYPE, &dtb, "bootargs.dtb");
     json_end_array(&w);
     json_key(&w, "annotations");
     json_begin_object(&w);
@@ -215,14 +219,15 @@ static const struct json *layer(const struct json *layers, const char *type)
     return NULL;
 }
 
-int oci_read_layout(const char *dir, struct image *img, char **kernel, char **elf, char *err)
+int oci_read_layout(const char *dir, struct image *img, char **kernel, char **elf, char **dtb,
+                    char *err)
 {
     int r = -EINVAL;
     char *path = xasprintf("%s/oci-layout", dir), *manifest_path = NULL, *config_path = NULL;
     struct json *layout = read_json(path, "oci-layout", err), *index = NULL, *manifest = NULL,
                 *config = NULL;
     free(path);
-    *kernel = *elf = NULL;
+    *kernel = *elf = *dtb = NULL;
     memset(img, 0, sizeof(*img));
     if (!layout)
         goto out;
@@ -257,7 +262,8 @@ int oci_read_layout(const char *dir, struct image *img, char **kernel, char **el
     const struct json *cfg_desc = json_get(manifest, "config"),
                       *layers = json_get(manifest, "layers");
     const struct json *kernel_desc = layer(layers, MOTE_KERNEL_TYPE),
-                      *elf_desc = layer(layers, MOTE_ELF_TYPE);
+                      *elf_desc = layer(layers, MOTE_ELF_TYPE),
+                      *dtb_desc = layer(layers, MOTE_DTB_TYPE);
     if (!cfg_desc || !kernel_desc || !elf_desc) {
         bad(err,
             "the manifest is not a Mote image's: expected a config of type %s and layers "
@@ -268,7 +274,8 @@ int oci_read_layout(const char *dir, struct image *img, char **kernel, char **el
     if (check_blob(dir, cfg_desc, MOTE_CONFIG_TYPE, &config_path, err) ||
         !(config = read_json(config_path, "the image config", err)) ||
         check_blob(dir, kernel_desc, NULL, kernel, err) ||
-        check_blob(dir, elf_desc, NULL, elf, err))
+        check_blob(dir, elf_desc, NULL, elf, err) ||
+        (dtb_desc && check_blob(dir, dtb_desc, NULL, dtb, err)))
         goto out;
     char msg[SPEC_ERR_LEN];
     if (image_from_json(config, img, msg, sizeof(msg)) != 0) {
@@ -277,8 +284,9 @@ int oci_read_layout(const char *dir, struct image *img, char **kernel, char **el
     }
     /* The config names the files by digest too: both must agree. */
     if (strcmp(json_get_string(kernel_desc, "digest") + 7, img->sha256) != 0 ||
-        strcmp(json_get_string(elf_desc, "digest") + 7, img->elf_sha256) != 0) {
-        bad(err, "the image config's sha256 and elf_sha256 do not match the layers");
+        strcmp(json_get_string(elf_desc, "digest") + 7, img->elf_sha256) != 0 ||
+        strcmp(dtb_desc ? json_get_string(dtb_desc, "digest") + 7 : "", img->dtb_sha256) != 0) {
+        bad(err, "the image config's sha256, elf_sha256 and dtb_sha256 do not match the layers");
         goto out;
     }
     const char *ref = json_get_string(json_get(desc, "annotations"), MOTE_REF);
@@ -293,7 +301,8 @@ out:
         image_free(img);
         free(*kernel);
         free(*elf);
-        *kernel = *elf = NULL;
+        free(*dtb);
+        *kernel = *elf = *dtb = NULL;
     }
     free(manifest_path);
     free(config_path);

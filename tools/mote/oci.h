@@ -16,6 +16,7 @@
 #define MOTE_CONFIG_TYPE  "application/vnd.mote.image.config.v1+json"
 #define MOTE_KERNEL_TYPE  "application/vnd.mote.image.kernel.v1"
 #define MOTE_ELF_TYPE     "application/vnd.mote.image.elf.v1"
+#define MOTE_DTB_TYPE     "application/vnd.mote.image.dtb.v1"
 #define OCI_REF_NAME      "org.opencontainers.image.ref.name"
 #define OCI_TITLE         "org.opencontainers.image.title"
 #define OCI_CREATED       "org.opencontainers.image.created"
@@ -28,9 +29,10 @@ int oci_write_layout(const struct image *img, const char *dir);
 /*
  * Reads the OCI layout in dir: checks every blob against its digest and size
  * and the config against the layers. Fills img (its name and tag from the
- * layout) and the paths of the two files. Returns 0, or -EINVAL with a
+ * layout) and the paths of its files (dtb NULL if the image has none). Returns 0, or -EINVAL with a
  * message in err (SPEC_ERR_LEN bytes).
  */
-int oci_read_layout(const char *dir, struct image *img, char **kernel, char **elf, char *err);
+int oci_read_layout(const char *dir, struct image *img, char **kernel, char **elf, char **dtb,
+                    char *err);
 
 #endif

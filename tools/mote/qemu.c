@@ -14,12 +14,15 @@ struct board_qemu {
     const char *board, *machine, *cpu;
     unsigned fixed_mem_mib; /* the machine only has this much (0: -m as asked) */
     const char *nic;        /* the network device that carries -netdev n0 */
+    bool second_serial;     /* a second UART, which Mote also writes its console to */
+    bool power_button;      /* QMP system_powerdown reaches the image (docs/architecture.md) */
 };
 
 static const struct board_qemu boards[] = {
-    {"virt", "virt", "cortex-a53", 0, "virtio-net-device,netdev=n0"},
-    /* The Pi 3's Ethernet sits on USB: QEMU's usb-net on the DWC2 host controller. */
-    {"raspi3", "raspi3b", NULL, 1024, "usb-net,netdev=n0"},
+    {"virt", "virt", "cortex-a53", 0, "virtio-net-device,netdev=n0", false, true},
+    /* The Pi 3's Ethernet sits on USB: QEMU's usb-net on the DWC2 host controller. The
+     * first -serial is the PL011, the second the mini UART (docs/raspi3.md). */
+    {"raspi3", "raspi3b", "cortex-a53", 1024, "usb-net,netdev=n0", true, false},
 };
 
 static const struct board_qemu *board_find(const char *board)
@@ -84,7 +87,14 @@ static void add_net(struct argv *a, const struct instance_config *c, const struc
     sb_free(&sb);
 }
 
-char **qemu_argv(const struct instance_config *c, const char *kernel, const char *cmdline)
+bool qemu_has_power_button(const char *board)
+{
+    const struct board_qemu *b = board_find(board);
+    return b && b->power_button;
+}
+
+char **qemu_argv(const struct instance_config *c, const char *kernel, const char *dtb,
+                 const char *cmdline)
 {
     const struct board_qemu *b = board_find(c->board);
     struct argv a = {NULL, 0};
@@ -101,8 +111,12 @@ char **qemu_argv(const struct instance_config *c, const char *kernel, const char
     add2(&a, "-display", "none");
     add2(&a, "-monitor", "none");
     add2(&a, "-serial", "stdio");
+    if (b->second_serial)
+        add2(&a, "-serial", "null"); /* the same console again: once is enough */
     add_net(&a, c, b);
     add2(&a, "-kernel", kernel);
+    if (dtb)
+        add2(&a, "-dtb", dtb);
     add2(&a, "-append", cmdline);
     add2(&a, "-semihosting-config", "enable=on,target=native");
     add2(&a, "-qmp", "unix:" QEMU_QMP_SOCKET ",server=on,wait=off");

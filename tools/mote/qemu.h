@@ -9,6 +9,7 @@
 #ifndef TOOLS_MOTE_QEMU_H
 #define TOOLS_MOTE_QEMU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tools/mote/instance.h"
@@ -23,8 +24,13 @@ const char *qemu_program(void);
  * The argv (NULL-terminated, malloc'd strings; free with qemu_argv_free) that
  * boots kernel with cmdline as boot arguments for c.
  */
-char **qemu_argv(const struct instance_config *c, const char *kernel, const char *cmdline);
+char **qemu_argv(const struct instance_config *c, const char *kernel, const char *dtb,
+                 const char *cmdline);
 void qemu_argv_free(char **argv);
+
+/* true if QMP system_powerdown reaches the board's image as a power button (virt: the PL061 key).
+ */
+bool qemu_has_power_button(const char *board);
 
 /* QEMU's name for a board of ours ("virt" -> "virt", "raspi3" -> "raspi3b"); NULL if unknown. */
 const char *qemu_machine(const char *board);

@@ -131,6 +131,7 @@ int store_gc(void)
     for (size_t i = 0; i < n; i++) {
         keep(&d, imgs[i].sha256);
         keep(&d, imgs[i].elf_sha256);
+        keep(&d, imgs[i].dtb_sha256);
     }
     image_list_free(imgs, n);
     char **names;
@@ -144,6 +145,7 @@ int store_gc(void)
         if (instance_config_load(names[i], &c, NULL) == 0) {
             keep(&d, c.image_sha256);
             keep(&d, c.elf_sha256);
+            keep(&d, c.dtb_sha256);
             instance_config_free(&c);
         } else {
             unreadable = true; /* being created or damaged: it may refer to anything */
