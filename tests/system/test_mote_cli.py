@@ -428,3 +428,43 @@ def test_raspi3_image_builds_runs_with_its_device_tree_and_is_killed_by_stop(mot
     mote("rmi", "hello:pi")
     mote("load", "-i", tmp_path / "pi.tar")
     assert mote.inspect("hello:pi")["dtb_sha256"] == img["dtb_sha256"]
+
+
+def test_interactive_run_sends_typing_to_the_console(mote):
+    proc = subprocess.Popen(["build/host/mote", "run", "-i", "--name", "typist", "hello", "--", "ticks=0"],
+                            cwd=REPO, env=mote.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:  # type only once the image listens
+            lines.append(line)
+            if "mote: ready" in line:
+                break
+        proc.stdin.write("hi there\nexit\n")
+        proc.stdin.flush()
+        rest, err = proc.communicate(timeout=TIMEOUT_S)
+        assert proc.returncode == 0, f"expected hello's exit status 0 after 'exit', got {proc.returncode}: {err}"
+        assert "echo: hi there" in rest, f"expected hello to echo the line:\n{''.join(lines)}{rest}"
+    finally:
+        proc.kill()
+
+
+def test_logs_tail_since_timestamps_and_follow_until_exit(mote):
+    mote("run", "-d", "--name", "chatty", "hello", "--", "ticks=1000", "interval_ms=50")
+    two = mote("logs", "--tail", "2", "-t", "chatty").stdout.splitlines()
+    assert len(two) == 2 and all(re.match(r"\d{4}-\d\d-\d\dT\S+Z \[", l) for l in two), two
+    assert mote("logs", "--since", "2099-01-01T00:00:00Z", "chatty").stdout == ""
+    everything = mote("logs", "--since", "1h", "chatty").stdout
+    assert "Hello from Mote" in everything
+    follower = subprocess.Popen(["build/host/mote", "logs", "-f", "--tail", "0", "chatty"], cwd=REPO,
+                                env=mote.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in follower.stdout:  # following: new ticks arrive
+            if "tick" in line:
+                break
+        mote("stop", "chatty")
+        out, _ = follower.communicate(timeout=TIMEOUT_S)
+        assert follower.returncode == 0, "expected logs -f to end when the instance exits"
+        assert "power button: shutting down" in out and "Hello from Mote" not in out, out
+    finally:
+        follower.kill()

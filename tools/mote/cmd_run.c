@@ -363,7 +363,13 @@ static void configure(struct instance_config *c, const struct image *img, struct
 static void create_instance(struct instance_config *c)
 {
     int lock = store_lock();
-    char *dir = instance_dir(c->name);
+    char *dir = instance_dir(c->name), *blob = store_blob_path(c->image_sha256);
+    bool image_there = path_exists(blob); /* an rmi may have run since the image was read */
+    free(blob);
+    if (!image_there) {
+        store_unlock(lock);
+        die(MOTE_EXIT_ERROR, "image %s was removed meanwhile; build or load it again", c->image);
+    }
     if (mkdir(dir, 0755) != 0) {
         int e = errno;
         store_unlock(lock);
