@@ -468,3 +468,15 @@ def test_logs_tail_since_timestamps_and_follow_until_exit(mote):
         assert "power button: shutting down" in out and "Hello from Mote" not in out, out
     finally:
         follower.kill()
+
+
+def test_the_image_own_syslog_reaches_the_collector(mote):
+    elf = os.path.join(mote.home, "blobs", "sha256", mote.inspect("dns")["elf_sha256"])
+    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True).stdout
+    if " syslog_format_message" not in out:
+        pytest.skip("this tree's images do not send syslog yet (net/syslog.c)")
+    mote("run", "-d", "--syslog", "--name", "remote1", "dns", "--", "records=10")
+    deadline = time.monotonic() + TIMEOUT_S
+    while "remote1 mote: info: mote: ready" not in (out := mote("logs", "--syslog", "remote1").stdout):
+        assert time.monotonic() < deadline, f"expected the image's own 'mote: ready' over syslog:\n{out}"
+        time.sleep(0.1)
