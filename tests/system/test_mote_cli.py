@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from mote_cli import REPO, TIMEOUT_S, Mote, alive, is_monitor
+from mote_cli import MOTE, REPO, TIMEOUT_S, Mote, alive, is_monitor
 
 
 def free_port(kind=socket.SOCK_DGRAM):
@@ -88,7 +88,7 @@ def test_five_instances_answer_logs_all_shows_each_and_an_outside_kill_shows_exi
     names = [f"fleet{i}" for i in range(5)]
     ports = [free_port() for _ in names]
     # started all at once: concurrent runs must not corrupt each other's state
-    procs = [subprocess.Popen(["build/host/mote", "run", "-d", "--name", n, "-p", f"127.0.0.1:{p}:53/udp",
+    procs = [subprocess.Popen([MOTE, "run", "-d", "--name", n, "-p", f"127.0.0.1:{p}:53/udp",
                                "dns", "--", "records=100"], cwd=REPO, env=mote.env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for n, p in zip(names, ports)]
@@ -149,7 +149,7 @@ def test_attached_run_shows_the_console_and_returns_the_exit_status(mote):
 
 
 def test_attached_run_powers_off_on_ctrl_c(mote):
-    proc = subprocess.Popen(["build/host/mote", "run", "--name", "attached", "hello", "--", "ticks=1000"],
+    proc = subprocess.Popen([MOTE, "run", "--name", "attached", "hello", "--", "ticks=1000"],
                             cwd=REPO, env=mote.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
     ready = threading.Event()
@@ -288,7 +288,7 @@ def test_save_and_load_round_trip_keeps_the_sha256(mote, tmp_path):
 
 
 def test_concurrent_runs_with_one_name_start_exactly_one(mote):
-    procs = [subprocess.Popen(["build/host/mote", "run", "-d", "--name", "twin", "hello", "--", "ticks=1000"],
+    procs = [subprocess.Popen([MOTE, "run", "-d", "--name", "twin", "hello", "--", "ticks=1000"],
                               cwd=REPO, env=mote.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(4)]
     results = [(p.wait(TIMEOUT_S * 3), p.stdout.read(), p.stderr.read()) for p in procs]
@@ -431,7 +431,7 @@ def test_raspi3_image_builds_runs_with_its_device_tree_and_is_killed_by_stop(mot
 
 
 def test_interactive_run_sends_typing_to_the_console(mote):
-    proc = subprocess.Popen(["build/host/mote", "run", "-i", "--name", "typist", "hello", "--", "ticks=0"],
+    proc = subprocess.Popen([MOTE, "run", "-i", "--name", "typist", "hello", "--", "ticks=0"],
                             cwd=REPO, env=mote.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -456,7 +456,7 @@ def test_logs_tail_since_timestamps_and_follow_until_exit(mote):
     assert mote("logs", "--since", "2099-01-01T00:00:00Z", "chatty").stdout == ""
     everything = mote("logs", "--since", "1h", "chatty").stdout
     assert "Hello from Mote" in everything
-    follower = subprocess.Popen(["build/host/mote", "logs", "-f", "--tail", "0", "chatty"], cwd=REPO,
+    follower = subprocess.Popen([MOTE, "logs", "-f", "--tail", "0", "chatty"], cwd=REPO,
                                 env=mote.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in follower.stdout:  # following: new ticks arrive
