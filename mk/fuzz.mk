@@ -6,11 +6,12 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree dns gdb
+FUZZ_TARGETS := args devtree dns http gdb
 fuzz_srcs_args := lib/args/args.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
 fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
+fuzz_srcs_http := lib/http/request.c
 fuzz_srcs_gdb := lib/gdb/rsp.c
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
@@ -52,6 +53,13 @@ $(FUZZ_DIR)/corpus_gdb/.seeded:
 	printf '\000+$$qSupported:multiprocess+;swbreak+#c9+$$?#3f+$$g#67+$$m40000000,40#8b+' > $(@D)/seed1
 	printf '\001$$QStartNoAckMode#b0$$X40000004,2:}\003a#00$$Z0,40000000,4#00$$vCont;s:1;c#00' > $(@D)/seed2
 	printf '\005$$qXfer:features:read:target.xml:0,ffb#79$$P21=00000000#00$$D#44' > $(@D)/seed3
+	@touch $@
+
+$(FUZZ_DIR)/corpus_http/.seeded:
+	@mkdir -p $(@D)
+	printf 'GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n' > $(@D)/seed1
+	printf 'HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' > $(@D)/seed2
+	printf 'POST /f?a=b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' > $(@D)/seed3
 	@touch $@
 
 .PHONY: fuzz fuzz-smoke

@@ -69,6 +69,11 @@
 #define CHECKSUM_CHECK_ICMP        1
 #define CHECKSUM_CHECK_ICMP6       1
 
+/* Hooks (net/hooks.h): RFC 6528 initial sequence numbers */
+#define LWIP_HOOK_FILENAME "net/hooks.h"
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+
 /* Netif callbacks, for "address acquired" and link changes */
 #define LWIP_NETIF_STATUS_CALLBACK     1
 #define LWIP_NETIF_LINK_CALLBACK       1
@@ -77,6 +82,7 @@
 
 /* Counters behind mote_net_stats() */
 #define LWIP_STATS         1
+#define LWIP_STATS_LARGE   1 /* 32-bit counters */
 #define LWIP_STATS_DISPLAY 0
 #define MIB2_STATS         0
 

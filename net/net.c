@@ -23,6 +23,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
 #include "kernel/ready.h"
+#include "kernel/system.h"
 #include "net/netdev.h"
 #include "netif/ethernet.h"
 
@@ -188,6 +189,20 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
     if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4addr_aton(buf, gw))
         return -EINVAL;
     return 0;
+}
+
+static int state; /* 0: not started, 1: up, < 0: failed with this error */
+
+bool net_started(void)
+{
+    return state > 0;
+}
+
+int net_up(void)
+{
+    if (state == 0)
+        state = net_start(kernel_boot_args()) == 0 ? 1 : -ENETDOWN;
+    return state < 0 ? state : 0;
 }
 
 int net_start(const char *args)

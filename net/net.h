@@ -3,6 +3,10 @@
 #ifndef NET_NET_H
 #define NET_NET_H
 
+#include <stdbool.h>
+
+#include "lwip/ip_addr.h"
+
 /*
  * Attaches lwIP to the first network device and configures it from the boot
  * arguments: ip=dhcp (default) or ip=ADDR/PREFIX [gw=ADDR]; IPv6 link-local
@@ -11,7 +15,18 @@
  */
 int net_start(const char *args);
 
+/* Starts the network on first use (net_start with the boot arguments). Returns 0 or -ENETDOWN. */
+int net_up(void);
+
+/* Whether the network is up (net_up() succeeded). */
+bool net_started(void);
+
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);
+
+struct mote_endpoint;
+/* Between lwIP's addresses and the API's endpoints (net/endpoint.c). */
+void net_endpoint_from(struct mote_endpoint *ep, const ip_addr_t *addr, u16_t port);
+int net_endpoint_to(const struct mote_endpoint *ep, ip_addr_t *addr); /* 0 or -EINVAL */
 
 #endif

@@ -7,7 +7,6 @@
 
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
-#include "kernel/system.h"
 #include "net/net.h"
 
 #define MAX_SOCKETS     16
@@ -19,36 +18,7 @@ static struct {
     mote_udp_fn fn;
     void *arg;
 } sockets[MAX_SOCKETS + 1]; /* socket ids are 1..MAX_SOCKETS */
-static int net_state;       /* 0: not started, 1: up, < 0: failed with this error */
 static uint8_t joined[DATAGRAM_MAX];
-
-static void endpoint_from(struct mote_endpoint *ep, const ip_addr_t *addr, u16_t port)
-{
-    memset(ep, 0, sizeof(*ep));
-    ep->port = port;
-    if (IP_IS_V6(addr)) {
-        ep->family = MOTE_AF_INET6;
-        memcpy(ep->addr, ip_2_ip6(addr)->addr, 16);
-    } else {
-        ep->family = MOTE_AF_INET;
-        memcpy(ep->addr, &ip_2_ip4(addr)->addr, 4);
-    }
-}
-
-static int endpoint_to(const struct mote_endpoint *ep, ip_addr_t *addr)
-{
-    if (ep->family == MOTE_AF_INET) {
-        memcpy(&ip_2_ip4(addr)->addr, ep->addr, 4);
-        IP_SET_TYPE(addr, IPADDR_TYPE_V4);
-        return 0;
-    }
-    if (ep->family == MOTE_AF_INET6) {
-        ip_addr_set_zero_ip6(addr);
-        memcpy(ip_2_ip6(addr)->addr, ep->addr, 16);
-        return 0;
-    }
-    return -EINVAL;
-}
 
 static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
                          u16_t port)
@@ -56,7 +26,7 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     int sock = (int)(intptr_t)arg;
     struct mote_endpoint from;
     (void)pcb;
-    endpoint_from(&from, addr, port);
+    net_endpoint_from(&from, addr, port);
     if (p->len == p->tot_len) {
         sockets[sock].fn(sock, p->payload, p->len, &from, sockets[sock].arg);
     } else if (p->tot_len <= sizeof(joined)) {
@@ -67,18 +37,11 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     net_timeouts_changed();
 }
 
-static int network_up(void)
-{
-    if (net_state == 0)
-        net_state = net_start(kernel_boot_args()) == 0 ? 1 : -ENETDOWN;
-    return net_state < 0 ? net_state : 0;
-}
-
 int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg)
 {
     if (!fn || port == 0)
         return -EINVAL;
-    int err = network_up();
+    int err = net_up();
     if (err)
         return err;
     int sock = 1;
@@ -105,7 +68,7 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
     ip_addr_t addr;
     if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
         return -EBADF;
-    if (!to || endpoint_to(to, &addr) != 0)
+    if (!to || net_endpoint_to(to, &addr) != 0)
         return -EINVAL;
     if (len > UDP_PAYLOAD_MAX)
         return -EMSGSIZE;

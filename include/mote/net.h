@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Networking: UDP sockets with callbacks, in the style of IncludeOS. The
- * network comes up at boot when the image uses this API and the board has a
- * network device (boot arguments: ip=dhcp, the default, or ip=ADDR/PREFIX
- * gw=ADDR; IPv6 link-local and SLAAC always). Callbacks run from the event
- * loop, one at a time.
+ * Networking: UDP sockets and TCP connections with callbacks, in the style of
+ * IncludeOS. The network comes up on the first bind or listen when the board
+ * has a network device (boot arguments: ip=dhcp, the default, or
+ * ip=ADDR/PREFIX gw=ADDR; IPv6 link-local and SLAAC always). Callbacks run
+ * from the event loop, one at a time; received data is handed over in the
+ * stack's own buffers, valid only during the callback. Every function may be
+ * called from any callback, including to close the connection being served.
  */
 #ifndef MOTE_NET_H
 #define MOTE_NET_H
@@ -42,5 +44,77 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
 
 /* Closes a socket. Returns 0 or -EBADF. */
 int mote_udp_close(int sock);
+
+/*
+ * TCP. A listener accepts connections (IPv4 and IPv6) and hands each to its
+ * accept callback, which sets the connection's callbacks. Connections and
+ * listeners are named by ids > 0 that are never reused while in use.
+ */
+
+/* A new connection conn from peer. Call mote_tcp_set_callbacks() here (or close it). */
+typedef void (*mote_tcp_accept_fn)(int conn, const struct mote_endpoint *peer, void *arg);
+
+/* What happens on a connection; any callback may be NULL. */
+struct mote_tcp_callbacks {
+    /* len (>= 1) bytes arrived; called once per piece of the stream, in order. */
+    void (*data)(int conn, const void *data, size_t len, void *arg);
+    /* The peer acknowledged data: there are now space bytes free to write. */
+    void (*sent)(int conn, size_t space, void *arg);
+    /* The peer closed its side (FIN): nothing more arrives; writing still works until closed. */
+    void (*closed)(int conn, void *arg);
+    /* The connection is gone: err is -ECONNRESET (reset by the peer) or
+       -ECONNABORTED (retransmissions timed out, or no memory); conn is already invalid. */
+    void (*error)(int conn, int err, void *arg);
+};
+
+/*
+ * Accepts TCP connections on port with on_accept(arg). Returns a listener id
+ * > 0, -EINVAL if on_accept is NULL or port is 0, -ENETDOWN if the image has
+ * no network, -EADDRINUSE if the port is taken, -ENOMEM.
+ */
+int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg);
+
+/* Sets conn's callbacks (copied) and their argument. Returns 0, -EBADF, -EINVAL if cb is NULL. */
+int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg);
+
+/*
+ * Queues up to len bytes of data (copied) to send on conn and pushes them.
+ * Returns the number of bytes queued: fewer than len (possibly 0) when the
+ * send buffer is full; the rest can be written from the sent callback. Errors:
+ * -EBADF for an unknown or closed connection, -ENOTCONN when the connection
+ * can no longer send, -ENOMEM.
+ */
+int mote_tcp_write(int conn, const void *data, size_t len);
+
+/* The bytes mote_tcp_write() would queue now, or -EBADF. */
+int mote_tcp_space(int conn);
+
+/*
+ * Closes a connection gracefully (queued data is still sent, then FIN) or a
+ * listener. No callback of conn runs afterwards. Returns 0 or -EBADF.
+ */
+int mote_tcp_close(int conn);
+
+/* Resets a connection (RST): queued data is dropped. Returns 0 or -EBADF. */
+int mote_tcp_abort(int conn);
+
+/* The peer of a connection. Returns 0, -EBADF. */
+int mote_tcp_peer(int conn, struct mote_endpoint *peer);
+
+/* Counters of one layer since boot. */
+struct mote_net_counters {
+    uint64_t rx;     /* packets received */
+    uint64_t tx;     /* packets sent */
+    uint64_t drops;  /* packets dropped, for any reason (malformed ones included) */
+    uint64_t errors; /* failures: bad checksum, length, protocol or options; no memory; no route */
+};
+
+/* The network's counters, per layer. */
+struct mote_net_stats {
+    struct mote_net_counters link, arp, ipv4, icmp, ipv6, icmp6, udp, tcp;
+};
+
+/* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */
+int mote_net_stats(struct mote_net_stats *stats);
 
 #endif

@@ -2,49 +2,84 @@
 /*
  * dns: an authoritative DNS server for the synthetic zone mote.test:
  * host<i>.mote.test. -> 10.0.0.0 + i for i = 1..records (default 10,000), on
- * UDP port 53. The DNS logic is lib/dns, shared with the Linux baseline of
- * the benchmark; this file only moves datagrams.
- *   make run SERVICE=dns, then: dig @127.0.0.1 -p 5353 host42.mote.test
+ * UDP and TCP port 53. The DNS logic is lib/dns, shared with the Linux
+ * baseline of the benchmark; this file moves datagrams, tcp.c streams.
+ * Typing "stats" on the console logs the counters (also every minute).
+ *   make run, then: dig @127.0.0.1 -p 5353 host42.mote.test (add +tcp for TCP)
  */
 #include <errno.h>
+#include <string.h>
 
 #include <mote/mote.h>
 
-#include "lib/dns/dns.h"
+#include "services/dns/dns_service.h"
 
-#define DNS_PORT        53
 #define REPLY_MAX       4096 /* lib/dns keeps UDP replies within the client's EDNS size */
 #define STATS_PERIOD_NS (60 * MOTE_NS_PER_S)
 
-static struct dns_zone zone;
-static struct dns_stats stats;
+struct dns_zone dns_service_zone;
+struct dns_stats dns_service_stats;
 static uint8_t reply[REPLY_MAX];
 
 static void on_query(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                      void *arg)
 {
     (void)arg;
-    size_t n = dns_answer(&zone, &stats, data, len, reply, sizeof(reply), DNS_TRANSPORT_UDP);
+    size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, reply, sizeof(reply),
+                          DNS_TRANSPORT_UDP);
     if (n > 0)
         mote_udp_send(sock, reply, n, from);
 }
 
 static void log_stats(void *arg)
 {
+    const struct dns_stats *s = &dns_service_stats;
+    struct mote_net_stats net;
     (void)arg;
     mote_log(MOTE_LOG_INFO,
              "dns: %llu queries, %llu noerror, %llu nxdomain, %llu refused, "
-             "%llu formerr, %llu dropped",
-             (unsigned long long)stats.queries, (unsigned long long)stats.noerror,
-             (unsigned long long)stats.nxdomain, (unsigned long long)stats.refused,
-             (unsigned long long)stats.formerr, (unsigned long long)stats.dropped);
+             "%llu formerr, %llu notimp, %llu badvers, %llu truncated, %llu dropped",
+             (unsigned long long)s->queries, (unsigned long long)s->noerror,
+             (unsigned long long)s->nxdomain, (unsigned long long)s->refused,
+             (unsigned long long)s->formerr, (unsigned long long)s->notimp,
+             (unsigned long long)s->badvers, (unsigned long long)s->truncated,
+             (unsigned long long)s->dropped);
+    if (mote_net_stats(&net) == 0)
+        mote_log(MOTE_LOG_INFO,
+                 "net: link rx %llu tx %llu drops %llu; udp rx %llu tx %llu; tcp rx %llu tx %llu "
+                 "drops %llu errors %llu",
+                 (unsigned long long)net.link.rx, (unsigned long long)net.link.tx,
+                 (unsigned long long)net.link.drops, (unsigned long long)net.udp.rx,
+                 (unsigned long long)net.udp.tx, (unsigned long long)net.tcp.rx,
+                 (unsigned long long)net.tcp.tx, (unsigned long long)net.tcp.drops,
+                 (unsigned long long)net.tcp.errors);
+}
+
+static void on_console(const char *data, size_t len, void *arg)
+{
+    static char line[16];
+    static size_t line_len;
+    (void)arg;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '\r' && data[i] != '\n') {
+            if (line_len < sizeof(line) - 1)
+                line[line_len++] = data[i];
+            continue;
+        }
+        line[line_len] = '\0';
+        if (strcmp(line, "stats") == 0)
+            log_stats(NULL);
+        else if (line_len > 0)
+            mote_log(MOTE_LOG_INFO, "dns: unknown command \"%s\"; expected stats", line);
+        line_len = 0;
+    }
 }
 
 void service_start(const char *args)
 {
     uint64_t records = DNS_ZONE_RECORDS_DEFAULT;
     if (mote_arg_get_u64(args, "records", &records) == -EINVAL ||
-        dns_zone_init(&zone, records > UINT32_MAX ? 0 : (uint32_t)records) != 0) {
+        dns_zone_init(&dns_service_zone, records > UINT32_MAX ? 0 : (uint32_t)records) != 0) {
         mote_log(MOTE_LOG_ERROR, "dns: records: expected a number from 1 to %u",
                  (unsigned)DNS_ZONE_RECORDS_MAX);
         mote_exit(2);
@@ -54,7 +89,13 @@ void service_start(const char *args)
         mote_log(MOTE_LOG_ERROR, "dns: cannot listen on UDP port %d: error %d", DNS_PORT, sock);
         mote_exit(1);
     }
+    int err = dns_tcp_start(DNS_PORT);
+    if (err < 0) {
+        mote_log(MOTE_LOG_ERROR, "dns: cannot listen on TCP port %d: error %d", DNS_PORT, err);
+        mote_exit(1);
+    }
     mote_timer_every(STATS_PERIOD_NS, log_stats, NULL);
-    mote_log(MOTE_LOG_INFO, "dns: serving %llu records of mote.test on UDP port %d",
+    mote_console_on_input(on_console, NULL);
+    mote_log(MOTE_LOG_INFO, "dns: serving %llu records of mote.test on UDP and TCP port %d",
              (unsigned long long)records, DNS_PORT);
 }

@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: MIT
+import subprocess
+
 import pytest
 
 from qemu import Qemu
@@ -17,3 +19,16 @@ def qemu():
     yield start
     for q in started:
         q.stop()
+
+
+@pytest.fixture
+def netns():
+    """A network namespace with a tap device (netns.py), deleted afterwards."""
+    from netns import Netns
+    ns = Netns()
+    try:
+        ns.create()
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.fail(f"expected to create a network namespace with a tap device (needs root): {e}")
+    yield ns
+    ns.delete()

@@ -7,6 +7,7 @@ which the `qemu` fixture (conftest.py) calls for every test, even a failing one.
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -22,6 +23,20 @@ VIRTIO_MODES = {
 }
 
 
+def free_port(kind=socket.SOCK_DGRAM):
+    """A port on 127.0.0.1 that is free now for UDP (default) or TCP (socket.SOCK_STREAM)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def user_net(*forwards):
+    """QEMU arguments for a virtio-net device on user networking with host forwards
+    such as "udp:127.0.0.1:5353-:53"."""
+    fwd = "".join(f",hostfwd={f}" for f in forwards)
+    return ("-netdev", f"user,id=n0{fwd}", "-device", "virtio-net-device,netdev=n0")
+
+
 def image(name, kind="elf"):
     path = os.path.join(BUILD, f"{name}.{kind}")
     assert os.path.exists(path), f"{path} is missing: run `make images` first"
@@ -30,8 +45,9 @@ def image(name, kind="elf"):
 
 class Qemu:
     def __init__(self, kernel, append="", machine="virt", cpu="cortex-a53", mem="128M",
-                 semihosting=True, extra=()):
-        self.argv = ["qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
+                 semihosting=True, extra=(), wrapper=()):
+        # wrapper: a command QEMU runs under, e.g. ("ip", "netns", "exec", NAME)
+        self.argv = [*wrapper, "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
                      "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                      "-kernel", kernel, "-append", append, *extra]
         if semihosting:

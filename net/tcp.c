@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TCP listeners and connections (include/mote/net.h) over lwIP's raw TCP API.
+ *
+ * Each listener and connection has a slot; its id carries the slot's
+ * generation, so an id kept after close never reaches a newer connection in
+ * the same slot. Received pbufs go to the data callback piece by piece in
+ * place, without a copy, and are acknowledged first: lwIP's tcp_close() sends
+ * RST instead of FIN while received data is unacknowledged, and a service
+ * often closes from inside its data callback.
+ *
+ * lwIP requires a callback that aborts its own pcb to return ERR_ABRT; the
+ * pcb whose callback is running is noted for that.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <mote/net.h>
+
+#include "lwip/tcp.h"
+#include "net/net.h"
+
+#define MAX_SLOTS   (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
+#define SLOT_BITS   8 /* an id is generation << SLOT_BITS | (slot index + 1) */
+#define SLOT_MASK   ((1u << SLOT_BITS) - 1)
+#define GEN_MAX     (1u << (31 - SLOT_BITS)) /* ids stay positive ints */
+#define CLOSE_RETRY 1       /* lwIP poll intervals (500 ms) between close retries */
+#define WRITE_CHUNK 0xffffu /* tcp_write takes a u16_t length */
+
+_Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
+
+struct slot {
+    struct tcp_pcb *pcb; /* NULL: free */
+    unsigned gen;
+    bool listener;
+    mote_tcp_accept_fn accept;
+    struct mote_tcp_callbacks cb;
+    void *arg;
+};
+
+static struct slot slots[MAX_SLOTS];
+static struct tcp_pcb *running_pcb; /* whose lwIP callback is running */
+static bool running_aborted;        /* ... and the service aborted it */
+
+static int slot_id(const struct slot *s)
+{
+    return (int)(s->gen << SLOT_BITS | (unsigned)(s - slots + 1));
+}
+
+static struct slot *slot_find(int id)
+{
+    unsigned i = ((unsigned)id & SLOT_MASK) - 1;
+    if (id <= 0 || i >= MAX_SLOTS || !slots[i].pcb || slot_id(&slots[i]) != id)
+        return NULL;
+    return &slots[i];
+}
+
+static struct slot *slot_alloc(struct tcp_pcb *pcb)
+{
+    for (unsigned i = 0; i < MAX_SLOTS; i++) {
+        struct slot *s = &slots[i];
+        if (s->pcb)
+            continue;
+        unsigned gen = s->gen % (GEN_MAX - 1) + 1;
+        memset(s, 0, sizeof(*s));
+        s->pcb = pcb;
+        s->gen = gen;
+        return s;
+    }
+    return NULL;
+}
+
+/* Detaches the slot from its pcb: lwIP calls nothing of ours for it afterwards. */
+static void slot_release(struct slot *s)
+{
+    struct tcp_pcb *pcb = s->pcb;
+    if (pcb && !s->listener) {
+        tcp_arg(pcb, NULL);
+        tcp_recv(pcb, NULL);
+        tcp_sent(pcb, NULL);
+        tcp_err(pcb, NULL);
+    }
+    s->pcb = NULL;
+}
+
+/* Runs a service callback for pcb; returns what lwIP expects from ours. */
+static struct tcp_pcb *enter(struct tcp_pcb *pcb)
+{
+    struct tcp_pcb *outer = running_pcb;
+    running_pcb = pcb;
+    running_aborted = false;
+    return outer;
+}
+
+static err_t leave(struct tcp_pcb *outer)
+{
+    bool aborted = running_aborted;
+    running_pcb = outer;
+    running_aborted = false;
+    net_timeouts_changed();
+    return aborted ? ERR_ABRT : ERR_OK;
+}
+
+static int errno_from(err_t err)
+{
+    switch (err) {
+    case ERR_RST: return -ECONNRESET;
+    case ERR_CLSD: return -ENOTCONN;
+    case ERR_MEM: return -ENOMEM;
+    default: return -ECONNABORTED; /* ERR_ABRT: aborted, also after retransmission timeouts */
+    }
+}
+
+/* Retries a close that had no memory for its FIN; a dead peer ends it through lwIP's timeouts. */
+static err_t close_retry(void *arg, struct tcp_pcb *pcb)
+{
+    (void)arg;
+    if (tcp_close(pcb) == ERR_OK)
+        tcp_poll(pcb, NULL, 0);
+    return ERR_OK;
+}
+
+static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct slot *s = arg;
+    if (!s || err != ERR_OK) {
+        if (p) {
+            tcp_recved(pcb, p->tot_len);
+            pbuf_free(p);
+        }
+        return ERR_OK;
+    }
+    int id = slot_id(s);
+    struct tcp_pcb *outer = enter(pcb);
+    if (!p) { /* FIN: the peer is done sending */
+        if (s->cb.closed)
+            s->cb.closed(id, s->arg);
+        else
+            mote_tcp_close(id);
+        return leave(outer);
+    }
+    tcp_recved(pcb, p->tot_len);
+    for (const struct pbuf *q = p; q && s->cb.data; q = q->next) {
+        if (q->len == 0)
+            continue;
+        s->cb.data(id, q->payload, q->len, s->arg);
+        if (slot_find(id) != s) /* closed or aborted from the callback */
+            break;
+    }
+    pbuf_free(p);
+    return leave(outer);
+}
+
+static err_t sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    struct slot *s = arg;
+    (void)len;
+    if (!s || !s->cb.sent)
+        return ERR_OK;
+    struct tcp_pcb *outer = enter(pcb);
+    s->cb.sent(slot_id(s), tcp_sndbuf(pcb), s->arg);
+    return leave(outer);
+}
+
+/* lwIP has already freed the pcb. */
+static void failed(void *arg, err_t err)
+{
+    struct slot *s = arg;
+    if (!s)
+        return;
+    int id = slot_id(s);
+    struct mote_tcp_callbacks cb = s->cb;
+    void *cb_arg = s->arg;
+    s->pcb = NULL;
+    if (cb.error)
+        cb.error(id, errno_from(err), cb_arg);
+    net_timeouts_changed();
+}
+
+static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct slot *l = arg;
+    if (err != ERR_OK || !pcb || !l)
+        return ERR_VAL;
+    struct slot *s = slot_alloc(pcb);
+    if (!s) {
+        TCP_STATS_INC(tcp.drop);
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, received);
+    tcp_sent(pcb, sent);
+    tcp_err(pcb, failed);
+    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
+
+    struct mote_endpoint peer;
+    net_endpoint_from(&peer, &pcb->remote_ip, pcb->remote_port);
+    struct tcp_pcb *outer = enter(pcb);
+    l->accept(slot_id(s), &peer, l->arg);
+    return leave(outer);
+}
+
+int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
+{
+    if (!on_accept || port == 0)
+        return -EINVAL;
+    int err = net_up();
+    if (err)
+        return err;
+    struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+    if (!pcb)
+        return -ENOMEM;
+    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
+        tcp_close(pcb);
+        return -EADDRINUSE;
+    }
+    struct slot *s = slot_alloc(pcb);
+    struct tcp_pcb *lpcb = s ? tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG) : NULL;
+    if (!lpcb) {
+        if (s)
+            s->pcb = NULL;
+        tcp_close(pcb);
+        return -ENOMEM;
+    }
+    s->pcb = lpcb;
+    s->listener = true;
+    s->accept = on_accept;
+    s->arg = arg;
+    tcp_arg(lpcb, s);
+    tcp_accept(lpcb, accepted);
+    return slot_id(s);
+}
+
+int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg)
+{
+    struct slot *s = slot_find(conn);
+    if (!s || s->listener)
+        return -EBADF;
+    if (!cb)
+        return -EINVAL;
+    s->cb = *cb;
+    s->arg = arg;
+    return 0;
+}
+
+int mote_tcp_write(int conn, const void *data, size_t len)
+{
+    struct slot *s = slot_find(conn);
+    if (!s || s->listener)
+        return -EBADF;
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done;
+        size_t space = tcp_sndbuf(s->pcb);
+        n = n < space ? n : space;
+        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
+        if (n == 0)
+            break;
+        err_t err = tcp_write(s->pcb, (const uint8_t *)data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
+        if (err == ERR_MEM) /* segment queue full: back-pressure, like a full buffer */
+            break;
+        if (err != ERR_OK)
+            return done ? (int)done : (err == ERR_CONN ? -ENOTCONN : -ENOMEM);
+        done += n;
+    }
+    if (done > 0) {
+        tcp_output(s->pcb);
+        net_timeouts_changed();
+    }
+    return (int)done;
+}
+
+int mote_tcp_space(int conn)
+{
+    struct slot *s = slot_find(conn);
+    if (!s || s->listener)
+        return -EBADF;
+    return (int)tcp_sndbuf(s->pcb);
+}
+
+int mote_tcp_close(int conn)
+{
+    struct slot *s = slot_find(conn);
+    if (!s)
+        return -EBADF;
+    struct tcp_pcb *pcb = s->pcb;
+    bool listener = s->listener;
+    slot_release(s);
+    if (tcp_close(pcb) != ERR_OK && !listener) /* no memory for the FIN yet: lwIP's poll retries */
+        tcp_poll(pcb, close_retry, CLOSE_RETRY);
+    net_timeouts_changed();
+    return 0;
+}
+
+int mote_tcp_abort(int conn)
+{
+    struct slot *s = slot_find(conn);
+    if (!s)
+        return -EBADF;
+    if (s->listener)
+        return mote_tcp_close(conn);
+    struct tcp_pcb *pcb = s->pcb;
+    slot_release(s);
+    if (pcb == running_pcb)
+        running_aborted = true;
+    tcp_abort(pcb);
+    net_timeouts_changed();
+    return 0;
+}
+
+int mote_tcp_peer(int conn, struct mote_endpoint *peer)
+{
+    struct slot *s = slot_find(conn);
+    if (!s || s->listener)
+        return -EBADF;
+    if (!peer)
+        return -EINVAL;
+    net_endpoint_from(peer, &s->pcb->remote_ip, s->pcb->remote_port);
+    return 0;
+}
