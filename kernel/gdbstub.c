@@ -15,6 +15,7 @@
 #include "arch/aarch64/gdb_arch.h"
 #include "drivers/virtio/console.h"
 #include "kernel/console.h"
+#include "kernel/event.h"
 #include "lib/gdb/gdb.h"
 #include "net/gdb_tcp.h"
 
@@ -32,7 +33,8 @@ struct transport {
     size_t (*read)(uint8_t *buf, size_t len); /* what arrived, without waiting */
     int (*write)(const void *data, size_t len);
     bool (*connected)(void); /* a debugger is on the other end (serial: always) */
-    void (*quiet)(void);     /* acknowledges the device before the poller sleeps */
+    bool (*quiet)(void);     /* before a wfi: acknowledges the device; false: do not sleep */
+    void (*resume)(void);    /* the image runs again (or NULL) */
 };
 
 static bool serial_connected(void)
@@ -54,6 +56,7 @@ static const struct transport tcp = {
     .write = gdb_tcp_write,
     .connected = gdb_tcp_connected,
     .quiet = gdb_tcp_quiet,
+    .resume = gdb_tcp_resume,
 };
 
 enum stop_request { REQUEST_NONE, REQUEST_INTERRUPT };
@@ -86,8 +89,8 @@ static int t_getc(void *ctx)
         if (!stub.tp->connected())
             return -1;
         /* Sleep until a device interrupts (masked: it only wakes us). The timer is held. */
-        stub.tp->quiet();
-        cpu_wait_for_interrupt();
+        if (stub.tp->quiet())
+            cpu_wait_for_interrupt();
     }
 }
 
@@ -165,13 +168,19 @@ static void skip_own_brk(struct trap_frame *frame)
 static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop *stop)
 {
     /* First of all: the FP/SIMD registers are the stopped code's (libc may use them). */
-    gdb_fp_save(&stub.regs.fp);
+    fpsimd_save(&stub.regs.fp);
     stub.regs.frame = frame;
     stub.active = true;
     uint64_t timer_ctl = sysreg_read(cntv_ctl_el0);
     sysreg_write(cntv_ctl_el0, timer_ctl | CNTV_CTL_IMASK); /* a due timer would keep waking us */
     gdb_arch_step_done(frame);
 
+    /* A crash or a wait with no debugger on the line yet: wait for one. */
+    while (!stub.tp->connected()) {
+        uint8_t none;
+        if (stub.tp->read(&none, 0) == 0 && stub.tp->quiet())
+            cpu_wait_for_interrupt();
+    }
     enum gdb_action action = gdb_serve(&stub.session, stop, stub.attached);
     switch (action) {
     case GDB_CONTINUE:
@@ -197,9 +206,11 @@ static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop
         console_printf("\ngdb: killed by the debugger\n");
         mote_exit(EXIT_KILLED);
     }
+    if (stub.tp->resume)
+        stub.tp->resume();
     sysreg_write(cntv_ctl_el0, timer_ctl);
     stub.active = false;
-    gdb_fp_restore(&stub.regs.fp);
+    fpsimd_restore(&stub.regs.fp);
     return action;
 }
 
@@ -266,12 +277,23 @@ static void serial_received(void)
     }
 }
 
-/* Loop context, TCP: a debugger connected (attach) or sent Ctrl-C. Stops right here. */
+/*
+ * TCP: a debugger connected or sent Ctrl-C. That is seen deep inside lwIP's
+ * input path; the stop happens at the loop's next turn instead, from an
+ * event of its own, so the stub never polls lwIP from inside its TCP input.
+ */
+static int stop_event = -1;
+
+static void stop_now(void *arg)
+{
+    (void)arg;
+    __asm__ volatile("brk #" XSTRINGIFY(GDB_BRK_INTERRUPT));
+}
+
 static void tcp_event(void)
 {
-    if (stub.active)
-        return;
-    __asm__ volatile("brk #" XSTRINGIFY(GDB_BRK_INTERRUPT));
+    if (!stub.active && stop_event >= 0)
+        event_raise(stop_event);
 }
 
 /* gdb=serial[,wait] or gdb=tcp:PORT[,wait]; returns 0 or -EINVAL. */
@@ -333,23 +355,20 @@ void gdbstub_init(const char *args)
     gdb_session_init(&stub.session, &target);
     if (stub.tp == &serial)
         vcon_on_receive(serial_received);
+    if (stub.tp == &tcp) {
+        stop_event = event_source_add(stop_now, NULL);
+        err = stop_event < 0 ? stop_event : gdb_tcp_listen(stub.tcp_port, tcp_event);
+        if (err) {
+            mote_log(MOTE_LOG_ERROR, "gdb: cannot listen on TCP port %u: error %d%s",
+                     (unsigned)stub.tcp_port, err,
+                     err == -ENOSYS ? " (the network device cannot be polled)" : "");
+            stub.tp = NULL;
+            return;
+        }
+    }
     mote_log(MOTE_LOG_INFO, "gdb: stub on %s, %u hardware breakpoints, %u watchpoints%s",
              stub.tp->name, gdb_arch_hw_breakpoints(), gdb_arch_hw_watchpoints(),
              stub.wait ? ", waiting for gdb before the service starts" : "");
-}
-
-void gdbstub_net_ready(void)
-{
-    if (stub.tp != &tcp)
-        return;
-    int err = gdb_tcp_listen(stub.tcp_port, tcp_event);
-    if (err) {
-        mote_log(MOTE_LOG_ERROR, "gdb: cannot listen on TCP port %u: error %d",
-                 (unsigned)stub.tcp_port, err);
-        stub.tp = NULL;
-        return;
-    }
-    mote_log(MOTE_LOG_INFO, "gdb: listening on TCP port %u", (unsigned)stub.tcp_port);
 }
 
 void gdbstub_wait(void)

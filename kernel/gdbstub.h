@@ -28,9 +28,6 @@
  */
 void gdbstub_init(const char *args);
 
-/* The network is up: starts the TCP transport if gdb=tcp:PORT asked for it. */
-void gdbstub_net_ready(void);
-
 /* With ",wait": stops until gdb attaches and says continue. */
 void gdbstub_wait(void);
 

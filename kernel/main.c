@@ -12,6 +12,7 @@
  *   W^X check     after the last mapping
  *   service_start(args), "mote: ready" (kernel/ready.h), then the event loop
  */
+#include <errno.h>
 #include <libfdt.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,7 +28,11 @@
 #include "arch/aarch64/trap.h"
 #include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
+#include "kernel/coredump.h"
 #include "kernel/event.h"
+#ifdef MOTE_DEBUG
+#include "kernel/gdbstub.h"
+#endif
 #include "kernel/heap.h"
 #include "kernel/image.h"
 #include "kernel/panic.h"
@@ -153,6 +158,14 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     __stack_chk_guard = random_u64();
 
     virtio_probe_all(&board); /* maps its slots, so before the W^X check; logs, never fails */
+    coredump_init(board.bootargs);
+#ifdef MOTE_DEBUG
+    gdbstub_init(board.bootargs); /* maps the code's writable alias: before the W^X check */
+#else
+    char gdb_arg[2];
+    if (mote_arg_get(board.bootargs, "gdb", gdb_arg, sizeof(gdb_arg)) != -ENOENT)
+        mote_log(MOTE_LOG_WARN, "gdb: this image has no GDB stub (build it with make DEBUG=1)");
+#endif
 
     unsigned wx = mmu_count_wx();
     if (wx)
@@ -176,6 +189,9 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
              (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
 
     cpu_irq_enable();
+#ifdef MOTE_DEBUG
+    gdbstub_wait();
+#endif
     service_start(board.bootargs);
     ready_release();
     event_loop();

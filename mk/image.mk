@@ -3,6 +3,9 @@
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.c arch/aarch64/*.S kernel/*.c lib/*/*.c) \
 	drivers/timer/generic_timer.c $(wildcard drivers/virtio/*.c) $(BOARD_SRCS)
+ifneq ($(DEBUG),1)
+KERNEL_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(KERNEL_SRCS))
+endif
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 SERVICES := $(notdir $(patsubst %/,%,$(wildcard services/*/)))
 LDS := $(B)/image.ld

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/aarch64/fpsimd.h"
 #include "arch/aarch64/trap.h"
 #include "lib/gdb/gdb.h"
 
@@ -31,14 +32,6 @@
 #define GDB_BRK_INTERRUPT  0x901 /* the debugger asked for a stop (Ctrl-C, a new connection) */
 #define GDB_BRK_ATTACH     0x902 /* gdb=...,wait: stop before the service starts */
 
-/* FP/SIMD state, saved by gdb_fp_save (gdb_fp.S): the stub's own code never touches it. */
-struct __attribute__((aligned(16))) gdb_fp_state {
-    uint64_t v[64]; /* v0..v31, each low then high half */
-    uint32_t fpsr, fpcr;
-};
-
-void gdb_fp_save(struct gdb_fp_state *fp);
-void gdb_fp_restore(const struct gdb_fp_state *fp);
 
 /*
  * Sets up self-hosted debug (OS lock off, MDSCR_EL1.MDE and KDE, PSTATE.D
@@ -51,7 +44,7 @@ int gdb_arch_init(void);
 /* The saved state of the stopped code. */
 struct gdb_arch_regs {
     struct trap_frame *frame;
-    struct gdb_fp_state fp;
+    struct fpsimd_state fp;
 };
 
 int gdb_arch_reg_read(const struct gdb_arch_regs *r, unsigned regno, uint8_t *buf);

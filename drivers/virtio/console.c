@@ -146,10 +146,11 @@ void vcon_on_receive(void (*fn)(void))
     vcon.on_receive = fn;
 }
 
-void vcon_quiet(void)
+bool vcon_quiet(void)
 {
     if (vcon.dev)
         virtio_irq_ack(vcon.dev);
+    return true;
 }
 
 static int vcon_probe(struct virtio_dev *dev)

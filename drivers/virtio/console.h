@@ -29,7 +29,10 @@ int vcon_write(const void *data, size_t len);
  */
 void vcon_on_receive(void (*fn)(void));
 
-/* For a poller with interrupts masked: acknowledges the device's interrupt, so wfi can sleep. */
-void vcon_quiet(void);
+/*
+ * For a poller with interrupts masked: acknowledges the device's interrupt,
+ * so a wfi sleeps until the next bytes. Returns true (it may sleep).
+ */
+bool vcon_quiet(void);
 
 #endif

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * FP/SIMD registers for the GDB stub (gdb_arch.h struct gdb_fp_state): the
- * kernel's C code is built with -mgeneral-regs-only, so saving v0-v31,
- * FPSR and FPCR must be done here, before the stub calls anything (libc's
- * memcpy may use them) and restored as the last thing before it returns.
+ * FP/SIMD registers (fpsimd.h struct fpsimd_state), for the GDB stub and
+ * core dumps: the kernel's C code is built with -mgeneral-regs-only, so
+ * saving v0-v31, FPSR and FPCR is done here, before the caller runs
+ * anything that may use them (libc's memcpy), and restored last.
  */
-#define FP_FPSR (32 * 16)
-#define FP_FPCR (FP_FPSR + 4)
+#define FPSIMD_FPSR (32 * 16)
+#define FPSIMD_FPCR (FPSIMD_FPSR + 4)
 
     .text
-    .global gdb_fp_save
-    .type gdb_fp_save, %function
-gdb_fp_save:
+    .global fpsimd_save
+    .type fpsimd_save, %function
+fpsimd_save:
     stp     q0, q1, [x0, #32 * 0]
     stp     q2, q3, [x0, #32 * 1]
     stp     q4, q5, [x0, #32 * 2]
@@ -29,15 +29,15 @@ gdb_fp_save:
     stp     q28, q29, [x0, #32 * 14]
     stp     q30, q31, [x0, #32 * 15]
     mrs     x1, fpsr
-    str     w1, [x0, #FP_FPSR]
+    str     w1, [x0, #FPSIMD_FPSR]
     mrs     x1, fpcr
-    str     w1, [x0, #FP_FPCR]
+    str     w1, [x0, #FPSIMD_FPCR]
     ret
-    .size gdb_fp_save, . - gdb_fp_save
+    .size fpsimd_save, . - fpsimd_save
 
-    .global gdb_fp_restore
-    .type gdb_fp_restore, %function
-gdb_fp_restore:
+    .global fpsimd_restore
+    .type fpsimd_restore, %function
+fpsimd_restore:
     ldp     q0, q1, [x0, #32 * 0]
     ldp     q2, q3, [x0, #32 * 1]
     ldp     q4, q5, [x0, #32 * 2]
@@ -54,9 +54,9 @@ gdb_fp_restore:
     ldp     q26, q27, [x0, #32 * 13]
     ldp     q28, q29, [x0, #32 * 14]
     ldp     q30, q31, [x0, #32 * 15]
-    ldr     w1, [x0, #FP_FPSR]
+    ldr     w1, [x0, #FPSIMD_FPSR]
     msr     fpsr, x1
-    ldr     w1, [x0, #FP_FPCR]
+    ldr     w1, [x0, #FPSIMD_FPCR]
     msr     fpcr, x1
     ret
-    .size gdb_fp_restore, . - gdb_fp_restore
+    .size fpsimd_restore, . - fpsimd_restore
