@@ -148,9 +148,12 @@ void vcon_on_receive(void (*fn)(void))
 
 bool vcon_quiet(void)
 {
-    if (vcon.dev)
-        virtio_irq_ack(vcon.dev);
-    return true;
+    if (!vcon.dev)
+        return true;
+    virtio_irq_ack(vcon.dev);
+    /* Bytes that came before the acknowledgement would raise nothing more: look again. */
+    rx_collect();
+    return vcon.head == vcon.tail;
 }
 
 static int vcon_probe(struct virtio_dev *dev)

@@ -31,7 +31,8 @@ void vcon_on_receive(void (*fn)(void));
 
 /*
  * For a poller with interrupts masked: acknowledges the device's interrupt,
- * so a wfi sleeps until the next bytes. Returns true (it may sleep).
+ * so a wfi sleeps until the next bytes. Returns true if it may sleep, false
+ * when bytes arrived meanwhile (read them first).
  */
 bool vcon_quiet(void);
 

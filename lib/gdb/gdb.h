@@ -106,6 +106,7 @@ struct gdb_stats {
 struct gdb_session {
     const struct gdb_target *t;
     bool no_ack;   /* QStartNoAckMode accepted */
+    bool have_start; /* a '$' was read while waiting for an ack */
     bool has_resume_addr;
     uint64_t resume_addr; /* from "c ADDR" / "s ADDR" */
     struct gdb_stats stats;

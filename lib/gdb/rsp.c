@@ -148,6 +148,10 @@ int gdb_send_packet(struct gdb_session *s, const uint8_t *payload, size_t len)
                 return 0;
             if (c == RSP_NAK)
                 break;
+            if (c == RSP_START) { /* a new packet: the ack was lost; take it as given */
+                s->have_start = true;
+                return 0;
+            }
         }
     }
     return 0; /* gdb keeps refusing it: go on, it will ask again */
@@ -155,7 +159,8 @@ int gdb_send_packet(struct gdb_session *s, const uint8_t *payload, size_t len)
 
 int gdb_read_packet(struct gdb_session *s)
 {
-    bool started = false; /* a '$' was already read: the previous packet was cut by it */
+    bool started = s->have_start; /* a '$' was already read */
+    s->have_start = false;
     for (;;) {
         int c;
         while (!started) {

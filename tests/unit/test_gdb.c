@@ -197,6 +197,18 @@ static void test_gdb_resends_a_reply_answered_with_a_nak(void **state)
     assert_string_equal(f.out, want);
 }
 
+static void test_gdb_takes_a_new_packet_as_the_ack_of_the_last_reply(void **state)
+{
+    (void)state;
+    session.no_ack = false;
+    char in[256];
+    snprintf(in, sizeof(in), "%s%s+", pkt("?"), pkt("qC"));
+    serve(in);
+    char want[256];
+    snprintf(want, sizeof(want), "+%s+%s", pkt("T05thread:1;"), pkt("QC1"));
+    assert_string_equal(f.out, want);
+}
+
 static void test_gdb_no_ack_mode_starts_after_its_ok(void **state)
 {
     (void)state;
@@ -431,6 +443,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_gdb_acks_a_good_packet_and_naks_a_bad_checksum, setup),
         cmocka_unit_test_setup(test_gdb_resends_a_reply_answered_with_a_nak, setup),
+        cmocka_unit_test_setup(test_gdb_takes_a_new_packet_as_the_ack_of_the_last_reply, setup),
         cmocka_unit_test_setup(test_gdb_no_ack_mode_starts_after_its_ok, setup),
         cmocka_unit_test_setup(test_gdb_supported_announces_packet_size_and_features, setup),
         cmocka_unit_test_setup(test_gdb_unknown_packets_get_the_empty_reply, setup),
