@@ -132,6 +132,8 @@ static bool flush_chunk(void)
 {
     if (chunk_len == 0)
         return true;
+    /* Over what is sent: the dump's own state (this buffer, the CRC) is in the BSS it sends. */
+    core.crc = crc32_update(core.crc, chunk, chunk_len);
     bool ok = vcon_write(chunk, chunk_len) == 0 && wait_ack();
     chunk_len = 0;
     return ok;
@@ -140,7 +142,6 @@ static bool flush_chunk(void)
 static bool emit(const void *data, size_t len)
 {
     const uint8_t *p = data;
-    core.crc = crc32_update(core.crc, p, len);
     core.sent += len;
     while (len) {
         size_t n = CORE_CHUNK - chunk_len < len ? CORE_CHUNK - chunk_len : len;

@@ -9,5 +9,5 @@ include mk/fuzz.mk
 .PHONY: test test-system
 test: format-check test-unit fuzz-smoke test-system
 
-test-system: images
-	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+test-system: images debug-images
+	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
