@@ -46,6 +46,9 @@
 
 void kernel_main(uint64_t boot_x0);
 
+/* net/syslog.c: linked only into images that use the network (mk/image.mk), else NULL. */
+extern int syslog_start(const char *args) __attribute__((weak));
+
 static struct board board;
 
 const char *kernel_boot_args(void)
@@ -187,6 +190,12 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
              (unsigned long long)(mote_time_ns() / MOTE_NS_PER_US));
     mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
              (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
+
+    char syslog_arg[2];
+    if (syslog_start)
+        syslog_start(board.bootargs); /* logs what is wrong, if anything */
+    else if (mote_arg_get(board.bootargs, "syslog", syslog_arg, sizeof(syslog_arg)) != -ENOENT)
+        mote_log(MOTE_LOG_WARN, "syslog: this service does not use the network; remote logs are off");
 
     cpu_irq_enable();
 #ifdef MOTE_DEBUG
