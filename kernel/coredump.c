@@ -256,8 +256,7 @@ void coredump_send(const struct trap_frame *f)
     char line[80];
     int n = snprintf(line, sizeof(line), "\nMOTE-CORE 1 %llu %u\n", (unsigned long long)total,
                      CORE_CHUNK);
-    console_printf("core: sending %llu bytes over the virtio console\n",
-                   (unsigned long long)total);
+    console_printf("core: sending %llu bytes over the virtio console\n", (unsigned long long)total);
     core.crc = 0;
     core.sent = 0;
     chunk_len = 0;

@@ -124,8 +124,7 @@ static int t_mem_write(void *ctx, uint64_t addr, const uint8_t *buf, size_t len)
     return gdb_arch_mem_write(addr, buf, len);
 }
 
-static int t_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, uint64_t kind,
-                        bool insert)
+static int t_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, uint64_t kind, bool insert)
 {
     (void)ctx;
     return gdb_arch_breakpoint(type, addr, kind, insert);
@@ -202,9 +201,7 @@ static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop
         skip_own_brk(frame);
         gdb_session_init(&stub.session, &target); /* the next debugger starts afresh */
         break;
-    case GDB_KILL:
-        console_printf("\ngdb: killed by the debugger\n");
-        mote_exit(EXIT_KILLED);
+    case GDB_KILL: console_printf("\ngdb: killed by the debugger\n"); mote_exit(EXIT_KILLED);
     }
     if (stub.tp->resume)
         stub.tp->resume();

@@ -195,7 +195,8 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     if (syslog_start)
         syslog_start(board.bootargs); /* logs what is wrong, if anything */
     else if (mote_arg_get(board.bootargs, "syslog", syslog_arg, sizeof(syslog_arg)) != -ENOENT)
-        mote_log(MOTE_LOG_WARN, "syslog: this service does not use the network; remote logs are off");
+        mote_log(MOTE_LOG_WARN,
+                 "syslog: this service does not use the network; remote logs are off");
 
     cpu_irq_enable();
 #ifdef MOTE_DEBUG

@@ -26,7 +26,7 @@
 
 #define SYSLOG_LINE_MAX   640 /* header (about 100 bytes) and a 512-byte log line */
 #define HOSTNAME_MAX      255 /* §6.2.4 */
-#define COLLECTOR_ARG_MAX           64
+#define COLLECTOR_ARG_MAX 64
 #define FACILITY_USER     1
 #define SYSLOG_VERSION    1
 #define LOCAL_PORT        514 /* the source port RFC 5426 §3.3 suggests */
@@ -84,8 +84,8 @@ static int put_timestamp(char *buf, size_t len)
     int year;
     unsigned month, day, sod = (unsigned)(secs % SECS_PER_DAY);
     civil_from_days(secs / SECS_PER_DAY, &year, &month, &day);
-    return snprintf(buf, len, "%04d-%02u-%02uT%02u:%02u:%02u.%06lldZ", year, month, day,
-                    sod / 3600, sod / 60 % 60, sod % 60,
+    return snprintf(buf, len, "%04d-%02u-%02uT%02u:%02u:%02u.%06lldZ", year, month, day, sod / 3600,
+                    sod / 60 % 60, sod % 60,
                     (long long)(ns % (int64_t)MOTE_NS_PER_S / (int64_t)MOTE_NS_PER_US));
 }
 
@@ -157,8 +157,8 @@ static bool next_hop_resolved(void)
         return true; /* no address yet: the send fails and is retried anyway */
     ip4_addr_t to, hop;
     memcpy(&to.addr, sl.to.addr, 4);
-    hop = ip4_addr_netcmp(&to, netif_ip4_addr(nif), netif_ip4_netmask(nif)) ? to
-                                                                           : *netif_ip4_gw(nif);
+    hop =
+        ip4_addr_netcmp(&to, netif_ip4_addr(nif), netif_ip4_netmask(nif)) ? to : *netif_ip4_gw(nif);
     struct eth_addr *eth;
     const ip4_addr_t *ip;
     return etharp_find_addr(nif, &hop, &eth, &ip) >= 0;
@@ -238,8 +238,9 @@ int syslog_start(const char *args)
     if (len == -ENOENT)
         return -ENOENT;
     if (len < 0 || parse_collector(val, &sl.to) != 0) {
-        mote_log(MOTE_LOG_ERROR, "syslog: syslog=%s not understood; expected syslog=HOST:PORT "
-                                 "with an IPv4 address, e.g. syslog=10.0.2.2:514",
+        mote_log(MOTE_LOG_ERROR,
+                 "syslog: syslog=%s not understood; expected syslog=HOST:PORT "
+                 "with an IPv4 address, e.g. syslog=10.0.2.2:514",
                  len < 0 ? "(too long)" : val);
         return -EINVAL;
     }
@@ -262,8 +263,9 @@ int syslog_start(const char *args)
     mote_log(MOTE_LOG_INFO, "syslog: sending logs to %u.%u.%u.%u:%u as %s", sl.to.addr[0],
              sl.to.addr[1], sl.to.addr[2], sl.to.addr[3], (unsigned)sl.to.port, sl.hostname);
     if (bad_name) /* said after the start, so the collector hears it too */
-        mote_log(MOTE_LOG_WARN, "syslog: hostname= must be 1 to 255 printable characters "
-                                "without spaces; using \"%s\"",
+        mote_log(MOTE_LOG_WARN,
+                 "syslog: hostname= must be 1 to 255 printable characters "
+                 "without spaces; using \"%s\"",
                  DEFAULT_HOSTNAME);
     return 0;
 }

@@ -94,11 +94,11 @@ static struct {
 
 static void bp_write(unsigned n, uint64_t value, uint64_t control)
 {
-#define BP_CASE(i)                                                                                 \
-    case i:                                                                                        \
-        sysreg_write(dbgbcr##i##_el1, 0);                                                          \
-        sysreg_write(dbgbvr##i##_el1, value);                                                      \
-        sysreg_write(dbgbcr##i##_el1, control);                                                    \
+#define BP_CASE(i)                              \
+    case i:                                     \
+        sysreg_write(dbgbcr##i##_el1, 0);       \
+        sysreg_write(dbgbvr##i##_el1, value);   \
+        sysreg_write(dbgbcr##i##_el1, control); \
         break;
     switch (n) {
         DBG_CASES(BP_CASE)
@@ -110,11 +110,11 @@ static void bp_write(unsigned n, uint64_t value, uint64_t control)
 
 static void wp_write(unsigned n, uint64_t value, uint64_t control)
 {
-#define WP_CASE(i)                                                                                 \
-    case i:                                                                                        \
-        sysreg_write(dbgwcr##i##_el1, 0);                                                          \
-        sysreg_write(dbgwvr##i##_el1, value);                                                      \
-        sysreg_write(dbgwcr##i##_el1, control);                                                    \
+#define WP_CASE(i)                              \
+    case i:                                     \
+        sysreg_write(dbgwcr##i##_el1, 0);       \
+        sysreg_write(dbgwvr##i##_el1, value);   \
+        sysreg_write(dbgwcr##i##_el1, control); \
         break;
     switch (n) {
         DBG_CASES(WP_CASE)
@@ -214,6 +214,7 @@ int gdb_arch_reg_write(struct gdb_arch_regs *r, unsigned regno, const uint8_t *b
 }
 
 /* GDB's own feature names and register names (gdb/features/aarch64-core.xml, aarch64-fpu.xml). */
+/* clang-format off */
 #define XREG(n)  "<reg name=\"x" #n "\" bitsize=\"64\"/>"
 #define VREG(n)  "<reg name=\"v" #n "\" bitsize=\"128\" type=\"aarch64v\"/>"
 #define FOUR(m, a, b, c, d) m(a) m(b) m(c) m(d)
@@ -259,6 +260,7 @@ static const char target_xml[] =
     FOUR(VREG, 24, 25, 26, 27) FOUR(VREG, 28, 29, 30, 31)
     "<reg name=\"fpsr\" bitsize=\"32\"/><reg name=\"fpcr\" bitsize=\"32\"/>"
     "</feature></target>";
+/* clang-format on */
 
 const char *gdb_arch_features(const char *annex)
 {

@@ -32,7 +32,6 @@
 #define GDB_BRK_INTERRUPT  0x901 /* the debugger asked for a stop (Ctrl-C, a new connection) */
 #define GDB_BRK_ATTACH     0x902 /* gdb=...,wait: stop before the service starts */
 
-
 /*
  * Sets up self-hosted debug (OS lock off, MDSCR_EL1.MDE and KDE, PSTATE.D
  * clear in the calling context) and the writable alias of the code that

@@ -26,7 +26,7 @@
 #define VCON_RX_BUFS  8
 #define VCON_RX_LEN   512
 #define VCON_TX_LEN   4096
-#define VCON_RING     8192 /* received bytes not read yet; a power of two */
+#define VCON_RING     8192        /* received bytes not read yet; a power of two */
 #define VCON_TX_SPINS 200000000ul /* a device that never returns the buffer: give up (seconds) */
 
 static struct {

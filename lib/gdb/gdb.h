@@ -53,8 +53,8 @@ enum gdb_bp_type {
 
 /* Why the target stopped, for the stop reply. */
 struct gdb_stop {
-    int signal;          /* GDB_SIG* */
-    bool watch;          /* a watchpoint hit: watch_type and watch_addr are valid */
+    int signal; /* GDB_SIG* */
+    bool watch; /* a watchpoint hit: watch_type and watch_addr are valid */
     enum gdb_bp_type watch_type;
     uint64_t watch_addr; /* the watched address that triggered */
 };
@@ -69,7 +69,8 @@ struct gdb_target {
 
     /* Registers in the target description's order (regnum 0..nregs-1). */
     unsigned nregs;
-    /* Copies register regno into buf (GDB_REG_MAX bytes), target byte order; returns its size or -EINVAL. */
+    /* Copies register regno into buf (GDB_REG_MAX bytes), target byte order; returns its size or
+     * -EINVAL. */
     int (*reg_read)(void *ctx, unsigned regno, uint8_t *buf);
     /* Sets register regno from exactly its size in bytes; returns 0 or -EINVAL. */
     int (*reg_write)(void *ctx, unsigned regno, const uint8_t *buf, size_t len);
@@ -105,7 +106,7 @@ struct gdb_stats {
 
 struct gdb_session {
     const struct gdb_target *t;
-    bool no_ack;   /* QStartNoAckMode accepted */
+    bool no_ack;     /* QStartNoAckMode accepted */
     bool have_start; /* a '$' was read while waiting for an ack */
     bool has_resume_addr;
     uint64_t resume_addr; /* from "c ADDR" / "s ADDR" */

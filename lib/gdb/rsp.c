@@ -9,14 +9,14 @@
 #include <errno.h>
 #include <string.h>
 
-#define RSP_START     '$'
-#define RSP_END       '#'
-#define RSP_ESCAPE    '}'
-#define RSP_RLE       '*'
+#define RSP_START      '$'
+#define RSP_END        '#'
+#define RSP_ESCAPE     '}'
+#define RSP_RLE        '*'
 #define RSP_ESCAPE_XOR 0x20
-#define RSP_ACK       '+'
-#define RSP_NAK       '-'
-#define RSP_INTERRUPT 0x03
+#define RSP_ACK        '+'
+#define RSP_NAK        '-'
+#define RSP_INTERRUPT  0x03
 #define RSP_RESEND_MAX 8 /* retransmissions of one reply answered '-' before giving up on it */
 
 #define HEX_DIGITS_U64 16

@@ -79,8 +79,7 @@ static int f_mem_write(void *ctx, uint64_t addr, const uint8_t *buf, size_t len)
     return 0;
 }
 
-static int f_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, uint64_t kind,
-                        bool insert)
+static int f_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, uint64_t kind, bool insert)
 {
     (void)ctx;
     (void)insert;
@@ -120,8 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in_pos = 0;
     gdb_session_init(&session, &target);
     session.no_ack = data[0] & 1;
-    struct gdb_stop stop = {.signal = GDB_SIGTRAP, .watch = data[0] & 2,
-                            .watch_type = (enum gdb_bp_type)(data[0] >> 4), .watch_addr = MEM_BASE};
+    struct gdb_stop stop = {.signal = GDB_SIGTRAP,
+                            .watch = data[0] & 2,
+                            .watch_type = (enum gdb_bp_type)(data[0] >> 4),
+                            .watch_addr = MEM_BASE};
     /* Every return either consumed input or ended it: bounded by the input's length. */
     while (gdb_serve(&session, &stop, data[0] & 4) != GDB_DISCONNECTED)
         ;

@@ -51,7 +51,8 @@ class Gdb:
 
     def __init__(self, elf, port, commands):
         argv = [GDB, "-q", "-nx", "-batch", elf, "-ex", "set pagination off",
-                "-ex", "set confirm off", "-ex", f"target remote 127.0.0.1:{port}"]
+                "-ex", "set confirm off", "-ex", "set remotetimeout 20",
+                "-ex", f"target remote 127.0.0.1:{port}"]
         for c in commands:
             argv += ["-ex", c]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -202,3 +203,49 @@ def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
         assert re.fullmatch(rb"[0-9a-f]{16}", r), f"expected pc after the noise, got {r!r}"
         s.sendall(packet(b"c"))
     q.wait_for(r"hello: ready")
+
+
+@pytest.mark.parametrize("transport", ["serial", "tcp"])
+def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
+    dns_port = free_port(socket.SOCK_DGRAM)
+    gdb_port = free_port()
+    if transport == "serial":
+        extra = user_net_args(udp_port=dns_port) + debug_port_args(gdb_port)
+        append = "gdb=serial,wait"
+    else:
+        extra = user_net_args(udp_port=dns_port, tcp_ports=[(gdb_port, GDB_TCP_GUEST_PORT)])
+        append = f"gdb=tcp:{GDB_TCP_GUEST_PORT},wait"
+    q = qemu(debug_image("dns"), append=append, extra=extra)
+    q.wait_for(r"waiting for the debugger")
+    if transport == "tcp":
+        q.wait_for(r"net: IPv4 10\.0\.2\.15")  # the stub runs DHCP while it waits
+    assert "dns: serving" not in q.output, "expected the service not to start before gdb says so"
+    g = Gdb(debug_image("dns"), gdb_port, ["bt 2", "break service_start", "continue", "bt 1",
+                                             "print args", "detach"])
+    try:
+        out = g.wait()
+    finally:
+        g.kill()
+    assert re.search(r"gdbstub_wait \(\) at kernel/gdbstub\.c:\d+", out), f"expected the stop in gdbstub_wait:\n{out}"
+    assert re.search(r"Breakpoint 1, service_start \(args=0x[0-9a-f]+ \"gdb=", out), \
+        f"expected the breakpoint at service_start with its boot arguments:\n{out}"
+    q.wait_for(r"mote: ready")
+    answer = dig(dns_port, "host7.mote.test", tries=3, wait_s=5)
+    assert "10.0.0.7" in answer, f"expected the service to answer after detach:\n{answer}"
+
+
+def test_gdb_post_mortem_shows_the_crash_and_kill_ends_the_image(qemu):
+    port = free_port()
+    q = qemu(debug_image("crashtest"), append="crash=null gdb=serial", extra=debug_port_args(port))
+    q.wait_for(r"MOTE CRASH: data abort")
+    q.wait_for(r"gdb: crashed; waiting for the debugger")
+    g = Gdb(debug_image("crashtest"), port, ["info program", "bt 2", "info registers pc", "kill"])
+    try:
+        out = g.wait()
+    finally:
+        g.kill()
+    assert "SIGSEGV" in out, f"expected gdb to see a SIGSEGV:\n{out}"
+    assert re.search(r"#0\s+.*crash_null_dereference \(\) at services/crashtest/main\.c:\d+", out), \
+        f"expected the faulting function:\n{out}"
+    assert re.search(r"#1\s+0x[0-9a-f]+ in service_start", out), f"expected its caller:\n{out}"
+    assert q.wait_exit() == 137, f"expected exit status 137 after kill:\n{q.tail()}"

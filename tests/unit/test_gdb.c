@@ -272,9 +272,9 @@ static void test_gdb_reads_and_writes_one_register(void **state)
     (void)state;
     expect_reply("P1=efbeadde00000000", "OK");
     expect_reply("p1", "efbeadde00000000");
-    expect_reply("p3", "E16");           /* no such register */
-    expect_reply("P1=efbe", "E16");      /* wrong size */
-    expect_reply("P2=zz", "E16");        /* not hex */
+    expect_reply("p3", "E16");                  /* no such register */
+    expect_reply("P1=efbe", "E16");             /* wrong size */
+    expect_reply("P2=zz", "E16");               /* not hex */
     expect_reply("pffffffffffffffffff", "E16"); /* number too long */
     expect_reply("p", "E16");
 }
@@ -459,8 +459,7 @@ int main(void)
         cmocka_unit_test_setup(test_gdb_resume_packets_end_the_stop, setup),
         cmocka_unit_test_setup(test_gdb_malformed_resume_packets_get_errors, setup),
         cmocka_unit_test_setup(test_gdb_stop_reply_names_the_watchpoint, setup),
-        cmocka_unit_test_setup(test_gdb_refuses_a_packet_longer_than_its_buffer_and_goes_on,
-                               setup),
+        cmocka_unit_test_setup(test_gdb_refuses_a_packet_longer_than_its_buffer_and_goes_on, setup),
         cmocka_unit_test_setup(test_gdb_skips_noise_and_a_cut_packet, setup),
         cmocka_unit_test_setup(test_gdb_escapes_special_bytes_in_replies, setup),
     };
