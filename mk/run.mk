@@ -3,7 +3,8 @@ QEMU := qemu-system-aarch64
 ARGS ?= $(SERVICE_ARGS_$(SERVICE))
 # A virtio-net device on QEMU's user network; the guest's UDP port 53 is 127.0.0.1:5353 here.
 QEMU_NET ?= -nic none -netdev user,id=n0,hostfwd=udp:127.0.0.1:5353-:53 -device virtio-net-device,netdev=n0
-QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) -semihosting-config enable=on,target=native
+QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) $(QEMU_DEBUG_PORT) \
+	-semihosting-config enable=on,target=native
 
 .PHONY: run
 run: image
