@@ -20,18 +20,22 @@
 #define MEM_USE_POOLS        0
 
 /* Pools and buffers */
-#define MEMP_NUM_PBUF           64
-#define MEMP_NUM_UDP_PCB        16
-#define MEMP_NUM_TCP_PCB        64
-#define MEMP_NUM_TCP_PCB_LISTEN 8
-#define MEMP_NUM_TCP_SEG        256
-#define MEMP_NUM_REASSDATA      8
-#define MEMP_NUM_FRAG_PBUF      16
-#define PBUF_POOL_SIZE          256
-#define PBUF_POOL_BUFSIZE       1536
+#define MEMP_NUM_PBUF            64
+#define MEMP_NUM_UDP_PCB         16
+#define MEMP_NUM_TCP_PCB         128
+#define MEMP_NUM_TCP_PCB_LISTEN  8
+#define MEMP_NUM_TCP_SEG         256
+#define MEMP_NUM_REASSDATA       8
+#define MEMP_NUM_FRAG_PBUF       16
+#define PBUF_POOL_SIZE           256
+#define PBUF_POOL_BUFSIZE        1536
+#define LWIP_SUPPORT_CUSTOM_PBUF 1 /* received frames stay in the driver's buffers (net/net.c) */
 
 /* Protocols */
 #define LWIP_ARP             1
+#define ARP_QUEUEING         1  /* packets wait for their ARP reply instead of being dropped... */
+#define ARP_QUEUE_LEN        32 /* ...up to this many per address */
+#define MEMP_NUM_ARP_QUEUE   64
 #define LWIP_ETHERNET        1
 #define LWIP_IPV4            1
 #define LWIP_ICMP            1

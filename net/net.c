@@ -35,6 +35,7 @@
 #define ETH_FRAME_MAX   1514
 #define ARG_VALUE_MAX   48
 #define PREFIX_BITS_MAX 32
+#define TX_BACKLOG_MAX  512
 
 static struct netif netif;
 static int timeout_timer;
@@ -60,9 +61,9 @@ void net_timeouts_changed(void)
         timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
 }
 
-static err_t linkoutput(struct netif *nif, struct pbuf *p)
+/* Hands a frame to the driver. Returns 0, -EAGAIN (ring full) or another driver error. */
+static int transmit(struct netdev *dev, struct pbuf *p)
 {
-    struct netdev *dev = nif->state;
     const void *seg[MAX_SEGMENTS];
     size_t seg_len[MAX_SEGMENTS];
     unsigned n = 0;
@@ -74,12 +75,54 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
     }
     if (q) { /* too many pieces: one copy */
         if (p->tot_len > sizeof(flat))
-            return ERR_BUF;
+            return -EMSGSIZE;
         seg[0] = flat;
         seg_len[0] = pbuf_copy_partial(p, flat, p->tot_len, 0);
         n = 1;
     }
-    int err = dev->transmit(dev, seg, seg_len, n);
+    return dev->transmit(dev, seg, seg_len, n);
+}
+
+/*
+ * Frames the driver had no buffer for, in order, sent from tx_ready: like a
+ * NIC's transmit queue, a burst of answers waits instead of being dropped.
+ */
+static struct {
+    struct pbuf *frame[TX_BACKLOG_MAX];
+    unsigned head, count;
+} backlog;
+
+static void tx_ready(struct netdev *dev)
+{
+    while (backlog.count > 0) {
+        struct pbuf *p = backlog.frame[backlog.head];
+        int err = transmit(dev, p);
+        if (err == -EAGAIN)
+            return;
+        if (err)
+            LINK_STATS_INC(link.drop);
+        else
+            LINK_STATS_INC(link.xmit);
+        pbuf_free(p);
+        backlog.head = (backlog.head + 1) % TX_BACKLOG_MAX;
+        backlog.count--;
+    }
+}
+
+static err_t linkoutput(struct netif *nif, struct pbuf *p)
+{
+    struct netdev *dev = nif->state;
+    int err = backlog.count > 0 ? -EAGAIN : transmit(dev, p);
+    if (err == -EAGAIN && backlog.count < TX_BACKLOG_MAX) {
+        /* Kept by reference unless its data may change once we return. */
+        struct pbuf *keep = PBUF_NEEDS_COPY(p) ? pbuf_clone(PBUF_RAW, PBUF_RAM, p) : p;
+        if (keep) {
+            if (keep == p)
+                pbuf_ref(p);
+            backlog.frame[(backlog.head + backlog.count++) % TX_BACKLOG_MAX] = keep;
+            return ERR_OK;
+        }
+    }
     if (err) {
         LINK_STATS_INC(link.drop);
         return err == -EAGAIN ? ERR_MEM : ERR_BUF;
@@ -88,21 +131,63 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
     return ERR_OK;
 }
 
-static void receive(struct netdev *dev, const void *frame, size_t len)
+/* A received frame still in the driver's buffer, described in the buffer's headroom. */
+struct rx_pbuf {
+    struct pbuf_custom pc; /* first: lwIP frees it as a struct pbuf */
+    struct netdev *dev;
+};
+_Static_assert(sizeof(struct rx_pbuf) <= NETDEV_RX_HEADROOM, "rx_pbuf fits the headroom");
+
+static void rx_pbuf_free(struct pbuf *p)
 {
-    (void)dev;
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
-    if (!p || len > ETH_FRAME_MAX) {
-        LINK_STATS_INC(link.memerr);
-        if (p)
-            pbuf_free(p);
-        return;
+    struct rx_pbuf *r = (struct rx_pbuf *)p;
+    r->dev->rx_release(r->dev, r);
+}
+
+/* A pbuf for the frame: in place when the driver lends its buffer (*kept), else a copy. */
+static struct pbuf *frame_pbuf(struct netdev *dev, void *frame, size_t len, void *buf, bool *kept)
+{
+    *kept = buf && dev->rx_release;
+    if (*kept) {
+        struct rx_pbuf *r = buf;
+        r->pc.custom_free_function = rx_pbuf_free;
+        r->dev = dev;
+        return pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &r->pc, frame, (u16_t)len);
     }
-    pbuf_take(p, frame, (u16_t)len);
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (p)
+        pbuf_take(p, frame, (u16_t)len);
+    return p;
+}
+
+static uint64_t rx_copied;
+
+uint64_t net_rx_copied(void)
+{
+    return rx_copied;
+}
+
+static bool receive(struct netdev *dev, void *frame, size_t len, void *buf)
+{
+    if (len > ETH_FRAME_MAX) {
+        LINK_STATS_INC(link.lenerr);
+        LINK_STATS_INC(link.drop);
+        return false;
+    }
+    bool kept;
+    struct pbuf *p = frame_pbuf(dev, frame, len, buf, &kept);
+    if (!p) {
+        LINK_STATS_INC(link.memerr);
+        LINK_STATS_INC(link.drop);
+        return false;
+    }
     LINK_STATS_INC(link.recv);
+    if (!kept)
+        rx_copied++;
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);
     net_timeouts_changed();
+    return kept;
 }
 
 static err_t netif_setup(struct netif *nif)
@@ -159,6 +244,27 @@ static void link_changed(struct netdev *dev)
     net_timeouts_changed();
 }
 
+/*
+ * Dotted-quad IPv4 only: inet_aton's shorthands ("10.1" for 10.0.0.1) are
+ * typing mistakes in a boot argument far more often than intended.
+ */
+static bool ip4_parse(const char *s, ip4_addr_t *addr)
+{
+    unsigned dots = 0;
+    for (const char *c = s; *c; c++)
+        dots += *c == '.';
+    return dots == 3 && ip4addr_aton(s, addr);
+}
+
+/* An IPv4 (dotted quad) or IPv6 address. */
+static bool ip_parse(const char *s, ip_addr_t *addr)
+{
+    if (strchr(s, ':'))
+        return ipaddr_aton(s, addr);
+    ip_addr_set_zero_ip4(addr);
+    return ip4_parse(s, ip_2_ip4(addr));
+}
+
 /* ip=ADDR/PREFIX [gw=ADDR]: fills the three addresses. Returns 0 or -EINVAL. */
 static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_addr_t *mask,
                         ip4_addr_t *gw)
@@ -170,7 +276,7 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
         return -EINVAL;
     memcpy(buf, ip, len);
     buf[len] = '\0';
-    if (!ip4addr_aton(buf, addr))
+    if (!ip4_parse(buf, addr))
         return -EINVAL;
     unsigned prefix = 24;
     if (slash) {
@@ -186,7 +292,7 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
     }
     ip4_addr_set_u32(mask, prefix ? lwip_htonl(0xffffffffu << (PREFIX_BITS_MAX - prefix)) : 0);
     ip4_addr_set_zero(gw);
-    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4addr_aton(buf, gw))
+    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4_parse(buf, gw))
         return -EINVAL;
     return 0;
 }
@@ -224,11 +330,22 @@ int net_start(const char *args)
         return -EINVAL;
     }
 
+    char dns[ARG_VALUE_MAX];
+    ip_addr_t dns_addr;
+    int has_dns = mote_arg_get(args, "dns", dns, sizeof(dns)) >= 0;
+    if (has_dns && !ip_parse(dns, &dns_addr)) {
+        mote_log(MOTE_LOG_ERROR, "net: dns=%s: expected an IPv4 or IPv6 address", dns);
+        return -EINVAL;
+    }
+
     lwip_init();
+    if (has_dns) /* no resolver in the image: recorded for services that read dns= */
+        mote_log(MOTE_LOG_INFO, "net: DNS server %s", dns);
     holding_ready = true;
     ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);
     dev->receive = receive;
+    dev->tx_ready = tx_ready;
     dev->stack = &netif;
     netdev_on_link = link_changed;
     if (dhcp)

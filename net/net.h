@@ -9,9 +9,9 @@
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
- * arguments: ip=dhcp (default) or ip=ADDR/PREFIX [gw=ADDR]; IPv6 link-local
- * and SLAAC always. Returns 0, -ENODEV without a network device, -EINVAL for
- * a malformed ip= or gw= (named in the log).
+ * arguments: ip=dhcp (default) or ip=ADDR/PREFIX [gw=ADDR] [dns=ADDR]; IPv6
+ * link-local and SLAAC always. Returns 0, -ENODEV without a network device,
+ * -EINVAL for a malformed ip=, gw= or dns= (named in the log).
  */
 int net_start(const char *args);
 
@@ -20,6 +20,9 @@ int net_up(void);
 
 /* Whether the network is up (net_up() succeeded). */
 bool net_started(void);
+
+/* Received frames that had to be copied (mote_net_stats). */
+uint64_t net_rx_copied(void);
 
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);

@@ -8,11 +8,19 @@
 #ifndef NET_NETDEV_H
 #define NET_NETDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define NETDEV_MAC_LEN 6
 #define NETDEV_MAX     2
+
+/*
+ * Bytes a driver leaves free at the start of every receive buffer it lends
+ * (see receive): net/ keeps its bookkeeping for the frame there, so a frame
+ * needs no allocation and no copy on its way to the service.
+ */
+#define NETDEV_RX_HEADROOM 64
 
 struct netdev {
     const char *name; /* "virtio-net" */
@@ -23,14 +31,28 @@ struct netdev {
     /*
      * Sends one Ethernet frame (without FCS) given as segments that add up
      * to the frame; the driver copies them out before returning. Returns 0,
-     * -EAGAIN when its transmit ring is full (the frame is dropped and
-     * counted by the caller), -EMSGSIZE for a frame over mtu + 14 bytes.
+     * -EAGAIN when its transmit ring is full (the caller keeps the frame
+     * until tx_ready), -EMSGSIZE for a frame over mtu + 14 bytes.
      */
     int (*transmit)(struct netdev *dev, const void *const *seg, const size_t *seg_len,
                     unsigned nseg);
 
-    /* Set by net/: called by the driver for every good received frame. */
-    void (*receive)(struct netdev *dev, const void *frame, size_t len);
+    /*
+     * Set by net/: called by the driver for every good received frame. buf is
+     * the receive buffer holding it (its first NETDEV_RX_HEADROOM bytes free
+     * for net/) when the driver can lend it, else NULL. Returns true if net/
+     * kept buf: it gives it back later through rx_release, and the driver
+     * offers the device another buffer meanwhile. Otherwise the frame was
+     * copied or dropped and buf is the driver's again on return.
+     */
+    bool (*receive)(struct netdev *dev, void *frame, size_t len, void *buf);
+    /*
+     * Set by net/: called by the driver, from the event loop and never from
+     * inside transmit, when transmit buffers became free again.
+     */
+    void (*tx_ready)(struct netdev *dev);
+    /* Set by the driver: takes back a buffer net/ kept (may run inside receive). */
+    void (*rx_release)(struct netdev *dev, void *buf);
     void *stack; /* net/'s own state for this device */
 };
 

@@ -32,5 +32,6 @@ int mote_net_stats(struct mote_net_stats *stats)
     counters_from(&stats->icmp6, &lwip_stats.icmp6);
     counters_from(&stats->udp, &lwip_stats.udp);
     counters_from(&stats->tcp, &lwip_stats.tcp);
+    stats->rx_copied = net_rx_copied();
     return 0;
 }

@@ -9,14 +9,21 @@
  * RST instead of FIN while received data is unacknowledged, and a service
  * often closes from inside its data callback.
  *
+ * mote_tcp_send() data that does not fit lwIP's send buffer waits in the
+ * slot and is pushed from lwIP's sent callback. A connection closed with data
+ * still waiting stays in its slot, invisible to the service, until the data
+ * is out; then FIN.
+ *
  * lwIP requires a callback that aborts its own pcb to return ERR_ABRT; the
  * pcb whose callback is running is noted for that.
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mote/net.h>
+#include <mote/timer.h>
 
 #include "lwip/tcp.h"
 #include "net/net.h"
@@ -27,6 +34,7 @@
 #define GEN_MAX     (1u << (31 - SLOT_BITS)) /* ids stay positive ints */
 #define CLOSE_RETRY 1       /* lwIP poll intervals (500 ms) between close retries */
 #define WRITE_CHUNK 0xffffu /* tcp_write takes a u16_t length */
+#define WAITING_MIN 2048    /* first allocation for mote_tcp_send's waiting bytes */
 
 _Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
 
@@ -34,9 +42,14 @@ struct slot {
     struct tcp_pcb *pcb; /* NULL: free */
     unsigned gen;
     bool listener;
+    bool closing; /* closed by the service: sending what waits, then FIN */
     mote_tcp_accept_fn accept;
     struct mote_tcp_callbacks cb;
     void *arg;
+    uint8_t *waiting; /* mote_tcp_send's bytes lwIP had no room for yet */
+    size_t waiting_len, waiting_cap;
+    uint64_t idle_ns;
+    int idle_timer;
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -48,10 +61,11 @@ static int slot_id(const struct slot *s)
     return (int)(s->gen << SLOT_BITS | (unsigned)(s - slots + 1));
 }
 
+/* The service's listener or connection id (closing connections are no longer its). */
 static struct slot *slot_find(int id)
 {
     unsigned i = ((unsigned)id & SLOT_MASK) - 1;
-    if (id <= 0 || i >= MAX_SLOTS || !slots[i].pcb || slot_id(&slots[i]) != id)
+    if (id <= 0 || i >= MAX_SLOTS || !slots[i].pcb || slots[i].closing || slot_id(&slots[i]) != id)
         return NULL;
     return &slots[i];
 }
@@ -71,20 +85,26 @@ static struct slot *slot_alloc(struct tcp_pcb *pcb)
     return NULL;
 }
 
-/* Detaches the slot from its pcb: lwIP calls nothing of ours for it afterwards. */
-static void slot_release(struct slot *s)
+/* Frees the slot; the caller deals with its pcb (already gone, or detach()ed). */
+static void slot_free(struct slot *s)
 {
-    struct tcp_pcb *pcb = s->pcb;
-    if (pcb && !s->listener) {
-        tcp_arg(pcb, NULL);
-        tcp_recv(pcb, NULL);
-        tcp_sent(pcb, NULL);
-        tcp_err(pcb, NULL);
-    }
+    if (s->idle_timer > 0)
+        mote_timer_cancel(s->idle_timer);
+    free(s->waiting);
+    s->waiting = NULL;
+    s->idle_timer = 0;
     s->pcb = NULL;
 }
 
-/* Runs a service callback for pcb; returns what lwIP expects from ours. */
+/* lwIP calls nothing of ours for pcb afterwards. */
+static void detach(struct tcp_pcb *pcb)
+{
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+}
+
 static struct tcp_pcb *enter(struct tcp_pcb *pcb)
 {
     struct tcp_pcb *outer = running_pcb;
@@ -93,6 +113,7 @@ static struct tcp_pcb *enter(struct tcp_pcb *pcb)
     return outer;
 }
 
+/* After a service callback: what lwIP expects from ours. */
 static err_t leave(struct tcp_pcb *outer)
 {
     bool aborted = running_aborted;
@@ -112,6 +133,47 @@ static int errno_from(err_t err)
     }
 }
 
+/* Queues what lwIP's send buffer takes of data. Returns the bytes queued, or < 0. */
+static int push(struct slot *s, const uint8_t *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done;
+        size_t space = tcp_sndbuf(s->pcb);
+        n = n < space ? n : space;
+        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
+        if (n == 0)
+            break;
+        err_t err = tcp_write(s->pcb, data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
+        if (err == ERR_MEM) /* segment queue full: back-pressure, like a full buffer */
+            break;
+        if (err != ERR_OK) {
+            if (done)
+                break;
+            return err == ERR_CONN ? -ENOTCONN : -ENOMEM;
+        }
+        done += n;
+    }
+    if (done > 0) {
+        tcp_output(s->pcb);
+        net_timeouts_changed();
+    }
+    return (int)done;
+}
+
+/* Pushes waiting bytes. Returns 0 or the error of push(). */
+static int push_waiting(struct slot *s)
+{
+    if (s->waiting_len == 0)
+        return 0;
+    int n = push(s, s->waiting, s->waiting_len);
+    if (n < 0)
+        return n;
+    memmove(s->waiting, s->waiting + n, s->waiting_len - (size_t)n);
+    s->waiting_len -= (size_t)n;
+    return 0;
+}
+
 /* Retries a close that had no memory for its FIN; a dead peer ends it through lwIP's timeouts. */
 static err_t close_retry(void *arg, struct tcp_pcb *pcb)
 {
@@ -121,10 +183,44 @@ static err_t close_retry(void *arg, struct tcp_pcb *pcb)
     return ERR_OK;
 }
 
+/* The end of a closing connection: its slot is freed, FIN goes out. */
+static void finish_close(struct slot *s)
+{
+    struct tcp_pcb *pcb = s->pcb;
+    detach(pcb);
+    slot_free(s);
+    if (tcp_close(pcb) != ERR_OK) /* no memory for the FIN yet: lwIP's poll retries */
+        tcp_poll(pcb, close_retry, CLOSE_RETRY);
+    net_timeouts_changed();
+}
+
+static void idle_expired(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    struct slot *s = slot_find(id);
+    if (!s)
+        return;
+    s->idle_timer = 0;
+    void (*error)(int, int, void *) = s->cb.error;
+    void *cb_arg = s->arg;
+    mote_tcp_close(id);
+    if (error)
+        error(id, -ETIMEDOUT, cb_arg);
+}
+
+static void idle_restart(struct slot *s)
+{
+    if (s->idle_timer > 0)
+        mote_timer_cancel(s->idle_timer);
+    s->idle_timer = 0;
+    if (s->idle_ns)
+        s->idle_timer = mote_timer_after(s->idle_ns, idle_expired, (void *)(intptr_t)slot_id(s));
+}
+
 static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     struct slot *s = arg;
-    if (!s || err != ERR_OK) {
+    if (!s || s->closing || err != ERR_OK) { /* nobody listens any more: acknowledge, drop */
         if (p) {
             tcp_recved(pcb, p->tot_len);
             pbuf_free(p);
@@ -141,6 +237,7 @@ static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         return leave(outer);
     }
     tcp_recved(pcb, p->tot_len);
+    idle_restart(s);
     for (const struct pbuf *q = p; q && s->cb.data; q = q->next) {
         if (q->len == 0)
             continue;
@@ -156,7 +253,25 @@ static err_t sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
     struct slot *s = arg;
     (void)len;
-    if (!s || !s->cb.sent)
+    if (!s)
+        return ERR_OK;
+    if (push_waiting(s) != 0) { /* the connection cannot send any more */
+        int id = slot_id(s);
+        void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
+        void *cb_arg = s->arg;
+        detach(pcb);
+        slot_free(s);
+        tcp_abort(pcb);
+        if (error)
+            error(id, -ECONNABORTED, cb_arg);
+        return ERR_ABRT;
+    }
+    if (s->closing) {
+        if (s->waiting_len == 0)
+            finish_close(s);
+        return ERR_OK;
+    }
+    if (s->waiting_len > 0 || !s->cb.sent)
         return ERR_OK;
     struct tcp_pcb *outer = enter(pcb);
     s->cb.sent(slot_id(s), tcp_sndbuf(pcb), s->arg);
@@ -170,11 +285,11 @@ static void failed(void *arg, err_t err)
     if (!s)
         return;
     int id = slot_id(s);
-    struct mote_tcp_callbacks cb = s->cb;
+    void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
     void *cb_arg = s->arg;
-    s->pcb = NULL;
-    if (cb.error)
-        cb.error(id, errno_from(err), cb_arg);
+    slot_free(s);
+    if (error)
+        error(id, errno_from(err), cb_arg);
     net_timeouts_changed();
 }
 
@@ -220,7 +335,7 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     struct tcp_pcb *lpcb = s ? tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG) : NULL;
     if (!lpcb) {
         if (s)
-            s->pcb = NULL;
+            slot_free(s);
         tcp_close(pcb);
         return -ENOMEM;
     }
@@ -233,10 +348,16 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     return slot_id(s);
 }
 
-int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg)
+static struct slot *conn_find(int conn)
 {
     struct slot *s = slot_find(conn);
-    if (!s || s->listener)
+    return s && !s->listener ? s : NULL;
+}
+
+int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg)
+{
+    struct slot *s = conn_find(conn);
+    if (!s)
         return -EBADF;
     if (!cb)
         return -EINVAL;
@@ -247,37 +368,61 @@ int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *
 
 int mote_tcp_write(int conn, const void *data, size_t len)
 {
-    struct slot *s = slot_find(conn);
-    if (!s || s->listener)
+    struct slot *s = conn_find(conn);
+    if (!s)
         return -EBADF;
+    if (s->waiting_len > 0) /* keeps the stream in order */
+        return 0;
+    return push(s, data, len);
+}
+
+int mote_tcp_send(int conn, const void *data, size_t len)
+{
+    struct slot *s = conn_find(conn);
+    if (!s)
+        return -EBADF;
+    if (len > MOTE_TCP_SEND_MAX - s->waiting_len)
+        return -ENOBUFS;
+    /* Room first, so a failure leaves nothing half sent. */
+    if (s->waiting_cap < s->waiting_len + len) {
+        size_t cap = s->waiting_cap ? s->waiting_cap : WAITING_MIN;
+        while (cap < s->waiting_len + len)
+            cap *= 2;
+        cap = cap < MOTE_TCP_SEND_MAX ? cap : MOTE_TCP_SEND_MAX;
+        uint8_t *w = realloc(s->waiting, cap);
+        if (!w)
+            return -ENOMEM;
+        s->waiting = w;
+        s->waiting_cap = cap;
+    }
     size_t done = 0;
-    while (done < len) {
-        size_t n = len - done;
-        size_t space = tcp_sndbuf(s->pcb);
-        n = n < space ? n : space;
-        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
-        if (n == 0)
-            break;
-        err_t err = tcp_write(s->pcb, (const uint8_t *)data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
-        if (err == ERR_MEM) /* segment queue full: back-pressure, like a full buffer */
-            break;
-        if (err != ERR_OK)
-            return done ? (int)done : (err == ERR_CONN ? -ENOTCONN : -ENOMEM);
-        done += n;
+    if (s->waiting_len == 0) {
+        int n = push(s, data, len);
+        if (n < 0)
+            return n;
+        done = (size_t)n;
     }
-    if (done > 0) {
-        tcp_output(s->pcb);
-        net_timeouts_changed();
-    }
-    return (int)done;
+    memcpy(s->waiting + s->waiting_len, (const uint8_t *)data + done, len - done);
+    s->waiting_len += len - done;
+    return 0;
 }
 
 int mote_tcp_space(int conn)
 {
-    struct slot *s = slot_find(conn);
-    if (!s || s->listener)
+    struct slot *s = conn_find(conn);
+    if (!s)
         return -EBADF;
-    return (int)tcp_sndbuf(s->pcb);
+    return s->waiting_len > 0 ? 0 : (int)tcp_sndbuf(s->pcb);
+}
+
+int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns)
+{
+    struct slot *s = conn_find(conn);
+    if (!s)
+        return -EBADF;
+    s->idle_ns = idle_ns;
+    idle_restart(s);
+    return 0;
 }
 
 int mote_tcp_close(int conn)
@@ -285,12 +430,17 @@ int mote_tcp_close(int conn)
     struct slot *s = slot_find(conn);
     if (!s)
         return -EBADF;
-    struct tcp_pcb *pcb = s->pcb;
-    bool listener = s->listener;
-    slot_release(s);
-    if (tcp_close(pcb) != ERR_OK && !listener) /* no memory for the FIN yet: lwIP's poll retries */
-        tcp_poll(pcb, close_retry, CLOSE_RETRY);
-    net_timeouts_changed();
+    if (s->listener) {
+        tcp_close(s->pcb); /* cannot fail for a listener */
+        slot_free(s);
+        return 0;
+    }
+    memset(&s->cb, 0, sizeof(s->cb));
+    s->closing = true;
+    s->idle_ns = 0;
+    idle_restart(s);
+    if (s->waiting_len == 0)
+        finish_close(s);
     return 0;
 }
 
@@ -302,7 +452,8 @@ int mote_tcp_abort(int conn)
     if (s->listener)
         return mote_tcp_close(conn);
     struct tcp_pcb *pcb = s->pcb;
-    slot_release(s);
+    detach(pcb);
+    slot_free(s);
     if (pcb == running_pcb)
         running_aborted = true;
     tcp_abort(pcb);
@@ -312,8 +463,8 @@ int mote_tcp_abort(int conn)
 
 int mote_tcp_peer(int conn, struct mote_endpoint *peer)
 {
-    struct slot *s = slot_find(conn);
-    if (!s || s->listener)
+    struct slot *s = conn_find(conn);
+    if (!s)
         return -EBADF;
     if (!peer)
         return -EINVAL;

@@ -8,7 +8,10 @@
  * Features: MAC (else a random locally administered one) and STATUS (link
  * state, followed through configuration-change interrupts). No checksum or
  * segmentation offload (lwIP computes and checks checksums), no mergeable
- * receive buffers, no control queue, one queue pair. One device: once one
+ * receive buffers, no control queue, one queue pair. Received frames are lent
+ * to the stack in their buffers (no copy); spare buffers take their place in
+ * the receive queue meanwhile, and when none is left the stack copies. One
+ * device: once one
  * got past its queue setup, a second one's probe fails with -EBUSY and the
  * transport marks it FAILED.
  *   QEMU: -netdev user,id=n0 -device virtio-net-device,netdev=n0[,mac=02:00:00:00:00:42]
@@ -58,6 +61,12 @@
 #define NET_FRAME_MAX (NET_MTU + NET_ETH_HLEN) /* without FCS, without VLAN tag */
 #define NET_BUF_SIZE  1536                     /* header + frame, rounded to cache lines */
 #define NET_BUF_ALIGN 64
+/* A receive buffer: headroom for the stack (net/netdev.h), header, frame; 64-byte multiple. */
+#define NET_RX_BUF_SIZE (NET_BUF_SIZE + 128)
+#define NET_RX_SPARE    64 /* receive buffers beyond the queue's, lent to the stack */
+
+_Static_assert(NETDEV_RX_HEADROOM + NET_HDR_LEN_MODERN + NET_FRAME_MAX <= NET_RX_BUF_SIZE,
+               "a receive buffer holds headroom, header and frame");
 
 #define MAC_LOCAL     0x02 /* first octet: locally administered */
 #define MAC_MULTICAST 0x01 /* first octet: group address */
@@ -69,8 +78,10 @@ static struct {
     int event;        /* used buffers on either queue */
     int config_event; /* the configuration (link status) changed */
     unsigned hdr_len; /* NET_HDR_LEN_* */
-    unsigned nrx;     /* receive buffers, each NET_BUF_SIZE bytes in rx_pool */
+    unsigned nrx;     /* receive buffers, each NET_RX_BUF_SIZE bytes in rx_pool */
     uint8_t *rx_pool;
+    uint8_t *rx_spare[NET_BUFS + NET_RX_SPARE]; /* buffers neither offered nor lent */
+    unsigned rx_nspare;
     unsigned ntx;
     uint8_t *tx_pool;
     uint16_t tx_free[NET_BUFS]; /* indices of idle transmit buffers */
@@ -94,9 +105,10 @@ static void net_irq(void *arg)
 /* Offers a receive buffer to the device (header and frame, device-writable). */
 static int rx_post(uint8_t *buf)
 {
+    uint8_t *hdr = buf + NETDEV_RX_HEADROOM;
     struct virtq_seg segs[NET_DESC_PER] = {
-        {.buf = buf, .len = net.hdr_len},
-        {.buf = buf + net.hdr_len, .len = NET_FRAME_MAX},
+        {.buf = hdr, .len = net.hdr_len},
+        {.buf = hdr + net.hdr_len, .len = NET_FRAME_MAX},
     };
     return virtq_add_buffer(&net.rxq, segs, 0, NET_DESC_PER, buf);
 }
@@ -107,10 +119,17 @@ static void bad_used_entry(void)
     mote_log(MOTE_LOG_WARN, "virtio-net: device returned a bad used-ring entry; ignored");
 }
 
+/* netdev rx_release: a buffer the stack kept is a spare again. */
+static void rx_release(struct netdev *dev, void *buf)
+{
+    (void)dev;
+    net.rx_spare[net.rx_nspare++] = buf;
+}
+
 /*
- * Hands every received frame to the stack and gives its buffer straight back
- * to the device. At most a queue's worth per call; returns true if more may
- * be waiting.
+ * Hands every received frame to the stack, lending its buffer while a spare
+ * can take its place, and offers the device a buffer for each. At most a
+ * queue's worth per call; returns true if more may be waiting.
  */
 static bool rx_collect(void)
 {
@@ -137,7 +156,10 @@ static bool rx_collect(void)
             net.rx_no_stack++; /* net/ has not attached yet */
         else {
             net.rx_frames++;
-            net.netdev.receive(&net.netdev, buf + net.hdr_len, len - net.hdr_len);
+            bool lend = net.rx_nspare > 0;
+            uint8_t *frame = buf + NETDEV_RX_HEADROOM + net.hdr_len;
+            if (net.netdev.receive(&net.netdev, frame, len - net.hdr_len, lend ? buf : NULL))
+                buf = net.rx_spare[--net.rx_nspare]; /* may be buf, if already released */
         }
         if (rx_post(buf) != 0) {
             /* Cannot happen: its own descriptors were just freed. */
@@ -160,7 +182,7 @@ static void tx_reclaim(void)
         uint32_t len;
         int n = virtq_get_used(&net.txq, &cookie, &len);
         if (n == 0)
-            return;
+            break;
         if (n < 0) {
             bad_used_entry();
             continue;
@@ -181,6 +203,8 @@ static void net_collect(void *arg)
     (void)arg;
     bool more = rx_collect();
     tx_reclaim();
+    if (net.tx_nfree > 0 && net.netdev.tx_ready)
+        net.netdev.tx_ready(&net.netdev); /* frames waiting for a buffer go out */
     /* Transmit interrupts only wake us to reclaim; missing one costs nothing. */
     if (virtq_enable_interrupt(&net.txq))
         more = true;
@@ -264,17 +288,23 @@ static void mac_read(uint8_t mac[NETDEV_MAC_LEN])
     mac[0] = (uint8_t)((mac[0] & ~MAC_MULTICAST) | MAC_LOCAL);
 }
 
-/* The buffers: one allocation per direction, each buffer NET_BUF_SIZE bytes. */
+/*
+ * The buffers: one allocation per direction. Receive: the queue's buffers
+ * (the first nrx) and the spares behind them.
+ */
 static int pools_alloc(void)
 {
     net.nrx = net.rxq.size / NET_DESC_PER;
     net.ntx = net.txq.size / NET_DESC_PER;
     if (net.nrx == 0 || net.ntx == 0)
         return -ENOSPC; /* a device whose queues hold fewer than two descriptors */
-    net.rx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)net.nrx * NET_BUF_SIZE);
+    net.rx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)(net.nrx + NET_RX_SPARE) * NET_RX_BUF_SIZE);
     net.tx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)net.ntx * NET_BUF_SIZE);
     if (!net.rx_pool || !net.tx_pool)
         return -ENOMEM;
+    for (unsigned i = 0; i < NET_RX_SPARE; i++)
+        net.rx_spare[i] = net.rx_pool + (size_t)(net.nrx + i) * NET_RX_BUF_SIZE;
+    net.rx_nspare = NET_RX_SPARE;
     for (unsigned i = 0; i < net.ntx; i++)
         net.tx_free[i] = (uint16_t)i;
     net.tx_nfree = net.ntx;
@@ -300,7 +330,7 @@ static int net_probe(struct virtio_dev *dev)
 
     /* §5.1.5: fill the receive queue before DRIVER_OK; the device is told after. */
     for (unsigned i = 0; i < net.nrx && !err; i++)
-        err = rx_post(net.rx_pool + (size_t)i * NET_BUF_SIZE);
+        err = rx_post(net.rx_pool + (size_t)i * NET_RX_BUF_SIZE);
     if (!err) {
         net.event = event_source_add(net_collect, NULL);
         err = net.event < 0 ? net.event : 0;
@@ -321,6 +351,7 @@ static int net_probe(struct virtio_dev *dev)
     nd->name = "virtio-net";
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
+    nd->rx_release = rx_release;
     mac_read(nd->mac);
     nd->link_up = link_read();
     err = netdev_register(nd);

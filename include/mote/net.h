@@ -62,8 +62,9 @@ struct mote_tcp_callbacks {
     void (*sent)(int conn, size_t space, void *arg);
     /* The peer closed its side (FIN): nothing more arrives; writing still works until closed. */
     void (*closed)(int conn, void *arg);
-    /* The connection is gone: err is -ECONNRESET (reset by the peer) or
-       -ECONNABORTED (retransmissions timed out, or no memory); conn is already invalid. */
+    /* The connection is gone: err is -ECONNRESET (reset by the peer),
+       -ECONNABORTED (retransmissions timed out, or no memory) or -ETIMEDOUT
+       (idle timeout: closed gracefully); conn is already invalid. */
     void (*error)(int conn, int err, void *arg);
 };
 
@@ -80,18 +81,37 @@ int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *
 /*
  * Queues up to len bytes of data (copied) to send on conn and pushes them.
  * Returns the number of bytes queued: fewer than len (possibly 0) when the
- * send buffer is full; the rest can be written from the sent callback. Errors:
- * -EBADF for an unknown or closed connection, -ENOTCONN when the connection
- * can no longer send, -ENOMEM.
+ * send buffer is full, or while mote_tcp_send() data still waits; the rest
+ * can be written from the sent callback (back-pressure). Errors: -EBADF for
+ * an unknown or closed connection, -ENOTCONN when the connection can no
+ * longer send, -ENOMEM.
  */
 int mote_tcp_write(int conn, const void *data, size_t len);
+
+/* The most mote_tcp_send() keeps waiting per connection. */
+#define MOTE_TCP_SEND_MAX 65536
+
+/*
+ * Sends all len bytes of data (copied): what the send buffer cannot take yet
+ * waits inside Mote and goes out as the peer acknowledges, in order. For
+ * services that would rather not handle back-pressure. Returns 0, -EBADF,
+ * -ENOBUFS when more than MOTE_TCP_SEND_MAX bytes would be waiting (a peer
+ * that does not read: nothing was queued), -ENOTCONN, -ENOMEM.
+ */
+int mote_tcp_send(int conn, const void *data, size_t len);
 
 /* The bytes mote_tcp_write() would queue now, or -EBADF. */
 int mote_tcp_space(int conn);
 
 /*
- * Closes a connection gracefully (queued data is still sent, then FIN) or a
- * listener. No callback of conn runs afterwards. Returns 0 or -EBADF.
+ * Closes conn gracefully after idle_ns without data from the peer (0: never,
+ * the default); its error callback then gets -ETIMEDOUT. Returns 0 or -EBADF.
+ */
+int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns);
+
+/*
+ * Closes a connection gracefully (queued and waiting data is still sent, then
+ * FIN) or a listener. No callback of conn runs afterwards. Returns 0 or -EBADF.
  */
 int mote_tcp_close(int conn);
 
@@ -112,6 +132,8 @@ struct mote_net_counters {
 /* The network's counters, per layer. */
 struct mote_net_stats {
     struct mote_net_counters link, arp, ipv4, icmp, ipv6, icmp6, udp, tcp;
+    uint64_t
+        rx_copied; /* received frames copied: the driver had no buffer to lend (else 0 copies) */
 };
 
 /* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */

@@ -45,14 +45,15 @@ static void log_stats(void *arg)
              (unsigned long long)s->badvers, (unsigned long long)s->truncated,
              (unsigned long long)s->dropped);
     if (mote_net_stats(&net) == 0)
-        mote_log(MOTE_LOG_INFO,
-                 "net: link rx %llu tx %llu drops %llu; udp rx %llu tx %llu; tcp rx %llu tx %llu "
-                 "drops %llu errors %llu",
-                 (unsigned long long)net.link.rx, (unsigned long long)net.link.tx,
-                 (unsigned long long)net.link.drops, (unsigned long long)net.udp.rx,
-                 (unsigned long long)net.udp.tx, (unsigned long long)net.tcp.rx,
-                 (unsigned long long)net.tcp.tx, (unsigned long long)net.tcp.drops,
-                 (unsigned long long)net.tcp.errors);
+        mote_log(
+            MOTE_LOG_INFO,
+            "net: link rx %llu tx %llu drops %llu copied %llu; udp rx %llu tx %llu; tcp rx %llu tx %llu "
+            "drops %llu errors %llu",
+            (unsigned long long)net.link.rx, (unsigned long long)net.link.tx,
+            (unsigned long long)net.link.drops, (unsigned long long)net.rx_copied,
+            (unsigned long long)net.udp.rx, (unsigned long long)net.udp.tx,
+            (unsigned long long)net.tcp.rx, (unsigned long long)net.tcp.tx,
+            (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors);
 }
 
 static void on_console(const char *data, size_t len, void *arg)

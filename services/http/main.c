@@ -20,7 +20,6 @@
 #include "services/http/pages.h"
 
 #define HTTP_PORT          80
-#define OUT_MAX            16384 /* responses waiting for the client; every page fits */
 #define HEADER_MAX         512
 #define DYNAMIC_MAX        1024
 #define IDLE_NS            (15 * MOTE_NS_PER_S)
@@ -31,61 +30,12 @@
 
 struct http_conn {
     int conn;
-    int idle_timer;
-    bool closing;     /* close once the pending output is written */
     size_t body_skip; /* request body bytes still to discard */
-    size_t in_len, out_len;
+    size_t in_len;
     char in[HTTP_HEAD_MAX];
-    char out[OUT_MAX];
 };
 
 static const char error_body[] = "<!DOCTYPE html>\n<html><body><h1>%d %s</h1></body></html>\n";
-
-static void conn_free(struct http_conn *c)
-{
-    if (c->idle_timer > 0)
-        mote_timer_cancel(c->idle_timer);
-    free(c);
-}
-
-static void conn_close(struct http_conn *c)
-{
-    mote_tcp_close(c->conn);
-    conn_free(c);
-}
-
-static void idle_expired(void *arg)
-{
-    struct http_conn *c = arg;
-    c->idle_timer = 0;
-    conn_close(c);
-}
-
-static void idle_restart(struct http_conn *c)
-{
-    if (c->idle_timer > 0)
-        mote_timer_cancel(c->idle_timer);
-    c->idle_timer = mote_timer_after(IDLE_NS, idle_expired, c);
-}
-
-/* Writes what the connection takes. Returns false if c was freed. */
-static bool flush(struct http_conn *c)
-{
-    if (c->out_len > 0) {
-        int n = mote_tcp_write(c->conn, c->out, c->out_len);
-        if (n < 0) {
-            conn_close(c);
-            return false;
-        }
-        memmove(c->out, c->out + n, c->out_len - (size_t)n);
-        c->out_len -= (size_t)n;
-    }
-    if (c->closing && c->out_len == 0) {
-        conn_close(c);
-        return false;
-    }
-    return true;
-}
 
 /* The Date header's value (RFC 9110 §5.6.7 IMF-fixdate), or "" without a clock. */
 static void format_date(char *buf, size_t max)
@@ -99,8 +49,8 @@ static void format_date(char *buf, size_t max)
 }
 
 /*
- * Queues a response. Returns false when it does not fit behind the pending
- * output yet (try again once it drained).
+ * Sends a response; after one without keep-alive the connection is closed
+ * and c freed. Returns false if c was freed.
  */
 static bool respond(struct http_conn *c, int status, const struct page *page, bool head_only,
                     bool keep_alive, const char *extra)
@@ -112,14 +62,17 @@ static bool respond(struct http_conn *c, int status, const struct page *page, bo
                      "Content-Length: %zu\r\n%s%s\r\n",
                      status, http_reason(status), date, page->type, page->len, extra,
                      keep_alive ? "" : "Connection: close\r\n");
-    size_t body = head_only ? 0 : page->len;
-    if (n < 0 || (size_t)n >= sizeof(header) || c->out_len + (size_t)n + body > sizeof(c->out))
+    if (n < 0 || (size_t)n >= sizeof(header) || mote_tcp_send(c->conn, header, (size_t)n) != 0 ||
+        (!head_only && mote_tcp_send(c->conn, page->body, page->len) != 0)) {
+        mote_tcp_abort(c->conn); /* a client that does not read its answers */
+        free(c);
         return false;
-    memcpy(c->out + c->out_len, header, (size_t)n);
-    memcpy(c->out + c->out_len + (size_t)n, page->body, body);
-    c->out_len += (size_t)n + body;
-    if (!keep_alive)
-        c->closing = true;
+    }
+    if (!keep_alive) {
+        mote_tcp_close(c->conn);
+        free(c);
+        return false;
+    }
     return true;
 }
 
@@ -132,7 +85,7 @@ static bool respond_error(struct http_conn *c, int status, bool head_only, bool 
     return respond(c, status, &page, head_only, keep_alive, extra);
 }
 
-/* Answers one parsed request. Returns false if it does not fit yet. */
+/* Answers one parsed request. Returns false if c was freed. */
 static bool serve(struct http_conn *c, const struct http_request *req)
 {
     static char dynamic[DYNAMIC_MAX];
@@ -151,28 +104,27 @@ static bool serve(struct http_conn *c, const struct http_request *req)
 /* Answers every complete request in c->in. Returns false if c was freed. */
 static bool serve_requests(struct http_conn *c)
 {
-    while (!c->closing) {
+    for (;;) {
         if (c->body_skip > 0) {
             size_t n = c->body_skip < c->in_len ? c->body_skip : c->in_len;
             memmove(c->in, c->in + n, c->in_len - n);
             c->in_len -= n;
             c->body_skip -= n;
             if (c->body_skip > 0)
-                break;
+                return true;
         }
         struct http_request req;
         int r = http_parse_request(c->in, c->in_len, &req);
         if (r == 0)
-            break;
-        if (r == 1 ? !serve(c, &req) : !respond_error(c, r, false, false, ""))
-            break; /* the output is full: continue when it drains */
+            return true;
         if (r != 1)
-            break; /* closing after the error */
+            return respond_error(c, r, false, false, ""); /* and close */
+        if (!serve(c, &req))
+            return false;
         memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
         c->in_len -= req.head_len;
         c->body_skip = req.body_len;
     }
-    return flush(c);
 }
 
 static void on_data(int conn, const void *data, size_t len, void *arg)
@@ -180,14 +132,9 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
     struct http_conn *c = arg;
     const char *p = data;
     (void)conn;
-    idle_restart(c);
-    while (len > 0 && !c->closing) {
+    while (len > 0) {
+        /* Never full here: a full buffer is a complete head or a 431. */
         size_t room = sizeof(c->in) - c->in_len;
-        if (room == 0) { /* a full head that cannot be answered yet: the client pipelines
-                            without reading */
-            conn_close(c);
-            return;
-        }
         size_t n = room < len ? room : len;
         memcpy(c->in + c->in_len, p, n);
         c->in_len += n;
@@ -198,33 +145,24 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
     }
 }
 
-static void on_sent(int conn, size_t space, void *arg)
-{
-    (void)conn;
-    (void)space;
-    serve_requests(arg);
-}
-
+/* The client is done: the answers still waiting go out before FIN. */
 static void on_closed(int conn, void *arg)
 {
-    struct http_conn *c = arg;
-    (void)conn;
-    c->closing = true;
-    flush(c);
+    mote_tcp_close(conn);
+    free(arg);
 }
 
 static void on_error(int conn, int err, void *arg)
 {
     (void)conn;
     (void)err;
-    conn_free(arg);
+    free(arg);
 }
 
 static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
 {
     static const struct mote_tcp_callbacks callbacks = {
         .data = on_data,
-        .sent = on_sent,
         .closed = on_closed,
         .error = on_error,
     };
@@ -236,11 +174,9 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
         return;
     }
     c->conn = conn;
-    c->idle_timer = 0;
-    c->closing = false;
-    c->body_skip = c->in_len = c->out_len = 0;
+    c->body_skip = c->in_len = 0;
     mote_tcp_set_callbacks(conn, &callbacks, c);
-    idle_restart(c);
+    mote_tcp_set_idle_timeout(conn, IDLE_NS);
 }
 
 void service_start(const char *args)

@@ -79,12 +79,16 @@ class Qemu:
         return "\n".join(self.output.splitlines()[-lines:])
 
     def wait_for(self, pattern, timeout=TIMEOUT_S, start=0):
-        """Waits until the console output (from offset start) matches pattern; returns the match."""
+        """Waits until the console output's complete lines (from offset start) match
+        pattern; returns the match."""
         regex = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                m = regex.search(self.output, start)
+                # Only whole lines: the console arrives in pieces, and "$" would
+                # otherwise match in the middle of a line still being written.
+                complete = self.output[:self.output.rfind("\n") + 1]
+                m = regex.search(complete, start)
                 if m:
                     return m
                 left = deadline - time.monotonic()

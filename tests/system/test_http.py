@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from netns import GUEST_ADDR
 from qemu import free_port, image, user_net
 
 
@@ -93,3 +94,31 @@ def test_http_refuses_malformed_requests_and_keeps_serving(http_server, request_
         f"expected {status} and a closed connection, got:\n{got[:300]}"
     out = curl("-i", base + "/")
     assert out.startswith("HTTP/1.1 200 OK"), f"expected the server to keep serving, got:\n{out}"
+
+
+CONCURRENT_CLIENT = """
+import socket, sys
+conns = [socket.create_connection((sys.argv[1], 80), timeout=60) for _ in range(100)]
+for i, s in enumerate(conns):
+    s.sendall(f"GET /?n={i} HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n".encode())
+for i, s in enumerate(conns):
+    got = b""
+    while chunk := s.recv(65536):
+        got += chunk
+    ok = got.startswith(b"HTTP/1.1 200 OK") and got.endswith(b"</html>\\n")
+    print(i, "ok" if ok else repr(got[:80]))
+"""
+
+
+def test_http_serves_100_concurrent_connections(netns, qemu):
+    """100 connections open at once (from a network namespace, straight to the guest on
+    a tap device), then a request on each: every one answered with the whole page."""
+    q = qemu(image("http"), append=f"ip={GUEST_ADDR}/24", extra=netns.qemu_net(),
+             wrapper=netns.wrapper())
+    q.wait_for(r"mote: ready")
+    out = netns.exec("/usr/bin/python3", "-c", CONCURRENT_CLIENT, GUEST_ADDR, check=False,
+                     timeout=300)
+    lines = out.stdout.splitlines()
+    bad = [line for line in lines if not line.endswith(" ok")]
+    assert len(lines) == 100 and not bad, \
+        f"expected 100 whole pages, got {len(lines)} answers, bad: {bad[:5]}\n{out.stderr}\n{q.tail()}"

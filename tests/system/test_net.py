@@ -3,6 +3,7 @@
 and SLAAC, static addressing and DHCP, bad configuration, and malformed frames, which are
 dropped and counted while the image keeps answering. The tap tests run inside a network
 namespace that each test creates and deletes (netns.py)."""
+import os
 import socket
 import struct
 import subprocess
@@ -97,7 +98,7 @@ def test_malformed_frames_are_dropped_and_counted_while_the_guest_keeps_answerin
     assert out.returncode == 0, f"expected the guest to answer after malformed frames:\n{out.stdout}\n{q.tail()}"
     start = len(q.output)
     q.type("stats\n")
-    m = q.wait_for(r"net: link rx (\d+) tx \d+ drops \d+; udp rx \d+ tx \d+; tcp rx \d+ tx \d+ "
+    m = q.wait_for(r"net: link rx (\d+) tx \d+ drops \d+ copied \d+; udp rx \d+ tx \d+; tcp rx \d+ tx \d+ "
                    r"drops (\d+) errors (\d+)", start=start)
     assert int(m.group(1)) >= 180, f"expected the frames to be received and counted: {m.group(0)}"
     assert int(m.group(2)) >= 20 and int(m.group(3)) >= 20, \
@@ -106,8 +107,9 @@ def test_malformed_frames_are_dropped_and_counted_while_the_guest_keeps_answerin
 
 def test_static_address_from_boot_arguments(qemu):
     port = free_port()
-    q = qemu(image("dns"), append="ip=10.0.2.77/24 gw=10.0.2.2",
+    q = qemu(image("dns"), append="ip=10.0.2.77/24 gw=10.0.2.2 dns=10.0.2.3",
              extra=user_net(f"udp:127.0.0.1:{port}-10.0.2.77:53"))
+    q.wait_for(r"net: DNS server 10\.0\.2\.3")
     q.wait_for(r"net: IPv4 10\.0\.2\.77/24 gw 10\.0\.2\.2")
     q.wait_for(r"mote: ready")
     out = dig(f"@127.0.0.1", "-p", str(port), "+short", "host3.mote.test")
@@ -123,9 +125,34 @@ def test_dhcp_and_slaac_configure_the_guest_by_default(qemu):
 @pytest.mark.parametrize("args, complaint", [
     ("ip=10.0.2.300/24", r"net: ip=10\.0\.2\.300/24: expected ip=dhcp or ip=ADDR/PREFIX"),
     ("ip=10.0.2.7/33", r"net: ip=10\.0\.2\.7/33: expected"),
+    ("ip=10.7/8", r"net: ip=10\.7/8: expected"),
     ("ip=10.0.2.7/24 gw=nowhere", r"net: ip=10\.0\.2\.7/24: expected"),
+    ("dns=10.0.2", r"net: dns=10\.0\.2: expected an IPv4 or IPv6 address"),
 ])
 def test_bad_network_arguments_are_named_and_the_service_stops(qemu, args, complaint):
     q = qemu(image("dns"), append=args, extra=user_net())
     q.wait_for(complaint)
     assert q.wait_exit() == 1, f"expected the dns service to exit with 1 without a network:\n{q.tail()}"
+
+
+def test_dhcp_lease_from_dnsmasq_on_the_tap_link(netns, qemu):
+    """A real DHCP server (dnsmasq) inside the namespace: the guest takes its lease."""
+    leases = f"/tmp/{netns.name}.leases"
+    dnsmasq = subprocess.Popen(
+        ["ip", "netns", "exec", netns.name, "dnsmasq", "--keep-in-foreground", "--no-daemon",
+         "--port=0", f"--interface={TAP}", "--bind-interfaces", "--no-resolv", "--no-hosts",
+         "--dhcp-range=192.168.77.50,192.168.77.60,255.255.255.0,1h",
+         "--dhcp-option=option:router,192.168.77.1", f"--dhcp-leasefile={leases}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        q = qemu(image("dns"), extra=netns.qemu_net(), wrapper=netns.wrapper())
+        m = q.wait_for(r"net: IPv4 (192\.168\.77\.(\d+))/24 gw 192\.168\.77\.1")
+        assert 50 <= int(m.group(2)) <= 60, f"expected an address from dnsmasq's range: {m.group(0)}"
+        out = netns.exec("dig", "+time=5", "+tries=3", "+short", f"@{m.group(1)}", "host8.mote.test")
+        assert out.stdout.strip() == "10.0.0.8", f"expected an answer at the leased address:\n{out.stdout}"
+    finally:
+        dnsmasq.terminate()
+        log = dnsmasq.communicate(timeout=30)[0]
+        if os.path.exists(leases):
+            os.unlink(leases)
+    assert "DHCPACK" in log, f"expected dnsmasq to acknowledge a lease:\n{log}"
