@@ -56,7 +56,7 @@ static struct {
     void (*on_event)(void);
     void (*poll)(void *arg);
     struct netdev *dev;
-    void (*saved_receive)(struct netdev *dev, const void *frame, size_t len);
+    bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
     uint8_t ring[RING];
     uint32_t head, tail;
     unsigned long filtered, overflow;
@@ -72,7 +72,7 @@ static uint16_t be16(const uint8_t *p)
  * neighbour discovery, DHCP replies: a wait for gdb before the service
  * starts comes before the address), and TCP segments to the debugger's port.
  */
-static void filter_receive(struct netdev *dev, const void *frame, size_t len)
+static bool filter_receive(struct netdev *dev, void *frame, size_t len, void *buf)
 {
     const uint8_t *f = frame;
     bool pass = false;
@@ -95,9 +95,9 @@ static void filter_receive(struct netdev *dev, const void *frame, size_t len)
         }
     }
     if (pass)
-        g.saved_receive(dev, frame, len);
-    else
-        g.filtered++;
+        return g.saved_receive(dev, frame, len, buf);
+    g.filtered++;
+    return false; /* dropped: the buffer stays the driver's */
 }
 
 static void on_data(int conn, const void *data, size_t len, void *arg)
