@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * RFC 5424 syslog over UDP (RFC 5426), see syslog.h. Each message:
- *   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
- * PRI = facility * 8 + severity (§6.2.1) with facility 1 (user-level);
- * TIMESTAMP in RFC 3339 UTC with microseconds from the wall clock, or "-"
- * without an RTC; APP-NAME "mote"; PROCID, MSGID and STRUCTURED-DATA "-".
+ * RFC 5424 syslog over UDP (RFC 5426), see syslog.h. The message format is
+ * lib/syslog (facility 1, user-level; APP-NAME "mote"; the wall clock as
+ * TIMESTAMP); this file queues, sends and counts.
  */
 #include "net/syslog.h"
 
@@ -21,14 +19,13 @@
 
 #include "kernel/event.h"
 #include "kernel/log.h"
+#include "lib/syslog/message.h"
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
 
 #define SYSLOG_LINE_MAX   640 /* header (about 100 bytes) and a 512-byte log line */
-#define HOSTNAME_MAX      255 /* §6.2.4 */
 #define COLLECTOR_ARG_MAX 64
 #define FACILITY_USER     1
-#define SYSLOG_VERSION    1
 #define LOCAL_PORT        514 /* the source port RFC 5426 §3.3 suggests */
 #define RETRY_NS          (200 * MOTE_NS_PER_MS)
 #define ARP_WAIT_NS       (20 * MOTE_NS_PER_MS)
@@ -36,7 +33,7 @@
 #define APP_NAME          "mote"
 
 /* §6.2.1 severities */
-static const int severity[] = {
+static const unsigned severities[] = {
     [MOTE_LOG_ERROR] = 3,
     [MOTE_LOG_WARN] = 4,
     [MOTE_LOG_INFO] = 6,
@@ -46,7 +43,7 @@ static const int severity[] = {
 static struct {
     int sock;
     struct mote_endpoint to;
-    char hostname[HOSTNAME_MAX + 1];
+    char hostname[SYSLOG_HOSTNAME_MAX + 1];
     int event;
     int retry_timer;
     /* Queue of formatted messages: the logger fills head, the loop sends tail. */
@@ -57,37 +54,6 @@ static struct {
     unsigned long dropped_reported;
     unsigned long sent;
 } sl;
-
-#define SECS_PER_DAY 86400
-
-/* The proleptic Gregorian date of a day number since 1970-01-01 (H. Hinnant, "civil_from_days"). */
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yoe + era * 400) + (*m <= 2);
-}
-
-/* RFC 3339 "2026-11-23T12:00:00.123456Z", or the NILVALUE without a wall clock. */
-static int put_timestamp(char *buf, size_t len)
-{
-    int64_t ns = mote_wallclock_ns();
-    if (ns < 0)
-        return snprintf(buf, len, "-");
-    int64_t secs = ns / (int64_t)MOTE_NS_PER_S;
-    int year;
-    unsigned month, day, sod = (unsigned)(secs % SECS_PER_DAY);
-    civil_from_days(secs / SECS_PER_DAY, &year, &month, &day);
-    return snprintf(buf, len, "%04d-%02u-%02uT%02u:%02u:%02u.%06lldZ", year, month, day, sod / 3600,
-                    sod / 60 % 60, sod % 60,
-                    (long long)(ns % (int64_t)MOTE_NS_PER_S / (int64_t)MOTE_NS_PER_US));
-}
 
 static unsigned long irq_save(void)
 {
@@ -102,7 +68,7 @@ static void irq_restore(unsigned long daif)
 }
 
 /* Formats one message into the queue. */
-static void enqueue(int pri, const char *msg, size_t len)
+static void enqueue(unsigned severity, const char *msg, size_t len)
 {
     unsigned long daif = irq_save(); /* an interrupt handler may log in the middle */
     if (sl.head - sl.tail == SYSLOG_QUEUE) {
@@ -110,18 +76,14 @@ static void enqueue(int pri, const char *msg, size_t len)
         irq_restore(daif);
         return;
     }
-    char *line = sl.lines[sl.head % SYSLOG_QUEUE];
-    char stamp[40];
-    put_timestamp(stamp, sizeof(stamp));
-    int n = snprintf(line, SYSLOG_LINE_MAX, "<%d>%d %s %s %s - - - ", pri, SYSLOG_VERSION, stamp,
-                     sl.hostname, APP_NAME);
-    if (n < 0 || n >= SYSLOG_LINE_MAX)
-        n = 0;
-    size_t room = SYSLOG_LINE_MAX - (size_t)n;
-    if (len > room)
-        len = room;
-    memcpy(line + n, msg, len);
-    sl.lens[sl.head % SYSLOG_QUEUE] = (uint16_t)(n + (int)len);
+    int n = syslog_format_message(sl.lines[sl.head % SYSLOG_QUEUE], SYSLOG_LINE_MAX, FACILITY_USER,
+                                  severity, mote_wallclock_ns(), sl.hostname, APP_NAME, msg, len);
+    if (n < 0) { /* cannot happen: every field was checked at the start */
+        sl.dropped++;
+        irq_restore(daif);
+        return;
+    }
+    sl.lens[sl.head % SYSLOG_QUEUE] = (uint16_t)n;
     sl.head++;
     irq_restore(daif);
     event_raise(sl.event);
@@ -129,7 +91,7 @@ static void enqueue(int pri, const char *msg, size_t len)
 
 static void sink(enum mote_log_level level, const char *msg, size_t len)
 {
-    enqueue(FACILITY_USER * 8 + severity[level], msg, len);
+    enqueue(severities[level], msg, len);
 }
 
 static void retry(void *arg)
@@ -192,7 +154,7 @@ static void send_queued(void *arg)
         int n = snprintf(msg, sizeof(msg), "syslog: %lu messages dropped (queue full or refused)",
                          dropped - sl.dropped_reported);
         sl.dropped_reported = dropped;
-        enqueue(FACILITY_USER * 8 + severity[MOTE_LOG_WARN], msg, (size_t)n);
+        enqueue(severities[MOTE_LOG_WARN], msg, (size_t)n);
     }
 }
 
@@ -202,52 +164,24 @@ static void receive_nothing(int sock, const void *data, size_t len,
     (void)sock, (void)data, (void)len, (void)from, (void)arg; /* a collector never writes back */
 }
 
-/* HOST:PORT with an IPv4 HOST in dotted decimal; returns 0 or -EINVAL. */
-static int parse_collector(const char *val, struct mote_endpoint *to)
-{
-    unsigned a[4], port;
-    char end;
-    if (sscanf(val, "%3u.%3u.%3u.%3u:%5u%c", &a[0], &a[1], &a[2], &a[3], &port, &end) != 5)
-        return -EINVAL;
-    if (a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255 || port == 0 || port > 65535)
-        return -EINVAL;
-    memset(to, 0, sizeof(*to));
-    to->family = MOTE_AF_INET;
-    for (int i = 0; i < 4; i++)
-        to->addr[i] = (uint8_t)a[i];
-    to->port = (uint16_t)port;
-    return 0;
-}
-
-/* §6.2.4: 1 to 255 printable US-ASCII characters, no space. */
-static bool hostname_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > HOSTNAME_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (name[i] < '!' || name[i] > '~')
-            return false;
-    return true;
-}
-
 int syslog_start(const char *args)
 {
     char val[COLLECTOR_ARG_MAX];
     int len = mote_arg_get(args, "syslog", val, sizeof(val));
     if (len == -ENOENT)
         return -ENOENT;
-    if (len < 0 || parse_collector(val, &sl.to) != 0) {
+    if (len < 0 || syslog_parse_collector(val, sl.to.addr, &sl.to.port) != 0) {
         mote_log(MOTE_LOG_ERROR,
                  "syslog: syslog=%s not understood; expected syslog=HOST:PORT "
                  "with an IPv4 address, e.g. syslog=10.0.2.2:514",
                  len < 0 ? "(too long)" : val);
         return -EINVAL;
     }
+    sl.to.family = MOTE_AF_INET;
     strcpy(sl.hostname, DEFAULT_HOSTNAME);
-    char name[HOSTNAME_MAX + 1];
+    char name[SYSLOG_HOSTNAME_MAX + 1];
     int nlen = mote_arg_get(args, "hostname", name, sizeof(name));
-    bool bad_name = nlen != -ENOENT && (nlen < 0 || !hostname_ok(name));
+    bool bad_name = nlen != -ENOENT && (nlen < 0 || !syslog_name_ok(name, SYSLOG_HOSTNAME_MAX));
     if (nlen >= 0 && !bad_name)
         strcpy(sl.hostname, name);
 
