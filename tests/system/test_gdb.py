@@ -220,15 +220,16 @@ def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
     if transport == "tcp":
         q.wait_for(r"net: IPv4 10\.0\.2\.15")  # the stub runs DHCP while it waits
     assert "dns: serving" not in q.output, "expected the service not to start before gdb says so"
-    g = Gdb(debug_image("dns"), gdb_port, ["bt 2", "break service_start", "continue", "bt 1",
+    g = Gdb(debug_image("dns"), gdb_port, ["bt 2", "hbreak service_start", "continue", "bt 1",
                                              "print args", "detach"])
     try:
         out = g.wait()
     finally:
         g.kill()
     assert re.search(r"gdbstub_wait \(\) at kernel/gdbstub\.c:\d+", out), f"expected the stop in gdbstub_wait:\n{out}"
+    assert "Hardware assisted breakpoint 1 at" in out, f"expected a hardware breakpoint:\n{out}"
     assert re.search(r"Breakpoint 1, service_start \(args=0x[0-9a-f]+ \"gdb=", out), \
-        f"expected the breakpoint at service_start with its boot arguments:\n{out}"
+        f"expected the hardware breakpoint to stop at service_start with its boot arguments:\n{out}"
     q.wait_for(r"mote: ready")
     answer = dig(dns_port, "host7.mote.test", tries=3, wait_s=5)
     assert "10.0.0.7" in answer, f"expected the service to answer after detach:\n{answer}"
