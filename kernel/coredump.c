@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * ELF core files of a crashed image, see coredump.h. The layout is what
- * gdb reads from a Linux core of an AArch64 process (ELF for the Arm 64-bit
- * Architecture; Linux include/uapi/linux/elfcore.h, elf.h): one PT_NOTE
- * with NT_PRSTATUS (struct elf_prstatus, 392 bytes, pr_reg at 112: x0-x30,
- * sp, pc, pstate) and NT_PRFPREG (struct user_fpsimd_state, 528 bytes),
- * then one PT_LOAD per memory range, file offsets page-aligned.
+ * ELF core files of a crashed image, see coredump.h. The file's layout is
+ * lib/core/elfcore.c; this part collects the crashed state and the memory
+ * ranges and streams them over the virtio console.
  */
 #include "kernel/coredump.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,50 +20,24 @@
 #include "kernel/console.h"
 #include "kernel/heap.h"
 #include "kernel/image.h"
+#include "lib/core/elfcore.h"
 
-#define CORE_ARG_MAX   16
-#define CORE_SEGMENTS  4 /* data+BSS, loop stack, exception stack, heap in use */
-#define CORE_ALIGN     4096
-#define CORE_CHUNK     4096
-#define CORE_ACK       '+'
-#define CORE_ACK_NS    (5 * MOTE_NS_PER_S) /* a receiver answers each chunk within this */
-#define NOTE_NAME      "CORE"
-#define NOTE_NAME_SIZE 8 /* "CORE\0" padded to 4 bytes... and to 8 for 64-bit notes */
-
-/* struct elf_prstatus for AArch64 Linux (the sizes gdb's BFD checks) */
-#define PRSTATUS_SIZE       392
-#define PRSTATUS_CURSIG_OFF 12
-#define PRSTATUS_PID_OFF    32
-#define PRSTATUS_REG_OFF    112
-#define PRSTATUS_REGS       34 /* x0-x30, sp, pc, pstate */
-#define PRFPREG_SIZE        528
-#define CORE_PID            1
-
+#define CORE_ARG_MAX 16
+#define CORE_CHUNK   4096
+#define CORE_ACK     '+'
+#define CORE_ACK_NS  (5 * MOTE_NS_PER_S) /* a receiver answers each chunk within this */
 /* Linux signal numbers for the stop reason gdb prints ("Program terminated with signal") */
 #define SIG_ILL  4
 #define SIG_TRAP 5
 #define SIG_BUS  7
 #define SIG_SEGV 11
 
-struct note {
-    Elf64_Nhdr hdr;
-    char name[NOTE_NAME_SIZE];
-};
-
-struct core_header {
-    Elf64_Ehdr ehdr;
-    Elf64_Phdr phdr[1 + CORE_SEGMENTS];
-    struct note prstatus_note;
-    uint8_t prstatus[PRSTATUS_SIZE];
-    struct note fpreg_note;
-    uint8_t fpreg[PRFPREG_SIZE];
-};
-
 static struct {
     bool serial;
     struct fpsimd_state fp;
     bool fp_saved;
-    struct core_header h; /* static: the exception stack is small */
+    struct elfcore_header h; /* static: the exception stack is small */
+    struct elfcore_cpu cpu;
     uint32_t crc;
     uint64_t sent;
 } core;
@@ -179,79 +149,26 @@ static int signal_of(uint64_t esr)
     }
 }
 
-static void put_note(struct note *n, uint32_t type, uint32_t size)
-{
-    n->hdr.n_namesz = sizeof(NOTE_NAME);
-    n->hdr.n_descsz = size;
-    n->hdr.n_type = type;
-    memcpy(n->name, NOTE_NAME, sizeof(NOTE_NAME));
-}
-
-static void fill_header(const struct trap_frame *f, const uint64_t seg[][2], unsigned nseg)
-{
-    struct core_header *h = &core.h;
-    memset(h, 0, sizeof(*h));
-    memcpy(h->ehdr.e_ident, ELFMAG, SELFMAG);
-    h->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
-    h->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
-    h->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
-    h->ehdr.e_ident[EI_OSABI] = ELFOSABI_NONE;
-    h->ehdr.e_type = ET_CORE;
-    h->ehdr.e_machine = EM_AARCH64;
-    h->ehdr.e_version = EV_CURRENT;
-    h->ehdr.e_phoff = offsetof(struct core_header, phdr);
-    h->ehdr.e_ehsize = sizeof(Elf64_Ehdr);
-    h->ehdr.e_phentsize = sizeof(Elf64_Phdr);
-    h->ehdr.e_phnum = (Elf64_Half)(1 + nseg);
-
-    h->phdr[0].p_type = PT_NOTE;
-    h->phdr[0].p_offset = offsetof(struct core_header, prstatus_note);
-    h->phdr[0].p_filesz = sizeof(*h) - h->phdr[0].p_offset;
-    h->phdr[0].p_align = 4;
-    uint64_t off = (sizeof(*h) + CORE_ALIGN - 1) & ~(uint64_t)(CORE_ALIGN - 1);
-    for (unsigned i = 0; i < nseg; i++) {
-        Elf64_Phdr *p = &h->phdr[1 + i];
-        p->p_type = PT_LOAD;
-        p->p_flags = PF_R | PF_W;
-        p->p_offset = off;
-        p->p_vaddr = p->p_paddr = seg[i][0];
-        p->p_filesz = p->p_memsz = seg[i][1];
-        p->p_align = CORE_ALIGN;
-        off += (seg[i][1] + CORE_ALIGN - 1) & ~(uint64_t)(CORE_ALIGN - 1);
-    }
-
-    put_note(&h->prstatus_note, NT_PRSTATUS, PRSTATUS_SIZE);
-    int16_t sig = (int16_t)signal_of(f->esr);
-    int32_t pid = CORE_PID, signo = sig;
-    memcpy(h->prstatus, &signo, sizeof(signo)); /* pr_info.si_signo */
-    memcpy(h->prstatus + PRSTATUS_CURSIG_OFF, &sig, sizeof(sig));
-    memcpy(h->prstatus + PRSTATUS_PID_OFF, &pid, sizeof(pid));
-    uint64_t regs[PRSTATUS_REGS];
-    memcpy(regs, f->x, sizeof(f->x));
-    regs[31] = f->sp;
-    regs[32] = f->elr;
-    regs[33] = f->spsr;
-    memcpy(h->prstatus + PRSTATUS_REG_OFF, regs, sizeof(regs));
-
-    put_note(&h->fpreg_note, NT_FPREGSET, PRFPREG_SIZE);
-    memcpy(h->fpreg, core.fp.v, sizeof(core.fp.v));
-    memcpy(h->fpreg + sizeof(core.fp.v), &core.fp.fpsr, 2 * sizeof(uint32_t));
-}
-
 void coredump_send(const struct trap_frame *f)
 {
     if (!core.serial)
         return;
-    uint64_t seg[CORE_SEGMENTS][2] = {
+    const struct elfcore_segment seg[] = {
         {(uint64_t)__rodata_end, (uint64_t)(__data_end - __rodata_end)},
         {(uint64_t)__stack_bottom, (uint64_t)(__stack_top - __stack_bottom)},
         {(uint64_t)__exc_stack_bottom, (uint64_t)(__exc_stack_top - __exc_stack_bottom)},
         {heap_base(), heap_reserved()},
     };
-    unsigned nseg = seg[3][1] ? CORE_SEGMENTS : CORE_SEGMENTS - 1;
-    fill_header(f, seg, nseg);
-    /* The header is the data section's last state too: it is in BSS, so build it first. */
-    uint64_t total = core.h.phdr[nseg].p_offset + core.h.phdr[nseg].p_filesz;
+    unsigned nseg = sizeof(seg) / sizeof(seg[0]);
+    memcpy(core.cpu.x, f->x, sizeof(f->x));
+    core.cpu.sp = f->sp;
+    core.cpu.pc = f->elr;
+    core.cpu.pstate = f->spsr;
+    memcpy(core.cpu.v, core.fp.v, sizeof(core.fp.v));
+    core.cpu.fpsr = core.fp.fpsr;
+    core.cpu.fpcr = core.fp.fpcr;
+    core.cpu.signal = signal_of(f->esr);
+    uint64_t total = elfcore_build(&core.h, &core.cpu, seg, nseg);
 
     char line[80];
     int n = snprintf(line, sizeof(line), "\nMOTE-CORE 1 %llu %u\n", (unsigned long long)total,

@@ -7,7 +7,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http gdb syslog
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http gdb syslog elfcore
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
@@ -21,6 +21,7 @@ unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c
+unit_srcs_elfcore := lib/core/elfcore.c
 
 UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
 
