@@ -39,6 +39,7 @@
 #include "kernel/random.h"
 #include "kernel/ready.h"
 #include "kernel/system.h"
+#include "net/syslog.h"
 #include "platform/platform.h"
 
 #define MOTE_VERSION         "0.1"
@@ -47,7 +48,7 @@
 void kernel_main(uint64_t boot_x0);
 
 /* net/syslog.c: linked only into images that use the network (mk/image.mk), else NULL. */
-extern int syslog_start(const char *args) __attribute__((weak));
+extern __typeof__(syslog_start) syslog_start __attribute__((weak));
 
 static struct board board;
 
