@@ -181,6 +181,9 @@ static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop
             cpu_wait_for_interrupt();
     }
     enum gdb_action action = gdb_serve(&stub.session, stop, stub.attached);
+    /* Told to go on by a debugger that has gone meanwhile: nobody would see the next stop. */
+    if ((action == GDB_CONTINUE || action == GDB_STEP) && !stub.tp->connected())
+        action = GDB_DISCONNECTED;
     switch (action) {
     case GDB_CONTINUE:
     case GDB_STEP:
@@ -293,6 +296,20 @@ static void tcp_event(void)
         event_raise(stop_event);
 }
 
+/*
+ * Loop context, TCP: the debugger's connection ended while the image ran
+ * (gdb killed without detaching): its breakpoints must not stop the image
+ * for a debugger that is not coming back.
+ */
+static void tcp_gone(void)
+{
+    if (stub.active)
+        return;
+    gdb_arch_clear_all();
+    stub.attached = false;
+    gdb_session_init(&stub.session, &target);
+}
+
 /* gdb=serial[,wait] or gdb=tcp:PORT[,wait]; returns 0 or -EINVAL. */
 static int parse(const char *val)
 {
@@ -354,7 +371,7 @@ void gdbstub_init(const char *args)
         vcon_on_receive(serial_received);
     if (stub.tp == &tcp) {
         stop_event = event_source_add(stop_now, NULL);
-        err = stop_event < 0 ? stop_event : gdb_tcp_listen(stub.tcp_port, tcp_event);
+        err = stop_event < 0 ? stop_event : gdb_tcp_listen(stub.tcp_port, tcp_event, tcp_gone);
         if (err) {
             mote_log(MOTE_LOG_ERROR, "gdb: cannot listen on TCP port %u: error %d%s",
                      (unsigned)stub.tcp_port, err,

@@ -54,6 +54,7 @@ static struct {
     uint16_t port;
     int conn; /* the debugger's connection, 0 when none */
     void (*on_event)(void);
+    void (*on_gone)(void);
     void (*poll)(void *arg);
     struct netdev *dev;
     bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
@@ -121,8 +122,11 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
 
 static void on_gone(int conn)
 {
-    if (conn == g.conn)
-        g.conn = 0;
+    if (conn != g.conn)
+        return;
+    g.conn = 0;
+    if (!g.saved_receive) /* running: the stub cleans up now, else it sees the end itself */
+        g.on_gone();
 }
 
 static void on_closed(int conn, void *arg)
@@ -167,13 +171,14 @@ static void (*find_poll(void))(void *)
     return NULL;
 }
 
-int gdb_tcp_listen(uint16_t port, void (*on_event)(void))
+int gdb_tcp_listen(uint16_t port, void (*on_event)(void), void (*on_gone)(void))
 {
     g.poll = find_poll();
     if (!g.poll)
         return -ENOSYS;
     g.port = port;
     g.on_event = on_event;
+    g.on_gone = on_gone;
     int id = mote_tcp_listen(port, on_accept, NULL);
     if (id < 0)
         return id;

@@ -15,12 +15,12 @@
 
 /*
  * Listens on port (starting the network if needed). on_event runs from the
- * event loop when a debugger connects or sends Ctrl-C. One debugger at a
- * time: a new connection replaces the old one. Returns 0 or a negative
- * errno from mote_tcp_listen, or -ENOSYS when the network device cannot be
- * polled.
+ * event loop when a debugger connects or sends Ctrl-C, on_gone when its
+ * connection ends while the image runs. One debugger at a time: a new
+ * connection replaces the old one. Returns 0 or a negative errno from
+ * mote_tcp_listen, or -ENOSYS when the network device cannot be polled.
  */
-int gdb_tcp_listen(uint16_t port, void (*on_event)(void));
+int gdb_tcp_listen(uint16_t port, void (*on_event)(void), void (*on_gone)(void));
 
 /* Stopped: polls the network, then copies up to len received bytes. Returns how many. */
 size_t gdb_tcp_read(uint8_t *buf, size_t len);

@@ -250,3 +250,41 @@ def test_gdb_post_mortem_shows_the_crash_and_kill_ends_the_image(qemu):
         f"expected the faulting function:\n{out}"
     assert re.search(r"#1\s+0x[0-9a-f]+ in service_start", out), f"expected its caller:\n{out}"
     assert q.wait_exit() == 137, f"expected exit status 137 after kill:\n{q.tail()}"
+
+
+def symbol_address(elf, name):
+    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^([0-9a-f]+) [tT] %s$" % re.escape(name), out, re.M)
+    assert m, f"no symbol {name} in {elf}"
+    return int(m.group(1), 16)
+
+
+def rsp_packet(payload):
+    return b"$" + payload + b"#" + b"%02x" % (sum(payload) & 0xff)
+
+
+def rsp_reply(sock, buf=b""):
+    while True:
+        m = re.search(rb"\$([^#]*)#[0-9a-f]{2}", buf)
+        if m:
+            return m.group(1), buf[m.end():]
+        chunk = sock.recv(4096)
+        assert chunk, "the stub closed the connection"
+        buf += chunk
+
+
+def test_gdb_gone_without_detaching_leaves_no_breakpoint_behind(qemu):
+    """A debugger that vanishes while the image runs (breakpoints in place) must not freeze it."""
+    q, dns_port, gdb_port = start_dns(qemu, "tcp")
+    on_query = symbol_address(debug_image("dns"), "on_query")
+    with socket.create_connection(("127.0.0.1", gdb_port), timeout=TIMEOUT_S) as s:
+        s.sendall(rsp_packet(b"QStartNoAckMode"))
+        reply, rest = rsp_reply(s)
+        assert reply == b"OK"
+        s.sendall(b"+" + rsp_packet(b"Z0,%x,4" % on_query))
+        reply, rest = rsp_reply(s, rest)
+        assert reply == b"OK", f"expected the breakpoint set, got {reply!r}"
+        s.sendall(rsp_packet(b"c"))
+    # The connection is gone with the breakpoint still in on_query.
+    answer = dig(dns_port, "host9.mote.test", tries=3, wait_s=5)
+    assert "10.0.0.9" in answer, f"expected the service to answer with the debugger gone:\n{answer}\n{q.tail()}"
