@@ -13,8 +13,10 @@
 
 #define INPUT_BUFFER  1024 /* power of two */
 #define PRINTF_BUFFER 256
+#define CONSOLE_MAX   4 /* the console and its mirrors (second UART, framebuffer) */
 
-static const struct console_dev *console;
+static const struct console_dev *consoles[CONSOLE_MAX];
+static unsigned console_count;
 
 /* Input ring: the interrupt handler writes head, the loop reads tail. */
 static volatile uint8_t input[INPUT_BUFFER];
@@ -51,9 +53,21 @@ static void console_deliver(void *unused)
 
 void console_init(const struct console_dev *dev)
 {
-    console = dev;
+    consoles[0] = dev;
+    if (console_count == 0)
+        console_count = 1;
     if (input_event < 0)
         input_event = event_source_add(console_deliver, NULL);
+}
+
+int console_add(const struct console_dev *dev)
+{
+    if (console_count == 0)
+        return -ENODEV;
+    if (console_count == CONSOLE_MAX)
+        return -ENOSPC;
+    consoles[console_count++] = dev;
+    return 0;
 }
 
 void console_input_byte(uint8_t c)
@@ -71,12 +85,13 @@ void console_input_byte(uint8_t c)
 
 void console_write(const char *s, size_t len)
 {
-    if (!console)
-        return;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            console->write_byte('\r');
-        console->write_byte((uint8_t)s[i]);
+    for (unsigned d = 0; d < console_count; d++) {
+        const struct console_dev *console = consoles[d];
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] == '\n')
+                console->write_byte('\r');
+            console->write_byte((uint8_t)s[i]);
+        }
     }
 }
 
@@ -100,7 +115,7 @@ int mote_console_on_input(mote_console_fn fn, void *arg)
 
 int mote_console_write(const char *data, size_t len)
 {
-    if (!console)
+    if (console_count == 0)
         return -ENODEV;
     console_write(data, len);
     return (int)len;

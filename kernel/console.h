@@ -17,6 +17,13 @@ struct console_dev {
 
 void console_init(const struct console_dev *dev);
 
+/*
+ * Adds dev as a mirror: everything written goes to it too (a board's second
+ * UART, a framebuffer text console). Returns 0, -ENODEV before console_init,
+ * -ENOSPC when all slots are taken.
+ */
+int console_add(const struct console_dev *dev);
+
 /* Writes, turning "\n" into "\r\n". Silently does nothing without a console. */
 void console_write(const char *s, size_t len);
 

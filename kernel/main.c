@@ -2,10 +2,12 @@
 /*
  * kernel_main: the init order, from boot.S to the service.
  *   trap_init     vectors, so any fault from here on is reported
- *   MMU           image sections with their permissions, the DTB; then on
+ *   MMU           image sections with their permissions, the DTB (if any: the
+ *                 Raspberry Pi boots without one); then on
  *   heap          the largest free piece of RAM (mapped read-write, never executable),
  *                 with the packed DTB moved to its top
- *   platform_init console, interrupt controller, timer, RTC, power (from the DTB)
+ *   platform_init console, interrupt controller, timer, RTC, power (from the DTB,
+ *                 or the board's fixed map and firmware)
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
  *   virtio        probe the virtio-mmio slots and start their drivers
@@ -93,16 +95,17 @@ static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
     size_t nused = 0;
     used[nused++] =
         (struct mem_range){(uint64_t)__image_start, (uint64_t)(__image_end - __image_start)};
-    for (int i = 0; i < fdt_num_mem_rsv(fdt) && nused < sizeof(used) / sizeof(used[0]); i++)
+    for (int i = 0; fdt && i < fdt_num_mem_rsv(fdt) && nused < sizeof(used) / sizeof(used[0]); i++)
         if (fdt_get_mem_rsv(fdt, i, &used[nused].base, &used[nused].size) == 0)
             nused++;
 
     struct mem_range heap = memregion_largest_free(ram, nram, used, nused);
-    uint64_t fdt_size = (fdt_totalsize(fdt) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t fdt_size = fdt ? (fdt_totalsize(fdt) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : 0;
     if (heap.size <= fdt_size || mmu_map(heap.base, heap.size, MMU_DATA) != 0)
         stop_silently();
-    void *moved = (void *)(heap.base + heap.size - fdt_size);
-    memmove(moved, fdt, fdt_totalsize(fdt));
+    void *moved = fdt ? (void *)(heap.base + heap.size - fdt_size) : NULL;
+    if (fdt)
+        memmove(moved, fdt, fdt_totalsize(fdt));
     heap_init(heap.base, heap.size - fdt_size);
     return moved;
 }
@@ -136,19 +139,22 @@ static void apply_kernel_args(const char *args)
 __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 {
     trap_init();
+    /* A board that needs a DTB (virt) gets no RAM from platform_ram without one, and stops. */
     void *fdt = platform_find_dtb(boot_x0);
-    if (!fdt || fdt_check_header(fdt) != 0) /* header reads only: fine with the MMU off */
-        stop_silently();
+    if (fdt && fdt_check_header(fdt) != 0) /* header reads only: fine with the MMU off */
+        fdt = NULL;
     mmu_init();
     map_image();
-    if (mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA) != 0)
+    if (fdt && mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA) != 0)
         stop_silently();
     mmu_enable();
-    if (fdt_pack(fdt) != 0)
+    if (fdt && fdt_pack(fdt) != 0)
         stop_silently();
 
     struct mem_range ram[BOARD_MAX_RAM];
     unsigned nram = platform_ram(fdt, ram, BOARD_MAX_RAM);
+    if (nram == 0)
+        stop_silently();
     fdt = heap_setup(fdt, ram, nram);
     int err = platform_init(fdt, &board);
     if (err)

@@ -12,8 +12,8 @@
 #include <mote/system.h>
 
 #include "arch/aarch64/cpu.h"
-#include "arch/aarch64/psci.h"
 #include "arch/aarch64/trap.h"
+#include "kernel/system.h"
 
 #define MESSAGE_MAX   160
 #define STRINGIFY(x)  #x
@@ -46,7 +46,7 @@ void panic_stop(void)
 {
     cpu_irq_disable();
     if (action == PANIC_REBOOT)
-        psci_system_reset();
+        system_reset();
     if (action != PANIC_HALT)
         mote_exit(MOTE_EXIT_CRASH);
     for (;;)

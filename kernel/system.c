@@ -13,6 +13,21 @@
 #include "kernel/image.h"
 
 static struct mote_sysinfo sysinfo;
+static void (*board_power_off)(void);
+static void (*board_reset)(void);
+
+void system_set_power(void (*power_off)(void), void (*reset)(void))
+{
+    board_power_off = power_off;
+    board_reset = reset;
+}
+
+void system_reset(void)
+{
+    if (board_reset)
+        board_reset();
+    psci_system_reset();
+}
 
 void system_set_info(const struct mote_sysinfo *info)
 {
@@ -39,6 +54,8 @@ void mote_exit(int code)
 {
     mote_log(MOTE_LOG_INFO, "exit: status %d", code);
     semihost_exit(code);
+    if (board_power_off)
+        board_power_off();
     psci_system_off();
     cpu_irq_disable();
     for (;;)

@@ -64,7 +64,8 @@ endef
 $(foreach s,$(SERVICES),$(eval $(call service_image,$(s))))
 
 .PHONY: image images
-image: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
-images: $(foreach s,$(SERVICES),$(B)/$(s).elf $(B)/$(s).img)
+# A board may add its own outputs (board.mk: BOARD_IMAGE for `image`, BOARD_IMAGES for both).
+image: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img $(BOARD_IMAGE) $(BOARD_IMAGES)
+images: $(foreach s,$(SERVICES),$(B)/$(s).elf $(B)/$(s).img) $(BOARD_IMAGES)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

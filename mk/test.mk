@@ -9,5 +9,10 @@ include mk/fuzz.mk
 .PHONY: test test-system
 test: format-check test-unit fuzz-smoke test-system
 
-test-system: images debug-images
+test-system: images images-raspi3 debug-images
 	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The Raspberry Pi 3 images the tests/system/test_raspi3*.py tests boot (build/raspi3/).
+.PHONY: images-raspi3
+images-raspi3:
+	@$(MAKE) --no-print-directory BOARD=raspi3 SERVICE=hello images image

@@ -7,7 +7,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http gdb syslog elfcore
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
@@ -17,6 +17,7 @@ unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 unit_srcs_virtq := drivers/virtio/virtq.c
+unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c

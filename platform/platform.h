@@ -36,12 +36,16 @@ struct board {
  */
 void *platform_find_dtb(uint64_t boot_x0);
 
-/* Fills ram with up to max RAM ranges (before the heap and devices exist); returns how many. */
+/*
+ * Fills ram with up to max RAM ranges (before the heap and devices exist);
+ * returns how many. fdt is NULL when there is no DTB; 0 ranges stops the boot.
+ */
 unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
 
 /*
- * Reads the DTB, maps and brings up console, interrupt controller, timer, RTC
- * and power control, and fills *board. Runs with the MMU on and the DTB mapped.
+ * Reads the DTB (NULL when there is none), maps and brings up console,
+ * interrupt controller, timer, RTC and power control, and fills *board. Runs
+ * with the MMU on and the DTB mapped.
  * Returns 0, or a negative errno naming what is missing (the console is up
  * from the first step on, so the kernel can say what failed).
  */

@@ -2,12 +2,15 @@
 /*
  * The first instructions of a Mote image.
  *
- * Entered on core 0 (others are parked) at EL2 or EL1, MMU and caches off, with
+ * Entered on core 0 (others are parked) at EL3, EL2 or EL1, MMU and caches off, with
  * the DTB's physical address in x0 when the loader follows the arm64 boot
  * protocol (Linux Documentation/arch/arm64/booting.rst). QEMU's -kernel with an
  * ELF does not set x0; kernel_main then looks for the DTB where the board puts it.
  *
- * Steps: park secondaries, leave EL2 for EL1, enable FP/SIMD, set the two
+ * EL3 happens on QEMU -M raspi3b with an ELF -kernel (no firmware, the core
+ * has EL3); the Pi's firmware and QEMU's Image boot enter at EL2.
+ *
+ * Steps: park secondaries, leave EL3 for EL2 and EL2 for EL1, enable FP/SIMD, set the two
  * stacks (SP_EL0 for the event loop and services, SP_EL1 for exceptions, so a
  * stack overflow can still be reported), clear BSS, set the thread pointer,
  * call kernel_main(dtb).
@@ -40,8 +43,23 @@ park:                                   /* secondaries wait here for SMP bring-u
 1:
     mrs     x1, CurrentEL
     lsr     x1, x1, #2
+    cmp     x1, #3
+    b.ne    2f
+
+    /* EL3: lower levels are non-secure and AArch64, then drop to EL2 (D1.11). */
+    ldr     x1, =(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_SMD | SCR_EL3_HCE | SCR_EL3_RW)
+    msr     scr_el3, x1
+    msr     cptr_el3, xzr               /* FP/SIMD not trapped to EL3 */
+    mov     x1, #SPSR_EL2H_MASKED
+    msr     spsr_el3, x1
+    adr     x1, at_el2
+    msr     elr_el3, x1
+    eret
+2:
     cmp     x1, #2
     b.ne    at_el1
+
+at_el2:
 
     /* EL2: configure what EL1 may do, then drop to it (D1.11). */
     mov     x1, #HCR_EL2_RW             /* EL1 is AArch64; nothing routed to EL2 */
@@ -59,13 +77,13 @@ park:                                   /* secondaries wait here for SMP bring-u
     /* GICv3 system-register CPU interface: let EL1 use it (ICC_SRE_EL2, 12.11.2). */
     mrs     x1, id_aa64pfr0_el1
     ubfx    x1, x1, #ID_AA64PFR0_GIC_SHIFT, #4
-    cbz     x1, 2f
+    cbz     x1, 3f
     mrs     x1, S3_4_C12_C9_5           /* ICC_SRE_EL2 */
     mov     x2, #(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE)
     orr     x1, x1, x2
     msr     S3_4_C12_C9_5, x1
     isb
-2:
+3:
     ldr     x1, =SCTLR_EL1_RES1
     msr     sctlr_el1, x1
     mov     x1, #SPSR_EL1H_MASKED
@@ -89,11 +107,11 @@ at_el1:
 
     ldr     x1, =__bss_start
     ldr     x2, =__bss_end
-3:  cmp     x1, x2
-    b.hs    4f
+4:  cmp     x1, x2
+    b.hs    5f
     stp     xzr, xzr, [x1], #16
-    b       3b
-4:
+    b       4b
+5:
     ldr     x1, =__tls_tp               /* thread pointer: the image's one TLS block */
     msr     tpidr_el0, x1
     mov     x29, xzr                    /* the backtrace ends here */

@@ -12,6 +12,16 @@
 
 #define MPIDR_AFF_MASK 0xffffff /* Aff2.Aff1.Aff0 */
 
+/* SCR_EL3 (D13.2.117): EL2 and EL1 non-secure and AArch64, HVC allowed, SMC undefined */
+#define SCR_EL3_NS   (1 << 0)
+#define SCR_EL3_RES1 (3 << 4)
+#define SCR_EL3_SMD  (1 << 7)
+#define SCR_EL3_HCE  (1 << 8)
+#define SCR_EL3_RW   (1 << 10)
+
+/* SPSR: EL2h with D, A, I, F masked */
+#define SPSR_EL2H_MASKED 0x3c9
+
 /* HCR_EL2 (D13.2.48) */
 #define HCR_EL2_RW (1 << 31) /* EL1 is AArch64 */
 

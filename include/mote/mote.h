@@ -4,7 +4,9 @@
 #define MOTE_MOTE_H
 
 #include <mote/args.h>
+#include <mote/block.h>
 #include <mote/console.h>
+#include <mote/gpio.h>
 #include <mote/log.h>
 #include <mote/net.h>
 #include <mote/service.h>

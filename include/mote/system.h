@@ -29,8 +29,8 @@ void mote_meminfo(struct mote_meminfo *info);
 
 /*
  * Stops the machine. When QEMU was started with -semihosting, its exit status
- * is code; otherwise the board is powered off (PSCI SYSTEM_OFF) and the status
- * is lost. Never returns.
+ * is code; otherwise the board is powered off (PSCI SYSTEM_OFF, or the
+ * board's own way: the Raspberry Pi's watchdog) and the status is lost. Never returns.
  */
 __attribute__((noreturn)) void mote_exit(int code);
 

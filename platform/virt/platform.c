@@ -49,6 +49,8 @@ void *platform_find_dtb(uint64_t boot_x0)
 unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
 {
     unsigned n = 0;
+    if (!fdt) /* virt is described only by its device tree */
+        return 0;
     while (n < max && devtree_memory(fdt, (int)n, &ram[n].base, &ram[n].size) == 0)
         n++;
     return n;

@@ -1,0 +1,3 @@
+# blockcheck: writes a pattern to a block of the first block device and reads it back.
+service_srcs := main.c
+service_args := block=1
