@@ -22,6 +22,7 @@ def test_core_of_a_crash_opens_in_gdb_with_the_crashing_function(qemu, tmp_path)
     port = free_port()
     elf = image("crashtest")
     q = qemu(elf, append="crash=null core=serial", extra=debug_port_waiting(port))
+    q.wait_for(r"QEMU waiting for connection")
     core = tmp_path / "crash.core"
     recv = subprocess.run([MOTE_CORE, "--connect", f"127.0.0.1:{port}", "-o", str(core),
                            "--timeout", str(TIMEOUT_S)], capture_output=True, text=True,
