@@ -23,6 +23,7 @@ include mk/run.mk
 include mk/test.mk
 include mk/bench.mk
 include mk/format.mk
+include mk/tools.mk
 
 .PHONY: clean
 clean:

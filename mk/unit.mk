@@ -24,6 +24,13 @@ unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c
 unit_srcs_elfcore := lib/core/elfcore.c
 
+# tools/mote (host C): the parsers of what users type and of outside input
+UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
+unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_sha256 := tools/mote/sha256.c
+unit_srcs_mote_syslog := tools/mote/syslog.c
+
 UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
 
 $(UNIT_DIR)/obj/%.o: %.c | $(SETUP_STAMP)

@@ -12,6 +12,7 @@
  *   0x080a_0000 | GICv3 redistributors          |
  *   0x0900_0000 | PL011 UART (console)          |
  *   0x0901_0000 | PL031 RTC                     |
+ *   0x0903_0000 | PL061 GPIO (pin 3: power key) |
  *   0x0a00_0000 | virtio-mmio slots, 32 x 0x200 |
  *   0x4000_0000 +-------------------------------+ RAM (-m)
  *               | DTB (QEMU puts it here for    |

@@ -12,19 +12,27 @@
 #include <string.h>
 
 #include <mote/log.h>
+#include <mote/system.h>
 
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/psci.h"
+#include "drivers/gpio/pl061.h"
 #include "drivers/irq/gicv2.h"
 #include "drivers/irq/gicv3.h"
 #include "drivers/rtc/pl031.h"
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/pl011.h"
 #include "kernel/console.h"
+#include "kernel/event.h"
 #include "kernel/irq.h"
 #include "kernel/time.h"
 #include "lib/devtree/devtree.h"
 #include "memmap.h"
+
+/* Linux input-event-codes.h: the code gpio-keys gives the power button */
+#define KEY_POWER 116
+/* The flags cell of a gpios specifier (dt-bindings/gpio/gpio.h) */
+#define GPIO_ACTIVE_LOW 1u
 
 /* The "interrupts" entries of arm,armv8-timer: secure, non-secure, virtual, hypervisor */
 #define TIMER_IRQ_VIRTUAL 2
@@ -36,6 +44,10 @@ static const char *const gicv2_compat[] = {"arm,cortex-a15-gic", "arm,gic-400", 
 static const char *const timer_compat[] = {"arm,armv8-timer", "arm,armv7-timer", NULL};
 static const char *const pl031_compat[] = {"arm,pl031", NULL};
 static const char *const psci_compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci", NULL};
+static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
+
+static struct pl061 power_gpio;
+static int power_event;
 
 void *platform_find_dtb(uint64_t boot_x0)
 {
@@ -134,6 +146,68 @@ static void psci_setup(const void *fdt)
         psci_init(PSCI_SMC);
 }
 
+/* Event loop: the power key was pressed (QMP system_powerdown); stop cleanly with status 0. */
+static void power_pressed(void *arg)
+{
+    (void)arg;
+    mote_log(MOTE_LOG_INFO, "power button: shutting down");
+    mote_exit(0);
+}
+
+/* Interrupt context: only note the press. */
+static void power_edge(unsigned pin, void *arg)
+{
+    (void)pin;
+    (void)arg;
+    event_raise(power_event);
+}
+
+/* The gpio-keys child with linux,code = KEY_POWER, or -ENOENT. */
+static int power_key_node(const void *fdt)
+{
+    int keys = devtree_find_compatible(fdt, gpio_keys_compat), key;
+    if (keys < 0)
+        return -ENOENT;
+    fdt_for_each_subnode(key, fdt, keys)
+    {
+        if (devtree_u32(fdt, key, "linux,code", 0) == KEY_POWER)
+            return key;
+    }
+    return -ENOENT;
+}
+
+/*
+ * QEMU virt without ACPI wires its power button to a PL061 pin, described by
+ * a gpio-keys node: gpios = <&pl061 pin flags>. Returns 0, -ENOENT if the
+ * board has no power key, or what went wrong with its controller.
+ */
+static int power_key_setup(const void *fdt)
+{
+    int key = power_key_node(fdt), len;
+    if (key < 0)
+        return key;
+    const fdt32_t *spec = fdt_getprop(fdt, key, "gpios", &len);
+    if (!spec || len != 3 * (int)sizeof(*spec))
+        return -EINVAL;
+    int ctrl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(spec[0]));
+    unsigned pin = fdt32_to_cpu(spec[1]), flags = fdt32_to_cpu(spec[2]), intid, trigger;
+    uint64_t base, size;
+    if (ctrl < 0 || fdt_node_check_compatible(fdt, ctrl, "arm,pl061") != 0)
+        return -ENODEV;
+    int err = devtree_irq(fdt, ctrl, 0, &intid, &trigger);
+    if (!err)
+        err = map_device(fdt, ctrl, 0, &base, &size);
+    if (!err)
+        err = pl061_init(&power_gpio, (uintptr_t)base, intid);
+    if (err)
+        return err;
+    power_event = event_source_add(power_pressed, NULL);
+    if (power_event < 0)
+        return power_event;
+    /* Pressed is the pin's active level: high, or low for GPIO_ACTIVE_LOW. */
+    return pl061_watch_edge(&power_gpio, pin, !(flags & GPIO_ACTIVE_LOW), power_edge, NULL);
+}
+
 static void describe(const void *fdt, struct board *board)
 {
     /* QEMU names the machine only by its compatible, "linux,dummy-virt". */
@@ -187,5 +261,9 @@ int platform_init(const void *fdt, struct board *board)
         mote_log(MOTE_LOG_WARN, "console: no receive interrupt; console input is off");
     rtc_setup(fdt);
     psci_setup(fdt);
+    err = power_key_setup(fdt);
+    if (err && err != -ENOENT)
+        mote_log(MOTE_LOG_WARN, "power button: not usable (error %d); system_powerdown is ignored",
+                 err);
     return 0;
 }

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/* mote inspect: instances and images as a JSON array (fields: docs/mote.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/mote/commands.h"
+#include "tools/mote/image.h"
+#include "tools/mote/instance.h"
+#include "tools/mote/util.h"
+
+enum { OPT_TYPE = 1 };
+
+static bool inspect_instance(const char *name, struct json_writer *w)
+{
+    struct instance_config c;
+    struct instance_state s;
+    if (spec_check_name(name, NULL) != 0 || instance_config_load(name, &c, NULL) != 0)
+        return false;
+    if (instance_state_refresh(name, &s) != 0) {
+        instance_config_free(&c);
+        return false;
+    }
+    instance_to_json(name, &c, &s, w);
+    instance_config_free(&c);
+    return true;
+}
+
+static bool inspect_image(const char *ref, struct json_writer *w)
+{
+    struct image img;
+    char err[SPEC_ERR_LEN];
+    if (image_find(ref, &img, err) != 0)
+        return false;
+    image_to_json(&img, w);
+    image_free(&img);
+    return true;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const struct opt_def defs[] = {
+        {"type", 0, true, OPT_TYPE},
+        OPT_HELP_DEF,
+        {NULL, 0, false, 0},
+    };
+    struct opts o;
+    const char *val, *type = NULL;
+    int id, status = MOTE_EXIT_OK;
+    opts_init(&o, "inspect", defs, argc, argv, false);
+    while ((id = opts_next(&o, &val))) {
+        if (id == 'h')
+            help_exit("inspect");
+        if (strcmp(val, "instance") != 0 && strcmp(val, "image") != 0)
+            usage_error("inspect", "bad --type '%s': expected instance or image", val);
+        type = val;
+    }
+    if (o.npos == 0)
+        usage_error("inspect", "expected an instance NAME or an IMAGE");
+    struct strbuf sb = STRBUF_INIT;
+    struct json_writer w;
+    json_writer_init(&w, &sb, true);
+    json_begin_array(&w);
+    for (int i = 0; i < o.npos; i++) {
+        bool found = false;
+        if (!type || strcmp(type, "instance") == 0)
+            found = inspect_instance(o.pos[i], &w);
+        if (!found && (!type || strcmp(type, "image") == 0))
+            found = inspect_image(o.pos[i], &w);
+        if (!found) {
+            errorf("no %s %s; `mote ps -a` and `mote images` list them",
+                   type ? type : "instance or image", o.pos[i]);
+            status = MOTE_EXIT_ERROR;
+        }
+    }
+    json_end_array(&w);
+    print_json(&sb);
+    sb_free(&sb);
+    opts_free(&o);
+    return status;
+}

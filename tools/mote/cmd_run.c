@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+/* mote run: check everything, record the instance, start its monitor, wait for "mote: ready". */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tools/mote/commands.h"
+#include "tools/mote/control.h"
+#include "tools/mote/image.h"
+#include "tools/mote/instance.h"
+#include "tools/mote/logfile.h"
+#include "tools/mote/monitor.h"
+#include "tools/mote/qemu.h"
+#include "tools/mote/qmp.h"
+#include "tools/mote/store.h"
+#include "tools/mote/util.h"
+
+#define DEFAULT_MEMORY_MIB 128
+#define DEFAULT_TIMEOUT_S  120
+#define POLL_MS            50
+#define TAIL_LINES         15
+#define STOP_GRACE_S       10 /* an attached run's Ctrl-C: then the instance is killed */
+
+enum {
+    OPT_DETACH = 1,
+    OPT_NAME,
+    OPT_PUBLISH,
+    OPT_MEMORY,
+    OPT_BOARD,
+    OPT_NET,
+    OPT_ENV,
+    OPT_GDB,
+    OPT_GDB_WAIT,
+    OPT_SYSLOG,
+    OPT_RESTART,
+    OPT_TIMEOUT,
+    OPT_INTERACTIVE,
+};
+
+static const struct opt_def run_opts[] = {
+    {"detach", 'd', false, OPT_DETACH},
+    {"name", 0, true, OPT_NAME},
+    {"publish", 'p', true, OPT_PUBLISH},
+    {"memory", 'm', true, OPT_MEMORY},
+    {"board", 0, true, OPT_BOARD},
+    {"net", 0, true, OPT_NET},
+    {"env", 'e', true, OPT_ENV},
+    {"gdb", 0, false, OPT_GDB},
+    {"gdb-wait", 0, false, OPT_GDB_WAIT},
+    {"syslog", 0, false, OPT_SYSLOG},
+    {"restart", 0, true, OPT_RESTART},
+    {"timeout", 0, true, OPT_TIMEOUT},
+    {"interactive", 'i', false, OPT_INTERACTIVE},
+    OPT_HELP_DEF,
+    {NULL, 0, false, 0},
+};
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* 0 if the host port is free to forward, else -errno (EADDRINUSE, EACCES...). */
+static int port_check(const struct port_spec *p)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->host_port)};
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    if (p->host_ip[0])
+        inet_pton(AF_INET, p->host_ip, &addr.sin_addr);
+    int fd = socket(AF_INET, (p->proto == PORT_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    if (p->proto == PORT_TCP) /* as QEMU does: a port in TIME_WAIT is free */
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    int err = bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 ? 0 : -errno;
+    close(fd);
+    return err;
+}
+
+/* A TCP port on 127.0.0.1 nobody uses right now (for the GDB forward). */
+static unsigned free_tcp_port(void)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unsigned port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+static unsigned random_u16(void)
+{
+    unsigned short v = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, &v, sizeof(v)) != sizeof(v))
+        v = (unsigned short)(getpid() ^ time(NULL));
+    if (fd >= 0)
+        close(fd);
+    return v;
+}
+
+/* IMAGE-xxxx, with IMAGE's characters that cannot be in a host name made '-'. */
+static void default_name(const char *image, char name[NAME_MAX_LEN + 1])
+{
+    size_t n = 0;
+    for (; image[n] && n < NAME_MAX_LEN - 5; n++) {
+        char c = image[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        name[n] = ok ? c : '-';
+    }
+    snprintf(name + n, NAME_MAX_LEN + 1 - n, "-%04x", random_u16());
+}
+
+struct run_args {
+    bool detach, interactive;
+    const char *name, *board, *restart;
+    int timeout_s;
+};
+
+static void print_console_tail(const char *name, int lines)
+{
+    char *path = store_path("instances/%s/%s", name, CONSOLE_LOG), *text;
+    size_t len;
+    if (file_read(path, &text, &len) != 0 || len == 0) {
+        fprintf(stderr, "mote: the console printed nothing\n");
+        free(path);
+        return;
+    }
+    free(path);
+    const char *start = text + len;
+    int seen = 0;
+    while (start > text && seen <= lines)
+        if (*--start == '\n')
+            seen++;
+    if (*start == '\n')
+        start++;
+    fprintf(stderr, "mote: the console's last lines (all of them: mote logs %s):\n", name);
+    for (const char *p = start; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        struct log_record r;
+        logfile_parse_line(p, n, &r);
+        fprintf(stderr, "  %.*s\n", (int)r.len, r.text);
+        p += n + (nl != NULL);
+    }
+    free(text);
+}
+
+static void report_exit(const char *name, const struct instance_state *s)
+{
+    if (s->error[0])
+        errorf("%s: %s", name, s->error);
+    else
+        errorf("%s exited with status %d before it was ready", name, s->exit_code);
+    print_console_tail(name, TAIL_LINES);
+    fprintf(stderr, "mote: `mote rm %s` removes it\n", name);
+}
+
+/*
+ * Waits for "mote: ready" (through restarts), or with !need_ready only for
+ * QEMU to have started. Returns 0 then, else 1 with the reason printed.
+ */
+static int wait_ready(const char *name, pid_t monitor, int timeout_s, bool need_ready)
+{
+    struct instance_state s;
+    for (int64_t waited = 0;; waited += POLL_MS) {
+        waitpid(monitor, NULL, WNOHANG); /* reap it if it ended, so its state is final */
+        if (instance_state_refresh(name, &s) != 0) {
+            errorf("%s: its state is gone (removed by another mote?)", name);
+            return 1;
+        }
+        if (s.status == ST_RUNNING || (!need_ready && s.status == ST_STARTING))
+            return 0;
+        if (s.status == ST_EXITED) {
+            report_exit(name, &s);
+            return 1;
+        }
+        if (waited >= (int64_t)timeout_s * 1000) {
+            errorf(
+                "%s did not log \"%s\" within %d s; it is still %s (mote logs %s; mote rm -f %s)",
+                name, READY_MARKER, timeout_s, instance_status_name(s.status), name, name);
+            print_console_tail(name, TAIL_LINES);
+            return 1;
+        }
+        sleep_ms(POLL_MS);
+    }
+}
+
+static volatile sig_atomic_t interrupts;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupts++;
+}
+
+static void print_line(const struct log_record *r, void *arg)
+{
+    (void)arg;
+    fwrite(r->text, 1, r->len, stdout);
+    fputc('\n', stdout);
+}
+
+/*
+ * Attached: prints the console until the instance exits, sends stdin to it
+ * with -i. Ctrl-C powers off, a second one (or STOP_GRACE_S later) kills.
+ * Returns the instance's exit status.
+ */
+static int attach(const char *name, pid_t monitor, bool interactive)
+{
+    char *dir = instance_dir(name), *log = xasprintf("%s/%s", dir, CONSOLE_LOG);
+    struct log_tailer t;
+    struct instance_state s;
+    int console = -1, handled = 0;
+    bool stdin_open = interactive;
+    int64_t kill_at = 0;
+    log_tailer_init(&t, log, 0);
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    for (int64_t now = 0;; now += POLL_MS) {
+        waitpid(monitor, NULL, WNOHANG);
+        log_tailer_poll(&t, print_line, NULL);
+        fflush(stdout);
+        if (instance_state_refresh(name, &s) != 0)
+            break;
+        if (s.status == ST_EXITED) {
+            log_tailer_poll(&t, print_line, NULL); /* the monitor wrote the last lines first */
+            break;
+        }
+        if (interrupts > handled) {
+            char msg[256];
+            if (handled++ > 0) {
+                kill_at = now;
+            } else if (control_powerdown(name, msg, sizeof(msg)) == 0) {
+                fprintf(stderr, "mote: powering %s off (Ctrl-C again kills it)\n", name);
+                kill_at = now + STOP_GRACE_S * 1000;
+            } else {
+                fprintf(stderr, "mote: %s: %s; killing it\n", name, msg);
+                kill_at = now;
+            }
+        }
+        if (kill_at && now >= kill_at) {
+            control_kill(name, SIGKILL);
+            kill_at = 0;
+        }
+        if (stdin_open && console < 0 && s.status != ST_CREATED)
+            console = unix_connect_in(dir, CONSOLE_SOCKET);
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (stdin_open && console >= 0 && poll(&p, 1, POLL_MS) > 0) {
+            char buf[1024];
+            ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+            if (n <= 0)
+                stdin_open = false;
+            else if (fd_write_all(console, buf, (size_t)n) != 0)
+                stdin_open = false;
+        } else {
+            sleep_ms(POLL_MS);
+        }
+    }
+    if (console >= 0)
+        close(console);
+    log_tailer_free(&t);
+    free(log);
+    free(dir);
+    if (s.status != ST_EXITED)
+        return MOTE_EXIT_ERROR;
+    if (s.error[0] && s.exit_code != 0)
+        errorf("%s: %s", name, s.error);
+    return s.has_exit_code ? s.exit_code : MOTE_EXIT_ERROR;
+}
+
+static pid_t start_monitor(const char *name)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid(); /* its own session: a Ctrl-C meant for `mote run` does not reach QEMU */
+        execl("/proc/self/exe", "mote", MONITOR_COMMAND, name, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Builds the config from the options; exits with a message on anything wrong. */
+static void configure(struct instance_config *c, const struct image *img, struct opts *o,
+                      const struct run_args *ra, char **envs, size_t nenv)
+{
+    char err[SPEC_ERR_LEN];
+    struct strbuf cmdline = STRBUF_INIT;
+
+    if (ra->board && strcmp(ra->board, img->board) != 0)
+        die(MOTE_EXIT_ERROR, "image %s:%s is for board %s, not %s; build it with --board %s",
+            img->name, img->tag, img->board, ra->board, ra->board);
+    snprintf(c->board, sizeof(c->board), "%s", img->board);
+    snprintf(c->image, sizeof(c->image), "%s:%s", img->name, img->tag);
+    memcpy(c->image_sha256, img->sha256, sizeof(c->image_sha256));
+    memcpy(c->elf_sha256, img->elf_sha256, sizeof(c->elf_sha256));
+    memcpy(c->dtb_sha256, img->dtb_sha256, sizeof(c->dtb_sha256));
+    c->debug_image = img->debug;
+
+    if (strcmp(c->net, "user") != 0 && strcmp(c->net, "none") != 0 &&
+        (strncmp(c->net, "tap:", 4) != 0 || !c->net[4] || strlen(c->net + 4) > 15 ||
+         strpbrk(c->net + 4, ",/ ")))
+        usage_error("run", "bad --net '%s': expected user, none or tap:IFNAME", c->net);
+    if (c->port_count && strcmp(c->net, "user") != 0)
+        usage_error("run", "-p forwards ports of QEMU user networking: it needs --net user");
+    if (c->syslog && strcmp(c->net, "user") != 0)
+        usage_error("run", "--syslog needs --net user (the guest reaches the collector at "
+                           "10.0.2.2)");
+    if (c->gdb && strcmp(c->net, "user") != 0)
+        usage_error("run", "--gdb needs --net user (the stub is reached through a port forward)");
+    if (c->gdb && !img->debug)
+        die(MOTE_EXIT_ERROR,
+            "image %s:%s is not a debug image, so it has no GDB stub; build it "
+            "with `mote build --debug`",
+            img->name, img->tag);
+    for (size_t i = 0; i < c->port_count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (c->ports[i].host_port == c->ports[j].host_port &&
+                c->ports[i].proto == c->ports[j].proto)
+                usage_error("run", "host port %u/%s is given twice", c->ports[i].host_port,
+                            spec_proto_name(c->ports[i].proto));
+
+    /* Boot arguments: the image's defaults, then ours, then the user's; the last key wins. */
+    sb_adds(&cmdline, img->args);
+    sb_addf(&cmdline, "%shostname=%s", cmdline.len ? " " : "", c->name);
+    if (c->gdb) {
+        c->gdb_host_port = free_tcp_port();
+        if (!c->gdb_host_port)
+            die(MOTE_EXIT_ERROR, "found no free TCP port on 127.0.0.1 for the GDB forward");
+        sb_addf(&cmdline, " gdb=tcp:%u%s", GUEST_GDB_PORT, c->gdb_wait ? ",wait" : "");
+    }
+    for (size_t i = 0; i < nenv; i++)
+        if (spec_add_bootarg(&cmdline, envs[i], true, err) != 0)
+            usage_error("run", "%s", err);
+    for (int i = 1; i < o->npos; i++)
+        if (spec_add_bootarg(&cmdline, o->pos[i], false, err) != 0)
+            usage_error("run", "%s", err);
+    c->cmdline = cmdline.s ? cmdline.s : xstrdup("");
+}
+
+/* Records the instance under the lock; fails if the name is taken. */
+static void create_instance(struct instance_config *c)
+{
+    int lock = store_lock();
+    char *dir = instance_dir(c->name), *blob = store_blob_path(c->image_sha256);
+    bool image_there = path_exists(blob); /* an rmi may have run since the image was read */
+    free(blob);
+    if (!image_there) {
+        store_unlock(lock);
+        die(MOTE_EXIT_ERROR, "image %s was removed meanwhile; build or load it again", c->image);
+    }
+    if (mkdir(dir, 0755) != 0) {
+        int e = errno;
+        store_unlock(lock);
+        if (e == EEXIST)
+            die(MOTE_EXIT_ERROR,
+                "the name %s is already in use by an instance; choose another "
+                "--name, or remove it with `mote rm -f %s`",
+                c->name, c->name);
+        die(MOTE_EXIT_ERROR, "cannot create %s: %s", dir, strerror(e));
+    }
+    struct instance_state s = {.status = ST_CREATED};
+    c->created_ns = time_now_ns();
+    int err = instance_config_save(c);
+    if (!err)
+        err = instance_state_save(c->name, &s);
+    if (err) {
+        dir_remove_tree(dir);
+        store_unlock(lock);
+        die(MOTE_EXIT_ERROR, "cannot write the state of %s: %s", c->name, strerror(-err));
+    }
+    store_unlock(lock);
+    free(dir);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct opts o;
+    struct run_args ra = {.timeout_s = DEFAULT_TIMEOUT_S};
+    struct instance_config c = {.memory_mib = DEFAULT_MEMORY_MIB, .restart = RESTART_NO};
+    char err[SPEC_ERR_LEN];
+    char **envs = xcalloc((size_t)argc, sizeof(char *));
+    size_t nenv = 0;
+    const char *val;
+    int id;
+    snprintf(c.net, sizeof(c.net), "user");
+    opts_init(&o, "run", run_opts, argc, argv, true);
+    while ((id = opts_next(&o, &val))) {
+        switch (id) {
+        case OPT_DETACH: ra.detach = true; break;
+        case OPT_INTERACTIVE: ra.interactive = true; break;
+        case OPT_NAME: ra.name = val; break;
+        case OPT_BOARD: ra.board = val; break;
+        case OPT_GDB: c.gdb = true; break;
+        case OPT_GDB_WAIT: c.gdb = c.gdb_wait = true; break;
+        case OPT_SYSLOG: c.syslog = true; break;
+        case OPT_ENV: envs[nenv++] = (char *)val; break;
+        case OPT_NET:
+            if (strlen(val) > NET_SPEC_MAX)
+                usage_error("run", "bad --net '%s': expected user, none or tap:IFNAME", val);
+            snprintf(c.net, sizeof(c.net), "%s", val);
+            break;
+        case OPT_PUBLISH:
+            if (c.port_count == MAX_PORTS)
+                usage_error("run", "at most %d -p options", MAX_PORTS);
+            if (spec_parse_port(val, &c.ports[c.port_count++], err) != 0)
+                usage_error("run", "%s", err);
+            break;
+        case OPT_MEMORY:
+            if (spec_parse_memory(val, &c.memory_mib, err) != 0)
+                usage_error("run", "%s", err);
+            break;
+        case OPT_RESTART:
+            if (spec_parse_restart(val, &c.restart, &c.max_restarts, err) != 0)
+                usage_error("run", "%s", err);
+            break;
+        case OPT_TIMEOUT: {
+            int64_t ns;
+            if (spec_parse_duration(val, &ns, err) != 0 || ns < 1000000000ll)
+                usage_error("run", "bad --timeout '%s': expected seconds (at least 1)", val);
+            ra.timeout_s = (int)(ns / 1000000000ll);
+            break;
+        }
+        case 'h': help_exit("run");
+        }
+    }
+    if (o.npos < 1)
+        usage_error("run", "expected an IMAGE (NAME[:TAG]; `mote images` lists them)");
+    if (ra.board && !qemu_machine(ra.board))
+        usage_error("run", "bad --board '%s': expected virt or raspi3", ra.board);
+    if (ra.name && spec_check_name(ra.name, err) != 0)
+        usage_error("run", "%s", err);
+    if (ra.interactive && ra.detach)
+        usage_error("run", "-i sends your typing to an attached console: it cannot go with -d");
+
+    struct image img;
+    if (image_find(o.pos[0], &img, err) != 0)
+        die(MOTE_EXIT_ERROR, "%s", err);
+    char *qemu = path_search(qemu_program());
+    if (!qemu)
+        die(MOTE_EXIT_ERROR,
+            "%s not found in PATH; install QEMU (Debian: apt install "
+            "qemu-system-arm) or set MOTE_QEMU to its path",
+            qemu_program());
+    free(qemu);
+    if (ra.name) {
+        snprintf(c.name, sizeof(c.name), "%s", ra.name);
+    } else {
+        char *dir;
+        do {
+            default_name(img.name, c.name);
+            dir = instance_dir(c.name);
+        } while (path_exists(dir) && (free(dir), 1));
+        free(dir);
+    }
+    configure(&c, &img, &o, &ra, envs, nenv);
+    for (size_t i = 0; i < c.port_count; i++) {
+        int perr = port_check(&c.ports[i]);
+        char shown[64];
+        spec_format_port(&c.ports[i], shown, sizeof(shown));
+        if (perr == -EADDRINUSE)
+            die(MOTE_EXIT_ERROR,
+                "host port %u/%s is already in use (-p %s); choose another "
+                "HOSTPORT",
+                c.ports[i].host_port, spec_proto_name(c.ports[i].proto), shown);
+        if (perr == -EACCES)
+            die(MOTE_EXIT_ERROR,
+                "host port %u needs privileges to bind (-p %s); choose a "
+                "HOSTPORT above 1023",
+                c.ports[i].host_port, shown);
+        if (perr == -EADDRNOTAVAIL)
+            die(MOTE_EXIT_ERROR, "address %s is not one of this host's (-p %s)", c.ports[i].host_ip,
+                shown);
+        if (perr)
+            die(MOTE_EXIT_ERROR, "cannot use host port %u (-p %s): %s", c.ports[i].host_port, shown,
+                strerror(-perr));
+    }
+    create_instance(&c);
+    pid_t monitor = start_monitor(c.name);
+    if (monitor < 0)
+        die(MOTE_EXIT_ERROR, "cannot start the monitor of %s: %s", c.name, strerror(errno));
+
+    int status;
+    if (ra.detach) {
+        status = wait_ready(c.name, monitor, ra.timeout_s, !c.gdb_wait);
+        if (status == 0) {
+            printf("%s\n", c.name);
+            if (c.gdb_wait)
+                fprintf(stderr, "mote: %s waits for gdb: mote debug %s\n", c.name, c.name);
+        }
+    } else {
+        status = attach(c.name, monitor, ra.interactive);
+    }
+    image_free(&img);
+    instance_config_free(&c);
+    opts_free(&o);
+    free(envs);
+    return status;
+}

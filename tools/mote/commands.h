@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* One function per `mote` command (cmd_*.c); each returns the program's exit status. */
+#ifndef TOOLS_MOTE_COMMANDS_H
+#define TOOLS_MOTE_COMMANDS_H
+
+#include "tools/mote/opts.h"
+
+#define OPT_HELP_DEF            \
+    {                           \
+        "help", 'h', false, 'h' \
+    }
+
+int cmd_build(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+
+/* Prints `mote help cmd` and exits 0 (for -h/--help). */
+__attribute__((noreturn)) void help_exit(const char *cmd);
+
+/* Prints a JSON document and a newline on stdout. */
+struct strbuf;
+void print_json(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/* Stop and kill, see control.h. */
+#include "tools/mote/control.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tools/mote/qemu.h"
+#include "tools/mote/qmp.h"
+#include "tools/mote/store.h"
+#include "tools/mote/util.h"
+
+#define POLL_MS        50
+#define RECORD_WAIT_MS 10000 /* for the monitor to record an exit it has already seen */
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+int control_mark_stop(const char *name)
+{
+    struct instance_state s;
+    int lock = store_lock();
+    int err = instance_state_load(name, &s);
+    if (!err && !s.stop_requested) {
+        s.stop_requested = true;
+        err = instance_state_save(name, &s);
+    }
+    store_unlock(lock);
+    return err;
+}
+
+int control_wait_exited(const char *name, int timeout_ms, struct instance_state *s)
+{
+    for (int waited = 0;; waited += POLL_MS) {
+        int err = instance_state_refresh(name, s);
+        if (err)
+            return err;
+        if (s->status == ST_EXITED || s->status == ST_CREATED)
+            return 0;
+        if (waited >= timeout_ms)
+            return -ETIMEDOUT;
+        sleep_ms(POLL_MS);
+    }
+}
+
+/* Signals the current QEMU of a live instance, if there is one. */
+static int signal_qemu(const char *name, int sig)
+{
+    struct instance_state s;
+    int err = instance_state_refresh(name, &s);
+    if (err)
+        return err;
+    if (!instance_is_active(&s) || s.status == ST_RESTARTING || s.qemu_pid <= 0)
+        return 0;
+    /* The monitor is QEMU's parent and reaps it, so this PID cannot be reused under us
+     * before the state says it exited: the monitor records the exit first. */
+    if (kill(s.qemu_pid, sig) != 0 && errno != ESRCH)
+        return -errno;
+    return 0;
+}
+
+int control_kill(const char *name, int sig)
+{
+    struct instance_state s;
+    int err = control_mark_stop(name);
+    if (!err)
+        err = signal_qemu(name, sig);
+    if (!err)
+        err = control_wait_exited(name, RECORD_WAIT_MS, &s);
+    if (err)
+        errorf("cannot kill %s: %s", name, strerror(-err));
+    return err;
+}
+
+int control_powerdown(const char *name, char *msg, size_t msg_len)
+{
+    int err = control_mark_stop(name);
+    if (err) {
+        snprintf(msg, msg_len, "cannot mark the stop: %s", strerror(-err));
+        return err;
+    }
+    struct instance_config c;
+    if (instance_config_load(name, &c, NULL) == 0) {
+        bool button = qemu_has_power_button(c.board);
+        if (!button)
+            snprintf(msg, msg_len, "board %s has no power button QEMU can press", c.board);
+        instance_config_free(&c);
+        if (!button)
+            return -EOPNOTSUPP;
+    }
+    char *dir = instance_dir(name);
+    int fd = qmp_connect(dir, msg, msg_len);
+    free(dir);
+    if (fd < 0)
+        return fd;
+    err = qmp_execute(fd, "system_powerdown", msg, msg_len);
+    close(fd);
+    return err == -ECONNRESET ? 0 : err; /* a reset: QEMU exited at once, which is the point */
+}
+
+int control_stop(const char *name, int timeout_s, bool *forced)
+{
+    struct instance_state s;
+    char msg[256];
+    *forced = false;
+    int err = instance_state_refresh(name, &s);
+    if (err) {
+        errorf("cannot stop %s: %s", name, strerror(-err));
+        return err;
+    }
+    bool timed_out = false;
+    if (s.status == ST_RUNNING || s.status == ST_STARTING) {
+        if (control_powerdown(name, msg, sizeof(msg)) != 0)
+            errorf("%s: %s; killing it", name, msg);
+        else if (control_wait_exited(name, timeout_s * 1000, &s) == 0)
+            return 0;
+        else
+            timed_out = true;
+    }
+    /* Restarting (the monitor gives up on seeing the mark), or it did not power off in time. */
+    err = control_mark_stop(name);
+    if (!err && instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
+        s.status != ST_CREATED) {
+        *forced = s.status != ST_RESTARTING;
+        if (timed_out)
+            errorf("%s did not power off within %d s: killing it", name, timeout_s);
+        err = signal_qemu(name, SIGKILL);
+        if (!err)
+            err = control_wait_exited(name, RECORD_WAIT_MS, &s);
+    }
+    if (err)
+        errorf("cannot stop %s: %s", name, strerror(-err));
+    return err;
+}

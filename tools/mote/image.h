@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Images in the store: a manifest per NAME:TAG (images/<name>/<tag>.json)
+ * naming the bootable image and its ELF (with symbols, for gdb) by digest.
+ * The manifest's fields are those `mote inspect IMAGE` prints (docs/mote.md).
+ */
+#ifndef TOOLS_MOTE_IMAGE_H
+#define TOOLS_MOTE_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tools/mote/json.h"
+#include "tools/mote/spec.h"
+
+#define BOARD_NAME_MAX   16
+#define SERVICE_NAME_MAX 64
+
+struct image {
+    char name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1];
+    char board[BOARD_NAME_MAX + 1];     /* "virt" or "raspi3" */
+    char service[SERVICE_NAME_MAX + 1]; /* the service folder it was built from */
+    char sha256[65];                    /* of the bootable image (.img) */
+    uint64_t size;
+    char elf_sha256[65]; /* of the ELF with symbols */
+    uint64_t elf_size;
+    char dtb_sha256[65]; /* the device tree QEMU boots it with (raspi3: bootargs.dtb), or "" */
+    uint64_t dtb_size;
+    int64_t created_ns;
+    int64_t build_ms; /* how long the build took; 0 for a loaded image */
+    bool debug;       /* built with DEBUG=1: has the GDB stub */
+    char *args;       /* the service's default boot arguments; never NULL */
+    char *source;     /* the source tree it was built in, or "" */
+};
+
+/* Reads the manifest of name:tag. Returns 0, -ENOENT if there is none, -EINVAL if damaged. */
+int image_load(const char *name, const char *tag, struct image *img);
+/* Writes the manifest (atomically). Call with the store's lock held. Returns 0 or -errno. */
+int image_save(const struct image *img);
+/* Removes the manifest of name:tag. Call with the lock held. Returns 0 or -errno. */
+int image_remove(const char *name, const char *tag);
+void image_free(struct image *img);
+
+/* Every image, sorted by name then tag. Returns 0 or -errno. */
+int image_list(struct image **imgs, size_t *count);
+void image_list_free(struct image *imgs, size_t count);
+
+/* The manifest as a JSON object (what inspect prints and what is stored). */
+void image_to_json(const struct image *img, struct json_writer *w);
+/* Fills img from a manifest object. Returns 0 or -EINVAL naming the bad field in err. */
+int image_from_json(const struct json *j, struct image *img, char *err, size_t err_len);
+
+/*
+ * Finds name[:tag] for a command: 0, or a one-line message in err and -ENOENT
+ * ("no image dns:latest; build it with mote build or list them with mote images")
+ * or -EINVAL for a bad reference.
+ */
+int image_find(const char *ref, struct image *img, char *err);
+
+#endif

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mote: build, run and manage Mote images the way people manage containers.
+ * This file dispatches the commands and holds their help; each command is in
+ * its own cmd_*.c. docs/mote.md describes them all with examples.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/mote/commands.h"
+#include "tools/mote/monitor.h"
+#include "tools/mote/spec.h"
+#include "tools/mote/strbuf.h"
+#include "tools/mote/util.h"
+
+#ifndef MOTE_VERSION
+#define MOTE_VERSION "0.1"
+#endif
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage, *summary, *help;
+};
+
+static const struct command commands[] = {
+    {"build", cmd_build,
+     "mote build [SERVICE_DIR|SERVICE] [--board virt|raspi3] [-t NAME:TAG] [--debug] [-q]",
+     "Build a service into an image and store it",
+     "Builds the service in SERVICE_DIR (a services/<name> folder of a Mote source tree; default:\n"
+     "the current folder, or a service name looked up in ./services, $MOTE_SRC/services and the\n"
+     "tree mote was built from) with make, then stores the image under NAME:TAG (default:\n"
+     "<service>:latest) with its manifest: board, size, sha256, build time, default arguments.\n"
+     "  --board B     virt (default) or raspi3\n"
+     "  -t NAME:TAG   the name to store it under\n"
+     "  --debug       a debug image (make DEBUG=1), with the GDB stub, for run --gdb and debug\n"
+     "  -q, --quiet   only print the image's name\n"},
+    {"images", cmd_images, "mote images [-q] [--json]", "List the images in the store",
+     "  -q, --quiet   only NAME:TAG\n"
+     "  --json        a JSON array of manifests (the fields of inspect)\n"},
+    {"rmi", cmd_rmi, "mote rmi [-f] NAME[:TAG]...", "Remove images",
+     "Refused while an instance (running or not) uses the image, unless -f: then the tag is\n"
+     "removed and the files stay as long as an instance needs them.\n"},
+    {"run", cmd_run,
+     "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-m MEM] [--board B]\n"
+     "         [--net user|none|tap:IF] [-e KEY=VAL]... [--gdb] [--gdb-wait] [--syslog]\n"
+     "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] IMAGE [--] [ARGS...]",
+     "Start an instance of an image",
+     "Starts QEMU for IMAGE and waits until the image logs \"mote: ready\". With -d it then\n"
+     "prints the instance's name and returns; without, it shows the console until the instance\n"
+     "exits (Ctrl-C powers it off, a second Ctrl-C kills it) and returns its exit status.\n"
+     "If QEMU exits first or --timeout passes, it says why and shows the console's last lines.\n"
+     "  -d, --detach        return once the instance is ready\n"
+     "  --name N            the instance's name, also the guest's hostname (default: IMAGE-xxxx)\n"
+     "  -p, --publish SPEC  forward a host port to a guest port ([IP:]HOSTPORT:PORT[/udp|/tcp];\n"
+     "                      tcp by default; every address unless IP is given)\n"
+     "  -m, --memory MEM    guest RAM, e.g. 128M (default) or 1G\n"
+     "  --board B           must match the image's board (virt or raspi3)\n"
+     "  --net N             user (default: QEMU user networking), none, or tap:IFNAME\n"
+     "  -e, --env KEY=VAL   add KEY=VAL to the boot arguments\n"
+     "  --gdb               forward a free host port to the image's GDB stub (debug images)\n"
+     "  --gdb-wait          as --gdb, and the image waits for gdb before starting its service\n"
+     "  --syslog            the image sends its log as syslog to a collector mote runs\n"
+     "  --restart P         no (default), on-failure or on-failure:MAX (restarts after a\n"
+     "                      non-zero exit that stop or kill did not cause)\n"
+     "  --timeout SECS      how long to wait for \"mote: ready\" (default 120)\n"
+     "  -i, --interactive   (attached) send what you type to the console\n"
+     "ARGS are boot arguments (KEY=VALUE or FLAG), after the image's defaults, hostname=NAME\n"
+     "and the -e ones; the image reads the last of a repeated key.\n"},
+    {"ps", cmd_ps, "mote ps [-a] [-q] [--json]", "List instances",
+     "Shows NAME, IMAGE, STATUS (uptime, or exit status and when), PORTS and PID (QEMU's).\n"
+     "  -a, --all     also instances that are not running\n"
+     "  -q, --quiet   only names\n"
+     "  --json        a JSON array (the fields of inspect)\n"},
+    {"logs", cmd_logs, "mote logs [-f] [--tail N] [--since T] [-t] [--syslog] NAME | --all",
+     "Show an instance's console (or syslog) lines",
+     "  -f, --follow      keep printing new lines (until the instance exits; with --all, until\n"
+     "                    Ctrl-C, including instances started later)\n"
+     "  --tail N          only the last N lines (default: all)\n"
+     "  --since T         lines since T: a duration (10m), an RFC 3339 time or epoch seconds\n"
+     "  -t, --timestamps  show the host time each line was captured\n"
+     "  --syslog          the lines the image sent as syslog (run --syslog), not the console\n"
+     "  -a, --all         every instance, each line prefixed with its name\n"},
+    {"stop", cmd_stop, "mote stop [-t SECS] NAME...", "Power instances off gracefully",
+     "Presses the guest's power button (QMP system_powerdown): the image logs \"power button:\n"
+     "shutting down\" and exits with status 0. After SECS (default 10) QEMU is killed.\n"},
+    {"kill", cmd_kill, "mote kill [-s SIGNAL] NAME...", "Kill instances' QEMU",
+     "  -s, --signal SIG  KILL (default), TERM, INT or a number\n"},
+    {"rm", cmd_rm, "mote rm [-f] NAME...", "Remove instances",
+     "Removes an exited instance and everything it left (logs, sockets, state).\n"
+     "  -f, --force   kill it first if it is running\n"},
+    {"inspect", cmd_inspect, "mote inspect [--type instance|image] NAME|IMAGE...",
+     "Show instances or images as JSON",
+     "Prints a JSON array with one object per argument; a name is looked up as an instance\n"
+     "first, then as an image. docs/mote.md lists every field.\n"},
+    {"debug", cmd_debug, "mote debug [--dry-run] NAME [-- GDB_ARGS...]",
+     "Attach gdb to an instance's GDB stub",
+     "Runs gdb-multiarch on the image's ELF (its symbols) attached to the stub of NAME, which\n"
+     "must run a debug image (build --debug) started with run --gdb. GDB_ARGS are added after\n"
+     "the attach, e.g. -- -batch -ex bt.\n"
+     "  --dry-run   print the gdb command line instead of running it\n"},
+    {"save", cmd_save, "mote save IMAGE -o FILE.tar", "Write an image as an OCI image layout",
+     "The tar holds oci-layout, index.json and blobs/sha256/ (manifest, config, the image and\n"
+     "its ELF as layers), the OCI Image Layout Specification's format.\n"
+     "  -o, --output FILE   the tar file to write\n"},
+    {"load", cmd_load, "mote load -i FILE.tar [-t NAME:TAG]", "Load an image saved with save",
+     "Checks every blob's digest and size, then stores the image under the name it was saved\n"
+     "with (or NAME:TAG).\n"
+     "  -i, --input FILE    the tar file to read\n"
+     "  -t, --tag NAME:TAG  store it under this name\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void help_all(FILE *out)
+{
+    fprintf(out, "Usage: mote COMMAND [OPTIONS]\n\n"
+                 "Build, run and manage Mote unikernel images the way people manage containers.\n"
+                 "State lives in $MOTE_HOME (default ~/.local/share/mote).\n\nCommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun `mote help COMMAND` (or `mote COMMAND --help`) for a command's options.\n"
+                 "docs/mote.md has examples of each.\n");
+}
+
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void help_exit(const char *cmd)
+{
+    const struct command *c = find(cmd);
+    if (!c)
+        exit(MOTE_EXIT_USAGE);
+    printf("Usage: %s\n\n%s.\n\n%s", c->usage, c->summary, c->help);
+    exit(MOTE_EXIT_OK);
+}
+
+void print_json(struct strbuf *sb)
+{
+    fputs(sb_str(sb), stdout);
+    fputc('\n', stdout);
+}
+
+int main(int argc, char **argv)
+{
+    /* A peer closing a socket (QEMU exiting) is an error to report, not a reason to die. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        help_all(stderr);
+        return MOTE_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        help_all(stdout);
+        return MOTE_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("mote %s\n", MOTE_VERSION);
+        return MOTE_EXIT_OK;
+    }
+    if (strcmp(name, MONITOR_COMMAND) == 0) {
+        if (argc != 3 || spec_check_name(argv[2], NULL) != 0)
+            return MOTE_EXIT_USAGE;
+        return monitor_main(argv[2]);
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc == 2) {
+            help_all(stdout);
+            return MOTE_EXIT_OK;
+        }
+        if (!find(argv[2]))
+            die(MOTE_EXIT_USAGE, "no command '%s'; `mote help` lists them", argv[2]);
+        help_exit(argv[2]);
+    }
+    const struct command *c = find(name);
+    if (!c)
+        die(MOTE_EXIT_USAGE, "no command '%s'; `mote help` lists them", name);
+    return c->fn(argc - 1, argv + 1);
+}
