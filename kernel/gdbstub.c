@@ -152,17 +152,6 @@ static const struct gdb_target target = {
 
 #define CNTV_CTL_IMASK (1ul << 1) /* the virtual timer's output masked (D13.8.17) */
 
-/* Our own BRKs (a requested stop) are stepped over when the code resumes. */
-static void skip_own_brk(struct trap_frame *frame)
-{
-    uint32_t insn;
-    if (gdb_arch_mem_read(frame->elr, (uint8_t *)&insn, sizeof(insn)) != sizeof(insn))
-        return;
-    if (insn == (0xd4200000u | (GDB_BRK_INTERRUPT << 5)) ||
-        insn == (0xd4200000u | (GDB_BRK_ATTACH << 5)))
-        frame->elr += sizeof(insn);
-}
-
 /* Serves gdb until it resumes the code. Returns the action that ended the stop. */
 static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop *stop)
 {
@@ -190,18 +179,15 @@ static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop
         stub.attached = true;
         if (stub.session.has_resume_addr)
             frame->elr = stub.session.resume_addr;
-        skip_own_brk(frame);
+        gdb_arch_resume(frame);
         if (action == GDB_STEP)
             gdb_arch_step(frame);
-        /* The exit path restores no SP_EL0: a new one from gdb is put there now. */
-        if ((frame->spsr & 0xf) == 0x4)
-            sysreg_write(sp_el0, frame->sp);
         break;
     case GDB_DETACH:
     case GDB_DISCONNECTED:
         stub.attached = false;
         gdb_arch_clear_all();
-        skip_own_brk(frame);
+        gdb_arch_resume(frame);
         gdb_session_init(&stub.session, &target); /* the next debugger starts afresh */
         break;
     case GDB_KILL: console_printf("\ngdb: killed by the debugger\n"); mote_exit(EXIT_KILLED);

@@ -62,7 +62,6 @@
 /* clang-format on */
 
 #define INSN_SIZE         4
-#define BRK_INSN(imm)     (0xd4200000u | ((uint32_t)(imm) << 5))
 #define SW_BREAKPOINTS    64
 #define HW_SLOTS_MAX      16
 #define TEXT_ALIAS_OFFSET (1ul << 46) /* far above RAM and devices, inside the 48-bit VA */
@@ -361,7 +360,7 @@ static int sw_breakpoint(uint64_t addr, bool insert)
         return -ENOSPC;
     if (addr % INSN_SIZE || !in_text(addr, INSN_SIZE))
         return -EFAULT;
-    uint32_t brk = BRK_INSN(GDB_BRK_BREAKPOINT);
+    uint32_t brk = GDB_BRK_INSN(GDB_BRK_BREAKPOINT);
     memcpy(&dbg.sw[free_slot].insn, (const void *)addr, sizeof(uint32_t));
     dbg.sw[free_slot].addr = addr;
     dbg.sw[free_slot].used = true;
@@ -480,6 +479,16 @@ void gdb_arch_clear_all(void)
 }
 
 /* Stepping and stops */
+
+void gdb_arch_resume(struct trap_frame *frame)
+{
+    uint32_t insn;
+    if (gdb_arch_mem_read(frame->elr, (uint8_t *)&insn, sizeof(insn)) == sizeof(insn) &&
+        (insn == GDB_BRK_INSN(GDB_BRK_INTERRUPT) || insn == GDB_BRK_INSN(GDB_BRK_ATTACH)))
+        frame->elr += INSN_SIZE;
+    if ((frame->spsr & SPSR_M_MASK) == SPSR_M_EL1T)
+        sysreg_write(sp_el0, frame->sp);
+}
 
 void gdb_arch_step(struct trap_frame *frame)
 {

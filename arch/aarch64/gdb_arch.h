@@ -31,6 +31,7 @@
 #define GDB_BRK_BREAKPOINT 0x000 /* brk #0, as gdb writes it */
 #define GDB_BRK_INTERRUPT  0x901 /* the debugger asked for a stop (Ctrl-C, a new connection) */
 #define GDB_BRK_ATTACH     0x902 /* gdb=...,wait: stop before the service starts */
+#define GDB_BRK_INSN(imm)  (0xd4200000u | ((uint32_t)(imm) << 5)) /* A64 BRK #imm (C6.2.38) */
 
 /*
  * Sets up self-hosted debug (OS lock off, MDSCR_EL1.MDE and KDE, PSTATE.D
@@ -71,6 +72,13 @@ int gdb_arch_breakpoint(enum gdb_bp_type type, uint64_t addr, uint64_t kind, boo
 
 /* Removes every breakpoint and watchpoint (the debugger went away). */
 void gdb_arch_clear_all(void);
+
+/*
+ * Before the stopped code resumes: steps over the stub's own BRKs (a
+ * requested stop, not a breakpoint), and gives code on SP_EL0 the stack
+ * pointer gdb may have changed (the exception return restores no SP_EL0).
+ */
+void gdb_arch_resume(struct trap_frame *frame);
 
 /* Arms a single step of the stopped code (IRQs held off for that instruction). */
 void gdb_arch_step(struct trap_frame *frame);
