@@ -15,6 +15,7 @@
 #include <mote/log.h>
 #include <mote/time.h>
 
+#include "arch/aarch64/esr.h"
 #include "arch/aarch64/fpsimd.h"
 #include "drivers/virtio/console.h"
 #include "kernel/console.h"
@@ -139,13 +140,13 @@ static bool emit_zeros(uint64_t n)
 
 static int signal_of(uint64_t esr)
 {
-    switch (esr >> 26 & 0x3f) {
-    case 0x00: /* unknown instruction */
-    case 0x0e: return SIG_ILL;
-    case 0x22: /* PC alignment */
-    case 0x26: return SIG_BUS;
-    case 0x3c: return SIG_TRAP; /* brk: mote_panic */
-    default: return SIG_SEGV;
+    switch (ESR_EC(esr)) {
+    case ESR_EC_UNKNOWN: /* an undefined instruction */
+    case ESR_EC_ILLEGAL_STATE: return SIG_ILL;
+    case ESR_EC_PC_ALIGN:
+    case ESR_EC_SP_ALIGN: return SIG_BUS;
+    case ESR_EC_BRK64: return SIG_TRAP; /* mote_panic */
+    default: return SIG_SEGV;           /* aborts, and anything else fatal */
     }
 }
 
