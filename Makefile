@@ -8,6 +8,7 @@
 BOARD ?= virt
 SERVICE ?= dns
 B := build/$(BOARD)
+include mk/debug.mk
 
 .DEFAULT_GOAL := image
 .SUFFIXES:

@@ -18,6 +18,11 @@ uint64_t heap_size(void)
     return heap_end - heap_start;
 }
 
+uint64_t heap_base(void)
+{
+    return heap_start;
+}
+
 uint64_t heap_reserved(void)
 {
     return brk - heap_start;

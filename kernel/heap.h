@@ -10,6 +10,7 @@
 
 void heap_init(uint64_t base, uint64_t size);
 uint64_t heap_size(void);
-uint64_t heap_reserved(void); /* handed to malloc so far */
+uint64_t heap_base(void);
+uint64_t heap_reserved(void); /* handed to malloc so far, from heap_base() on */
 
 #endif

@@ -8,10 +8,17 @@
 #include <mote/time.h>
 
 #include "kernel/console.h"
+#include "kernel/log.h"
 
 #define LOG_LINE_MAX 512
 
 static enum mote_log_level threshold = MOTE_LOG_INFO;
+static void (*sink)(enum mote_log_level level, const char *msg, size_t len);
+
+void log_set_sink(void (*fn)(enum mote_log_level level, const char *msg, size_t len))
+{
+    sink = fn;
+}
 
 static const char *const level_names[] = {
     [MOTE_LOG_ERROR] = "error",
@@ -46,6 +53,8 @@ void mote_log(enum mote_log_level level, const char *fmt, ...)
     size_t len =
         (size_t)n +
         ((size_t)m < sizeof(line) - (size_t)n - 1 ? (size_t)m : sizeof(line) - (size_t)n - 2);
+    if (sink)
+        sink(level, line + n, len - (size_t)n);
     line[len++] = '\n';
     console_write(line, len);
 }

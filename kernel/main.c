@@ -14,6 +14,7 @@
  *   W^X check     after the last mapping
  *   service_start(args), "mote: ready" (kernel/ready.h), then the event loop
  */
+#include <errno.h>
 #include <libfdt.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,19 +30,27 @@
 #include "arch/aarch64/trap.h"
 #include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
+#include "kernel/coredump.h"
 #include "kernel/event.h"
+#ifdef MOTE_DEBUG
+#include "kernel/gdbstub.h"
+#endif
 #include "kernel/heap.h"
 #include "kernel/image.h"
 #include "kernel/panic.h"
 #include "kernel/random.h"
 #include "kernel/ready.h"
 #include "kernel/system.h"
+#include "net/syslog.h"
 #include "platform/platform.h"
 
 #define MOTE_VERSION         "0.1"
 #define KERNEL_ARG_VALUE_MAX 16
 
 void kernel_main(uint64_t boot_x0);
+
+/* net/syslog.c: linked only into images that use the network (mk/image.mk), else NULL. */
+extern __typeof__(syslog_start) syslog_start __attribute__((weak));
 
 static struct board board;
 
@@ -159,6 +168,14 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     __stack_chk_guard = random_u64();
 
     virtio_probe_all(&board); /* maps its slots, so before the W^X check; logs, never fails */
+    coredump_init(board.bootargs);
+#ifdef MOTE_DEBUG
+    gdbstub_init(board.bootargs); /* maps the code's writable alias: before the W^X check */
+#else
+    char gdb_arg[2];
+    if (mote_arg_get(board.bootargs, "gdb", gdb_arg, sizeof(gdb_arg)) != -ENOENT)
+        mote_log(MOTE_LOG_WARN, "gdb: this image has no GDB stub (build it with make DEBUG=1)");
+#endif
 
     unsigned wx = mmu_count_wx();
     if (wx)
@@ -181,7 +198,17 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
              (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
 
+    char syslog_arg[2];
+    if (syslog_start)
+        syslog_start(board.bootargs); /* logs what is wrong, if anything */
+    else if (mote_arg_get(board.bootargs, "syslog", syslog_arg, sizeof(syslog_arg)) != -ENOENT)
+        mote_log(MOTE_LOG_WARN,
+                 "syslog: this service does not use the network; remote logs are off");
+
     cpu_irq_enable();
+#ifdef MOTE_DEBUG
+    gdbstub_wait();
+#endif
     service_start(board.bootargs);
     ready_release();
     event_loop();

@@ -6,12 +6,13 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree dns http
+FUZZ_TARGETS := args devtree dns http gdb
 fuzz_srcs_args := lib/args/args.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
 fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 fuzz_srcs_http := lib/http/request.c
+fuzz_srcs_gdb := lib/gdb/rsp.c
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -44,6 +45,14 @@ $(FUZZ_DIR)/corpus_dns/.seeded:
 	printf '\342$(DNS_SEED_HEADER)\000\000\004mote\004test\000\000\377\000\001' > $(@D)/seed3
 	printf '\342$(DNS_SEED_HEADER)\000\001\005host5\004mote\004test\000\000\034\000\001\300\012\000\051\004\320\000\001\000\000\000\000' > $(@D)/seed4
 	printf '\342$(DNS_SEED_HEADER)\000\000\007example\003com\000\000\001\000\001' > $(@D)/seed5
+	@touch $@
+
+# GDB seeds: a control byte (tests/fuzz/fuzz_gdb.c), then what gdb sends on attach.
+$(FUZZ_DIR)/corpus_gdb/.seeded:
+	@mkdir -p $(@D)
+	printf '\000+$$qSupported:multiprocess+;swbreak+#c9+$$?#3f+$$g#67+$$m40000000,40#8b+' > $(@D)/seed1
+	printf '\001$$QStartNoAckMode#b0$$X40000004,2:}\003a#00$$Z0,40000000,4#00$$vCont;s:1;c#00' > $(@D)/seed2
+	printf '\005$$qXfer:features:read:target.xml:0,ffb#79$$P21=00000000#00$$D#44' > $(@D)/seed3
 	@touch $@
 
 $(FUZZ_DIR)/corpus_http/.seeded:

@@ -5,7 +5,8 @@ ARGS ?= $(SERVICE_ARGS_$(SERVICE))
 # 127.0.0.1:5353 here, its TCP port 80 is 127.0.0.1:8080.
 QEMU_FWD := hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:8080-:80
 QEMU_NET ?= -nic none -netdev user,id=n0,$(QEMU_FWD) -device virtio-net-device,netdev=n0
-QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) $(QEMU_RUN_EXTRA) -semihosting-config enable=on,target=native
+QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) $(QEMU_RUN_EXTRA) $(QEMU_DEBUG_PORT) \
+	-semihosting-config enable=on,target=native
 # What QEMU boots (a board.mk may name another, e.g. the Pi's kernel8.img).
 RUN_KERNEL ?= $(B)/$(SERVICE).elf
 

@@ -9,8 +9,8 @@ include mk/fuzz.mk
 .PHONY: test test-system
 test: format-check test-unit fuzz-smoke test-system test-bench
 
-test-system: images images-raspi3
-	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+test-system: images images-raspi3 debug-images
+	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # The Raspberry Pi 3 images the tests/system/test_raspi3*.py tests boot (build/raspi3/).
 .PHONY: images-raspi3

@@ -10,7 +10,8 @@ COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outl
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
-CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP
+CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
+	$(DEBUG_CPPFLAGS)
 ASFLAGS := $(COMMON_FLAGS) -g
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.

@@ -84,7 +84,9 @@ static void desc_write(uint64_t *entry, uint64_t desc)
     dsb(ishst);
 }
 
-static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, uint64_t attrs)
+/* Maps virtual [addr, end) to physical addr + delta. */
+static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, uint64_t attrs,
+                     uint64_t delta)
 {
     unsigned shift = level_shift(level);
     uint64_t block = 1ul << shift;
@@ -93,21 +95,22 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
         uint64_t *entry = &table[(addr >> shift) % TABLE_ENTRIES];
         uint64_t next = (addr & ~(block - 1)) + block;
         uint64_t chunk_end = next < end ? next : end;
-        int leaf_ok = level == 3 || (level >= 1 && (addr & (block - 1)) == 0 && chunk_end == next);
+        int leaf_ok = level == 3 || (level >= 1 && ((addr | (addr + delta)) & (block - 1)) == 0 &&
+                                     chunk_end == next);
 
         if (!(*entry & DESC_VALID) && leaf_ok) {
-            desc_write(entry, addr | attrs | DESC_VALID | (level == 3 ? DESC_TABLE : 0));
+            desc_write(entry, (addr + delta) | attrs | DESC_VALID | (level == 3 ? DESC_TABLE : 0));
         } else if (!(*entry & DESC_VALID)) {
             uint64_t *sub = table_alloc();
             if (!sub)
                 return -ENOMEM;
             desc_write(entry, (uint64_t)sub | DESC_VALID | DESC_TABLE);
-            int err = map_level(sub, level + 1, addr, chunk_end, attrs);
+            int err = map_level(sub, level + 1, addr, chunk_end, attrs, delta);
             if (err)
                 return err;
         } else if (level < 3 && (*entry & DESC_TABLE)) {
-            int err =
-                map_level((uint64_t *)(*entry & DESC_ADDR_MASK), level + 1, addr, chunk_end, attrs);
+            int err = map_level((uint64_t *)(*entry & DESC_ADDR_MASK), level + 1, addr, chunk_end,
+                                attrs, delta);
             if (err)
                 return err;
         } else if ((*entry & DESC_ATTR_MASK) != attrs) {
@@ -131,11 +134,17 @@ void mmu_init(void)
 
 int mmu_map(uint64_t addr, uint64_t size, enum mmu_kind kind)
 {
-    uint64_t start = addr & ~(PAGE_SIZE - 1);
-    uint64_t end = (addr + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (size == 0 || end <= start || end > (1ul << VA_BITS))
+    return mmu_map_at(addr, addr, size, kind);
+}
+
+int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind)
+{
+    uint64_t start = vaddr & ~(PAGE_SIZE - 1);
+    uint64_t end = (vaddr + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (size == 0 || end <= start || end > (1ul << VA_BITS) ||
+        (vaddr & (PAGE_SIZE - 1)) != (paddr & (PAGE_SIZE - 1)))
         return -EINVAL;
-    int err = map_level(root, 0, start, end, kind_attrs(kind));
+    int err = map_level(root, 0, start, end, kind_attrs(kind), (paddr - vaddr));
     isb();
     return err;
 }

@@ -29,6 +29,13 @@ void mmu_init(void);
  */
 int mmu_map(uint64_t addr, uint64_t size, enum mmu_kind kind);
 
+/*
+ * Maps virtual [vaddr, vaddr + size) to physical paddr (same offset in the
+ * page), for the few aliases Mote needs (the debugger's writable view of
+ * the code). Same errors as mmu_map, and -EINVAL when the offsets differ.
+ */
+int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind);
+
 /* Turns on the MMU, both caches and SCTLR_EL1.WXN. */
 void mmu_enable(void);
 

@@ -14,6 +14,10 @@
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/semihost.h"
 #include "kernel/console.h"
+#include "kernel/coredump.h"
+#ifdef MOTE_DEBUG
+#include "kernel/gdbstub.h"
+#endif
 #include "kernel/image.h"
 #include "kernel/irq.h"
 #include "kernel/panic.h"
@@ -97,8 +101,13 @@ static void print_registers(const struct trap_frame *f)
     console_printf("sp  0x%016llx\n", (unsigned long long)f->sp);
 }
 
-static __attribute__((noreturn)) void crash(const struct trap_frame *f, const char *what)
+/*
+ * The crash path: report, core dump when configured, then the debugger when
+ * there is one (returns only if it resumed the code), else the end.
+ */
+static void crash(struct trap_frame *f, const char *what)
 {
+    coredump_save_fp(); /* before printf may touch them */
     static int crashing;
     if (crashing++) {
         /* A fault while reporting one: say the least and stop. */
@@ -125,6 +134,16 @@ static __attribute__((noreturn)) void crash(const struct trap_frame *f, const ch
         console_printf("\n");
     }
     backtrace_print(f->elr, f->x[29]);
+#ifdef MOTE_DEBUG
+    if (!gdbstub_attached()) /* not down the line a debugger is reading */
+        coredump_send(f);
+    if (gdbstub_crash(f)) {
+        crashing = 0;
+        return;
+    }
+#else
+    coredump_send(f);
+#endif
     panic_stop();
 }
 
@@ -132,6 +151,9 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
 {
     if (kind == TRAP_IRQ) {
         irq_dispatch();
+#ifdef MOTE_DEBUG
+        gdbstub_irq_exit(frame);
+#endif
         return;
     }
     if (kind == TRAP_SYNC) {
@@ -141,9 +163,15 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
             frame->elr += INSN_SIZE;
             return;
         }
+#ifdef MOTE_DEBUG
+        if (gdbstub_trap(frame))
+            return;
+#endif
         if (ec == ESR_EC_BRK64 && ESR_BRK_IMM(frame->esr) == TRAP_BRK_PANIC)
             crash(frame, panic_message());
-        crash(frame, NULL);
+        else
+            crash(frame, NULL);
+        return;
     }
     crash(frame, kind == TRAP_SERROR ? "serror (asynchronous abort)" : "unexpected fiq");
 }

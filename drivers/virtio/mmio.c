@@ -67,6 +67,7 @@
 static const struct virtio_driver *const drivers[] = {
     &virtio_rng_driver,
     &virtio_net_driver,
+    &virtio_console_driver,
 };
 
 static struct virtio_dev devs[BOARD_MAX_VIRTIO];

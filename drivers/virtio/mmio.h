@@ -55,6 +55,7 @@ struct virtio_driver {
 /* The drivers virtio_probe_all knows (one file each in drivers/virtio/). */
 extern const struct virtio_driver virtio_rng_driver;
 extern const struct virtio_driver virtio_net_driver;
+extern const struct virtio_driver virtio_console_driver;
 
 /*
  * Maps every virtio-mmio slot of board, and probes the devices found with

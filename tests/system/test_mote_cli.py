@@ -406,7 +406,7 @@ def test_debug_attaches_gdb_and_prints_a_backtrace(mote):
         pytest.skip("this tree's debug images have no GDB stub yet (kernel/gdbstub.c)")
     out = mote("debug", "dbg", "--", "-batch", "-ex", "bt", timeout=TIMEOUT_S * 2)
     assert re.search(r"^#0\s", out.stdout, re.M), f"expected a backtrace from gdb:\n{out.stdout}\n{out.stderr}"
-    assert dig(port) == "10.0.0.42", "expected the image to run on after gdb detached"
+    assert dig(port, "host4.mote.test") == "10.0.0.4", "expected the image to run on after gdb detached"
 
 
 def test_raspi3_image_builds_runs_with_its_device_tree_and_is_killed_by_stop(mote, tmp_path):

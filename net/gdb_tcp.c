@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The GDB stub's TCP transport, see gdb_tcp.h.
+ *
+ * Polling while stopped: the stub runs the network device's receive path
+ * itself. The netdev interface has no poll operation yet, so the virtio-net
+ * driver's event callback (net_collect) is found by name in the image's own
+ * symbol table and called directly; without it, gdb=tcp is refused. While
+ * stopped, the device's receive hook is swapped for a filter that passes
+ * ARP and the debugger's TCP port only: other frames are dropped (and
+ * counted), as a stopped machine would not answer them. lwIP's timeouts
+ * run from the poll too (TCP retransmission, ARP), and its per-packet
+ * globals are saved around it, because the stop may be inside lwIP's own
+ * input path (a breakpoint in a UDP service callback).
+ */
+#include "net/gdb_tcp.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <mote/log.h>
+#include <mote/net.h>
+#include <mote/time.h>
+
+#include "kernel/symtab.h"
+#include "lwip/ip.h"
+#include "lwip/timeouts.h"
+#include "net/net.h"
+#include "net/netdev.h"
+
+#define RING             4096 /* received, not yet read; a power of two */
+#define RSP_INTERRUPT    0x03
+#define WRITE_TIMEOUT_NS (10 * MOTE_NS_PER_S)
+#define POLL_FN_NAME     "net_collect" /* drivers/virtio/net.c: the receive path's event callback */
+
+/* Ethernet and IP fields the filter looks at (IEEE 802.3, RFC 791, RFC 8200, RFC 9293) */
+#define ETH_HLEN         14
+#define ETH_TYPE_OFF     12
+#define ETHERTYPE_IPV4   0x0800
+#define ETHERTYPE_ARP    0x0806
+#define ETHERTYPE_IPV6   0x86dd
+#define IPV4_PROTO_OFF   9
+#define IPV4_IHL_MASK    0x0f
+#define IPV6_NEXT_OFF    6
+#define IPV6_HLEN        40
+#define IP_PROTO_ICMP    1
+#define IP_PROTO_TCP     6
+#define IP_PROTO_UDP     17
+#define IP_PROTO_ICMP6   58
+#define TCP_DPORT_OFF    2 /* the same offset in a UDP header */
+#define DHCP_CLIENT_PORT 68
+
+static struct {
+    uint16_t port;
+    int conn; /* the debugger's connection, 0 when none */
+    void (*on_event)(void);
+    void (*on_gone)(void);
+    void (*poll)(void *arg);
+    struct netdev *dev;
+    bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
+    uint8_t ring[RING];
+    uint32_t head, tail;
+    unsigned long filtered, overflow;
+} g;
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * Stopped: only what lwIP handles by itself reaches it (ARP, ICMP, ICMPv6
+ * neighbour discovery, DHCP replies: a wait for gdb before the service
+ * starts comes before the address), and TCP segments to the debugger's port.
+ */
+static bool filter_receive(struct netdev *dev, void *frame, size_t len, void *buf)
+{
+    const uint8_t *f = frame;
+    bool pass = false;
+    if (len >= ETH_HLEN) {
+        uint16_t type = be16(f + ETH_TYPE_OFF);
+        const uint8_t *ip = f + ETH_HLEN;
+        size_t ip_len = len - ETH_HLEN;
+        if (type == ETHERTYPE_ARP) {
+            pass = true;
+        } else if (type == ETHERTYPE_IPV4 && ip_len >= 20) {
+            size_t ihl = (size_t)(ip[0] & IPV4_IHL_MASK) * 4;
+            uint8_t proto = ip[IPV4_PROTO_OFF];
+            uint16_t dport = ip_len >= ihl + 4 ? be16(ip + ihl + TCP_DPORT_OFF) : 0;
+            pass = proto == IP_PROTO_ICMP || (proto == IP_PROTO_TCP && dport == g.port) ||
+                   (proto == IP_PROTO_UDP && dport == DHCP_CLIENT_PORT);
+        } else if (type == ETHERTYPE_IPV6 && ip_len >= IPV6_HLEN + 4) {
+            uint8_t next = ip[IPV6_NEXT_OFF];
+            pass = next == IP_PROTO_ICMP6 ||
+                   (next == IP_PROTO_TCP && be16(ip + IPV6_HLEN + TCP_DPORT_OFF) == g.port);
+        }
+    }
+    if (pass)
+        return g.saved_receive(dev, frame, len, buf);
+    g.filtered++;
+    return false; /* dropped: the buffer stays the driver's */
+}
+
+static void on_data(int conn, const void *data, size_t len, void *arg)
+{
+    (void)arg;
+    if (conn != g.conn)
+        return;
+    const uint8_t *p = data;
+    bool interrupt = false;
+    for (size_t i = 0; i < len; i++) {
+        if (g.head - g.tail == RING) {
+            g.overflow++;
+            continue;
+        }
+        g.ring[g.head++ % RING] = p[i];
+        interrupt |= p[i] == RSP_INTERRUPT;
+    }
+    if (interrupt && !g.saved_receive) /* only while running: stopped, the stub reads it */
+        g.on_event();
+}
+
+static void on_gone(int conn)
+{
+    if (conn != g.conn)
+        return;
+    g.conn = 0;
+    if (!g.saved_receive) /* running: the stub cleans up now, else it sees the end itself */
+        g.on_gone();
+}
+
+static void on_closed(int conn, void *arg)
+{
+    (void)arg;
+    mote_tcp_close(conn);
+    on_gone(conn);
+}
+
+static void on_error(int conn, int err, void *arg)
+{
+    (void)arg;
+    (void)err;
+    on_gone(conn);
+}
+
+static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
+{
+    (void)peer;
+    (void)arg;
+    static const struct mote_tcp_callbacks cb = {
+        .data = on_data,
+        .closed = on_closed,
+        .error = on_error,
+    };
+    if (g.conn) /* a new debugger replaces one that may be gone without a word */
+        mote_tcp_abort(g.conn);
+    g.conn = conn;
+    g.head = g.tail = 0;
+    mote_tcp_set_callbacks(conn, &cb, NULL);
+    if (!g.saved_receive)
+        g.on_event();
+}
+
+/* The device's receive path, by name: see the comment at the top. */
+static void (*find_poll(void))(void *)
+{
+    const struct symtab *tab = symtab_image();
+    for (size_t i = 0; i < tab->count; i++)
+        if (strcmp(tab->names + tab->entries[i].name, POLL_FN_NAME) == 0)
+            return (void (*)(void *))tab->entries[i].addr;
+    return NULL;
+}
+
+int gdb_tcp_listen(uint16_t port, void (*on_event)(void), void (*on_gone)(void))
+{
+    g.poll = find_poll();
+    if (!g.poll)
+        return -ENOSYS;
+    g.port = port;
+    g.on_event = on_event;
+    g.on_gone = on_gone;
+    int id = mote_tcp_listen(port, on_accept, NULL);
+    if (id < 0)
+        return id;
+    g.dev = netdev_get(0);
+    return g.dev ? 0 : -ENETDOWN;
+}
+
+static void poll_network(void)
+{
+    if (!g.saved_receive) {
+        g.saved_receive = g.dev->receive;
+        g.dev->receive = filter_receive;
+    }
+    struct ip_globals saved = ip_data; /* the stop may be inside ip_input */
+    g.poll(NULL);
+    sys_check_timeouts();
+    ip_data = saved;
+}
+
+size_t gdb_tcp_read(uint8_t *buf, size_t len)
+{
+    poll_network();
+    size_t n = 0;
+    while (n < len && g.tail != g.head)
+        buf[n++] = g.ring[g.tail++ % RING];
+    return n;
+}
+
+int gdb_tcp_write(const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t deadline = mote_time_ns() + WRITE_TIMEOUT_NS;
+    while (len) {
+        if (!g.conn)
+            return -ENOTCONN;
+        int n = mote_tcp_write(g.conn, p, len);
+        if (n < 0)
+            return n;
+        p += n;
+        len -= (size_t)n;
+        if (len) {
+            if (mote_time_ns() > deadline)
+                return -ETIMEDOUT;
+            poll_network();
+        }
+    }
+    return 0;
+}
+
+bool gdb_tcp_connected(void)
+{
+    return g.conn != 0;
+}
+
+bool gdb_tcp_quiet(void)
+{
+    return false;
+}
+
+void gdb_tcp_resume(void)
+{
+    if (g.saved_receive) {
+        g.dev->receive = g.saved_receive;
+        g.saved_receive = NULL;
+    }
+    net_timeouts_changed();
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Remote logs: every mote_log line also goes as an RFC 5424 syslog message
+ * over UDP (RFC 5426) to the collector named at boot:
+ *   syslog=HOST:PORT   an IPv4 address (with QEMU user networking the host is 10.0.2.2)
+ *   hostname=NAME      the HOSTNAME field (default "mote")
+ * Lines are queued by the logger (any context, never blocking) and sent from
+ * the event loop; while the network cannot send, they wait in a queue of
+ * SYSLOG_QUEUE lines, and lines that find it full are dropped and counted;
+ * the count goes out as a message of its own once sending works again.
+ */
+#ifndef NET_SYSLOG_H
+#define NET_SYSLOG_H
+
+#define SYSLOG_QUEUE 32
+
+/*
+ * Reads syslog= and hostname= from args and starts sending (bringing up the
+ * network). Returns 0, -ENOENT without syslog=, -EINVAL for a malformed
+ * value (logged with what is expected), or the error of the network.
+ */
+int syslog_start(const char *args);
+
+#endif

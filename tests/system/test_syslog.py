@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+"""Remote logs: mote_log lines arrive at a UDP collector as RFC 5424 syslog messages."""
+import re
+import socket
+import time
+
+from debugimg import free_port, user_net_args
+from qemu import TIMEOUT_S, image
+
+# <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG (RFC 5424 §6)
+RFC5424 = re.compile(r"^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z|-) (\S+) (\S+) - - - (.*)$")
+
+
+class Collector:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.messages = []
+
+    def wait_for(self, pattern, timeout=TIMEOUT_S):
+        """Reads datagrams until one's MSG matches pattern; returns the parsed message."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for m in self.messages:
+                if re.search(pattern, m[4]):
+                    return m
+            self.sock.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                break
+            text = data.decode("utf-8")
+            parsed = RFC5424.match(text)
+            assert parsed, f"not an RFC 5424 message: {text!r}"
+            self.messages.append(parsed.groups())
+        raise AssertionError(f"no syslog message matching {pattern!r}; got {self.messages}")
+
+    def close(self):
+        self.sock.close()
+
+
+def test_syslog_lines_arrive_with_hostname_and_severity(qemu):
+    c = Collector()
+    try:
+        # 10.0.2.2 is the host as QEMU user networking shows it to the guest.
+        q = qemu(image("dns"), append=f"syslog=10.0.2.2:{c.port} hostname=dns-eu-7",
+                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+        q.wait_for(r"syslog: sending logs to 10\.0\.2\.2:%d as dns-eu-7" % c.port)
+        pri, stamp, host, app, msg = c.wait_for(r"^dns: serving \d+ records")
+        assert host == "dns-eu-7" and app == "mote", f"expected HOSTNAME dns-eu-7, APP-NAME mote: {host} {app}"
+        assert int(pri) == 1 * 8 + 6, f"expected facility user, severity informational (14), got {pri}"
+        c.wait_for(r"^mote: ready$")
+        # A console command the service logs on, while the network runs.
+        q.type("stats\n")
+        c.wait_for(r"queries")
+    finally:
+        c.close()
+
+
+def test_syslog_warning_has_warning_severity_and_default_hostname(qemu):
+    c = Collector()
+    try:
+        q = qemu(image("dns"), append=f'syslog=10.0.2.2:{c.port} hostname="two words"',
+                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+        pri, stamp, host, app, msg = c.wait_for(r"^syslog: hostname= must be")
+        assert int(pri) == 1 * 8 + 4, f"expected severity warning (12), got {pri}"
+        assert host == "mote", f"expected the default HOSTNAME mote, got {host}"
+        assert q.proc.poll() is None
+    finally:
+        c.close()
+
+
+def test_syslog_argument_is_checked(qemu):
+    q = qemu(image("dns"), append="syslog=collector.example:514",
+             extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+    q.wait_for(r"syslog: syslog=collector\.example:514 not understood; expected syslog=HOST:PORT")
+    q = qemu(image("hello"), append="syslog=10.0.2.2:514")
+    q.wait_for(r"syslog: this service does not use the network; remote logs are off")
+
+
+def test_syslog_drops_and_counts_while_the_link_is_down(qemu):
+    c = Collector()
+    monitor_port = free_port()
+    try:
+        q = qemu(image("dns"), append=f"syslog=10.0.2.2:{c.port}",
+                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)) +
+                 ("-monitor", f"tcp:127.0.0.1:{monitor_port},server=on,wait=off"))
+        c.wait_for(r"^mote: ready$")
+        with socket.create_connection(("127.0.0.1", monitor_port), timeout=TIMEOUT_S) as mon:
+            mon.sendall(b"set_link n0 off\n")
+            q.wait_for(r"net: link down")
+            # Far more lines than the queue holds, each logged by the service's console command.
+            start = len(q.output)
+            for _ in range(50):
+                q.type("zz\n")
+            deadline = time.monotonic() + TIMEOUT_S
+            while q.output.count('dns: unknown command "zz"', start) < 50:
+                assert time.monotonic() < deadline, f"expected 50 lines on the console:\n{q.tail()}"
+                time.sleep(0.1)
+            assert q.proc.poll() is None, "expected the service to keep running with the link down"
+            mon.sendall(b"set_link n0 on\n")
+            q.wait_for(r"net: link up")
+        _, _, _, _, msg = c.wait_for(r"^syslog: \d+ messages dropped")
+        dropped = int(re.search(r"(\d+) messages", msg).group(1))
+        received = [m for m in c.messages if 'unknown command "zz"' in m[4]]
+        assert dropped >= 50 - 32 and len(received) + dropped >= 50, \
+            f"expected the lines beyond the queue dropped and counted: {dropped} dropped, {len(received)} received"
+    finally:
+        c.close()
