@@ -3,14 +3,11 @@
  * The GDB stub's TCP transport, see gdb_tcp.h.
  *
  * Polling while stopped: the stub runs the network device's receive path
- * itself. The netdev interface has no poll operation yet, so the virtio-net
- * driver's event callback (net_collect) is found by name in the image's own
- * symbol table and called directly; without it, gdb=tcp is refused. While
- * stopped, the device's receive hook is swapped for a filter that passes
- * ARP and the debugger's TCP port only: other frames are dropped (and
- * counted), as a stopped machine would not answer them. lwIP's timeouts
- * run from the poll too (TCP retransmission, ARP), and its per-packet
- * globals are saved around it, because the stop may be inside lwIP's own
+ * itself through the driver's poll operation (net/netdev.h); a device
+ * without one refuses gdb=tcp. While stopped, the device's receive hook is swapped for a filter
+ * that passes ARP and the debugger's TCP port only: other frames are dropped (and counted), as a
+ * stopped machine would not answer them. lwIP's timeouts run from the poll too (TCP retransmission,
+ * ARP), and its per-packet globals are saved around it, because the stop may be inside lwIP's own
  * input path (a breakpoint in a UDP service callback).
  */
 #include "net/gdb_tcp.h"
@@ -22,7 +19,6 @@
 #include <mote/net.h>
 #include <mote/time.h>
 
-#include "kernel/symtab.h"
 #include "lwip/ip.h"
 #include "lwip/timeouts.h"
 #include "net/net.h"
@@ -31,7 +27,6 @@
 #define RING             4096 /* received, not yet read; a power of two */
 #define RSP_INTERRUPT    0x03
 #define WRITE_TIMEOUT_NS (10 * MOTE_NS_PER_S)
-#define POLL_FN_NAME     "net_collect" /* drivers/virtio/net.c: the receive path's event callback */
 
 /* Ethernet and IP fields the filter looks at (IEEE 802.3, RFC 791, RFC 8200, RFC 9293) */
 #define ETH_HLEN         14
@@ -55,7 +50,6 @@ static struct {
     int conn; /* the debugger's connection, 0 when none */
     void (*on_event)(void);
     void (*on_gone)(void);
-    void (*poll)(void *arg);
     struct netdev *dev;
     bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
     uint8_t ring[RING];
@@ -161,29 +155,18 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
         g.on_event();
 }
 
-/* The device's receive path, by name: see the comment at the top. */
-static void (*find_poll(void))(void *)
-{
-    const struct symtab *tab = symtab_image();
-    for (size_t i = 0; i < tab->count; i++)
-        if (strcmp(tab->names + tab->entries[i].name, POLL_FN_NAME) == 0)
-            return (void (*)(void *))tab->entries[i].addr;
-    return NULL;
-}
-
 int gdb_tcp_listen(uint16_t port, void (*on_event)(void), void (*on_gone)(void))
 {
-    g.poll = find_poll();
-    if (!g.poll)
+    g.dev = netdev_get(0);
+    if (!g.dev)
+        return -ENETDOWN;
+    if (!g.dev->poll)
         return -ENOSYS;
     g.port = port;
     g.on_event = on_event;
     g.on_gone = on_gone;
     int id = mote_tcp_listen(port, on_accept, NULL);
-    if (id < 0)
-        return id;
-    g.dev = netdev_get(0);
-    return g.dev ? 0 : -ENETDOWN;
+    return id < 0 ? id : 0;
 }
 
 static void poll_network(void)
@@ -193,7 +176,7 @@ static void poll_network(void)
         g.dev->receive = filter_receive;
     }
     struct ip_globals saved = ip_data; /* the stop may be inside ip_input */
-    g.poll(NULL);
+    g.dev->poll(g.dev);
     sys_check_timeouts();
     ip_data = saved;
 }

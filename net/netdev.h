@@ -51,6 +51,12 @@ struct netdev {
      * inside transmit, when transmit buffers became free again.
      */
     void (*tx_ready)(struct netdev *dev);
+    /*
+     * Set by the driver: acknowledges the device's interrupt and collects
+     * received frames and finished transmit buffers now, for a caller that
+     * runs with the event loop stopped and interrupts masked (the GDB stub).
+     */
+    void (*poll)(struct netdev *dev);
     /* Set by the driver: takes back a buffer net/ kept (may run inside receive). */
     void (*rx_release)(struct netdev *dev, void *buf);
     void *stack; /* net/'s own state for this device */
