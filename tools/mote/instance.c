@@ -37,6 +37,20 @@ static void member_time(struct json_writer *w, const char *key, int64_t ns)
     json_string(w, buf);
 }
 
+/* When the instance started, became ready and finished, its exit code and restarts. */
+static void member_history(struct json_writer *w, const struct instance_state *s)
+{
+    member_time(w, "started", s->started_ns);
+    member_time(w, "ready_at", s->ready_ns);
+    member_time(w, "finished", s->finished_ns);
+    json_key(w, "exit_code");
+    if (s->has_exit_code)
+        json_int(w, s->exit_code);
+    else
+        json_null(w);
+    json_member_int(w, "restarts", s->restarts);
+}
+
 static int get_time(const struct json *j, const char *key, int64_t *ns)
 {
     const struct json *v = json_get(j, key);
@@ -226,15 +240,7 @@ void instance_state_to_json(const struct instance_state *s, struct json_writer *
     json_member_int(w, "monitor_pid", s->monitor_pid);
     json_member_int(w, "monitor_start", (int64_t)s->monitor_start);
     json_member_int(w, "qemu_pid", s->qemu_pid);
-    member_time(w, "started", s->started_ns);
-    member_time(w, "ready_at", s->ready_ns);
-    member_time(w, "finished", s->finished_ns);
-    json_key(w, "exit_code");
-    if (s->has_exit_code)
-        json_int(w, s->exit_code);
-    else
-        json_null(w);
-    json_member_int(w, "restarts", s->restarts);
+    member_history(w, s);
     json_member_bool(w, "stop_requested", s->stop_requested);
     json_member_int(w, "syslog_port", s->syslog_port);
     json_member_string(w, "error", s->error);
@@ -389,15 +395,7 @@ void instance_to_json(const char *name, const struct instance_config *c,
     json_member_bool(w, "ready", s->status == ST_RUNNING);
     json_member_int(w, "pid", instance_is_active(s) ? s->qemu_pid : 0);
     json_member_int(w, "monitor_pid", instance_is_active(s) ? s->monitor_pid : 0);
-    member_time(w, "started", s->started_ns);
-    member_time(w, "ready_at", s->ready_ns);
-    member_time(w, "finished", s->finished_ns);
-    json_key(w, "exit_code");
-    if (s->has_exit_code)
-        json_int(w, s->exit_code);
-    else
-        json_null(w);
-    json_member_int(w, "restarts", s->restarts);
+    member_history(w, s);
     json_member_string(w, "error", s->error);
     json_end_object(w);
     /* The QEMU command line the monitor last ran (qemu.argv: NUL-separated words). */
