@@ -2,7 +2,7 @@
 /*
  * ELF core files of a crashed image, see coredump.h. The file's layout is
  * lib/core/elfcore.c; this part collects the crashed state and the memory
- * ranges and streams them over the virtio console.
+ * ranges and streams them over the debug port (kernel/debugport.h).
  */
 #include "kernel/coredump.h"
 
@@ -17,8 +17,8 @@
 
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/fpsimd.h"
-#include "drivers/virtio/console.h"
 #include "kernel/console.h"
+#include "kernel/debugport.h"
 #include "kernel/heap.h"
 #include "kernel/image.h"
 #include "lib/core/elfcore.h"
@@ -34,7 +34,7 @@
 #define SIG_SEGV 11
 
 static struct {
-    bool serial;
+    const struct debugport *port; /* core=serial: where the core goes */
     struct fpsimd_state fp;
     bool fp_saved;
     struct elfcore_header h; /* static: the exception stack is small */
@@ -54,18 +54,19 @@ void coredump_init(const char *args)
                  len < 0 ? "(too long)" : val);
         return;
     }
-    if (!vcon_present()) {
-        mote_log(MOTE_LOG_ERROR, "core: core=serial needs a virtio console; start QEMU with "
-                                 "-device virtio-serial-device -device virtconsole,chardev=...");
+    if (!debugport_get()) {
+        mote_log(MOTE_LOG_ERROR, "core: core=serial needs a virtio console (the debug port on "
+                                 "QEMU virt); start QEMU with -device virtio-serial-device "
+                                 "-device virtconsole,chardev=...");
         return;
     }
-    core.serial = true;
-    mote_log(MOTE_LOG_INFO, "core: a crash sends a core file over the virtio console");
+    core.port = debugport_get();
+    mote_log(MOTE_LOG_INFO, "core: a crash sends a core file over the %s", core.port->name);
 }
 
 void coredump_save_fp(void)
 {
-    if (core.serial && !core.fp_saved) {
+    if (core.port && !core.fp_saved) {
         fpsimd_save(&core.fp);
         core.fp_saved = true;
     }
@@ -89,7 +90,7 @@ static bool wait_ack(void)
     uint64_t deadline = mote_time_ns() + CORE_ACK_NS;
     while (mote_time_ns() < deadline) {
         uint8_t c;
-        if (vcon_read(&c, 1) == 1 && c == CORE_ACK)
+        if (core.port->read(&c, 1) == 1 && c == CORE_ACK)
             return true;
     }
     return false;
@@ -105,7 +106,7 @@ static bool flush_chunk(void)
         return true;
     /* Over what is sent: the dump's own state (this buffer, the CRC) is in the BSS it sends. */
     core.crc = crc32_update(core.crc, chunk, chunk_len);
-    bool ok = vcon_write(chunk, chunk_len) == 0 && wait_ack();
+    bool ok = core.port->write(chunk, chunk_len) == 0 && wait_ack();
     chunk_len = 0;
     return ok;
 }
@@ -152,7 +153,7 @@ static int signal_of(uint64_t esr)
 
 void coredump_send(const struct trap_frame *f)
 {
-    if (!core.serial)
+    if (!core.port)
         return;
     const struct elfcore_segment seg[] = {
         {(uint64_t)__rodata_end, (uint64_t)(__data_end - __rodata_end)},
@@ -174,14 +175,15 @@ void coredump_send(const struct trap_frame *f)
     char line[80];
     int n = snprintf(line, sizeof(line), "\nMOTE-CORE 1 %llu %u\n", (unsigned long long)total,
                      CORE_CHUNK);
-    console_printf("core: sending %llu bytes over the virtio console\n", (unsigned long long)total);
+    console_printf("core: sending %llu bytes over the %s\n", (unsigned long long)total,
+                   core.port->name);
     core.crc = 0;
     core.sent = 0;
     chunk_len = 0;
     uint8_t drain[64];
-    while (vcon_read(drain, sizeof(drain)))
+    while (core.port->read(drain, sizeof(drain)))
         ; /* stale input is not an acknowledgement */
-    bool ok = vcon_write(line, (size_t)n) == 0 && emit(&core.h, sizeof(core.h));
+    bool ok = core.port->write(line, (size_t)n) == 0 && emit(&core.h, sizeof(core.h));
     for (unsigned i = 0; ok && i < nseg; i++) {
         const Elf64_Phdr *p = &core.h.phdr[1 + i];
         ok = emit_zeros(p->p_offset - core.sent) && emit((const void *)p->p_vaddr, p->p_filesz);
@@ -189,10 +191,11 @@ void coredump_send(const struct trap_frame *f)
     ok = ok && flush_chunk();
     if (!ok) {
         console_printf("core: the receiver did not acknowledge; no core written "
-                       "(run scripts/mote-core on the virtio console's socket)\n");
+                       "(run scripts/mote-core on the %s's socket)\n",
+                       core.port->name);
         return;
     }
     n = snprintf(line, sizeof(line), "MOTE-CORE-END %08lx\n", (unsigned long)core.crc);
-    vcon_write(line, (size_t)n);
+    core.port->write(line, (size_t)n);
     console_printf("core: sent, %llu bytes\n", (unsigned long long)total);
 }

@@ -3,6 +3,7 @@
 #include "kernel/gdbstub.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/gdb_arch.h"
-#include "drivers/virtio/console.h"
 #include "kernel/console.h"
+#include "kernel/debugport.h"
 #include "kernel/event.h"
 #include "lib/gdb/gdb.h"
 #include "net/gdb_tcp.h"
@@ -42,12 +43,30 @@ static bool serial_connected(void)
     return true;
 }
 
+/* The serial transport is the debug port; its name says which device that is. */
+static char serial_name[ARG_MAX] = "serial";
+
+static size_t serial_read(uint8_t *buf, size_t len)
+{
+    return debugport_get()->read(buf, len);
+}
+
+static int serial_write(const void *data, size_t len)
+{
+    return debugport_get()->write(data, len);
+}
+
+static bool serial_quiet(void)
+{
+    return debugport_get()->quiet();
+}
+
 static const struct transport serial = {
-    .name = "serial (virtio console)",
-    .read = vcon_read,
-    .write = vcon_write,
+    .name = serial_name,
+    .read = serial_read,
+    .write = serial_write,
     .connected = serial_connected,
-    .quiet = vcon_quiet,
+    .quiet = serial_quiet,
 };
 
 static const struct transport tcp = {
@@ -249,7 +268,7 @@ static void serial_received(void)
         return;
     uint8_t buf[64];
     size_t n;
-    while ((n = vcon_read(buf, sizeof(buf))) > 0) {
+    while ((n = serial_read(buf, sizeof(buf))) > 0) {
         for (size_t i = 0; i < n; i++) {
             if (buf[i] == RSP_INTERRUPT) {
                 stub.request = REQUEST_INTERRUPT;
@@ -340,9 +359,10 @@ void gdbstub_init(const char *args)
                  len < 0 ? "(too long)" : val);
         return;
     }
-    if (stub.tp == &serial && !vcon_present()) {
-        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs a virtio console; start QEMU with "
-                                 "-device virtio-serial-device -device virtconsole,chardev=...");
+    if (stub.tp == &serial && !debugport_get()) {
+        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs a virtio console (the debug port on "
+                                 "QEMU virt); start QEMU with -device virtio-serial-device "
+                                 "-device virtconsole,chardev=...");
         stub.tp = NULL;
         return;
     }
@@ -353,8 +373,10 @@ void gdbstub_init(const char *args)
         return;
     }
     gdb_session_init(&stub.session, &target);
-    if (stub.tp == &serial)
-        vcon_on_receive(serial_received);
+    if (stub.tp == &serial) {
+        snprintf(serial_name, sizeof(serial_name), "serial (%s)", debugport_get()->name);
+        debugport_get()->on_receive(serial_received);
+    }
     if (stub.tp == &tcp) {
         stop_event = event_source_add(stop_now, NULL);
         err = stop_event < 0 ? stop_event : gdb_tcp_listen(stub.tcp_port, tcp_event, tcp_gone);

@@ -6,15 +6,19 @@
  * needs 3 for 8 bits). A 16550-like UART with 8-byte FIFOs, clocked from the
  * VideoCore core clock: baud = core_clock / (8 * (MU_BAUD + 1)). Transmit is
  * polled, receive interrupt-driven into the console. 8N1 only, no flow
- * control. On the Pi 3 it is the serial port of the 40-pin header by default
- * (config.txt enable_uart=1 fixes the core clock so the baud rate holds).
- *   QEMU: -M raspi3b, the second -serial (bcm2835-aux)
+ * control. Instead of a console it can be the debug port (kernel/debugport.h):
+ * then both directions are polled, and the receive interrupt queues bytes
+ * and tells the debug port's listener (Ctrl-C for the GDB stub). On the Pi 3 it is the serial port
+ * of the 40-pin header by default (config.txt enable_uart=1 fixes the core clock so the baud rate
+ * holds). QEMU: -M raspi3b, the second -serial (bcm2835-aux)
  */
 #include "drivers/uart/mini_uart.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/aarch64/mmio.h"
+#include "kernel/debugport.h"
 #include "kernel/irq.h"
 
 /* clang-format off */
@@ -42,8 +46,23 @@
 
 #define MU_BAUD_RATE  115200
 #define MU_OVERSAMPLE 8
+#define MU_DEBUG_RING \
+    256 /* debug port: received in interrupt context, not read yet; power of two */
 
 static uintptr_t base;
+
+/* The debug port's state; unused while the mini UART is a console. */
+static struct {
+    bool on;
+    uint8_t ring[MU_DEBUG_RING];
+    uint32_t head, tail; /* ring positions, free-running */
+    void (*on_receive)(void);
+} dbg;
+
+static bool rx_ready(void)
+{
+    return mmio_read32(base + MU_LSR) & MU_LSR_DATA_READY;
+}
 
 static void mini_uart_write_byte(uint8_t c)
 {
@@ -56,9 +75,62 @@ static void mini_uart_irq(void *arg)
 {
     (void)arg;
     /* Reading the FIFO empty is what clears the receive interrupt. */
-    while (mmio_read32(base + MU_LSR) & MU_LSR_DATA_READY)
-        console_input_byte((uint8_t)mmio_read32(base + MU_IO));
+    if (!dbg.on) {
+        while (rx_ready())
+            console_input_byte((uint8_t)mmio_read32(base + MU_IO));
+        return;
+    }
+    bool got = false;
+    while (rx_ready()) {
+        uint8_t c = (uint8_t)mmio_read32(base + MU_IO);
+        if (dbg.head - dbg.tail < MU_DEBUG_RING)
+            dbg.ring[dbg.head++ % MU_DEBUG_RING] = c; /* a full ring: nobody listens, dropped */
+        got = true;
+    }
+    if (got && dbg.on_receive)
+        dbg.on_receive();
 }
+
+/* The debug port: the ring first (what the interrupt took), then the FIFO itself. */
+static size_t debug_read(uint8_t *buf, size_t len)
+{
+    size_t n = 0;
+    while (n < len && dbg.tail != dbg.head)
+        buf[n++] = dbg.ring[dbg.tail++ % MU_DEBUG_RING];
+    while (n < len && rx_ready())
+        buf[n++] = (uint8_t)mmio_read32(base + MU_IO);
+    return n;
+}
+
+static int debug_write(const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    while (len--)
+        mini_uart_write_byte(*p++);
+    return 0;
+}
+
+static void debug_on_receive(void (*fn)(void))
+{
+    dbg.on_receive = fn;
+}
+
+/*
+ * Nothing to acknowledge: the receive interrupt is level, raised while the
+ * FIFO holds bytes (enabled in MU_IER), so a wfi wakes when one arrives.
+ */
+static bool debug_quiet(void)
+{
+    return dbg.tail == dbg.head && !rx_ready();
+}
+
+static const struct debugport mini_uart_port = {
+    .name = "mini UART",
+    .read = debug_read,
+    .write = debug_write,
+    .on_receive = debug_on_receive,
+    .quiet = debug_quiet,
+};
 
 static const struct console_dev mini_uart_console = {
     .name = "mini-uart",
@@ -90,5 +162,14 @@ int mini_uart_enable_rx_irq(unsigned intid)
     if (err)
         return err;
     mmio_write32(base + MU_IER, MU_IER_RX);
+    return 0;
+}
+
+int mini_uart_make_debugport(void)
+{
+    int err = debugport_register(&mini_uart_port);
+    if (err)
+        return err;
+    dbg.on = true;
     return 0;
 }

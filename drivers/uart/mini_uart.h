@@ -14,7 +14,17 @@
  */
 const struct console_dev *mini_uart_init(uintptr_t aux_base, uint32_t core_clock_hz);
 
-/* Routes receive interrupts (the AUX INTID) to the console. Returns 0 or -errno. */
+/*
+ * Routes receive interrupts (the AUX INTID) to the console, or to the debug
+ * port's listener after mini_uart_make_debugport. Returns 0 or -errno.
+ */
 int mini_uart_enable_rx_irq(unsigned intid);
+
+/*
+ * Makes the initialised mini UART the debug port (kernel/debugport.h) for
+ * gdb=serial and core=serial; the caller does not add it as a console then.
+ * Returns 0, or -EBUSY when there is a debug port already.
+ */
+int mini_uart_make_debugport(void);
 
 #endif

@@ -3,9 +3,10 @@
  * virtio console device (virtio spec v1.2 §5.3), port 0 only: queue 0 is
  * its receiveq, queue 1 its transmitq (§5.3.2). No feature bits are taken
  * (no MULTIPORT, no SIZE, no EMERG_WRITE): QEMU then treats port 0 as open
- * as soon as the driver is ready. Received bytes go into a ring the users
- * drain with vcon_read; sending is polled until the device has used the
- * buffer, because the users (GDB stub, core dumps) run with interrupts
+ * as soon as the driver is ready. It is the debug port (kernel/debugport.h)
+ * on QEMU virt, whose one PL011 is the console. Received bytes go into a ring
+ * the users drain with vcon_read; sending is polled until the device has used
+ * the buffer, because the users (GDB stub, core dumps) run with interrupts
  * masked. One device.
  *   QEMU: -device virtio-serial-device -chardev socket,id=dbg,host=127.0.0.1,port=PORT,
  *         server=on,wait=off -device virtconsole,chardev=dbg
@@ -13,12 +14,14 @@
  * virtconsole never throttles): users that send much (core dumps) pace
  * themselves with acknowledgements from the host.
  */
-#include "drivers/virtio/console.h"
-
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "drivers/virtio/mmio.h"
+#include "kernel/debugport.h"
 #include "kernel/irq.h"
 
 #define VCON_RX_QUEUE 0 /* receiveq (port 0) */
@@ -101,12 +104,7 @@ static void vcon_irq(void *arg)
         vcon.on_receive();
 }
 
-bool vcon_present(void)
-{
-    return vcon.dev != NULL;
-}
-
-size_t vcon_read(uint8_t *buf, size_t len)
+static size_t vcon_read(uint8_t *buf, size_t len)
 {
     if (!vcon.dev)
         return 0;
@@ -117,7 +115,7 @@ size_t vcon_read(uint8_t *buf, size_t len)
     return n;
 }
 
-int vcon_write(const void *data, size_t len)
+static int vcon_write(const void *data, size_t len)
 {
     if (!vcon.dev)
         return -ENODEV;
@@ -141,12 +139,12 @@ int vcon_write(const void *data, size_t len)
     return 0;
 }
 
-void vcon_on_receive(void (*fn)(void))
+static void vcon_on_receive(void (*fn)(void))
 {
     vcon.on_receive = fn;
 }
 
-bool vcon_quiet(void)
+static bool vcon_quiet(void)
 {
     if (!vcon.dev)
         return true;
@@ -155,6 +153,14 @@ bool vcon_quiet(void)
     rx_collect();
     return vcon.head == vcon.tail;
 }
+
+static const struct debugport vcon_port = {
+    .name = "virtio console",
+    .read = vcon_read,
+    .write = vcon_write,
+    .on_receive = vcon_on_receive,
+    .quiet = vcon_quiet,
+};
 
 static int vcon_probe(struct virtio_dev *dev)
 {
@@ -176,6 +182,7 @@ static int vcon_probe(struct virtio_dev *dev)
         return err;
     vcon.dev = dev;
     virtio_queue_kick(dev, &vcon.rxq);
+    debugport_register(&vcon_port); /* -EBUSY: the board has its own; this one stays unused */
     return 0;
 }
 

@@ -7,6 +7,7 @@
  *   qemu-system-aarch64 -M raspi3b -m 1G -kernel build/raspi3/kernel8.img
  *       [-dtb build/raspi3/bootargs.dtb -append "ARGS"]
  *       -serial stdio (PL011) [-serial ... (mini UART)] [-drive if=sd,format=raw,file=F]
+ * With gdb=serial or core=serial the mini UART is the debug port, not a console.
  */
 #include "platform/platform.h"
 
@@ -78,6 +79,7 @@ static struct {
     uint64_t serial;
     uint8_t mac[6];
     int mac_ok;
+    bool debugport; /* the mini UART is the debug port */
     uint32_t arm_base, arm_size, vc_base, vc_size;
     uint32_t clock_hz[MBOX_CLOCK_CORE + 1];
     int rng_err;
@@ -179,16 +181,32 @@ static void query_firmware(void)
     }
 }
 
+/* gdb=serial[,wait] or core=serial: the GDB stub or core dumps want the debug port. */
+static bool wants_debugport(const char *args)
+{
+    char val[SERIAL_ARG_MAX];
+    if (mote_arg_get(args, "gdb", val, sizeof(val)) >= 0 && strncmp(val, "serial", 6) == 0 &&
+        (val[6] == '\0' || val[6] == ','))
+        return true;
+    return mote_arg_get(args, "core", val, sizeof(val)) >= 0 && strcmp(val, "serial") == 0;
+}
+
 /*
  * Both UARTs print the console; GPIO 14/15 (the header's TXD/RXD) carry the
  * mini UART, as the Pi 3 firmware sets them with enable_uart=1, unless the boot
  * argument serial=pl011 asks for UART0 there (config.txt dtoverlay=disable-bt).
+ * When the GDB stub or core dumps want a serial line, the mini UART is theirs
+ * (the debug port) and only the PL011 prints the console.
  */
 static void console_setup(const char *args)
 {
     uint32_t uart_clock = found.clock_hz[MBOX_CLOCK_UART];
     console_init(pl011_init(RASPI3_UART0, uart_clock ? uart_clock : RASPI3_UART0_CLOCK_HZ));
-    console_add(mini_uart_init(RASPI3_AUX, found.clock_hz[MBOX_CLOCK_CORE]));
+    const struct console_dev *mini = mini_uart_init(RASPI3_AUX, found.clock_hz[MBOX_CLOCK_CORE]);
+    if (wants_debugport(args) && mini_uart_make_debugport() == 0)
+        found.debugport = true;
+    else
+        console_add(mini);
 
     char serial[SERIAL_ARG_MAX];
     enum bcm2835_gpio_function fn = BCM2835_GPIO_FN_ALT5;
@@ -273,6 +291,9 @@ static void report(void *arg)
     mote_log(MOTE_LOG_INFO, "raspi3: clocks: ARM %u Hz, core %u Hz, EMMC %u Hz, UART %u Hz",
              (unsigned)found.clock_hz[MBOX_CLOCK_ARM], (unsigned)found.clock_hz[MBOX_CLOCK_CORE],
              (unsigned)found.clock_hz[MBOX_CLOCK_EMMC], (unsigned)found.clock_hz[MBOX_CLOCK_UART]);
+    if (found.debugport)
+        mote_log(MOTE_LOG_INFO, "raspi3: debug port (gdb=serial, core=serial): the mini UART "
+                                "(QEMU's second -serial); the console is on the PL011 only");
     if (found.rng_err)
         mote_log(MOTE_LOG_WARN, "raspi3: hardware RNG not used: %s",
                  found.rng_err == -EIO ? "start-up health check failed" : "no data");
