@@ -181,13 +181,18 @@ static void query_firmware(void)
     }
 }
 
-/* gdb=serial[,wait] or core=serial: the GDB stub or core dumps want the debug port. */
+/*
+ * gdb=serial[,wait] (in a debug image: a release image has no stub to use
+ * it) or core=serial: the GDB stub or core dumps want the debug port.
+ */
 static bool wants_debugport(const char *args)
 {
     char val[SERIAL_ARG_MAX];
+#ifdef MOTE_DEBUG
     if (mote_arg_get(args, "gdb", val, sizeof(val)) >= 0 && strncmp(val, "serial", 6) == 0 &&
         (val[6] == '\0' || val[6] == ','))
         return true;
+#endif
     return mote_arg_get(args, "core", val, sizeof(val)) >= 0 && strcmp(val, "serial") == 0;
 }
 

@@ -4,7 +4,9 @@ the mini UART (the second -serial, here a TCP socket QEMU listens on) carries th
 stub and core dumps, while the PL011 (the first -serial, stdout) stays the console."""
 import os
 import re
+import signal
 import subprocess
+import time
 
 import pytest
 
@@ -62,9 +64,23 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
         "bt",
         "info registers",
         "delete",
+        "echo MARK-CONTINUE\\n",
+        "continue",
+        "echo MARK-INTERRUPTED\\n",
+        "bt 1",
         "detach",
     ])
-    out = g.wait()
+    try:
+        # Ctrl-C once the image ticks again after the last continue: 0x03 on the mini UART.
+        deadline = time.monotonic() + TIMEOUT_S
+        while "MARK-CONTINUE" not in g.output and g.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "MARK-CONTINUE" in g.output, f"gdb did not get to continue:\n{g.output}\n{q.tail()}"
+        q.wait_for(r"info: tick \d+$", start=len(q.output))
+        g.proc.send_signal(signal.SIGINT)
+        out = g.wait()
+    finally:
+        g.kill()
     assert re.search(r"Breakpoint 1, tick \(.*\) at services/hello/main\.c:\d+", out), \
         f"expected the breakpoint in tick to hit:\n{out}\nconsole:\n{q.tail()}"
     assert re.search(r"#0\s+tick \(.*\) at services/hello/main\.c:\d+", out), \
@@ -73,6 +89,8 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
         f"expected info registers to show pc in tick:\n{out}"
     assert re.search(r"^x0\s+0x[0-9a-f]+", out, re.M) and re.search(r"^cpsr\s+0x", out, re.M), \
         f"expected info registers to list x0 and cpsr:\n{out}"
+    assert "received signal SIGINT" in out, f"expected Ctrl-C to stop the image:\n{out}"
+    assert re.search(r"MARK-INTERRUPTED\n#0\s+", out), f"expected bt after Ctrl-C:\n{out}"
     assert "(Remote target) detached" in out, f"expected gdb to detach:\n{out}"
     assert g.proc.returncode == 0, f"gdb failed:\n{out}"
 
