@@ -13,7 +13,13 @@ QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/b
 QEMU_NET ?= -nic none
 RUN_KERNEL = $(B)/kernel8.img
 # raspi3b's first -serial is the PL011 (this terminal, with the monitor behind
-# Ctrl-A c), the second the mini UART, on a pty QEMU names at start.
+# Ctrl-A c), the second the mini UART, on a pty QEMU names at start. In a debug
+# image's run the mini UART is the debug port (gdb=serial, core=serial), on
+# 127.0.0.1:$(DEBUG_PORT) as the virtio console is on virt, which the Pi lacks.
+ifeq ($(DEBUG),1)
+QEMU_DEBUG_PORT :=
+QEMU_RUN_EXTRA ?= -serial mon:stdio -serial tcp:127.0.0.1:$(DEBUG_PORT),server=on,wait=off
+endif
 QEMU_RUN_EXTRA ?= -serial mon:stdio -serial pty
 
 # The name the firmware looks for on the boot partition: the image of $(SERVICE),
