@@ -11,7 +11,10 @@
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
  *   virtio        probe the virtio-mmio slots and start their drivers
+ *   debugging     core dumps (core=), the GDB stub in debug images (gdb=)
  *   W^X check     after the last mapping
+ *   remote logs   syslog= in images that use the network
+ *   gdb=...,wait  stop for the debugger before the service
  *   service_start(args), "mote: ready" (kernel/ready.h), then the event loop
  */
 #include <errno.h>
