@@ -6,11 +6,12 @@
  * needs 3 for 8 bits). A 16550-like UART with 8-byte FIFOs, clocked from the
  * VideoCore core clock: baud = core_clock / (8 * (MU_BAUD + 1)). Transmit is
  * polled, receive interrupt-driven into the console. 8N1 only, no flow
- * control. Instead of a console it can be the debug port (kernel/debugport.h):
- * then both directions are polled, and the receive interrupt queues bytes
- * and tells the debug port's listener (Ctrl-C for the GDB stub). On the Pi 3 it is the serial port
- * of the 40-pin header by default (config.txt enable_uart=1 fixes the core clock so the baud rate
- * holds). QEMU: -M raspi3b, the second -serial (bcm2835-aux)
+ * control. On the Pi 3 it is the serial port of the 40-pin header by default
+ * (config.txt enable_uart=1 fixes the core clock so the baud rate holds).
+ * Instead of a console it can be the debug port (kernel/debugport.h): then
+ * both directions are polled, and the receive interrupt queues bytes and
+ * tells the debug port's listener (Ctrl-C for the GDB stub).
+ *   QEMU: -M raspi3b, the second -serial (bcm2835-aux)
  */
 #include "drivers/uart/mini_uart.h"
 
@@ -46,8 +47,8 @@
 
 #define MU_BAUD_RATE  115200
 #define MU_OVERSAMPLE 8
-#define MU_DEBUG_RING \
-    256 /* debug port: received in interrupt context, not read yet; power of two */
+/* Debug port: bytes the receive interrupt took, not read yet; a power of two. */
+#define MU_DEBUG_RING 256
 
 static uintptr_t base;
 
