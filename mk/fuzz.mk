@@ -6,13 +6,14 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree dns http gdb
+FUZZ_TARGETS := args devtree dns http gdb sdcsd
 fuzz_srcs_args := lib/args/args.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
 fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 fuzz_srcs_http := lib/http/request.c
 fuzz_srcs_gdb := lib/gdb/rsp.c
+fuzz_srcs_sdcsd := drivers/sd/csd.c
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -53,6 +54,14 @@ $(FUZZ_DIR)/corpus_gdb/.seeded:
 	printf '\000+$$qSupported:multiprocess+;swbreak+#c9+$$?#3f+$$g#67+$$m40000000,40#8b+' > $(@D)/seed1
 	printf '\001$$QStartNoAckMode#b0$$X40000004,2:}\003a#00$$Z0,40000000,4#00$$vCont;s:1;c#00' > $(@D)/seed2
 	printf '\005$$qXfer:features:read:target.xml:0,ffb#79$$P21=00000000#00$$D#44' > $(@D)/seed3
+	@touch $@
+
+# CSD seeds: the 16-byte response (tests/fuzz/fuzz_sdcsd.c), then a bit range:
+# an SDHC card's CSD 2.0 reading its structure field, an SDSC card's 1.0 its C_SIZE.
+$(FUZZ_DIR)/corpus_sdcsd/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\000\000\000\000\000\037\000\000\000\000\000\000\000\100\000\177\176' > $(@D)/seed1
+	printf '\000\000\000\000\000\200\377\000\000\000\017\000\000\000\000\000\111\076' > $(@D)/seed2
 	@touch $@
 
 $(FUZZ_DIR)/corpus_http/.seeded:
