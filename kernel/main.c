@@ -10,7 +10,7 @@
  *                 or the board's fixed map and firmware)
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
- *   virtio        probe the virtio-mmio slots and start their drivers
+ *   platform_probe the board's late drivers (virt: the virtio-mmio slots)
  *   debugging     core dumps (core=), the GDB stub in debug images (gdb=)
  *   W^X check     after the last mapping
  *   remote logs   syslog= in images that use the network
@@ -31,7 +31,6 @@
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/trap.h"
-#include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
 #include "kernel/event.h"
@@ -170,7 +169,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
         random_mix(board.rng_seed, (size_t)board.rng_seed_len);
     __stack_chk_guard = random_u64();
 
-    virtio_probe_all(&board); /* maps its slots, so before the W^X check; logs, never fails */
+    platform_probe(&board); /* maps what it needs, so before the W^X check */
     coredump_init(board.bootargs);
 #ifdef MOTE_DEBUG
     gdbstub_init(board.bootargs); /* maps the code's writable alias: before the W^X check */

@@ -2,7 +2,7 @@
 # two-step link that embeds the image's own symbol table (kernel/symtab.h).
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.c arch/aarch64/*.S kernel/*.c lib/*/*.c) \
-	drivers/timer/generic_timer.c $(wildcard drivers/virtio/*.c) $(BOARD_SRCS)
+	drivers/timer/generic_timer.c $(BOARD_SRCS)
 ifneq ($(DEBUG),1)
 KERNEL_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(KERNEL_SRCS))
 endif

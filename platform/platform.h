@@ -51,4 +51,11 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
  */
 int platform_init(const void *fdt, struct board *board);
 
+/*
+ * Starts the drivers of devices found after the kernel read its boot
+ * arguments and seeded its random source (virt: the virtio-mmio slots).
+ * Maps what it needs, so it runs before the W^X check. Logs, never fails.
+ */
+void platform_probe(struct board *board);
+
 #endif

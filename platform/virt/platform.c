@@ -22,6 +22,7 @@
 #include "drivers/rtc/pl031.h"
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/pl011.h"
+#include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
 #include "kernel/event.h"
 #include "kernel/irq.h"
@@ -266,4 +267,9 @@ int platform_init(const void *fdt, struct board *board)
         mote_log(MOTE_LOG_WARN, "power button: not usable (error %d); system_powerdown is ignored",
                  err);
     return 0;
+}
+
+void platform_probe(struct board *board)
+{
+    virtio_probe_all(board);
 }
