@@ -346,7 +346,6 @@ int net_start(const char *args)
     netif_add_ext_callback(&address_logger, log_addresses);
     dev->receive = receive;
     dev->tx_ready = tx_ready;
-    dev->stack = &netif;
     netdev_on_link = link_changed;
     if (dhcp)
         netif_add(&netif, NULL, NULL, NULL, dev, netif_setup, ethernet_input);

@@ -59,7 +59,6 @@ struct netdev {
     void (*poll)(struct netdev *dev);
     /* Set by the driver: takes back a buffer net/ kept (may run inside receive). */
     void (*rx_release)(struct netdev *dev, void *buf);
-    void *stack; /* net/'s own state for this device */
 };
 
 /* Called by a driver once the device is up. Returns 0 or -ENOSPC. */
