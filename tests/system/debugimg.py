@@ -6,13 +6,15 @@ listens on (127.0.0.1:port): gdb connects there for gdb=serial, and
 scripts/mote-core for core=serial.
 """
 import os
-import socket
+import subprocess
+import threading
 
-from qemu import BUILD
+from qemu import BUILD, TIMEOUT_S
 
 DEBUG_BUILD = os.environ.get("MOTE_BUILD_DEBUG", os.path.normpath(BUILD) + "-debug")
 GDB = "gdb-multiarch"
 REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MOTE_CORE = os.path.join(REPO, "scripts", "mote-core")
 
 
 def debug_image(name, kind="elf"):
@@ -21,23 +23,50 @@ def debug_image(name, kind="elf"):
     return path
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def debug_port_args(port):
-    """A virtio console on a TCP socket QEMU listens on, without waiting for a client."""
+def debug_port_args(port, wait=False):
+    """A virtio console on a TCP socket QEMU listens on; with wait, QEMU starts the image
+    only once a client (the core receiver) is connected."""
     return ("-device", "virtio-serial-device",
-            "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait=off",
+            "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait={'on' if wait else 'off'}",
             "-device", "virtconsole,chardev=dbg")
 
 
-def user_net_args(udp_port=None, tcp_ports=()):
-    fwd = ""
-    if udp_port:
-        fwd += f",hostfwd=udp:127.0.0.1:{udp_port}-:53"
-    for host, guest in tcp_ports:
-        fwd += f",hostfwd=tcp:127.0.0.1:{host}-:{guest}"
-    return ("-netdev", f"user,id=n0{fwd}", "-device", "virtio-net-device,netdev=n0")
+def receive_core(q, port, core):
+    """Runs scripts/mote-core against the debug port on port until it wrote core."""
+    recv = subprocess.run([MOTE_CORE, "--connect", f"127.0.0.1:{port}", "-o", str(core),
+                           "--timeout", str(TIMEOUT_S)], capture_output=True, text=True,
+                          timeout=TIMEOUT_S * 2)
+    assert recv.returncode == 0, f"mote-core failed: {recv.stderr}\nconsole:\n{q.tail()}"
+
+
+class Gdb:
+    """gdb-multiarch -batch with a list of commands; output collected as it comes."""
+
+    def __init__(self, elf, port, commands):
+        argv = [GDB, "-q", "-nx", "-batch", elf, "-ex", "set pagination off",
+                "-ex", "set confirm off", "-ex", "set remotetimeout 20",
+                "-ex", f"target remote 127.0.0.1:{port}"]
+        for c in commands:
+            argv += ["-ex", c]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        self.output = ""
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in iter(self.proc.stdout.readline, b""):
+            self.output += line.decode("utf-8", "replace")
+
+    def wait(self, timeout=TIMEOUT_S * 2):
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError(f"gdb did not finish within {timeout} s; its output:\n{self.output}")
+        self.thread.join(5)
+        return self.output
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()

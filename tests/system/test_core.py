@@ -1,33 +1,22 @@
 # SPDX-License-Identifier: MIT
 """Core dumps: a crashing image with core=serial sends an ELF core over its debug port,
 scripts/mote-core writes it, and gdb-multiarch shows the crash from it."""
-import os
 import re
+import socket
 import subprocess
 
-from debugimg import GDB, REPO, free_port
-from qemu import TIMEOUT_S, image
+from debugimg import GDB, debug_port_args, receive_core
+from qemu import TIMEOUT_S, free_port, image
 
-MOTE_CORE = os.path.join(REPO, "scripts", "mote-core")
-
-
-def debug_port_waiting(port):
-    """The debug port, with QEMU waiting for the receiver before it starts the image."""
-    return ("-device", "virtio-serial-device",
-            "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait=on",
-            "-device", "virtconsole,chardev=dbg")
 
 
 def test_core_of_a_crash_opens_in_gdb_with_the_crashing_function(qemu, tmp_path):
-    port = free_port()
+    port = free_port(socket.SOCK_STREAM)
     elf = image("crashtest")
-    q = qemu(elf, append="crash=null core=serial", extra=debug_port_waiting(port))
+    q = qemu(elf, append="crash=null core=serial", extra=debug_port_args(port, wait=True))
     q.wait_for(r"QEMU waiting for connection")
     core = tmp_path / "crash.core"
-    recv = subprocess.run([MOTE_CORE, "--connect", f"127.0.0.1:{port}", "-o", str(core),
-                           "--timeout", str(TIMEOUT_S)], capture_output=True, text=True,
-                          timeout=TIMEOUT_S * 2)
-    assert recv.returncode == 0, f"mote-core failed: {recv.stderr}\nconsole:\n{q.tail()}"
+    receive_core(q, port, core)
     q.wait_for(r"core: sent, \d+ bytes")
     assert q.wait_exit() == 70
 
@@ -42,7 +31,7 @@ def test_core_of_a_crash_opens_in_gdb_with_the_crashing_function(qemu, tmp_path)
 
 
 def test_crash_without_a_receiver_still_reports_and_exits(qemu):
-    port = free_port()
+    port = free_port(socket.SOCK_STREAM)
     q = qemu(image("crashtest"), append="crash=panic core=serial",
              extra=("-device", "virtio-serial-device",
                     "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait=off",

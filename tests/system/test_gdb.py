@@ -9,7 +9,6 @@ answer then shows, steps, catches a write with a hardware watchpoint,
 continues, is interrupted with Ctrl-C (SIGINT to gdb), and detaches; then the
 service answers again.
 """
-import os
 import re
 import signal
 import socket
@@ -19,8 +18,8 @@ import time
 
 import pytest
 
-from debugimg import GDB, debug_image, debug_port_args, free_port, user_net_args
-from qemu import TIMEOUT_S
+from debugimg import Gdb, debug_image, debug_port_args
+from qemu import TIMEOUT_S, free_port, user_net
 
 GDB_TCP_GUEST_PORT = 1234
 
@@ -31,52 +30,26 @@ def dig(port, name, tries=1, wait_s=40):
     return out.stdout
 
 
-def start_dns(qemu, transport):
-    dns_port = free_port(socket.SOCK_DGRAM)
-    gdb_port = free_port()
+def launch_dns(qemu, transport, wait=False):
+    """The debug dns image with the stub on transport ("serial" or "tcp"), DNS forwarded."""
+    dns_port = free_port(socket.SOCK_STREAM)
+    gdb_port = free_port(socket.SOCK_STREAM)
+    dns_fwd = f"udp:127.0.0.1:{dns_port}-:53"
     if transport == "serial":
-        extra = user_net_args(udp_port=dns_port) + debug_port_args(gdb_port)
+        extra = user_net(dns_fwd) + debug_port_args(gdb_port)
         append = "gdb=serial"
     else:
-        extra = user_net_args(udp_port=dns_port, tcp_ports=[(gdb_port, GDB_TCP_GUEST_PORT)])
+        extra = user_net(dns_fwd, f"tcp:127.0.0.1:{gdb_port}-:{GDB_TCP_GUEST_PORT}")
         append = f"gdb=tcp:{GDB_TCP_GUEST_PORT}"
-    q = qemu(debug_image("dns"), append=append, extra=extra)
-    q.wait_for(r"gdb: stub on")
-    q.wait_for(r"mote: ready")
+    q = qemu(debug_image("dns"), append=append + (",wait" if wait else ""), extra=extra)
     return q, dns_port, gdb_port
 
 
-class Gdb:
-    """gdb-multiarch -batch with a list of commands; output collected as it comes."""
-
-    def __init__(self, elf, port, commands):
-        argv = [GDB, "-q", "-nx", "-batch", elf, "-ex", "set pagination off",
-                "-ex", "set confirm off", "-ex", "set remotetimeout 20",
-                "-ex", f"target remote 127.0.0.1:{port}"]
-        for c in commands:
-            argv += ["-ex", c]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        self.output = ""
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in iter(self.proc.stdout.readline, b""):
-            self.output += line.decode("utf-8", "replace")
-
-    def wait(self, timeout=TIMEOUT_S * 2):
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise AssertionError(f"gdb did not finish within {timeout} s; its output:\n{self.output}")
-        self.thread.join(5)
-        return self.output
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
+def start_dns(qemu, transport):
+    q, dns_port, gdb_port = launch_dns(qemu, transport)
+    q.wait_for(r"gdb: stub on")
+    q.wait_for(r"mote: ready")
+    return q, dns_port, gdb_port
 
 
 @pytest.mark.parametrize("transport", ["serial", "tcp"])
@@ -153,7 +126,7 @@ def test_gdb_breaks_in_the_dns_service_and_it_keeps_answering(qemu, transport):
 
 def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
     """Raw RSP over the serial port: bad checksum, huge lengths, unmapped and device memory."""
-    gdb_port = free_port()
+    gdb_port = free_port(socket.SOCK_STREAM)
     q = qemu(debug_image("hello"), append="gdb=serial,wait", extra=debug_port_args(gdb_port))
     q.wait_for(r"waiting for the debugger")
 
@@ -207,15 +180,7 @@ def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
 
 @pytest.mark.parametrize("transport", ["serial", "tcp"])
 def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
-    dns_port = free_port(socket.SOCK_DGRAM)
-    gdb_port = free_port()
-    if transport == "serial":
-        extra = user_net_args(udp_port=dns_port) + debug_port_args(gdb_port)
-        append = "gdb=serial,wait"
-    else:
-        extra = user_net_args(udp_port=dns_port, tcp_ports=[(gdb_port, GDB_TCP_GUEST_PORT)])
-        append = f"gdb=tcp:{GDB_TCP_GUEST_PORT},wait"
-    q = qemu(debug_image("dns"), append=append, extra=extra)
+    q, dns_port, gdb_port = launch_dns(qemu, transport, wait=True)
     q.wait_for(r"waiting for the debugger")
     if transport == "tcp":
         q.wait_for(r"net: IPv4 10\.0\.2\.15")  # the stub runs DHCP while it waits
@@ -236,7 +201,7 @@ def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
 
 
 def test_gdb_post_mortem_shows_the_crash_and_kill_ends_the_image(qemu):
-    port = free_port()
+    port = free_port(socket.SOCK_STREAM)
     q = qemu(debug_image("crashtest"), append="crash=null gdb=serial", extra=debug_port_args(port))
     q.wait_for(r"MOTE CRASH: data abort")
     q.wait_for(r"gdb: crashed; waiting for the debugger")

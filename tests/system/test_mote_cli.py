@@ -15,12 +15,7 @@ import time
 import pytest
 
 from mote_cli import MOTE, REPO, TIMEOUT_S, Mote, alive, is_monitor
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from qemu import free_port
 
 
 def dig(port, name="host42.mote.test"):

@@ -4,17 +4,16 @@ the mini UART (the second -serial, here a TCP socket QEMU listens on) carries th
 stub and core dumps, while the PL011 (the first -serial, stdout) stays the console."""
 import os
 import re
+import socket
 import signal
 import subprocess
 import time
 
 import pytest
 
-from debugimg import GDB, free_port
-from qemu import TIMEOUT_S
+from debugimg import GDB, Gdb, receive_core
+from qemu import TIMEOUT_S, free_port
 from raspi3 import RASPI3_BUILD, Raspi3, raspi3_image
-from test_core import MOTE_CORE
-from test_gdb import Gdb
 
 RASPI3_DEBUG_BUILD = os.environ.get("MOTE_BUILD_RASPI3_DEBUG",
                                     os.path.normpath(RASPI3_BUILD) + "-debug")
@@ -50,7 +49,7 @@ def pi_debug():
 
 
 def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
-    port = free_port()
+    port = free_port(socket.SOCK_STREAM)
     q = pi_debug("hello", "gdb=serial ticks=100000 interval_ms=200",
                  f"tcp:127.0.0.1:{port},server=on,wait=off", debug=True)
     q.wait_for(r"raspi3: debug port \(gdb=serial, core=serial\): the mini UART")
@@ -100,15 +99,12 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
 
 
 def test_core_over_the_mini_uart_opens_in_gdb_with_the_crashing_function(pi_debug, tmp_path):
-    port = free_port()
+    port = free_port(socket.SOCK_STREAM)
     # QEMU waits for the receiver before it starts the image.
     q = pi_debug("crashtest", "crash=null core=serial", f"tcp:127.0.0.1:{port},server=on,wait=on")
     q.wait_for(r"QEMU waiting for connection")
     core = tmp_path / "crash.core"
-    recv = subprocess.run([MOTE_CORE, "--connect", f"127.0.0.1:{port}", "-o", str(core),
-                           "--timeout", str(TIMEOUT_S)], capture_output=True, text=True,
-                          timeout=TIMEOUT_S * 2)
-    assert recv.returncode == 0, f"mote-core failed: {recv.stderr}\nconsole:\n{q.tail()}"
+    receive_core(q, port, core)
     q.wait_for(r"core: a crash sends a core file over the mini UART")
     q.wait_for(r"core: sending \d+ bytes over the mini UART")
     q.wait_for(r"core: sent, \d+ bytes")

@@ -4,8 +4,7 @@ import re
 import socket
 import time
 
-from debugimg import free_port, user_net_args
-from qemu import TIMEOUT_S, image
+from qemu import TIMEOUT_S, free_port, image, user_net
 
 # <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG (RFC 5424 §6)
 RFC5424 = re.compile(r"^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z|-) (\S+) (\S+) - - - (.*)$")
@@ -45,7 +44,7 @@ def test_syslog_lines_arrive_with_hostname_and_severity(qemu):
     try:
         # 10.0.2.2 is the host as QEMU user networking shows it to the guest.
         q = qemu(image("dns"), append=f"syslog=10.0.2.2:{c.port} hostname=dns-eu-7",
-                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+                 extra=user_net(f"udp:127.0.0.1:{free_port()}-:53"))
         q.wait_for(r"syslog: sending logs to 10\.0\.2\.2:%d as dns-eu-7" % c.port)
         pri, stamp, host, app, msg = c.wait_for(r"^dns: serving \d+ records")
         assert host == "dns-eu-7" and app == "mote", f"expected HOSTNAME dns-eu-7, APP-NAME mote: {host} {app}"
@@ -62,7 +61,7 @@ def test_syslog_warning_has_warning_severity_and_default_hostname(qemu):
     c = Collector()
     try:
         q = qemu(image("dns"), append=f'syslog=10.0.2.2:{c.port} hostname="two words"',
-                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+                 extra=user_net(f"udp:127.0.0.1:{free_port()}-:53"))
         pri, stamp, host, app, msg = c.wait_for(r"^syslog: hostname= must be")
         assert int(pri) == 1 * 8 + 4, f"expected severity warning (12), got {pri}"
         assert host == "mote", f"expected the default HOSTNAME mote, got {host}"
@@ -73,7 +72,7 @@ def test_syslog_warning_has_warning_severity_and_default_hostname(qemu):
 
 def test_syslog_argument_is_checked(qemu):
     q = qemu(image("dns"), append="syslog=collector.example:514",
-             extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)))
+             extra=user_net(f"udp:127.0.0.1:{free_port()}-:53"))
     q.wait_for(r"syslog: syslog=collector\.example:514 not understood; expected syslog=HOST:PORT")
     q = qemu(image("hello"), append="syslog=10.0.2.2:514")
     q.wait_for(r"syslog: this service does not use the network; remote logs are off")
@@ -81,10 +80,10 @@ def test_syslog_argument_is_checked(qemu):
 
 def test_syslog_drops_and_counts_while_the_link_is_down(qemu):
     c = Collector()
-    monitor_port = free_port()
+    monitor_port = free_port(socket.SOCK_STREAM)
     try:
         q = qemu(image("dns"), append=f"syslog=10.0.2.2:{c.port}",
-                 extra=user_net_args(udp_port=free_port(socket.SOCK_DGRAM)) +
+                 extra=user_net(f"udp:127.0.0.1:{free_port()}-:53") +
                  ("-monitor", f"tcp:127.0.0.1:{monitor_port},server=on,wait=off"))
         c.wait_for(r"^mote: ready$")
         with socket.create_connection(("127.0.0.1", monitor_port), timeout=TIMEOUT_S) as mon:
