@@ -4,7 +4,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
-FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 FUZZ_TARGETS := args devtree dns http gdb sdcsd
 fuzz_srcs_args := lib/args/args.c

@@ -3,7 +3,7 @@
 #   make test-unit       build and run every test; any failure fails make
 HOST_CC := cc
 UNIT_DIR := build/host/unit
-UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.

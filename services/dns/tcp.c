@@ -12,7 +12,7 @@
 
 #include <mote/mote.h>
 
-#include "services/dns/dns_service.h"
+#include "dns_service.h"
 
 #define LEN_PREFIX    2
 #define TCP_QUERY_MAX 4096 /* a question and an OPT need far less */

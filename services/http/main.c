@@ -16,8 +16,8 @@
 
 #include <mote/mote.h>
 
-#include "lib/http/http.h"
-#include "services/http/pages.h"
+#include <http/http.h>
+#include "pages.h"
 
 #define HTTP_PORT          80
 #define HEADER_MAX         512
