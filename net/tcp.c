@@ -14,6 +14,10 @@
  * still waiting stays in its slot, invisible to the service, until the data
  * is out; then FIN.
  *
+ * An outbound connection (mote_tcp_connect) has its slot from the start; it
+ * is "connecting" until lwIP's connected callback, and a failure before that
+ * goes to the service's connect callback instead of its error callback.
+ *
  * lwIP requires a callback that aborts its own pcb to return ERR_ABRT; the
  * pcb whose callback is running is noted for that.
  */
@@ -42,8 +46,11 @@ struct slot {
     struct tcp_pcb *pcb; /* NULL: free */
     unsigned gen;
     bool listener;
-    bool closing; /* closed by the service: sending what waits, then FIN */
+    bool closing;    /* closed by the service: sending what waits, then FIN */
+    bool connecting; /* mote_tcp_connect's handshake is not done yet */
     mote_tcp_accept_fn accept;
+    mote_tcp_connect_fn connect;
+    void *connect_arg;
     struct mote_tcp_callbacks cb;
     void *arg;
     uint8_t *waiting; /* mote_tcp_send's bytes lwIP had no room for yet */
@@ -286,11 +293,37 @@ static void failed(void *arg, err_t err)
         return;
     int id = slot_id(s);
     void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
-    void *cb_arg = s->arg;
+    mote_tcp_connect_fn connect = s->closing || !s->connecting ? NULL : s->connect;
+    void *cb_arg = s->arg, *connect_arg = s->connect_arg;
     slot_free(s);
-    if (error)
+    if (connect) /* a reset answering our SYN is a refusal (RFC 9293 §3.10.7.3) */
+        connect(id, err == ERR_RST ? -ECONNREFUSED : -ECONNABORTED, connect_arg);
+    else if (error)
         error(id, errno_from(err), cb_arg);
     net_timeouts_changed();
+}
+
+/* lwIP calls this once the handshake is done (err is always ERR_OK in lwIP 2.1). */
+static err_t connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct slot *s = arg;
+    (void)err;
+    if (!s || s->closing)
+        return ERR_OK;
+    s->connecting = false;
+    struct tcp_pcb *outer = enter(pcb);
+    s->connect(slot_id(s), 0, s->connect_arg);
+    return leave(outer);
+}
+
+/* Our callbacks on a connection's pcb. */
+static void attach(struct tcp_pcb *pcb, struct slot *s)
+{
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, received);
+    tcp_sent(pcb, sent);
+    tcp_err(pcb, failed);
+    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
 }
 
 static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -304,11 +337,7 @@ static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
         tcp_abort(pcb);
         return ERR_ABRT;
     }
-    tcp_arg(pcb, s);
-    tcp_recv(pcb, received);
-    tcp_sent(pcb, sent);
-    tcp_err(pcb, failed);
-    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
+    attach(pcb, s);
 
     struct mote_endpoint peer;
     net_endpoint_from(&peer, &pcb->remote_ip, pcb->remote_port);
@@ -345,6 +374,37 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     s->arg = arg;
     tcp_arg(lpcb, s);
     tcp_accept(lpcb, accepted);
+    return slot_id(s);
+}
+
+int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_connect, void *arg)
+{
+    ip_addr_t addr;
+    if (!to || !on_connect || to->port == 0 || net_endpoint_to(to, &addr) != 0)
+        return -EINVAL;
+    int err = net_up();
+    if (err)
+        return err;
+    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
+    if (!pcb)
+        return -ENOMEM;
+    struct slot *s = slot_alloc(pcb);
+    if (!s) {
+        tcp_close(pcb); /* never connected: frees it */
+        return -ENOMEM;
+    }
+    s->connecting = true;
+    s->connect = on_connect;
+    s->connect_arg = arg;
+    attach(pcb, s);
+    err_t e = tcp_connect(pcb, &addr, to->port, connected);
+    if (e != ERR_OK) {
+        detach(pcb);
+        slot_free(s);
+        tcp_abort(pcb);
+        return e == ERR_RTE ? -EHOSTUNREACH : -ENOMEM;
+    }
+    net_timeouts_changed();
     return slot_id(s);
 }
 
