@@ -1,0 +1,3 @@
+# apicheck: connects out, sends random bytes, echoes; defines functions named like kernel internals.
+service_srcs := main.c
+service_args :=
