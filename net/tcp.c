@@ -30,6 +30,7 @@
 #include <mote/timer.h>
 
 #include "lwip/tcp.h"
+#include "net/err.h"
 #include "net/net.h"
 
 #define MAX_SLOTS   (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
@@ -130,16 +131,6 @@ static err_t leave(struct tcp_pcb *outer)
     return aborted ? ERR_ABRT : ERR_OK;
 }
 
-static int errno_from(err_t err)
-{
-    switch (err) {
-    case ERR_RST: return -ECONNRESET;
-    case ERR_CLSD: return -ENOTCONN;
-    case ERR_MEM: return -ENOMEM;
-    default: return -ECONNABORTED; /* ERR_ABRT: aborted, also after retransmission timeouts */
-    }
-}
-
 /* Queues what lwIP's send buffer takes of data. Returns the bytes queued, or < 0. */
 static int push(struct slot *s, const uint8_t *data, size_t len)
 {
@@ -157,7 +148,7 @@ static int push(struct slot *s, const uint8_t *data, size_t len)
         if (err != ERR_OK) {
             if (done)
                 break;
-            return err == ERR_CONN ? -ENOTCONN : -ENOMEM;
+            return net_errno(err); /* ERR_CONN: -ENOTCONN */
         }
         done += n;
     }
@@ -299,7 +290,7 @@ static void failed(void *arg, err_t err)
     if (connect) /* a reset answering our SYN is a refusal (RFC 9293 §3.10.7.3) */
         connect(id, err == ERR_RST ? -ECONNREFUSED : -ECONNABORTED, connect_arg);
     else if (error)
-        error(id, errno_from(err), cb_arg);
+        error(id, net_errno(err), cb_arg); /* ERR_ABRT also after retransmission timeouts */
     net_timeouts_changed();
 }
 
@@ -402,7 +393,7 @@ int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_conn
         detach(pcb);
         slot_free(s);
         tcp_abort(pcb);
-        return e == ERR_RTE ? -EHOSTUNREACH : -ENOMEM;
+        return e == ERR_RTE ? -EHOSTUNREACH : -ENOMEM; /* else only ERR_MEM: no SYN segment */
     }
     net_timeouts_changed();
     return slot_id(s);

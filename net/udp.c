@@ -7,6 +7,7 @@
 
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
+#include "net/err.h"
 #include "net/net.h"
 
 #define MAX_SOCKETS     16
@@ -79,13 +80,7 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
     err_t err = udp_sendto(sockets[sock].pcb, p, &addr, to->port);
     pbuf_free(p);
     net_timeouts_changed();
-    switch (err) {
-    case ERR_OK: return 0;
-    case ERR_MEM:
-    case ERR_BUF: return -ENOMEM;
-    case ERR_RTE: return -EHOSTUNREACH;
-    default: return -EINVAL;
-    }
+    return net_errno(err);
 }
 
 int mote_udp_close(int sock)

@@ -45,7 +45,8 @@ int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg);
 /*
  * Sends len bytes from socket sock to. Returns 0, -EBADF for an unknown
  * socket, -EINVAL for a bad endpoint, -EMSGSIZE over 65507 bytes, -ENOMEM
- * when no buffer is free (the datagram is dropped), -EHOSTUNREACH with no route.
+ * when no buffer is free (the datagram is dropped), -EHOSTUNREACH with no route,
+ * -EIO when the device refused the frame.
  */
 int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endpoint *to);
 
