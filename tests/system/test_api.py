@@ -8,6 +8,8 @@ import re
 import socket
 import subprocess
 
+import pytest
+
 from qemu import image, user_net
 
 NM = "aarch64-linux-gnu-nm"
@@ -90,7 +92,9 @@ def test_tcp_connect_reports_a_refused_connection(qemu):
     q.wait_for(rf"apicheck: cannot connect to {HOST_FROM_GUEST}:{port}: Connection refused")
 
 
-def test_endpoint_parse_refuses_a_malformed_address(qemu):
-    q = qemu(image("apicheck"), append=f"{STATIC_IP} connect=10.0.2.2", extra=user_net())
-    assert q.wait_exit() == 2, f"expected exit status 2 for connect=10.0.2.2 (no port):\n{q.tail()}"
+@pytest.mark.parametrize("endpoint", ["10.0.2.2", "10.0.2.2:0", "10.0.2.2:65536", "10.0.2.2:+80",
+                                      "fe80::1:53", "[fe80::1]:", "[10.0.2.2]:80", "host:80"])
+def test_endpoint_parse_refuses_a_malformed_address(qemu, endpoint):
+    q = qemu(image("apicheck"), append=f"{STATIC_IP} connect={endpoint}", extra=user_net())
+    assert q.wait_exit() == 2, f"expected exit status 2 for connect={endpoint}:\n{q.tail()}"
     q.wait_for(r"apicheck: connect: expected ADDR:PORT")
