@@ -393,7 +393,7 @@ int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_conn
         detach(pcb);
         slot_free(s);
         tcp_abort(pcb);
-        return e == ERR_RTE ? -EHOSTUNREACH : -ENOMEM; /* else only ERR_MEM: no SYN segment */
+        return net_errno(e); /* ERR_RTE: no route; ERR_MEM: no SYN segment */
     }
     net_timeouts_changed();
     return slot_id(s);
