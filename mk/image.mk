@@ -76,6 +76,16 @@ comma := ,
 # members that define them (and what those need) into the image's Mote object.
 api_calls = $(shell $(NM) -u $(1) 2>/dev/null | awk '$$2 ~ /^mote_/ { print "-Wl,-u," $$2 }' | sort -u)
 
+# What the Mote object leaves undefined is resolved outside it: service_start
+# by the service, the rest by picolibc and libgcc. A service that defined one
+# of those (malloc, memcpy, strtoul) would take Mote's calls: the link refuses.
+check_no_capture = captured=$$({ $(NM) -u $(1) | awk '{ print "U", $$2 }'; \
+	$(NM) -g --defined-only $(2) 2>/dev/null | awk 'NF == 3 { print "D", $$3 }'; } | \
+	awk '$$1 == "U" && $$2 != "service_start" { u[$$2] = 1 } $$1 == "D" { d[$$2] = 1 } \
+	END { for (n in u) if (n in d) print n }'); \
+	if [ -n "$$captured" ]; then echo "$(1): the service defines what Mote calls in the C library:" \
+	$$captured >&2; exit 1; fi
+
 IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # service_image(name): each service is services/<name>/ with a service.mk that
@@ -97,6 +107,7 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SY
 	@rm -f $$@.r
 
 $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(LDS)
+	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
 	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
