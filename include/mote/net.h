@@ -86,8 +86,9 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg);
 /*
  * How a mote_tcp_connect() ended: err is 0 when conn is established (set its
  * callbacks here, as in an accept callback), else -ECONNREFUSED (the peer
- * refused: RST) or -ECONNABORTED (no answer before the retransmissions ran
- * out, or no memory), and conn is already invalid.
+ * refused: RST), -ECONNABORTED (no answer before the retransmissions ran
+ * out, or no memory) or -EHOSTUNREACH (no address came), and conn is
+ * already invalid.
  */
 typedef void (*mote_tcp_connect_fn)(int conn, int err, void *arg);
 
@@ -95,10 +96,12 @@ typedef void (*mote_tcp_connect_fn)(int conn, int err, void *arg);
  * Opens a TCP connection to `to` (IPv4 or IPv6) from an ephemeral port.
  * Returns the connection's id > 0 at once, while the handshake goes on;
  * on_connect(arg) then runs exactly once with the outcome, unless the
- * connection is closed or aborted first. Data written before then goes out
- * once it is established. Errors: -EINVAL if to or on_connect is NULL or to
- * has no valid family or port 0, -ENETDOWN if the image has no network,
- * -EHOSTUNREACH with no route, -ENOMEM.
+ * connection is closed or aborted first. Data sent before then goes out once
+ * it is established. While the network has no address of to's family yet
+ * (DHCP or SLAAC under way), the connection waits for one, up to 30 s; then
+ * on_connect gets -EHOSTUNREACH. Errors: -EINVAL if to or on_connect is NULL
+ * or to has no valid family or port 0, -ENETDOWN if the image has no network,
+ * -EHOSTUNREACH with an address but no route, -ENOMEM.
  */
 int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_connect, void *arg);
 
