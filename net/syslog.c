@@ -12,16 +12,19 @@
 #include <string.h>
 
 #include <mote/args.h>
+#include <mote/error.h>
 #include <mote/log.h>
 #include <mote/net.h>
 #include <mote/time.h>
 #include <mote/timer.h>
 
+#include "kernel/boothook.h"
 #include "kernel/event.h"
 #include "kernel/log.h"
 #include "lib/syslog/message.h"
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
+#include "net/net.h"
 
 #define SYSLOG_LINE_MAX   640 /* header (about 100 bytes) and a 512-byte log line */
 #define COLLECTOR_ARG_MAX 64
@@ -190,7 +193,8 @@ int syslog_start(const char *args)
         return sl.event;
     sl.sock = mote_udp_bind(LOCAL_PORT, receive_nothing, NULL);
     if (sl.sock < 0) {
-        mote_log(MOTE_LOG_ERROR, "syslog: no UDP socket: error %d; remote logs are off", sl.sock);
+        mote_log(MOTE_LOG_ERROR, "syslog: no UDP socket: %s; remote logs are off",
+                 mote_strerror(sl.sock));
         return sl.sock;
     }
     log_set_sink(sink);
@@ -203,3 +207,20 @@ int syslog_start(const char *args)
                  DEFAULT_HOSTNAME);
     return 0;
 }
+
+/* Before the service starts: syslog= brings the network up now, which starts the logs (net_up). */
+static void start_at_boot(const char *bootargs)
+{
+    char val[2];
+    if (mote_arg_get(bootargs, "syslog", val, sizeof(val)) == -ENOENT)
+        return;
+    int err = net_up();
+    if (err)
+        mote_log(MOTE_LOG_ERROR, "syslog: %s; remote logs are off", mote_strerror(err));
+}
+
+BOOT_HOOK(syslog_hook) = {
+    .name = "syslog",
+    .args = {"syslog", "hostname"},
+    .start = start_at_boot,
+};

@@ -15,9 +15,7 @@
 #include "arch/aarch64/semihost.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
-#ifdef MOTE_DEBUG
 #include "kernel/gdbstub.h"
-#endif
 #include "kernel/image.h"
 #include "kernel/irq.h"
 #include "kernel/panic.h"
@@ -134,16 +132,12 @@ static void crash(struct trap_frame *f, const char *what)
         console_printf("\n");
     }
     backtrace_print(f->elr, f->x[29]);
-#ifdef MOTE_DEBUG
     if (!gdbstub_attached()) /* not down the line a debugger is reading */
         coredump_send(f);
     if (gdbstub_crash(f)) {
         crashing = 0;
         return;
     }
-#else
-    coredump_send(f);
-#endif
     panic_stop();
 }
 
@@ -151,9 +145,7 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
 {
     if (kind == TRAP_IRQ) {
         irq_dispatch();
-#ifdef MOTE_DEBUG
         gdbstub_irq_exit(frame);
-#endif
         return;
     }
     if (kind == TRAP_SYNC) {
@@ -163,10 +155,8 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
             frame->elr += INSN_SIZE;
             return;
         }
-#ifdef MOTE_DEBUG
         if (gdbstub_trap(frame))
             return;
-#endif
         if (ec == ESR_EC_BRK64 && ESR_BRK_IMM(frame->esr) == TRAP_BRK_PANIC)
             crash(frame, panic_message());
         else
