@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <mote/args.h>
+#include <mote/error.h>
 #include <mote/log.h>
 #include <mote/service.h>
 #include <mote/system.h>
@@ -161,7 +162,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     fdt = heap_setup(fdt, ram, nram);
     int err = platform_init(fdt, &board);
     if (err)
-        mote_panic("board bring-up failed: error %d", err);
+        mote_panic("board bring-up failed: %s", mote_strerror(err));
     apply_kernel_args(board.bootargs);
 
     uint64_t counter = sysreg_read(cntvct_el0);
