@@ -20,6 +20,9 @@
 
 #define SECONDARY_ENTRIES 4 /* cores that can be started from secondary_park (the Pi's four) */
 
+    /* Unwind tables for gdb only (the image carries none): see the CFI below. */
+    .cfi_sections .debug_frame
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -34,6 +37,13 @@ _start:
     .word   0                           /* no PE/COFF header */
 
 boot_primary:
+    /*
+     * The outermost frame: no caller. Saying so (the return address is
+     * undefined) ends gdb's backtrace here cleanly instead of with
+     * "previous frame identical to this frame".
+     */
+    .cfi_startproc
+    .cfi_undefined x30
     mov     x19, x0                     /* the DTB pointer survives until kernel_main */
 
     mrs     x1, mpidr_el1
@@ -133,6 +143,7 @@ at_el1:
     mov     x0, x19
     bl      kernel_main
     b       secondary_park              /* kernel_main never returns */
+    .cfi_endproc
 
 /*
  * Cores other than 0, until SMP: asleep in wfi with every interrupt masked at
@@ -144,6 +155,8 @@ at_el1:
  * exception level it was parked at, with interrupts masked.
  */
 secondary_park:
+    .cfi_startproc
+    .cfi_undefined x30                  /* outermost too */
     msr     daifset, #0xf
     mrs     x1, mpidr_el1
     and     x1, x1, #MPIDR_AFF_MASK
@@ -158,6 +171,7 @@ secondary_park:
     br      x3
 2:  wfi
     b       2b
+    .cfi_endproc
 
     .section .data
     .balign 8
