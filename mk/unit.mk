@@ -7,7 +7,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore ring
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c

@@ -22,6 +22,7 @@
 #include "lib/args/number.h"
 
 #include "kernel/gdb_transport.h"
+#include "kernel/ring.h"
 #include "lwip/ip.h"
 #include "lwip/timeouts.h"
 #include "net/net.h"
@@ -54,10 +55,10 @@ static struct {
     const struct gdb_transport_events *ev;
     struct netdev *dev;
     bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
-    uint8_t ring[RING];
-    uint32_t head, tail;
+    struct ring rx; /* producer: on_data (the loop, or the stub's polls); consumer: read */
     unsigned long filtered, overflow;
 } g;
+static uint8_t rx_buf[RING];
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -105,11 +106,10 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
     const uint8_t *p = data;
     bool interrupt = false;
     for (size_t i = 0; i < len; i++) {
-        if (g.head - g.tail == RING) {
+        if (!ring_put(&g.rx, p[i])) {
             g.overflow++;
             continue;
         }
-        g.ring[g.head++ % RING] = p[i];
         interrupt |= p[i] == RSP_INTERRUPT;
     }
     if (interrupt && !g.saved_receive) /* only while running: stopped, the stub reads it */
@@ -151,7 +151,7 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
     if (g.conn) /* a new debugger replaces one that may be gone without a word */
         mote_tcp_abort(g.conn);
     g.conn = conn;
-    g.head = g.tail = 0;
+    ring_skip(&g.rx, ring_used(&g.rx)); /* what the last debugger left */
     mote_tcp_set_callbacks(conn, &cb, NULL);
     if (!g.saved_receive)
         g.ev->stop();
@@ -170,6 +170,7 @@ static int gdb_tcp_open(const char *param, const struct gdb_transport_events *ev
         return -ENOSYS;
     g.port = (uint16_t)port;
     g.ev = ev;
+    g.rx = (struct ring)RING_INIT(rx_buf);
     int id = mote_tcp_listen(g.port, on_accept, NULL);
     return id < 0 ? id : 0;
 }
@@ -189,10 +190,7 @@ static void poll_network(void)
 static size_t gdb_tcp_read(uint8_t *buf, size_t len)
 {
     poll_network();
-    size_t n = 0;
-    while (n < len && g.tail != g.head)
-        buf[n++] = g.ring[g.tail++ % RING];
-    return n;
+    return ring_read(&g.rx, buf, len);
 }
 
 static int gdb_tcp_write(const void *data, size_t len)

@@ -6,7 +6,8 @@
  *   hostname=NAME      the HOSTNAME field (default "mote")
  * Lines are queued by the logger (any context, never blocking) and sent from
  * the event loop; while the network cannot send, they wait in a queue of
- * SYSLOG_QUEUE lines, and lines that find it full are dropped and counted;
+ * SYSLOG_QUEUE_BYTES (about 100 typical lines, 25 of the longest), and
+ * lines that find it full are dropped and counted;
  * the count goes out as a message of its own once sending works again.
  *
  * Linked exactly when the network is: net_up starts it as part of the
@@ -17,7 +18,7 @@
 #ifndef NET_SYSLOG_H
 #define NET_SYSLOG_H
 
-#define SYSLOG_QUEUE 32
+#define SYSLOG_QUEUE_BYTES 16384 /* a power of two (kernel/ring.h) */
 
 /*
  * net_up, once the network is up: reads syslog= and hostname= from args and
