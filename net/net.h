@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "lwip/err.h"
 #include "lwip/ip_addr.h"
 
 /*
@@ -29,6 +30,9 @@ int net_up(void);
 
 /* Whether the network is up (net_up() succeeded). */
 bool net_started(void);
+
+/* lwIP's err (ERR_OK, ERR_MEM...) as 0 or a negative errno (net/errno.c): the one map. */
+int net_errno(err_t err);
 
 /* Received frames that had to be copied (mote_net_stats). */
 uint64_t net_rx_copied(void);
