@@ -200,6 +200,12 @@ def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
     assert "10.0.0.7" in answer, f"expected the service to answer after detach:\n{answer}"
 
 
+def test_gdb_tcp_in_an_image_without_network_says_why_and_boots_on(qemu):
+    q = qemu(debug_image("hello"), append="gdb=tcp:1234")
+    q.wait_for(r"gdb: gdb=tcp needs the network, and this service does not use it")
+    q.wait_for(r"hello: ready")
+
+
 def test_gdb_backtrace_ends_cleanly_at_the_boot_code(qemu):
     """The outermost frame record is terminated (boot.S's CFI), so bt ends without a complaint."""
     port = free_port(socket.SOCK_STREAM)
