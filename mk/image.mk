@@ -67,13 +67,10 @@ $(B)/symtab_empty.S: scripts/symtab.awk
 	@mkdir -p $(@D)
 	awk -f scripts/symtab.awk /dev/null > $@
 
-# Remote syslog (net/syslog.c) is linked into the images whose service uses the
-# network (it references mote_udp_* or mote_tcp_*): kernel_main calls it through
-# a weak symbol, so the others stay without lwIP.
-uses_network = $(if $(shell $(NM) -u $(1) 2>/dev/null | grep -E ' mote_(udp|tcp)_'),-Wl$(comma)--undefined=syslog_start)
-comma := ,
 # The API functions a service calls, as -u options: they pull the libnet.a
-# members that define them (and what those need) into the image's Mote object.
+# members that define them (and what those need: the network's boot hook
+# brings remote logs and, in debug images, the GDB TCP transport) into the
+# image's Mote object.
 api_calls = $(shell $(NM) -u $(1) 2>/dev/null | awk '$$2 ~ /^mote_/ { print "-Wl,-u," $$2 }' | sort -u)
 
 # What the Mote object leaves undefined is resolved outside it: service_start
@@ -101,8 +98,8 @@ SERVICE_ARGS_$(1) := $$(service_args)
 # --gc-sections still drops what nothing calls. The relocatable link leaves
 # libc's and libgcc's functions undefined: the final link resolves them.
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
-	$(CC) -nostdlib -r -Wl,--unique $$(call uses_network,$$(SERVICE_OBJS_$(1))) \
-	    $$(call api_calls,$$(SERVICE_OBJS_$(1))) -o $$@.r $(KERNEL_OBJS) $(B)/libnet.a $(LIBFDT)
+	$(CC) -nostdlib -r -Wl,--unique $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
+	    -o $$@.r $(KERNEL_OBJS) $(B)/libnet.a $(LIBFDT)
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
 	@rm -f $$@.r
 

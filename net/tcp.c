@@ -34,7 +34,6 @@
 #include <mote/timer.h>
 
 #include "lwip/tcp.h"
-#include "net/err.h"
 #include "net/net.h"
 
 #define MAX_SLOTS   (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)

@@ -7,7 +7,6 @@
 
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
-#include "net/err.h"
 #include "net/net.h"
 
 #define MAX_SOCKETS     16

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <mote/mote.h>
 
@@ -83,7 +82,7 @@ static void on_error(int conn, int err, void *arg)
 {
     (void)conn;
     (void)arg;
-    mote_log(MOTE_LOG_ERROR, "apicheck: connection to %s lost: %s", peer_text, strerror(-err));
+    mote_log(MOTE_LOG_ERROR, "apicheck: connection to %s lost: %s", peer_text, mote_strerror(err));
 }
 
 static void on_connect(int conn, int err, void *arg)
@@ -97,7 +96,8 @@ static void on_connect(int conn, int err, void *arg)
     char line[sizeof("random \n") + 2 * RANDOM_BYTES];
     (void)arg;
     if (err) {
-        mote_log(MOTE_LOG_ERROR, "apicheck: cannot connect to %s: %s", peer_text, strerror(-err));
+        mote_log(MOTE_LOG_ERROR, "apicheck: cannot connect to %s: %s", peer_text,
+                 mote_strerror(err));
         return;
     }
     mote_tcp_set_callbacks(conn, &callbacks, NULL);
@@ -127,7 +127,8 @@ void service_start(const char *args)
     }
     int conn = mote_tcp_connect(&peer, on_connect, NULL);
     if (conn < 0) {
-        mote_log(MOTE_LOG_ERROR, "apicheck: cannot connect to %s: %s", peer_text, strerror(-conn));
+        mote_log(MOTE_LOG_ERROR, "apicheck: cannot connect to %s: %s", peer_text,
+                 mote_strerror(conn));
         mote_exit(1);
     }
 }

@@ -90,7 +90,7 @@ def test_tcp_connect_reports_a_refused_connection(qemu):
         port = srv.getsockname()[1]
     q = qemu(image("apicheck"), append=f"{STATIC_IP} connect={HOST_FROM_GUEST}:{port}",
              extra=user_net())
-    q.wait_for(rf"apicheck: cannot connect to {HOST_FROM_GUEST}:{port}: Connection refused")
+    q.wait_for(rf"apicheck: cannot connect to {HOST_FROM_GUEST}:{port}: connection refused")
 
 
 @pytest.mark.parametrize("endpoint", ["10.0.2.2", "10.0.2.2:0", "10.0.2.2:65536", "10.0.2.2:+80",
