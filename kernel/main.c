@@ -10,7 +10,7 @@
  *                 or the board's fixed map and firmware)
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
- *   platform_probe the board's late drivers (virt: the virtio-mmio slots)
+ *   platform_probe the late drivers the image links (virt: the virtio-mmio slots)
  *   debugging     core dumps (core=), the GDB stub in debug images (gdb=)
  *   W^X check     after the last mapping
  *   remote logs   syslog= in images that use the network
@@ -197,8 +197,8 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     mote_log(MOTE_LOG_INFO, "Mote %s on %s, %s x%u, %llu MiB RAM, booted in %llu us", MOTE_VERSION,
              info.board, info.cpu, info.cpus, (unsigned long long)(ram_bytes >> 20),
              (unsigned long long)(mote_time_ns() / MOTE_NS_PER_US));
-    mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
-             (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
+    mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, args \"%s\"", (unsigned long long)(heap_size() >> 10),
+             board.bootargs);
 
     char syslog_arg[2];
     if (syslog_start)

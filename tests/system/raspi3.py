@@ -25,16 +25,19 @@ ARM_MEMORY_MIB = 960  # 1 GiB less the 64 MiB of VideoCore memory
 GREETING = r"Hello from Mote on Raspberry Pi 3 Model B rev 1\.2: cortex-a53 x4, 960 MiB RAM"
 
 
-def raspi3_image(name, kind="img"):
-    path = os.path.join(RASPI3_BUILD, f"{name}.{kind}")
+def raspi3_image(name, kind="img", uses=""):
+    """build/raspi3/<name>.<kind>; with uses="fb", from the build whose every service
+    also uses that feature (make images-raspi3: build/raspi3-fb/, USES=fb)."""
+    build = RASPI3_BUILD + (f"-{uses}" if uses else "")
+    path = os.path.join(build, f"{name}.{kind}")
     assert os.path.exists(path), f"{path} is missing: run `make images-raspi3` first"
     return path
 
 
 class Raspi3(Qemu):
     def __init__(self, service, append="", console="pl011", kind="img", semihosting=True,
-                 dtb=True, extra=()):
-        super().__init__(raspi3_image(service, kind), append=append, machine="raspi3b",
+                 dtb=True, extra=(), uses=""):
+        super().__init__(raspi3_image(service, kind, uses), append=append, machine="raspi3b",
                          cpu="cortex-a53", mem="1G", semihosting=semihosting, extra=extra)
         self._dir = tempfile.mkdtemp(prefix="mote-raspi3-")
         self.monitor_path = os.path.join(self._dir, "monitor.sock")
@@ -46,7 +49,7 @@ class Raspi3(Qemu):
         i = argv.index("-monitor")
         argv[i + 1] = f"unix:{self.monitor_path},server=on,wait=off"
         if dtb:
-            argv += ["-dtb", raspi3_image("bootargs", "dtb")]
+            argv += ["-dtb", raspi3_image("bootargs", "dtb", uses)]
         else:
             i = argv.index("-append")
             del argv[i:i + 2]
