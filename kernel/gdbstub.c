@@ -360,9 +360,8 @@ void gdbstub_init(const char *args)
         return;
     }
     if (stub.tp == &serial && !debugport_get()) {
-        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs a virtio console (the debug port on "
-                                 "QEMU virt); start QEMU with -device virtio-serial-device "
-                                 "-device virtconsole,chardev=...");
+        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs the board's debug port, which is not there "
+                                 "(docs/debugging.md says how each board offers it)");
         stub.tp = NULL;
         return;
     }

@@ -45,4 +45,4 @@ def test_core_argument_is_checked(qemu):
     q = qemu(image("hello"), append="core=tcp:1.2.3.4:5")
     q.wait_for(r"core: core=tcp:1\.2\.3\.4:5 not understood; expected core=serial")
     q = qemu(image("hello"), append="core=serial")
-    q.wait_for(r"core: core=serial needs a virtio console")
+    q.wait_for(r"core: core=serial needs the board.s debug port, which is not there")
