@@ -4,6 +4,7 @@
 Every instance is started in its own process group and killed by Qemu.stop(),
 which the `qemu` fixture (conftest.py) calls for every test, even a failing one.
 """
+import functools
 import os
 import re
 import signal
@@ -12,8 +13,21 @@ import subprocess
 import threading
 import time
 
-BUILD = os.environ.get("MOTE_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build", "virt"))
+REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("MOTE_BUILD", os.path.join(REPO, "build", "virt"))
 TIMEOUT_S = float(os.environ.get("MOTE_TEST_TIMEOUT", "60"))
+
+
+@functools.lru_cache(maxsize=None)
+def board_info(board="virt"):
+    """What platform/<board>/board.mk says about the board (QEMU machine, cpu, mem, nic,
+    debug_port, ...), as `make -s board-info BOARD=board` prints it: the one place."""
+    # Not the make this may run under: its command-line variables (B=...) are not ours.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO, "board-info",
+                          f"BOARD={board}"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, f"make board-info BOARD={board} failed:\n{out.stderr}"
+    return dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
 
 
 # The two virtio-mmio transport versions QEMU offers, as extra QEMU arguments.
@@ -30,11 +44,11 @@ def free_port(kind=socket.SOCK_DGRAM):
         return s.getsockname()[1]
 
 
-def user_net(*forwards):
-    """QEMU arguments for a virtio-net device on user networking with host forwards
-    such as "udp:127.0.0.1:5353-:53"."""
+def user_net(*forwards, board="virt"):
+    """QEMU arguments for the board's network device on user networking with host
+    forwards such as "udp:127.0.0.1:5353-:53"."""
     fwd = "".join(f",hostfwd={f}" for f in forwards)
-    return ("-netdev", f"user,id=n0{fwd}", "-device", "virtio-net-device,netdev=n0")
+    return ("-netdev", f"user,id=n0{fwd}", "-device", f"{board_info(board)['nic']},netdev=n0")
 
 
 def image(name, kind="elf"):
@@ -44,9 +58,12 @@ def image(name, kind="elf"):
 
 
 class Qemu:
-    def __init__(self, kernel, append="", machine="virt", cpu="cortex-a53", mem="128M",
-                 semihosting=True, extra=(), wrapper=()):
+    def __init__(self, kernel, append="", machine=None, cpu=None, mem=None, semihosting=True,
+                 extra=(), wrapper=(), board="virt"):
+        # machine, cpu, mem: the board's (board.mk) unless given, e.g. machine="virt,gic-version=3".
         # wrapper: a command QEMU runs under, e.g. ("ip", "netns", "exec", NAME)
+        info = board_info(board)
+        machine, cpu, mem = machine or info["machine"], cpu or info["cpu"], mem or info["mem"]
         self.argv = [*wrapper, "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
                      "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                      "-kernel", kernel, "-append", append, *extra]

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from qemu import BUILD, TIMEOUT_S, Qemu
+from qemu import BUILD, TIMEOUT_S, Qemu, board_info
 
 RASPI3_BUILD = os.environ.get("MOTE_BUILD_RASPI3", os.path.join(os.path.dirname(BUILD), "raspi3"))
 
@@ -37,12 +37,13 @@ def raspi3_image(name, kind="img", uses=""):
 class Raspi3(Qemu):
     def __init__(self, service, append="", console="pl011", kind="img", semihosting=True,
                  dtb=True, extra=(), uses=""):
-        super().__init__(raspi3_image(service, kind, uses), append=append, machine="raspi3b",
-                         cpu="cortex-a53", mem="1G", semihosting=semihosting, extra=extra)
+        super().__init__(raspi3_image(service, kind, uses), append=append, board="raspi3",
+                         semihosting=semihosting, extra=extra)
         self._dir = tempfile.mkdtemp(prefix="mote-raspi3-")
         self.monitor_path = os.path.join(self._dir, "monitor.sock")
         argv = self.argv
-        # The first -serial is UART0 (PL011), the second the mini UART.
+        # The first -serial is UART0 (PL011), the second the mini UART (board.mk: serials=2).
+        assert board_info("raspi3")["serials"] == "2"
         i = argv.index("-serial")
         serials = ["stdio", "null"] if console == "pl011" else ["null", "stdio"]
         argv[i:i + 2] = ["-serial", serials[0], "-serial", serials[1]]

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from qemu import image, TIMEOUT_S
+from qemu import TIMEOUT_S, image, user_net
 
 
 def qmp_command(path, command):
@@ -56,8 +56,7 @@ def test_system_powerdown_powers_off_with_status_0(qemu, tmp_path, gic):
 def test_powerdown_from_the_raw_image_with_the_dtb_in_x0(qemu, tmp_path):
     sock = os.path.join(tmp_path, "qmp.sock")
     q = qemu(image("dns", "img"), append="records=10",
-             extra=("-qmp", f"unix:{sock},server=on,wait=off", "-netdev", "user,id=n0",
-                    "-device", "virtio-net-device,netdev=n0"))
+             extra=("-qmp", f"unix:{sock},server=on,wait=off", *user_net()))
     q.wait_for(r"mote: ready")
     qmp_command(sock, "system_powerdown")
     status = q.wait_exit()
