@@ -10,12 +10,11 @@ import socket
 import subprocess
 import tarfile
 import threading
-import time
 
 import pytest
 
 from mote_cli import MOTE, REPO, TIMEOUT_S, Mote, alive, is_monitor
-from qemu import free_port
+from qemu import free_port, wait_until
 
 
 def dig(port, name="host42.mote.test"):
@@ -240,13 +239,10 @@ def test_syslog_collector_stores_lines_per_instance(mote):
                  ("127.0.0.1", port))
         s.sendto(b"this is not syslog", ("127.0.0.1", port))
         s.sendto(b"<11>1 - logger kernel 1 - [x@1 a=\"b\\]\"] disk on fire", ("127.0.0.1", port))
-    deadline = time.monotonic() + TIMEOUT_S
-    while True:
+    def stored():
         out = mote("logs", "--syslog", "logger").stdout
-        if "disk on fire" in out:
-            break
-        assert time.monotonic() < deadline, f"expected the syslog lines, got:\n{out}"
-        time.sleep(0.1)
+        return out if "disk on fire" in out else ""
+    out = wait_until(stored, "the syslog lines in mote logs --syslog")
     lines = out.splitlines()
     assert "logger hello: info: hello from syslog" in lines, lines
     assert "logger kernel: err: disk on fire" in lines, lines
@@ -374,10 +370,7 @@ def test_a_dead_monitor_shows_the_instance_exited_never_running(mote):
     os.kill(state["monitor_pid"], signal.SIGKILL)  # QEMU dies with it (PR_SET_PDEATHSIG)
     info = mote.wait_until("orphan", lambda i: i["state"]["status"] == "exited", "exited")
     assert "monitor of this instance died" in info["state"]["error"]
-    deadline = time.monotonic() + TIMEOUT_S
-    while alive(state["pid"]):
-        assert time.monotonic() < deadline, "expected QEMU to die with its monitor"
-        time.sleep(0.1)
+    wait_until(lambda: not alive(state["pid"]), "QEMU to die with its monitor")
 
 
 def elf_has_stub(path):
@@ -474,7 +467,5 @@ def test_the_image_own_syslog_reaches_the_collector(mote):
     if " syslog_format_message" not in out:
         pytest.skip("this tree's images do not send syslog yet (net/syslog.c)")
     mote("run", "-d", "--syslog", "--name", "remote1", "dns", "--", "records=10")
-    deadline = time.monotonic() + TIMEOUT_S
-    while "remote1 mote: info: mote: ready" not in (out := mote("logs", "--syslog", "remote1").stdout):
-        assert time.monotonic() < deadline, f"expected the image's own 'mote: ready' over syslog:\n{out}"
-        time.sleep(0.1)
+    wait_until(lambda: "remote1 mote: info: mote: ready" in mote("logs", "--syslog", "remote1").stdout,
+               "the image's own 'mote: ready' over syslog")

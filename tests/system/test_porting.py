@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from mote_cli import Mote, REPO
-from qemu import Qemu, TIMEOUT_S
+from qemu import TIMEOUT_S
 
 BOARD = "toy"
 BUILD_TIMEOUT_S = 1800  # a whole kernel and lwIP from scratch, on a loaded 2-core machine

@@ -7,12 +7,11 @@ import re
 import socket
 import signal
 import subprocess
-import time
 
 import pytest
 
 from debugimg import GDB, Gdb, receive_core
-from qemu import TIMEOUT_S, free_port
+from qemu import TIMEOUT_S, free_port, wait_until
 from raspi3 import RASPI3_BUILD, Raspi3, raspi3_image
 
 RASPI3_DEBUG_BUILD = os.environ.get("MOTE_BUILD_RASPI3_DEBUG",
@@ -71,9 +70,8 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
     ])
     try:
         # Ctrl-C once the image ticks again after the last continue: 0x03 on the mini UART.
-        deadline = time.monotonic() + TIMEOUT_S
-        while "MARK-CONTINUE" not in g.output and g.proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: "MARK-CONTINUE" in g.output or g.proc.poll() is not None,
+                   lambda: f"gdb to continue:\n{g.output}\n{q.tail()}")
         assert "MARK-CONTINUE" in g.output, f"gdb did not get to continue:\n{g.output}\n{q.tail()}"
         q.wait_for(r"info: tick \d+$", start=len(q.output))
         g.proc.send_signal(signal.SIGINT)
