@@ -23,10 +23,11 @@ GREETING = r"Hello from Mote on Raspberry Pi 3 Model B rev 1\.2: cortex-a53 x4, 
 
 def raspi3_image(name, kind="img", uses=""):
     """build/raspi3/<name>.<kind>; with uses="fb", from the build whose every service
-    also uses that feature (make images-raspi3: build/raspi3-fb/, USES=fb)."""
+    also uses that feature (make images-raspi3-fb: build/raspi3-fb/, USES=fb)."""
     build = RASPI3_BUILD + (f"-{uses}" if uses else "")
     path = os.path.join(build, f"{name}.{kind}")
-    assert os.path.exists(path), f"{path} is missing: run `make images-raspi3` first"
+    assert os.path.exists(path), \
+        f"{path} is missing: run `make images-raspi3{'-' + uses if uses else ''}` first"
     return path
 
 
