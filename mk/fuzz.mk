@@ -76,8 +76,8 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 
 .PHONY: fuzz fuzz-smoke
 # Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
-fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
-	@for t in $(FUZZ_TARGETS); do \
+fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
+	@for t in $(sort $(FUZZ_TARGETS)); do \
 	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
 	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \

@@ -33,7 +33,7 @@ unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
 unit_srcs_mote_syslog := tools/mote/syslog.c
 
-UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
+UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 
 $(UNIT_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -43,7 +43,7 @@ define unit_test
 $(UNIT_DIR)/test_$(1): $(patsubst %.c,$(UNIT_DIR)/obj/%.o,tests/unit/test_$(1).c $(unit_srcs_$(1)))
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka $(unit_libs_$(1)) -o $$@
 endef
-$(foreach t,$(UNIT_NAMES),$(eval $(call unit_test,$(t))))
+$(foreach t,$(sort $(UNIT_NAMES)),$(eval $(call unit_test,$(t))))
 
 .PHONY: test-unit
 # Every test runs even when an earlier one fails; make fails at the end if any did.
