@@ -30,6 +30,7 @@ unit_srcs_elfcore := lib/core/elfcore.c
 # tools/mote (host C): the parsers of what users type and of outside input
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
 unit_srcs_mote_syslog := tools/mote/syslog.c
 

@@ -121,7 +121,9 @@ int board_from_json(const struct json *j, const char *name, struct board_qemu *b
     int64_t mem, serials;
     memset(b, 0, sizeof(*b));
     if (!j || j->type != JSON_OBJECT) {
-        snprintf(err, err_len, "field 'qemu' (the board's QEMU facts) is missing");
+        snprintf(err, err_len,
+                 "field 'qemu' (the board's QEMU facts) is missing: an image of an "
+                 "older mote; build it again");
         return -EINVAL;
     }
     if (copy_token(b->name, BOARD_NAME_MAX, "name", name, false, err, err_len) ||
