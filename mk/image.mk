@@ -21,7 +21,7 @@ SERVICE_CPPFLAGS := -Iinclude $(SERVICE_LIB_CPPFLAGS) -MMD -MP $(DEBUG_CPPFLAGS)
 
 KERNEL_SRCS := $(wildcard arch/aarch64/*.c arch/aarch64/*.S kernel/*.c) \
 	$(filter-out $(foreach l,$(SERVICE_LIBS),lib/$(l)/%),$(wildcard lib/*/*.c)) \
-	drivers/timer/generic_timer.c $(BOARD_SRCS)
+	drivers/timer/generic_timer.c platform/probe.c $(BOARD_SRCS)
 ifneq ($(DEBUG),1)
 KERNEL_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(KERNEL_SRCS))
 endif
@@ -86,20 +86,29 @@ check_no_capture = captured=$$({ $(NM) -u $(1) | awk '{ print "U", $$2 }'; \
 IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # service_image(name): each service is services/<name>/ with a service.mk that
-# sets service_srcs (files in its folder) and service_args (its default boot arguments).
+# sets service_srcs (files in its folder), service_args (its default boot
+# arguments) and service_uses (the features it needs: mk/board.mk). The
+# drivers behind those features on $(BOARD) are linked into its image's Mote
+# object only, next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
+# starts exactly the drivers it carries.
 define service_image
 service_srcs :=
 service_args :=
+service_uses :=
 include services/$(1)/service.mk
+$$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
+SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES))
 SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs))
+# The drivers of its features: kernel code (built with KERNEL_CFLAGS), linked beside KERNEL_OBJS.
+DRIVER_OBJS_$(1) := $$(patsubst %,$(B)/obj/%.o,$$(basename $$(call feature_srcs,$$(SERVICE_USES_$(1)))))
 SERVICE_ARGS_$(1) := $$(service_args)
 
 # --unique keeps each function's section apart, so that the final link's
 # --gc-sections still drops what nothing calls. The relocatable link leaves
 # libc's and libgcc's functions undefined: the final link resolves them.
-$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
+$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
 	$(CC) -nostdlib -r -Wl,--unique $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
-	    -o $$@.r $(KERNEL_OBJS) $(B)/libnet.a $(LIBFDT)
+	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $(B)/libnet.a $(LIBFDT)
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
 	@rm -f $$@.r
 
