@@ -83,6 +83,13 @@ check_no_capture = captured=$$({ $(NM) -u $(1) | awk '{ print "U", $$2 }'; \
 	if [ -n "$$captured" ]; then echo "$(1): the service defines what Mote calls in the C library:" \
 	$$captured >&2; exit 1; fi
 
+# The relocatable link keeps every input section apart, so that the final
+# link's --gc-sections still drops what nothing calls: --unique for the
+# per-function sections (.text.<name>), and by name for the plain ones, which
+# its default script would merge (assembly, libfdt's objects).
+UNIQUE_SECTIONS := -Wl,--unique -Wl,--unique=.text -Wl,--unique=.rodata -Wl,--unique=.data \
+	-Wl,--unique=.bss
+
 IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # service_image(name): each service is services/<name>/ with a service.mk that
@@ -103,11 +110,10 @@ SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs)
 DRIVER_OBJS_$(1) := $$(patsubst %,$(B)/obj/%.o,$$(basename $$(call feature_srcs,$$(SERVICE_USES_$(1)))))
 SERVICE_ARGS_$(1) := $$(service_args)
 
-# --unique keeps each function's section apart, so that the final link's
-# --gc-sections still drops what nothing calls. The relocatable link leaves
-# libc's and libgcc's functions undefined: the final link resolves them.
+# The relocatable link leaves libc's and libgcc's functions undefined: the
+# final link resolves them.
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
-	$(CC) -nostdlib -r -Wl,--unique $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
+	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
 	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $(B)/libnet.a $(LIBFDT)
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
 	@rm -f $$@.r
