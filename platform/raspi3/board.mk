@@ -4,6 +4,12 @@ BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_
 	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
 	drivers/power/bcm2835_pm.c drivers/sd/sdhci.c drivers/sd/sdcard.c drivers/sd/csd.c \
 	drivers/video/bcm2835_fb.c drivers/video/fbcon.c $(B)/gen/font.c
+# The USB host stack (drivers/usb/, docs/usb.md): the Pi's Ethernet sits on
+# USB. Linked into every image; platform.c starts it when the image uses the network.
+BOARD_USB_SRCS := drivers/usb/core.c drivers/usb/descriptor.c drivers/usb/hub.c \
+	drivers/usb/dwc2/core.c drivers/usb/dwc2/port.c drivers/usb/dwc2/channel.c \
+	drivers/usb/dwc2/schedule.c
+BOARD_SRCS += $(BOARD_USB_SRCS)
 QEMU_MACHINE ?= raspi3b
 QEMU_CPU ?= cortex-a53
 QEMU_MEM ?= 1G

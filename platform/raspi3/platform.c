@@ -32,6 +32,7 @@
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/mini_uart.h"
 #include "drivers/uart/pl011.h"
+#include "drivers/usb/dwc2/dwc2.h"
 #include "drivers/video/bcm2835_fb.h"
 #include "drivers/video/fbcon.h"
 #include "drivers/video/font.h"
@@ -417,8 +418,33 @@ int platform_init(const void *fdt, struct board *board)
     return 0;
 }
 
-/* Every Pi 3 device is started in platform_init: nothing waits for the boot arguments. */
+/*
+ * USB (drivers/usb/, docs/usb.md), in images that use the network: the Pi's
+ * Ethernet is a USB device. net_up is linked only into those (weak here).
+ * The controller's power domain comes on through the firmware, which says
+ * whether it did; dwc2_init enumerates what is plugged in before returning,
+ * so a USB Ethernet adapter is a netdev by the time the service starts.
+ */
+int net_up(void) __attribute__((weak)); /* net/net.h, which needs lwIP's headers */
+
+static void usb_setup(void)
+{
+    if (!net_up)
+        return;
+    uint32_t power[2] = {MBOX_POWER_USB, MBOX_POWER_ON | MBOX_POWER_WAIT};
+    if (mbox_tag_call(MBOX_TAG_SET_POWER_STATE, power, 2) != 0 || !(power[1] & MBOX_POWER_ON) ||
+        (power[1] & MBOX_POWER_NO_DEVICE)) {
+        mote_log(MOTE_LOG_WARN, "usb: the firmware did not power the USB controller; no USB");
+        return;
+    }
+    int err = dwc2_init(RASPI3_USB, RASPI3_IRQ_USB, RASPI3_BUS_RAM_UNC);
+    if (err)
+        mote_log(MOTE_LOG_ERROR, "usb: host controller not started: error %d", err);
+}
+
+/* Pi 3 devices are started in platform_init, but for USB, which needs the heap and timers. */
 void platform_probe(struct board *board)
 {
     (void)board;
+    usb_setup();
 }
