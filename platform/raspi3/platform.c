@@ -421,15 +421,20 @@ int platform_init(const void *fdt, struct board *board)
 /*
  * USB (drivers/usb/, docs/usb.md), in images that use the network: the Pi's
  * Ethernet is a USB device. net_up is linked only into those (weak here).
- * The controller's power domain comes on through the firmware, which says
+ * Boot argument usb=on starts it in any image, usb=off in none. The
+ * controller's power domain comes on through the firmware, which says
  * whether it did; dwc2_init enumerates what is plugged in before returning,
  * so a USB Ethernet adapter is a netdev by the time the service starts.
  */
 int net_up(void) __attribute__((weak)); /* net/net.h, which needs lwIP's headers */
 
-static void usb_setup(void)
+static void usb_setup(const char *args)
 {
-    if (!net_up)
+    char val[SERIAL_ARG_MAX];
+    bool want = net_up != NULL;
+    if (mote_arg_get(args, "usb", val, sizeof(val)) >= 0)
+        want = strcmp(val, "on") == 0;
+    if (!want)
         return;
     uint32_t power[2] = {MBOX_POWER_USB, MBOX_POWER_ON | MBOX_POWER_WAIT};
     if (mbox_tag_call(MBOX_TAG_SET_POWER_STATE, power, 2) != 0 || !(power[1] & MBOX_POWER_ON) ||
@@ -445,6 +450,5 @@ static void usb_setup(void)
 /* Pi 3 devices are started in platform_init, but for USB, which needs the heap and timers. */
 void platform_probe(struct board *board)
 {
-    (void)board;
-    usb_setup();
+    usb_setup(board->bootargs);
 }

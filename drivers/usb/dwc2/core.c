@@ -34,6 +34,8 @@
 #define CONNECT_POLL_MS      10
 #define WATCHDOG_PERIOD_NS   100000000ull
 #define SETUP_BUF_LEN        CACHE_LINE
+/* The core interrupts Mote takes: the root port and the channels. */
+#define INTERRUPTS (GINTSTS_PRTINT | GINTSTS_HCHINT | GINTSTS_DISCONNINT)
 
 struct dwc2 dwc2;
 
@@ -67,18 +69,23 @@ int dwc2_wait_reg(uint32_t reg, uint32_t mask, uint32_t want, uint64_t timeout_n
     return 0;
 }
 
-/* Interrupt context: silence the line and let the loop do the work. */
+/*
+ * Interrupt context: silence the line and let the loop do the work. Through
+ * GINTMSK, not GAHBCFG.GLBL_INTR_EN: QEMU's model re-evaluates its line on
+ * GINTMSK writes but not when the global enable is cleared, so clearing that
+ * would leave the line high and the interrupt storming.
+ */
 static void dwc2_irq(void *arg)
 {
     (void)arg;
-    dwc2_write(GAHBCFG, dwc2_read(GAHBCFG) & ~GAHBCFG_GLBL_INTR_EN);
+    dwc2_write(GINTMSK, 0);
     event_raise(dwc2.event);
 }
 
 /* Everything GINTSTS reports, from the loop (or a poll with the loop stopped). */
 static void process(void)
 {
-    uint32_t sts = dwc2_read(GINTSTS) & dwc2_read(GINTMSK);
+    uint32_t sts = dwc2_read(GINTSTS) & INTERRUPTS;
     if (sts & (GINTSTS_PRTINT | GINTSTS_DISCONNINT)) {
         dwc2_write(GINTSTS, GINTSTS_DISCONNINT); /* PRTINT clears with HPRT0's change bits */
         dwc2_port_irq();
@@ -95,7 +102,7 @@ static void dwc2_event(void *arg)
 {
     (void)arg;
     process();
-    dwc2_write(GAHBCFG, dwc2_read(GAHBCFG) | GAHBCFG_GLBL_INTR_EN);
+    dwc2_write(GINTMSK, INTERRUPTS);
 }
 
 static void dwc2_poll(void)
@@ -113,8 +120,7 @@ static void watchdog(void *arg)
 {
     (void)arg;
     static bool pending_before;
-    bool pending = (dwc2_read(GINTSTS) & dwc2_read(GINTMSK) & (GINTSTS_PRTINT | GINTSTS_HCHINT)) &&
-                   (dwc2_read(GAHBCFG) & GAHBCFG_GLBL_INTR_EN);
+    bool pending = (dwc2_read(GINTSTS) & dwc2_read(GINTMSK) & (GINTSTS_PRTINT | GINTSTS_HCHINT));
     if (pending && pending_before) {
         dwc2.lost_irqs++;
         if (!dwc2.logged_lost_irq) {
@@ -235,7 +241,7 @@ int dwc2_init(uintptr_t base, unsigned intid, uint32_t ram_bus_alias)
     fifo_setup();
     channels_reset();
     dwc2_write(GINTSTS, ~0u);
-    dwc2_write(GINTMSK, GINTSTS_PRTINT | GINTSTS_HCHINT | GINTSTS_DISCONNINT);
+    dwc2_write(GINTMSK, 0);
 
     dwc2.event = event_source_add(dwc2_event, NULL);
     if (dwc2.event < 0)
@@ -258,7 +264,8 @@ int dwc2_init(uintptr_t base, unsigned intid, uint32_t ram_bus_alias)
     dwc2_port_power_on();
     for (unsigned ms = 0; ms < CONNECT_WAIT_MS && !dwc2_port_connected(); ms += CONNECT_POLL_MS)
         usb_delay_ms(CONNECT_POLL_MS);
-    dwc2_write(GAHBCFG, dwc2_read(GAHBCFG) | GAHBCFG_GLBL_INTR_EN);
     dwc2_port_irq(); /* reports the connection, which enumerates what is behind it */
+    dwc2_write(GAHBCFG, dwc2_read(GAHBCFG) | GAHBCFG_GLBL_INTR_EN);
+    dwc2_write(GINTMSK, INTERRUPTS);
     return 0;
 }
