@@ -14,6 +14,17 @@ fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 fuzz_srcs_http := lib/http/request.c
 fuzz_srcs_gdb := lib/gdb/rsp.c
 fuzz_srcs_sdcsd := drivers/sd/csd.c
+FUZZ_TARGETS += usb_descriptor
+fuzz_srcs_usb_descriptor := drivers/usb/descriptor.c
+# USB seeds: a parser byte (tests/fuzz/fuzz_usb_descriptor.c), then what QEMU's
+# usb-net sends: device, CDC-ECM configuration, a string; QEMU's hub descriptor.
+$(FUZZ_DIR)/corpus_usb_descriptor/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\022\001\000\002\002\000\000\100\045\005\242\244\000\001\001\002\003\002' > $(@D)/seed1
+	printf '\002\011\002\120\000\002\001\000\300\062\011\004\000\000\001\002\006\000\000\005\044\000\020\001\005\044\006\000\001\015\044\017\004\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\040\011\004\001\000\000\012\000\000\000\011\004\001\001\002\012\000\000\000\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed2
+	printf '\003\010\003Q\000E\000M\000' > $(@D)/seed3
+	printf '\004\011\051\010\012\000\001\000\000\377' > $(@D)/seed4
+	@touch $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)

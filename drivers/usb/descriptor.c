@@ -37,7 +37,7 @@
 #define EP_INTERVAL           6
 #define EP_TYPE_MASK          3u
 #define HUB_NUM_PORTS         2
-#define HUB_PWR_ON_2_PWR_GOOD 3 /* in units of 2 ms */
+#define HUB_PWR_ON_2_PWR_GOOD 5 /* in units of 2 ms */
 #define HUB_PWR_UNIT_MS       2
 #define STRING_HEADER         2
 #define DESC_HEADER           2
