@@ -427,6 +427,13 @@ int platform_init(const void *fdt, struct board *board)
  * so a USB Ethernet adapter is a netdev by the time the service starts.
  */
 int net_up(void) __attribute__((weak)); /* net/net.h, which needs lwIP's headers */
+/*
+ * The USB Ethernet class drivers (drivers/usb/net/usbnet.h), declared weak
+ * here so the USB stack starts with or without them linked.
+ */
+int usbnet_init(void) __attribute__((weak));
+void usbnet_set_board_mac(const uint8_t mac[6]) __attribute__((weak));
+void usbnet_board_revision(uint32_t revision) __attribute__((weak));
 
 static void usb_setup(const char *args)
 {
@@ -441,6 +448,13 @@ static void usb_setup(const char *args)
         (power[1] & MBOX_POWER_NO_DEVICE)) {
         mote_log(MOTE_LOG_WARN, "usb: the firmware did not power the USB controller; no USB");
         return;
+    }
+    if (usbnet_init) {
+        if (found.mac_ok)
+            usbnet_set_board_mac(found.mac);
+        usbnet_board_revision(found.revision);
+        if (usbnet_init() != 0)
+            mote_log(MOTE_LOG_WARN, "usb: Ethernet class drivers not registered");
     }
     int err = dwc2_init(RASPI3_USB, RASPI3_IRQ_USB, RASPI3_BUS_RAM_UNC);
     if (err)
