@@ -33,6 +33,7 @@
 #define CONNECT_WAIT_MS      200 /* a hard-wired device (the Pi's LAN9514) connects after port power */
 #define CONNECT_POLL_MS      10
 #define WATCHDOG_PERIOD_NS   100000000ull
+#define GSNPSID_QEMU         0x4f54294au /* QEMU's model says release 2.94a; the BCM2837 is 2.80a */
 #define SETUP_BUF_LEN        CACHE_LINE
 /* The core interrupts Mote takes: the root port and the channels. */
 #define INTERRUPTS (GINTSTS_PRTINT | GINTSTS_HCHINT | GINTSTS_DISCONNINT)
@@ -220,6 +221,7 @@ int dwc2_init(uintptr_t base, unsigned intid, uint32_t ram_bus_alias)
         mote_log(MOTE_LOG_ERROR, "dwc2: controller without internal DMA; slave mode unsupported");
         return -ENODEV;
     }
+    dwc2.bulk_in_polled = id == GSNPSID_QEMU;
     dwc2.nchan = ((hw2 & GHWCFG2_NUM_HOST_CHAN_MASK) >> GHWCFG2_NUM_HOST_CHAN_SHIFT) + 1;
     dwc2.ctrl_buf = usb_dma_alloc(DWC2_CONTROL_BUF);
     dwc2.setup_buf = usb_dma_alloc(SETUP_BUF_LEN);
@@ -260,6 +262,9 @@ int dwc2_init(uintptr_t base, unsigned intid, uint32_t ram_bus_alias)
              "FIFO %u words",
              (unsigned long)base, (unsigned)((id >> 12) & 0xfu), (unsigned)(id & 0xfffu),
              dwc2.nchan, (unsigned)(dwc2_read(GHWCFG3) >> GHWCFG3_DFIFO_DEPTH_SHIFT));
+    if (dwc2.bulk_in_polled)
+        mote_log(MOTE_LOG_INFO, "dwc2: QEMU's model: bulk IN endpoints are polled, so an unplugged "
+                                "device cannot crash it (docs/usb.md)");
 
     dwc2_port_power_on();
     for (unsigned ms = 0; ms < CONNECT_WAIT_MS && !dwc2_port_connected(); ms += CONNECT_POLL_MS)

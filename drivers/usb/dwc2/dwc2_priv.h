@@ -45,6 +45,7 @@ struct dwc2_pipe {
     uint64_t head_since_ns; /* when head became the first in line: its timeout runs from then */
     int chan;               /* the channel it runs on, -1 none */
     int poll_timer;         /* interrupt endpoint: the timer that polls again after a NAK, 0 none */
+    uint64_t backoff_ns;    /* a polled bulk IN endpoint: the wait after its next NAK */
     bool waiting;           /* on the list of pipes waiting for a free channel */
     struct dwc2_pipe *wait_next;
     struct dwc2_pipe *all_next; /* every pipe, for the watchdog */
@@ -70,6 +71,12 @@ struct dwc2 {
     struct dwc2_pipe *all_pipes;
     uint8_t *ctrl_buf; /* DWC2_CONTROL_BUF bytes of DMA memory */
     uint8_t *setup_buf;
+    /*
+     * QEMU's model keeps retrying a NAKed bulk IN on a channel even after the
+     * device is unplugged, and then aborts (usb_ep_get asserts): there, bulk
+     * IN endpoints are polled like interrupt ones, a NAK halting the channel.
+     */
+    bool bulk_in_polled;
     uint64_t lost_irqs, stuck_channels;
     bool logged_lost_irq, logged_stuck;
 };

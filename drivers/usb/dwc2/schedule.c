@@ -27,7 +27,8 @@
 #define CACHE_LINE        64
 #define HS_INTERVAL_MAX \
     16 /* bInterval of a high-speed periodic endpoint: 1..16 (2^(n-1) uframes) */
-#define MIN_POLL_NS NS_PER_MS /* a Mote timer finer than 1 ms costs more than it gives */
+#define MIN_POLL_NS         NS_PER_MS /* a Mote timer finer than 1 ms costs more than it gives */
+#define BULK_BACKOFF_MAX_NS (8 * NS_PER_MS) /* polled bulk IN: the longest wait when idle */
 
 /* The pipes of one device, by its endpoint's index in dev->ep. */
 struct dwc2_devpriv {
@@ -48,6 +49,12 @@ static uint64_t poll_interval_ns(const struct usb_device *dev, const struct usb_
         ns = (uint64_t)(ep->interval ? ep->interval : 1) * NS_PER_MS;
     }
     return ns < MIN_POLL_NS ? MIN_POLL_NS : ns;
+}
+
+/* A bulk IN endpoint that NAKs halts its channel and is polled (dwc2.bulk_in_polled). */
+static bool polled_bulk_in(const struct usb_endpoint *ep)
+{
+    return dwc2.bulk_in_polled && ep->type == USB_XFER_BULK && USB_EP_IS_IN(ep->address);
 }
 
 static struct dwc2_pipe *pipe_of(struct usb_device *dev, const struct usb_endpoint *ep, bool create)
@@ -120,7 +127,8 @@ static void start_run(unsigned ch)
         .dev = p->dev,
         .ep_num = p->ep->address,
         .in = in,
-        .type = p->ep->type,
+        /* The wire does not tell bulk from interrupt; the core's type says who retries a NAK. */
+        .type = polled_bulk_in(p->ep) ? USB_XFER_INTERRUPT : p->ep->type,
         .max_packet = mps,
         .pid = p->ep->toggle ? HCTSIZ_PID_DATA1 : HCTSIZ_PID_DATA0,
         .bus = dwc2_bus_addr((uint8_t *)t->buf + c->offset),
@@ -130,12 +138,12 @@ static void start_run(unsigned ch)
     dwc2_chan_start(ch, &c->run, true);
 }
 
-/* Gives p channel ch and starts its head transfer from the beginning. */
+/* Gives p channel ch and starts (or resumes) its head transfer. */
 static void take_channel(struct dwc2_pipe *p, unsigned ch)
 {
     struct dwc2_chan *c = &dwc2.chan[ch];
     c->pipe = p;
-    c->offset = 0;
+    c->offset = p->head->actual; /* an endpoint polled again goes on where its NAK stopped it */
     c->zlp = false;
     c->retries = 0;
     p->chan = (int)ch;
@@ -230,7 +238,13 @@ static void nak_halted(unsigned ch)
 {
     struct dwc2_pipe *p = dwc2.chan[ch].pipe;
     release_channel(p);
-    int id = mote_timer_after(poll_interval_ns(p->dev, p->ep), poll_again, p);
+    uint64_t wait = poll_interval_ns(p->dev, p->ep);
+    if (polled_bulk_in(p->ep)) {
+        /* Idle: back off to BULK_BACKOFF_MAX_NS; data brings the wait back to 1 ms. */
+        wait = p->backoff_ns < MIN_POLL_NS ? MIN_POLL_NS : p->backoff_ns;
+        p->backoff_ns = wait * 2 > BULK_BACKOFF_MAX_NS ? BULK_BACKOFF_MAX_NS : wait * 2;
+    }
+    int id = mote_timer_after(wait, poll_again, p);
     if (id > 0)
         p->poll_timer = id;
     else
@@ -252,6 +266,8 @@ void dwc2_chan_irq(unsigned ch)
     struct usb_endpoint *ep = p->ep;
     int st = dwc2_chan_status(hcint);
     uint32_t moved = dwc2_chan_actual(ch, &c->run);
+    if (moved)
+        p->backoff_ns = MIN_POLL_NS;
     if (st == 0) {
         uint32_t pkts = moved ? (moved + c->run.max_packet - 1u) / c->run.max_packet : 1;
         ep->toggle = dwc2_toggle_after(ep->toggle, pkts);
@@ -279,7 +295,7 @@ void dwc2_chan_irq(unsigned ch)
     }
     if (st > 0) { /* NAK */
         usb_stats.nak_retries++;
-        if (ep->type == USB_XFER_INTERRUPT)
+        if (ep->type == USB_XFER_INTERRUPT || polled_bulk_in(ep))
             nak_halted(ch);
         else
             start_run(ch); /* a bulk NAK that halted: DMA mode retries, so ask again */
