@@ -6,7 +6,11 @@ QEMU puts a full-speed hub on the DWC2's root port by itself; every -device usb-
 hangs behind it. The hello image starts the stack with usb=on (images that use
 the network start it by themselves)."""
 import re
+import subprocess
 
+import pytest
+
+from qemu import free_port
 from raspi3 import raspi3  # noqa: F401 (a fixture)
 
 USB_DEVICES = ("-device", "usb-kbd,id=k0", "-device", "usb-net,netdev=n0",
@@ -77,3 +81,28 @@ def test_images_without_network_leave_usb_off(raspi3):
     assert "dwc2:" not in q.output, f"expected no USB in hello without usb=on:\n{q.tail()}"
     assert all(addr == 0 for addr, _, _ in info_usb(q).values()), \
         f"expected no device addressed: {info_usb(q)}"
+
+
+def dig_short(port, name):
+    out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+time=3", "+tries=3", "+short",
+                          name], capture_output=True, text=True, timeout=60)
+    return out.stdout.strip()
+
+
+def test_network_adapter_unplugged_and_plugged_again_answers_again(raspi3):
+    port = free_port()
+    q = raspi3("dns", extra=("-device", "usb-net,netdev=n0,id=net0", "-netdev",
+                             f"user,id=n0,hostfwd=udp:127.0.0.1:{port}-:53"))
+    m = q.wait_for(rf"info: usb: 1-1\.1: {NET} .* \(([a-z-]+|no driver)\)")
+    if m.group(1) == "no driver":
+        pytest.skip("this image has no CDC-ECM class driver (drivers/usb/net/)")
+    q.wait_for(r"mote: ready")
+    assert dig_short(port, "host42.mote.test") == "10.0.0.42", f"no answer over USB:\n{q.tail()}"
+    q.hmp("device_del net0")
+    q.wait_for(rf"info: usb: 1-1\.1: {NET} detached")
+    q.wait_for(r"net: link down")
+    q.hmp("device_add usb-net,netdev=n0,id=net1")
+    q.wait_for(rf"info: usb: 1-1\.\d+: {NET} .* \(cdc-ecm\)")
+    q.wait_for(r"net: link up")
+    assert dig_short(port, "host43.mote.test") == "10.0.0.43", \
+        f"no answer after the adapter came back:\n{q.tail()}"
