@@ -8,7 +8,7 @@ BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_
 # USB. Linked into every image; platform.c starts it when the image uses the network.
 BOARD_USB_SRCS := drivers/usb/core.c drivers/usb/descriptor.c drivers/usb/hub.c \
 	drivers/usb/dwc2/core.c drivers/usb/dwc2/port.c drivers/usb/dwc2/channel.c \
-	drivers/usb/dwc2/schedule.c $(wildcard drivers/usb/net/*.c)
+	drivers/usb/dwc2/schedule.c drivers/usb/dwc2/split.c $(wildcard drivers/usb/net/*.c)
 BOARD_SRCS += $(BOARD_USB_SRCS)
 QEMU_MACHINE ?= raspi3b
 QEMU_CPU ?= cortex-a53

@@ -44,7 +44,12 @@ void dwc2_chan_start(unsigned ch, const struct dwc2_run *run, bool async)
     dwc2_write(HCINTMSK(ch), async ? HCINT_CHHLTD : 0);
     uint32_t mask = dwc2_read(HAINTMSK);
     dwc2_write(HAINTMSK, async ? mask | 1u << ch : mask & ~(1u << ch));
-    dwc2_write(HCSPLT(ch), 0);
+    uint32_t split = 0;
+    if (run->split)
+        split =
+            HCSPLT_SPLTENA | HCSPLT_XACTPOS_ALL | (uint32_t)run->hub_addr << HCSPLT_HUBADDR_SHIFT |
+            (uint32_t)run->hub_port << HCSPLT_PRTADDR_SHIFT | (run->complete ? HCSPLT_COMPSPLT : 0);
+    dwc2_write(HCSPLT(ch), split);
     dwc2_write(HCTSIZ(ch), (run->len & HCTSIZ_XFERSIZE_MASK) |
                                (run->pkts << HCTSIZ_PKTCNT_SHIFT & HCTSIZ_PKTCNT_MASK) |
                                (uint32_t)run->pid << HCTSIZ_PID_SHIFT);
@@ -114,6 +119,64 @@ void dwc2_count_error(int err)
         usb_stats.timeouts++;
 }
 
+/* Waits for the control channel to halt. Returns HCINT, or 0 past the deadline (halted then). */
+static uint32_t wait_halt(uint64_t deadline)
+{
+    const unsigned ch = DWC2_CONTROL_CHANNEL;
+    uint32_t hcint;
+    while (!((hcint = dwc2_read(HCINT(ch))) & HCINT_CHHLTD)) {
+        if (gtimer_now_ns() > deadline) {
+            if (dwc2_chan_halt(ch) != 0)
+                dwc2.stuck_channels++;
+            return 0;
+        }
+    }
+    return hcint;
+}
+
+/*
+ * A control stage through a transaction translator: one packet per split
+ * transaction (split.h), the toggle alternating from the stage's first PID.
+ */
+static int run_split_polled(const struct dwc2_run *whole, uint64_t deadline)
+{
+    const unsigned ch = DWC2_CONTROL_CHANNEL;
+    struct split_state s = {0};
+    uint32_t done = 0;
+    uint8_t pid = whole->pid;
+    for (;;) {
+        struct dwc2_run r = *whole;
+        uint32_t left = whole->len - done;
+        r.len = left < whole->max_packet ? left : whole->max_packet;
+        r.pkts = 1;
+        r.bus = whole->bus + done;
+        r.pid = pid;
+        r.complete = s.phase == SPLIT_PHASE_COMPLETE;
+        dwc2_chan_start(ch, &r, false);
+        uint32_t hcint = wait_halt(deadline);
+        if (!hcint)
+            return -ETIMEDOUT;
+        int err;
+        switch (split_next(&s, hcint, false, &err)) {
+        case SPLIT_DO_START:
+        case SPLIT_DO_COMPLETE: break;
+        case SPLIT_NAKED:
+            usb_stats.nak_retries++; /* asked again until the deadline */
+            break;
+        case SPLIT_FAILED: return err;
+        case SPLIT_PACKET_DONE: {
+            uint32_t moved = dwc2_chan_actual(ch, &r);
+            done += moved;
+            if (pid != HCTSIZ_PID_SETUP)
+                pid = pid == HCTSIZ_PID_DATA1 ? HCTSIZ_PID_DATA0 : HCTSIZ_PID_DATA1;
+            if (moved < r.len || done >= whole->len)
+                return (int)done;
+            break;
+        }
+        }
+    }
+}
+
 /*
  * One stage of a control transfer on the control channel, polled until it
  * halts or the deadline passes. Returns the bytes moved or a negative errno.
@@ -121,16 +184,13 @@ void dwc2_count_error(int err)
 static int run_polled(const struct dwc2_run *run, uint64_t deadline)
 {
     const unsigned ch = DWC2_CONTROL_CHANNEL;
+    if (run->split)
+        return run_split_polled(run, deadline);
     for (unsigned attempt = 0;; attempt++) {
         dwc2_chan_start(ch, run, false);
-        uint32_t hcint;
-        while (!((hcint = dwc2_read(HCINT(ch))) & HCINT_CHHLTD)) {
-            if (gtimer_now_ns() > deadline) {
-                if (dwc2_chan_halt(ch) != 0)
-                    dwc2.stuck_channels++;
-                return -ETIMEDOUT;
-            }
-        }
+        uint32_t hcint = wait_halt(deadline);
+        if (!hcint)
+            return -ETIMEDOUT;
         int st = dwc2_chan_status(hcint);
         if (st == 0)
             return (int)dwc2_chan_actual(ch, run);
@@ -167,6 +227,7 @@ int dwc2_control(struct usb_device *dev, const struct usb_setup *setup, void *da
         .len = SETUP_LEN,
         .pkts = 1,
     };
+    run.split = split_find_tt(dev, &run.hub_addr, &run.hub_port);
     memcpy(dwc2.setup_buf, setup, SETUP_LEN);
     dwc2_cache_clean(dwc2.setup_buf, SETUP_LEN);
     int ret = run_polled(&run, deadline);

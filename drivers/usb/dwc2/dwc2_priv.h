@@ -17,6 +17,7 @@
 
 #include "arch/aarch64/mmio.h"
 #include "drivers/usb/dwc2/dwc2_regs.h"
+#include "drivers/usb/dwc2/split.h"
 #include "drivers/usb/usb.h"
 
 #define DWC2_CONTROL_CHANNEL 0          /* kept for the polled control transfers */
@@ -35,6 +36,9 @@ struct dwc2_run {
     uint32_t bus; /* DMA address */
     uint32_t len;
     uint32_t pkts;
+    bool split;    /* through the transaction translator of hub_addr, port hub_port */
+    bool complete; /* split: the complete-split (else the start-split) */
+    uint8_t hub_addr, hub_port;
 };
 
 /* A queue of transfers to one endpoint of one device. */
@@ -58,6 +62,7 @@ struct dwc2_chan {
     size_t offset;          /* bytes of the transfer done before this run */
     bool zlp;               /* this run is the zero-length packet closing an OUT */
     uint8_t retries;
+    struct split_state split; /* the packet's split transaction, when run.split */
 };
 
 struct dwc2 {

@@ -135,6 +135,12 @@ static void start_run(unsigned ch)
         .len = len,
         .pkts = len ? (len + mps - 1u) / mps : 1,
     };
+    c->run.split = split_find_tt(p->dev, &c->run.hub_addr, &c->run.hub_port);
+    if (c->run.split) { /* one packet per split transaction */
+        c->run.len = len < mps ? len : mps;
+        c->run.pkts = 1;
+        c->run.complete = c->split.phase == SPLIT_PHASE_COMPLETE;
+    }
     dwc2_chan_start(ch, &c->run, true);
 }
 
@@ -146,6 +152,7 @@ static void take_channel(struct dwc2_pipe *p, unsigned ch)
     c->offset = p->head->actual; /* an endpoint polled again goes on where its NAK stopped it */
     c->zlp = false;
     c->retries = 0;
+    c->split = (struct split_state){0};
     p->chan = (int)ch;
     start_run(ch);
 }
@@ -239,7 +246,7 @@ static void nak_halted(unsigned ch)
     struct dwc2_pipe *p = dwc2.chan[ch].pipe;
     release_channel(p);
     uint64_t wait = poll_interval_ns(p->dev, p->ep);
-    if (polled_bulk_in(p->ep)) {
+    if (p->ep->type == USB_XFER_BULK) { /* polled (QEMU) or split */
         /* Idle: back off to BULK_BACKOFF_MAX_NS; data brings the wait back to 1 ms. */
         wait = p->backoff_ns < MIN_POLL_NS ? MIN_POLL_NS : p->backoff_ns;
         p->backoff_ns = wait * 2 > BULK_BACKOFF_MAX_NS ? BULK_BACKOFF_MAX_NS : wait * 2;
@@ -250,6 +257,58 @@ static void nak_halted(unsigned ch)
     else
         schedule(p); /* no timer: poll again now rather than never */
     channel_freed();
+}
+
+/* The run on ch moved its bytes: the transfer goes on or ends. */
+static void progress(unsigned ch, uint32_t moved)
+{
+    struct dwc2_chan *c = &dwc2.chan[ch];
+    struct dwc2_pipe *p = c->pipe;
+    struct usb_transfer *t = p->head;
+    uint32_t pkts = moved ? (moved + c->run.max_packet - 1u) / c->run.max_packet : 1;
+    p->ep->toggle = dwc2_toggle_after(p->ep->toggle, pkts);
+    c->offset += moved;
+    t->actual = c->offset;
+    bool short_in = c->run.in && moved < c->run.len;
+    if (c->zlp || short_in || c->run.len == 0) {
+        finish(ch, 0);
+    } else if (c->offset < t->len) {
+        start_run(ch);
+    } else if (!c->run.in && t->zero_packet && t->len % c->run.max_packet == 0) {
+        c->zlp = true;
+        start_run(ch);
+    } else {
+        finish(ch, 0);
+    }
+}
+
+/* A run through a transaction translator halted: split.c says what next. */
+static void split_halted(unsigned ch, uint32_t hcint)
+{
+    struct dwc2_chan *c = &dwc2.chan[ch];
+    struct dwc2_pipe *p = c->pipe;
+    bool periodic = p->ep->type == USB_XFER_INTERRUPT || p->ep->type == USB_XFER_ISOC;
+    int err;
+    switch (split_next(&c->split, hcint, periodic, &err)) {
+    case SPLIT_DO_START:
+    case SPLIT_DO_COMPLETE: start_run(ch); break;
+    case SPLIT_NAKED:
+        usb_stats.nak_retries++;
+        nak_halted(ch);
+        break;
+    case SPLIT_FAILED:
+        if (err == -EPIPE)
+            p->ep->toggle = 0;
+        finish(ch, err);
+        break;
+    case SPLIT_PACKET_DONE: {
+        uint32_t moved = dwc2_chan_actual(ch, &c->run);
+        if (moved)
+            p->backoff_ns = MIN_POLL_NS;
+        progress(ch, moved);
+        break;
+    }
+    }
 }
 
 void dwc2_chan_irq(unsigned ch)
@@ -264,26 +323,16 @@ void dwc2_chan_irq(unsigned ch)
     struct dwc2_pipe *p = c->pipe;
     struct usb_transfer *t = p->head;
     struct usb_endpoint *ep = p->ep;
+    if (c->run.split) {
+        split_halted(ch, hcint);
+        return;
+    }
     int st = dwc2_chan_status(hcint);
     uint32_t moved = dwc2_chan_actual(ch, &c->run);
     if (moved)
         p->backoff_ns = MIN_POLL_NS;
     if (st == 0) {
-        uint32_t pkts = moved ? (moved + c->run.max_packet - 1u) / c->run.max_packet : 1;
-        ep->toggle = dwc2_toggle_after(ep->toggle, pkts);
-        c->offset += moved;
-        t->actual = c->offset;
-        bool short_in = c->run.in && moved < c->run.len;
-        if (c->zlp || short_in || c->run.len == 0) {
-            finish(ch, 0);
-        } else if (c->offset < t->len) {
-            start_run(ch);
-        } else if (!c->run.in && t->zero_packet && t->len % c->run.max_packet == 0) {
-            c->zlp = true;
-            start_run(ch);
-        } else {
-            finish(ch, 0);
-        }
+        progress(ch, moved);
         return;
     }
     /* Packets acknowledged before the error moved data and advanced the toggle. */
