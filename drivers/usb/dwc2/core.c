@@ -106,10 +106,16 @@ static void dwc2_event(void *arg)
     dwc2_write(GINTMSK, INTERRUPTS);
 }
 
+/*
+ * usb_poll, with the event loop stopped (the GDB stub): its timers do not
+ * run, so endpoints waiting to be polled again after a NAK are polled now.
+ */
 static void dwc2_poll(void)
 {
-    if (dwc2.started)
-        process();
+    if (!dwc2.started)
+        return;
+    process();
+    dwc2_poll_endpoints();
 }
 
 /*

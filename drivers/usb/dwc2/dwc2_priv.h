@@ -142,5 +142,7 @@ void dwc2_cancel(struct usb_transfer *t);
 void dwc2_device_gone(struct usb_device *dev);
 void dwc2_chan_irq(unsigned ch); /* a channel halted, from the event loop */
 void dwc2_watchdog(void);        /* timeouts and lost interrupts, periodically */
+/* Endpoints waiting for their poll timer are polled now (usb_poll: timers do not run then). */
+void dwc2_poll_endpoints(void);
 
 #endif

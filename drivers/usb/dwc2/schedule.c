@@ -396,6 +396,8 @@ int dwc2_submit(struct usb_transfer *t)
 {
     if ((uintptr_t)t->buf % CACHE_LINE != 0 || (!t->buf && t->len))
         return -EINVAL; /* not usb_dma_alloc'd: cache maintenance would hit its neighbours */
+    if (USB_EP_IS_IN(t->ep->address) && t->len % t->ep->max_packet != 0)
+        return -EINVAL; /* a device's whole last packet would land past the buffer */
     struct dwc2_pipe *p = pipe_of(t->dev, t->ep, true);
     if (!p)
         return t->ep < t->dev->ep || t->ep >= t->dev->ep + t->dev->ep_count ? -EINVAL : -ENOMEM;
@@ -486,4 +488,14 @@ void dwc2_watchdog(void)
         t->done(t);
         return; /* done may have changed the list: the rest waits for the next tick */
     }
+}
+
+void dwc2_poll_endpoints(void)
+{
+    for (struct dwc2_pipe *p = dwc2.all_pipes; p; p = p->all_next)
+        if (p->poll_timer > 0) {
+            mote_timer_cancel(p->poll_timer);
+            p->poll_timer = 0;
+            schedule(p);
+        }
 }
