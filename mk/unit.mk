@@ -23,9 +23,10 @@ unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
-UNIT_NAMES += usb_descriptor usb_split
+UNIT_NAMES += usb_descriptor usb_split usb_dwc2
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
 unit_srcs_usb_split := drivers/usb/dwc2/split.c
+unit_srcs_usb_dwc2 := drivers/usb/dwc2/split.c # the test includes channel.c and schedule.c
 
 # tools/mote (host C): the parsers of what users type and of outside input
 UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
