@@ -16,7 +16,8 @@ QEMU_MEM ?= 1G
 # The Pi boots kernel8.img; boot arguments reach it in a DTB's /chosen/bootargs,
 # which QEMU fills from -append (build/raspi3/bootargs.dtb is otherwise empty).
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
-QEMU_NET ?= -nic none
+# The Pi's Ethernet is USB: QEMU's usb-net (CDC-ECM) behind its automatic hub, with run.mk's forwards.
+QEMU_NET ?= -nic none -netdev user,id=n0,$(QEMU_FWD) -device usb-net,netdev=n0
 RUN_KERNEL = $(B)/kernel8.img
 # raspi3b's first -serial is the PL011 (this terminal, with the monitor behind
 # Ctrl-A c), the second the mini UART, on a pty QEMU names at start. In a debug
