@@ -115,7 +115,7 @@ void mote_log(enum mote_log_level level, const char *fmt, ...)
 static struct {
     mote_timer_fn fn;
     void *arg;
-    uint64_t delay_ns;
+    uint64_t delay_ns, due_ns;
     bool live;
 } timers[8];
 
@@ -123,7 +123,7 @@ int mote_timer_after(uint64_t delay_ns, mote_timer_fn fn, void *arg)
 {
     for (int i = 0; i < 8; i++)
         if (!timers[i].live) {
-            timers[i] = (typeof(timers[i])){fn, arg, delay_ns, true};
+            timers[i] = (typeof(timers[i])){fn, arg, delay_ns, now_ns + delay_ns, true};
             return i + 1;
         }
     return -ENOMEM;
@@ -142,6 +142,8 @@ static void fire_timers(void)
     for (int i = 0; i < 8; i++)
         if (timers[i].live) {
             timers[i].live = false;
+            if (now_ns < timers[i].due_ns)
+                now_ns = timers[i].due_ns; /* time passes until it is due */
             timers[i].fn(timers[i].arg);
         }
 }
@@ -381,6 +383,14 @@ static void test_interrupt_nak_frees_the_channel_until_the_next_poll(void **stat
     end_run(running(p), HCINT_XFERCOMPL, 8, 1);
     assert_int_equal(t.status, 0);
     assert_int_equal(t.actual, 8);
+    /* data or not, the endpoint is not polled again before its interval is over */
+    struct usb_transfer u = xfer(in, buf, 8);
+    assert_int_equal(dwc2_submit(&u), 0);
+    assert_int_equal(p->chan, -1);
+    assert_true(p->poll_timer > 0);
+    fire_timers();
+    end_run(running(p), HCINT_XFERCOMPL, 8, 1);
+    assert_int_equal(u.status, 0);
     dwc2_device_gone(&dev); /* before the test's transfers go out of scope */
     free(buf);
 }

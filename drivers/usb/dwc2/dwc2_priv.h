@@ -50,6 +50,7 @@ struct dwc2_pipe {
     int chan;               /* the channel it runs on, -1 none */
     int poll_timer;         /* interrupt endpoint: the timer that polls again after a NAK, 0 none */
     uint64_t backoff_ns;    /* a polled bulk IN endpoint: the wait after its next NAK */
+    uint64_t next_poll_ns;  /* interrupt endpoint: not polled again before this (bInterval) */
     bool waiting;           /* on the list of pipes waiting for a free channel */
     struct dwc2_pipe *wait_next;
     struct dwc2_pipe *all_next; /* every pipe, for the watchdog */

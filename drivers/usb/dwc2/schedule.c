@@ -157,11 +157,28 @@ static void take_channel(struct dwc2_pipe *p, unsigned ch)
     start_run(ch);
 }
 
+static void poll_again(void *arg);
+
 /* p has a head transfer and no channel: run it now or wait in line. */
 static void schedule(struct dwc2_pipe *p)
 {
     if (p->chan >= 0 || p->waiting || p->poll_timer > 0 || !p->head)
         return;
+    /*
+     * An interrupt endpoint is polled once per bInterval (§5.7.4), whether
+     * its last poll brought data or not: a device that always has some
+     * (QEMU's usb-net notifications) would otherwise be polled flat out.
+     */
+    uint64_t now = gtimer_now_ns();
+    if (p->ep->type == USB_XFER_INTERRUPT && p->next_poll_ns > now) {
+        int id = mote_timer_after(p->next_poll_ns - now, poll_again, p);
+        if (id > 0) {
+            p->poll_timer = id;
+            return;
+        }
+    }
+    if (p->ep->type == USB_XFER_INTERRUPT)
+        p->next_poll_ns = now + poll_interval_ns(p->dev, p->ep);
     int ch = free_channel();
     if (ch >= 0) {
         take_channel(p, (unsigned)ch);
