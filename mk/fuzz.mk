@@ -7,7 +7,7 @@ FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 FUZZ_TARGETS := args devtree dns http gdb sdcsd
-fuzz_srcs_args := lib/args/args.c
+fuzz_srcs_args := lib/args/args.c lib/args/number.c
 fuzz_srcs_devtree := lib/devtree/devtree.c
 fuzz_libs_devtree := -lfdt
 fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
