@@ -7,7 +7,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore ring
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore ring debugargs
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
@@ -23,6 +23,7 @@ unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
+unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 
 # tools/mote (host C): the parsers of what users type and of outside input
 UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
