@@ -26,6 +26,7 @@ unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
+unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 
 # tools/mote (host C): the parsers of what users type and of outside input
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
