@@ -170,14 +170,6 @@ int usb_control(struct usb_device *dev, const struct usb_setup *setup, void *dat
  */
 int usb_submit(struct usb_transfer *t);
 
-/*
- * Does now what the host controller's interrupt and the event loop would:
- * collects finished transfers and runs their completions. For a caller with
- * the loop stopped and interrupts masked (a netdev's poll, used by the GDB
- * stub); declared by the class drivers (usbeth), implemented by the core.
- */
-void usb_poll(void);
-
 /* Ends a queued transfer early: its done runs with -ECANCELED (unless it already finished). */
 void usb_cancel(struct usb_transfer *t);
 
