@@ -27,6 +27,11 @@ static struct usb_transfer *queue[QUEUE_MAX];
 static unsigned nqueue;
 static const struct usb_transfer *last[2 * USB_MAX_ENDPOINTS];
 static uint8_t config_copy[1024];
+static struct {
+    const uint8_t *desc;
+    size_t len;
+} configs[4];
+static unsigned nconfigs;
 
 static struct {
     event_fn fn;
@@ -94,6 +99,48 @@ void fake_usb_plug(uint16_t vendor, uint16_t product, uint8_t dev_class, const u
         fake_dev.config_len = config_len;
     }
     fake_model = model;
+    nconfigs = 0;
+}
+
+void fake_usb_config(const uint8_t *config, size_t len)
+{
+    configs[nconfigs].desc = config;
+    configs[nconfigs++].len = len;
+    fake_dev.num_configurations = (uint8_t)nconfigs;
+}
+
+/* Walks the (trusted, test-written) configurations as the core would. */
+int usb_find_interface(const struct usb_device *dev, uint8_t cls, uint8_t subclass,
+                       uint8_t protocol, uint8_t *iface)
+{
+    (void)dev;
+    for (unsigned c = 0; c < nconfigs; c++)
+        for (size_t off = 0; off + 9 <= configs[c].len; off += configs[c].desc[off]) {
+            const uint8_t *d = configs[c].desc + off;
+            if (d[0] == 0)
+                break;
+            if (d[1] == 4 && d[5] == cls && d[6] == subclass && d[7] == protocol) {
+                if (iface)
+                    *iface = d[2];
+                return configs[c].desc[5];
+            }
+        }
+    return 0;
+}
+
+int usb_set_interface(struct usb_device *dev, uint8_t iface, uint8_t alt)
+{
+    struct usb_setup s = {USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_INTERFACE,
+                          USB_REQ_SET_INTERFACE, alt, iface, 0};
+    return usb_control(dev, &s, NULL, 100);
+}
+
+#define FEATURE_ENDPOINT_HALT 0
+int usb_clear_halt(struct usb_device *dev, const struct usb_endpoint *ep)
+{
+    struct usb_setup s = {USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT,
+                          USB_REQ_CLEAR_FEATURE, FEATURE_ENDPOINT_HALT, ep->address, 0};
+    return usb_control(dev, &s, NULL, 100);
 }
 
 void fake_usb_endpoint(uint8_t address, enum usb_xfer_type type, uint16_t max_packet, uint8_t iface)

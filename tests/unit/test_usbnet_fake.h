@@ -36,9 +36,14 @@ struct fake_model {
 extern struct usb_device fake_dev;
 extern const struct fake_model *fake_model;
 
-/* Fresh device: vendor/product, configuration descriptors (copied), model. */
+/*
+ * Fresh device: vendor/product, the active configuration's descriptors
+ * (copied), model. fake_usb_config adds a configuration usb_find_interface
+ * looks through (the active one is not added by itself).
+ */
 void fake_usb_plug(uint16_t vendor, uint16_t product, uint8_t dev_class, const uint8_t *config,
                    size_t config_len, const struct fake_model *model);
+void fake_usb_config(const uint8_t *config, size_t len);
 /* Adds an endpoint to fake_dev's active configuration. */
 void fake_usb_endpoint(uint8_t address, enum usb_xfer_type type, uint16_t max_packet,
                        uint8_t iface);

@@ -4,16 +4,13 @@
  * `usb-net` (0525:a4a2), e.g. with -M raspi3b
  *     -device usb-net,netdev=n0 -netdev user,id=n0
  * That device has two configurations, RNDIS (value 2, listed first) and
- * CDC-ECM (value 1); match reads each and picks the one with an ECM
- * function. The data interface's alternate setting 0 has no endpoints
- * (ECM §3.3), so attach selects the one with the bulk pair, sets the packet
- * filter, reads the MAC from the iMACAddress string and binds the device as
- * the network device (usbnet.c). A frame is one bulk transfer, without FCS;
- * one filling its last packet exactly ends with a zero-length packet, which
- * the host controller driver adds (usb_transfer.zero_packet). Link state
- * comes from NETWORK_CONNECTION notifications on the interrupt endpoint.
- * Not supported: multicast filters (all multicast is accepted), statistics
- * requests, power filters.
+ * CDC-ECM (value 1); match picks the one with an ECM interface. The data interface's alternate
+ * setting 0 has no endpoints (ECM §3.3), so attach selects the one with the bulk pair, sets the
+ * packet filter, reads the MAC from the iMACAddress string and binds the device as the network
+ * device (usbnet.c). A frame is one bulk transfer, without FCS; one filling its last packet exactly
+ * ends with a zero-length packet, which the host controller driver adds (usb_transfer.zero_packet).
+ * Link state comes from NETWORK_CONNECTION notifications on the interrupt endpoint. Not supported:
+ * multicast filters (all multicast is accepted), statistics requests, power filters.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,11 +22,9 @@
 #include "drivers/usb/usb.h"
 
 /* clang-format off */
-#define USB_CLASS_PER_INTERFACE  0x00
-#define USB_CLASS_COMM           0x02
-#define USB_DESC_CONFIGURATION   2
-#define USB_CONFIG_DESC_LEN      9
-#define   USB_CONFIG_TOTAL_LEN     2
+#define USB_CLASS_COMM           0x02 /* CDC 1.2 Table 4 */
+#define CDC_SUBCLASS_ECM         0x06 /* Table 4 */
+#define CDC_PROTOCOL_NONE        0x00 /* Table 5 */
 
 /* ECM 1.2 Table 6: class-specific requests */
 #define ECM_SET_ETHERNET_PACKET_FILTER 0x43
@@ -46,65 +41,10 @@
 
 static const struct usbnet_chip ecm_chip;
 
-/* The endpoints from our own parse, for a core that lists only alternate setting 0's. */
-static struct usb_endpoint ecm_ep_in, ecm_ep_out, ecm_ep_notify;
-
-/* Reads configuration index's descriptors into buf. Returns their length or a negative errno. */
-static int config_read(struct usb_device *dev, uint8_t index, uint8_t *buf, size_t size)
-{
-    struct usb_setup setup = {
-        .request_type = USB_DIR_IN | USB_TYPE_STANDARD | USB_RECIP_DEVICE,
-        .request = USB_REQ_GET_DESCRIPTOR,
-        .value = (uint16_t)(USB_DESC_CONFIGURATION << 8 | index),
-        .length = USB_CONFIG_DESC_LEN,
-    };
-    int n = usb_control(dev, &setup, buf, ECM_CONTROL_MS);
-    if (n < 0)
-        return n;
-    if (n < USB_CONFIG_DESC_LEN)
-        return -EINVAL;
-    size_t total = (size_t)(buf[USB_CONFIG_TOTAL_LEN] | buf[USB_CONFIG_TOTAL_LEN + 1] << 8);
-    if (total < USB_CONFIG_DESC_LEN || total > size)
-        return -EINVAL;
-    setup.length = (uint16_t)total;
-    return usb_control(dev, &setup, buf, ECM_CONTROL_MS);
-}
-
 /* Is there a configuration with a CDC-ECM function? Its value, or 0. */
 static int ecm_match(struct usb_device *dev)
 {
-    if (dev->dev_class != USB_CLASS_COMM && dev->dev_class != USB_CLASS_PER_INTERFACE)
-        return 0;
-    uint8_t *buf = usb_dma_alloc(ECM_CONFIG_MAX_LEN);
-    if (!buf)
-        return 0;
-    int value = 0;
-    unsigned n =
-        dev->num_configurations < ECM_CONFIGS_MAX ? dev->num_configurations : ECM_CONFIGS_MAX;
-    for (unsigned i = 0; i < n && value == 0; i++) {
-        struct cdc_ecm_info info;
-        int len = config_read(dev, (uint8_t)i, buf, ECM_CONFIG_MAX_LEN);
-        if (len > 0 && cdc_ecm_parse_config(buf, (size_t)len, &info) == 0)
-            value = info.config_value;
-    }
-    usb_dma_free(buf);
-    return value;
-}
-
-static const struct usb_endpoint *endpoint(struct usb_device *dev, uint8_t iface,
-                                           enum usb_xfer_type type, uint8_t address,
-                                           uint16_t max_packet, uint8_t interval,
-                                           struct usb_endpoint *own)
-{
-    const struct usb_endpoint *ep = usb_find_endpoint_of(dev, iface, type, address & USB_DIR_IN);
-    if (ep && ep->address == address)
-        return ep;
-    *own = (struct usb_endpoint){.address = address,
-                                 .type = type,
-                                 .max_packet = max_packet,
-                                 .interval = interval,
-                                 .interface = iface};
-    return own;
+    return usb_find_interface(dev, USB_CLASS_COMM, CDC_SUBCLASS_ECM, CDC_PROTOCOL_NONE, NULL);
 }
 
 static int ecm_mac(struct usb_device *dev, uint8_t index, uint8_t mac[USBNET_MAC_LEN])
@@ -125,13 +65,7 @@ static int ecm_attach(struct usb_device *dev)
                  dev->configuration, err);
         return err;
     }
-    struct usb_setup alt = {
-        .request_type = USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_INTERFACE,
-        .request = USB_REQ_SET_INTERFACE,
-        .value = info.data_alt,
-        .index = info.data_iface,
-    };
-    err = usb_control(dev, &alt, NULL, ECM_CONTROL_MS);
+    err = usb_set_interface(dev, info.data_iface, info.data_alt);
     if (err < 0) {
         mote_log(MOTE_LOG_WARN, "cdc-ecm: SET_INTERFACE %u alt %u failed (%d)", info.data_iface,
                  info.data_alt, err);
@@ -155,14 +89,9 @@ static int ecm_attach(struct usb_device *dev)
         mote_log(MOTE_LOG_INFO, "cdc-ecm: packet filter not taken (%d)", err);
 
     struct usbnet_bind how = {
-        .in = endpoint(dev, info.data_iface, USB_XFER_BULK, info.ep_in, info.in_max_packet, 0,
-                       &ecm_ep_in),
-        .out = endpoint(dev, info.data_iface, USB_XFER_BULK, info.ep_out, info.out_max_packet, 0,
-                        &ecm_ep_out),
-        .intr = info.ep_notify
-                    ? endpoint(dev, info.comm_iface, USB_XFER_INTERRUPT, info.ep_notify,
-                               info.notify_max_packet, info.notify_interval, &ecm_ep_notify)
-                    : NULL,
+        .in = usb_find_endpoint(dev, info.ep_in),
+        .out = usb_find_endpoint(dev, info.ep_out),
+        .intr = info.ep_notify ? usb_find_endpoint(dev, info.ep_notify) : NULL,
         .rx_len = ECM_RX_LEN,
         /*
          * ECM says a host assumes "disconnected" until told, but a device that

@@ -38,6 +38,7 @@ struct rx_slot {
     struct usb_transfer t;
     uint8_t *buf; /* NETDEV_RX_HEADROOM for net/, then the transfer's data */
     unsigned errors_in_row;
+    bool halted; /* ended with a stall: queued again once the halt is cleared */
 };
 
 struct tx_slot {
@@ -72,7 +73,8 @@ static struct {
     struct usb_transfer intr;
     uint8_t *intr_buf;
     unsigned intr_errors_in_row;
-    int link_event; /* runs chip->link_check outside any completion */
+    int work_event; /* control transfers wait: run outside any completion */
+    bool link_check_due, in_halted, out_halted;
     bool link_timer;
 
     uint8_t board_mac[USBNET_MAC_LEN];
@@ -81,8 +83,14 @@ static struct {
     /* Counters: what went wrong is counted, never trusted. */
     struct usbnet_rx_count rx_count;
     uint64_t rx_xfer_errors, tx_xfer_errors, intr_xfer_errors, notes_malformed;
-    uint64_t tx_frames, tx_full, rx_no_stack, submit_failed;
-} un = {.link_event = -1};
+    uint64_t tx_frames, tx_full, rx_no_stack, submit_failed, halts_cleared;
+} un = {.work_event = -1};
+
+static void work_raise(void)
+{
+    if (un.work_event >= 0)
+        event_raise(un.work_event);
+}
 
 void usbnet_set_board_mac(const uint8_t mac[USBNET_MAC_LEN])
 {
@@ -203,6 +211,12 @@ static void rx_done(struct usb_transfer *t)
     struct rx_slot *s = t->ctx;
     if (t->status == -ENODEV || t->status == -ECANCELED || t->dev != un.dev)
         return; /* the device is going; unbind frees the buffer */
+    if (t->status == -EPIPE) {
+        un.rx_xfer_errors++;
+        s->halted = un.in_halted = true; /* every transfer queued behind it fails too */
+        work_raise();
+        return;
+    }
     if (t->status != 0) {
         un.rx_xfer_errors++;
         if (++s->errors_in_row == USBNET_ERRORS_MAX) {
@@ -244,7 +258,11 @@ static void tx_done(struct usb_transfer *t)
     struct tx_slot *s = t->ctx;
     s->busy = false;
     if (t->status != 0 && t->status != -ENODEV && t->status != -ECANCELED)
-        un.tx_xfer_errors++;
+        un.tx_xfer_errors++; /* the frame is lost: the protocols above resend */
+    if (t->status == -EPIPE && un.dev) {
+        un.out_halted = true;
+        work_raise();
+    }
     if (un.tx_waiting && un.dev && un.netdev.tx_ready) {
         un.tx_waiting = false;
         un.netdev.tx_ready(&un.netdev);
@@ -340,19 +358,58 @@ static void intr_done(struct usb_transfer *t)
         un.notes_malformed++;
     else if (ev == USBNET_LINK_UP || ev == USBNET_LINK_DOWN)
         link_set(ev == USBNET_LINK_UP);
-    else if (ev == USBNET_LINK_CHECK && un.link_event >= 0)
-        event_raise(un.link_event); /* control transfers wait: not inside a completion */
+    else if (ev == USBNET_LINK_CHECK) {
+        un.link_check_due = true;
+        work_raise();
+    }
     intr_queue();
 }
 
-static void link_check(void *arg)
+static void link_check(void)
 {
-    (void)arg;
     if (!un.dev || !un.chip->link_check)
         return;
     int up = un.chip->link_check(un.dev);
     if (up >= 0)
         link_set(up);
+}
+
+/* Clears a stalled bulk-in endpoint and queues again the transfers it ended. */
+static void in_halt_clear(void)
+{
+    int err = usb_clear_halt(un.dev, un.how.in);
+    un.halts_cleared++;
+    if (err)
+        mote_log(MOTE_LOG_WARN, "usbnet: bulk-in stalled and could not be cleared (%d)", err);
+    for (unsigned i = 0; i < un.nrx; i++) {
+        if (!un.rx[i].halted)
+            continue;
+        un.rx[i].halted = false;
+        if (!err)
+            rx_queue(&un.rx[i]);
+    }
+}
+
+/* Event loop: what needs control transfers, asked for by completions. */
+static void usbnet_work(void *arg)
+{
+    (void)arg;
+    if (!un.dev)
+        return;
+    if (un.in_halted) {
+        un.in_halted = false;
+        in_halt_clear();
+    }
+    if (un.out_halted) {
+        un.out_halted = false;
+        un.halts_cleared++;
+        if (usb_clear_halt(un.dev, un.how.out) != 0)
+            mote_log(MOTE_LOG_WARN, "usbnet: bulk-out stalled and could not be cleared");
+    }
+    if (un.link_check_due) {
+        un.link_check_due = false;
+        link_check();
+    }
 }
 
 /* ---- netdev ---- */
@@ -424,17 +481,18 @@ static int netdev_first(const uint8_t mac[USBNET_MAC_LEN])
     if (err)
         return err;
     un.registered = true;
-    un.link_event = event_source_add(link_check, NULL);
-    if (un.link_event < 0)
-        mote_log(MOTE_LOG_WARN, "usbnet: no event source (%d); link from notifications only",
-                 un.link_event);
+    un.work_event = event_source_add(usbnet_work, NULL);
+    if (un.work_event < 0)
+        mote_log(MOTE_LOG_WARN, "usbnet: no event source (%d); stalls and PHY interrupts ignored",
+                 un.work_event);
     return 0;
 }
 
 /* Every USBNET_LINK_POLL_MS: a lost PHY interrupt cannot leave the link wrong for long. */
 static void link_poll(void *arg)
 {
-    link_check(arg);
+    (void)arg;
+    link_check();
 }
 
 int usbnet_bind(struct usb_device *dev, const struct usbnet_chip *chip,
@@ -461,6 +519,7 @@ int usbnet_bind(struct usb_device *dev, const struct usbnet_chip *chip,
     un.chip = chip;
     un.how = *how;
     un.intr_errors_in_row = 0;
+    un.link_check_due = un.in_halted = un.out_halted = false;
     for (unsigned i = 0; i < un.nrx; i++)
         rx_queue(&un.rx[i]);
     if (how->intr && chip->interrupt)
