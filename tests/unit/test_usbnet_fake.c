@@ -259,7 +259,9 @@ const struct usb_stats *usb_get_stats(void)
 static bool run_once(void)
 {
     bool moved = false;
-    for (unsigned i = 0; i < nqueue;) {
+    /* Those queued now: one queued by a completion waits for the next pass (a frame's time). */
+    unsigned budget = nqueue;
+    for (unsigned i = 0; i < nqueue && budget > 0; budget--) {
         struct usb_transfer *t = queue[i];
         int n;
         if (USB_EP_IS_IN(t->ep->address))

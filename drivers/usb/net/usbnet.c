@@ -100,6 +100,10 @@ void usbnet_set_board_mac(const uint8_t mac[USBNET_MAC_LEN])
 
 bool usbnet_board_mac(uint8_t mac[USBNET_MAC_LEN])
 {
+    if (un.registered) {
+        memcpy(mac, un.netdev.mac, USBNET_MAC_LEN);
+        return true;
+    }
     if (un.board_mac_ok)
         memcpy(mac, un.board_mac, USBNET_MAC_LEN);
     return un.board_mac_ok;

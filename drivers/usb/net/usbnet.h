@@ -81,7 +81,11 @@ void usbnet_unbind(struct usb_device *dev);
  */
 void usbnet_set_board_mac(const uint8_t mac[USBNET_MAC_LEN]);
 
-/* The MAC set by usbnet_set_board_mac: true and mac filled, or false. */
+/*
+ * The MAC a chip whose address is writable should take: the network
+ * device's once registered (lwIP's netif keeps it across re-attaches), else
+ * the board's (usbnet_set_board_mac). True and mac filled, or false.
+ */
 bool usbnet_board_mac(uint8_t mac[USBNET_MAC_LEN]);
 
 /*
