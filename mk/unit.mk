@@ -28,9 +28,10 @@ unit_srcs_elfcore := lib/core/elfcore.c
 USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c \
 	drivers/usb/net/mchp.c drivers/usb/net/cdc_ecm.c drivers/usb/net/smsc95xx.c \
 	drivers/usb/net/lan78xx.c tests/unit/test_usbnet_fake.c tests/unit/test_usbnet_phy.c
-UNIT_NAMES += usbnet_cdc_ecm usbnet_smsc95xx
+UNIT_NAMES += usbnet_cdc_ecm usbnet_smsc95xx usbnet_lan78xx
 unit_srcs_usbnet_cdc_ecm := $(USBNET_UNIT_SRCS)
 unit_srcs_usbnet_smsc95xx := $(USBNET_UNIT_SRCS)
+unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)
 
 # tools/mote (host C): the parsers of what users type and of outside input
 UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
