@@ -10,6 +10,7 @@
 #include <mote/log.h>
 
 #include "kernel/event.h"
+#include "kernel/ring.h"
 
 #define INPUT_BUFFER  1024 /* power of two */
 #define PRINTF_BUFFER 256
@@ -18,9 +19,9 @@
 static const struct console_dev *consoles[CONSOLE_MAX];
 static unsigned console_count;
 
-/* Input ring: the interrupt handler writes head, the loop reads tail. */
-static volatile uint8_t input[INPUT_BUFFER];
-static volatile uint32_t input_head, input_tail;
+/* Input: the interrupt handler produces, the loop consumes (kernel/ring.h). */
+static uint8_t input_buf[INPUT_BUFFER];
+static struct ring input = RING_INIT(input_buf);
 static volatile unsigned long input_dropped; /* by the interrupt handler, ring full */
 static unsigned long input_dropped_reported;
 static int input_event = -1;
@@ -38,12 +39,7 @@ static void console_deliver(void *unused)
         input_dropped_reported = dropped;
     }
     for (;;) {
-        size_t n = 0;
-        uint32_t tail = input_tail;
-        uint32_t head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
-        while (tail != head && n < sizeof(chunk))
-            chunk[n++] = (char)input[tail++ % INPUT_BUFFER];
-        __atomic_store_n(&input_tail, tail, __ATOMIC_RELEASE);
+        size_t n = ring_read(&input, chunk, sizeof(chunk));
         if (n == 0)
             return;
         if (input_fn)
@@ -72,13 +68,10 @@ int console_add(const struct console_dev *dev)
 
 void console_input_byte(uint8_t c)
 {
-    uint32_t head = input_head;
-    if (head - __atomic_load_n(&input_tail, __ATOMIC_ACQUIRE) == INPUT_BUFFER) {
+    if (!ring_put(&input, c)) {
         input_dropped++;
         return;
     }
-    input[head % INPUT_BUFFER] = c;
-    __atomic_store_n(&input_head, head + 1, __ATOMIC_RELEASE);
     if (input_event >= 0)
         event_raise(input_event);
 }

@@ -18,15 +18,15 @@
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/fpsimd.h"
 #include "kernel/console.h"
+#include "kernel/debugargs.h"
 #include "kernel/debugport.h"
 #include "kernel/heap.h"
 #include "kernel/image.h"
 #include "lib/core/elfcore.h"
 
-#define CORE_ARG_MAX 16
-#define CORE_CHUNK   4096
-#define CORE_ACK     '+'
-#define CORE_ACK_NS  (5 * MOTE_NS_PER_S) /* a receiver answers each chunk within this */
+#define CORE_CHUNK  4096
+#define CORE_ACK    '+'
+#define CORE_ACK_NS (5 * MOTE_NS_PER_S) /* a receiver answers each chunk within this */
 /* Linux signal numbers for the stop reason gdb prints ("Program terminated with signal") */
 #define SIG_ILL  4
 #define SIG_TRAP 5
@@ -43,15 +43,12 @@ static struct {
     uint64_t sent;
 } core;
 
-void coredump_init(const char *args)
+void coredump_init(const struct debug_args *d)
 {
-    char val[CORE_ARG_MAX];
-    int len = mote_arg_get(args, "core", val, sizeof(val));
-    if (len == -ENOENT)
+    if (d->core == DEBUG_ARG_ABSENT)
         return;
-    if (len < 0 || strcmp(val, "serial") != 0) {
-        mote_log(MOTE_LOG_ERROR, "core: core=%s not understood; expected core=serial",
-                 len < 0 ? "(too long)" : val);
+    if (d->core == DEBUG_ARG_BAD) {
+        mote_log(MOTE_LOG_ERROR, "core: core=%s not understood; expected core=serial", d->core_raw);
         return;
     }
     if (!debugport_get()) {

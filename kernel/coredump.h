@@ -18,8 +18,9 @@
 
 #include "arch/aarch64/trap.h"
 
-/* Reads core= from args; logs a bad value or a missing virtio console. */
-void coredump_init(const char *args);
+struct debug_args;
+/* Acts on core= (kernel/debugargs.h); logs a bad value or a missing debug port. */
+void coredump_init(const struct debug_args *d);
 
 /* First thing in the crash path: keeps the FP/SIMD registers before anything uses them. */
 void coredump_save_fp(void);

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 
+#include "kernel/gdb_transport.h"
+
 static const struct debugport *current;
 
 int debugport_register(const struct debugport *port)
@@ -11,6 +13,7 @@ int debugport_register(const struct debugport *port)
     if (current)
         return -EBUSY;
     current = port;
+    gdb_serial_register(port); /* debug images: the GDB stub may use it */
     return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mote/args.h>
+#include <mote/error.h>
 #include <mote/log.h>
 #include <mote/system.h>
 
@@ -15,74 +15,45 @@
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/gdb_arch.h"
 #include "kernel/console.h"
-#include "kernel/debugport.h"
+#include "kernel/gdb_transport.h"
 #include "kernel/event.h"
 #include "lib/gdb/gdb.h"
-#include "net/gdb_tcp.h"
 
-#define ARG_MAX       32
-#define INBUF         1024 /* bytes that arrived while the image ran, for the stub */
-#define RSP_INTERRUPT 0x03
-#define RSP_START     '$'
-#define EXIT_KILLED   137 /* "k": as a shell reports a process killed by SIGKILL */
-#define STRINGIFY(x)  #x
-#define XSTRINGIFY(x) STRINGIFY(x)
+#define TRANSPORTS_MAX 4
+#define INBUF          1024 /* bytes that arrived while the image ran, for the stub */
+#define RSP_INTERRUPT  0x03
+#define RSP_START      '$'
+#define EXIT_KILLED    137 /* "k": as a shell reports a process killed by SIGKILL */
+#define STRINGIFY(x)   #x
+#define XSTRINGIFY(x)  STRINGIFY(x)
 
-/* A byte pipe to gdb, polled while the image is stopped. */
-struct transport {
-    const char *name;
-    size_t (*read)(uint8_t *buf, size_t len); /* what arrived, without waiting */
-    int (*write)(const void *data, size_t len);
-    bool (*connected)(void); /* a debugger is on the other end (serial: always) */
-    bool (*quiet)(void);     /* before a wfi: acknowledges the device; false: do not sleep */
-    void (*resume)(void);    /* the image runs again (or NULL) */
-};
+static const struct gdb_transport *transports[TRANSPORTS_MAX];
 
-static bool serial_connected(void)
+int gdb_transport_register(const struct gdb_transport *t)
 {
-    return true;
+    for (unsigned i = 0; i < TRANSPORTS_MAX; i++) {
+        if (transports[i] && strcmp(transports[i]->name, t->name) == 0)
+            return -EEXIST;
+        if (!transports[i]) {
+            transports[i] = t;
+            return 0;
+        }
+    }
+    return -ENOSPC;
 }
 
-/* The serial transport is the debug port; its name says which device that is. */
-static char serial_name[ARG_MAX] = "serial";
-
-static size_t serial_read(uint8_t *buf, size_t len)
+static const struct gdb_transport *transport_find(const char *name)
 {
-    return debugport_get()->read(buf, len);
+    for (unsigned i = 0; i < TRANSPORTS_MAX && transports[i]; i++)
+        if (strcmp(transports[i]->name, name) == 0)
+            return transports[i];
+    return NULL;
 }
-
-static int serial_write(const void *data, size_t len)
-{
-    return debugport_get()->write(data, len);
-}
-
-static bool serial_quiet(void)
-{
-    return debugport_get()->quiet();
-}
-
-static const struct transport serial = {
-    .name = serial_name,
-    .read = serial_read,
-    .write = serial_write,
-    .connected = serial_connected,
-    .quiet = serial_quiet,
-};
-
-static const struct transport tcp = {
-    .name = "TCP",
-    .read = gdb_tcp_read,
-    .write = gdb_tcp_write,
-    .connected = gdb_tcp_connected,
-    .quiet = gdb_tcp_quiet,
-    .resume = gdb_tcp_resume,
-};
 
 enum stop_request { REQUEST_NONE, REQUEST_INTERRUPT };
 
 static struct {
-    const struct transport *tp;
-    uint16_t tcp_port;
+    const struct gdb_transport *tp;
     bool wait;
     bool active;   /* the stub has the CPU */
     bool attached; /* gdb resumed us and waits for a stop reply */
@@ -226,7 +197,7 @@ bool gdbstub_trap(struct trap_frame *frame)
     struct gdb_stop stop;
     gdb_arch_stop_reason(frame, &stop);
     if (!stub.attached && ESR_EC(frame->esr) == ESR_EC_BRK64)
-        console_printf("gdb: stopped; waiting for the debugger on %s\n", stub.tp->name);
+        console_printf("gdb: stopped; waiting for the debugger on %s\n", stub.tp->label);
     stop_here(frame, &stop);
     return true;
 }
@@ -252,40 +223,37 @@ bool gdbstub_crash(struct trap_frame *frame)
     struct gdb_stop stop;
     gdb_arch_stop_reason(frame, &stop);
     if (!stub.attached)
-        console_printf("gdb: crashed; waiting for the debugger on %s\n", stub.tp->name);
+        console_printf("gdb: crashed; waiting for the debugger on %s\n", stub.tp->label);
     enum gdb_action action = stop_here(frame, &stop);
     return action == GDB_CONTINUE || action == GDB_STEP;
 }
 
 /*
- * Interrupt context, serial: bytes arrived while the image runs. Ctrl-C
- * asks for a stop; a '$' from a debugger that is not attached yet (a new
- * gdb) too, and its bytes stay for the protocol. Anything else is noise.
+ * Interrupt context: bytes arrived while the image runs. Ctrl-C asks for a
+ * stop; a '$' from a debugger that is not attached yet (a new gdb) too, and
+ * its bytes stay for the protocol. Anything else is noise.
  */
-static void serial_received(void)
+static void received(const uint8_t *data, size_t len)
 {
     if (stub.active)
         return;
-    uint8_t buf[64];
-    size_t n;
-    while ((n = serial_read(buf, sizeof(buf))) > 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (buf[i] == RSP_INTERRUPT) {
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == RSP_INTERRUPT) {
+            stub.request = REQUEST_INTERRUPT;
+        } else if (data[i] == RSP_START || stub.in_len) {
+            if (!stub.attached)
                 stub.request = REQUEST_INTERRUPT;
-            } else if (buf[i] == RSP_START || stub.in_len) {
-                if (!stub.attached)
-                    stub.request = REQUEST_INTERRUPT;
-                if (stub.in_len < sizeof(stub.inbuf))
-                    stub.inbuf[stub.in_len++] = buf[i];
-            }
+            if (stub.in_len < sizeof(stub.inbuf))
+                stub.inbuf[stub.in_len++] = data[i];
         }
     }
 }
 
 /*
- * TCP: a debugger connected or sent Ctrl-C. That is seen deep inside lwIP's
- * input path; the stop happens at the loop's next turn instead, from an
- * event of its own, so the stub never polls lwIP from inside its TCP input.
+ * Loop context: a debugger connected or sent Ctrl-C. That may be seen deep
+ * inside the network stack's input path; the stop happens at the loop's next
+ * turn instead, from an event of its own, so the stub never polls the
+ * transport from inside its own input.
  */
 static int stop_event = -1;
 
@@ -295,18 +263,18 @@ static void stop_now(void *arg)
     __asm__ volatile("brk #" XSTRINGIFY(GDB_BRK_INTERRUPT));
 }
 
-static void tcp_event(void)
+static void stop_soon(void)
 {
     if (!stub.active && stop_event >= 0)
         event_raise(stop_event);
 }
 
 /*
- * Loop context, TCP: the debugger's connection ended while the image ran
+ * Loop context: the debugger's connection ended while the image ran
  * (gdb killed without detaching): its breakpoints must not stop the image
  * for a debugger that is not coming back.
  */
-static void tcp_gone(void)
+static void gone(void)
 {
     if (stub.active)
         return;
@@ -315,81 +283,69 @@ static void tcp_gone(void)
     gdb_session_init(&stub.session, &target);
 }
 
-/* gdb=serial[,wait] or gdb=tcp:PORT[,wait]; returns 0 or -EINVAL. */
-static int parse(const char *val)
+static const struct gdb_transport_events events = {
+    .received = received,
+    .stop = stop_soon,
+    .gone = gone,
+};
+
+static void log_not_understood(const struct debug_args *d)
 {
-    char buf[ARG_MAX];
-    strncpy(buf, val, sizeof(buf) - 1);
-    buf[sizeof(buf) - 1] = '\0';
-    char *comma = strchr(buf, ',');
-    if (comma) {
-        if (strcmp(comma + 1, "wait") != 0)
-            return -EINVAL;
-        stub.wait = true;
-        *comma = '\0';
-    }
-    if (strcmp(buf, "serial") == 0) {
-        stub.tp = &serial;
-        return 0;
-    }
-    if (strncmp(buf, "tcp:", 4) == 0 && buf[4]) {
-        char *end;
-        unsigned long port = strtoul(buf + 4, &end, 10);
-        if (*end || port == 0 || port > UINT16_MAX || buf[4] < '0' || buf[4] > '9')
-            return -EINVAL;
-        stub.tp = &tcp;
-        stub.tcp_port = (uint16_t)port;
-        return 0;
-    }
-    return -EINVAL;
+    mote_log(MOTE_LOG_ERROR,
+             "gdb: gdb=%s not understood; expected gdb=serial or gdb=tcp:PORT, "
+             "optionally followed by ,wait",
+             d->gdb_raw);
 }
 
-void gdbstub_init(const char *args)
+/* Says why gdb=NAME cannot be served: no transport of that name in this image. */
+static void log_missing(const struct debug_args *d)
 {
-    char val[ARG_MAX];
-    int len = mote_arg_get(args, "gdb", val, sizeof(val));
-    if (len == -ENOENT)
-        return;
-    if (len < 0 || parse(val) != 0) {
-        stub.tp = NULL;
-        stub.wait = false;
-        mote_log(MOTE_LOG_ERROR,
-                 "gdb: gdb=%s not understood; expected gdb=serial or gdb=tcp:PORT, "
-                 "optionally followed by ,wait",
-                 len < 0 ? "(too long)" : val);
-        return;
-    }
-    if (stub.tp == &serial && !debugport_get()) {
+    if (strcmp(d->gdb_transport, "serial") == 0)
         mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs a virtio console (the debug port on "
                                  "QEMU virt); start QEMU with -device virtio-serial-device "
                                  "-device virtconsole,chardev=...");
-        stub.tp = NULL;
+    else if (strcmp(d->gdb_transport, "tcp") == 0)
+        mote_log(MOTE_LOG_ERROR, "gdb: gdb=tcp needs the network, and this service does not "
+                                 "use it; use gdb=serial");
+    else
+        log_not_understood(d);
+}
+
+void gdbstub_init(const struct debug_args *d)
+{
+    if (d->gdb == DEBUG_ARG_ABSENT)
+        return;
+    if (d->gdb == DEBUG_ARG_BAD) {
+        log_not_understood(d);
+        return;
+    }
+    const struct gdb_transport *tp = transport_find(d->gdb_transport);
+    if (!tp) {
+        log_missing(d);
         return;
     }
     int err = gdb_arch_init();
     if (err) {
-        mote_log(MOTE_LOG_ERROR, "gdb: cannot map the code for breakpoints: error %d", err);
-        stub.tp = NULL;
+        mote_log(MOTE_LOG_ERROR, "gdb: cannot map the code for breakpoints: %s",
+                 mote_strerror(err));
         return;
     }
     gdb_session_init(&stub.session, &target);
-    if (stub.tp == &serial) {
-        snprintf(serial_name, sizeof(serial_name), "serial (%s)", debugport_get()->name);
-        debugport_get()->on_receive(serial_received);
+    stop_event = event_source_add(stop_now, NULL);
+    err = stop_event < 0 ? stop_event : tp->open(d->gdb_has_param ? d->gdb_param : NULL, &events);
+    if (err == -EINVAL) {
+        log_not_understood(d);
+        return;
     }
-    if (stub.tp == &tcp) {
-        stop_event = event_source_add(stop_now, NULL);
-        err = stop_event < 0 ? stop_event : gdb_tcp_listen(stub.tcp_port, tcp_event, tcp_gone);
-        if (err) {
-            mote_log(MOTE_LOG_ERROR, "gdb: cannot listen on TCP port %u: error %d%s",
-                     (unsigned)stub.tcp_port, err,
-                     err == -ENOSYS ? " (the network device cannot be polled)" : "");
-            stub.tp = NULL;
-            return;
-        }
+    if (err) {
+        mote_log(MOTE_LOG_ERROR, "gdb: cannot start the %s transport: %s", tp->label,
+                 mote_strerror(err));
+        return;
     }
-    mote_log(MOTE_LOG_INFO, "gdb: stub on %s, %u hardware breakpoints, %u watchpoints%s",
-             stub.tp->name, gdb_arch_hw_breakpoints(), gdb_arch_hw_watchpoints(),
+    stub.wait = d->gdb_wait;
+    stub.tp = tp;
+    mote_log(MOTE_LOG_INFO, "gdb: stub on %s, %u hardware breakpoints, %u watchpoints%s", tp->label,
+             gdb_arch_hw_breakpoints(), gdb_arch_hw_watchpoints(),
              stub.wait ? ", waiting for gdb before the service starts" : "");
 }
 

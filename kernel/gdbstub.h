@@ -1,32 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GDB stub inside the image (debug images only: make DEBUG=1). The
- * protocol is lib/gdb, the CPU side arch/aarch64/gdb_arch.c; this is the
- * glue: the boot argument, the transport, and the ways in:
+ * protocol is lib/gdb, the CPU side arch/aarch64/gdb_arch.c, the byte pipes
+ * to gdb the registered transports (gdb_transport.h); this is the glue: the
+ * boot argument and the ways in:
  *   - a breakpoint, watchpoint or finished step (trap.c, gdbstub_trap),
- *   - Ctrl-C or a new debugger while the image runs (the serial receive
+ *   - Ctrl-C or a new debugger while the image runs (bytes received in an
  *     interrupt: gdbstub_irq_exit; a TCP connection: a BRK from the loop),
  *   - a crash, after its report (gdbstub_crash: post-mortem),
  *   - gdb=...,wait, before service_start (gdbstub_wait).
  * While the stub has the CPU, the event loop is stopped, interrupts are
  * masked and the transport is polled.
  *
- * Boot argument: gdb=serial | gdb=tcp:PORT, either with ",wait".
+ * Boot argument (kernel/debugargs.h): gdb=serial | gdb=tcp:PORT, either with ",wait".
+ *
+ * Release images have no stub: there every function below is an inline
+ * no-op (gdbstub_init only says that gdb= cannot be served), so callers need
+ * no #ifdef.
  */
 #ifndef KERNEL_GDBSTUB_H
 #define KERNEL_GDBSTUB_H
 
 #include <stdbool.h>
 
+#include <mote/log.h>
+
 #include "arch/aarch64/trap.h"
+#include "kernel/debugargs.h"
+
+#ifdef MOTE_DEBUG
+
+/* True: this image has the stub. */
+static inline bool gdbstub_built(void)
+{
+    return true;
+}
 
 /*
- * Reads gdb= from args and sets up the debug hardware and the transport;
- * logs what it does or what is wrong with the argument. Call after the
- * devices are probed and before the W^X check (it maps the code's
- * writable alias).
+ * Acts on gdb= (d): sets up the debug hardware and opens the transport it
+ * names; logs what it does or what is wrong. Call after the transports are
+ * registered (devices probed, boot hooks attached) and before the W^X check
+ * (it maps the code's writable alias).
  */
-void gdbstub_init(const char *args);
+void gdbstub_init(const struct debug_args *d);
 
 /* With ",wait": stops until gdb attaches and says continue. */
 void gdbstub_wait(void);
@@ -46,5 +62,46 @@ bool gdbstub_attached(void);
  * no stub or gdb detached or killed it (the crash ends as configured).
  */
 bool gdbstub_crash(struct trap_frame *frame);
+
+#else /* release: no stub */
+
+static inline bool gdbstub_built(void)
+{
+    return false;
+}
+
+static inline void gdbstub_init(const struct debug_args *d)
+{
+    if (d->gdb != DEBUG_ARG_ABSENT)
+        mote_log(MOTE_LOG_WARN, "gdb: this image has no GDB stub (build it with make DEBUG=1)");
+}
+
+static inline void gdbstub_wait(void)
+{
+}
+
+static inline bool gdbstub_trap(struct trap_frame *frame)
+{
+    (void)frame;
+    return false;
+}
+
+static inline void gdbstub_irq_exit(struct trap_frame *frame)
+{
+    (void)frame;
+}
+
+static inline bool gdbstub_attached(void)
+{
+    return false;
+}
+
+static inline bool gdbstub_crash(struct trap_frame *frame)
+{
+    (void)frame;
+    return false;
+}
+
+#endif
 
 #endif

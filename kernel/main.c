@@ -11,9 +11,12 @@
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
  *   platform_probe the board's late drivers (virt: the virtio-mmio slots)
- *   debugging     core dumps (core=), the GDB stub in debug images (gdb=)
+ *   boot hooks    optional parts take their configuration and register what
+ *                 they offer (kernel/boothook.h: the network, its GDB transport)
+ *   debugging     core dumps (core=), the GDB stub in debug images (gdb=),
+ *                 their arguments parsed once (kernel/debugargs.h)
  *   W^X check     after the last mapping
- *   remote logs   syslog= in images that use the network
+ *   boot hooks    optional parts start what the arguments ask for (remote logs)
  *   gdb=...,wait  stop for the debugger before the service
  *   service_start(args), "mote: ready" (kernel/ready.h), then the event loop
  */
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #include <mote/args.h>
+#include <mote/error.h>
 #include <mote/log.h>
 #include <mote/service.h>
 #include <mote/system.h>
@@ -33,17 +37,16 @@
 #include "arch/aarch64/trap.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
+#include "kernel/boothook.h"
+#include "kernel/debugargs.h"
 #include "kernel/event.h"
-#ifdef MOTE_DEBUG
 #include "kernel/gdbstub.h"
-#endif
 #include "kernel/heap.h"
 #include "kernel/image.h"
 #include "kernel/panic.h"
 #include "kernel/random.h"
 #include "kernel/ready.h"
 #include "kernel/system.h"
-#include "net/syslog.h"
 #include "platform/platform.h"
 
 #define MOTE_VERSION         "0.1"
@@ -51,15 +54,14 @@
 
 void kernel_main(uint64_t boot_x0);
 
-/* net/syslog.c: linked only into images that use the network (mk/image.mk), else NULL. */
-extern __typeof__(syslog_start) syslog_start __attribute__((weak));
-
 static struct board board;
 
-const char *kernel_boot_args(void)
-{
-    return board.bootargs ? board.bootargs : "";
-}
+/* Arguments read by optional parts, and what to say when the image has none that reads them. */
+static const struct {
+    const char *key, *absent;
+} optional_args[] = {
+    {"syslog", "syslog: this service does not use the network; remote logs are off"},
+};
 
 /* Stops before the console exists: nothing can be said, a debugger finds it here. */
 static void stop_silently(void)
@@ -160,7 +162,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     fdt = heap_setup(fdt, ram, nram);
     int err = platform_init(fdt, &board);
     if (err)
-        mote_panic("board bring-up failed: error %d", err);
+        mote_panic("board bring-up failed: %s", mote_strerror(err));
     apply_kernel_args(board.bootargs);
 
     uint64_t counter = sysreg_read(cntvct_el0);
@@ -170,14 +172,10 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     __stack_chk_guard = random_u64();
 
     platform_probe(&board); /* maps what it needs, so before the W^X check */
-    coredump_init(board.bootargs);
-#ifdef MOTE_DEBUG
-    gdbstub_init(board.bootargs); /* maps the code's writable alias: before the W^X check */
-#else
-    char gdb_arg[2];
-    if (mote_arg_get(board.bootargs, "gdb", gdb_arg, sizeof(gdb_arg)) != -ENOENT)
-        mote_log(MOTE_LOG_WARN, "gdb: this image has no GDB stub (build it with make DEBUG=1)");
-#endif
+    boot_hooks_attach(board.bootargs);
+    const struct debug_args *debug = debug_args_get(board.bootargs);
+    coredump_init(debug);
+    gdbstub_init(debug); /* maps the code's writable alias: before the W^X check */
 
     unsigned wx = mmu_count_wx();
     if (wx)
@@ -200,17 +198,16 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
              (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
 
-    char syslog_arg[2];
-    if (syslog_start)
-        syslog_start(board.bootargs); /* logs what is wrong, if anything */
-    else if (mote_arg_get(board.bootargs, "syslog", syslog_arg, sizeof(syslog_arg)) != -ENOENT)
-        mote_log(MOTE_LOG_WARN,
-                 "syslog: this service does not use the network; remote logs are off");
+    boot_hooks_start(board.bootargs);
+    for (size_t i = 0; i < sizeof(optional_args) / sizeof(optional_args[0]); i++) {
+        char val[2];
+        if (!boot_hooks_read(optional_args[i].key) &&
+            mote_arg_get(board.bootargs, optional_args[i].key, val, sizeof(val)) != -ENOENT)
+            mote_log(MOTE_LOG_WARN, "%s", optional_args[i].absent);
+    }
 
     cpu_irq_enable();
-#ifdef MOTE_DEBUG
     gdbstub_wait();
-#endif
     service_start(board.bootargs);
     ready_release();
     event_loop();

@@ -17,7 +17,4 @@ void system_set_power(void (*power_off)(void), void (*reset)(void));
 /* Resets the machine (board hook, then PSCI); returns only if neither worked. */
 void system_reset(void);
 
-/* The boot arguments, as service_start() got them ("" when none). */
-const char *kernel_boot_args(void);
-
 #endif

@@ -1,10 +1,14 @@
 # make DEBUG=1: a debug image, with the GDB stub (kernel/gdbstub.c, lib/gdb,
-# arch/aarch64/gdb_arch.c, net/gdb_tcp.c), built into build/<board>-debug so
-# release and debug images coexist. A release image has none of that code:
-# those sources are left out of its build (and tests/system/test_gdb_release.py
-# checks its symbol table).
+# arch/aarch64/gdb_arch.c) and its transports (kernel/gdb_serial.c,
+# net/gdb_tcp.c), built into build/<board>-debug so release and debug images
+# coexist. A release build leaves those sources out (tests/system/
+# test_gdb_release.py checks the symbol tables). In a debug build the TCP
+# transport sits in libnet.a, and only images that use the network link it:
+# the network's boot hook registers it, nothing else names it (test_gdb.py
+# checks that a debug hello carries no lwIP).
 DEBUG ?= 0
-DEBUG_ONLY_SRCS := kernel/gdbstub.c arch/aarch64/gdb_arch.c lib/gdb/rsp.c
+DEBUG_ONLY_SRCS := kernel/gdbstub.c kernel/gdb_serial.c arch/aarch64/gdb_arch.c lib/gdb/rsp.c \
+	net/gdb_tcp.c
 # make DEBUG=1 run also gives the image its debug port: a virtio console that
 # QEMU offers on 127.0.0.1:$(DEBUG_PORT), for gdb=serial and core=serial.
 DEBUG_PORT ?= 1234

@@ -29,12 +29,6 @@ $(B)/symtab_empty.S: scripts/symtab.awk
 	@mkdir -p $(@D)
 	awk -f scripts/symtab.awk /dev/null > $@
 
-# Remote syslog (net/syslog.c) is linked into the images whose service uses the
-# network (it references mote_udp_* or mote_tcp_*): kernel_main calls it through
-# a weak symbol, so the others stay without lwIP.
-uses_network = $(if $(shell $(NM) -u $(1) 2>/dev/null | grep -E ' mote_(udp|tcp)_'),-Wl$(comma)--undefined=syslog_start)
-comma := ,
-
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder) and service_args (its default boot arguments).
 define service_image
@@ -45,13 +39,13 @@ SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs)
 SERVICE_ARGS_$(1) := $$(service_args)
 
 $(B)/$(1).stage1.elf: $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDS) $(B)/libnet.a
-	$(CC) $(LDFLAGS) $$(call uses_network,$$(SERVICE_OBJS_$(1))) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDLIBS)
+	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDLIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
 	$(NM) -n -S --defined-only $$< | awk -f scripts/symtab.awk > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
-	$(CC) $(LDFLAGS) $$(call uses_network,$$(SERVICE_OBJS_$(1))) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/$(1).symtab.o $(LDLIBS)
+	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(SERVICE_OBJS_$(1)) $(B)/$(1).symtab.o $(LDLIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
 	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' > $$@.code1
 	@$(NM) -n $$@ | grep ' [tTW] ' > $$@.code2

@@ -14,6 +14,9 @@ $(LWIPDIR)/Filelists.mk:
 LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
 NET_SRCS := $(wildcard net/*.c)
+ifneq ($(DEBUG),1)
+NET_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(NET_SRCS))
+endif
 NET_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(NET_SRCS))
 
 # Third-party code is compiled as it is: its warnings are its maintainers' business.

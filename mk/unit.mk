@@ -7,11 +7,11 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore
+UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore ring
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
-unit_srcs_args := lib/args/args.c
+unit_srcs_args := lib/args/args.c lib/args/number.c
 unit_srcs_memregion := kernel/memregion.c
 unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
@@ -21,7 +21,7 @@ unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
-unit_srcs_syslog := lib/syslog/message.c
+unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
 
 # The USB Ethernet drivers against device models (drivers/usb/net/)

@@ -19,6 +19,10 @@
 #include <mote/net.h>
 #include <mote/time.h>
 
+#include "lib/args/number.h"
+
+#include "kernel/gdb_transport.h"
+#include "kernel/ring.h"
 #include "lwip/ip.h"
 #include "lwip/timeouts.h"
 #include "net/net.h"
@@ -48,14 +52,13 @@
 static struct {
     uint16_t port;
     int conn; /* the debugger's connection, 0 when none */
-    void (*on_event)(void);
-    void (*on_gone)(void);
+    const struct gdb_transport_events *ev;
     struct netdev *dev;
     bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
-    uint8_t ring[RING];
-    uint32_t head, tail;
+    struct ring rx; /* producer: on_data (the loop, or the stub's polls); consumer: read */
     unsigned long filtered, overflow;
 } g;
+static uint8_t rx_buf[RING];
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -103,15 +106,14 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
     const uint8_t *p = data;
     bool interrupt = false;
     for (size_t i = 0; i < len; i++) {
-        if (g.head - g.tail == RING) {
+        if (!ring_put(&g.rx, p[i])) {
             g.overflow++;
             continue;
         }
-        g.ring[g.head++ % RING] = p[i];
         interrupt |= p[i] == RSP_INTERRUPT;
     }
     if (interrupt && !g.saved_receive) /* only while running: stopped, the stub reads it */
-        g.on_event();
+        g.ev->stop();
 }
 
 static void on_gone(int conn)
@@ -120,7 +122,7 @@ static void on_gone(int conn)
         return;
     g.conn = 0;
     if (!g.saved_receive) /* running: the stub cleans up now, else it sees the end itself */
-        g.on_gone();
+        g.ev->gone();
 }
 
 static void on_closed(int conn, void *arg)
@@ -149,23 +151,27 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
     if (g.conn) /* a new debugger replaces one that may be gone without a word */
         mote_tcp_abort(g.conn);
     g.conn = conn;
-    g.head = g.tail = 0;
+    ring_skip(&g.rx, ring_used(&g.rx)); /* what the last debugger left */
     mote_tcp_set_callbacks(conn, &cb, NULL);
     if (!g.saved_receive)
-        g.on_event();
+        g.ev->stop();
 }
 
-int gdb_tcp_listen(uint16_t port, void (*on_event)(void), void (*on_gone)(void))
+/* gdb=tcp:PORT: listens on PORT (starting the network if needed). */
+static int gdb_tcp_open(const char *param, const struct gdb_transport_events *ev)
 {
+    uint64_t port;
+    if (!param || number_parse_decimal_str(param, UINT16_MAX, &port) != 0 || port == 0)
+        return -EINVAL;
     g.dev = netdev_get(0);
     if (!g.dev)
         return -ENETDOWN;
     if (!g.dev->poll)
         return -ENOSYS;
-    g.port = port;
-    g.on_event = on_event;
-    g.on_gone = on_gone;
-    int id = mote_tcp_listen(port, on_accept, NULL);
+    g.port = (uint16_t)port;
+    g.ev = ev;
+    g.rx = (struct ring)RING_INIT(rx_buf);
+    int id = mote_tcp_listen(g.port, on_accept, NULL);
     return id < 0 ? id : 0;
 }
 
@@ -181,16 +187,13 @@ static void poll_network(void)
     ip_data = saved;
 }
 
-size_t gdb_tcp_read(uint8_t *buf, size_t len)
+static size_t gdb_tcp_read(uint8_t *buf, size_t len)
 {
     poll_network();
-    size_t n = 0;
-    while (n < len && g.tail != g.head)
-        buf[n++] = g.ring[g.tail++ % RING];
-    return n;
+    return ring_read(&g.rx, buf, len);
 }
 
-int gdb_tcp_write(const void *data, size_t len)
+static int gdb_tcp_write(const void *data, size_t len)
 {
     const uint8_t *p = data;
     uint64_t deadline = mote_time_ns() + WRITE_TIMEOUT_NS;
@@ -211,21 +214,38 @@ int gdb_tcp_write(const void *data, size_t len)
     return 0;
 }
 
-bool gdb_tcp_connected(void)
+static bool gdb_tcp_connected(void)
 {
     return g.conn != 0;
 }
 
-bool gdb_tcp_quiet(void)
+/* Never sleep in wfi: lwIP's timeouts need the polls. */
+static bool gdb_tcp_quiet(void)
 {
     return false;
 }
 
-void gdb_tcp_resume(void)
+static void gdb_tcp_resume(void)
 {
     if (g.saved_receive) {
         g.dev->receive = g.saved_receive;
         g.saved_receive = NULL;
     }
     net_timeouts_changed();
+}
+
+static const struct gdb_transport tcp = {
+    .name = "tcp",
+    .label = "TCP",
+    .open = gdb_tcp_open,
+    .read = gdb_tcp_read,
+    .write = gdb_tcp_write,
+    .connected = gdb_tcp_connected,
+    .quiet = gdb_tcp_quiet,
+    .resume = gdb_tcp_resume,
+};
+
+void gdb_tcp_register(void)
+{
+    gdb_transport_register(&tcp);
 }

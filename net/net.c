@@ -22,20 +22,24 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
+#include "kernel/boothook.h"
+#include "lib/args/number.h"
 #include "kernel/ready.h"
-#include "kernel/system.h"
+#include "net/gdb_tcp.h"
 #include "net/netdev.h"
+#include "net/syslog.h"
 #include "netif/ethernet.h"
 
 #if LWIP_IPV6
 #include "lwip/ethip6.h"
 #endif
 
-#define MAX_SEGMENTS    16
-#define ETH_FRAME_MAX   1514
-#define ARG_VALUE_MAX   48
-#define PREFIX_BITS_MAX 32
-#define TX_BACKLOG_MAX  512
+#define MAX_SEGMENTS        16
+#define ETH_FRAME_MAX       1514
+#define ARG_VALUE_MAX       48
+#define PREFIX_BITS_MAX     32
+#define PREFIX_BITS_DEFAULT 24 /* ip=ADDR alone: a /24, as most LANs are */
+#define TX_BACKLOG_MAX      512
 
 static struct netif netif;
 static int timeout_timer;
@@ -278,18 +282,9 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
     buf[len] = '\0';
     if (!ip4_parse(buf, addr))
         return -EINVAL;
-    unsigned prefix = 24;
-    if (slash) {
-        const char *p = slash + 1;
-        prefix = 0;
-        if (!*p)
-            return -EINVAL;
-        for (; *p; p++) {
-            if (*p < '0' || *p > '9' ||
-                (prefix = prefix * 10 + (unsigned)(*p - '0')) > PREFIX_BITS_MAX)
-                return -EINVAL;
-        }
-    }
+    uint64_t prefix = PREFIX_BITS_DEFAULT;
+    if (slash && number_parse_decimal_str(slash + 1, PREFIX_BITS_MAX, &prefix) != 0)
+        return -EINVAL;
     ip4_addr_set_u32(mask, prefix ? lwip_htonl(0xffffffffu << (PREFIX_BITS_MAX - prefix)) : 0);
     ip4_addr_set_zero(gw);
     if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4_parse(buf, gw))
@@ -297,7 +292,8 @@ static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_
     return 0;
 }
 
-static int state; /* 0: not started, 1: up, < 0: failed with this error */
+static int state;          /* 0: not started, 1: up, < 0: failed with this error */
+static const char *config; /* the boot arguments, handed over by the boot hook */
 
 bool net_started(void)
 {
@@ -306,10 +302,31 @@ bool net_started(void)
 
 int net_up(void)
 {
-    if (state == 0)
-        state = net_start(kernel_boot_args()) == 0 ? 1 : -ENETDOWN;
+    if (state == 0) {
+        const char *args = config ? config : "";
+        state = net_start(args) == 0 ? 1 : -ENETDOWN;
+        if (state > 0)
+            syslog_start(args); /* remote logs start with the network; logs what is wrong */
+    }
     return state < 0 ? state : 0;
 }
+
+/*
+ * The boot hook: this file is linked only into images whose service uses the
+ * network, and with it what the network brings: remote logs (syslog.c) and,
+ * in debug images, the GDB stub's TCP transport.
+ */
+static void attach(const char *bootargs)
+{
+    config = bootargs;
+    gdb_tcp_register();
+}
+
+BOOT_HOOK(net_hook) = {
+    .name = "net",
+    .args = {"ip", "gw", "dns"},
+    .attach = attach,
+};
 
 int net_start(const char *args)
 {

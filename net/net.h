@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The network stack's life: started by the kernel when the image links it. */
+/*
+ * The network stack's life. The image links it only when the service uses
+ * the network; then its boot hook (net.c) takes the boot arguments as its
+ * configuration, and the network starts on first use (net_up): when the
+ * service opens its first socket, or earlier for remote logs (syslog=) or the
+ * GDB stub over TCP (gdb=tcp:PORT).
+ */
 #ifndef NET_NET_H
 #define NET_NET_H
 
 #include <stdbool.h>
 
+#include "lwip/err.h"
 #include "lwip/ip_addr.h"
 
 /*
@@ -15,11 +22,17 @@
  */
 int net_start(const char *args);
 
-/* Starts the network on first use (net_start with the boot arguments). Returns 0 or -ENETDOWN. */
+/*
+ * Starts the network on first use (net_start with the boot arguments), then
+ * remote logs if syslog= asks for them. Returns 0 or -ENETDOWN.
+ */
 int net_up(void);
 
 /* Whether the network is up (net_up() succeeded). */
 bool net_started(void);
+
+/* lwIP's err (ERR_OK, ERR_MEM...) as 0 or a negative errno (net/errno.c): the one map. */
+int net_errno(err_t err);
 
 /* Received frames that had to be copied (mote_net_stats). */
 uint64_t net_rx_copied(void);

@@ -12,16 +12,21 @@
 #include <string.h>
 
 #include <mote/args.h>
+#include <mote/error.h>
 #include <mote/log.h>
 #include <mote/net.h>
 #include <mote/time.h>
 #include <mote/timer.h>
 
+#include "arch/aarch64/cpu.h"
+#include "kernel/boothook.h"
 #include "kernel/event.h"
 #include "kernel/log.h"
+#include "kernel/ring.h"
 #include "lib/syslog/message.h"
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
+#include "net/net.h"
 
 #define SYSLOG_LINE_MAX   640 /* header (about 100 bytes) and a 512-byte log line */
 #define COLLECTOR_ARG_MAX 64
@@ -40,53 +45,46 @@ static const unsigned severities[] = {
     [MOTE_LOG_DEBUG] = 7,
 };
 
+/* A queued message: its length, then its bytes, in the ring. */
+struct queued {
+    uint16_t len;
+    char line[SYSLOG_LINE_MAX];
+};
+
+static uint8_t queue_buf[SYSLOG_QUEUE_BYTES];
+
 static struct {
     int sock;
     struct mote_endpoint to;
     char hostname[SYSLOG_HOSTNAME_MAX + 1];
     int event;
     int retry_timer;
-    /* Queue of formatted messages: the logger fills head, the loop sends tail. */
-    char lines[SYSLOG_QUEUE][SYSLOG_LINE_MAX];
-    uint16_t lens[SYSLOG_QUEUE];
-    volatile uint32_t head, tail;
+    /*
+     * Formatted messages (kernel/ring.h): the loggers produce, taking turns
+     * with interrupts masked (a handler may log in the middle of the loop's
+     * line); the loop consumes.
+     */
+    struct ring queue;
     volatile unsigned long dropped;
     unsigned long dropped_reported;
     unsigned long sent;
-} sl;
-
-static unsigned long irq_save(void)
-{
-    unsigned long daif;
-    __asm__ volatile("mrs %0, daif\n msr daifset, #2" : "=r"(daif)::"memory");
-    return daif;
-}
-
-static void irq_restore(unsigned long daif)
-{
-    __asm__ volatile("msr daif, %0" ::"r"(daif) : "memory");
-}
+} sl = {.queue = RING_INIT(queue_buf)};
 
 /* Formats one message into the queue. */
 static void enqueue(unsigned severity, const char *msg, size_t len)
 {
-    unsigned long daif = irq_save(); /* an interrupt handler may log in the middle */
-    if (sl.head - sl.tail == SYSLOG_QUEUE) {
+    static struct queued q; /* static: an interrupt handler's stack is small; guarded below */
+    uint64_t daif = cpu_irq_save();
+    int n = syslog_format_message(q.line, sizeof(q.line), FACILITY_USER, severity,
+                                  mote_wallclock_ns(), sl.hostname, APP_NAME, msg, len);
+    q.len = (uint16_t)n;
+    /* n < 0 cannot happen: every field was checked at the start */
+    bool queued = n >= 0 && ring_write(&sl.queue, &q, sizeof(q.len) + (size_t)n);
+    if (!queued)
         sl.dropped++;
-        irq_restore(daif);
-        return;
-    }
-    int n = syslog_format_message(sl.lines[sl.head % SYSLOG_QUEUE], SYSLOG_LINE_MAX, FACILITY_USER,
-                                  severity, mote_wallclock_ns(), sl.hostname, APP_NAME, msg, len);
-    if (n < 0) { /* cannot happen: every field was checked at the start */
-        sl.dropped++;
-        irq_restore(daif);
-        return;
-    }
-    sl.lens[sl.head % SYSLOG_QUEUE] = (uint16_t)n;
-    sl.head++;
-    irq_restore(daif);
-    event_raise(sl.event);
+    cpu_irq_restore(daif);
+    if (queued)
+        event_raise(sl.event);
 }
 
 static void sink(enum mote_log_level level, const char *msg, size_t len)
@@ -109,8 +107,9 @@ static void retry_in(uint64_t ns)
 
 /*
  * Whether the collector's next hop (itself or the gateway) has an ARP entry.
- * lwIP keeps only the last packet sent to an unresolved address (ARP_QUEUEING
- * is off), so a burst then would lose all but one line.
+ * lwIP queues packets to an unresolved address (ARP_QUEUEING), but only
+ * ARP_QUEUE_LEN of them (net/lwipopts.h), fewer than this queue holds, so
+ * a burst then could lose lines: the first one starts ARP, the rest wait.
  */
 static bool next_hop_resolved(void)
 {
@@ -130,10 +129,12 @@ static bool next_hop_resolved(void)
 static void send_queued(void *arg)
 {
     (void)arg;
-    while (sl.tail != sl.head) {
+    static struct queued q;
+    while (ring_peek(&sl.queue, &q.len, sizeof(q.len)) == sizeof(q.len)) {
+        size_t size = sizeof(q.len) + q.len;
+        ring_peek(&sl.queue, &q, size);        /* the producer wrote it whole */
         bool resolving = !next_hop_resolved(); /* this line starts ARP, the rest waits */
-        int err = mote_udp_send(sl.sock, sl.lines[sl.tail % SYSLOG_QUEUE],
-                                sl.lens[sl.tail % SYSLOG_QUEUE], &sl.to);
+        int err = mote_udp_send(sl.sock, q.line, q.len, &sl.to);
         if (err == -EHOSTUNREACH || err == -ENOMEM || err == -ENETDOWN) {
             retry_in(RETRY_NS);
             return;
@@ -142,8 +143,8 @@ static void send_queued(void *arg)
             sl.sent++;
         else
             sl.dropped++; /* refused for good (too long...): not retried */
-        sl.tail++;
-        if (resolving && sl.tail != sl.head) {
+        ring_skip(&sl.queue, size);
+        if (resolving && ring_used(&sl.queue)) {
             retry_in(ARP_WAIT_NS);
             return;
         }
@@ -190,7 +191,8 @@ int syslog_start(const char *args)
         return sl.event;
     sl.sock = mote_udp_bind(LOCAL_PORT, receive_nothing, NULL);
     if (sl.sock < 0) {
-        mote_log(MOTE_LOG_ERROR, "syslog: no UDP socket: error %d; remote logs are off", sl.sock);
+        mote_log(MOTE_LOG_ERROR, "syslog: no UDP socket: %s; remote logs are off",
+                 mote_strerror(sl.sock));
         return sl.sock;
     }
     log_set_sink(sink);
@@ -203,3 +205,20 @@ int syslog_start(const char *args)
                  DEFAULT_HOSTNAME);
     return 0;
 }
+
+/* Before the service starts: syslog= brings the network up now, which starts the logs (net_up). */
+static void start_at_boot(const char *bootargs)
+{
+    char val[2];
+    if (mote_arg_get(bootargs, "syslog", val, sizeof(val)) == -ENOENT)
+        return;
+    int err = net_up();
+    if (err)
+        mote_log(MOTE_LOG_ERROR, "syslog: %s; remote logs are off", mote_strerror(err));
+}
+
+BOOT_HOOK(syslog_hook) = {
+    .name = "syslog",
+    .args = {"syslog", "hostname"},
+    .start = start_at_boot,
+};

@@ -123,16 +123,6 @@ static err_t leave(struct tcp_pcb *outer)
     return aborted ? ERR_ABRT : ERR_OK;
 }
 
-static int errno_from(err_t err)
-{
-    switch (err) {
-    case ERR_RST: return -ECONNRESET;
-    case ERR_CLSD: return -ENOTCONN;
-    case ERR_MEM: return -ENOMEM;
-    default: return -ECONNABORTED; /* ERR_ABRT: aborted, also after retransmission timeouts */
-    }
-}
-
 /* Queues what lwIP's send buffer takes of data. Returns the bytes queued, or < 0. */
 static int push(struct slot *s, const uint8_t *data, size_t len)
 {
@@ -150,7 +140,7 @@ static int push(struct slot *s, const uint8_t *data, size_t len)
         if (err != ERR_OK) {
             if (done)
                 break;
-            return err == ERR_CONN ? -ENOTCONN : -ENOMEM;
+            return net_errno(err);
         }
         done += n;
     }
@@ -289,7 +279,7 @@ static void failed(void *arg, err_t err)
     void *cb_arg = s->arg;
     slot_free(s);
     if (error)
-        error(id, errno_from(err), cb_arg);
+        error(id, net_errno(err), cb_arg);
     net_timeouts_changed();
 }
 

@@ -79,13 +79,7 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
     err_t err = udp_sendto(sockets[sock].pcb, p, &addr, to->port);
     pbuf_free(p);
     net_timeouts_changed();
-    switch (err) {
-    case ERR_OK: return 0;
-    case ERR_MEM:
-    case ERR_BUF: return -ENOMEM;
-    case ERR_RTE: return -EHOSTUNREACH;
-    default: return -EINVAL;
-    }
+    return net_errno(err);
 }
 
 int mote_udp_close(int sock)

@@ -18,6 +18,11 @@
 #include "arch/aarch64/sysreg_bits.h"
 #include "memmap.h" /* IMAGE_TEXT_OFFSET of this board */
 
+#define SECONDARY_ENTRIES 4 /* cores that can be started from secondary_park (the Pi's four) */
+
+    /* Unwind tables for gdb only (the image carries none): see the CFI below. */
+    .cfi_sections .debug_frame
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -32,15 +37,34 @@ _start:
     .word   0                           /* no PE/COFF header */
 
 boot_primary:
+    /*
+     * The outermost frame: no caller. Saying so (the return address is
+     * undefined) ends gdb's backtrace here cleanly instead of with
+     * "previous frame identical to this frame".
+     */
+    .cfi_startproc
+    .cfi_undefined x30
     mov     x19, x0                     /* the DTB pointer survives until kernel_main */
 
     mrs     x1, mpidr_el1
     and     x1, x1, #MPIDR_AFF_MASK
-    cbz     x1, 1f
-park:                                   /* secondaries wait here for SMP bring-up */
-    wfe
-    b       park
-1:
+    cbnz    x1, secondary_park          /* an ELF -kernel starts every core here */
+#ifdef BOOT_SPIN_TABLE
+    /*
+     * The board's loader holds the other cores in a spin loop on wfe, which
+     * QEMU's TCG runs as a busy loop (a host core per guest core). Send them
+     * to secondary_park instead. The MMU is off on both sides, so plain
+     * stores reach them; sev ends their wfe.
+     */
+    adr     x1, secondary_park
+    ldr     x2, =BOOT_SPIN_TABLE
+    mov     x3, #BOOT_SPIN_TABLE_CORES
+0:  str     x1, [x2], #8
+    subs    x3, x3, #1
+    b.ne    0b
+    dsb     sy
+    sev
+#endif
     mrs     x1, CurrentEL
     lsr     x1, x1, #2
     cmp     x1, #3
@@ -118,4 +142,39 @@ at_el1:
     mov     x30, xzr
     mov     x0, x19
     bl      kernel_main
-    b       park
+    b       secondary_park              /* kernel_main never returns */
+    .cfi_endproc
+
+/*
+ * Cores other than 0, until SMP: asleep in wfi with every interrupt masked at
+ * the core, so QEMU halts the vCPU (a wfe loop would spin). A pending
+ * interrupt still ends a wfi even when masked: to start core n later, write
+ * its entry point to secondary_entry[n] (cleaned to the point of coherency:
+ * this core runs with the MMU and caches off), then make an interrupt pending
+ * at that core (on the BCM2836, its ARM-local mailbox). It jumps there at the
+ * exception level it was parked at, with interrupts masked.
+ */
+secondary_park:
+    .cfi_startproc
+    .cfi_undefined x30                  /* outermost too */
+    msr     daifset, #0xf
+    mrs     x1, mpidr_el1
+    and     x1, x1, #MPIDR_AFF_MASK
+    cmp     x1, #(SECONDARY_ENTRIES - 1)
+    b.hi    2f                          /* a core without an entry word sleeps for good */
+    adrp    x2, secondary_entry
+    add     x2, x2, :lo12:secondary_entry
+    add     x2, x2, x1, lsl #3
+1:  wfi
+    ldr     x3, [x2]
+    cbz     x3, 1b
+    br      x3
+2:  wfi
+    b       2b
+    .cfi_endproc
+
+    .section .data
+    .balign 8
+    .global secondary_entry
+secondary_entry:                        /* per core, indexed by MPIDR_EL1 affinity */
+    .fill   SECONDARY_ENTRIES, 8, 0

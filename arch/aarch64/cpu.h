@@ -32,6 +32,19 @@ static inline void cpu_irq_disable(void)
     __asm__ volatile("msr daifset, #2" ::: "memory");
 }
 
+/* Masks IRQs and returns the previous mask, for cpu_irq_restore: a section no interrupt enters. */
+static inline uint64_t cpu_irq_save(void)
+{
+    uint64_t daif;
+    __asm__ volatile("mrs %0, daif\n msr daifset, #2" : "=r"(daif)::"memory");
+    return daif;
+}
+
+static inline void cpu_irq_restore(uint64_t daif)
+{
+    __asm__ volatile("msr daif, %0" ::"r"(daif) : "memory");
+}
+
 /* Sleeps until an interrupt is pending, even a masked one (D1.6.2). */
 static inline void cpu_wait_for_interrupt(void)
 {

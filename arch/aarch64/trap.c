@@ -15,16 +15,15 @@
 #include "arch/aarch64/semihost.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
-#ifdef MOTE_DEBUG
 #include "kernel/gdbstub.h"
-#endif
 #include "kernel/image.h"
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/symtab.h"
 
-#define BACKTRACE_MAX 32
-#define INSN_SIZE     4
+#define BACKTRACE_MAX  32
+#define INSN_SIZE      4
+#define NULL_PAGE_SIZE 4096 /* page 0 is never mapped */
 
 extern char exception_vectors[];
 
@@ -79,14 +78,34 @@ static void backtrace_print(uint64_t pc, uint64_t fp)
         console_printf("  ... (more frames)\n");
 }
 
-static const char *guard_hit(uint64_t far)
+static int in_range(uint64_t p, const char *start, const char *end)
 {
-    if (far >= (uint64_t)__stack_guard && far < (uint64_t)__stack_bottom)
+    return p >= (uint64_t)start && p < (uint64_t)end;
+}
+
+/* What an abort's fault address says about its cause in words, or NULL. */
+static const char *fault_cause(const struct trap_frame *f)
+{
+    if (!esr_is_abort(f->esr))
+        return NULL;
+    uint64_t far = f->far;
+    if (in_range(far, __stack_guard, __stack_bottom))
         return "stack overflow into the guard page";
-    if (far >= (uint64_t)__exc_stack_guard && far < (uint64_t)__exc_stack_bottom)
+    if (in_range(far, __exc_stack_guard, __exc_stack_bottom))
         return "exception stack overflow into the guard page";
-    if (far < 4096)
+    if (far < NULL_PAGE_SIZE)
         return "null pointer dereference";
+    unsigned ec = ESR_EC(f->esr);
+    if (ec != ESR_EC_IABT_SAME && ec != ESR_EC_IABT_LOWER)
+        return NULL;
+    /* A jump into memory that is never executable (W^X, see kernel_main). */
+    if (in_range(far, __stack_bottom, __stack_top) ||
+        in_range(far, __exc_stack_bottom, __exc_stack_top))
+        return "executing the stack (W^X)";
+    if (in_range(far, __rodata_end, __data_end))
+        return "executing data (W^X)";
+    if (in_range(far, __text_end, __rodata_end))
+        return "executing read-only data (W^X)";
     return NULL;
 }
 
@@ -120,8 +139,8 @@ static void crash(struct trap_frame *f, const char *what)
     console_printf("\n*** MOTE CRASH: %s\n", what ? what : why);
     if (what)
         console_printf("exception: %s\n", why);
-    else if (esr_is_abort(f->esr) && guard_hit(f->far))
-        console_printf("cause: %s\n", guard_hit(f->far));
+    else if (fault_cause(f))
+        console_printf("cause: %s\n", fault_cause(f));
     console_printf("at: ");
     print_location(f->elr);
     console_printf("\n");
@@ -134,16 +153,12 @@ static void crash(struct trap_frame *f, const char *what)
         console_printf("\n");
     }
     backtrace_print(f->elr, f->x[29]);
-#ifdef MOTE_DEBUG
     if (!gdbstub_attached()) /* not down the line a debugger is reading */
         coredump_send(f);
     if (gdbstub_crash(f)) {
         crashing = 0;
         return;
     }
-#else
-    coredump_send(f);
-#endif
     panic_stop();
 }
 
@@ -151,9 +166,7 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
 {
     if (kind == TRAP_IRQ) {
         irq_dispatch();
-#ifdef MOTE_DEBUG
         gdbstub_irq_exit(frame);
-#endif
         return;
     }
     if (kind == TRAP_SYNC) {
@@ -163,10 +176,8 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
             frame->elr += INSN_SIZE;
             return;
         }
-#ifdef MOTE_DEBUG
         if (gdbstub_trap(frame))
             return;
-#endif
         if (ec == ESR_EC_BRK64 && ESR_BRK_IMM(frame->esr) == TRAP_BRK_PANIC)
             crash(frame, panic_message());
         else

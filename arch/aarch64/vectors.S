@@ -23,6 +23,8 @@
 #define TRAP_FIQ     2
 #define TRAP_SERROR  3
 
+    .cfi_sections .debug_frame
+
 .macro save_frame
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
@@ -54,8 +56,28 @@
     b       trap_entry_\kind
 .endm
 
+/*
+ * CFI (DWARF, for gdb only: .debug_frame) for the frames below trap_entry:
+ * the interrupted code is the caller. \reg was saved at x29 + \off
+ * (DW_CFA_expression: DW_OP_breg29 \off, the offset as a SLEB128).
+ */
+#define DW_CFA_EXPRESSION      0x10
+#define DW_CFA_DEF_CFA_EXPR    0x0f
+#define DW_OP_BREG29           0x8d
+#define DW_OP_DEREF            0x06
+#define RECORD_SIZE            16 /* the frame record below the trap frame */
+.macro cfi_saved_at_fp reg, off
+    .if \off < 64
+    .cfi_escape DW_CFA_EXPRESSION, \reg, 2, DW_OP_BREG29, \off
+    .else
+    .cfi_escape DW_CFA_EXPRESSION, \reg, 3, DW_OP_BREG29, (\off & 0x7f) | 0x80, \off >> 7
+    .endif
+.endm
+
 .macro trap_entry kind
 trap_entry_\kind:
+    .cfi_startproc
+    .cfi_signal_frame                         /* the caller's pc is ELR itself, not a return */
     stp     x30, x0, [sp, #FRAME_SP - 8]      /* x30, then the interrupted SP */
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
@@ -68,11 +90,20 @@ trap_entry_\kind:
     ldr     x1, [sp, #16 + FRAME_ELR]
     str     x1, [sp, #8]
     mov     x29, sp
+    /* The caller's SP (CFA) is the interrupted SP saved in the frame. */
+    .cfi_escape DW_CFA_DEF_CFA_EXPR, 4, DW_OP_BREG29, ((RECORD_SIZE + FRAME_SP) & 0x7f) | 0x80, (RECORD_SIZE + FRAME_SP) >> 7, DW_OP_DEREF
+    /* Its pc (the return column, x30) is ELR in the frame record, its x29 the record's first word. */
+    cfi_saved_at_fp 29, 0
+    cfi_saved_at_fp 30, 8
+    .irp reg, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28
+    cfi_saved_at_fp \reg, (RECORD_SIZE + 8 * \reg)
+    .endr
     add     x0, sp, #16
     mov     x1, #\kind
     bl      trap_handle
     add     sp, sp, #16
     b       trap_return
+    .cfi_endproc
 .endm
 
     .text

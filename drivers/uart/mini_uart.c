@@ -21,6 +21,7 @@
 #include "arch/aarch64/mmio.h"
 #include "kernel/debugport.h"
 #include "kernel/irq.h"
+#include "kernel/ring.h"
 
 /* clang-format off */
 #define AUX_IRQ      0x00 /* pending: bit 0 mini UART, 1 SPI1, 2 SPI2 */
@@ -53,12 +54,12 @@
 static uintptr_t base;
 
 /* The debug port's state; unused while the mini UART is a console. */
+static uint8_t debug_ring_buf[MU_DEBUG_RING];
 static struct {
     bool on;
-    uint8_t ring[MU_DEBUG_RING];
-    uint32_t head, tail; /* ring positions, free-running */
+    struct ring rx; /* producer: the receive interrupt; consumer: debug_read */
     void (*on_receive)(void);
-} dbg;
+} dbg = {.rx = RING_INIT(debug_ring_buf)};
 
 static bool rx_ready(void)
 {
@@ -84,8 +85,7 @@ static void mini_uart_irq(void *arg)
     bool got = false;
     while (rx_ready()) {
         uint8_t c = (uint8_t)mmio_read32(base + MU_IO);
-        if (dbg.head - dbg.tail < MU_DEBUG_RING)
-            dbg.ring[dbg.head++ % MU_DEBUG_RING] = c; /* a full ring: nobody listens, dropped */
+        ring_put(&dbg.rx, c); /* a full ring: nobody listens, dropped */
         got = true;
     }
     if (got && dbg.on_receive)
@@ -95,9 +95,7 @@ static void mini_uart_irq(void *arg)
 /* The debug port: the ring first (what the interrupt took), then the FIFO itself. */
 static size_t debug_read(uint8_t *buf, size_t len)
 {
-    size_t n = 0;
-    while (n < len && dbg.tail != dbg.head)
-        buf[n++] = dbg.ring[dbg.tail++ % MU_DEBUG_RING];
+    size_t n = ring_read(&dbg.rx, buf, len);
     while (n < len && rx_ready())
         buf[n++] = (uint8_t)mmio_read32(base + MU_IO);
     return n;
@@ -122,7 +120,7 @@ static void debug_on_receive(void (*fn)(void))
  */
 static bool debug_quiet(void)
 {
-    return dbg.tail == dbg.head && !rx_ready();
+    return ring_used(&dbg.rx) == 0 && !rx_ready();
 }
 
 static const struct debugport mini_uart_port = {

@@ -23,6 +23,7 @@
 #include "drivers/virtio/mmio.h"
 #include "kernel/debugport.h"
 #include "kernel/irq.h"
+#include "kernel/ring.h"
 
 #define VCON_RX_QUEUE 0 /* receiveq (port 0) */
 #define VCON_TX_QUEUE 1 /* transmitq (port 0) */
@@ -37,11 +38,12 @@ static struct {
     struct virtq rxq, txq;
     uint8_t rx_bufs[VCON_RX_BUFS][VCON_RX_LEN];
     uint8_t tx_buf[VCON_TX_LEN];
-    uint8_t ring[VCON_RING];
-    uint32_t head, tail; /* ring positions, free-running */
+    /* Producer: the receive interrupt, or read/quiet with interrupts masked; consumer: read. */
+    struct ring rx;
     unsigned long rx_dropped, dev_invalid;
     void (*on_receive)(void);
 } vcon;
+static uint8_t rx_ring_buf[VCON_RING];
 
 static void rx_post(uint8_t *buf)
 {
@@ -67,11 +69,10 @@ static size_t rx_round(void)
         }
         const uint8_t *buf = cookie;
         for (uint32_t j = 0; j < len && j < VCON_RX_LEN; j++) {
-            if (vcon.head - vcon.tail == VCON_RING) {
+            if (!ring_put(&vcon.rx, buf[j])) {
                 vcon.rx_dropped++;
                 continue;
             }
-            vcon.ring[vcon.head++ % VCON_RING] = buf[j];
             moved++;
         }
         rx_post(cookie);
@@ -109,10 +110,7 @@ static size_t vcon_read(uint8_t *buf, size_t len)
     if (!vcon.dev)
         return 0;
     rx_collect();
-    size_t n = 0;
-    while (n < len && vcon.tail != vcon.head)
-        buf[n++] = vcon.ring[vcon.tail++ % VCON_RING];
-    return n;
+    return ring_read(&vcon.rx, buf, len);
 }
 
 static int vcon_write(const void *data, size_t len)
@@ -151,7 +149,7 @@ static bool vcon_quiet(void)
     virtio_irq_ack(vcon.dev);
     /* Bytes that came before the acknowledgement would raise nothing more: look again. */
     rx_collect();
-    return vcon.head == vcon.tail;
+    return ring_used(&vcon.rx) == 0;
 }
 
 static const struct debugport vcon_port = {
@@ -181,6 +179,7 @@ static int vcon_probe(struct virtio_dev *dev)
     if (err)
         return err;
     vcon.dev = dev;
+    vcon.rx = (struct ring)RING_INIT(rx_ring_buf);
     virtio_queue_kick(dev, &vcon.rxq);
     debugport_register(&vcon_port); /* -EBUSY: the board has its own; this one stays unused */
     return 0;

@@ -6,6 +6,7 @@
 #include <mote/args.h>
 #include <mote/block.h>
 #include <mote/console.h>
+#include <mote/error.h>
 #include <mote/gpio.h>
 #include <mote/log.h>
 #include <mote/net.h>

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/args/number.h"
+
 #define SYSLOG_VERSION  1
 #define APP_NAME_MAX    48 /* §6.2.5 */
 #define NS_PER_US       1000ll
@@ -15,6 +17,7 @@
 #define SECS_PER_MINUTE 60
 #define TIMESTAMP_MAX   40
 #define OCTET_MAX       255
+#define DIGITS_MAX      5 /* of an octet or a port */
 #define PORT_MAX        65535
 
 /*
@@ -80,20 +83,19 @@ int syslog_format_message(char *buf, size_t size, unsigned facility, unsigned se
     return n + (int)msg_len;
 }
 
-/* Parses 1 to 5 decimal digits at *p up to max; returns 0 or -EINVAL. */
+/*
+ * Parses the decimal number at *p up to max, advancing past it; returns 0 or
+ * -EINVAL. At most DIGITS_MAX digits: leading zeros beyond a port's five are
+ * refused as malformed.
+ */
 static int parse_number(const char **p, unsigned max, unsigned *out)
 {
-    unsigned v = 0;
-    int digits = 0;
-    while (**p >= '0' && **p <= '9') {
-        v = v * 10 + (unsigned)(**p - '0');
-        (*p)++;
-        if (++digits > 5 || v > max)
-            return -EINVAL;
-    }
-    if (digits == 0)
+    uint64_t v;
+    int n = number_parse_decimal(*p, strlen(*p), max, &v);
+    if (n < 0 || n > DIGITS_MAX)
         return -EINVAL;
-    *out = v;
+    *p += n;
+    *out = (unsigned)v;
     return 0;
 }
 

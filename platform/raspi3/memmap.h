@@ -49,6 +49,9 @@
 
 /* Cores 1-3 spin in the boot stub on these 64-bit release addresses (core n: +8*(n-1)). */
 #define RASPI3_SPIN_TABLE 0xe0
+/* For arch/aarch64/boot.S: release the secondaries from the spin table into Mote's park. */
+#define BOOT_SPIN_TABLE       RASPI3_SPIN_TABLE
+#define BOOT_SPIN_TABLE_CORES 3
 
 /* Peripheral window: the VideoCore bus address 0x7e000000 seen by the ARM. */
 #define RASPI3_PERIPH_BASE   0x3f000000

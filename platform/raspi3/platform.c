@@ -36,6 +36,7 @@
 #include "drivers/video/fbcon.h"
 #include "drivers/video/font.h"
 #include "kernel/console.h"
+#include "kernel/debugargs.h"
 #include "kernel/event.h"
 #include "kernel/gpio.h"
 #include "kernel/image.h"
@@ -182,21 +183,6 @@ static void query_firmware(void)
 }
 
 /*
- * gdb=serial[,wait] (in a debug image: a release image has no stub to use
- * it) or core=serial: the GDB stub or core dumps want the debug port.
- */
-static bool wants_debugport(const char *args)
-{
-    char val[SERIAL_ARG_MAX];
-#ifdef MOTE_DEBUG
-    if (mote_arg_get(args, "gdb", val, sizeof(val)) >= 0 && strncmp(val, "serial", 6) == 0 &&
-        (val[6] == '\0' || val[6] == ','))
-        return true;
-#endif
-    return mote_arg_get(args, "core", val, sizeof(val)) >= 0 && strcmp(val, "serial") == 0;
-}
-
-/*
  * Both UARTs print the console; GPIO 14/15 (the header's TXD/RXD) carry the
  * mini UART, as the Pi 3 firmware sets them with enable_uart=1, unless the boot
  * argument serial=pl011 asks for UART0 there (config.txt dtoverlay=disable-bt).
@@ -208,7 +194,7 @@ static void console_setup(const char *args)
     uint32_t uart_clock = found.clock_hz[MBOX_CLOCK_UART];
     console_init(pl011_init(RASPI3_UART0, uart_clock ? uart_clock : RASPI3_UART0_CLOCK_HZ));
     const struct console_dev *mini = mini_uart_init(RASPI3_AUX, found.clock_hz[MBOX_CLOCK_CORE]);
-    if (wants_debugport(args) && mini_uart_make_debugport() == 0)
+    if (debug_args_want_port(debug_args_get(args)) && mini_uart_make_debugport() == 0)
         found.debugport = true;
     else
         console_add(mini);

@@ -87,12 +87,14 @@ void service_start(const char *args)
     }
     int sock = mote_udp_bind(DNS_PORT, on_query, NULL);
     if (sock < 0) {
-        mote_log(MOTE_LOG_ERROR, "dns: cannot listen on UDP port %d: error %d", DNS_PORT, sock);
+        mote_log(MOTE_LOG_ERROR, "dns: cannot listen on UDP port %d: %s", DNS_PORT,
+                 mote_strerror(sock));
         mote_exit(1);
     }
     int err = dns_tcp_start(DNS_PORT);
     if (err < 0) {
-        mote_log(MOTE_LOG_ERROR, "dns: cannot listen on TCP port %d: error %d", DNS_PORT, err);
+        mote_log(MOTE_LOG_ERROR, "dns: cannot listen on TCP port %d: %s", DNS_PORT,
+                 mote_strerror(err));
         mote_exit(1);
     }
     mote_timer_every(STATS_PERIOD_NS, log_stats, NULL);

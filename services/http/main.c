@@ -184,7 +184,8 @@ void service_start(const char *args)
     (void)args;
     int l = mote_tcp_listen(HTTP_PORT, on_accept, NULL);
     if (l < 0) {
-        mote_log(MOTE_LOG_ERROR, "http: cannot listen on TCP port %d: error %d", HTTP_PORT, l);
+        mote_log(MOTE_LOG_ERROR, "http: cannot listen on TCP port %d: %s", HTTP_PORT,
+                 mote_strerror(l));
         mote_exit(1);
     }
     mote_log(MOTE_LOG_INFO, "http: serving on TCP port %d", HTTP_PORT);

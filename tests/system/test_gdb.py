@@ -200,6 +200,47 @@ def test_gdb_wait_stops_before_the_service_starts(qemu, transport):
     assert "10.0.0.7" in answer, f"expected the service to answer after detach:\n{answer}"
 
 
+def test_gdb_tcp_in_an_image_without_network_says_why_and_boots_on(qemu):
+    q = qemu(debug_image("hello"), append="gdb=tcp:1234")
+    q.wait_for(r"gdb: gdb=tcp needs the network, and this service does not use it")
+    q.wait_for(r"hello: ready")
+
+
+def test_gdb_backtrace_ends_cleanly_at_the_boot_code(qemu):
+    """The outermost frame record is terminated (boot.S's CFI), so bt ends without a complaint."""
+    port = free_port(socket.SOCK_STREAM)
+    q = qemu(debug_image("hello"), append="gdb=serial,wait", extra=debug_port_args(port))
+    q.wait_for(r"waiting for the debugger")
+    g = Gdb(debug_image("hello"), port, ["bt", "detach"])
+    try:
+        out = g.wait()
+    finally:
+        g.kill()
+    frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+)", out, re.M)
+    assert frames[:2] == ["gdbstub_wait", "kernel_main"], f"expected gdbstub_wait <- kernel_main:\n{out}"
+    assert frames[-1] == "at_el1", f"expected the backtrace to end in the boot code:\n{out}"
+    assert "Backtrace stopped" not in out, f"expected a backtrace that ends cleanly:\n{out}"
+    q.wait_for(r"hello: ready")
+
+
+def test_gdb_unwinds_through_an_interrupt_to_the_boot_code(qemu):
+    """Through QEMU's own stub (which can stop in an interrupt handler): the vectors' CFI
+    leads gdb from the handler to the interrupted loop and on to boot.S."""
+    port = free_port(socket.SOCK_STREAM)
+    qemu(debug_image("hello"), append="ticks=100 interval_ms=100",
+         extra=("-gdb", f"tcp:127.0.0.1:{port}"))
+    g = Gdb(debug_image("hello"), port, ["break irq_dispatch", "continue", "bt", "kill"])
+    try:
+        out = g.wait()
+    finally:
+        g.kill()
+    frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+|<signal handler called>)", out, re.M)
+    assert frames[:3] == ["irq_dispatch", "trap_handle", "<signal handler called>"], \
+        f"expected the handler, then the exception:\n{out}"
+    assert "event_loop" in frames and frames[-1] == "at_el1", f"expected the loop and boot.S:\n{out}"
+    assert "Backtrace stopped" not in out, f"expected a backtrace that ends cleanly:\n{out}"
+
+
 def test_gdb_post_mortem_shows_the_crash_and_kill_ends_the_image(qemu):
     port = free_port(socket.SOCK_STREAM)
     q = qemu(debug_image("crashtest"), append="crash=null gdb=serial", extra=debug_port_args(port))

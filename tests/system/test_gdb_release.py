@@ -32,6 +32,21 @@ def test_debug_images_contain_the_stub():
         f"expected the stub in {DEBUG_BUILD}/dns.elf, found only {sorted(found)}"
 
 
+# What lwIP and the stub's TCP transport leave in a symbol table when linked.
+NETWORK_SYMBOL = re.compile(r" [tTdDbBrR] (lwip_init|tcp_input|udp_input|pbuf_alloc|etharp_output|"
+                            r"netif_add|net_up|syslog_start|gdb_tcp_\w+)$", re.M)
+
+
+def test_debug_image_without_network_carries_no_lwip():
+    # The stub reaches TCP through a transport the network registers, so hello links no lwIP.
+    found = NETWORK_SYMBOL.findall(symbols(debug_image("hello")))
+    assert not found, f"expected no network code in {DEBUG_BUILD}/hello.elf, found {found}"
+    assert "gdb_serial_register" in symbols(debug_image("hello")), "expected the serial transport"
+    found = set(NETWORK_SYMBOL.findall(symbols(debug_image("dns"))))
+    assert {"lwip_init", "syslog_start", "gdb_tcp_register"} <= found, \
+        f"expected lwIP, remote logs and the TCP transport in {DEBUG_BUILD}/dns.elf, found {sorted(found)}"
+
+
 def test_release_image_refuses_gdb_and_says_why(qemu):
     q = qemu(image("hello"), append="gdb=serial,wait")
     q.wait_for(r"gdb: this image has no GDB stub \(build it with make DEBUG=1\)")

@@ -19,6 +19,31 @@ def test_hello_boots_and_names_the_board(raspi3, kind):
     q.wait_for(r"hello: ready")
 
 
+def function_range(elf, name):
+    """[start, end) of a function of elf, from its symbol table (the next symbol ends it)."""
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-n", elf], check=True, capture_output=True,
+                         text=True).stdout
+    addrs = [(int(a, 16), n) for a, _, n in (l.split() for l in out.splitlines() if len(l.split()) == 3)]
+    for i, (addr, sym) in enumerate(addrs):
+        if sym == name:
+            return addr, next(a for a, _ in addrs[i + 1:] if a > addr)
+    raise AssertionError(f"no {name} in {elf}")
+
+
+@pytest.mark.parametrize("kind", ["img", "elf"])
+def test_secondary_cores_sleep_in_motes_park_not_in_a_wfe_loop(raspi3, kind):
+    # QEMU runs the boot stub's wfe as a busy loop (a host core per guest core); Mote's park is a wfi.
+    q = raspi3("hello", append="ticks=0", kind=kind)
+    q.wait_for(r"hello: ready")
+    start, end = function_range(raspi3_image("hello", "elf"), "secondary_park")
+    out = q.hmp("info registers -a")
+    pcs = [int(pc, 16) for pc in re.findall(r"PC=([0-9a-f]+)", out)]
+    assert len(pcs) == 4, f"expected four cores in QEMU's register dump, got:\n{out[:500]}"
+    for core, pc in enumerate(pcs[1:], start=1):
+        assert start <= pc < end, \
+            f"expected core {core} in secondary_park [{start:#x}, {end:#x}), found it at pc {pc:#x}"
+
+
 def test_boots_without_any_device_tree(raspi3):
     q = raspi3("hello", dtb=False)
     q.wait_for(GREETING)

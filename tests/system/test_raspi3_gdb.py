@@ -25,6 +25,14 @@ def raspi3_debug_image(name, kind="img"):
     return path
 
 
+def test_pi_debug_hello_carries_no_network_code():
+    out = subprocess.run(["aarch64-linux-gnu-nm", raspi3_debug_image("hello", "elf")],
+                         check=True, capture_output=True, text=True).stdout
+    found = re.findall(r" [tT] (lwip_init|tcp_input|pbuf_alloc|gdb_tcp_\w+)$", out, re.M)
+    assert not found, f"expected no lwIP in the Pi's debug hello (it has no network), found {found}"
+    assert re.search(r" [tT] gdbstub_init$", out, re.M), "expected the GDB stub in the debug hello"
+
+
 @pytest.fixture
 def pi_debug():
     """Starts Raspi3 instances whose mini UART is the QEMU character device given

@@ -11,6 +11,8 @@
 
 #include <mote/args.h>
 
+#include "lib/args/number.h"
+
 #define UNCHANGED 0x5a5a5a5a5a5a5a5aull
 
 /* Gets key's value and checks it (want NULL: checks the error instead). */
@@ -198,6 +200,43 @@ static void test_args_u64_absent_key_returns_enoent(void **state)
     expect_u64("ticks=5", "tick", -ENOENT, 0);
 }
 
+static void test_number_reads_leading_digits_and_says_how_many(void **state)
+{
+    (void)state;
+    uint64_t v = UNCHANGED;
+    assert_int_equal(number_parse_decimal("514:x", 5, 65535, &v), 3);
+    assert_int_equal(v, 514);
+    assert_int_equal(number_parse_decimal("18446744073709551615", 20, UINT64_MAX, &v), 20);
+    assert_int_equal(v, UINT64_MAX);
+    assert_int_equal(number_parse_decimal("12345", 2, 100, &v), 2); /* bounded by len */
+    assert_int_equal(v, 12);
+}
+
+static void test_number_refuses_no_digit_and_values_over_max(void **state)
+{
+    (void)state;
+    uint64_t v = UNCHANGED;
+    assert_int_equal(number_parse_decimal("", 0, 10, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal("x1", 2, 10, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal("-1", 2, 10, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal("11", 2, 10, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal("9", 1, 5, &v), -EINVAL); /* one digit over max */
+    assert_int_equal(number_parse_decimal("18446744073709551616", 20, UINT64_MAX, &v), -EINVAL);
+    assert_int_equal(v, UNCHANGED);
+}
+
+static void test_number_str_wants_the_whole_string(void **state)
+{
+    (void)state;
+    uint64_t v = UNCHANGED;
+    assert_int_equal(number_parse_decimal_str("1234", 65535, &v), 0);
+    assert_int_equal(v, 1234);
+    assert_int_equal(number_parse_decimal_str("1234 ", 65535, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal_str("65536", 65535, &v), -EINVAL);
+    assert_int_equal(number_parse_decimal_str("", 65535, &v), -EINVAL);
+    assert_int_equal(v, 1234);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +257,9 @@ int main(void)
         cmocka_unit_test(test_args_u64_rejects_overflow_leaving_out_unchanged),
         cmocka_unit_test(test_args_u64_rejects_non_numbers_leaving_out_unchanged),
         cmocka_unit_test(test_args_u64_absent_key_returns_enoent),
+        cmocka_unit_test(test_number_reads_leading_digits_and_says_how_many),
+        cmocka_unit_test(test_number_refuses_no_digit_and_values_over_max),
+        cmocka_unit_test(test_number_str_wants_the_whole_string),
     };
     return cmocka_run_group_tests_name("args", tests, NULL, NULL);
 }
