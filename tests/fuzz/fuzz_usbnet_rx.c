@@ -48,15 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cdc_note note;
     struct cdc_ecm_info info;
     switch (mode) {
-    case 0:
-        smsc95xx_rx_parse(buf, len, check_frame, &s, &count);
-        break;
-    case 1:
-        lan78xx_rx_parse(buf, len, check_frame, &s, &count);
-        break;
-    case 2:
-        cdc_ecm_rx_parse(buf, len, check_frame, &s, &count);
-        break;
+    case 0: smsc95xx_rx_parse(buf, len, check_frame, &s, &count); break;
+    case 1: lan78xx_rx_parse(buf, len, check_frame, &s, &count); break;
+    case 2: cdc_ecm_rx_parse(buf, len, check_frame, &s, &count); break;
     case 3:
         if (cdc_ecm_parse_notification(buf, len, &note) == 0 && note.kind > CDC_NOTE_SPEED)
             abort();
