@@ -174,6 +174,8 @@ int usb_submit(struct usb_transfer *t)
 {
     if (!t || !t->ep || !t->done || !t->buf)
         return -EINVAL;
+    if (USB_EP_IS_IN(t->ep->address) && (t->len == 0 || t->len % t->ep->max_packet != 0))
+        return -EINVAL; /* usb.h: an IN transfer is a whole number of packets */
     if (nqueue == QUEUE_MAX)
         return -ENOMEM;
     t->status = 0;

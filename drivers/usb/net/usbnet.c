@@ -72,6 +72,7 @@ static struct {
 
     struct usb_transfer intr;
     uint8_t *intr_buf;
+    size_t intr_len; /* USBNET_INTR_LEN rounded up to whole packets (usb.h: IN lengths) */
     unsigned intr_errors_in_row;
     int work_event; /* control transfers wait: run outside any completion */
     bool link_check_due, in_halted, out_halted;
@@ -334,7 +335,7 @@ static void intr_queue(void)
         .dev = un.dev,
         .ep = un.how.intr,
         .buf = un.intr_buf,
-        .len = USBNET_INTR_LEN,
+        .len = un.intr_len,
         .done = intr_done,
     };
     if (usb_submit(&un.intr) != 0)
@@ -452,7 +453,7 @@ static void buffers_free(void)
     un.intr_buf = NULL;
 }
 
-static int buffers_alloc(const struct usbnet_chip *chip, size_t rx_len)
+static int buffers_alloc(const struct usbnet_chip *chip, size_t rx_len, size_t intr_len)
 {
     un.nrx = chip->rx_transfers;
     for (unsigned i = 0; i < un.nrx; i++)
@@ -466,7 +467,7 @@ static int buffers_alloc(const struct usbnet_chip *chip, size_t rx_len)
     for (unsigned i = 0; i < USBNET_TX_TRANSFERS; i++)
         if (!(un.tx[i].buf = usb_dma_alloc(TX_BUF_LEN(chip->tx_hdr_len))))
             return -ENOMEM;
-    if (!(un.intr_buf = usb_dma_alloc(USBNET_INTR_LEN)))
+    if (intr_len && !(un.intr_buf = usb_dma_alloc(intr_len)))
         return -ENOMEM;
     return 0;
 }
@@ -504,10 +505,16 @@ int usbnet_bind(struct usb_device *dev, const struct usbnet_chip *chip,
 {
     if (un.dev)
         return -EBUSY;
-    if (!how->in || !how->out || how->rx_len == 0 ||
+    if (!how->in || !how->out || how->in->max_packet == 0 || how->rx_len == 0 ||
+        how->rx_len % how->in->max_packet != 0 ||
         chip->rx_transfers + chip->rx_spares > USBNET_RX_MAX)
-        return -EINVAL;
-    int err = buffers_alloc(chip, how->rx_len);
+        return -EINVAL; /* an IN transfer is a whole number of packets (usb.h) */
+    size_t intr_len = 0;
+    if (how->intr && chip->interrupt && how->intr->max_packet > 0) {
+        size_t mps = how->intr->max_packet;
+        intr_len = (USBNET_INTR_LEN + mps - 1) / mps * mps;
+    }
+    int err = buffers_alloc(chip, how->rx_len, intr_len);
     if (!err && !un.registered)
         err = netdev_first(mac);
     if (err) {
@@ -523,10 +530,11 @@ int usbnet_bind(struct usb_device *dev, const struct usbnet_chip *chip,
     un.chip = chip;
     un.how = *how;
     un.intr_errors_in_row = 0;
+    un.intr_len = intr_len;
     un.link_check_due = un.in_halted = un.out_halted = false;
     for (unsigned i = 0; i < un.nrx; i++)
         rx_queue(&un.rx[i]);
-    if (how->intr && chip->interrupt)
+    if (intr_len)
         intr_queue();
     if (chip->link_check && !un.link_timer)
         un.link_timer = mote_timer_every(USBNET_LINK_POLL_MS * NS_PER_MS, link_poll, NULL) > 0;
