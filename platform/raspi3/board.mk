@@ -10,7 +10,10 @@ QEMU_MEM ?= 1G
 # The Pi boots kernel8.img; boot arguments reach it in a DTB's /chosen/bootargs,
 # which QEMU fills from -append (build/raspi3/bootargs.dtb is otherwise empty).
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
-QEMU_NET ?= -nic none
+# The Pi's Ethernet is on USB; QEMU models neither of its chips but has usb-net
+# (CDC-ECM), which drivers/usb/net/ drives: the port forwards of mk/run.mk's
+# QEMU_FWD (expanded when used), as on virt.
+QEMU_NET ?= -netdev user,id=n0,$(QEMU_FWD) -device usb-net,netdev=n0
 RUN_KERNEL = $(B)/kernel8.img
 # raspi3b's first -serial is the PL011 (this terminal, with the monitor behind
 # Ctrl-A c), the second the mini UART, on a pty QEMU names at start. In a debug

@@ -33,9 +33,10 @@ def raspi3_image(name, kind="img"):
 
 class Raspi3(Qemu):
     def __init__(self, service, append="", console="pl011", kind="img", semihosting=True,
-                 dtb=True, extra=()):
+                 dtb=True, extra=(), wrapper=()):
         super().__init__(raspi3_image(service, kind), append=append, machine="raspi3b",
-                         cpu="cortex-a53", mem="1G", semihosting=semihosting, extra=extra)
+                         cpu="cortex-a53", mem="1G", semihosting=semihosting, extra=extra,
+                         wrapper=wrapper)
         self._dir = tempfile.mkdtemp(prefix="mote-raspi3-")
         self.monitor_path = os.path.join(self._dir, "monitor.sock")
         argv = self.argv
