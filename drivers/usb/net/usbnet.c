@@ -174,14 +174,25 @@ static bool deliver(uint8_t *frame, size_t len, uint8_t *buf)
     return un.netdev.receive(&un.netdev, frame, len, buf);
 }
 
+/*
+ * The frame rx_frame holds back, to be lent if it is the last of its transfer.
+ * On the completion's stack, not in un: the GDB stub, stopped inside a
+ * service called from deliver, polls the device and so completes transfers
+ * inside this one.
+ */
+struct rx_held {
+    uint8_t *frame;
+    size_t len;
+};
+
 /* A good frame from the chip's parser: the one held before it goes out as a copy. */
 static void rx_frame(void *ctx, uint8_t *frame, size_t len)
 {
-    (void)ctx;
-    if (un.held)
-        deliver(un.held, un.held_len, NULL);
-    un.held = frame;
-    un.held_len = len;
+    struct rx_held *held = ctx;
+    if (held->frame)
+        deliver(held->frame, held->len, NULL);
+    held->frame = frame;
+    held->len = len;
 }
 
 static int lent_find(const void *buf)
@@ -193,13 +204,12 @@ static int lent_find(const void *buf)
 }
 
 /* The last frame of a transfer: lent with its buffer when a spare can replace it. */
-static void rx_lend_last(struct rx_slot *s)
+static void rx_lend_last(struct rx_slot *s, const struct rx_held *held)
 {
     bool lend = un.nspare > 0 && un.nlent < USBNET_LENT_MAX;
     if (lend) /* recorded first: net/ may give it back from inside receive */
         un.lent[un.nlent++] = (typeof(un.lent[0])){s->buf, un.generation};
-    bool kept = deliver(un.held, un.held_len, lend ? s->buf : NULL);
-    un.held = NULL;
+    bool kept = deliver(held->frame, held->len, lend ? s->buf : NULL);
     if (!lend)
         return;
     if (kept) {
@@ -234,10 +244,10 @@ static void rx_done(struct usb_transfer *t)
     }
     s->errors_in_row = 0;
     size_t actual = t->actual <= t->len ? t->actual : t->len;
-    un.held = NULL;
-    un.chip->rx_parse(t->buf, actual, rx_frame, NULL, &un.rx_count);
-    if (un.held)
-        rx_lend_last(s);
+    struct rx_held held = {NULL, 0};
+    un.chip->rx_parse(t->buf, actual, rx_frame, &held, &un.rx_count);
+    if (held.frame)
+        rx_lend_last(s, &held);
     rx_queue(s);
 }
 
