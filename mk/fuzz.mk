@@ -75,7 +75,6 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 	@touch $@
 
 # USB Ethernet: bulk-in aggregates (LAN9514, LAN7800), CDC-ECM frames, notifications, descriptors.
-FUZZ_TARGETS += usbnet_rx
 fuzz_srcs_usbnet_rx := drivers/usb/net/framing.c
 $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	@mkdir -p $(@D)

@@ -30,8 +30,7 @@ unit_srcs_elfcore := lib/core/elfcore.c
 # The USB Ethernet drivers against device models (drivers/usb/net/)
 USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c \
 	drivers/usb/net/mchp.c drivers/usb/net/cdc_ecm.c drivers/usb/net/smsc95xx.c \
-	drivers/usb/net/lan78xx.c tests/unit/test_usbnet_fake.c tests/unit/test_usbnet_phy.c
-UNIT_NAMES += usbnet_cdc_ecm usbnet_smsc95xx usbnet_lan78xx
+	drivers/usb/net/lan78xx.c tests/unit/usbnet_fake.c tests/unit/usbnet_phy.c
 unit_srcs_usbnet_cdc_ecm := $(USBNET_UNIT_SRCS)
 unit_srcs_usbnet_smsc95xx := $(USBNET_UNIT_SRCS)
 unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)

@@ -19,7 +19,7 @@
 
 #include "drivers/usb/net/framing.h"
 #include "drivers/usb/net/usbnet.h"
-#include "tests/unit/test_usbnet_fake.h"
+#include "tests/unit/usbnet_fake.h"
 
 #define EP_NOTIFY 0x81
 #define EP_IN     0x82

@@ -25,8 +25,8 @@
 
 #include "drivers/usb/net/framing.h"
 #include "drivers/usb/net/usbnet.h"
-#include "tests/unit/test_usbnet_fake.h"
-#include "tests/unit/test_usbnet_phy.h"
+#include "tests/unit/usbnet_fake.h"
+#include "tests/unit/usbnet_phy.h"
 
 #define EP_IN   0x81
 #define EP_OUT  0x02

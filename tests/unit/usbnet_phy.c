@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The clause 22 PHY model of the USB Ethernet tests (test_usbnet_phy.h). */
-#include "tests/unit/test_usbnet_phy.h"
+/* The clause 22 PHY model of the USB Ethernet tests (usbnet_phy.h). */
+#include "tests/unit/usbnet_phy.h"
 
 #include <string.h>
 

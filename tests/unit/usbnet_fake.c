@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The fake USB stack, net/ and kernel calls of the USB Ethernet tests (test_usbnet_fake.h). */
-#include "tests/unit/test_usbnet_fake.h"
+/* The fake USB stack, net/ and kernel calls of the USB Ethernet tests (usbnet_fake.h). */
+#include "tests/unit/usbnet_fake.h"
 
 #include <errno.h>
 #include <stdarg.h>

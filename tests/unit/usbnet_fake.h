@@ -6,8 +6,8 @@
  * it, and the few kernel calls the drivers make. Completions run only from
  * fake_usb_run(), as they run only from the event loop in the kernel.
  */
-#ifndef TESTS_UNIT_TEST_USBNET_FAKE_H
-#define TESTS_UNIT_TEST_USBNET_FAKE_H
+#ifndef TESTS_UNIT_USBNET_FAKE_H
+#define TESTS_UNIT_USBNET_FAKE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * bits). Time passes with register accesses: a reset and a negotiation each
  * take a few. For the LAN9514 and LAN7800 models of the unit tests.
  */
-#ifndef TESTS_UNIT_TEST_USBNET_PHY_H
-#define TESTS_UNIT_TEST_USBNET_PHY_H
+#ifndef TESTS_UNIT_USBNET_PHY_H
+#define TESTS_UNIT_USBNET_PHY_H
 
 #include <stdbool.h>
 #include <stdint.h>
