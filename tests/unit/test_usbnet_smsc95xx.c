@@ -528,6 +528,44 @@ static void test_smsc_receive_aggregates_in_order(void **state)
     assert_int_equal(c.zlps, 0);
 }
 
+static void more_frames_and_poll(void)
+{
+    uint8_t f[200];
+    for (unsigned i = 0; i < 3; i++) {
+        frame_to(f, netdev_mac(), 100 + i, (uint8_t)(50 + i));
+        wire_put(f, 100 + i, false);
+    }
+    fake_net.dev->poll(fake_net.dev);
+}
+
+/* The GDB stub, stopped in a service that a frame reached, polls the device: more frames
+ * arrive inside the delivery of an aggregate's first. Each is delivered exactly once. */
+static void test_smsc_poll_inside_a_delivery_loses_and_repeats_nothing(void **state)
+{
+    (void)state;
+    link_settle();
+    uint8_t f[200];
+    for (unsigned i = 0; i < 3; i++) {
+        frame_to(f, netdev_mac(), 60 + i, (uint8_t)(40 + i));
+        wire_put(f, 60 + i, false);
+    }
+    fake_net.inside_receive = more_frames_and_poll;
+    fake_usb_run();
+    assert_int_equal(fake_net.nframes, 6);
+    unsigned seen[6] = {0};
+    for (unsigned i = 0; i < 6; i++) {
+        size_t len = fake_net.frame[i].len;
+        unsigned k = len < 100 ? (unsigned)(len - 60) : (unsigned)(len - 100 + 3);
+        assert_true(k < 6);
+        frame_to(f, netdev_mac(), len, (uint8_t)(len < 100 ? 40 + (len - 60) : 50 + (len - 100)));
+        assert_memory_equal(fake_net.frame[i].data, f, len);
+        seen[k]++;
+    }
+    for (unsigned k = 0; k < 6; k++)
+        assert_int_equal(seen[k], 1);
+    assert_true(fake_usb_queued(EP_IN) >= 2);
+}
+
 static void test_smsc_receive_filters_and_drops_flagged(void **state)
 {
     (void)state;
@@ -626,6 +664,8 @@ int main(void)
                                         setup_attached, teardown_unplug),
         cmocka_unit_test_setup_teardown(test_smsc_receive_aggregates_in_order, setup_attached,
                                         teardown_unplug),
+        cmocka_unit_test_setup_teardown(test_smsc_poll_inside_a_delivery_loses_and_repeats_nothing,
+                                        setup_attached, teardown_unplug),
         cmocka_unit_test_setup_teardown(test_smsc_receive_filters_and_drops_flagged, setup_attached,
                                         teardown_unplug),
         cmocka_unit_test_setup_teardown(test_smsc_transmit_command_words, setup_attached,

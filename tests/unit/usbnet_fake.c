@@ -359,6 +359,11 @@ static bool net_receive(struct netdev *dev, void *frame, size_t len, void *buf)
         memcpy(f->data, frame, f->len);
         f->lent = buf != NULL;
     }
+    if (fake_net.inside_receive) {
+        void (*hook)(void) = fake_net.inside_receive;
+        fake_net.inside_receive = NULL;
+        hook();
+    }
     if (buf && fake_net.keep && fake_net.nkept < FAKE_FRAMES_MAX) {
         memset(buf, 0xee, NETDEV_RX_HEADROOM); /* net/ writes its bookkeeping there */
         fake_net.kept[fake_net.nkept++] = buf;

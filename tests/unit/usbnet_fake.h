@@ -69,6 +69,9 @@ struct fake_net {
     struct fake_frame frame[FAKE_FRAMES_MAX];
     unsigned nframes;
     bool keep; /* keep lent buffers (until fake_net_release) */
+    /* Called once (then cleared) inside receive, after the frame is recorded: as the
+     * GDB stub, stopped in a service, polls the device from there. */
+    void (*inside_receive)(void);
     void *kept[FAKE_FRAMES_MAX];
     unsigned nkept;
     unsigned link_changes, tx_ready_calls;
