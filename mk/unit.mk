@@ -26,6 +26,7 @@ unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
+unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 
 # The USB Ethernet drivers against device models (drivers/usb/net/)
 USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c \
