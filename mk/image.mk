@@ -90,6 +90,14 @@ check_no_capture = captured=$$({ $(NM) -u $(1) | awk '{ print "U", $$2 }'; \
 UNIQUE_SECTIONS := -Wl,--unique -Wl,--unique=.text -Wl,--unique=.rodata -Wl,--unique=.data \
 	-Wl,--unique=.bss
 
+# A service that calls the network API without naming the net feature would
+# carry lwIP but no network driver, and find out only at run time: the build
+# says so instead. check_uses_net(objects, features)
+check_uses_net = if [ -z "$(filter net,$(2))" ] && \
+	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_(udp|tcp|net|endpoint)_'; then \
+	echo "$(firstword $(1)): the service calls the network API: add net to service_uses" \
+	"in its service.mk" >&2; exit 1; fi
+
 IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # service_image(name): each service is services/<name>/ with a service.mk that
@@ -113,6 +121,7 @@ SERVICE_ARGS_$(1) := $$(service_args)
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them.
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
+	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
 	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $(B)/libnet.a $(LIBFDT)
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
