@@ -27,6 +27,9 @@ unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
+unit_srcs_usb_descriptor := drivers/usb/descriptor.c
+unit_srcs_usb_split := drivers/usb/dwc2/split.c
+unit_srcs_usb_dwc2 := drivers/usb/dwc2/split.c # the test includes channel.c and schedule.c
 
 # The USB Ethernet drivers against device models (drivers/usb/net/)
 USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c \

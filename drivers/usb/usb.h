@@ -93,7 +93,7 @@ struct usb_transfer {
     struct usb_device *dev;
     const struct usb_endpoint *ep; /* from usb_find_endpoint */
     void *buf;                     /* for DMA: usb_dma_alloc'd, cache-line aligned */
-    size_t len;                    /* bytes to send, or room to receive */
+    size_t len;          /* bytes to send, or room to receive: IN, a multiple of ep->max_packet */
     bool zero_packet;    /* OUT: end with a zero-length packet when len % max_packet == 0 */
     uint32_t timeout_ms; /* 0: none (a bulk IN that waits for frames) */
     usb_done_fn done;    /* from the event loop, with status and actual set */
@@ -165,8 +165,10 @@ int usb_control(struct usb_device *dev, const struct usb_setup *setup, void *dat
 /*
  * Queues a bulk or interrupt transfer; t->done runs from the event loop when
  * it ends. Several transfers may be queued on one endpoint; they complete in
- * order. Returns 0 (done will run), -EINVAL for a bad transfer, -ENODEV when
- * the device is gone (done will not run).
+ * order. Returns 0 (done will run), -EINVAL for a bad transfer (a buffer not
+ * from usb_dma_alloc, an IN length that is not a whole number of packets: the
+ * controller writes whole packets to RAM), -ENODEV when the device is gone
+ * (done will not run).
  */
 int usb_submit(struct usb_transfer *t);
 
