@@ -35,6 +35,9 @@
 #define PRODUCT_MAX               48
 #define CACHE_LINE                64
 #define USB_FEATURE_ENDPOINT_HALT 0
+/* bMaxPacketSize0 until the device descriptor says: 8 is all a low-speed device has (§5.5.3) */
+#define EP0_MPS_LOW   8
+#define EP0_MPS_GUESS 64 /* full and high speed: a short first packet ends the read anyway */
 
 /* A device as the core keeps it: the class drivers' struct first. */
 struct usb_dev_priv {
@@ -468,7 +471,7 @@ struct usb_device *usb_enumerate(struct usb_device *parent, uint8_t port, enum u
     dev->parent = parent;
     dev->port = port;
     dev->depth = parent ? (uint8_t)(parent->depth + 1) : 0;
-    dev->ep0_max_packet = speed == USB_SPEED_LOW ? 8 : 64; /* until the descriptor says */
+    dev->ep0_max_packet = speed == USB_SPEED_LOW ? EP0_MPS_LOW : EP0_MPS_GUESS;
     char name[NAME_MAX_LEN];
     usb_device_name(dev, name, sizeof(name));
     if (dev->depth > USB_MAX_DEPTH) {

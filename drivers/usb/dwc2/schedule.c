@@ -231,8 +231,8 @@ static struct usb_transfer *pop_head(struct dwc2_pipe *p, int status)
     if (USB_EP_IS_IN(p->ep->address) && t->len)
         dwc2_cache_invalidate(t->buf, t->len);
     usb_stats.transfers++;
-    if (status < 0)
-        dwc2_count_error(status);
+    if (status < 0 && status != -ENODEV && status != -ECANCELED)
+        dwc2_count_error(status); /* an unplug or a cancel is not the device's error */
     return t;
 }
 
