@@ -91,6 +91,18 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 	printf 'POST /f?a=b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' > $(@D)/seed3
 	@touch $@
 
+# USB Ethernet: bulk-in aggregates (LAN9514, LAN7800), CDC-ECM frames, notifications, descriptors.
+fuzz_srcs_usbnet_rx := drivers/usb/net/framing.c
+$(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
+	@mkdir -p $(@D)
+	@# LAN9514: two records (60 and 61 bytes with FCS); LAN7800: one; ECM link-up notification
+	printf '\000\000\000\100\000%064d\000\000\101\000%065d' 0 0 > $(@D)/seed1
+	printf '\001\100\000\000\000\000\000\000\000\000\000%064d' 0 > $(@D)/seed2
+	printf '\003\241\000\001\000\000\000\000\000' > $(@D)/seed3
+	@# a CDC-ECM configuration as QEMU's usb-net gives it
+	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
+	@touch $@
+
 .PHONY: fuzz fuzz-smoke
 # Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
 fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
