@@ -309,8 +309,7 @@ static void split_halted(unsigned ch, uint32_t hcint)
     switch (split_next(&c->split, hcint, periodic, &err)) {
     case SPLIT_DO_START:
     case SPLIT_DO_COMPLETE: start_run(ch); break;
-    case SPLIT_NAKED:
-        usb_stats.nak_retries++;
+    case SPLIT_NAKED: /* nothing yet, or the TT was busy: polled again, not an error */
         nak_halted(ch);
         break;
     case SPLIT_FAILED:
@@ -359,12 +358,13 @@ void dwc2_chan_irq(unsigned ch)
         c->offset += moved;
         t->actual = c->offset;
     }
-    if (st > 0) { /* NAK */
-        usb_stats.nak_retries++;
-        if (ep->type == USB_XFER_INTERRUPT || polled_bulk_in(ep))
+    if (st > 0) { /* NAK: an idle interrupt (or polled bulk) endpoint's normal answer */
+        if (ep->type == USB_XFER_INTERRUPT || polled_bulk_in(ep)) {
             nak_halted(ch);
-        else
-            start_run(ch); /* a bulk NAK that halted: DMA mode retries, so ask again */
+        } else {
+            usb_stats.nak_retries++; /* a bulk NAK that halted: DMA mode retries, so ask again */
+            start_run(ch);
+        }
         return;
     }
     if ((st == -EPROTO || st == -EILSEQ) && c->retries < DWC2_MAX_RETRIES) {
