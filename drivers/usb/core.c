@@ -25,8 +25,8 @@
 #define MAX_DRIVERS 8
 #define MAX_CONFIGS 4 /* configurations read per device (usb-net has 2) */
 #define MAX_ADDRESS 127
-#define CONTROL_TIMEOUT_MS \
-    1000 /* §9.2.6.4: a request completes within 5 s; devices take far less */
+/* §9.2.6.4: a request completes within 5 s; devices take far less */
+#define CONTROL_TIMEOUT_MS        1000
 #define SET_ADDRESS_MS            2 /* §9.2.6.3: SetAddress() recovery interval */
 #define DEVICE_HEAD_TRIES         3 /* the first request after a reset may fail on a slow device */
 #define STRING_MAX                255
