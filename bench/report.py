@@ -65,7 +65,7 @@ def summarize(rows, extra, configs, queries):
     """[{'key', 'label', 'unit', 'mote': stats or None, 'linux': ..., 'ratio'}] per metric."""
     extra = dict(extra)
     extra["image_bytes"] = {s: sum(os.path.getsize(p) for p in configs[s]["images"])
-                            for s in SYSTEMS}
+                            for s in SYSTEMS if s in configs}
     out = []
     for key, label, unit, source in METRICS:
         entry = {"key": key, "label": label, "unit": unit}
@@ -102,13 +102,19 @@ def shown(st, median=False):
     return fmt(st["mean"])
 
 
+def board_label(meta):
+    """'-M virt, virtio-net-device' (the board and NIC both systems ran on)."""
+    return f"-M {meta.get('machine', 'virt')}, {meta.get('nic', 'virtio-net-device')}"
+
+
 def table(summary, meta):
     head = ("metric", "unit", "Mote", "Linux", "Mote/Linux")
     med = [e["key"] in MEDIAN_METRICS for e in summary]
     body = [(e["label"], e["unit"], shown(e["mote"], m), shown(e["linux"], m),
              "-" if math.isnan(e["ratio"]) else f"{e['ratio']:.3f}") for e, m in zip(summary, med)]
     widths = [max(len(r[i]) for r in (head,) + tuple(body)) for i in range(len(head))]
-    lines = [f"DNS experiment, {meta['date']}: {meta['reps']} reps (plugin: {meta['insn_reps']}) "
+    lines = [f"DNS experiment on {board_label(meta)}, {meta['date']}: {meta['reps']} reps "
+             f"(plugin: {meta['insn_reps']}) "
              f"x {meta['queries']} queries, {meta['client']} client, zone of {meta['records']}, "
              f"-m {meta['mem_mib']}M",
              f"{meta['qemu']}; host {meta['host_cpu']} ({meta['host_cores']} cores); "
@@ -171,7 +177,7 @@ def gnuplot_script(data_path, png_path, summary, meta):
     ratio = {e["key"]: e["ratio"] for e in summary}
     return f"""set terminal pngcairo size 1000,450 font "sans,10"
 set output "{png_path}"
-set multiplot layout 1,2 title "DNS on QEMU TCG (aarch64, {meta['qemu'].split(' (')[0].replace('QEMU emulator version ', 'QEMU ')}): Mote vs Linux, same lib/dns; {meta['reps']} reps x {meta['queries']} queries, {meta['date']}"
+set multiplot layout 1,2 title "DNS on QEMU TCG (aarch64 {board_label(meta)}, {meta['qemu'].split(' (')[0].replace('QEMU emulator version ', 'QEMU ')}): Mote vs Linux, same lib/dns; {meta['reps']} reps x {meta['queries']} queries, {meta['date']}"
 set style fill solid 0.6 border -1
 set boxwidth 0.5
 set xrange [-0.6:1.6]

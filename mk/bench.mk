@@ -19,10 +19,17 @@ $(BENCH_DIR)/dns_linux.elf: bench/linux/dns_linux.c $(DNS_LIB_OBJS) lib/dns/dns.
 $(BENCH_DIR)/dns_linux: $(BENCH_DIR)/dns_linux.elf
 	$(CROSS)strip -o $@ $<
 
-# The kernel's version is known only once scripts/setup has unpacked it.
-$(BENCH_DIR)/initramfs.cpio.gz: $(BENCH_DIR)/dns_linux bench/linux/init bench/linux/mkinitramfs.py | $(SETUP_STAMP)
-	$(PYTHON) bench/linux/mkinitramfs.py \
-	    --modules-dir $(lastword $(sort $(wildcard third_party/linux/lib/modules/*))) \
+# The Linux guest's initramfs, one per board (its NIC's modules differ); both
+# carry the same dns_linux. The kernel's version is known only once
+# scripts/setup has unpacked it.
+LINUX_MODULES_DIR = $(lastword $(sort $(wildcard third_party/linux/lib/modules/*)))
+PI_BENCH_DIR := build/raspi3/bench
+INITRAMFS_DEPS := $(BENCH_DIR)/dns_linux bench/linux/init bench/linux/mkinitramfs.py
+$(BENCH_DIR)/initramfs.cpio.gz: BENCH_BOARD := virt
+$(PI_BENCH_DIR)/initramfs.cpio.gz: BENCH_BOARD := raspi3
+$(BENCH_DIR)/initramfs.cpio.gz $(PI_BENCH_DIR)/initramfs.cpio.gz: $(INITRAMFS_DEPS) | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(PYTHON) bench/linux/mkinitramfs.py --board $(BENCH_BOARD) --modules-dir $(LINUX_MODULES_DIR) \
 	    --busybox third_party/busybox/bin/busybox --dns $< --init bench/linux/init -o $@
 
 # The TCG plugin is a host shared object loaded by QEMU.
