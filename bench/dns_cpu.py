@@ -494,6 +494,9 @@ def parse_args(argv=None):
     p.add_argument("--idle-seconds", type=float, default=10.0)
     p.add_argument("--dnsperf-seconds", type=int, default=10)
     p.add_argument("--no-min-mem", action="store_true", help="skip the smallest -m search")
+    p.add_argument("--skip-unserved", action="store_true",
+                   help="a system that does not boot and answer (one probe boot each) is left "
+                   "out, said on stderr and in the table, instead of ending the run")
     p.add_argument("--only", choices=SYSTEMS,
                    help="measure one system (its column only, no ratios): to try one side")
     p.add_argument("--results", help="where the results go (default: bench/results, "
@@ -521,9 +524,30 @@ def parse_args(argv=None):
     return a
 
 
+def serving_systems(b, systems):
+    """(the systems of `systems` that boot and answer, {left out: why}): one probe boot each."""
+    kept, left_out = [], {}
+    for system in systems:
+        try:
+            b.release(b.boot(system)[0])
+            kept.append(system)
+        except BenchError as e:
+            # The first line says what failed, the console's first warning or error why.
+            lines = str(e).splitlines()
+            why = [ln.strip() for ln in lines[1:] if re.search(r"\b(warn|error):", ln)]
+            left_out[system] = " ".join(lines[:1] + why[:1])
+            print(f"dns_cpu: {system} LEFT OUT of this run (--skip-unserved): {e}",
+                  file=sys.stderr)
+    if not kept:
+        raise BenchError("no system answers: " + "; ".join(left_out.values()))
+    return tuple(kept), left_out
+
+
 def measure(a, configs):
     rows, extra = [], {}
     with Bench(a, configs) as b:
+        if a.skip_unserved:
+            a.systems, extra["left_out"] = serving_systems(b, a.systems)
         for phase, reps in (("cpu", a.reps), ("insn", a.insn_reps)):
             for r in range(reps):
                 order = a.systems if r % 2 == 0 else a.systems[::-1]
@@ -588,7 +612,8 @@ def main(argv=None):
             "nic": BOARDS[a.board]["nic"], "qemu": qemu_version(), "host_cpu": host_cpu(),
             "host_cores": os.cpu_count(), "reps": a.reps, "insn_reps": a.insn_reps,
             "queries": a.queries, "records": a.records, "client": a.client, "mem_mib": a.mem,
-            "linux_kernel": os.path.basename(configs["linux"]["kernel"])}
+            "linux_kernel": os.path.basename(configs["linux"]["kernel"]),
+            "left_out": extra.get("left_out", {})}
     summary = report.summarize(rows, extra, {s: configs[s] for s in a.systems}, a.queries)
     os.makedirs(a.results, exist_ok=True)
     paths = report.write_all(a.results, rows, summary, meta)

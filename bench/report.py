@@ -120,8 +120,10 @@ def table(summary, meta):
              f"{meta['qemu']}; host {meta['host_cpu']} ({meta['host_cores']} cores); "
              f"Linux {meta['linux_kernel']}",
              "mean ± half of the 95% confidence interval where there are several samples; "
-             "boot: median (min-max)",
-             ""]
+             "boot: median (min-max)"]
+    for system, why in meta.get("left_out", {}).items():
+        lines.append(f"{NAMES[system]} LEFT OUT: {why}")
+    lines.append("")
     for r in (head,) + tuple(body):
         lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
                                for i, (c, w) in enumerate(zip(r, widths))))
