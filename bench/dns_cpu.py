@@ -57,6 +57,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 SETTLE_S = 0.5         # after the first answer, before a reading: let boot-time work finish
 PLUGIN_STABLE_S = 0.1  # two plugin readings this far apart and equal: the guest is idle
 PLUGIN_STABLE_TRIES = 20
+IDLE_RATE_S = 1.0      # the plugin's count over this long, before the queries: the idle rate
 MIN_MEM_CANDIDATES_MIB = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MIN_MEM_QUERIES = 100
 
@@ -166,6 +167,7 @@ class Guest:
             argv += board["plugin_qemu"] + [
                 "-plugin", f"{cfg['plugin']},sock={plugin_sock}{board['plugin_arg']}"]
         self.plugin_sock = plugin_sock
+        self.plugin_read_s = None  # host monotonic time of the last plugin reading
         self.output = b""
         self.start_s = time.monotonic()
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -209,6 +211,14 @@ class Guest:
             last = now
         return last  # never idle (a periodic tick): the reading stands, taken at a settled time
 
+    def idle_insns_per_s(self):
+        """Guest instructions per second with no query in flight (the guest's own
+        background: 0 for a tickless guest that sleeps)."""
+        c0, t0 = self._plugin_read(), time.monotonic()
+        time.sleep(IDLE_RATE_S)
+        c1, t1 = self._plugin_read(), time.monotonic()
+        return (c1 - c0) / (t1 - t0)
+
     def _plugin_read(self):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(10)
@@ -216,6 +226,7 @@ class Guest:
             data = b""
             while chunk := s.recv(64):
                 data += chunk
+        self.plugin_read_s = time.monotonic()
         return parsing.plugin_count(data.decode())
 
     def stop(self):
@@ -312,7 +323,9 @@ class Bench:
         """One measured run of count queries; the readings around it."""
         time.sleep(SETTLE_S)
         rss_boot = g.status_kib()
+        idle_rate = g.idle_insns_per_s() if g.plugin_sock else None
         i0 = g.insns() if g.plugin_sock else None
+        ti0 = g.plugin_read_s
         u0, s0 = g.cpu_ticks()
         w0 = time.monotonic()
         r = self.client.cmd(cmd="run", first=first, count=count, records=self.a.records,
@@ -320,6 +333,7 @@ class Bench:
         w1 = time.monotonic()
         u1, s1 = g.cpu_ticks()
         i1 = g.insns() if g.plugin_sock else None
+        ti1 = g.plugin_read_s
         if "latencies_us" not in r:
             raise BenchError(f"client: {r.get('error')}")
         tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
@@ -330,6 +344,10 @@ class Bench:
                 "cpu_ms": (u1 - u0 + s1 - s0) * tick_ms, "utime_ms": (u1 - u0) * tick_ms,
                 "stime_ms": (s1 - s0) * tick_ms, "wall_ms": (w1 - w0) * 1000,
                 "insns": (i1 - i0) if i0 is not None else "",
+                "idle_insns_per_s": idle_rate if idle_rate is not None else "",
+                # What the queries cost beyond what the guest does anyway while idle (a
+                # periodic tick, a polled USB endpoint) between the same two readings.
+                "insns_net": (i1 - i0 - idle_rate * (ti1 - ti0)) if i0 is not None else "",
                 "latency_p50_us": stats.percentile(lat, 50),
                 "latency_p99_us": stats.percentile(lat, 99),
                 "rss_boot_kib": rss_boot, "rss_after_kib": g.status_kib()}

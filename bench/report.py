@@ -22,6 +22,8 @@ METRICS = (
     ("utime_ms_per_1000", "  of which user time", "ms", ("rows", "cpu", "utime_ms", True)),
     ("stime_ms_per_1000", "  of which system time", "ms", ("rows", "cpu", "stime_ms", True)),
     ("insns_per_1000", "guest instructions per 1000 queries", "insns", ("rows", "insn", "insns", True)),
+    ("idle_insns_per_s", "  guest instructions per second while idle", "insns/s", ("rows", "insn", "idle_insns_per_s", False)),
+    ("insns_net_per_1000", "  per 1000 queries less the idle rate", "insns", ("rows", "insn", "insns_net", True)),
     ("wall_ms_per_1000", "wall time of 1000 queries, one at a time", "ms", ("rows", "cpu", "wall_ms", True)),
     ("latency_p50_us", "query latency p50 (one at a time)", "us", ("rows", "cpu", "latency_p50_us", False)),
     ("latency_p99_us", "query latency p99 (one at a time)", "us", ("rows", "cpu", "latency_p99_us", False)),
@@ -38,7 +40,8 @@ METRICS = (
 )
 
 REPS_COLUMNS = ("phase", "rep", "system", "first", "count", "answered", "correct", "retries",
-                "boot_ms", "cpu_ms", "utime_ms", "stime_ms", "insns", "wall_ms",
+                "boot_ms", "cpu_ms", "utime_ms", "stime_ms", "insns", "idle_insns_per_s", "insns_net",
+                "wall_ms",
                 "latency_p50_us", "latency_p99_us", "rss_boot_kib", "rss_after_kib", "errors")
 # Shown (and compared) by their median: a few slow boots should not move the figure.
 MEDIAN_METRICS = {"boot_ms"}
@@ -51,7 +54,7 @@ def samples(source, system, rows, extra, queries):
         _, phase, col, per_1000 = source
         scale = 1000 / queries if per_1000 else 1
         return [float(r[col]) * scale for r in rows
-                if r["phase"] == phase and r["system"] == system and r[col] != ""]
+                if r["phase"] == phase and r["system"] == system and r.get(col, "") != ""]
     if kind == "boots":
         return list(extra.get("boots", {}).get(system, []))
     if kind == "load":
