@@ -16,7 +16,7 @@ include mk/debug.mk
 
 include mk/setup.mk
 include mk/toolchain.mk
-include platform/$(BOARD)/board.mk
+include mk/board.mk
 include mk/lwip.mk
 include mk/image.mk
 include mk/run.mk

@@ -52,9 +52,9 @@ void coredump_init(const struct debug_args *d)
         return;
     }
     if (!debugport_get()) {
-        mote_log(MOTE_LOG_ERROR, "core: core=serial needs a virtio console (the debug port on "
-                                 "QEMU virt); start QEMU with -device virtio-serial-device "
-                                 "-device virtconsole,chardev=...");
+        mote_log(MOTE_LOG_ERROR,
+                 "core: core=serial needs the board's debug port, which is not there "
+                 "(docs/debugging.md says how each board offers it)");
         return;
     }
     core.port = debugport_get();

@@ -6,7 +6,7 @@
  * and both stacks. gdb-multiarch opens it with the image's ELF:
  *   gdb-multiarch build/virt/<service>.elf core
  *
- * Boot argument core=serial: the core goes over the virtio console to a
+ * Boot argument core=serial: the core goes over the debug port to a
  * host receiver (scripts/mote-core), in chunks the receiver acknowledges:
  *   "\nMOTE-CORE 1 <bytes> <chunk>\n", each chunk answered '+' by the host,
  *   then "MOTE-CORE-END <crc32 of the bytes, hex>\n".

@@ -301,9 +301,8 @@ static void log_not_understood(const struct debug_args *d)
 static void log_missing(const struct debug_args *d)
 {
     if (strcmp(d->gdb_transport, "serial") == 0)
-        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs a virtio console (the debug port on "
-                                 "QEMU virt); start QEMU with -device virtio-serial-device "
-                                 "-device virtconsole,chardev=...");
+        mote_log(MOTE_LOG_ERROR, "gdb: gdb=serial needs the board's debug port, which is not there "
+                                 "(docs/debugging.md says how each board offers it)");
     else if (strcmp(d->gdb_transport, "tcp") == 0)
         mote_log(MOTE_LOG_ERROR, "gdb: gdb=tcp needs the network, and this service does not "
                                  "use it; use gdb=serial");

@@ -10,7 +10,7 @@
  *                 or the board's fixed map and firmware)
  *   boot arguments the kernel reads (loglevel=, panic=)
  *   random, stack protector guard
- *   platform_probe the board's late drivers (virt: the virtio-mmio slots)
+ *   platform_probe the late drivers the image links (virt: the virtio-mmio slots)
  *   boot hooks    optional parts take their configuration and register what
  *                 they offer (kernel/boothook.h: the network, its GDB transport)
  *   debugging     core dumps (core=), the GDB stub in debug images (gdb=),
@@ -195,8 +195,8 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     mote_log(MOTE_LOG_INFO, "Mote %s on %s, %s x%u, %llu MiB RAM, booted in %llu us", MOTE_VERSION,
              info.board, info.cpu, info.cpus, (unsigned long long)(ram_bytes >> 20),
              (unsigned long long)(mote_time_ns() / MOTE_NS_PER_US));
-    mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, %u virtio-mmio slots, args \"%s\"",
-             (unsigned long long)(heap_size() >> 10), board.virtio_count, board.bootargs);
+    mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, args \"%s\"", (unsigned long long)(heap_size() >> 10),
+             board.bootargs);
 
     boot_hooks_start(board.bootargs);
     for (size_t i = 0; i < sizeof(optional_args) / sizeof(optional_args[0]); i++) {

@@ -9,18 +9,14 @@
 DEBUG ?= 0
 DEBUG_ONLY_SRCS := kernel/gdbstub.c kernel/gdb_serial.c arch/aarch64/gdb_arch.c lib/gdb/rsp.c \
 	net/gdb_tcp.c
-# make DEBUG=1 run also gives the image its debug port: a virtio console that
-# QEMU offers on 127.0.0.1:$(DEBUG_PORT), for gdb=serial and core=serial.
+# make DEBUG=1 run also gives the image its debug port on 127.0.0.1:$(DEBUG_PORT),
+# for gdb=serial and core=serial (how: the board.mk's QEMU_DEBUG_PORT_ARGS).
 DEBUG_PORT ?= 1234
 ifeq ($(DEBUG),1)
 B := build/$(BOARD)-debug
 DEBUG_CPPFLAGS := -DMOTE_DEBUG=1
-QEMU_DEBUG_PORT := -device virtio-serial-device \
-	-chardev socket,id=dbg,host=127.0.0.1,port=$(DEBUG_PORT),server=on,wait=off \
-	-device virtconsole,chardev=dbg
 else
 DEBUG_CPPFLAGS :=
-QEMU_DEBUG_PORT :=
 endif
 
 .PHONY: debug-images

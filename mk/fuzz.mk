@@ -6,18 +6,21 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
 FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_TARGETS := args devtree dns http gdb sdcsd
-fuzz_srcs_args := lib/args/args.c
-fuzz_srcs_devtree := lib/devtree/devtree.c
-fuzz_libs_devtree := -lfdt
-fuzz_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
-fuzz_srcs_http := lib/http/request.c
-fuzz_srcs_gdb := lib/gdb/rsp.c
-fuzz_srcs_sdcsd := drivers/sd/csd.c
+# Each target is tests/fuzz/fuzz_<name>.c, found here, linked with the sources
+# mk/unit.mk lists for the module of the same name (unit_srcs_<name>,
+# unit_libs_<name>); fuzz_srcs_<name> is only for a target with no unit test.
+FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+fuzz_srcs = $(or $(fuzz_srcs_$(1)),$(unit_srcs_$(1)))
+fuzz_libs = $(or $(fuzz_libs_$(1)),$(unit_libs_$(1)))
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) $< $(fuzz_srcs_$*) $(fuzz_libs_$*) -o $@
+	clang $(FUZZ_FLAGS) $< $(call fuzz_srcs,$*) $(call fuzz_libs,$*) -o $@
+
+# A target without seeds of its own (a rule below) starts from an empty corpus.
+$(FUZZ_DIR)/corpus_%/.seeded:
+	@mkdir -p $(@D)
+	@touch $@
 
 # Seeds: real inputs to start from (QEMU's own device tree, typical boot arguments).
 $(FUZZ_DIR)/corpus_devtree/.seeded: | $(SETUP_STAMP)
@@ -73,8 +76,8 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 
 .PHONY: fuzz fuzz-smoke
 # Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
-fuzz: $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
-	@for t in $(FUZZ_TARGETS); do \
+fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
+	@for t in $(sort $(FUZZ_TARGETS)); do \
 	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
 	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \
@@ -85,11 +88,6 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 # tools/mote: the JSON of OCI layouts given to `mote load`, and syslog datagrams.
-FUZZ_TARGETS += mote_json mote_syslog
-fuzz_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-fuzz_srcs_mote_syslog := tools/mote/syslog.c
-fuzz: $(foreach t,mote_json mote_syslog,$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
-
 $(FUZZ_DIR)/corpus_mote_json/.seeded:
 	@mkdir -p $(@D)
 	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:00","size":1,"annotations":{"io.mote.image.ref":"dns:latest"}}]}' > $(@D)/seed1

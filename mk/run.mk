@@ -1,18 +1,30 @@
-# make run: boot $(SERVICE) on QEMU with the console in this terminal.
+# make run: boot $(SERVICE) on QEMU with the console in this terminal, with the
+# board's QEMU arguments (platform/$(BOARD)/board.mk).
+#   make run [SERVICE=dns] [BOARD=virt] [ARGS="..."]   ARGS: boot arguments (default: the service's)
+#   make run PORTS="udp:5353:53 tcp:8080:80"         the host ports forwarded to the guest
+#   make run NET=none                                 no network device
 QEMU := qemu-system-aarch64
 ARGS ?= $(SERVICE_ARGS_$(SERVICE))
-# A virtio-net device on QEMU's user network. The guest's port 53 (UDP and TCP) is
-# 127.0.0.1:5353 here, its TCP port 80 is 127.0.0.1:8080.
-QEMU_FWD := hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:8080-:80
-QEMU_NET ?= -nic none -netdev user,id=n0,$(QEMU_FWD) -device virtio-net-device,netdev=n0
-QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) $(QEMU_RUN_EXTRA) $(QEMU_DEBUG_PORT) \
-	-semihosting-config enable=on,target=native
-# What QEMU boots (a board.mk may name another, e.g. the Pi's kernel8.img).
-RUN_KERNEL ?= $(B)/$(SERVICE).elf
+# Port forwards on QEMU's user network, PROTO:HOSTPORT:GUESTPORT on 127.0.0.1.
+# The default serves every network service here: DNS (53) on 5353, HTTP (80) on 8080.
+PORTS ?= udp:5353:53 tcp:5353:53 tcp:8080:80
+comma := ,
+empty :=
+space := $(empty) $(empty)
+port_fwd = hostfwd=$(word 1,$(1)):127.0.0.1:$(word 2,$(1))-:$(word 3,$(1))
+QEMU_FWD := $(subst $(space),$(comma),$(foreach p,$(PORTS),$(call port_fwd,$(subst :, ,$(p)))))
+# Without -nic none, QEMU virt would add a default NIC of its own before ours.
+NET ?= user
+QEMU_NET := -nic none $(if $(filter user,$(NET)),-netdev user$(comma)id=n0$(if $(QEMU_FWD),$(comma)$(QEMU_FWD)) \
+	-device $(QEMU_NIC)$(comma)netdev=n0)
+QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) -serial mon:stdio $(QEMU_RUN_SERIALS) \
+	$(if $(filter 1,$(DEBUG)),$(QEMU_DEBUG_PORT_ARGS)) -semihosting-config enable=on,target=native
+# What QEMU boots: the ELF, or the raw image (QEMU_KERNEL := img), unless the board.mk names
+# another file (the Pi's kernel8.img).
+RUN_KERNEL ?= $(B)/$(SERVICE).$(QEMU_KERNEL)
 
 .PHONY: run
 run: image
 	@echo "Booting $(RUN_KERNEL) on QEMU $(QEMU_MACHINE) (quit: Ctrl-A then x)"
-	@if [ "$(SERVICE)" = dns ]; then echo "Query it with: dig @127.0.0.1 -p 5353 host42.mote.test [+tcp]"; fi
-	@if [ "$(SERVICE)" = http ]; then echo "Fetch a page with: curl http://127.0.0.1:8080/"; fi
+	@$(if $(filter net,$(SERVICE_USES_$(SERVICE))),$(if $(PORTS),echo "Forwarded from 127.0.0.1: $(PORTS) (PROTO:HOST:GUEST; change with PORTS=...)"))
 	$(QEMU_RUN) -kernel $(RUN_KERNEL) -append '$(subst ','\'',$(ARGS))'

@@ -9,15 +9,27 @@ include mk/fuzz.mk
 .PHONY: test test-system
 test: format-check test-unit fuzz-smoke test-system test-bench
 
-test-system: images images-raspi3 debug-images debug-images-raspi3
+# Every board in platform/ gets its images built for the system tests: a new
+# board's tests find them in build/<board>/ and build/<board>-debug/ with no
+# edit here. virt builds every service; the others build `image` of hello too
+# (the Pi's kernel8.img).
+BOARDS := $(sort $(notdir $(patsubst %/board.mk,%,$(wildcard platform/*/board.mk))))
+OTHER_BOARDS := $(filter-out virt,$(BOARDS))
+
+test-system: images debug-images $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b)) \
+	images-raspi3-fb
 	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-# The Raspberry Pi 3 images the tests/system/test_raspi3*.py tests boot (build/raspi3/).
-.PHONY: images-raspi3
-images-raspi3:
-	@$(MAKE) --no-print-directory BOARD=raspi3 SERVICE=hello images image
+# images-<board>, debug-images-<board>: build/<board>/ and build/<board>-debug/.
+.PHONY: $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b))
+$(foreach b,$(OTHER_BOARDS),images-$(b)):
+	@$(MAKE) --no-print-directory BOARD=$(patsubst images-%,%,$@) SERVICE=hello images image
+$(foreach b,$(OTHER_BOARDS),debug-images-$(b)):
+	@$(MAKE) --no-print-directory BOARD=$(patsubst debug-images-%,%,$@) DEBUG=1 SERVICE=hello images image
 
-# The Raspberry Pi 3 debug images tests/system/test_raspi3_gdb.py boots (build/raspi3-debug/).
-.PHONY: debug-images-raspi3
-debug-images-raspi3:
-	@$(MAKE) --no-print-directory BOARD=raspi3 DEBUG=1 SERVICE=hello images image
+# The screen console's images (tests/system/test_raspi3_fb.py): hello and crashtest
+# with the fb feature added, in build/raspi3-fb/.
+.PHONY: images-raspi3-fb
+images-raspi3-fb:
+	@$(MAKE) --no-print-directory BOARD=raspi3 USES=fb B=build/raspi3-fb build/raspi3-fb/hello.img \
+	    build/raspi3-fb/crashtest.img build/raspi3-fb/bootargs.dtb

@@ -6,8 +6,11 @@ UNIT_DIR := build/host/unit
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-# Each test is tests/unit/test_<name>.c, linked with the module(s) it tests.
-UNIT_NAMES := timerq symtab esr args memregion devtree dns virtq siphash http sdcsd gdb syslog elfcore ring
+# Each test is tests/unit/test_<name>.c, found here (a test cannot be forgotten),
+# linked with the module(s) it tests: unit_srcs_<name> (and unit_libs_<name>).
+# mk/fuzz.mk links tests/fuzz/fuzz_<name>.c with the same lists, so a module's
+# sources are named once. A test whose sources are not listed fails to link.
+UNIT_NAMES := $(sort $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c)))
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
@@ -25,13 +28,13 @@ unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
 
 # tools/mote (host C): the parsers of what users type and of outside input
-UNIT_NAMES += mote_spec mote_json mote_sha256 mote_syslog
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
 unit_srcs_mote_syslog := tools/mote/syslog.c
 
-UNIT_TESTS := $(foreach t,$(UNIT_NAMES),$(UNIT_DIR)/test_$(t))
+UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 
 $(UNIT_DIR)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -41,7 +44,7 @@ define unit_test
 $(UNIT_DIR)/test_$(1): $(patsubst %.c,$(UNIT_DIR)/obj/%.o,tests/unit/test_$(1).c $(unit_srcs_$(1)))
 	$(HOST_CC) $(UNIT_CFLAGS) $$^ -lcmocka $(unit_libs_$(1)) -o $$@
 endef
-$(foreach t,$(UNIT_NAMES),$(eval $(call unit_test,$(t))))
+$(foreach t,$(sort $(UNIT_NAMES)),$(eval $(call unit_test,$(t))))
 
 .PHONY: test-unit
 # Every test runs even when an earlier one fails; make fails at the end if any did.

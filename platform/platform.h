@@ -10,13 +10,7 @@
 
 #include "kernel/memregion.h"
 
-#define BOARD_MAX_RAM    4
-#define BOARD_MAX_VIRTIO 32
-
-struct virtio_slot {
-    uint64_t base, size;
-    unsigned intid;
-};
+#define BOARD_MAX_RAM 4
 
 struct board {
     const char *model; /* "QEMU virt" */
@@ -26,8 +20,6 @@ struct board {
     const char *bootargs; /* never NULL */
     const uint8_t *rng_seed;
     int rng_seed_len;
-    struct virtio_slot virtio[BOARD_MAX_VIRTIO];
-    unsigned virtio_count;
 };
 
 /*
@@ -52,10 +44,32 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
 int platform_init(const void *fdt, struct board *board);
 
 /*
- * Starts the drivers of devices found after the kernel read its boot
- * arguments and seeded its random source (virt: the virtio-mmio slots).
- * Maps what it needs, so it runs before the W^X check. Logs, never fails.
+ * A late driver: one the kernel starts after it has read its boot arguments
+ * and seeded its random source (virt: the virtio-mmio slots; the Pi: the SD
+ * card, the framebuffer console). Its file registers it with BOARD_DRIVER,
+ * so it is started exactly when it is linked in: board.mk names the sources
+ * behind each feature, and an image links those of the features its service
+ * uses (services/<name>/service.mk, service_uses). Nothing lists them by hand.
  */
-void platform_probe(struct board *board);
+struct board_driver {
+    const char *name; /* for the log: "sd" */
+    /*
+     * Starts the device(s); may map memory (it runs before the W^X check).
+     * Returns 0, or a negative errno that platform_probe logs (the boot goes on).
+     * A device that is simply absent is not an error: log it and return 0.
+     */
+    int (*start)(const struct board *board);
+};
+
+/* Registers a static struct board_driver drv, in the image's table of late drivers. */
+#define BOARD_DRIVER(drv)                               \
+    static const struct board_driver *const drv##_entry \
+        __attribute__((used, section("board_drivers"))) = &drv
+
+/*
+ * Starts every late driver linked into the image (BOARD_DRIVER), in link
+ * order. Logs, never fails (platform/probe.c; the same for every board).
+ */
+void platform_probe(const struct board *board);
 
 #endif

@@ -185,8 +185,9 @@ static int vcon_probe(struct virtio_dev *dev)
     return 0;
 }
 
-const struct virtio_driver virtio_console_driver = {
+static const struct virtio_driver virtio_console_driver = {
     .device_id = VIRTIO_ID_CONSOLE,
     .name = "console",
     .probe = vcon_probe,
 };
+VIRTIO_DRIVER(virtio_console_driver);

@@ -64,13 +64,11 @@
 #define RESET_POLLS       100000 /* bounded wait for a modern device to finish its reset */
 #define CONFIG_READ_TRIES 100    /* bounded retries of a configuration read torn by a change */
 
-static const struct virtio_driver *const drivers[] = {
-    &virtio_rng_driver,
-    &virtio_net_driver,
-    &virtio_console_driver,
-};
+/* The drivers linked in (VIRTIO_DRIVER); weak, so an image with none has NULL for both. */
+extern const struct virtio_driver *const __start_virtio_drivers[] __attribute__((weak));
+extern const struct virtio_driver *const __stop_virtio_drivers[] __attribute__((weak));
 
-static struct virtio_dev devs[BOARD_MAX_VIRTIO];
+static struct virtio_dev devs[VIRTIO_MAX_SLOTS];
 static unsigned ndevs;
 
 static uint32_t reg_read(const struct virtio_dev *dev, uintptr_t reg)
@@ -123,9 +121,10 @@ static const char *device_name(uint32_t id)
 
 static const struct virtio_driver *find_driver(uint32_t id)
 {
-    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-        if (drivers[i]->device_id == id)
-            return drivers[i];
+    for (const struct virtio_driver *const *d = __start_virtio_drivers; d < __stop_virtio_drivers;
+         d++)
+        if ((*d)->device_id == id)
+            return *d;
     return NULL;
 }
 
@@ -291,16 +290,16 @@ static int slot_read(const struct virtio_slot *slot, struct virtio_dev *dev)
     return 0;
 }
 
-int virtio_probe_all(const struct board *board)
+int virtio_probe_all(const struct virtio_slot *slots, unsigned count)
 {
     unsigned empty = 0, bad = 0, no_driver = 0;
     int up = 0;
 
-    for (unsigned i = 0; i < board->virtio_count && ndevs < BOARD_MAX_VIRTIO; i++) {
+    for (unsigned i = 0; i < count && ndevs < VIRTIO_MAX_SLOTS; i++) {
         struct virtio_dev *dev = &devs[ndevs];
-        if (slot_read(&board->virtio[i], dev) != 0) {
+        if (slot_read(&slots[i], dev) != 0) {
             mote_log(MOTE_LOG_WARN, "virtio: slot 0x%08llx: not a virtio-mmio device, skipped",
-                     (unsigned long long)board->virtio[i].base);
+                     (unsigned long long)slots[i].base);
             bad++;
             continue;
         }
@@ -340,6 +339,6 @@ int virtio_probe_all(const struct board *board)
         up++;
     }
     mote_log(MOTE_LOG_DEBUG, "virtio: %u slots: %d up, %u without a driver, %u empty, %u bad",
-             board->virtio_count, up, no_driver, empty, bad);
+             count, up, no_driver, empty, bad);
     return up;
 }

@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #include "drivers/virtio/virtq.h"
-#include "platform/platform.h"
 
 /* §5 Device Types: the ids Mote names */
 #define VIRTIO_ID_NET     1
@@ -52,17 +51,30 @@ struct virtio_driver {
     int (*probe)(struct virtio_dev *dev);
 };
 
-/* The drivers virtio_probe_all knows (one file each in drivers/virtio/). */
-extern const struct virtio_driver virtio_rng_driver;
-extern const struct virtio_driver virtio_net_driver;
-extern const struct virtio_driver virtio_console_driver;
+/*
+ * Registers a static struct virtio_driver drv with virtio_probe_all. Each
+ * driver file (one per device type in drivers/virtio/) registers itself, so
+ * an image knows exactly the drivers it links (board.mk: virtio-net comes
+ * with the "net" feature). The table is the "virtio_drivers" section.
+ */
+#define VIRTIO_DRIVER(drv)                               \
+    static const struct virtio_driver *const drv##_entry \
+        __attribute__((used, section("virtio_drivers"))) = &drv
+
+/* A virtio-mmio slot as the board found it (virt: a "virtio,mmio" DTB node). */
+struct virtio_slot {
+    uint64_t base, size;
+    unsigned intid;
+};
+
+#define VIRTIO_MAX_SLOTS 32 /* QEMU virt has 32 */
 
 /*
- * Maps every virtio-mmio slot of board, and probes the devices found with
- * their driver; logs one line per device. Returns how many devices are up.
- * Never fails: a bad slot or device is logged and skipped.
+ * Maps each of the count slots, and probes the devices found with their
+ * registered driver; logs one line per device. Returns how many devices are
+ * up. Never fails: a bad slot or device is logged and skipped.
  */
-int virtio_probe_all(const struct board *board);
+int virtio_probe_all(const struct virtio_slot *slots, unsigned count);
 
 /*
  * Sets DRIVER and negotiates features: driver_features (bit numbers as in

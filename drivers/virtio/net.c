@@ -372,8 +372,9 @@ static int net_probe(struct virtio_dev *dev)
     return 0;
 }
 
-const struct virtio_driver virtio_net_driver = {
+static const struct virtio_driver virtio_net_driver = {
     .device_id = VIRTIO_ID_NET,
     .name = "network",
     .probe = net_probe,
 };
+VIRTIO_DRIVER(virtio_net_driver);

@@ -89,8 +89,9 @@ static int rng_probe(struct virtio_dev *dev)
     return rng_request();
 }
 
-const struct virtio_driver virtio_rng_driver = {
+static const struct virtio_driver virtio_rng_driver = {
     .device_id = VIRTIO_ID_ENTROPY,
     .name = "entropy",
     .probe = rng_probe,
 };
+VIRTIO_DRIVER(virtio_rng_driver);

@@ -105,5 +105,8 @@
 /* Pins of the 40-pin header's serial port, and the board's activity LED (Pi 3 B: none on GPIO). */
 #define RASPI3_GPIO_TXD 14
 #define RASPI3_GPIO_RXD 15
+/* GPIO 48-53: the SD card's clock, command and data lines (ALT3: the Arasan controller) */
+#define RASPI3_GPIO_SD_FIRST 48
+#define RASPI3_GPIO_SD_LAST  53
 
 #endif

@@ -27,14 +27,10 @@
 #include "drivers/mbox/bcm2835_mbox.h"
 #include "drivers/power/bcm2835_pm.h"
 #include "drivers/rng/bcm2835_rng.h"
-#include "drivers/sd/sdcard.h"
 #include "drivers/timer/bcm2835_systimer.h"
 #include "drivers/timer/generic_timer.h"
 #include "drivers/uart/mini_uart.h"
 #include "drivers/uart/pl011.h"
-#include "drivers/video/bcm2835_fb.h"
-#include "drivers/video/fbcon.h"
-#include "drivers/video/font.h"
 #include "kernel/console.h"
 #include "kernel/debugargs.h"
 #include "kernel/event.h"
@@ -49,10 +45,6 @@
 #define BCM2837_CORES  4
 #define MODEL_MAX      64
 #define SERIAL_ARG_MAX 16
-#define SD_PIN_FIRST   48 /* GPIO 48-53: the SD card's clock, command and data lines */
-#define SD_PIN_LAST    53
-#define FB_WIDTH       640 /* the framebuffer console: 80 x 30 characters of 8 x 16 */
-#define FB_HEIGHT      480
 
 /* New-style board revision codes (bit 23 set): the Raspberry Pi documentation's table. */
 #define REV_NEW_STYLE     (1u << 23)
@@ -214,7 +206,7 @@ static void console_setup(const char *args)
     bcm2835_gpio_set_function(RASPI3_GPIO_RXD, fn);
     gpio_reserve(RASPI3_GPIO_TXD);
     gpio_reserve(RASPI3_GPIO_RXD);
-    for (unsigned pin = SD_PIN_FIRST; pin <= SD_PIN_LAST; pin++)
+    for (unsigned pin = RASPI3_GPIO_SD_FIRST; pin <= RASPI3_GPIO_SD_LAST; pin++)
         gpio_reserve(pin);
 }
 
@@ -230,7 +222,6 @@ static void describe(const void *fdt, struct board *board)
     board->bootargs = args ? args : "";
     board->rng_seed =
         chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
-    board->virtio_count = 0;
 }
 
 /* Interrupt context: the system timer's alarm; both clocks are read at the same moment. */
@@ -307,58 +298,6 @@ static void rng_setup(void)
         random_mix(seed, sizeof(seed));
 }
 
-/*
- * The SD card: its power domain on, GPIO 48-53 to the Arasan controller
- * (ALT3; the firmware leaves them on its own SD host), pull-ups on the
- * command and data lines, then identification. No card is not an error.
- */
-static void sd_setup(void)
-{
-    uint32_t power[2] = {MBOX_POWER_SD, MBOX_POWER_ON | MBOX_POWER_WAIT};
-    if (mbox_tag_call(MBOX_TAG_SET_POWER_STATE, power, 2) != 0 || !(power[1] & MBOX_POWER_ON))
-        mote_log(MOTE_LOG_WARN, "sd: the firmware did not confirm the SD card's power");
-    for (unsigned pin = SD_PIN_FIRST; pin <= SD_PIN_LAST; pin++) {
-        bcm2835_gpio_set_pull(pin, pin == SD_PIN_FIRST ? MOTE_GPIO_PULL_NONE : MOTE_GPIO_PULL_UP);
-        bcm2835_gpio_set_function(pin, BCM2835_GPIO_FN_ALT3);
-    }
-    int err = sdcard_init(RASPI3_EMMC, found.clock_hz[MBOX_CLOCK_EMMC]);
-    if (err == -ENODEV)
-        mote_log(MOTE_LOG_INFO, "sd: no card in the slot");
-    else if (err)
-        mote_log(MOTE_LOG_ERROR, "sd: card not usable: %s (%d)",
-                 err == -ETIMEDOUT ? "it stopped answering"
-                 : err == -EILSEQ  ? "CRC error"
-                                   : "not an SD memory card Mote can drive",
-                 err);
-}
-
-/*
- * A framebuffer from the firmware with a text console on it, as a mirror of
- * the serial console; boot argument fbcon=off leaves the screen alone.
- */
-static void fb_setup(const char *args)
-{
-    char val[SERIAL_ARG_MAX];
-    if (mote_arg_get(args, "fbcon", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0)
-        return;
-    struct framebuffer fb;
-    int err = bcm2835_fb_init(FB_WIDTH, FB_HEIGHT, &fb);
-    if (err) {
-        mote_log(MOTE_LOG_WARN, "framebuffer: the firmware gave none (%d); no screen console", err);
-        return;
-    }
-    const struct console_dev *con = NULL;
-    if (mmu_map(fb.base, fb.size, MMU_DEVICE) != 0 || !(con = fbcon_init(&fb, &font_console)) ||
-        console_add(con) != 0) {
-        mote_log(MOTE_LOG_WARN, "framebuffer: at 0x%08llx cannot be used; no screen console",
-                 (unsigned long long)fb.base);
-        return;
-    }
-    mote_log(MOTE_LOG_INFO, "framebuffer: %ux%u, 32 bits at 0x%08llx; console %ux%u, font %ux%u",
-             (unsigned)fb.width, (unsigned)fb.height, (unsigned long long)fb.base, fbcon_columns(),
-             fbcon_rows(), (unsigned)font_console.width, (unsigned)font_console.height);
-}
-
 static void power_setup(void)
 {
     bcm2835_pm_init(RASPI3_PM);
@@ -373,7 +312,6 @@ int platform_init(const void *fdt, struct board *board)
         return -ENOMEM;
     query_firmware();
     console_setup(args ? args : "");
-    fb_setup(args ? args : "");
     describe(fdt, board);
 
     irq_set_chip(bcm2836_local_init(RASPI3_LOCAL_BASE,
@@ -387,7 +325,6 @@ int platform_init(const void *fdt, struct board *board)
         mote_log(MOTE_LOG_WARN, "gpio: no interrupt; edge events are off");
     power_setup();
     rng_setup();
-    sd_setup();
 
     found.event = event_source_add(report, NULL);
     found.freq_event = event_source_add(freq_report, NULL);
@@ -401,10 +338,4 @@ int platform_init(const void *fdt, struct board *board)
                        found.freq_start_us + FREQ_CHECK_US, freq_alarm, NULL) != 0)
         mote_log(MOTE_LOG_WARN, "raspi3: system timer alarm not armed; CNTFRQ not checked");
     return 0;
-}
-
-/* Every Pi 3 device is started in platform_init: nothing waits for the boot arguments. */
-void platform_probe(struct board *board)
-{
-    (void)board;
 }

@@ -49,6 +49,9 @@ static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
 
 static struct pl061 power_gpio;
 static int power_event;
+/* The virtio-mmio slots of the DTB, for the late start (platform_probe). */
+static struct virtio_slot virtio_slots[VIRTIO_MAX_SLOTS];
+static unsigned virtio_count;
 
 void *platform_find_dtb(uint64_t boot_x0)
 {
@@ -231,17 +234,20 @@ static void describe(const void *fdt, struct board *board)
     board->bootargs = args ? args : "";
     board->rng_seed =
         chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
+}
 
-    board->virtio_count = 0;
+static void virtio_find(const void *fdt)
+{
+    virtio_count = 0;
     for (int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
          node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
-        struct virtio_slot *v = &board->virtio[board->virtio_count];
+        struct virtio_slot *v = &virtio_slots[virtio_count];
         unsigned flags;
-        if (board->virtio_count == BOARD_MAX_VIRTIO)
+        if (virtio_count == VIRTIO_MAX_SLOTS)
             break;
         if (devtree_reg(fdt, node, 0, &v->base, &v->size) == 0 &&
             devtree_irq(fdt, node, 0, &v->intid, &flags) == 0)
-            board->virtio_count++;
+            virtio_count++;
     }
 }
 
@@ -251,6 +257,7 @@ int platform_init(const void *fdt, struct board *board)
     if (uart < 0)
         return uart;
     describe(fdt, board);
+    virtio_find(fdt);
     int err = irq_setup(fdt);
     if (err)
         return err;
@@ -269,7 +276,17 @@ int platform_init(const void *fdt, struct board *board)
     return 0;
 }
 
-void platform_probe(struct board *board)
+/*
+ * The virtio devices wait for the late start: virtio-rng feeds the random
+ * source after the boot arguments chose the log level, and every driver may
+ * draw from it. Which virtio drivers exist is the image's (VIRTIO_DRIVER).
+ */
+static int virtio_start(const struct board *board)
 {
-    virtio_probe_all(board);
+    (void)board;
+    virtio_probe_all(virtio_slots, virtio_count);
+    return 0;
 }
+
+static const struct board_driver virtio_mmio = {.name = "virtio", .start = virtio_start};
+BOARD_DRIVER(virtio_mmio);

@@ -1,3 +1,4 @@
 # http: a small static HTTP/1.1 server on TCP port 80 (lib/http parses requests).
 service_srcs := main.c pages.c
 service_args :=
+service_uses := net

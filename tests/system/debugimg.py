@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: MIT
 """Debug images (make DEBUG=1, build/<board>-debug) and the QEMU arguments of the debug port.
 
-The debug port is a virtio console whose other end is a TCP socket QEMU
-listens on (127.0.0.1:port): gdb connects there for gdb=serial, and
-scripts/mote-core for core=serial.
+The debug port is the board's (board.mk: QEMU_DEBUG_PORT_ARGS; virt's virtio
+console, the Pi's mini UART) whose other end is a TCP socket QEMU listens on
+(127.0.0.1:port): gdb connects there for gdb=serial, and scripts/mote-core
+for core=serial.
 """
 import os
 import subprocess
 import threading
 
-from qemu import BUILD, TIMEOUT_S
+from qemu import BUILD, TIMEOUT_S, board_info
 
 DEBUG_BUILD = os.environ.get("MOTE_BUILD_DEBUG", os.path.normpath(BUILD) + "-debug")
 GDB = "gdb-multiarch"
@@ -23,12 +24,12 @@ def debug_image(name, kind="elf"):
     return path
 
 
-def debug_port_args(port, wait=False):
-    """A virtio console on a TCP socket QEMU listens on; with wait, QEMU starts the image
-    only once a client (the core receiver) is connected."""
-    return ("-device", "virtio-serial-device",
-            "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait={'on' if wait else 'off'}",
-            "-device", "virtconsole,chardev=dbg")
+def debug_port_args(port, wait=False, board="virt"):
+    """The board's debug port on a TCP socket QEMU listens on; with wait, QEMU starts the
+    image only once a client (the core receiver) is connected."""
+    args = board_info(board)["debug_port"].replace("{port}", str(port))
+    assert "wait=off" in args, f"expected the debug port's socket to say wait=off: {args}"
+    return tuple(args.replace("wait=off", "wait=on" if wait else "wait=off").split())
 
 
 def receive_core(q, port, core):

@@ -5,7 +5,8 @@ import json
 import os
 import signal
 import subprocess
-import time
+
+from qemu import wait_until
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MOTE = os.environ.get("MOTE_BIN", os.path.join(REPO, "build", "host", "mote"))
@@ -32,13 +33,12 @@ class Mote:
 
     def wait_until(self, name, predicate, what, timeout=TIMEOUT_S):
         """Waits until predicate(inspect(name)) holds; returns that inspect object."""
-        deadline = time.monotonic() + timeout
-        while True:
-            info = self.inspect(name)
-            if predicate(info):
-                return info
-            assert time.monotonic() < deadline, f"expected {name} to be {what} within {timeout:.0f} s, got {info['state']}"
-            time.sleep(0.1)
+        last = {}
+
+        def check():
+            last["info"] = self.inspect(name)
+            return last["info"] if predicate(last["info"]) else None
+        return wait_until(check, lambda: f"{name} to be {what}, got {last['info']['state']}", timeout)
 
     def monitors(self):
         """The monitor PIDs the state files name (each leads the process group of its QEMU)."""

@@ -6,6 +6,8 @@ import os
 import subprocess
 import uuid
 
+from qemu import board_info
+
 HOST_ADDR = "192.168.77.1"
 GUEST_ADDR = "192.168.77.2"
 PREFIX = 24
@@ -40,10 +42,10 @@ class Netns:
         """The prefix that starts a command (QEMU) inside the namespace."""
         return ("ip", "netns", "exec", self.name)
 
-    def qemu_net(self):
-        """QEMU arguments for a virtio-net device on the namespace's tap device."""
+    def qemu_net(self, board="virt"):
+        """QEMU arguments for the board's network device on the namespace's tap device."""
         return ("-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
-                "-device", "virtio-net-device,netdev=n0")
+                "-device", f"{board_info(board)['nic']},netdev=n0")
 
     def delete(self):
         run("ip", "netns", "del", self.name, check=False)

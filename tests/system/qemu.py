@@ -4,16 +4,32 @@
 Every instance is started in its own process group and killed by Qemu.stop(),
 which the `qemu` fixture (conftest.py) calls for every test, even a failing one.
 """
+import functools
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
-BUILD = os.environ.get("MOTE_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build", "virt"))
+REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("MOTE_BUILD", os.path.join(REPO, "build", "virt"))
 TIMEOUT_S = float(os.environ.get("MOTE_TEST_TIMEOUT", "60"))
+
+
+@functools.lru_cache(maxsize=None)
+def board_info(board="virt"):
+    """What platform/<board>/board.mk says about the board (QEMU machine, cpu, mem, nic,
+    debug_port, ...), as `make -s board-info BOARD=board` prints it: the one place."""
+    # Not the make this may run under: its command-line variables (B=...) are not ours.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO, "board-info",
+                          f"BOARD={board}"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, f"make board-info BOARD={board} failed:\n{out.stderr}"
+    return dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
 
 
 # The two virtio-mmio transport versions QEMU offers, as extra QEMU arguments.
@@ -23,6 +39,61 @@ VIRTIO_MODES = {
 }
 
 
+def wait_until(check, what, timeout=TIMEOUT_S, interval=0.1):
+    """The one deadline loop of the tests: calls check() until it returns something true and
+    returns that. Fails after timeout s saying what was expected; what may be a function, called
+    then, so the message shows the last state seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"expected {what() if callable(what) else what} within {timeout:.0f} s")
+        time.sleep(interval)
+
+
+class Monitor:
+    """The one QEMU monitor client of the tests: QEMU's human monitor (HMP) on a Unix socket
+    (-monitor unix:PATH,server=on,wait=off), one connection per command."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def command(self, line, timeout=TIMEOUT_S):
+        """Runs one monitor command (xp, screendump, set_link, system_powerdown, ...); returns
+        its output. A command that ends QEMU (system_powerdown) may get no answer: ""."""
+        def connect():
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.path)
+                return s
+            except OSError:  # QEMU creates the socket while it starts
+                s.close()
+                return None
+        with wait_until(connect, f"QEMU's monitor at {self.path} to accept a connection", timeout) as s:
+            s.settimeout(timeout)
+            self._read_prompt(s)
+            s.sendall(line.encode() + b"\n")
+            out = self._read_prompt(s)
+        # The monitor echoes the command line first.
+        lines = out.replace("\r", "").split("\n")
+        return "\n".join(l for l in lines[1:] if not l.startswith("(qemu)")).strip()
+
+    @staticmethod
+    def _read_prompt(s):
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            try:
+                chunk = s.recv(4096)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace")
+
+
 def free_port(kind=socket.SOCK_DGRAM):
     """A port on 127.0.0.1 that is free now for UDP (default) or TCP (socket.SOCK_STREAM)."""
     with socket.socket(socket.AF_INET, kind) as s:
@@ -30,11 +101,11 @@ def free_port(kind=socket.SOCK_DGRAM):
         return s.getsockname()[1]
 
 
-def user_net(*forwards):
-    """QEMU arguments for a virtio-net device on user networking with host forwards
-    such as "udp:127.0.0.1:5353-:53"."""
+def user_net(*forwards, board="virt"):
+    """QEMU arguments for the board's network device on user networking with host
+    forwards such as "udp:127.0.0.1:5353-:53"."""
     fwd = "".join(f",hostfwd={f}" for f in forwards)
-    return ("-netdev", f"user,id=n0{fwd}", "-device", "virtio-net-device,netdev=n0")
+    return ("-netdev", f"user,id=n0{fwd}", "-device", f"{board_info(board)['nic']},netdev=n0")
 
 
 def image(name, kind="elf"):
@@ -44,11 +115,19 @@ def image(name, kind="elf"):
 
 
 class Qemu:
-    def __init__(self, kernel, append="", machine="virt", cpu="cortex-a53", mem="128M",
-                 semihosting=True, extra=(), wrapper=()):
+    def __init__(self, kernel, append="", machine=None, cpu=None, mem=None, semihosting=True,
+                 extra=(), wrapper=(), board="virt", monitor=False):
+        # machine, cpu, mem: the board's (board.mk) unless given, e.g. machine="virt,gic-version=3".
         # wrapper: a command QEMU runs under, e.g. ("ip", "netns", "exec", NAME)
+        # monitor: QEMU's monitor on a socket, for self.hmp(...)
+        info = board_info(board)
+        machine, cpu, mem = machine or info["machine"], cpu or info["cpu"], mem or info["mem"]
+        # A short folder: Unix socket names are limited to about 100 bytes.
+        self._dir = tempfile.mkdtemp(prefix="mote-qemu-") if monitor else None
+        self.monitor = Monitor(os.path.join(self._dir, "monitor.sock")) if monitor else None
+        mon = f"unix:{self.monitor.path},server=on,wait=off" if monitor else "none"
         self.argv = [*wrapper, "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
-                     "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
+                     "-display", "none", "-monitor", mon, "-serial", "stdio", "-nic", "none",
                      "-kernel", kernel, "-append", append, *extra]
         if semihosting:
             self.argv += ["-semihosting-config", "enable=on,target=native"]
@@ -99,6 +178,11 @@ class Qemu:
                         f"Last lines:\n{self.tail()}")
                 self._cond.wait(min(left, 0.5))
 
+    def hmp(self, command, timeout=TIMEOUT_S):
+        """Runs one command on QEMU's monitor (start with monitor=True); returns its output."""
+        assert self.monitor, "start Qemu with monitor=True to use its monitor"
+        return self.monitor.command(command, timeout)
+
     def type(self, text):
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
@@ -113,3 +197,5 @@ class Qemu:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)

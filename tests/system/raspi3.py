@@ -8,14 +8,10 @@ from -append. The console under test is on stdin/stdout: the PL011 (the first
 a Unix socket, for reading device registers (`xp`) and `screendump`.
 """
 import os
-import shutil
-import socket
-import tempfile
-import time
 
 import pytest
 
-from qemu import BUILD, TIMEOUT_S, Qemu
+from qemu import BUILD, Qemu, board_info
 
 RASPI3_BUILD = os.environ.get("MOTE_BUILD_RASPI3", os.path.join(os.path.dirname(BUILD), "raspi3"))
 
@@ -25,57 +21,32 @@ ARM_MEMORY_MIB = 960  # 1 GiB less the 64 MiB of VideoCore memory
 GREETING = r"Hello from Mote on Raspberry Pi 3 Model B rev 1\.2: cortex-a53 x4, 960 MiB RAM"
 
 
-def raspi3_image(name, kind="img"):
-    path = os.path.join(RASPI3_BUILD, f"{name}.{kind}")
-    assert os.path.exists(path), f"{path} is missing: run `make images-raspi3` first"
+def raspi3_image(name, kind="img", uses=""):
+    """build/raspi3/<name>.<kind>; with uses="fb", from the build whose every service
+    also uses that feature (make images-raspi3-fb: build/raspi3-fb/, USES=fb)."""
+    build = RASPI3_BUILD + (f"-{uses}" if uses else "")
+    path = os.path.join(build, f"{name}.{kind}")
+    assert os.path.exists(path), \
+        f"{path} is missing: run `make images-raspi3{'-' + uses if uses else ''}` first"
     return path
 
 
 class Raspi3(Qemu):
     def __init__(self, service, append="", console="pl011", kind="img", semihosting=True,
-                 dtb=True, extra=()):
-        super().__init__(raspi3_image(service, kind), append=append, machine="raspi3b",
-                         cpu="cortex-a53", mem="1G", semihosting=semihosting, extra=extra)
-        self._dir = tempfile.mkdtemp(prefix="mote-raspi3-")
-        self.monitor_path = os.path.join(self._dir, "monitor.sock")
+                 dtb=True, extra=(), uses=""):
+        super().__init__(raspi3_image(service, kind, uses), append=append, board="raspi3",
+                         semihosting=semihosting, extra=extra, monitor=True)
         argv = self.argv
-        # The first -serial is UART0 (PL011), the second the mini UART.
+        # The first -serial is UART0 (PL011), the second the mini UART (board.mk: serials=2).
+        assert board_info("raspi3")["serials"] == "2"
         i = argv.index("-serial")
         serials = ["stdio", "null"] if console == "pl011" else ["null", "stdio"]
         argv[i:i + 2] = ["-serial", serials[0], "-serial", serials[1]]
-        i = argv.index("-monitor")
-        argv[i + 1] = f"unix:{self.monitor_path},server=on,wait=off"
         if dtb:
-            argv += ["-dtb", raspi3_image("bootargs", "dtb")]
+            argv += ["-dtb", raspi3_image("bootargs", "dtb", uses)]
         else:
             i = argv.index("-append")
             del argv[i:i + 2]
-
-    def hmp(self, command, timeout=TIMEOUT_S):
-        """Runs one QEMU monitor command; returns its output."""
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.monitor_path):
-            assert time.monotonic() < deadline, "QEMU's monitor socket never appeared"
-            time.sleep(0.05)
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(self.monitor_path)
-            self._read_prompt(s)
-            s.sendall(command.encode() + b"\n")
-            out = self._read_prompt(s)
-        # The monitor echoes the command line first.
-        lines = out.replace("\r", "").split("\n")
-        return "\n".join(l for l in lines[1:] if not l.startswith("(qemu)")).strip()
-
-    @staticmethod
-    def _read_prompt(s):
-        data = b""
-        while not data.endswith(b"(qemu) "):
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode("utf-8", "replace")
 
     def read_phys32(self, addr):
         """A 32-bit word of the guest's physical address space, read through QEMU's device models."""
@@ -86,9 +57,6 @@ class Raspi3(Qemu):
         except (IndexError, ValueError):
             raise AssertionError(f"unexpected answer to xp at {addr:#x}: {out!r}")
 
-    def stop(self):
-        super().stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_no_elf_segment_is_writable_and_executable():
 
 def test_debug_log_level_from_boot_arguments(qemu):
     q = qemu(image("hello"), append="ticks=0 loglevel=debug")
-    q.wait_for(r"debug: heap \d+ KiB, \d+ virtio-mmio slots")
+    q.wait_for(r"debug: heap \d+ KiB, args \"ticks=0 loglevel=debug\"")
 
 
 def test_unknown_log_level_is_named_in_a_warning(qemu):

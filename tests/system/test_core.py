@@ -33,9 +33,7 @@ def test_core_of_a_crash_opens_in_gdb_with_the_crashing_function(qemu, tmp_path)
 def test_crash_without_a_receiver_still_reports_and_exits(qemu):
     port = free_port(socket.SOCK_STREAM)
     q = qemu(image("crashtest"), append="crash=panic core=serial",
-             extra=("-device", "virtio-serial-device",
-                    "-chardev", f"socket,id=dbg,host=127.0.0.1,port={port},server=on,wait=off",
-                    "-device", "virtconsole,chardev=dbg"))
+             extra=debug_port_args(port))
     q.wait_for(r"MOTE CRASH: crashtest asked for a panic")
     q.wait_for(r"core: the receiver did not acknowledge; no core written")
     assert q.wait_exit() == 70
@@ -45,4 +43,4 @@ def test_core_argument_is_checked(qemu):
     q = qemu(image("hello"), append="core=tcp:1.2.3.4:5")
     q.wait_for(r"core: core=tcp:1\.2\.3\.4:5 not understood; expected core=serial")
     q = qemu(image("hello"), append="core=serial")
-    q.wait_for(r"core: core=serial needs a virtio console")
+    q.wait_for(r"core: core=serial needs the board.s debug port, which is not there")

@@ -14,12 +14,11 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 
 import pytest
 
 from debugimg import Gdb, debug_image, debug_port_args
-from qemu import TIMEOUT_S, free_port, user_net
+from qemu import TIMEOUT_S, free_port, user_net, wait_until
 
 GDB_TCP_GUEST_PORT = 1234
 
@@ -88,9 +87,8 @@ def test_gdb_breaks_in_the_dns_service_and_it_keeps_answering(qemu, transport):
     ])
     try:
         # The query goes out once gdb has set the breakpoint and resumed.
-        deadline = time.monotonic() + TIMEOUT_S
-        while "MARK-CONTINUE-1" not in g.output and g.proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: "MARK-CONTINUE-1" in g.output or g.proc.poll() is not None,
+                   lambda: f"gdb to continue:\n{g.output}\n{q.tail()}")
         t.start()
         t.join(TIMEOUT_S * 2)
         assert "out" in first, f"dig did not return; gdb so far:\n{g.output}\n{q.tail()}"

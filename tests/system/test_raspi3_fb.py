@@ -3,7 +3,8 @@
 screen to a PPM file; every 8x16 character cell is matched pixel-exact against the
 glyphs of the same PSF font (from Debian's console-setup-linux) the build converted.
 The text read off the screen must be exactly what the serial console printed since
-the framebuffer came up, wrapped at 80 columns and scrolled to the last 30 rows."""
+the framebuffer came up, wrapped at 80 columns and scrolled to the last 30 rows.
+The screen console is the "fb" feature: these images are built with USES=fb."""
 import importlib.util
 import os
 import time
@@ -87,14 +88,14 @@ def screen_matches(q, tmp_path, glyphs, since):
 
 
 def test_screen_shows_the_console_text(raspi3, tmp_path, glyphs):
-    q = raspi3("hello", append="ticks=3 interval_ms=10")
+    q = raspi3("hello", append="ticks=3 interval_ms=10", uses="fb")
     q.wait_for(r"info: framebuffer: 640x480, 32 bits at 0x[0-9a-f]{8}; console 80x30, font 8x16")
     q.wait_for(r"ticks done")
     screen_matches(q, tmp_path, glyphs, "info: framebuffer:")
 
 
 def test_screen_scrolls_and_wraps_long_lines(raspi3, tmp_path, glyphs):
-    q = raspi3("hello", append="ticks=40 interval_ms=5")
+    q = raspi3("hello", append="ticks=40 interval_ms=5", uses="fb")
     q.wait_for(r"ticks done")
     q.type("x" * 100 + "\r")  # echoed past the right edge: wraps
     q.wait_for(r"echo: x{100}")
@@ -102,13 +103,19 @@ def test_screen_scrolls_and_wraps_long_lines(raspi3, tmp_path, glyphs):
 
 
 def test_crash_report_reaches_the_screen(raspi3, tmp_path, glyphs):
-    q = raspi3("crashtest", append="crash=null panic=halt")
+    q = raspi3("crashtest", append="crash=null panic=halt", uses="fb")
     q.wait_for(r"backtrace:[\s\S]*service_start")
     screen_matches(q, tmp_path, glyphs, "info: framebuffer:")
     assert any("*** MOTE CRASH: data abort" in l for l in read_screen(q, str(tmp_path / "s.ppm"), glyphs))
 
 
 def test_fbcon_off_leaves_the_screen_alone(raspi3):
-    q = raspi3("hello", append="ticks=0 fbcon=off")
+    q = raspi3("hello", append="ticks=0 fbcon=off", uses="fb")
+    q.wait_for(r"hello: ready")
+    assert "framebuffer:" not in q.output, q.tail()
+
+
+def test_a_service_without_the_fb_feature_has_no_screen_console(raspi3):
+    q = raspi3("hello", append="ticks=0")
     q.wait_for(r"hello: ready")
     assert "framebuffer:" not in q.output, q.tail()

@@ -7,12 +7,11 @@ import re
 import socket
 import signal
 import subprocess
-import time
 
 import pytest
 
-from debugimg import GDB, Gdb, receive_core
-from qemu import TIMEOUT_S, free_port
+from debugimg import GDB, Gdb, debug_port_args, receive_core
+from qemu import TIMEOUT_S, free_port, wait_until
 from raspi3 import RASPI3_BUILD, Raspi3, raspi3_image
 
 RASPI3_DEBUG_BUILD = os.environ.get("MOTE_BUILD_RASPI3_DEBUG",
@@ -35,12 +34,13 @@ def test_pi_debug_hello_carries_no_network_code():
 
 @pytest.fixture
 def pi_debug():
-    """Starts Raspi3 instances whose mini UART is the QEMU character device given
-    (the PL011 stays on stdout): pi_debug(service, append, mini_uart, debug=False).
-    debug=True boots the DEBUG=1 image. All are killed afterwards."""
+    """Starts Raspi3 instances whose mini UART is the board's debug port on 127.0.0.1:port
+    (board.mk's QEMU_DEBUG_PORT_ARGS: the second -serial; the PL011 stays on stdout):
+    pi_debug(service, append, port, wait=False, debug=False). wait: QEMU starts the image
+    once a client is connected. debug=True boots the DEBUG=1 image. All are killed afterwards."""
     started = []
 
-    def start(service, append, mini_uart, debug=False):
+    def start(service, append, port, wait=False, debug=False):
         q = Raspi3(service, append=append)
         started.append(q)
         argv = q.argv
@@ -48,7 +48,9 @@ def pi_debug():
             argv[argv.index("-kernel") + 1] = raspi3_debug_image(service)
         i = argv.index("-serial")
         assert argv[i + 2] == "-serial", argv
-        argv[i + 3] = mini_uart
+        opt, chardev = debug_port_args(port, wait=wait, board="raspi3")
+        assert opt == "-serial", f"expected the Pi's debug port on a -serial, got {opt}"
+        argv[i + 3] = chardev
         return q.start()
 
     yield start
@@ -58,8 +60,7 @@ def pi_debug():
 
 def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
     port = free_port(socket.SOCK_STREAM)
-    q = pi_debug("hello", "gdb=serial ticks=100000 interval_ms=200",
-                 f"tcp:127.0.0.1:{port},server=on,wait=off", debug=True)
+    q = pi_debug("hello", "gdb=serial ticks=100000 interval_ms=200", port, debug=True)
     q.wait_for(r"raspi3: debug port \(gdb=serial, core=serial\): the mini UART")
     q.wait_for(r"gdb: stub on serial \(mini UART\)")
     q.wait_for(r"info: tick 2$")
@@ -79,9 +80,8 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
     ])
     try:
         # Ctrl-C once the image ticks again after the last continue: 0x03 on the mini UART.
-        deadline = time.monotonic() + TIMEOUT_S
-        while "MARK-CONTINUE" not in g.output and g.proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: "MARK-CONTINUE" in g.output or g.proc.poll() is not None,
+                   lambda: f"gdb to continue:\n{g.output}\n{q.tail()}")
         assert "MARK-CONTINUE" in g.output, f"gdb did not get to continue:\n{g.output}\n{q.tail()}"
         q.wait_for(r"info: tick \d+$", start=len(q.output))
         g.proc.send_signal(signal.SIGINT)
@@ -109,7 +109,7 @@ def test_gdb_over_the_mini_uart_breaks_in_hello_and_it_keeps_ticking(pi_debug):
 def test_core_over_the_mini_uart_opens_in_gdb_with_the_crashing_function(pi_debug, tmp_path):
     port = free_port(socket.SOCK_STREAM)
     # QEMU waits for the receiver before it starts the image.
-    q = pi_debug("crashtest", "crash=null core=serial", f"tcp:127.0.0.1:{port},server=on,wait=on")
+    q = pi_debug("crashtest", "crash=null core=serial", port, wait=True)
     q.wait_for(r"QEMU waiting for connection")
     core = tmp_path / "crash.core"
     receive_core(q, port, core)

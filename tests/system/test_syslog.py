@@ -4,7 +4,7 @@ import re
 import socket
 import time
 
-from qemu import TIMEOUT_S, free_port, image, user_net
+from qemu import TIMEOUT_S, free_port, image, user_net, wait_until
 
 # <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG (RFC 5424 §6)
 RFC5424 = re.compile(r"^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z|-) (\S+) (\S+) - - - (.*)$")
@@ -83,28 +83,23 @@ LINES, BATCH = 400, 50
 
 def test_syslog_drops_and_counts_while_the_link_is_down(qemu):
     c = Collector()
-    monitor_port = free_port(socket.SOCK_STREAM)
     try:
         q = qemu(image("dns"), append=f"syslog=10.0.2.2:{c.port}",
-                 extra=user_net(f"udp:127.0.0.1:{free_port()}-:53") +
-                 ("-monitor", f"tcp:127.0.0.1:{monitor_port},server=on,wait=off"))
+                 extra=user_net(f"udp:127.0.0.1:{free_port()}-:53"), monitor=True)
         c.wait_for(r"^mote: ready$")
-        with socket.create_connection(("127.0.0.1", monitor_port), timeout=TIMEOUT_S) as mon:
-            mon.sendall(b"set_link n0 off\n")
-            q.wait_for(r"net: link down")
-            # Far more lines than the queue holds (SYSLOG_QUEUE_BYTES: about 160 of these),
-            # each logged by the service's console command; typed in batches the console takes.
-            start = len(q.output)
-            for batch in range(1, LINES // BATCH + 1):
-                for _ in range(BATCH):
-                    q.type("zz\n")
-                deadline = time.monotonic() + TIMEOUT_S
-                while q.output.count('dns: unknown command "zz"', start) < batch * BATCH:
-                    assert time.monotonic() < deadline, f"expected {batch * BATCH} lines on the console:\n{q.tail()}"
-                    time.sleep(0.1)
-            assert q.proc.poll() is None, "expected the service to keep running with the link down"
-            mon.sendall(b"set_link n0 on\n")
-            q.wait_for(r"net: link up")
+        q.hmp("set_link n0 off")
+        q.wait_for(r"net: link down")
+        # Far more lines than the queue holds (SYSLOG_QUEUE_BYTES: about 160 of these),
+        # each logged by the service's console command; typed in batches the console takes.
+        start = len(q.output)
+        for batch in range(1, LINES // BATCH + 1):
+            for _ in range(BATCH):
+                q.type("zz\n")
+            wait_until(lambda: q.output.count('dns: unknown command "zz"', start) >= batch * BATCH,
+                       lambda: f"{batch * BATCH} lines on the console:\n{q.tail()}")
+        assert q.proc.poll() is None, "expected the service to keep running with the link down"
+        q.hmp("set_link n0 on")
+        q.wait_for(r"net: link up")
         _, _, _, _, msg = c.wait_for(r"^syslog: \d+ messages dropped")
         dropped = int(re.search(r"(\d+) messages", msg).group(1))
         received = [m for m in c.messages if 'unknown command "zz"' in m[4]]

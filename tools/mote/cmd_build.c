@@ -4,6 +4,7 @@
  * The build itself stays make's: mote asks it (mk/tools.mk, mote-image-info)
  * where the image went and what its default arguments are.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/mote/board.h"
 #include "tools/mote/commands.h"
 #include "tools/mote/image.h"
 #include "tools/mote/qemu.h"
@@ -141,6 +143,60 @@ static char *info_value(const char *text, const char *key)
     return NULL;
 }
 
+/* Reads platform/<name>/board.mk of root through make board-info. Returns 0 or -EINVAL. */
+static int board_read(const char *root, const char *name, struct board_qemu *b, char *err,
+                      size_t err_len)
+{
+    char *mk = xasprintf("%s/platform/%s/board.mk", root, name);
+    bool exists = strlen(name) <= BOARD_NAME_MAX && !strchr(name, '/') && path_exists(mk);
+    free(mk);
+    if (!exists) {
+        snprintf(err, err_len, "no platform/%s/board.mk", name);
+        return -EINVAL;
+    }
+    struct strbuf info = STRBUF_INIT;
+    char *board_var = xasprintf("BOARD=%s", name);
+    char *argv[] = {"make",    "-s", "--no-print-directory", "-C", (char *)root, "board-info",
+                    board_var, NULL};
+    int r = run_program(argv, &info, true) == 0 ? board_from_info(sb_str(&info), b, err, err_len)
+                                                : -EINVAL;
+    if (r && !*err)
+        snprintf(err, err_len, "make board-info BOARD=%s failed", name);
+    free(board_var);
+    sb_free(&info);
+    return r;
+}
+
+/*
+ * The board called name in root: a platform/<name>/ folder, or the board
+ * whose QEMU machine is name ("raspi3b" is raspi3). Exits on none.
+ */
+static void board_find(const char *root, const char *name, struct board_qemu *b)
+{
+    char err[256] = "";
+    if (board_read(root, name, b, err, sizeof(err)) == 0)
+        return;
+    char *dir = xasprintf("%s/platform", root);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct strbuf names = STRBUF_INIT;
+    bool found = false;
+    while (d && !found && (e = readdir(d))) {
+        char other_err[256] = "";
+        if (e->d_name[0] == '.' || board_read(root, e->d_name, b, other_err, sizeof(other_err)))
+            continue;
+        found = strcmp(b->machine, name) == 0;
+        sb_addf(&names, "%s%s (QEMU %s)", names.len ? ", " : "", b->name, b->machine);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    if (!found)
+        usage_error("build", "bad --board '%s' (%s): the boards of %s are %s", name, err, root,
+                    names.len ? sb_str(&names) : "none");
+    sb_free(&names);
+}
+
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -175,18 +231,14 @@ int cmd_build(int argc, char **argv)
     }
     if (o.npos > 1)
         usage_error("build", "expected at most one SERVICE_DIR, got '%s' too", o.pos[1]);
-    if (!qemu_machine(board))
-        usage_error("build", "bad --board '%s': expected virt or raspi3", board);
     if (ref && spec_parse_image_ref(ref, name, tag, err) != 0)
         usage_error("build", "%s", err);
 
     struct service svc;
     find_service(o.npos ? o.pos[0] : NULL, &svc);
-    char *platform = xasprintf("%s/platform/%s", svc.root, board);
-    if (!path_exists(platform))
-        die(MOTE_EXIT_ERROR, "the source tree %s has no board %s (no platform/%s/)", svc.root,
-            board, board);
-    free(platform);
+    struct board_qemu bq;
+    board_find(svc.root, board, &bq);
+    board = bq.name;
     if (!ref && spec_parse_image_ref(svc.name, name, tag, err) != 0)
         die(MOTE_EXIT_ERROR,
             "the service name %s cannot be an image name; give one with -t "
@@ -248,7 +300,7 @@ int cmd_build(int argc, char **argv)
     struct image img = {.created_ns = time_now_ns(), .build_ms = build_ms, .debug = debug};
     snprintf(img.name, sizeof(img.name), "%s", name);
     snprintf(img.tag, sizeof(img.tag), "%s", tag);
-    snprintf(img.board, sizeof(img.board), "%s", board);
+    img.board = bq;
     snprintf(img.service, sizeof(img.service), "%s", svc.name);
     img.args = args ? args : xstrdup("");
     img.source = xstrdup(svc.root);
@@ -272,7 +324,7 @@ int cmd_build(int argc, char **argv)
         printf("%s:%s\n", img.name, img.tag);
     else
         fprintf(stderr, "[3/3] stored %s:%s: %s, %llu bytes, sha256:%s, built in %.1f s\n",
-                img.name, img.tag, img.board, (unsigned long long)img.size, img.sha256,
+                img.name, img.tag, img.board.name, (unsigned long long)img.size, img.sha256,
                 build_ms / 1000.0);
     image_free(&img);
     free(out_dir);

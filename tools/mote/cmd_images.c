@@ -67,7 +67,7 @@ int cmd_images(int argc, char **argv)
         snprintf(sha, sizeof(sha), "%.12s", imgs[i].sha256);
         char tag[IMAGE_TAG_MAX + 16];
         snprintf(tag, sizeof(tag), "%s%s", imgs[i].tag, imgs[i].debug ? " (debug)" : "");
-        const char *row[] = {imgs[i].name, tag, imgs[i].board, size, sha, created};
+        const char *row[] = {imgs[i].name, tag, imgs[i].board.name, size, sha, created};
         if (quiet)
             printf("%s:%s\n", imgs[i].name, imgs[i].tag);
         else if (json)

@@ -308,10 +308,12 @@ static void configure(struct instance_config *c, const struct image *img, struct
     char err[SPEC_ERR_LEN];
     struct strbuf cmdline = STRBUF_INIT;
 
-    if (ra->board && strcmp(ra->board, img->board) != 0)
-        die(MOTE_EXIT_ERROR, "image %s:%s is for board %s, not %s; build it with --board %s",
-            img->name, img->tag, img->board, ra->board, ra->board);
-    snprintf(c->board, sizeof(c->board), "%s", img->board);
+    if (ra->board && !board_is_called(&img->board, ra->board))
+        die(MOTE_EXIT_ERROR,
+            "image %s:%s is for board %s, not %s (its QEMU machine is %s); build it with "
+            "--board %s",
+            img->name, img->tag, img->board.name, ra->board, img->board.machine, ra->board);
+    c->board = img->board;
     snprintf(c->image, sizeof(c->image), "%s:%s", img->name, img->tag);
     memcpy(c->image_sha256, img->sha256, sizeof(c->image_sha256));
     memcpy(c->elf_sha256, img->elf_sha256, sizeof(c->elf_sha256));
@@ -447,8 +449,6 @@ int cmd_run(int argc, char **argv)
     }
     if (o.npos < 1)
         usage_error("run", "expected an IMAGE (NAME[:TAG]; `mote images` lists them)");
-    if (ra.board && !qemu_machine(ra.board))
-        usage_error("run", "bad --board '%s': expected virt or raspi3", ra.board);
     if (ra.name && spec_check_name(ra.name, err) != 0)
         usage_error("run", "%s", err);
     if (ra.interactive && ra.detach)

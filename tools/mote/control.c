@@ -89,9 +89,9 @@ int control_powerdown(const char *name, char *msg, size_t msg_len)
     }
     struct instance_config c;
     if (instance_config_load(name, &c, NULL) == 0) {
-        bool button = qemu_has_power_button(c.board);
+        bool button = c.board.power_button;
         if (!button)
-            snprintf(msg, msg_len, "board %s has no power button QEMU can press", c.board);
+            snprintf(msg, msg_len, "board %s has no power button QEMU can press", c.board.name);
         instance_config_free(&c);
         if (!button)
             return -EOPNOTSUPP;

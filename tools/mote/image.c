@@ -20,7 +20,9 @@ void image_to_json(const struct image *img, struct json_writer *w)
     json_begin_object(w);
     json_member_string(w, "name", img->name);
     json_member_string(w, "tag", img->tag);
-    json_member_string(w, "board", img->board);
+    json_member_string(w, "board", img->board.name);
+    json_key(w, "qemu");
+    board_to_json(&img->board, w);
     json_member_string(w, "service", img->service);
     json_member_int(w, "size", (int64_t)img->size);
     json_member_string(w, "sha256", img->sha256);
@@ -61,7 +63,6 @@ int image_from_json(const struct json *j, struct image *img, char *err, size_t e
     }
     if (copy_field(j, "name", img->name, IMAGE_NAME_MAX, err, err_len) ||
         copy_field(j, "tag", img->tag, IMAGE_TAG_MAX, err, err_len) ||
-        copy_field(j, "board", img->board, BOARD_NAME_MAX, err, err_len) ||
         copy_field(j, "service", img->service, SERVICE_NAME_MAX, err, err_len) ||
         copy_field(j, "sha256", img->sha256, 64, err, err_len) ||
         copy_field(j, "elf_sha256", img->elf_sha256, 64, err, err_len))
@@ -77,10 +78,9 @@ int image_from_json(const struct json *j, struct image *img, char *err, size_t e
         snprintf(err, err_len, "sha256 and elf_sha256 must be 64 lowercase hex digits");
         return -EINVAL;
     }
-    if (strcmp(img->board, "virt") != 0 && strcmp(img->board, "raspi3") != 0) {
-        snprintf(err, err_len, "board '%s' is not virt or raspi3", img->board);
+    if (board_from_json(json_get(j, "qemu"), json_get_string(j, "board"), &img->board, err,
+                        err_len))
         return -EINVAL;
-    }
     if (json_get_int(j, "size", &size) || size < 0 || json_get_int(j, "elf_size", &elf_size) ||
         elf_size < 0) {
         snprintf(err, err_len, "size and elf_size must be byte counts");

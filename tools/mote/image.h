@@ -11,15 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tools/mote/board.h"
 #include "tools/mote/json.h"
 #include "tools/mote/spec.h"
 
-#define BOARD_NAME_MAX   16
 #define SERVICE_NAME_MAX 64
 
 struct image {
     char name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1];
-    char board[BOARD_NAME_MAX + 1];     /* "virt" or "raspi3" */
+    struct board_qemu board;            /* its board (board.mk), as QEMU runs it */
     char service[SERVICE_NAME_MAX + 1]; /* the service folder it was built from */
     char sha256[65];                    /* of the bootable image (.img) */
     uint64_t size;

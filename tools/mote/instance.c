@@ -89,7 +89,9 @@ static void config_members(const struct instance_config *c, struct json_writer *
     json_member_string(w, "dtb_sha256", c->dtb_sha256);
     json_member_bool(w, "debug", c->debug_image);
     json_end_object(w);
-    json_member_string(w, "board", c->board);
+    json_member_string(w, "board", c->board.name);
+    json_key(w, "qemu");
+    board_to_json(&c->board, w);
     json_member_int(w, "memory_mib", c->memory_mib);
     json_member_string(w, "net", c->net);
     ports_to_json(c, w);
@@ -158,7 +160,7 @@ static int config_from_json(const struct json *j, struct instance_config *c)
         copy_string(img, "ref", c->image, sizeof(c->image) - 1) ||
         copy_string(img, "sha256", c->image_sha256, 64) ||
         copy_string(img, "elf_sha256", c->elf_sha256, 64) ||
-        copy_string(j, "board", c->board, BOARD_NAME_MAX) ||
+        board_from_json(json_get(j, "qemu"), json_get_string(j, "board"), &c->board, NULL, 0) ||
         copy_string(j, "net", c->net, NET_SPEC_MAX) || json_get_int(j, "memory_mib", &mem) ||
         mem <= 0 || ports_from_json(json_get(j, "ports"), c) || !policy ||
         json_get_int(restart, "max_restarts", &max) || max < 0 ||

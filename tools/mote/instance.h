@@ -25,7 +25,7 @@ struct instance_config {
     char name[NAME_MAX_LEN + 1];
     char image[IMAGE_NAME_MAX + IMAGE_TAG_MAX + 2];        /* name:tag */
     char image_sha256[65], elf_sha256[65], dtb_sha256[65]; /* dtb: "" if none */
-    char board[BOARD_NAME_MAX + 1];
+    struct board_qemu board;                               /* the image's */
     bool debug_image;
     unsigned memory_mib;
     char net[NET_SPEC_MAX + 1]; /* "user", "none" or "tap:IFNAME" */

@@ -27,13 +27,14 @@ struct command {
 
 static const struct command commands[] = {
     {"build", cmd_build,
-     "mote build [SERVICE_DIR|SERVICE] [--board virt|raspi3] [-t NAME:TAG] [--debug] [-q]",
+     "mote build [SERVICE_DIR|SERVICE] [--board B] [-t NAME:TAG] [--debug] [-q]",
      "Build a service into an image and store it",
      "Builds the service in SERVICE_DIR (a services/<name> folder of a Mote source tree; default:\n"
      "the current folder, or a service name looked up in ./services, $MOTE_SRC/services and the\n"
      "tree mote was built from) with make, then stores the image under NAME:TAG (default:\n"
      "<service>:latest) with its manifest: board, size, sha256, build time, default arguments.\n"
-     "  --board B     virt (default) or raspi3\n"
+     "  --board B     a board of the source tree (platform/B/board.mk), by its name or its QEMU\n"
+     "                machine: virt (default), raspi3 or raspi3b\n"
      "  -t NAME:TAG   the name to store it under\n"
      "  --debug       a debug image (make DEBUG=1), with the GDB stub, for run --gdb and debug\n"
      "  -q, --quiet   only print the image's name\n"},
@@ -57,7 +58,7 @@ static const struct command commands[] = {
      "  -p, --publish SPEC  forward a host port to a guest port ([IP:]HOSTPORT:PORT[/udp|/tcp];\n"
      "                      tcp by default; every address unless IP is given)\n"
      "  -m, --memory MEM    guest RAM, e.g. 128M (default) or 1G\n"
-     "  --board B           must match the image's board (virt or raspi3)\n"
+     "  --board B           must match the image's board, by name or QEMU machine (raspi3b)\n"
      "  --net N             user (default: QEMU user networking), none, or tap:IFNAME\n"
      "  -e, --env KEY=VAL   add KEY=VAL to the boot arguments\n"
      "  --gdb               forward a free host port to the image's GDB stub (debug images)\n"

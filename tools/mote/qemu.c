@@ -10,35 +10,6 @@
 #include "tools/mote/strbuf.h"
 #include "tools/mote/util.h"
 
-struct board_qemu {
-    const char *board, *machine, *cpu;
-    unsigned fixed_mem_mib; /* the machine only has this much (0: -m as asked) */
-    const char *nic;        /* the network device that carries -netdev n0 */
-    bool second_serial;     /* a second UART, which Mote also writes its console to */
-    bool power_button;      /* QMP system_powerdown reaches the image (docs/architecture.md) */
-};
-
-static const struct board_qemu boards[] = {
-    {"virt", "virt", "cortex-a53", 0, "virtio-net-device,netdev=n0", false, true},
-    /* The Pi 3's Ethernet sits on USB: QEMU's usb-net on the DWC2 host controller. The
-     * first -serial is the PL011, the second the mini UART (docs/raspi3.md). */
-    {"raspi3", "raspi3b", "cortex-a53", 1024, "usb-net,netdev=n0", true, false},
-};
-
-static const struct board_qemu *board_find(const char *board)
-{
-    for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++)
-        if (strcmp(boards[i].board, board) == 0)
-            return &boards[i];
-    return NULL;
-}
-
-const char *qemu_machine(const char *board)
-{
-    const struct board_qemu *b = board_find(board);
-    return b ? b->machine : NULL;
-}
-
 const char *qemu_program(void)
 {
     const char *env = getenv("MOTE_QEMU");
@@ -83,35 +54,32 @@ static void add_net(struct argv *a, const struct instance_config *c, const struc
             sb_addf(&sb, ",hostfwd=tcp:127.0.0.1:%u-:%u", c->gdb_host_port, GUEST_GDB_PORT);
     }
     add2(a, "-netdev", sb.s);
-    add2(a, "-device", b->nic);
     sb_free(&sb);
-}
-
-bool qemu_has_power_button(const char *board)
-{
-    const struct board_qemu *b = board_find(board);
-    return b && b->power_button;
+    if (!*b->nic)
+        return; /* the board has no network device QEMU models: -netdev n0 stays unused */
+    struct strbuf dev = STRBUF_INIT;
+    sb_addf(&dev, "%s,netdev=n0", b->nic);
+    add2(a, "-device", dev.s);
+    sb_free(&dev);
 }
 
 char **qemu_argv(const struct instance_config *c, const char *kernel, const char *dtb,
                  const char *cmdline)
 {
-    const struct board_qemu *b = board_find(c->board);
+    const struct board_qemu *b = &c->board;
     struct argv a = {NULL, 0};
     char mem[32];
-    if (!b)
-        b = &boards[0]; /* image manifests are checked on load: this is not reached */
     add(&a, qemu_program());
     add2(&a, "-name", c->name);
     add2(&a, "-M", b->machine);
-    if (b->cpu)
+    if (*b->cpu)
         add2(&a, "-cpu", b->cpu);
     snprintf(mem, sizeof(mem), "%uM", b->fixed_mem_mib ? b->fixed_mem_mib : c->memory_mib);
     add2(&a, "-m", mem);
     add2(&a, "-display", "none");
     add2(&a, "-monitor", "none");
     add2(&a, "-serial", "stdio");
-    if (b->second_serial)
+    for (unsigned i = 1; i < b->serials; i++)
         add2(&a, "-serial", "null"); /* the same console again: once is enough */
     add_net(&a, c, b);
     add2(&a, "-kernel", kernel);

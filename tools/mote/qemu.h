@@ -28,11 +28,4 @@ char **qemu_argv(const struct instance_config *c, const char *kernel, const char
                  const char *cmdline);
 void qemu_argv_free(char **argv);
 
-/* true if QMP system_powerdown reaches the board's image as a power button (virt: the PL061 key).
- */
-bool qemu_has_power_button(const char *board);
-
-/* QEMU's name for a board of ours ("virt" -> "virt", "raspi3" -> "raspi3b"); NULL if unknown. */
-const char *qemu_machine(const char *board);
-
 #endif

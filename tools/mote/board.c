@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* Boards as board.mk describes them, see board.h. */
+#include "tools/mote/board.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/mote/util.h"
+
+#define MIB_PER_GIB   1024
+#define SERIALS_MAX   4 /* more UARTs than a board has is a damaged manifest */
+#define FIXED_MEM_MAX (64 * MIB_PER_GIB)
+
+/*
+ * The values become single QEMU arguments (never a shell's), but a comma or a
+ * space would still change what QEMU reads: names, machine, cpu and device
+ * keep to letters, digits, '-', '_' and '.'.
+ */
+static bool is_token(const char *s, bool may_be_empty)
+{
+    if (!*s)
+        return may_be_empty;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+/* The value of key in key=value lines, or NULL (a new string). */
+static char *info_get(const char *text, const char *key)
+{
+    size_t klen = strlen(key);
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= klen + 1 && strncmp(p, key, klen) == 0 && p[klen] == '=')
+            return xasprintf("%.*s", (int)(n - klen - 1), p + klen + 1);
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* "1024M", "1G" or "" (0) in MiB; -1 if it is none of these. */
+static long parse_mib(const char *s)
+{
+    if (!*s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || v <= 0)
+        return -1;
+    if (strcmp(end, "M") == 0)
+        return v <= FIXED_MEM_MAX ? v : -1;
+    if (strcmp(end, "G") == 0)
+        return v <= FIXED_MEM_MAX / MIB_PER_GIB ? v * MIB_PER_GIB : -1;
+    return -1;
+}
+
+static int copy_token(char *out, size_t max, const char *key, const char *val, bool may_be_empty,
+                      char *err, size_t err_len)
+{
+    if (!val || strlen(val) > max || !is_token(val, may_be_empty)) {
+        snprintf(err, err_len, "board %s: '%s' is missing or not a name of at most %zu characters",
+                 key, val ? val : "", max);
+        return -EINVAL;
+    }
+    strcpy(out, val);
+    return 0;
+}
+
+int board_from_info(const char *text, struct board_qemu *b, char *err, size_t err_len)
+{
+    const char *keys[] = {"name", "machine", "cpu", "nic", "mem_fixed", "serials", "power_button"};
+    char *v[sizeof(keys) / sizeof(keys[0])];
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        v[i] = info_get(text, keys[i]);
+    memset(b, 0, sizeof(*b));
+    int r = copy_token(b->name, BOARD_NAME_MAX, "name", v[0], false, err, err_len);
+    if (!r)
+        r = copy_token(b->machine, BOARD_FIELD_MAX, "machine", v[1], false, err, err_len);
+    if (!r)
+        r = copy_token(b->cpu, BOARD_FIELD_MAX, "cpu", v[2], true, err, err_len);
+    if (!r)
+        r = copy_token(b->nic, BOARD_FIELD_MAX, "nic", v[3], true, err, err_len);
+    long mib = v[4] ? parse_mib(v[4]) : 0;
+    long serials = v[5] ? strtol(v[5], NULL, 10) : 0;
+    if (!r && mib < 0) {
+        snprintf(err, err_len, "board mem_fixed: '%s' is not a size such as 1024M or 1G", v[4]);
+        r = -EINVAL;
+    }
+    if (!r && (serials < 1 || serials > SERIALS_MAX)) {
+        snprintf(err, err_len, "board serials: '%s' is not 1 to %d", v[5] ? v[5] : "", SERIALS_MAX);
+        r = -EINVAL;
+    }
+    b->fixed_mem_mib = (unsigned)(mib > 0 ? mib : 0);
+    b->serials = (unsigned)serials;
+    b->power_button = v[6] && strcmp(v[6], "yes") == 0;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        free(v[i]);
+    return r;
+}
+
+void board_to_json(const struct board_qemu *b, struct json_writer *w)
+{
+    json_begin_object(w);
+    json_member_string(w, "machine", b->machine);
+    json_member_string(w, "cpu", b->cpu);
+    json_member_string(w, "nic", b->nic);
+    json_member_int(w, "fixed_mem_mib", b->fixed_mem_mib);
+    json_member_int(w, "serials", b->serials);
+    json_member_bool(w, "power_button", b->power_button);
+    json_end_object(w);
+}
+
+int board_from_json(const struct json *j, const char *name, struct board_qemu *b, char *err,
+                    size_t err_len)
+{
+    int64_t mem, serials;
+    memset(b, 0, sizeof(*b));
+    if (!j || j->type != JSON_OBJECT) {
+        snprintf(err, err_len,
+                 "field 'qemu' (the board's QEMU facts) is missing: an image of an "
+                 "older mote; build it again");
+        return -EINVAL;
+    }
+    if (copy_token(b->name, BOARD_NAME_MAX, "name", name, false, err, err_len) ||
+        copy_token(b->machine, BOARD_FIELD_MAX, "machine", json_get_string(j, "machine"), false,
+                   err, err_len) ||
+        copy_token(b->cpu, BOARD_FIELD_MAX, "cpu", json_get_string(j, "cpu"), true, err, err_len) ||
+        copy_token(b->nic, BOARD_FIELD_MAX, "nic", json_get_string(j, "nic"), true, err, err_len))
+        return -EINVAL;
+    if (json_get_int(j, "fixed_mem_mib", &mem) || mem < 0 || mem > FIXED_MEM_MAX ||
+        json_get_int(j, "serials", &serials) || serials < 1 || serials > SERIALS_MAX) {
+        snprintf(err, err_len, "qemu.fixed_mem_mib or qemu.serials is out of range");
+        return -EINVAL;
+    }
+    b->fixed_mem_mib = (unsigned)mem;
+    b->serials = (unsigned)serials;
+    b->power_button = json_get_bool(j, "power_button", false);
+    return 0;
+}
+
+bool board_is_called(const struct board_qemu *b, const char *name)
+{
+    return strcmp(b->name, name) == 0 || strcmp(b->machine, name) == 0;
+}
