@@ -43,17 +43,31 @@ def bench_argv(results, *extra, board="virt"):
             "--idle-seconds", "1", "--dnsperf-seconds", "1", *extra]
 
 
+def run_bench(argv, timeout):
+    """Runs dns_cpu.py to its end: a CompletedProcess with .netns, the name of the
+    namespace it made (other benches may run at the same time, with their own)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    out = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
+    out.netns = f"mote-bench-{proc.pid}"
+    return out
+
+
 def bench_namespaces():
     out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     return set(re.findall(r"^(mote-bench-\d+)", out, re.M))
 
 
 def test_both_systems_answer_every_query_and_results_are_written(tmp_path):
-    before = bench_namespaces()
-    out = subprocess.run(bench_argv(tmp_path), capture_output=True, text=True, timeout=600)
+    out = run_bench(bench_argv(tmp_path), timeout=600)
     assert out.returncode == 0, f"dns_cpu failed:\n{out.stderr[-3000:]}"
     check_results(tmp_path, out, ("mote", "linux"), ("min_mem_mib",))
-    assert bench_namespaces() <= before, "the bench left its network namespace behind"
+    assert out.netns not in bench_namespaces(), f"the bench left {out.netns} behind"
 
 
 @pytest.mark.skipif(not all(map(os.path.exists, PI_NEEDED)),
@@ -62,15 +76,13 @@ def test_raspi3_both_systems_answer_over_usb_net(tmp_path):
     """-M raspi3b, usb-net on the tap: Linux (dwc2, cdc_ether) always; Mote too unless
     its image has no USB network driver, which is the only reason accepted for leaving
     it out (then the test is skipped after Linux's results are checked)."""
-    before = bench_namespaces()
-    out = subprocess.run(bench_argv(tmp_path, "--skip-unserved", board="raspi3"),
-                         capture_output=True, text=True, timeout=900)
+    out = run_bench(bench_argv(tmp_path, "--skip-unserved", board="raspi3"), timeout=900)
     assert out.returncode == 0, f"dns_cpu --board raspi3 failed:\n{out.stderr[-3000:]}"
     assert "-M raspi3b, usb-net" in out.stdout
     left_out = re.search(r"^Mote LEFT OUT: (.*)$", out.stdout, re.M)
     assert "Linux LEFT OUT" not in out.stdout, out.stdout
     check_results(tmp_path, out, ("linux",) if left_out else ("mote", "linux"), ())
-    assert bench_namespaces() <= before, "the bench left its network namespace behind"
+    assert out.netns not in bench_namespaces(), f"the bench left {out.netns} behind"
     if left_out:
         assert NO_NETWORK in left_out.group(1), f"Mote left out for another reason: {left_out[0]}"
         pytest.skip(f"Linux checked; Mote's raspi3 image does not serve yet: {left_out.group(1)}")
@@ -101,7 +113,6 @@ def check_results(tmp_path, out, systems, extra_metrics):
 
 
 def test_ctrl_c_leaves_no_namespace_tap_or_qemu(tmp_path):
-    before = bench_namespaces()
     proc = subprocess.Popen(bench_argv(tmp_path, "--reps", "3"), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -121,7 +132,7 @@ def test_ctrl_c_leaves_no_namespace_tap_or_qemu(tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode != 0 and "interrupted" in err, f"expected a clean interrupt:\n{err}"
-    assert ns not in bench_namespaces() and bench_namespaces() <= before
+    assert ns not in bench_namespaces()
     alive = [p for p in qemu_pids if os.path.exists(f"/proc/{p}")]
     assert not alive, f"QEMU processes {alive} survived the interrupt"
 
