@@ -43,8 +43,9 @@ static bool parse_gdb(const char *val, struct debug_args *d)
     return !colon || copy(d->gdb_param, colon + 1, len - name_len - 1);
 }
 
-static void parse(const char *args, struct debug_args *d)
+void debug_args_parse(const char *args, struct debug_args *d)
 {
+    memset(d, 0, sizeof(*d));
     int len = mote_arg_get(args, "gdb", d->gdb_raw, sizeof(d->gdb_raw));
     if (len == -ENOENT) {
         d->gdb = DEBUG_ARG_ABSENT;
@@ -74,7 +75,7 @@ static void parse(const char *args, struct debug_args *d)
 const struct debug_args *debug_args_get(const char *args)
 {
     if (!done) {
-        parse(args ? args : "", &parsed);
+        debug_args_parse(args ? args : "", &parsed);
         done = true;
     }
     return &parsed;

@@ -35,6 +35,9 @@ struct debug_args {
     char core_raw[DEBUG_ARG_MAX];
 };
 
+/* Parses the debugging arguments of args into *d (pure: the unit tests call it). */
+void debug_args_parse(const char *args, struct debug_args *d);
+
 /*
  * The debugging arguments of the boot arguments args, parsed on the first
  * call (the boot arguments never change after boot; later calls return the

@@ -35,8 +35,10 @@ struct debugport {
 };
 
 /*
- * Makes port (static, every operation set) the debug port. The first one
- * registered stays: returns 0, or -EBUSY when there is one already.
+ * Makes port (static, every operation set) the debug port, and in debug
+ * images offers it to the GDB stub as its "serial" transport
+ * (kernel/gdb_transport.h). The first one registered stays: returns 0, or
+ * -EBUSY when there is one already.
  */
 int debugport_register(const struct debugport *port);
 

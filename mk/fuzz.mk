@@ -13,6 +13,23 @@ FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fu
 fuzz_srcs = $(or $(fuzz_srcs_$(1)),$(unit_srcs_$(1)))
 fuzz_libs = $(or $(fuzz_libs_$(1)),$(unit_libs_$(1)))
 
+# USB seeds: a parser byte (tests/fuzz/fuzz_usb_descriptor.c), then what QEMU's
+# usb-net sends: device, CDC-ECM configuration, a string; QEMU's hub descriptor.
+$(FUZZ_DIR)/corpus_usb_descriptor/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\022\001\000\002\002\000\000\100\045\005\242\244\000\001\001\002\003\002' > $(@D)/seed1
+	printf '\002\011\002\120\000\002\001\000\300\062\011\004\000\000\001\002\006\000\000\005\044\000\020\001\005\044\006\000\001\015\044\017\004\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\040\011\004\001\000\000\012\000\000\000\011\004\001\001\002\012\000\000\000\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed2
+	printf '\003\010\003Q\000E\000M\000' > $(@D)/seed3
+	printf '\004\011\051\010\012\000\001\000\000\377' > $(@D)/seed4
+	@touch $@
+# Enumeration seed (tests/fuzz/fuzz_usb_enumerate.c): each answer a length byte and
+# its bytes: a 2-port hub, a keyboard on port 1, then a status change unplugging it.
+fuzz_srcs_usb_enumerate := drivers/usb/descriptor.c
+$(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
+	@mkdir -p $(@D)
+	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
+	@touch $@
+
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $< $(call fuzz_srcs,$*) $(call fuzz_libs,$*) -o $@
@@ -72,6 +89,18 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 	printf 'GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n' > $(@D)/seed1
 	printf 'HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' > $(@D)/seed2
 	printf 'POST /f?a=b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' > $(@D)/seed3
+	@touch $@
+
+# USB Ethernet: bulk-in aggregates (LAN9514, LAN7800), CDC-ECM frames, notifications, descriptors.
+fuzz_srcs_usbnet_rx := drivers/usb/net/framing.c
+$(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
+	@mkdir -p $(@D)
+	@# LAN9514: two records (60 and 61 bytes with FCS); LAN7800: one; ECM link-up notification
+	printf '\000\000\000\100\000%064d\000\000\101\000%065d' 0 0 > $(@D)/seed1
+	printf '\001\100\000\000\000\000\000\000\000\000\000%064d' 0 > $(@D)/seed2
+	printf '\003\241\000\001\000\000\000\000\000' > $(@D)/seed3
+	@# a CDC-ECM configuration as QEMU's usb-net gives it
+	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
 	@touch $@
 
 .PHONY: fuzz fuzz-smoke

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mote_net_stats;
+
 #define NETDEV_MAC_LEN 6
 #define NETDEV_MAX     2
 
@@ -59,6 +61,8 @@ struct netdev {
     void (*poll)(struct netdev *dev);
     /* Set by the driver: takes back a buffer net/ kept (may run inside receive). */
     void (*rx_release)(struct netdev *dev, void *buf);
+    /* Set by the driver, optional: fills the counters of its bus (bus_*, rx_malformed). */
+    void (*stats)(struct netdev *dev, struct mote_net_stats *stats);
 };
 
 /* Called by a driver once the device is up. Returns 0 or -ENOSPC. */

@@ -93,7 +93,7 @@ struct usb_transfer {
     struct usb_device *dev;
     const struct usb_endpoint *ep; /* from usb_find_endpoint */
     void *buf;                     /* for DMA: usb_dma_alloc'd, cache-line aligned */
-    size_t len;                    /* bytes to send, or room to receive */
+    size_t len;          /* bytes to send, or room to receive: IN, a multiple of ep->max_packet */
     bool zero_packet;    /* OUT: end with a zero-length packet when len % max_packet == 0 */
     uint32_t timeout_ms; /* 0: none (a bulk IN that waits for frames) */
     usb_done_fn done;    /* from the event loop, with status and actual set */
@@ -165,13 +165,47 @@ int usb_control(struct usb_device *dev, const struct usb_setup *setup, void *dat
 /*
  * Queues a bulk or interrupt transfer; t->done runs from the event loop when
  * it ends. Several transfers may be queued on one endpoint; they complete in
- * order. Returns 0 (done will run), -EINVAL for a bad transfer, -ENODEV when
- * the device is gone (done will not run).
+ * order. Returns 0 (done will run), -EINVAL for a bad transfer (a buffer not
+ * from usb_dma_alloc, an IN length that is not a whole number of packets: the
+ * controller writes whole packets to RAM), -ENODEV when the device is gone
+ * (done will not run).
  */
 int usb_submit(struct usb_transfer *t);
 
 /* Ends a queued transfer early: its done runs with -ECANCELED (unless it already finished). */
 void usb_cancel(struct usb_transfer *t);
+
+/*
+ * For match: the first interface with this class triple in any of the
+ * device's configurations. Returns that configuration's bConfigurationValue
+ * (> 0, what match returns to select it) and its bInterfaceNumber in *iface
+ * (when iface is not NULL), or 0 when no configuration has one.
+ */
+int usb_find_interface(const struct usb_device *dev, uint8_t cls, uint8_t subclass,
+                       uint8_t protocol, uint8_t *iface);
+
+/*
+ * Selects alternate setting alt of interface iface (SET_INTERFACE; CDC-ECM's
+ * data interface carries its bulk endpoints in setting 1) and resets the data
+ * toggles of its endpoints. dev->ep lists the endpoints of every alternate
+ * setting, so usb_find_endpoint_of finds them before and after. Returns 0 or
+ * a negative errno as usb_control.
+ */
+int usb_set_interface(struct usb_device *dev, uint8_t iface, uint8_t alt);
+
+/*
+ * Clears a stalled endpoint (CLEAR_FEATURE(ENDPOINT_HALT)) and resets its
+ * data toggle to DATA0, after a transfer ended with -EPIPE. Returns 0 or a
+ * negative errno as usb_control.
+ */
+int usb_clear_halt(struct usb_device *dev, const struct usb_endpoint *ep);
+
+/*
+ * Collects finished transfers now and runs their done callbacks, for a caller
+ * that runs with the event loop stopped and interrupts masked (a netdev's
+ * poll operation, used by the GDB stub). Does nothing before the stack started.
+ */
+void usb_poll(void);
 
 /* The endpoint of the active configuration with this address, or NULL. */
 const struct usb_endpoint *usb_find_endpoint(const struct usb_device *dev, uint8_t address);

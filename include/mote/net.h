@@ -134,6 +134,10 @@ struct mote_net_stats {
     struct mote_net_counters link, arp, ipv4, icmp, ipv6, icmp6, udp, tcp;
     uint64_t
         rx_copied; /* received frames copied: the driver had no buffer to lend (else 0 copies) */
+    /* The adapter's bus, where it has one (USB on the Raspberry Pi 3), else 0: */
+    uint64_t bus_errors;   /* transfers that failed after the host controller's retries */
+    uint64_t bus_retries;  /* transactions the device NAKed and the host controller retried */
+    uint64_t rx_malformed; /* receive framing that did not add up (lengths, bounds): dropped */
 };
 
 /* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */

@@ -5,6 +5,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/args/number.h"
+
+#define HEX_BASE        16
+#define HEX_LETTER_BASE 10 /* the value of a and A */
+
 struct word {
     const char *key, *val;
     size_t key_len, val_len;
@@ -82,27 +87,24 @@ int mote_arg_get_u64(const char *args, const char *key, uint64_t *out)
         return err;
 
     const char *s = w.val, *end = w.val + w.val_len;
-    unsigned base = 10;
-    if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (s == end)
-        return -EINVAL;
     uint64_t v = 0;
-    for (; s < end; s++) {
-        unsigned digit;
-        if (*s >= '0' && *s <= '9')
-            digit = (unsigned)(*s - '0');
-        else if (base == 16 && *s >= 'a' && *s <= 'f')
-            digit = (unsigned)(*s - 'a' + 10);
-        else if (base == 16 && *s >= 'A' && *s <= 'F')
-            digit = (unsigned)(*s - 'A' + 10);
-        else
-            return -EINVAL;
-        if (v > (UINT64_MAX - digit) / base)
-            return -EINVAL;
-        v = v * base + digit;
+    if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        for (s += 2; s < end; s++) {
+            unsigned digit;
+            if (*s >= '0' && *s <= '9')
+                digit = (unsigned)(*s - '0');
+            else if (*s >= 'a' && *s <= 'f')
+                digit = (unsigned)(*s - 'a' + HEX_LETTER_BASE);
+            else if (*s >= 'A' && *s <= 'F')
+                digit = (unsigned)(*s - 'A' + HEX_LETTER_BASE);
+            else
+                return -EINVAL;
+            if (v > (UINT64_MAX - digit) / HEX_BASE)
+                return -EINVAL;
+            v = v * HEX_BASE + digit;
+        }
+    } else if (number_parse_decimal(s, w.val_len, UINT64_MAX, &v) != (int)w.val_len) {
+        return -EINVAL; /* not all digits, none, or over 64 bits */
     }
     *out = v;
     return 0;

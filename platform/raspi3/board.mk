@@ -13,6 +13,13 @@ BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_
 BOARD_USES_block := platform/raspi3/sd.c drivers/sd/sdhci.c drivers/sd/sdcard.c drivers/sd/csd.c
 BOARD_USES_fb := platform/raspi3/fb.c drivers/video/bcm2835_fb.c drivers/video/fbcon.c \
 	$(B)/gen/font.c
+# The network (net): the Pi's Ethernet sits on USB. The USB host stack
+# (drivers/usb/, docs/usb.md: DWC2 controller, core, hub) and its Ethernet
+# class drivers (drivers/usb/net/), started by platform/raspi3/usb.c.
+BOARD_USB_SRCS := drivers/usb/core.c drivers/usb/descriptor.c drivers/usb/hub.c \
+	drivers/usb/dwc2/core.c drivers/usb/dwc2/port.c drivers/usb/dwc2/channel.c \
+	drivers/usb/dwc2/schedule.c drivers/usb/dwc2/split.c
+BOARD_USES_net := platform/raspi3/usb.c $(BOARD_USB_SRCS) $(wildcard drivers/usb/net/*.c)
 
 # How QEMU runs it. raspi3b has 1 GiB whatever -m says.
 QEMU_MACHINE := raspi3b

@@ -31,6 +31,7 @@
  *               | +0x201000 UART0 (PL011)        |
  *               | +0x215000 AUX: mini UART (UART1)|
  *               | +0x300000 EMMC (Arasan SDHCI)  |
+ *               | +0x980000 USB (DWC2 OTG)       |
  *   0x4000_0000 +--------------------------------+ ARM-local peripherals (BCM2836/7)
  *               | core timers, mailboxes, IRQ    |
  *               |  routing and sources per core  |
@@ -65,6 +66,7 @@
 #define RASPI3_UART0         (RASPI3_PERIPH_BASE + 0x201000)
 #define RASPI3_AUX           (RASPI3_PERIPH_BASE + 0x215000)
 #define RASPI3_EMMC          (RASPI3_PERIPH_BASE + 0x300000)
+#define RASPI3_USB           (RASPI3_PERIPH_BASE + 0x980000) /* DWC2 USB 2.0 OTG controller */
 #define RASPI3_BUS_PERIPH    0x7e000000 /* the same window as the VideoCore sees it */
 #define RASPI3_BUS_RAM_L2    0x40000000 /* ARM RAM as a VideoCore bus address, L2 cached alias */
 #define RASPI3_BUS_RAM_UNC   0xc0000000 /* ... uncached alias (for DMA the ARM reads back) */
@@ -95,6 +97,7 @@
 #define RASPI3_IRQ_CNTV      RASPI3_INTID_LOCAL(3) /* virtual timer: Mote's tick-less timer */
 #define RASPI3_IRQ_SYSTIMER1 RASPI3_INTID_GPU(1)   /* system timer compare 1 */
 #define RASPI3_IRQ_SYSTIMER3 RASPI3_INTID_GPU(3)   /* system timer compare 3 */
+#define RASPI3_IRQ_USB       RASPI3_INTID_GPU(9)   /* DWC2 USB controller */
 #define RASPI3_IRQ_AUX       RASPI3_INTID_GPU(29)  /* mini UART, SPI1, SPI2 */
 #define RASPI3_IRQ_GPIO0     RASPI3_INTID_GPU(49)  /* GPIO bank 0 (pins 0-27) events */
 #define RASPI3_IRQ_GPIO1     RASPI3_INTID_GPU(50)  /* GPIO bank 1 (pins 28-45) */

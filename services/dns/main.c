@@ -48,12 +48,14 @@ static void log_stats(void *arg)
         mote_log(
             MOTE_LOG_INFO,
             "net: link rx %llu tx %llu drops %llu copied %llu; udp rx %llu tx %llu; tcp rx %llu tx %llu "
-            "drops %llu errors %llu",
+            "drops %llu errors %llu; bus errors %llu retries %llu malformed %llu",
             (unsigned long long)net.link.rx, (unsigned long long)net.link.tx,
             (unsigned long long)net.link.drops, (unsigned long long)net.rx_copied,
             (unsigned long long)net.udp.rx, (unsigned long long)net.udp.tx,
             (unsigned long long)net.tcp.rx, (unsigned long long)net.tcp.tx,
-            (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors);
+            (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors,
+            (unsigned long long)net.bus_errors, (unsigned long long)net.bus_retries,
+            (unsigned long long)net.rx_malformed);
 }
 
 static void on_console(const char *data, size_t len, void *arg)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The dns service answers real dig queries over virtio-net, lwIP and QEMU user networking."""
+"""The dns service answers real dig queries over lwIP and QEMU user networking, on virt
+(virtio-net, both transports) and on raspi3 (usb-net behind the DWC2: boards.py)."""
 import re
 import socket
 import struct
@@ -7,15 +8,19 @@ import subprocess
 
 import pytest
 
-from qemu import VIRTIO_MODES, free_port, image, user_net
+from boards import board, guest  # noqa: F401 (fixtures)
+from qemu import VIRTIO_MODES, free_port, user_net
+
+SETUPS = [f"virt-{mode}" for mode in sorted(VIRTIO_MODES)] + ["raspi3"]
 
 
-@pytest.fixture(params=sorted(VIRTIO_MODES))
-def dns_server(qemu, request):
-    """The dns image on each virtio-mmio transport version, its UDP port 53 forwarded."""
+@pytest.fixture(params=SETUPS)
+def dns_server(guest, request):
+    """The dns image on each virtio-mmio transport version and on the Pi, UDP port 53 forwarded."""
+    board, _, mode = request.param.partition("-")
     port = free_port()
-    q = qemu(image("dns"), append="records=10000",
-             extra=(*user_net(f"udp:127.0.0.1:{port}-:53"), *VIRTIO_MODES[request.param]))
+    q = guest(board, "dns", append="records=10000", net=user_net(f"udp:127.0.0.1:{port}-:53"),
+              extra=VIRTIO_MODES[mode] if mode else ())
     q.wait_for(r"net: IPv4 10\.0\.2\.15/24 gw 10\.0\.2\.2")
     q.wait_for(r"dns: serving 10000 records of mote\.test on UDP and TCP port 53")
     return q, port
@@ -95,9 +100,9 @@ def a_record(reply):
 
 
 @pytest.fixture
-def dns_tcp_server(qemu):
+def dns_tcp_server(guest, board):
     port = free_port(socket.SOCK_STREAM)
-    q = qemu(image("dns"), append="records=10000", extra=user_net(f"tcp:127.0.0.1:{port}-:53"))
+    q = guest(board, "dns", append="records=10000", net=user_net(f"tcp:127.0.0.1:{port}-:53"))
     q.wait_for(r"mote: ready")
     return q, port
 

@@ -8,13 +8,14 @@ import subprocess
 import pytest
 
 from netns import GUEST_ADDR
-from qemu import free_port, image, user_net
+from boards import board, guest  # noqa: F401 (fixtures)
+from qemu import free_port, user_net
 
 
 @pytest.fixture
-def http_server(qemu):
+def http_server(guest, board):
     port = free_port(socket.SOCK_STREAM)
-    q = qemu(image("http"), extra=user_net(f"tcp:127.0.0.1:{port}-:80"))
+    q = guest(board, "http", net=user_net(f"tcp:127.0.0.1:{port}-:80"))
     q.wait_for(r"mote: ready")
     return q, f"http://127.0.0.1:{port}"
 
@@ -110,11 +111,11 @@ for i, s in enumerate(conns):
 """
 
 
-def test_http_serves_100_concurrent_connections(netns, qemu):
+def test_http_serves_100_concurrent_connections(netns, guest, board):
     """100 connections open at once (from a network namespace, straight to the guest on
     a tap device), then a request on each: every one answered with the whole page."""
-    q = qemu(image("http"), append=f"ip={GUEST_ADDR}/24", extra=netns.qemu_net(),
-             wrapper=netns.wrapper())
+    q = guest(board, "http", append=f"ip={GUEST_ADDR}/24", net=netns.qemu_net(),
+              wrapper=netns.wrapper())
     q.wait_for(r"mote: ready")
     out = netns.exec("/usr/bin/python3", "-c", CONCURRENT_CLIENT, GUEST_ADDR, check=False,
                      timeout=300)

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from netns import GUEST_ADDR, TAP
+from boards import board, guest  # noqa: F401 (fixtures)
 from qemu import free_port, image, user_net
 
 GUEST_LINK_LOCAL = "fe80::5054:ff:fe12:3456"  # from QEMU's default MAC 52:54:00:12:34:56
@@ -23,9 +24,9 @@ def dig(*args):
 
 
 @pytest.fixture
-def tap_guest(netns, qemu):
-    q = qemu(image("dns"), append=f"records=10000 ip={GUEST_ADDR}/24",
-             extra=netns.qemu_net(), wrapper=netns.wrapper())
+def tap_guest(netns, guest, board):
+    q = guest(board, "dns", append=f"records=10000 ip={GUEST_ADDR}/24", net=netns.qemu_net(),
+              wrapper=netns.wrapper())
     q.wait_for(r"mote: ready")
     return q, netns
 
@@ -105,10 +106,10 @@ def test_malformed_frames_are_dropped_and_counted_while_the_guest_keeps_answerin
         f"expected the bad TCP segments dropped and counted as errors: {m.group(0)}"
 
 
-def test_static_address_from_boot_arguments(qemu):
+def test_static_address_from_boot_arguments(guest, board):
     port = free_port()
-    q = qemu(image("dns"), append="ip=10.0.2.77/24 gw=10.0.2.2 dns=10.0.2.3",
-             extra=user_net(f"udp:127.0.0.1:{port}-10.0.2.77:53"))
+    q = guest(board, "dns", append="ip=10.0.2.77/24 gw=10.0.2.2 dns=10.0.2.3",
+              net=user_net(f"udp:127.0.0.1:{port}-10.0.2.77:53"))
     q.wait_for(r"net: DNS server 10\.0\.2\.3")
     q.wait_for(r"net: IPv4 10\.0\.2\.77/24 gw 10\.0\.2\.2")
     q.wait_for(r"mote: ready")
@@ -116,8 +117,8 @@ def test_static_address_from_boot_arguments(qemu):
     assert out.strip() == "10.0.0.3", f"expected an answer at the static address, got:\n{out}"
 
 
-def test_dhcp_and_slaac_configure_the_guest_by_default(qemu):
-    q = qemu(image("dns"), extra=user_net())
+def test_dhcp_and_slaac_configure_the_guest_by_default(guest, board):
+    q = guest(board, "dns", net=user_net())
     q.wait_for(r"net: IPv4 10\.0\.2\.15/24 gw 10\.0\.2\.2")  # QEMU's DHCP server
     q.wait_for(r"net: IPv6 FEC0::5054:FF:FE12:3456")       # QEMU's router advertisement
 
@@ -137,7 +138,7 @@ def test_bad_network_arguments_are_named_and_the_service_stops(qemu, args, compl
     assert q.wait_exit() == 1, f"expected the dns service to exit with 1 without a network:\n{q.tail()}"
 
 
-def test_dhcp_lease_from_dnsmasq_on_the_tap_link(netns, qemu):
+def test_dhcp_lease_from_dnsmasq_on_the_tap_link(netns, guest, board):
     """A real DHCP server (dnsmasq) inside the namespace: the guest takes its lease."""
     leases = f"/tmp/{netns.name}.leases"
     dnsmasq = subprocess.Popen(
@@ -147,7 +148,7 @@ def test_dhcp_lease_from_dnsmasq_on_the_tap_link(netns, qemu):
          "--dhcp-option=option:router,192.168.77.1", f"--dhcp-leasefile={leases}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        q = qemu(image("dns"), extra=netns.qemu_net(), wrapper=netns.wrapper())
+        q = guest(board, "dns", net=netns.qemu_net(), wrapper=netns.wrapper())
         m = q.wait_for(r"net: IPv4 (192\.168\.77\.(\d+))/24 gw 192\.168\.77\.1")
         assert 50 <= int(m.group(2)) <= 60, f"expected an address from dnsmasq's range: {m.group(0)}"
         out = netns.exec("dig", "+time=5", "+tries=3", "+short", f"@{m.group(1)}", "host8.mote.test")
