@@ -25,6 +25,7 @@ unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
+unit_srcs_syslog_parse := lib/syslog/parse.c
 unit_srcs_elfcore := lib/elfcore/elfcore.c
 unit_srcs_tcp_server := net/tcp_server.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
@@ -45,7 +46,6 @@ unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
-unit_srcs_mote_syslog := tools/mote/syslog.c
 
 UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 
