@@ -44,6 +44,7 @@ unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_entropy := tools/mote/entropy.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
 unit_srcs_mote_syslog := tools/mote/syslog.c
 
