@@ -181,9 +181,16 @@ static void random_seed_early(void)
  */
 static void random_seed_late(void)
 {
-    uint64_t deadline = mote_time_ns() + RANDOM_WAIT_NS;
-    while (!random_poll() && mote_time_ns() < deadline)
-        ;
+    uint64_t start = mote_time_ns();
+    bool all = random_poll();
+    while (!all && mote_time_ns() - start < RANDOM_WAIT_NS)
+        all = random_poll();
+    mote_log(all ? MOTE_LOG_DEBUG : MOTE_LOG_WARN, "random: %s after %llu us",
+             all ? "the probed sources answered" : "a probed source did not answer (seeded later)",
+             (unsigned long long)((mote_time_ns() - start) / MOTE_NS_PER_US));
+    /* How long the probes took varies a little from boot to boot: weak, but free. */
+    uint64_t counter = sysreg_read(cntvct_el0);
+    random_add(RANDOM_SOURCE_COUNTER, &counter, sizeof(counter));
     unsigned sources = random_sources();
     if (!sources) {
         mote_log(MOTE_LOG_WARN,

@@ -122,11 +122,6 @@ void random_add(enum random_source source, const void *data, size_t len)
     }
 }
 
-void random_mix(const void *data, size_t len)
-{
-    random_add(RANDOM_SOURCE_COUNTER, data, len);
-}
-
 void random_bytes(void *buf, size_t len)
 {
     uint8_t *out = buf;

@@ -33,9 +33,6 @@ enum random_source {
  */
 void random_add(enum random_source source, const void *data, size_t len);
 
-/* Compatibility for callers with no source to name: mixed as a weak (counter) input. */
-void random_mix(const void *data, size_t len);
-
 /*
  * Fills buf with len random bytes. Never fails; before any credited source
  * delivered, the output is only as unpredictable as the weak inputs.
