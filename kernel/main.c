@@ -166,12 +166,19 @@ static void random_seed_early(void)
 {
     uint64_t counter = sysreg_read(cntvct_el0);
     random_add(RANDOM_SOURCE_COUNTER, &counter, sizeof(counter));
-    if (board.rng_seed && board.rng_seed_len > 0)
+    if (board.rng_seed && board.rng_seed_len > 0) {
         random_add(RANDOM_SOURCE_RNG_SEED, board.rng_seed, (size_t)board.rng_seed_len);
+        /*
+         * The DTB stays in RAM (a core dump or the GDB stub can read it): the
+         * seed is wiped there, as Linux does, so it cannot be replayed.
+         */
+        memset((void *)board.rng_seed, 0, (size_t)board.rng_seed_len);
+    }
     uint8_t cpu_seed[RANDOM_CPU_SEED_LEN];
     if (rndr_read(cpu_seed, sizeof(cpu_seed)) == 0)
         random_add(RANDOM_SOURCE_RNDR, cpu_seed, sizeof(cpu_seed));
     memset(cpu_seed, 0, sizeof(cpu_seed));
+    __asm__ volatile("" ::"r"(cpu_seed) : "memory"); /* the memset is not dead: keep it */
 }
 
 /*
