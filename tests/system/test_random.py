@@ -2,7 +2,7 @@
 """The random source, seen from outside: two boots of one image on a machine whose device tree
 has no rng-seed, but with virtio-rng, draw different stack guards (read by gdb through the debug
 image's stub, stopped before the service); a boot with no entropy source at all warns once, a
-boot with any source (rng-seed, virtio-rng, RNDR on -cpu max) does not; `mote run` attaches
+boot with any source (rng-seed, virtio-rng, RNDR on -cpu max, the Pi's RNG) does not; `mote run` attaches
 virtio-rng and `mote inspect` says what seeded the instance."""
 import re
 import socket
@@ -11,6 +11,7 @@ import pytest
 
 from debugimg import Gdb, debug_image, debug_port_args
 from qemu import free_port, image
+from raspi3 import raspi3  # noqa: F401 (a fixture)
 
 NO_SEED = "virt,dtb-randomness=off"  # QEMU's virt without /chosen/rng-seed (and kaslr-seed)
 WARNING = "random: no entropy source"
@@ -84,3 +85,12 @@ def test_mote_run_attaches_virtio_rng_and_inspect_says_what_seeded_the_instance(
             f"expected inspect to say the instance was seeded from rng-seed and virtio-rng: {info}"
     finally:
         mote.cleanup()
+
+
+def test_raspi3_is_seeded_from_its_hardware_rng_and_does_not_warn(raspi3):
+    q = raspi3("hello", append="ticks=0")
+    q.wait_for(r"hello: ready")
+    m = re.search(r"random: seeded from (.*)", q.output)
+    assert m and m.group(1).strip() == "bcm2835-rng", \
+        f"expected the Pi seeded from its RNG (it has no rng-seed, RNDR or virtio-rng), got:\n{q.tail()}"
+    assert WARNING not in q.output, f"expected no entropy warning on the Pi, got:\n{q.tail()}"
