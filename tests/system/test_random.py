@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The random source, seen from outside: two boots of one image on a machine whose device tree
 has no rng-seed, but with virtio-rng, draw different stack guards (read by gdb through the debug
-image's stub, stopped before the service); a boot with no entropy source at all warns once, a
-boot with any source (rng-seed, virtio-rng, RNDR on -cpu max, the Pi's RNG) does not; `mote run` attaches
-virtio-rng and `mote inspect` says what seeded the instance."""
+image's stub, stopped before the service) and send different mote_random_bytes to a socket; a
+boot with no entropy source at all warns once, a boot with any source (rng-seed, virtio-rng,
+RNDR on -cpu max, the Pi's RNG) does not; `mote run` attaches virtio-rng and `mote inspect` says
+what seeded the instance."""
 import re
 import socket
 
@@ -12,6 +13,7 @@ import pytest
 from debugimg import Gdb, debug_image, debug_port_args
 from qemu import free_port, image
 from raspi3 import raspi3  # noqa: F401 (a fixture)
+from test_api import STATIC_IP, connect_and_echo
 
 NO_SEED = "virt,dtb-randomness=off"  # QEMU's virt without /chosen/rng-seed (and kaslr-seed)
 WARNING = "random: no entropy source"
@@ -46,6 +48,14 @@ def test_two_boots_without_rng_seed_draw_different_stack_guards_from_virtio_rng(
     for g in guards:
         assert g != INITIAL_GUARD and g & ~0xff, f"expected a drawn guard, got {g:#x}"
         assert g & 0xff == 0, f"expected the guard's low byte zero (stops string copies), got {g:#x}"
+
+
+def test_two_boots_without_rng_seed_send_different_mote_random_bytes(qemu):
+    # apicheck sends 16 bytes of mote_random_bytes to a socket the test listens on.
+    def no_seed(*args, **kwargs):
+        return qemu(*args, machine=NO_SEED, **kwargs)
+    first, second = connect_and_echo(no_seed, STATIC_IP), connect_and_echo(no_seed, STATIC_IP)
+    assert first != second, f"expected different random bytes on two boots, got {first!r} twice"
 
 
 def test_boot_with_no_entropy_source_warns_once(qemu):
