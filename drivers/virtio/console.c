@@ -37,8 +37,7 @@
 #define VCON_TX_SPINS 200000000ul /* a device that never returns the buffer: give up (seconds) */
 /* Polls before notifying again: far longer than QEMU takes (microseconds), far below giving up. */
 #define VCON_RENOTIFY_SPINS 1000000ul
-#define VCON_RENOTIFY_READS 4096u /* empty polled reads of a starved input queue between notifies \
-                                   */
+#define VCON_RENOTIFY_READS 4096u /* empty reads of a starved input queue between notifies */
 
 static struct {
     struct virtio_dev *dev;
