@@ -318,7 +318,7 @@ static void net_watchdog(void *arg)
 
 static void watch_arm(uint64_t delay_ns)
 {
-    /* Out of memory for a timer: nothing else would recover; say so once. */
+    /* Out of memory for a timer: the watchdog stops here, and nothing else would recover. */
     if (mote_timer_after(delay_ns, net_watchdog, NULL) < 0)
         mote_log(MOTE_LOG_ERROR, "virtio-net: watchdog timer could not be armed");
 }
