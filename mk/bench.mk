@@ -10,9 +10,9 @@ BENCH_DIR := $(B)/bench
 BENCH_PLUGIN := build/bench/libinsn.so
 # The Linux twin links the lib/dns objects of the Mote image: compiled once.
 DNS_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/dns/*.c))
-LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I.
+LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ilib/dns/include
 
-$(BENCH_DIR)/dns_linux.elf: bench/linux/dns_linux.c $(DNS_LIB_OBJS) lib/dns/dns.h | $(SETUP_STAMP)
+$(BENCH_DIR)/dns_linux.elf: bench/linux/dns_linux.c $(DNS_LIB_OBJS) lib/dns/include/dns/dns.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LINUX_CFLAGS) -static bench/linux/dns_linux.c $(DNS_LIB_OBJS) -o $@
 

@@ -4,7 +4,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
-FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # Each target is tests/fuzz/fuzz_<name>.c, found here, linked with the sources
 # mk/unit.mk lists for the module of the same name (unit_srcs_<name>,

@@ -3,7 +3,7 @@
 #   make test-unit       build and run every test; any failure fails make
 HOST_CC := cc
 UNIT_DIR := build/host/unit
-UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, found here (a test cannot be forgotten),
@@ -26,6 +26,7 @@ unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_elfcore := lib/core/elfcore.c
+unit_srcs_tcp_server := net/tcp_server.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
 unit_srcs_usb_split := drivers/usb/dwc2/split.c

@@ -25,8 +25,8 @@
 #define MAX_DRIVERS 8
 #define MAX_CONFIGS 4 /* configurations read per device (usb-net has 2) */
 #define MAX_ADDRESS 127
-#define CONTROL_TIMEOUT_MS \
-    1000 /* §9.2.6.4: a request completes within 5 s; devices take far less */
+/* §9.2.6.4: a request completes within 5 s; devices take far less */
+#define CONTROL_TIMEOUT_MS        1000
 #define SET_ADDRESS_MS            2 /* §9.2.6.3: SetAddress() recovery interval */
 #define DEVICE_HEAD_TRIES         3 /* the first request after a reset may fail on a slow device */
 #define STRING_MAX                255
@@ -35,6 +35,9 @@
 #define PRODUCT_MAX               48
 #define CACHE_LINE                64
 #define USB_FEATURE_ENDPOINT_HALT 0
+/* bMaxPacketSize0 until the device descriptor says: 8 is all a low-speed device has (§5.5.3) */
+#define EP0_MPS_LOW   8
+#define EP0_MPS_GUESS 64 /* full and high speed: a short first packet ends the read anyway */
 
 /* A device as the core keeps it: the class drivers' struct first. */
 struct usb_dev_priv {
@@ -468,7 +471,7 @@ struct usb_device *usb_enumerate(struct usb_device *parent, uint8_t port, enum u
     dev->parent = parent;
     dev->port = port;
     dev->depth = parent ? (uint8_t)(parent->depth + 1) : 0;
-    dev->ep0_max_packet = speed == USB_SPEED_LOW ? 8 : 64; /* until the descriptor says */
+    dev->ep0_max_packet = speed == USB_SPEED_LOW ? EP0_MPS_LOW : EP0_MPS_GUESS;
     char name[NAME_MAX_LEN];
     usb_device_name(dev, name, sizeof(name));
     if (dev->depth > USB_MAX_DEPTH) {

@@ -266,8 +266,7 @@ static int hub_match(struct usb_device *dev)
 
 static int hub_attach(struct usb_device *dev)
 {
-    uint8_t iface = 0;
-    usb_find_interface(dev, USB_CLASS_HUB, HUB_SUBCLASS, HUB_PROTO_FS, &iface);
+    /* A hub has one interface and one endpoint: the status change interrupt IN (§11.12.1). */
     const struct usb_endpoint *ep = NULL;
     for (unsigned i = 0; i < dev->ep_count && !ep; i++)
         if (dev->ep[i].type == USB_XFER_INTERRUPT && USB_EP_IS_IN(dev->ep[i].address))

@@ -17,28 +17,19 @@
 
 #include "drivers/mbox/bcm2835_mbox.h"
 #include "drivers/usb/dwc2/dwc2.h"
+#include "drivers/usb/net/usbnet.h"
 #include "memmap.h"
 #include "platform/platform.h"
 
 #define ARG_MAX 8
-#define MAC_LEN 6
 
-/*
- * The USB Ethernet class drivers (drivers/usb/net/usbnet.h), weak here so
- * the USB stack builds and starts with or without them linked.
- */
-int usbnet_init(void) __attribute__((weak));
-void usbnet_set_board_mac(const uint8_t mac[MAC_LEN]) __attribute__((weak));
-void usbnet_board_revision(uint32_t revision) __attribute__((weak));
-
+/* The USB Ethernet class drivers (drivers/usb/net/), told what the firmware knows. */
 static void class_drivers_register(void)
 {
-    if (!usbnet_init)
-        return;
     uint32_t v[2] = {0, 0};
     if (mbox_tag_call(MBOX_TAG_MAC_ADDRESS, v, 2) == 0) {
-        uint8_t mac[MAC_LEN];
-        memcpy(mac, v, MAC_LEN);
+        uint8_t mac[USBNET_MAC_LEN];
+        memcpy(mac, v, USBNET_MAC_LEN);
         usbnet_set_board_mac(mac);
     }
     v[0] = 0;

@@ -30,7 +30,7 @@
 #define HOST_MODE_WAIT_MS    25           /* databook: FORCEHOSTMODE takes effect after 25 ms */
 #define HOST_MODE_TIMEOUT_NS 100000000ull
 #define FLUSH_TIMEOUT_NS     10000000ull
-#define CONNECT_WAIT_MS      200 /* a hard-wired device (the Pi's LAN9514) connects after port power */
+#define CONNECT_WAIT_MS      1000 /* the Pi's hard-wired hub connects some 100 ms after port power */
 #define CONNECT_POLL_MS      10
 #define WATCHDOG_PERIOD_NS   100000000ull
 #define GSNPSID_QEMU         0x4f54294au /* QEMU's model says release 2.94a; the BCM2837 is 2.80a */

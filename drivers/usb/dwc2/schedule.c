@@ -5,9 +5,12 @@
  * channel (channel 0 is kept for control transfers) while its head
  * transfer runs; a transfer longer than one run (HCTSIZ's packet count)
  * takes several. Bulk endpoints keep their channel while NAKing (the core
- * retries by itself); an interrupt endpoint's NAK halts the channel, which
- * goes back to the pool until a timer polls the endpoint again after its
- * bInterval (USB 2.0 §9.6.6). Pipes find no free channel wait in line.
+ * retries by itself); an interrupt endpoint is polled once per bInterval
+ * (USB 2.0 §5.7.4, §9.6.6), its NAK halting the channel, which goes back to
+ * the pool until a timer polls again. Under QEMU's model bulk IN endpoints
+ * are polled the same way (dwc2_priv.h says why), backing off while idle.
+ * Through a high-speed hub's transaction translator every packet is a split
+ * transaction (split.h). Pipes that find no free channel wait in line.
  * Transaction and data toggle errors are retried DWC2_MAX_RETRIES times;
  * stalls and babble end the transfer. The watchdog ends transfers past
  * their timeout and recovers channels that do not halt.
@@ -25,8 +28,8 @@
 #define NS_PER_MS         1000000ull
 #define NS_PER_MICROFRAME 125000ull
 #define CACHE_LINE        64
-#define HS_INTERVAL_MAX \
-    16 /* bInterval of a high-speed periodic endpoint: 1..16 (2^(n-1) uframes) */
+/* bInterval of a high-speed periodic endpoint: 1..16, a period of 2^(n-1) microframes */
+#define HS_INTERVAL_MAX     16
 #define MIN_POLL_NS         NS_PER_MS /* a Mote timer finer than 1 ms costs more than it gives */
 #define BULK_BACKOFF_MAX_NS (8 * NS_PER_MS) /* polled bulk IN: the longest wait when idle */
 
@@ -231,8 +234,8 @@ static struct usb_transfer *pop_head(struct dwc2_pipe *p, int status)
     if (USB_EP_IS_IN(p->ep->address) && t->len)
         dwc2_cache_invalidate(t->buf, t->len);
     usb_stats.transfers++;
-    if (status < 0)
-        dwc2_count_error(status);
+    if (status < 0 && status != -ENODEV && status != -ECANCELED)
+        dwc2_count_error(status); /* an unplug or a cancel is not the device's error */
     return t;
 }
 
@@ -309,8 +312,7 @@ static void split_halted(unsigned ch, uint32_t hcint)
     switch (split_next(&c->split, hcint, periodic, &err)) {
     case SPLIT_DO_START:
     case SPLIT_DO_COMPLETE: start_run(ch); break;
-    case SPLIT_NAKED:
-        usb_stats.nak_retries++;
+    case SPLIT_NAKED: /* nothing yet, or the TT was busy: polled again, not an error */
         nak_halted(ch);
         break;
     case SPLIT_FAILED:
@@ -359,12 +361,13 @@ void dwc2_chan_irq(unsigned ch)
         c->offset += moved;
         t->actual = c->offset;
     }
-    if (st > 0) { /* NAK */
-        usb_stats.nak_retries++;
-        if (ep->type == USB_XFER_INTERRUPT || polled_bulk_in(ep))
+    if (st > 0) { /* NAK: an idle interrupt (or polled bulk) endpoint's normal answer */
+        if (ep->type == USB_XFER_INTERRUPT || polled_bulk_in(ep)) {
             nak_halted(ch);
-        else
-            start_run(ch); /* a bulk NAK that halted: DMA mode retries, so ask again */
+        } else {
+            usb_stats.nak_retries++; /* a bulk NAK that halted: DMA mode retries, so ask again */
+            start_run(ch);
+        }
         return;
     }
     if ((st == -EPROTO || st == -EILSEQ) && c->retries < DWC2_MAX_RETRIES) {

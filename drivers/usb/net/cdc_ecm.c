@@ -33,8 +33,6 @@
 #define   ECM_PACKET_TYPE_BROADCAST      0x0008
 /* clang-format on */
 
-#define ECM_CONFIGS_MAX    8   /* bNumConfigurations looked at, at most */
-#define ECM_CONFIG_MAX_LEN 512 /* a configuration's descriptors: usb-net's take 80 bytes */
 #define ECM_CONTROL_MS     500
 #define ECM_MAC_STRING_LEN 32   /* 12 hex digits, and room to see a longer, wrong one */
 #define ECM_RX_LEN         1536 /* a frame (1514, 1518 tagged) in a max_packet multiple */

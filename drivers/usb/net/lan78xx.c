@@ -24,7 +24,6 @@
 #include "drivers/usb/net/mchp.h"
 #include "drivers/usb/net/usbnet.h"
 #include "drivers/usb/usb.h"
-#include "kernel/random.h"
 
 /* clang-format off */
 #define LAN78XX_VENDOR          0x0424
@@ -100,25 +99,6 @@ static unsigned lan78xx_burst(uint16_t mps)
 {
     unsigned burst = LAN78XX_RX_LEN / mps;
     return burst < LAN78XX_BURST_CAP_MAX ? burst : LAN78XX_BURST_CAP_MAX;
-}
-
-static void lan78xx_mac(struct usb_device *dev, uint8_t mac[USBNET_MAC_LEN])
-{
-    if (usbnet_board_mac(mac) && mchp_mac_valid(mac))
-        return;
-    uint32_t lo = 0, hi = 0;
-    if (mchp_read(dev, LAN78XX_RX_ADDRL, &lo) == 0 && mchp_read(dev, LAN78XX_RX_ADDRH, &hi) == 0) {
-        uint8_t m[USBNET_MAC_LEN] = {(uint8_t)lo,         (uint8_t)(lo >> 8), (uint8_t)(lo >> 16),
-                                     (uint8_t)(lo >> 24), (uint8_t)hi,        (uint8_t)(hi >> 8)};
-        memcpy(mac, m, USBNET_MAC_LEN);
-        if (mchp_mac_valid(mac))
-            return;
-    }
-    uint64_t r = random_u64();
-    for (unsigned i = 0; i < USBNET_MAC_LEN; i++)
-        mac[i] = (uint8_t)(r >> (8 * i));
-    mac[0] = (uint8_t)((mac[0] & ~0x01) | 0x02); /* unicast, locally administered */
-    mote_log(MOTE_LOG_WARN, "lan78xx: no MAC from the board or EEPROM; a random one");
 }
 
 static int lan78xx_mac_write(struct usb_device *dev, const uint8_t mac[USBNET_MAC_LEN])
@@ -222,7 +202,7 @@ static int lan78xx_attach(struct usb_device *dev)
         return err;
     }
     uint8_t mac[USBNET_MAC_LEN];
-    lan78xx_mac(dev, mac);
+    mchp_mac_choose(dev, LAN78XX_RX_ADDRL, LAN78XX_RX_ADDRH, "lan78xx", mac);
     err = lan78xx_setup(dev, mac, in->max_packet);
     if (err) {
         mote_log(MOTE_LOG_WARN, "lan78xx: setup failed (%d)", err);

@@ -3,9 +3,17 @@
 #include "drivers/usb/net/mchp.h"
 
 #include <errno.h>
+#include <string.h>
 
-#define MCHP_REG_LEN 4
-#define CACHE_LINE   64 /* a control buffer on the stack gets a line of its own, for DMA */
+#include <mote/log.h>
+
+#include "drivers/usb/net/usbnet.h"
+#include "kernel/random.h"
+
+#define MCHP_REG_LEN  4
+#define MAC_MULTICAST 0x01 /* first octet: a group address */
+#define MAC_LOCAL     0x02 /* first octet: locally administered */
+#define CACHE_LINE    64   /* a control buffer on the stack gets a line of its own, for DMA */
 
 static int reg_xfer(struct usb_device *dev, uint8_t dir, uint8_t request, uint16_t reg,
                     uint8_t *buf)
@@ -137,5 +145,25 @@ int mchp_phy_link(struct usb_device *dev, const struct mchp_mii *mii, bool *full
 
 bool mchp_mac_valid(const uint8_t mac[6])
 {
-    return !(mac[0] & 0x01) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
+    return !(mac[0] & MAC_MULTICAST) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
+}
+
+void mchp_mac_choose(struct usb_device *dev, uint16_t addrl, uint16_t addrh, const char *name,
+                     uint8_t mac[6])
+{
+    if (usbnet_board_mac(mac) && mchp_mac_valid(mac))
+        return;
+    uint32_t lo = 0, hi = 0;
+    if (mchp_read(dev, addrl, &lo) == 0 && mchp_read(dev, addrh, &hi) == 0) {
+        const uint8_t m[6] = {(uint8_t)lo,         (uint8_t)(lo >> 8), (uint8_t)(lo >> 16),
+                              (uint8_t)(lo >> 24), (uint8_t)hi,        (uint8_t)(hi >> 8)};
+        memcpy(mac, m, sizeof(m));
+        if (mchp_mac_valid(mac))
+            return;
+    }
+    uint64_t r = random_u64();
+    for (unsigned i = 0; i < 6; i++)
+        mac[i] = (uint8_t)(r >> (8 * i));
+    mac[0] = (uint8_t)((mac[0] & ~MAC_MULTICAST) | MAC_LOCAL);
+    mote_log(MOTE_LOG_WARN, "%s: no MAC from the board or the EEPROM; a random one", name);
 }

@@ -90,4 +90,13 @@ int mchp_phy_link(struct usb_device *dev, const struct mchp_mii *mii, bool *full
 /* A usable station address: not all zero, not a group address. */
 bool mchp_mac_valid(const uint8_t mac[6]);
 
+/*
+ * The MAC a chip is to use: the network device's or the board's (the Pi's
+ * firmware; usbnet_board_mac), else the one the chip loaded from its EEPROM
+ * into its address registers addrl/addrh, else a random locally administered
+ * one (logged as name's). Fills mac.
+ */
+void mchp_mac_choose(struct usb_device *dev, uint16_t addrl, uint16_t addrh, const char *name,
+                     uint8_t mac[6]);
+
 #endif

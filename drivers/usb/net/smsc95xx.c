@@ -23,7 +23,6 @@
 #include "drivers/usb/net/mchp.h"
 #include "drivers/usb/net/usbnet.h"
 #include "drivers/usb/usb.h"
-#include "kernel/random.h"
 
 /* clang-format off */
 #define SMSC_VENDOR            0x0424
@@ -96,26 +95,6 @@ static int smsc_match(struct usb_device *dev)
     if (dev->vendor != SMSC_VENDOR || dev->product != SMSC_PRODUCT_LAN9514)
         return 0;
     return 1; /* its one configuration */
-}
-
-/* The board's MAC, else the one the chip loaded from its EEPROM, else a random local one. */
-static void smsc_mac(struct usb_device *dev, uint8_t mac[USBNET_MAC_LEN])
-{
-    if (usbnet_board_mac(mac) && mchp_mac_valid(mac))
-        return;
-    uint32_t lo = 0, hi = 0;
-    if (mchp_read(dev, SMSC_ADDRL, &lo) == 0 && mchp_read(dev, SMSC_ADDRH, &hi) == 0) {
-        uint8_t m[USBNET_MAC_LEN] = {(uint8_t)lo,         (uint8_t)(lo >> 8), (uint8_t)(lo >> 16),
-                                     (uint8_t)(lo >> 24), (uint8_t)hi,        (uint8_t)(hi >> 8)};
-        memcpy(mac, m, USBNET_MAC_LEN);
-        if (mchp_mac_valid(mac))
-            return;
-    }
-    uint64_t r = random_u64();
-    for (unsigned i = 0; i < USBNET_MAC_LEN; i++)
-        mac[i] = (uint8_t)(r >> (8 * i));
-    mac[0] = (uint8_t)((mac[0] & ~0x01) | 0x02); /* unicast, locally administered */
-    mote_log(MOTE_LOG_WARN, "smsc95xx: no MAC from the board or EEPROM; a random one");
 }
 
 static int smsc_mac_write(struct usb_device *dev, const uint8_t mac[USBNET_MAC_LEN])
@@ -215,7 +194,7 @@ static int smsc_attach(struct usb_device *dev)
         return err;
     }
     uint8_t mac[USBNET_MAC_LEN];
-    smsc_mac(dev, mac);
+    mchp_mac_choose(dev, SMSC_ADDRL, SMSC_ADDRH, "smsc95xx", mac);
     smsc_full_duplex = false;
     err = smsc_setup(dev, mac, in->max_packet);
     if (err) {
