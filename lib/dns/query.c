@@ -80,9 +80,11 @@ static int read_sections(const uint8_t *msg, size_t len, size_t off, struct dns_
         uint32_t ttl = dns_get32(f + DNS_RR_OFF_TTL);
         q->edns_version = (uint8_t)(ttl >> DNS_OPT_TTL_VERSION_SHIFT & DNS_OPT_VERSION_MASK);
         q->dnssec_ok = (ttl & DNS_OPT_TTL_DO) != 0;
-        /* The OPT itself was read: the FORMERR still carries one, as NSD's does */
-        if (read_options(f + DNS_RR_FIXED_LEN, dns_get16(f + DNS_RR_OFF_RDLENGTH), q) < 0)
+        /* A malformed OPT is not one: the FORMERR goes without (RFC 6891 §7), as NSD's does */
+        if (read_options(f + DNS_RR_FIXED_LEN, dns_get16(f + DNS_RR_OFF_RDLENGTH), q) < 0) {
+            q->has_opt = 0;
             return DNS_RCODE_FORMERR;
+        }
     }
     if (q->has_opt && q->edns_version > DNS_EDNS_VERSION)
         return DNS_RCODE_BADVERS;

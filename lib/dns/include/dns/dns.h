@@ -24,7 +24,7 @@
  *     is NOERROR with the OPT and no question (RFC 7873 §5.4).
  *   - QCLASS ANY: answered from the zone, without AA (RFC 1034 §3.7.1).
  *   - EDNS: a reply carries our OPT (payload DNS_EDNS_PAYLOAD, version 0, no
- *     options, the query's DO bit) when the query had one OPT; a version above 0 gets
+ *     options, the query's DO bit) when the query had one well-formed OPT; a version above 0 gets
  *     BADVERS. Options in the query (cookies, ECS) are ignored. Other
  *     records in a query are checked to lie inside it, then ignored.
  *   - A query shorter than the header, or a response (QR=1): dropped.
