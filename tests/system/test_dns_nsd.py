@@ -347,3 +347,58 @@ def test_dns_over_tcp_keeps_queued_answer_before_a_zero_length(servers):
         except ConnectionResetError:
             pass
     assert len(buf) > 2 and decode(buf[2:])["answer"], f"expected the answer before the close, got {buf!r}"
+
+
+ZONEMASTER = shutil.which("zonemaster-cli") or "/usr/bin/zonemaster-cli"
+NS_ADDR = "10.255.255.254"  # ns.mote.test.'s address in the zone (lib/dns/zone.h)
+
+
+def zonemaster(ns, d):
+    """zonemaster-cli's findings (level, tag, arguments) on mote.test. served at NS_ADDR in
+    namespace ns, undelegated (--ns), with root hints naming the same server so that no
+    query leaves the namespace."""
+    hints = os.path.join(d, "hints")
+    with open(hints, "w") as f:
+        f.write(f". 3600000 NS root.test.\nroot.test. 3600000 A {NS_ADDR}\n")
+    out = ns.exec(ZONEMASTER, "mote.test", f"--ns=ns.mote.test/{NS_ADDR}", "--no-ipv6",
+                  f"--hints={hints}", "--level=NOTICE", "--raw", "--show-level", "--no-progress",
+                  check=False, timeout=120)
+    lines = [line.split(None, 1)[1] for line in out.stdout.splitlines()
+             if line.strip() and line.split(None, 1)[0].replace(".", "").isdigit()]
+    assert lines, f"expected zonemaster-cli findings, got:\n{out.stdout}\n{out.stderr}"
+    return set(lines)
+
+
+def test_zonemaster_finds_nothing_in_mote_it_does_not_find_in_nsd(zonefile, netns):
+    """The two servers each in a namespace of their own at ns.mote.test.'s address, port 53."""
+    if not os.path.exists(ZONEMASTER):
+        pytest.skip("zonemaster-cli is not installed (Debian package zonemaster-cli)")
+    from netns import Netns
+    from qemu import Qemu, image
+    other = Netns().create()
+    q = nsd = None
+    try:
+        for ns in (netns, other):
+            ns.exec("ip", "addr", "add", f"{NS_ADDR}/32", "dev", "lo")
+        q = Qemu(image("dns"), append=f"records={RECORDS}", wrapper=netns.wrapper(),
+                 extra=user_net(f"udp:{NS_ADDR}:53-:53", f"tcp:{NS_ADDR}:53-:53")).start()
+        q.wait_for(rf"dns: serving {RECORDS} records of mote\.test on UDP and TCP port 53")
+        conf = os.path.join(zonefile, "nsd-zonemaster.conf")
+        with open(conf, "w") as f:
+            f.write(nsd_conf(zonefile, NS_ADDR, 53).replace("nsd-53", "nsd-zonemaster"))
+        nsd = subprocess.Popen([*other.wrapper(), NSD, "-d", "-c", conf],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: nsd.poll() is not None or other.exec(
+            "dig", f"@{NS_ADDR}", "+time=1", "+tries=1", "mote.test", "SOA", check=False).returncode == 0,
+            "NSD answering in its namespace")
+        assert nsd.poll() is None, "NSD exited in its namespace"
+        mote, ref = zonemaster(netns, zonefile), zonemaster(other, zonefile)
+        extra = sorted(mote - ref)
+        assert not extra, "expected zonemaster-cli to report nothing about Mote that it does not " \
+                          "report about NSD; only Mote got:\n" + "\n".join(extra)
+    finally:
+        if q:
+            q.stop()
+        if nsd:
+            stop(nsd)
+        other.delete()
