@@ -31,7 +31,7 @@ QID = 0x4d6f
 # Each is a choice both RFC-conformant servers may make; all others must be equal.
 ACCEPTED = {
     "notify": "NSD answers a NOTIFY it was not configured to take with REFUSED; Mote does not "
-              "implement NOTIFY and says NOTIMP, as RFC 1996 §3.7 allows",
+              "implement NOTIFY and says NOTIMP, as RFC 1996 §3.12 says such a server does",
     "cookie-only": "NSD 4.6.1 predates cookie support and answers QDCOUNT=0 with FORMERR; Mote "
                    "answers NOERROR with its OPT, as RFC 7873 §5.4 asks",
     "apex-any": "NSD answers ANY at the apex with the SOA alone, Mote with SOA and NS (and the "
@@ -48,8 +48,8 @@ ACCEPTED = {
 # Over TCP only
 ACCEPTED_TCP = {
     case: "NSD closes a TCP connection whose message is shorter than a minimal question "
-          "(17 bytes) without answering; Mote answers FORMERR as over UDP (RFC 1035 §4.1.1; "
-          "RFC 7766 §6.2.4 leaves a server free to close on a bad message or to answer it)"
+          "(17 bytes) without answering; Mote answers FORMERR as over UDP (RFC 1035 §4.1.1); "
+          "neither is an error: RFC 7766 leaves a server free to close a connection"
     for case in ("qdcount-0", "name-cut")
 }
 
