@@ -137,14 +137,18 @@ static void put_zone_sections(struct dns_writer *w, const struct reply *r, struc
     }
 }
 
-/* The OPT: our payload size, version 0, the upper bits of an extended RCODE, no options. */
-static void put_opt(struct dns_writer *w, int rcode)
+/*
+ * The OPT: our payload size, the upper bits of an extended RCODE, version 0,
+ * the query's DO bit (RFC 3225 §3), no options.
+ */
+static void put_opt(struct dns_writer *w, int rcode, int dnssec_ok)
 {
     dns_put8(w, DNS_NAME_ROOT);
     dns_put16(w, DNS_TYPE_OPT);
     dns_put16(w, DNS_EDNS_PAYLOAD);
     dns_put32(w, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
-                     (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT);
+                     (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
+                     (dnssec_ok ? DNS_OPT_TTL_DO : 0));
     dns_put16(w, 0);
 }
 
@@ -156,7 +160,8 @@ static void put_reply(struct dns_writer *w, const struct reply *r, enum reply_pa
     int question = q->name_len && part != REPLY_HEADER;
     uint16_t flags = DNS_FLAG_QR | (q->flags & (DNS_FLAG_OPCODE_MASK | DNS_FLAG_RD | DNS_FLAG_CD)) |
                      (r->rcode & DNS_FLAG_RCODE_MASK);
-    if (r->in_zone)
+    /* RFC 1034 §3.7.1: an answer for QCLASS=* can never be authoritative */
+    if (r->in_zone && q->qclass == DNS_CLASS_IN)
         flags |= DNS_FLAG_AA;
     if (part != REPLY_FULL)
         flags |= DNS_FLAG_TC;
@@ -177,7 +182,7 @@ static void put_reply(struct dns_writer *w, const struct reply *r, enum reply_pa
     if (part == REPLY_FULL && r->in_zone)
         put_zone_sections(w, r, &c);
     if (q->has_opt && part != REPLY_HEADER) {
-        put_opt(w, r->rcode);
+        put_opt(w, r->rcode, q->dnssec_ok);
         c.ar++;
     }
     dns_patch16(w, DNS_OFF_ANCOUNT, c.an);
@@ -232,7 +237,7 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
 
     /* All of the query is read into q: reply may now overwrite it */
     struct reply r = {.q = &q, .rcode = rcode};
-    if (rcode == DNS_RCODE_NOERROR)
+    if (rcode == DNS_RCODE_NOERROR && q.name_len)
         resolve(zone, &r);
     struct dns_writer w = {.buf = reply, .cap = dns_reply_limit(&q, transport, reply_max)};
     enum reply_part part = REPLY_FULL;

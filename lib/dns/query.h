@@ -12,7 +12,11 @@
 #include <dns/dns.h>
 #include "lib/dns/wire.h"
 
-/* What a reply needs of the query; nothing points into the message. */
+/*
+ * What a reply needs of the query; nothing points into the message. A query
+ * with no question (name_len 0) and DNS_RCODE_NOERROR is a cookie-only query
+ * (RFC 7873 §5.4): answered with the header and the OPT.
+ */
 struct dns_query {
     uint16_t id;
     uint16_t flags;
@@ -22,15 +26,18 @@ struct dns_query {
     int has_opt;          /* exactly one well-formed OPT came */
     uint16_t udp_payload; /* the requestor's, from its OPT */
     uint8_t edns_version;
+    int dnssec_ok;  /* the OPT's DO bit, echoed (RFC 3225 §3) */
+    int has_cookie; /* the OPT carries a COOKIE option (RFC 7873) */
 };
 
 /*
  * Reads msg (len bytes) into q. Returns the RCODE to answer with:
- * DNS_RCODE_NOERROR when the question is good to look up, DNS_RCODE_NOTIMP for
- * an opcode other than QUERY, DNS_RCODE_FORMERR for QDCOUNT != 1, a malformed
- * name or a section running past the end, DNS_RCODE_BADVERS for an EDNS
- * version above ours. Returns -EBADMSG for a message to drop: shorter than
- * the header, or a response.
+ * DNS_RCODE_NOERROR when the question is good to look up (or, with QDCOUNT 0,
+ * when the OPT has a COOKIE option), DNS_RCODE_NOTIMP for an opcode other than
+ * QUERY, DNS_RCODE_FORMERR for QDCOUNT other than 1 (or 0 with a cookie), a
+ * malformed name, a section running past the end or an OPT option overrunning
+ * its RDATA, DNS_RCODE_BADVERS for an EDNS version above ours. Returns -EBADMSG for a message to
+ * drop: shorter than the header, or a response.
  */
 int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q);
 

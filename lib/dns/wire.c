@@ -22,7 +22,8 @@ int dns_read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_
              * Strictly below the start of the current run of labels: pointing
              * anywhere in the run (itself included) or ahead could loop.
              */
-            if (target >= run || ++pointers > DNS_NAME_MAX_POINTERS)
+            /* No name starts inside the header (RFC 1035 §4.1.4: offsets from the message start) */
+            if (target < DNS_HEADER_LEN || target >= run || ++pointers > DNS_NAME_MAX_POINTERS)
                 return -EBADMSG;
             if (pointers == 1)
                 next = pos + DNS_POINTER_LEN;

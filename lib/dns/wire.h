@@ -86,7 +86,11 @@
 #define DNS_OPT_TTL_RCODE_SHIFT   24
 #define DNS_OPT_TTL_VERSION_SHIFT 16
 #define DNS_OPT_VERSION_MASK      0xffu
-#define DNS_EDNS_VERSION          0
+#define DNS_OPT_TTL_DO            0x8000u /* DNSSEC OK (RFC 3225 §3), copied to the reply */
+/* An option in the OPT's RDATA (RFC 6891 §6.1.2): CODE, LENGTH, then LENGTH bytes */
+#define DNS_OPTION_HEADER_LEN 4
+#define DNS_OPTION_COOKIE     10 /* RFC 7873 §4 */
+#define DNS_EDNS_VERSION      0
 /* The UDP limit without EDNS, and the floor for a smaller EDNS payload (RFC 1035 §4.2.1) */
 #define DNS_UDP_MSG_MIN 512u
 
@@ -105,8 +109,8 @@ static inline uint32_t dns_get32(const uint8_t *p)
  * plain wire format (labels, then the root's zero byte), case kept, and moves
  * *off past the name as it sits in msg. Returns the name's length
  * (1..DNS_NAME_MAX), or -EBADMSG if it runs past the end, is too long, uses a
- * reserved label type, or has a pointer that is not strictly backwards or one
- * pointer too many (*off is then unchanged).
+ * reserved label type, or has a pointer into the header, one that is not
+ * strictly backwards or one pointer too many (*off is then unchanged).
  */
 int dns_read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX]);
 

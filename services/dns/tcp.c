@@ -2,9 +2,11 @@
 /*
  * DNS over TCP (RFC 7766): each message behind a 2-byte length, several
  * queries per connection, pipelined, answered in order. A connection is
- * closed after TCP_IDLE_NS without a query (§6.2.3), and reset when it sends
- * a length no query has or does not read its answers (MOTE_TCP_SEND_MAX of
- * them waiting). mote_tcp_serve keeps each connection's input.
+ * closed after TCP_IDLE_NS without a query (§6.2.3), closed (after the
+ * answers already queued) when it sends a zero length, and reset when it does
+ * not read its answers (MOTE_TCP_SEND_MAX of them waiting). Any length up to
+ * 65535 is a query (RFC 7766 §8): padding and TSIG make long ones legitimate.
+ * mote_tcp_serve keeps each connection's input.
  */
 #include <stdint.h>
 
@@ -13,7 +15,7 @@
 #include "dns_service.h"
 
 #define LEN_PREFIX    2
-#define TCP_QUERY_MAX 4096 /* a question and an OPT need far less */
+#define TCP_QUERY_MAX DNS_TCP_MSG_MAX
 #define TCP_REPLY_MAX 4096 /* this zone's largest reply is an SOA answer of ~150 bytes */
 #define TCP_IDLE_NS   (10 * MOTE_NS_PER_S)
 
@@ -34,8 +36,9 @@ static size_t answer_queries(int conn, void *state, const void *data, size_t len
     (void)arg;
     while (len - off >= LEN_PREFIX) {
         size_t query_len = (size_t)in[off] << 8 | in[off + 1];
-        if (query_len == 0 || query_len > TCP_QUERY_MAX) {
-            conn_drop(conn);
+        if (query_len == 0) { /* no message: answer nothing more, keep what is queued */
+            dns_service_stats.dropped++;
+            mote_tcp_close(conn);
             return 0;
         }
         if (len - off < LEN_PREFIX + query_len)

@@ -129,6 +129,23 @@ static void add_opt(struct msg *m, uint16_t payload, uint8_t version)
     set16(m, DNS_OFF_ARCOUNT, (uint16_t)(get16(m->b + DNS_OFF_ARCOUNT) + 1));
 }
 
+/* Appends an OPT with the DO bit as given and rdata (options) of rdlength bytes. */
+static void add_opt_with(struct msg *m, int dnssec_ok, const uint8_t *rdata, uint16_t rdlength)
+{
+    put8(m, 0);
+    put16(m, DNS_TYPE_OPT);
+    put16(m, 4096);
+    put16(m, 0);
+    put16(m, dnssec_ok ? DNS_OPT_TTL_DO : 0);
+    put16(m, rdlength);
+    for (uint16_t i = 0; i < rdlength; i++)
+        put8(m, rdata[i]);
+    set16(m, DNS_OFF_ARCOUNT, (uint16_t)(get16(m->b + DNS_OFF_ARCOUNT) + 1));
+}
+
+/* A COOKIE option with an 8-byte client cookie (RFC 7873 §4) */
+static const uint8_t cookie_option[] = {0, DNS_OPTION_COOKIE, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+
 /* Expands the name at *off into dotted text (root: "."), following pointers. */
 static void decode_name(const struct msg *r, size_t *off, char *out)
 {
@@ -515,6 +532,25 @@ static void test_dns_refuses_other_classes_and_answers_class_any(void **state)
     expect_addr(&r, &p.rr[0], "10.0.0.1");
 }
 
+static void test_dns_answers_class_any_without_aa(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query_class(&q, "host1.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY);
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_NOERROR);
+    assert_false(p.flags & DNS_FLAG_AA);
+    make_query_class(&q, "nothere.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY);
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_NXDOMAIN);
+    assert_false(p.flags & DNS_FLAG_AA);
+    /* Class IN keeps AA */
+    make_query(&q, "host1.mote.test.", DNS_TYPE_A);
+    ask(&q, &r, &p);
+    assert_true(p.flags & DNS_FLAG_AA);
+}
+
 static void test_dns_refuses_zone_transfers(void **state)
 {
     (void)state;
@@ -617,6 +653,25 @@ static void test_dns_formerr_for_pointer_to_itself(void **state)
     assert_int_equal(expect_formerr(&q), 0);
 }
 
+static void test_dns_formerr_for_pointer_into_header(void **state)
+{
+    (void)state;
+    struct msg q;
+    /* Offsets 0..11 are the header: no name starts there, whatever its bytes */
+    for (uint16_t target = 0; target < DNS_HEADER_LEN; target++) {
+        put_header(&q, 0, 1, 0, 0);
+        put16(&q, (uint16_t)(DNS_LABEL_POINTER << 8 | target));
+        put16(&q, DNS_TYPE_A);
+        put16(&q, DNS_CLASS_IN);
+        assert_int_equal(expect_formerr(&q), 0);
+    }
+    uint8_t name[DNS_NAME_MAX];
+    const uint8_t msg[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, DNS_LABEL_POINTER, 0};
+    size_t off = DNS_HEADER_LEN;
+    assert_int_equal(dns_read_name(msg, sizeof(msg), &off, name), -EBADMSG);
+    assert_int_equal(off, DNS_HEADER_LEN);
+}
+
 static void test_dns_formerr_for_forward_pointer(void **state)
 {
     (void)state;
@@ -702,13 +757,13 @@ static void test_dns_name_of_255_is_read_and_256_is_formerr(void **state)
 static void test_dns_read_name_follows_backward_pointers(void **state)
 {
     (void)state;
-    struct msg m = {.len = 0};
+    struct msg m = {.len = DNS_HEADER_LEN}; /* names start after the header */
     uint8_t name[DNS_NAME_MAX];
     put_name(&m, "mote.test.");
     size_t host = m.len;
     put_name(&m, "host1");
     m.len--;
-    put16(&m, DNS_LABEL_POINTER << 8 | 0);
+    put16(&m, DNS_LABEL_POINTER << 8 | DNS_HEADER_LEN);
     size_t end = m.len, off = host;
     int n = dns_read_name(m.b, m.len, &off, name);
     assert_int_equal(n, (int)sizeof("\5host1\4mote\4test"));
@@ -724,15 +779,16 @@ static void test_dns_read_name_follows_backward_pointers(void **state)
 static void test_dns_read_name_bounds_pointer_chains(void **state)
 {
     (void)state;
-    struct msg m = {.len = 0};
+    struct msg m = {.len = DNS_HEADER_LEN}; /* names start after the header */
     uint8_t name[DNS_NAME_MAX];
     /* The root, then pointers each to the one before: starting at the k-th takes k hops */
+    const size_t root = DNS_HEADER_LEN, first = root + 1;
     put8(&m, 0);
     for (unsigned i = 0; i <= DNS_NAME_MAX_POINTERS; i++)
-        put16(&m, (uint16_t)(DNS_LABEL_POINTER << 8 | (i ? 1 + 2 * (i - 1) : 0)));
-    size_t off = 1 + 2 * (DNS_NAME_MAX_POINTERS - 1);
+        put16(&m, (uint16_t)(DNS_LABEL_POINTER << 8 | (i ? first + 2 * (i - 1) : root)));
+    size_t off = first + 2 * (DNS_NAME_MAX_POINTERS - 1);
     assert_int_equal(dns_read_name(m.b, m.len, &off, name), 1);
-    off = 1 + 2 * DNS_NAME_MAX_POINTERS;
+    off = first + 2 * DNS_NAME_MAX_POINTERS;
     assert_int_equal(dns_read_name(m.b, m.len, &off, name), -EBADMSG);
 }
 
@@ -775,6 +831,73 @@ static void test_dns_answer_carries_opt_back(void **state)
     make_query(&q, "host3.mote.test.", DNS_TYPE_A);
     ask(&q, &r, &p);
     assert_int_equal(p.ar, 0);
+}
+
+static void test_dns_copies_do_bit_into_reply_opt(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    for (int dnssec_ok = 0; dnssec_ok <= 1; dnssec_ok++) {
+        make_query(&q, "host3.mote.test.", DNS_TYPE_A);
+        add_opt_with(&q, dnssec_ok, NULL, 0);
+        ask(&q, &r, &p);
+        expect_rcode(&p, DNS_RCODE_NOERROR);
+        uint32_t ttl = expect_opt(&p)->ttl;
+        assert_int_equal((ttl & DNS_OPT_TTL_DO) != 0, dnssec_ok);
+        /* No other flag bit (RFC 6891 §6.1.4: Z is zero) */
+        assert_int_equal(ttl & ~(uint32_t)DNS_OPT_TTL_DO, 0);
+    }
+}
+
+static void test_dns_formerr_for_opt_option_overrunning_rdata(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    /* A COOKIE claiming 9 bytes with 8 present */
+    uint8_t overrun[sizeof(cookie_option)];
+    memcpy(overrun, cookie_option, sizeof(overrun));
+    overrun[3] = 9;
+    make_query(&q, "host3.mote.test.", DNS_TYPE_A);
+    add_opt_with(&q, 0, overrun, sizeof(overrun));
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_FORMERR);
+    assert_int_equal(p.an + p.ns + p.ar, 0); /* a malformed OPT gets none back */
+    /* Three bytes cannot hold an option's code and length */
+    make_query(&q, "host3.mote.test.", DNS_TYPE_A);
+    add_opt_with(&q, 0, cookie_option, 3);
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_FORMERR);
+    /* Well-formed options are still ignored */
+    make_query(&q, "host3.mote.test.", DNS_TYPE_A);
+    add_opt_with(&q, 0, cookie_option, sizeof(cookie_option));
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_NOERROR);
+    expect_addr(&r, &p.rr[0], "10.0.0.3");
+}
+
+static void test_dns_answers_cookie_only_query_with_opt(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    put_header(&q, DNS_FLAG_RD, 0, 0, 0);
+    add_opt_with(&q, 0, cookie_option, sizeof(cookie_option));
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_NOERROR);
+    assert_int_equal(p.id, TEST_ID);
+    assert_int_equal(p.qd, 0);
+    assert_int_equal(p.an + p.ns, 0);
+    assert_int_equal(p.ar, 1);
+    expect_opt(&p);
+    assert_false(p.flags & DNS_FLAG_AA);
+    assert_int_equal(stats.noerror, 1);
+    /* An OPT without a cookie asks nothing: FORMERR */
+    put_header(&q, DNS_FLAG_RD, 0, 0, 0);
+    add_opt_with(&q, 0, NULL, 0);
+    ask(&q, &r, &p);
+    expect_rcode(&p, DNS_RCODE_FORMERR);
 }
 
 static void test_dns_badvers_for_edns_version_1(void **state)
@@ -987,6 +1110,7 @@ int main(void)
         cmocka_unit_test_setup(test_dns_answers_nodata_with_soa_for_other_types, reset),
         cmocka_unit_test_setup(test_dns_refuses_names_outside_zone, reset),
         cmocka_unit_test_setup(test_dns_refuses_other_classes_and_answers_class_any, reset),
+        cmocka_unit_test_setup(test_dns_answers_class_any_without_aa, reset),
         cmocka_unit_test_setup(test_dns_refuses_zone_transfers, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_qdcount_other_than_one, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_truncated_question, reset),
@@ -994,6 +1118,7 @@ int main(void)
         cmocka_unit_test_setup(test_dns_drops_short_packets_and_responses, reset),
         cmocka_unit_test_setup(test_dns_notimp_for_other_opcodes, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_pointer_to_itself, reset),
+        cmocka_unit_test_setup(test_dns_formerr_for_pointer_into_header, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_forward_pointer, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_pointer_out_of_bounds, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_label_over_63_and_reserved_types, reset),
@@ -1002,6 +1127,9 @@ int main(void)
         cmocka_unit_test_setup(test_dns_read_name_bounds_pointer_chains, reset),
         cmocka_unit_test_setup(test_dns_edns_payload_sets_the_udp_limit, reset),
         cmocka_unit_test_setup(test_dns_answer_carries_opt_back, reset),
+        cmocka_unit_test_setup(test_dns_copies_do_bit_into_reply_opt, reset),
+        cmocka_unit_test_setup(test_dns_formerr_for_opt_option_overrunning_rdata, reset),
+        cmocka_unit_test_setup(test_dns_answers_cookie_only_query_with_opt, reset),
         cmocka_unit_test_setup(test_dns_badvers_for_edns_version_1, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_two_opts, reset),
         cmocka_unit_test_setup(test_dns_formerr_for_opt_not_owned_by_root, reset),

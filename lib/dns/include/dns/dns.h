@@ -18,9 +18,13 @@
  *   - Opcode other than QUERY: NOTIMP, header only (the body's layout is unknown).
  *   - QDCOUNT != 1, a malformed question or a record that runs past the end:
  *     FORMERR, with the question echoed when it could be read. So are two
- *     OPT records, or an OPT not owned by the root (RFC 6891 §6.1.1).
+ *     OPT records, or an OPT not owned by the root (RFC 6891 §6.1.1), an
+ *     OPT option overrunning its RDATA (§7), and a compression pointer
+ *     into the header (RFC 1035 §4.1.4). QDCOUNT 0 with a COOKIE option
+ *     is NOERROR with the OPT and no question (RFC 7873 §5.4).
+ *   - QCLASS ANY: answered from the zone, without AA (RFC 1034 §3.7.1).
  *   - EDNS: a reply carries our OPT (payload DNS_EDNS_PAYLOAD, version 0, no
- *     options) when the query had one well-formed OPT; a version above 0 gets
+ *     options, the query's DO bit) when the query had one well-formed OPT; a version above 0 gets
  *     BADVERS. Options in the query (cookies, ECS) are ignored. Other
  *     records in a query are checked to lie inside it, then ignored.
  *   - A query shorter than the header, or a response (QR=1): dropped.
