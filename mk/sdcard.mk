@@ -13,7 +13,7 @@ SDCARD = $(B)/sdcard-$(if $(filter 1,$(UBOOT)),uboot-)$(SERVICE).img
 ARGS ?=
 
 .PHONY: sdcard
-sdcard: $(B)/kernel8.img | $(SETUP_STAMP)
+sdcard: $(if $(filter raspi3,$(BOARD)),$(B)/kernel8.img) | $(SETUP_STAMP)
 	@[ "$(BOARD)" = raspi3 ] || { echo "make sdcard: BOARD=raspi3 only (the Pi 3's card)" >&2; exit 1; }
 	@[ -n "$(SDCARD_DTB_DIR)" ] || { echo "make sdcard: no Pi 3 device trees in third_party/linux: run scripts/setup --force" >&2; exit 1; }
 	FIRMWARE="$(FIRMWARE)" UBOOT="$(if $(filter 1,$(UBOOT)),$(SDCARD_UBOOT))" \
