@@ -24,6 +24,7 @@ include mk/test.mk
 include mk/bench.mk
 include mk/format.mk
 include mk/tools.mk
+include mk/sdcard.mk
 
 .PHONY: clean
 clean:

@@ -67,6 +67,15 @@ void kernel_main(uint64_t boot_x0);
 
 static struct board board;
 
+/* The virtual counter at Mote's entry (boot.S stores it): boot time counts from there. */
+uint64_t boot_entry_ticks;
+
+static uint64_t boot_entry_ns(void)
+{
+    uint64_t freq_hz = sysreg_read(cntfrq_el0);
+    return freq_hz ? (uint64_t)((unsigned __int128)boot_entry_ticks * MOTE_NS_PER_S / freq_hz) : 0;
+}
+
 /* Arguments read by optional parts, and what to say when the image has none that reads them. */
 static const struct {
     const char *key, *absent;
@@ -275,7 +284,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 
     mote_log(MOTE_LOG_INFO, "Mote %s on %s, %s x%u, %llu MiB RAM, booted in %llu us", MOTE_VERSION,
              info.board, info.cpu, info.cpus, (unsigned long long)(ram_bytes >> 20),
-             (unsigned long long)(mote_time_ns() / MOTE_NS_PER_US));
+             (unsigned long long)((mote_time_ns() - boot_entry_ns()) / MOTE_NS_PER_US));
     mote_log(MOTE_LOG_DEBUG, "heap %llu KiB, args \"%s\"", (unsigned long long)(heap_size() >> 10),
              board.bootargs);
 

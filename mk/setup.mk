@@ -1,5 +1,5 @@
 # scripts/setup runs once (it is idempotent) before anything that needs its packages.
-SETUP_STAMP := third_party/.setup-done-v5-bench
+SETUP_STAMP := third_party/.setup-done-v6-sdcard
 
 $(SETUP_STAMP):
 	scripts/setup

@@ -117,6 +117,13 @@ at_el2:
     eret
 
 at_el1:
+    /*
+     * Mote's entry time for the "booted in" figure (kernel_main): a loader
+     * (U-Boot, the firmware) may have run for seconds since the counter's zero.
+     * Read here, where the virtual counter is the one the kernel's clock uses
+     * (CNTVOFF_EL2 is 0 from at_el2 on), kept in x20 until BSS is cleared.
+     */
+    mrs     x20, cntvct_el0
     ldr     x1, =SCTLR_EL1_RES1         /* MMU, caches and alignment checks off for now */
     msr     sctlr_el1, x1
     mov     x1, #CPACR_EL1_FPEN_ALL     /* FP/SIMD for service code (kernel code avoids it) */
@@ -136,6 +143,8 @@ at_el1:
     stp     xzr, xzr, [x1], #16
     b       4b
 5:
+    ldr     x1, =boot_entry_ticks
+    str     x20, [x1]
     ldr     x1, =__tls_tp               /* thread pointer: the image's one TLS block */
     msr     tpidr_el0, x1
     mov     x29, xzr                    /* the backtrace ends here */

@@ -24,8 +24,12 @@ static uint32_t emmc_clock_hz(void)
 }
 
 /*
- * The pins go to the Arasan controller (ALT3; the firmware leaves them on its
- * own SD host), pull-ups on the command and data lines. No card is not an error.
+ * The pins go to the Arasan controller (ALT3), pull-ups on the command and
+ * data lines, whatever a loader left: the firmware and U-Boot route them to the
+ * SDHOST controller (ALT0). All six pass through input first: QEMU's GPIO
+ * model (hw/gpio/bcm2835_gpio.c) moves the card back to the Arasan controller
+ * only when all six read as function 0, and on the chip the detour is harmless
+ * (no clock runs while the pins float on their pull-ups). No card is not an error.
  */
 static int sd_start(const struct board *board)
 {
@@ -33,6 +37,8 @@ static int sd_start(const struct board *board)
     uint32_t power[2] = {MBOX_POWER_SD, MBOX_POWER_ON | MBOX_POWER_WAIT};
     if (mbox_tag_call(MBOX_TAG_SET_POWER_STATE, power, 2) != 0 || !(power[1] & MBOX_POWER_ON))
         mote_log(MOTE_LOG_WARN, "sd: the firmware did not confirm the SD card's power");
+    for (unsigned pin = RASPI3_GPIO_SD_FIRST; pin <= RASPI3_GPIO_SD_LAST; pin++)
+        bcm2835_gpio_set_function(pin, BCM2835_GPIO_FN_INPUT);
     for (unsigned pin = RASPI3_GPIO_SD_FIRST; pin <= RASPI3_GPIO_SD_LAST; pin++) {
         bcm2835_gpio_set_pull(pin, pin == RASPI3_GPIO_SD_FIRST ? MOTE_GPIO_PULL_NONE
                                                                : MOTE_GPIO_PULL_UP);
