@@ -31,7 +31,8 @@ $(B)/symtab_empty.S: scripts/symtab.awk
 
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
-# arguments) and service_uses (the features it needs: mk/board.mk). The
+# arguments), service_uses (the features it needs: mk/board.mk) and
+# service_try (what `make run` suggests trying from the host). The
 # drivers behind those features on $(BOARD) are linked into its image only,
 # next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
 # starts exactly the drivers it carries.
@@ -39,6 +40,7 @@ define service_image
 service_srcs :=
 service_args :=
 service_uses :=
+service_try :=
 include services/$(1)/service.mk
 $$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
 SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES))
@@ -46,6 +48,7 @@ SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs)
 # The drivers of its features: kernel code (built with KERNEL_CFLAGS), linked beside KERNEL_OBJS.
 DRIVER_OBJS_$(1) := $$(patsubst %,$(B)/obj/%.o,$$(basename $$(call feature_srcs,$$(SERVICE_USES_$(1)))))
 SERVICE_ARGS_$(1) := $$(service_args)
+SERVICE_TRY_$(1) := $$(service_try)
 
 $(B)/$(1).stage1.elf: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDS) $(B)/libnet.a
 	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDLIBS)
