@@ -54,15 +54,12 @@ static const uint8_t mac_expected[6] = {0x40, 0x54, 0x00, 0x12, 0x34, 0x57};
 
 /* ---- the device model ---- */
 
-#define WIRE_MAX 64
 static struct {
     uint8_t alt[2];
     int filter; /* -1: never set */
     unsigned get_config, halt_cleared;
     bool stall_in;
-    uint8_t wire[WIRE_MAX][1600]; /* frames waiting to go to the host */
-    size_t wire_len[WIRE_MAX];
-    unsigned wire_head, wire_count;
+    struct fake_wire wire; /* frames waiting to go to the host */
     uint8_t note[16];
     size_t note_len;
     bool note_pending;
@@ -114,14 +111,13 @@ static int model_in(uint8_t ep, uint8_t *buf, size_t room)
     if (ep == EP_IN && m.stall_in)
         return -EPIPE;
     /* ECM §3.3.1: bulk data flows only in alternate setting 1 */
-    if (ep == EP_IN && m.wire_count && m.alt[1] == 1) {
-        unsigned i = m.wire_head;
-        m.wire_head = (m.wire_head + 1) % WIRE_MAX;
-        m.wire_count--;
-        if (m.wire_len[i] > room)
+    if (ep == EP_IN && m.wire.count && m.alt[1] == 1) {
+        unsigned i = m.wire.head;
+        fake_wire_pop(&m.wire);
+        if (m.wire.len[i] > room)
             return -EOVERFLOW; /* babble: the host controller reports it so */
-        memcpy(buf, m.wire[i], m.wire_len[i]);
-        return (int)m.wire_len[i];
+        memcpy(buf, m.wire.frame[i], m.wire.len[i]);
+        return (int)m.wire.len[i];
     }
     return -EAGAIN;
 }
@@ -146,13 +142,6 @@ static const struct fake_model model = {
     .in = model_in,
     .string = model_string,
 };
-
-static void wire_put(const uint8_t *frame, size_t len)
-{
-    unsigned i = (m.wire_head + m.wire_count++) % WIRE_MAX;
-    memcpy(m.wire[i], frame, len);
-    m.wire_len[i] = len;
-}
 
 static void frame_make(uint8_t *f, size_t len, uint8_t seed)
 {
@@ -203,18 +192,7 @@ static int setup_attached(void **state)
 static int teardown_unplug(void **state)
 {
     (void)state;
-    fake_net.keep = false;
-    fake_usb_unplug(&cdc_ecm_driver);
-    fake_net_release();
-    return 0;
-}
-
-static struct mote_net_stats stats_now(void)
-{
-    struct mote_net_stats s;
-    memset(&s, 0, sizeof(s));
-    fake_net.dev->stats(fake_net.dev, &s);
-    return s;
+    return fake_unplug_teardown(&cdc_ecm_driver);
 }
 
 /* ---- pure parsing ---- */
@@ -349,7 +327,7 @@ static void test_ecm_receive_lends_buffers_then_copies(void **state)
     size_t lens[] = {60, 128, 1514, 64, 1000};
     for (unsigned i = 0; i < 40; i++) {
         frame_make(f, lens[i % 5], (uint8_t)i);
-        wire_put(f, lens[i % 5]);
+        fake_wire_put(&m.wire, f, lens[i % 5], false);
     }
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 40);
@@ -367,7 +345,7 @@ static void test_ecm_receive_lends_buffers_then_copies(void **state)
     fake_net_release();
     fake_net_clear();
     frame_make(f, 100, 1);
-    wire_put(f, 100);
+    fake_wire_put(&m.wire, f, 100, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
     assert_true(fake_net.frame[0].lent); /* buffers given back are lent again */
@@ -377,12 +355,12 @@ static void test_ecm_receive_counts_bad_transfers(void **state)
 {
     (void)state;
     uint8_t f[1600] = {0};
-    wire_put(f, 10);   /* a runt */
-    wire_put(f, 1600); /* longer than the transfer: babble */
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 10, false);   /* a runt */
+    fake_wire_put(&m.wire, f, 1600, false); /* longer than the transfer: babble */
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
-    struct mote_net_stats s = stats_now();
+    struct mote_net_stats s = fake_net_stats();
     assert_int_equal(s.link.errors, 1);
     assert_int_equal(fake_usb_queued(EP_IN) >= 4, 1); /* the failed transfer went back */
 }
@@ -445,7 +423,7 @@ static void test_ecm_notifications_drive_the_link(void **state)
     m.note_pending = true;
     fake_usb_run();
     assert_true(fake_net.dev->link_up);
-    assert_int_equal(stats_now().rx_malformed, 1);
+    assert_int_equal(fake_net_stats().rx_malformed, 1);
     assert_int_equal(fake_usb_queued(EP_NOTIFY), 1);
 }
 
@@ -456,7 +434,7 @@ static void test_ecm_unplug_and_replug_keep_the_netdev(void **state)
     uint8_t f[60];
     fake_net.keep = true;
     frame_make(f, 60, 9);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nkept, 1);
     fake_net.keep = false;
@@ -472,7 +450,7 @@ static void test_ecm_unplug_and_replug_keep_the_netdev(void **state)
     assert_int_equal(fake_net.registered, 1); /* the same netdev: lwIP's netif stays */
     assert_true(fake_net.dev->link_up);
     assert_int_equal(fake_net.dma_live, dma_before);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
     assert_int_equal(fake_net_send(f, 60), 0);
@@ -488,7 +466,7 @@ static void test_ecm_stalled_bulk_in_is_cleared_and_requeued(void **state)
     assert_int_equal(fake_usb_queued(EP_IN), queued);
     uint8_t f[60];
     frame_make(f, 60, 7);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
 }
@@ -498,7 +476,7 @@ static void test_ecm_poll_makes_progress_without_the_loop(void **state)
     (void)state;
     uint8_t f[60];
     frame_make(f, 60, 5);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_net.dev->poll(fake_net.dev);
     assert_int_equal(fake_net.nframes, 1);
 }

@@ -408,3 +408,63 @@ int fake_net_send(const uint8_t *frame, size_t len)
     size_t seg_len[1] = {len};
     return fake_net.dev->transmit(fake_net.dev, seg, seg_len, 1);
 }
+
+struct mote_net_stats fake_net_stats(void)
+{
+    struct mote_net_stats s;
+    memset(&s, 0, sizeof(s));
+    fake_net.dev->stats(fake_net.dev, &s);
+    return s;
+}
+
+int fake_unplug_teardown(const struct usb_driver *drv)
+{
+    fake_net.keep = false;
+    fake_usb_unplug(drv);
+    fake_net_release();
+    return 0;
+}
+
+void fake_wire_put(struct fake_wire *w, const uint8_t *frame, size_t len, bool bad)
+{
+    if (w->count == FAKE_WIRE_MAX || len > sizeof(w->frame[0]))
+        abort(); /* a test asking for more than the wire holds is wrong */
+    unsigned i = (w->head + w->count++) % FAKE_WIRE_MAX;
+    memcpy(w->frame[i], frame, len);
+    w->len[i] = len;
+    w->bad[i] = bad;
+}
+
+void fake_wire_pop(struct fake_wire *w)
+{
+    w->head = (w->head + 1) % FAKE_WIRE_MAX;
+    w->count--;
+}
+
+void fake_frame_to(uint8_t *frame, const uint8_t *dst, size_t len, uint8_t seed)
+{
+    static const uint8_t src[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x02};
+    memcpy(frame, dst, 6);
+    memcpy(frame + 6, src, 6);
+    for (size_t i = 12; i < len; i++)
+        frame[i] = (uint8_t)(seed * 13 + i);
+}
+
+void fake_collect(void *n, uint8_t *frame, size_t len)
+{
+    size_t *count = n;
+    (void)frame;
+    count[count[0] + 1] = len;
+    count[0]++;
+}
+
+uint32_t fake_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void fake_put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mote/net.h>
+
 #include "drivers/usb/usb.h"
 #include "net/netdev.h"
 
@@ -90,5 +92,33 @@ int fake_net_send(const uint8_t *frame, size_t len);
 
 /* The USB core's counters, which the driver reports. */
 extern struct usb_stats fake_usb_stats;
+
+/* The driver's counters now (its netdev's stats). */
+struct mote_net_stats fake_net_stats(void);
+/* A teardown: unplugs drv's device and gives back every buffer net/ kept. Returns 0. */
+int fake_unplug_teardown(const struct usb_driver *drv);
+
+/*
+ * Frames on the wire on their way to the host, in the order they came: what a
+ * device model's bulk-in takes from (the front first).
+ */
+#define FAKE_WIRE_MAX 64
+struct fake_wire {
+    uint8_t frame[FAKE_WIRE_MAX][1600];
+    size_t len[FAKE_WIRE_MAX];
+    bool bad[FAKE_WIRE_MAX]; /* to be reported as received with an error */
+    unsigned head, count;    /* the front, how many wait */
+};
+void fake_wire_put(struct fake_wire *w, const uint8_t *frame, size_t len, bool bad);
+/* Drops the front frame. */
+void fake_wire_pop(struct fake_wire *w);
+/* An Ethernet frame of len bytes to dst, from a fixed source, its payload made from seed. */
+void fake_frame_to(uint8_t *frame, const uint8_t *dst, size_t len, uint8_t seed);
+/* A chip parser's frame callback for tests: n[0] counts frames, n[1..] their lengths. */
+void fake_collect(void *n, uint8_t *frame, size_t len);
+
+/* Little-endian 32-bit words, as the chips' registers and framing words are. */
+uint32_t fake_le32(const uint8_t *p);
+void fake_put_le32(uint8_t *p, uint32_t v);
 
 #endif
