@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/args/number.h"
+
 #define RSP_START      '$'
 #define RSP_END        '#'
 #define RSP_ESCAPE     '}'
@@ -28,43 +30,20 @@
 
 static const char hexchars[] = "0123456789abcdef";
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parses 1..16 hex digits at *p into *out and advances *p. Returns 0 or -EINVAL. */
 static int parse_hex(const char **p, uint64_t *out)
 {
     uint64_t v = 0;
     int n = 0;
-    while (hex_value(**p) >= 0) {
+    while (number_hex_digit(**p) >= 0) {
         if (++n > HEX_DIGITS_U64)
             return -EINVAL;
-        v = v << 4 | (uint64_t)hex_value(**p);
+        v = v << 4 | (uint64_t)number_hex_digit(**p);
         (*p)++;
     }
     if (n == 0)
         return -EINVAL;
     *out = v;
-    return 0;
-}
-
-/* Decodes exactly len bytes from 2*len hex digits; returns 0 or -EINVAL. */
-static int hex_decode(const char *hex, uint8_t *out, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
-        if (lo < 0)
-            return -EINVAL;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
     return 0;
 }
 
@@ -206,8 +185,8 @@ int gdb_read_packet(struct gdb_session *s)
         int lo = hi < 0 ? -1 : s->t->getc(s->t->ctx);
         if (lo < 0)
             return -1;
-        if (hex_value(hi) < 0 || hex_value(lo) < 0 ||
-            (uint8_t)(hex_value(hi) << 4 | hex_value(lo)) != sum || escaped) {
+        if (number_hex_digit(hi) < 0 || number_hex_digit(lo) < 0 ||
+            (uint8_t)(number_hex_digit(hi) << 4 | number_hex_digit(lo)) != sum || escaped) {
             s->stats.bad_checksum++;
             if (!s->no_ack) {
                 uint8_t nak = RSP_NAK;
@@ -294,7 +273,8 @@ static int cmd_write_memory(struct reply *r, const char *p, size_t payload_len, 
     uint8_t *data = (uint8_t *)p;
     if (binary ? data_len != len : data_len != 2 * len)
         return -EINVAL;
-    if (!binary && hex_decode(p, data, (size_t)len) != 0) /* in place: output is shorter */
+    if (!binary &&
+        number_parse_hex_bytes(p, data, (size_t)len) != 0) /* in place: output is shorter */
         return -EINVAL;
     if (len && addr + len < addr)
         return -EFAULT;
@@ -331,11 +311,11 @@ static int cmd_write_registers(struct reply *r, const char *p, size_t hex_len)
     if (hex_len != 2 * total)
         return -EINVAL;
     for (size_t i = 0; i < hex_len; i++)
-        if (hex_value(p[i]) < 0)
+        if (number_hex_digit(p[i]) < 0)
             return -EINVAL;
     for (unsigned i = 0; i < t->nregs; i++) {
         int n = t->reg_read(t->ctx, i, buf);
-        hex_decode(p, buf, (size_t)n);
+        number_parse_hex_bytes(p, buf, (size_t)n);
         if (t->reg_write(t->ctx, i, buf, (size_t)n) != 0)
             return -EINVAL;
         p += 2 * n;
@@ -365,7 +345,8 @@ static int cmd_write_register(struct reply *r, const char *p)
         return -EINVAL;
     p++;
     size_t hex_len = strlen(p);
-    if (hex_len % 2 || hex_len > 2 * GDB_REG_MAX || hex_decode(p, buf, hex_len / 2) != 0)
+    if (hex_len % 2 || hex_len > 2 * GDB_REG_MAX ||
+        number_parse_hex_bytes(p, buf, hex_len / 2) != 0)
         return -EINVAL;
     if (r->s->t->reg_write(r->s->t->ctx, (unsigned)regno, buf, hex_len / 2) != 0)
         return -EINVAL;

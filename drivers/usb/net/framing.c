@@ -9,6 +9,8 @@
 
 #include <errno.h>
 
+#include "lib/args/number.h"
+
 /* clang-format off */
 /* USB 2.0 Table 9-5: descriptor types; CDC 1.2 Table 12 */
 #define DESC_CONFIGURATION   2
@@ -205,26 +207,10 @@ int cdc_ecm_parse_config(const uint8_t *cfg, size_t len, struct cdc_ecm_info *in
     return 0;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int usbnet_parse_mac(const char *hex, uint8_t mac[USBNET_MAC_LEN])
 {
-    for (unsigned i = 0; i < USBNET_MAC_LEN; i++) {
-        int hi = hex_digit(hex[2 * i]);
-        int lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
-        if (lo < 0)
-            return -EINVAL;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-    }
+    if (number_parse_hex_bytes(hex, mac, USBNET_MAC_LEN) < 0)
+        return -EINVAL;
     return hex[2 * USBNET_MAC_LEN] == '\0' ? 0 : -EINVAL;
 }
 
