@@ -33,6 +33,7 @@ unit_srcs_usb_dwc2 := drivers/usb/dwc2/split.c # the test includes channel.c and
 
 # The USB Ethernet drivers against device models (drivers/usb/net/)
 USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c lib/args/number.c \
+	drivers/usb/descriptor.c \
 	drivers/usb/net/mchp.c drivers/usb/net/cdc_ecm.c drivers/usb/net/smsc95xx.c \
 	drivers/usb/net/lan78xx.c tests/unit/usbnet_fake.c tests/unit/usbnet_phy.c
 unit_srcs_usbnet_cdc_ecm := $(USBNET_UNIT_SRCS)

@@ -178,20 +178,7 @@ static void reg_write(uint16_t off, uint32_t v)
 
 static int chip_control(const struct usb_setup *s, uint8_t *data)
 {
-    if (s->length != 4 || s->value != 0) {
-        c.bad_requests++;
-        return -EPIPE;
-    }
-    if (s->request_type == 0xc0 && s->request == 0xa1) {
-        fake_put_le32(data, reg_read(s->index));
-        return 4;
-    }
-    if (s->request_type == 0x40 && s->request == 0xa0) {
-        reg_write(s->index, fake_le32(data));
-        return 4;
-    }
-    c.bad_requests++;
-    return -EPIPE;
+    return fake_vendor_register_request(s, data, reg_read, reg_write, &c.bad_requests);
 }
 
 static bool filter_pass(const uint8_t *f)

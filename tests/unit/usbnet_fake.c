@@ -11,12 +11,14 @@
 #include <mote/log.h>
 #include <mote/timer.h>
 
+#include "drivers/usb/descriptor.h"
 #include "kernel/event.h"
 #include "kernel/random.h"
 
-#define QUEUE_MAX  64
-#define EVENTS_MAX 8
-#define ROUNDS_MAX 1000
+#define QUEUE_MAX    64
+#define CONFIG_VALUE 5 /* bConfigurationValue in a configuration descriptor */
+#define EVENTS_MAX   8
+#define ROUNDS_MAX   1000
 
 struct usb_device fake_dev;
 const struct fake_model *fake_model;
@@ -109,22 +111,19 @@ void fake_usb_config(const uint8_t *config, size_t len)
     fake_dev.num_configurations = (uint8_t)nconfigs;
 }
 
-/* Walks the (trusted, test-written) configurations as the core would. */
+/* Looks through the configurations with the core's own parser, as usb_find_interface does. */
 int usb_find_interface(const struct usb_device *dev, uint8_t cls, uint8_t subclass,
                        uint8_t protocol, uint8_t *iface)
 {
     (void)dev;
-    for (unsigned c = 0; c < nconfigs; c++)
-        for (size_t off = 0; off + 9 <= configs[c].len; off += configs[c].desc[off]) {
-            const uint8_t *d = configs[c].desc + off;
-            if (d[0] == 0)
-                break;
-            if (d[1] == 4 && d[5] == cls && d[6] == subclass && d[7] == protocol) {
-                if (iface)
-                    *iface = d[2];
-                return configs[c].desc[5];
-            }
+    for (unsigned c = 0; c < nconfigs; c++) {
+        int n = usb_desc_find_interface(configs[c].desc, configs[c].len, cls, subclass, protocol);
+        if (n >= 0) {
+            if (iface)
+                *iface = (uint8_t)n;
+            return configs[c].desc[CONFIG_VALUE];
         }
+    }
     return 0;
 }
 
@@ -206,25 +205,6 @@ void usb_cancel(struct usb_transfer *t)
 void usb_poll(void)
 {
     fake_usb_run();
-}
-
-const struct usb_endpoint *usb_find_endpoint(const struct usb_device *dev, uint8_t address)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++)
-        if (dev->ep[i].address == address)
-            return &dev->ep[i];
-    return NULL;
-}
-
-const struct usb_endpoint *usb_find_endpoint_of(const struct usb_device *dev, uint8_t iface,
-                                                enum usb_xfer_type type, uint8_t dir)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++) {
-        const struct usb_endpoint *ep = &dev->ep[i];
-        if (ep->interface == iface && ep->type == type && (ep->address & USB_DIR_IN) == dir)
-            return ep;
-    }
-    return NULL;
 }
 
 int usb_get_string(struct usb_device *dev, uint8_t index, char *buf, size_t size)
@@ -467,4 +447,30 @@ void fake_put_le32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#define VENDOR_IN        0xc0 /* device to host, vendor, device */
+#define VENDOR_OUT       0x40
+#define VENDOR_READ_REG  0xa1
+#define VENDOR_WRITE_REG 0xa0
+#define VENDOR_REG_LEN   4
+
+int fake_vendor_register_request(const struct usb_setup *setup, uint8_t *data,
+                                 uint32_t (*read)(uint16_t off),
+                                 void (*write)(uint16_t off, uint32_t v), unsigned *bad)
+{
+    if (setup->length != VENDOR_REG_LEN || setup->value != 0) {
+        (*bad)++;
+        return -EPIPE;
+    }
+    if (setup->request_type == VENDOR_IN && setup->request == VENDOR_READ_REG) {
+        fake_put_le32(data, read(setup->index));
+        return VENDOR_REG_LEN;
+    }
+    if (setup->request_type == VENDOR_OUT && setup->request == VENDOR_WRITE_REG) {
+        write(setup->index, fake_le32(data));
+        return VENDOR_REG_LEN;
+    }
+    (*bad)++;
+    return -EPIPE;
 }

@@ -117,6 +117,16 @@ void fake_frame_to(uint8_t *frame, const uint8_t *dst, size_t len, uint8_t seed)
 /* A chip parser's frame callback for tests: n[0] counts frames, n[1..] their lengths. */
 void fake_collect(void *n, uint8_t *frame, size_t len);
 
+/*
+ * A Microchip chip's register access as a control request (LAN9514 and LAN7800
+ * datasheets alike: vendor request 0xa1 reads, 0xa0 writes a 32-bit register at
+ * wIndex, wValue 0, 4 bytes): read/write the model's register file. Anything
+ * else is counted in *bad and stalls (-EPIPE). Returns a control handler's result.
+ */
+int fake_vendor_register_request(const struct usb_setup *setup, uint8_t *data,
+                                 uint32_t (*read)(uint16_t off),
+                                 void (*write)(uint16_t off, uint32_t v), unsigned *bad);
+
 /* Little-endian 32-bit words, as the chips' registers and framing words are. */
 uint32_t fake_le32(const uint8_t *p);
 void fake_put_le32(uint8_t *p, uint32_t v);
