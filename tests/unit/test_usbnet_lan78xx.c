@@ -328,11 +328,7 @@ static int setup_attached(void **state)
 {
     (void)state;
     plug();
-    if (lan78xx_driver.match(&fake_dev) != 1 || lan78xx_driver.attach(&fake_dev) != 0)
-        return -1;
-    fake_net_start();
-    fake_net_clear();
-    return 0;
+    return fake_attach(&lan78xx_driver);
 }
 
 static void link_settle(void)

@@ -310,11 +310,7 @@ static int setup_attached(void **state)
 {
     (void)state;
     plug();
-    if (smsc95xx_driver.match(&fake_dev) != 1 || smsc95xx_driver.attach(&fake_dev) != 0)
-        return -1;
-    fake_net_start();
-    fake_net_clear();
-    return 0;
+    return fake_attach(&smsc95xx_driver);
 }
 
 /* Lets the negotiation finish and the PHY's interrupt reach the driver. */

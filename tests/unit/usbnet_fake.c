@@ -397,6 +397,15 @@ struct mote_net_stats fake_net_stats(void)
     return s;
 }
 
+int fake_attach(const struct usb_driver *drv)
+{
+    if (drv->match(&fake_dev) != 1 || drv->attach(&fake_dev) != 0)
+        return -1;
+    fake_net_start();
+    fake_net_clear();
+    return 0;
+}
+
 int fake_unplug_teardown(const struct usb_driver *drv)
 {
     fake_net.keep = false;

@@ -95,6 +95,9 @@ extern struct usb_stats fake_usb_stats;
 
 /* The driver's counters now (its netdev's stats). */
 struct mote_net_stats fake_net_stats(void);
+/* drv matches the plugged device (1) and attaches; then the fake net/ starts, with no frame
+ * seen. Returns 0, or -1 if either step failed. */
+int fake_attach(const struct usb_driver *drv);
 /* A teardown: unplugs drv's device and gives back every buffer net/ kept. Returns 0. */
 int fake_unplug_teardown(const struct usb_driver *drv);
 
