@@ -59,7 +59,9 @@ static struct {
     int filter; /* -1: never set */
     unsigned get_config, halt_cleared;
     bool stall_in;
-    struct fake_wire wire; /* frames waiting to go to the host */
+    unsigned fail_in, fail_notify; /* bulk-in / notification transfers still to fail (-EPROTO) */
+    unsigned fail_clear;           /* CLEAR_FEATURE(ENDPOINT_HALT) requests still to stall */
+    struct fake_wire wire;         /* frames waiting to go to the host */
     uint8_t note[16];
     size_t note_len;
     bool note_pending;
@@ -84,6 +86,10 @@ static int model_control(const struct usb_setup *s, uint8_t *data)
     }
     if (s->request_type == (USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT) &&
         s->request == USB_REQ_CLEAR_FEATURE && s->value == 0) {
+        if (m.fail_clear) {
+            m.fail_clear--;
+            return -EPIPE;
+        }
         m.halt_cleared++;
         m.stall_in = false;
         return 0;
@@ -103,6 +109,15 @@ static int model_control(const struct usb_setup *s, uint8_t *data)
 
 static int model_in(uint8_t ep, uint8_t *buf, size_t room)
 {
+    /* A device gone quiet on the bus: every transaction errors (no handshake). */
+    if (ep == EP_IN && m.fail_in) {
+        m.fail_in--;
+        return -EPROTO;
+    }
+    if (ep == EP_NOTIFY && m.fail_notify) {
+        m.fail_notify--;
+        return -EPROTO;
+    }
     if (ep == EP_NOTIFY && m.note_pending) {
         m.note_pending = false;
         memcpy(buf, m.note, m.note_len);
@@ -471,6 +486,53 @@ static void test_ecm_stalled_bulk_in_is_cleared_and_requeued(void **state)
     assert_int_equal(fake_net.nframes, 1);
 }
 
+static void test_ecm_device_failing_every_transfer_for_a_while_is_recovered(void **state)
+{
+    (void)state;
+    unsigned queued = fake_usb_queued(EP_IN);
+    /* Far more failures than the driver takes in a row: every bulk-in and the
+     * notification endpoint give up and rest, none is left queued. */
+    m.fail_in = 1000;
+    m.fail_notify = 1000;
+    fake_usb_run();
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    assert_int_equal(fake_usb_queued(EP_NOTIFY), 0);
+    /* Still failing when the rest ends: they rest again, and keep being retried. */
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    /* The device answers again: after the next rest, everything is queued and frames flow. */
+    m.fail_in = 0;
+    m.fail_notify = 0;
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(fake_usb_queued(EP_IN), queued);
+    assert_int_equal(fake_usb_queued(EP_NOTIFY), 1);
+    assert_int_equal(fake_timers_fire(), 0); /* nothing rests any more */
+    uint8_t f[60];
+    frame_make(f, 60, 8);
+    fake_wire_put(&m.wire, f, 60, false);
+    fake_usb_run();
+    assert_int_equal(fake_net.nframes, 1);
+}
+
+static void test_ecm_stalled_bulk_in_whose_clear_fails_is_cleared_again_later(void **state)
+{
+    (void)state;
+    unsigned queued = fake_usb_queued(EP_IN);
+    m.stall_in = true;
+    m.fail_clear = 1; /* the first CLEAR_FEATURE(ENDPOINT_HALT) stalls too */
+    fake_usb_run();
+    assert_int_equal(m.halt_cleared, 0);
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(m.halt_cleared, 1);
+    assert_int_equal(fake_usb_queued(EP_IN), queued);
+    uint8_t f[60];
+    frame_make(f, 60, 9);
+    fake_wire_put(&m.wire, f, 60, false);
+    fake_usb_run();
+    assert_int_equal(fake_net.nframes, 1);
+}
+
 static void test_ecm_poll_makes_progress_without_the_loop(void **state)
 {
     (void)state;
@@ -506,6 +568,12 @@ int main(void)
                                         teardown_unplug),
         cmocka_unit_test_setup_teardown(test_ecm_stalled_bulk_in_is_cleared_and_requeued,
                                         setup_attached, teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_device_failing_every_transfer_for_a_while_is_recovered, setup_attached,
+            teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_stalled_bulk_in_whose_clear_fails_is_cleared_again_later, setup_attached,
+            teardown_unplug),
         cmocka_unit_test_setup_teardown(test_ecm_poll_makes_progress_without_the_loop,
                                         setup_attached, teardown_unplug),
     };

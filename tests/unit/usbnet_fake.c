@@ -78,6 +78,47 @@ int mote_timer_every(uint64_t period_ns, mote_timer_fn fn, void *arg)
     return 1; /* never fires: the tests drive link checks through the interrupt endpoint */
 }
 
+/* One-shot timers: they fire only when a test lets time pass (fake_timers_fire). */
+#define TIMERS_MAX 4
+static struct {
+    mote_timer_fn fn;
+    void *arg;
+} timers[TIMERS_MAX]; /* timer id i + 1 */
+
+int mote_timer_after(uint64_t delay_ns, mote_timer_fn fn, void *arg)
+{
+    (void)delay_ns;
+    for (unsigned i = 0; i < TIMERS_MAX; i++)
+        if (!timers[i].fn) {
+            timers[i].fn = fn;
+            timers[i].arg = arg;
+            return (int)i + 1;
+        }
+    return -ENOSPC;
+}
+
+int mote_timer_cancel(int id)
+{
+    if (id < 1 || id > TIMERS_MAX || !timers[id - 1].fn)
+        return -ENOENT;
+    timers[id - 1].fn = NULL;
+    return 0;
+}
+
+unsigned fake_timers_fire(void)
+{
+    unsigned fired = 0;
+    for (unsigned i = 0; i < TIMERS_MAX; i++)
+        if (timers[i].fn) {
+            mote_timer_fn fn = timers[i].fn;
+            timers[i].fn = NULL;
+            fn(timers[i].arg);
+            fired++;
+        }
+    fake_usb_run();
+    return fired;
+}
+
 uint64_t random_u64(void)
 {
     return 0x0123456789abcdefull;

@@ -51,6 +51,9 @@ void fake_usb_endpoint(uint8_t address, enum usb_xfer_type type, uint16_t max_pa
                        uint8_t iface);
 /* Completes what the model can complete, runs raised events, until nothing moves. */
 void fake_usb_run(void);
+/* Lets time pass: every one-shot timer (mote_timer_after) armed fires, then fake_usb_run.
+ * Returns how many fired. */
+unsigned fake_timers_fire(void);
 /* Every queued transfer ends with -ENODEV, then the driver's detach runs. */
 void fake_usb_unplug(const struct usb_driver *drv);
 /* Transfers queued now, on endpoint address ep. */
