@@ -417,6 +417,26 @@ static void test_ecm_transmit_full_then_tx_ready(void **state)
     assert_int_equal(fake_net_send(f, sizeof(f)), 0);
 }
 
+static void test_ecm_device_that_stops_taking_frames_frees_the_transmit_slots(void **state)
+{
+    (void)state;
+    uint8_t f[60];
+    frame_make(f, sizeof(f), 0);
+    fake_out_naks = true; /* the device NAKs every bulk-out, for ever */
+    unsigned sent = 0, tx_ready_before = fake_net.tx_ready_calls;
+    while (fake_net_send(f, sizeof(f)) == 0 && sent < 100)
+        sent++;
+    fake_usb_run();
+    assert_int_equal(fake_net_send(f, sizeof(f)), -EAGAIN);
+    /* Their timeout passes: the host controller ends them, the slots come back. */
+    assert_int_equal(fake_usb_expire(), sent);
+    assert_int_equal(fake_net.tx_ready_calls, tx_ready_before + 1);
+    fake_out_naks = false;
+    assert_int_equal(fake_net_send(f, sizeof(f)), 0);
+    fake_usb_run();
+    assert_int_equal(m.nout, 1);
+}
+
 static void test_ecm_notifications_drive_the_link(void **state)
 {
     (void)state;
@@ -573,6 +593,9 @@ int main(void)
             teardown_unplug),
         cmocka_unit_test_setup_teardown(
             test_ecm_stalled_bulk_in_whose_clear_fails_is_cleared_again_later, setup_attached,
+            teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_device_that_stops_taking_frames_frees_the_transmit_slots, setup_attached,
             teardown_unplug),
         cmocka_unit_test_setup_teardown(test_ecm_poll_makes_progress_without_the_loop,
                                         setup_attached, teardown_unplug),

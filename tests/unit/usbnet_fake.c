@@ -290,7 +290,10 @@ static bool run_once(void)
         if (USB_EP_IS_IN(t->ep->address))
             n = fake_model && fake_model->in ? fake_model->in(t->ep->address, t->buf, t->len)
                                              : -EAGAIN;
-        else {
+        else if (fake_out_naks) {
+            i++; /* NAKed: stays queued */
+            continue;
+        } else {
             bool zlp = t->zero_packet && t->len % t->ep->max_packet == 0;
             if (fake_model && fake_model->bulk_out)
                 fake_model->bulk_out(t->buf, t->len, zlp);
@@ -315,6 +318,27 @@ static bool run_once(void)
             moved = true;
         }
     return moved;
+}
+
+bool fake_out_naks;
+
+unsigned fake_usb_expire(void)
+{
+    unsigned ended = 0;
+    for (unsigned i = 0; i < nqueue;) {
+        struct usb_transfer *t = queue[i];
+        if (!t->timeout_ms) {
+            i++;
+            continue;
+        }
+        dequeue(i);
+        t->status = -ETIMEDOUT;
+        t->actual = 0;
+        fake_usb_stats.errors++;
+        t->done(t);
+        ended++;
+    }
+    return ended;
 }
 
 void fake_usb_run(void)
@@ -450,6 +474,7 @@ int fake_attach(const struct usb_driver *drv)
 int fake_unplug_teardown(const struct usb_driver *drv)
 {
     fake_net.keep = false;
+    fake_out_naks = false;
     fake_usb_unplug(drv);
     fake_net_release();
     return 0;

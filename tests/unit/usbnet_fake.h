@@ -51,6 +51,11 @@ void fake_usb_endpoint(uint8_t address, enum usb_xfer_type type, uint16_t max_pa
                        uint8_t iface);
 /* Completes what the model can complete, runs raised events, until nothing moves. */
 void fake_usb_run(void);
+/* While true, the device NAKs every OUT transfer: they stay queued. */
+extern bool fake_out_naks;
+/* What the host controller's watchdog does once a transfer's timeout_ms has passed: every
+ * queued transfer that has one ends with -ETIMEDOUT. Returns how many. */
+unsigned fake_usb_expire(void);
 /* Lets time pass: every one-shot timer (mote_timer_after) armed fires, then fake_usb_run.
  * Returns how many fired. */
 unsigned fake_timers_fire(void);

@@ -32,9 +32,12 @@
 #define USBNET_LENT_MAX     64   /* buffers net/ may hold at once, across re-attaches */
 #define USBNET_ERRORS_MAX   16   /* a transfer failing this many times in a row rests... */
 #define USBNET_REST_MS      1000 /* ...this long before it is queued again */
-#define USBNET_INTR_LEN     16   /* the longest CDC notification: header and two speeds */
-#define NS_PER_MS           1000000ull
-#define TX_BUF_LEN(hdr)     ((hdr) + USBNET_FRAME_MAX + USBNET_VLAN_TAG_LEN)
+/* A frame the device has not taken by then is dropped (the protocols above resend), so a
+ * device that NAKs every bulk-out cannot hold the transmit slots for ever. */
+#define USBNET_TX_TIMEOUT_MS 1000
+#define USBNET_INTR_LEN      16 /* the longest CDC notification: header and two speeds */
+#define NS_PER_MS            1000000ull
+#define TX_BUF_LEN(hdr)      ((hdr) + USBNET_FRAME_MAX + USBNET_VLAN_TAG_LEN)
 
 _Static_assert(USBNET_MTU + USBNET_ETH_HLEN == USBNET_FRAME_MAX, "MTU and frame size agree");
 
@@ -370,6 +373,7 @@ static int usbnet_transmit(struct netdev *nd, const void *const *seg, const size
         .buf = s->buf,
         .len = hdr + len,
         .zero_packet = true, /* a transfer filling its last packet would otherwise not end */
+        .timeout_ms = USBNET_TX_TIMEOUT_MS,
         .done = tx_done,
         .ctx = s,
     };
