@@ -3,9 +3,11 @@
 """The DNS experiment: the same lib/dns code on Mote and on a Linux guest under
 the same QEMU (the IncludeOS paper's Fig. 4, redone on AArch64).
 
-Both guests run on qemu-system-aarch64 -M virt with the same -cpu, -m, one
-vCPU and a virtio-net device on a tap device inside a network namespace this
-program creates (and deletes, also on error or Ctrl-C). For each repetition,
+Both guests run on the same QEMU board with the same -cpu, -m and NIC on a tap
+device inside a network namespace this program creates (and deletes, also on
+error or Ctrl-C): --board virt (-M virt, one vCPU, virtio-net) or --board
+raspi3 (-M raspi3b, its four cores and 1 GiB, usb-net behind the DWC2 USB host
+controller). For each repetition,
 alternating the two systems, a fresh QEMU is started, and once it answers:
 utime+stime of the QEMU process (/proc/<pid>/stat) is read, 1000 queries for
 1000 different names are sent one at a time, and it is read again. A second
@@ -18,6 +20,7 @@ nothing is asserted. Needs root (network namespaces, tap). See bench/README.md.
 
 import argparse
 import glob
+import gzip
 import json
 import math
 import os
@@ -49,12 +52,40 @@ HOST_ADDR = "192.0.2.1"
 GUEST_ADDR = "192.0.2.2"
 PREFIX_LEN = 24
 SYSTEMS = ("mote", "linux")
+LINUX_DIR_GLOB_DTB = "usr/lib/linux-image-*/broadcom/bcm2837-rpi-3-b.dtb"
+GZIP_MAGIC = b"\x1f\x8b"
 SETTLE_S = 0.5         # after the first answer, before a reading: let boot-time work finish
 PLUGIN_STABLE_S = 0.1  # two plugin readings this far apart and equal: the guest is idle
 PLUGIN_STABLE_TRIES = 20
+IDLE_RATE_S = 1.0      # the plugin's count over this long, before the queries: the idle rate
 MIN_MEM_CANDIDATES_MIB = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MIN_MEM_QUERIES = 100
-READY_TIMEOUT_S = {"mote": 30.0, "linux": 90.0}
+
+# What differs between the boards; everything else (namespace, client, readings,
+# report) is the same code for both.
+#   qemu: the machine's arguments; nic: the -device on the tap; mem_mib: the default
+#   -m, fixed when mem_fixed (then the smallest -m is not searched); plugin_qemu:
+#   what QEMU needs for the instruction-counting plugin, plugin_arg what the plugin
+#   is told; ready_timeout_s: from QEMU start to the first answer.
+BOARDS = {
+    "virt": {
+        "machine": "virt", "qemu": ["-M", "virt", "-cpu", CPU, "-smp", "1"],
+        "nic": "virtio-net-device", "mem_mib": 128, "mem_fixed": False,
+        "plugin_qemu": [], "plugin_arg": "",
+        "ready_timeout_s": {"mote": 30.0, "linux": 90.0},
+    },
+    # raspi3b always has four cores and exactly 1 GiB. Linux brings up all four
+    # (idle in wfi); Mote parks cores 1-3 in wfi. With several vCPUs the plugin's
+    # counter would have one writer per vCPU thread, so the plugin series runs
+    # every vCPU in one thread (the CPU series keeps QEMU's default, a thread per
+    # vCPU). USB enumeration (hub, then usb-net) makes both boots slower.
+    "raspi3": {
+        "machine": "raspi3b", "qemu": ["-M", "raspi3b", "-cpu", CPU],
+        "nic": "usb-net", "mem_mib": 1024, "mem_fixed": True,
+        "plugin_qemu": ["-accel", "tcg,thread=single"], "plugin_arg": ",single_thread=on",
+        "ready_timeout_s": {"mote": 60.0, "linux": 180.0},
+    },
+}
 
 
 class BenchError(Exception):
@@ -121,17 +152,22 @@ class Guest:
 
     def __init__(self, netns, system, cfg, mem_mib, plugin_sock=None):
         self.system = system
-        argv = ["ip", "netns", "exec", netns, QEMU, "-M", "virt", "-cpu", CPU,
-                "-m", f"{mem_mib}M", "-smp", "1", "-display", "none", "-monitor", "none",
+        board = BOARDS[cfg["board"]]
+        argv = ["ip", "netns", "exec", netns, QEMU] + board["qemu"] + [
+                "-m", f"{mem_mib}M", "-display", "none", "-monitor", "none",
                 "-serial", "stdio", "-no-reboot",
                 "-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
-                "-device", "virtio-net-device,netdev=n0",
+                "-device", f"{board['nic']},netdev=n0",
                 "-kernel", cfg["kernel"], "-append", cfg["append"]]
         if cfg.get("initrd"):
             argv += ["-initrd", cfg["initrd"]]
+        if cfg.get("dtb"):
+            argv += ["-dtb", cfg["dtb"]]
         if plugin_sock:
-            argv += ["-plugin", f"{cfg['plugin']},sock={plugin_sock}"]
+            argv += board["plugin_qemu"] + [
+                "-plugin", f"{cfg['plugin']},sock={plugin_sock}{board['plugin_arg']}"]
         self.plugin_sock = plugin_sock
+        self.plugin_read_s = None  # host monotonic time of the last plugin reading
         self.output = b""
         self.start_s = time.monotonic()
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -175,6 +211,14 @@ class Guest:
             last = now
         return last  # never idle (a periodic tick): the reading stands, taken at a settled time
 
+    def idle_insns_per_s(self):
+        """Guest instructions per second with no query in flight (the guest's own
+        background: 0 for a tickless guest that sleeps)."""
+        c0, t0 = self._plugin_read(), time.monotonic()
+        time.sleep(IDLE_RATE_S)
+        c1, t1 = self._plugin_read(), time.monotonic()
+        return (c1 - c0) / (t1 - t0)
+
     def _plugin_read(self):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(10)
@@ -182,6 +226,7 @@ class Guest:
             data = b""
             while chunk := s.recv(64):
                 data += chunk
+        self.plugin_read_s = time.monotonic()
         return parsing.plugin_count(data.decode())
 
     def stop(self):
@@ -257,7 +302,8 @@ class Bench:
         sock = os.path.join(self.tmp, f"insn-{self.started}.sock") if plugin else None
         g = Guest(self.netns, system, self.cfg[system], mem_mib or self.a.mem, sock)
         self.guests.append(g)
-        deadline = g.start_s + READY_TIMEOUT_S[system]
+        timeout_s = BOARDS[self.a.board]["ready_timeout_s"][system]
+        deadline = g.start_s + timeout_s
         while True:
             r = self.client.cmd(cmd="ready", timeout_s=0.5)
             if r["ok"]:
@@ -266,7 +312,7 @@ class Bench:
                 raise BenchError(f"{system}: QEMU exited ({g.proc.returncode}) before answering:"
                                  f"\n{g.tail()}")
             if time.monotonic() > deadline:
-                raise BenchError(f"{system}: no correct answer within {READY_TIMEOUT_S[system]:g} s "
+                raise BenchError(f"{system}: no correct answer within {timeout_s:g} s "
                                  f"({r.get('error')}); console:\n{g.tail()}")
 
     def release(self, g):
@@ -277,7 +323,9 @@ class Bench:
         """One measured run of count queries; the readings around it."""
         time.sleep(SETTLE_S)
         rss_boot = g.status_kib()
+        idle_rate = g.idle_insns_per_s() if g.plugin_sock else None
         i0 = g.insns() if g.plugin_sock else None
+        ti0 = g.plugin_read_s
         u0, s0 = g.cpu_ticks()
         w0 = time.monotonic()
         r = self.client.cmd(cmd="run", first=first, count=count, records=self.a.records,
@@ -285,6 +333,7 @@ class Bench:
         w1 = time.monotonic()
         u1, s1 = g.cpu_ticks()
         i1 = g.insns() if g.plugin_sock else None
+        ti1 = g.plugin_read_s
         if "latencies_us" not in r:
             raise BenchError(f"client: {r.get('error')}")
         tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
@@ -295,6 +344,10 @@ class Bench:
                 "cpu_ms": (u1 - u0 + s1 - s0) * tick_ms, "utime_ms": (u1 - u0) * tick_ms,
                 "stime_ms": (s1 - s0) * tick_ms, "wall_ms": (w1 - w0) * 1000,
                 "insns": (i1 - i0) if i0 is not None else "",
+                "idle_insns_per_s": idle_rate if idle_rate is not None else "",
+                # What the queries cost beyond what the guest does anyway while idle (a
+                # periodic tick, a polled USB endpoint) between the same two readings.
+                "insns_net": (i1 - i0 - idle_rate * (ti1 - ti0)) if i0 is not None else "",
                 "latency_p50_us": stats.percentile(lat, 50),
                 "latency_p99_us": stats.percentile(lat, 99),
                 "rss_boot_kib": rss_boot, "rss_after_kib": g.status_kib()}
@@ -369,29 +422,59 @@ class Bench:
 
 # --- Configuration -------------------------------------------------------------
 
+def uncompressed_kernel(vmlinuz, out_dir):
+    """vmlinuz itself when it is a plain Image, else its gzip'd Image unpacked once into
+    out_dir (raspi3b's -kernel loads the file as it is; virt would unpack it itself)."""
+    with open(vmlinuz, "rb") as f:
+        if f.read(2) != GZIP_MAGIC:
+            return vmlinuz
+    image = os.path.join(out_dir, "Image-" + os.path.basename(vmlinuz).removeprefix("vmlinuz-"))
+    if not os.path.exists(image) or os.path.getmtime(image) < os.path.getmtime(vmlinuz):
+        os.makedirs(out_dir, exist_ok=True)
+        with gzip.open(vmlinuz, "rb") as src, open(image + ".tmp", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(image + ".tmp", image)
+    return image
+
+
 def find_configs(a):
-    """The two systems' QEMU inputs, checked to exist."""
+    """The two systems' QEMU inputs for a.board, checked to exist."""
     kernels = sorted(glob.glob(os.path.join(a.linux_dir, "boot", "vmlinuz-*")))
     missing = []
     mote_img = os.path.join(a.build, "dns.img")
     initrd = os.path.join(a.build, "bench", "initramfs.cpio.gz")
-    for path, how in ((mote_img, "make images"), (initrd, "make bench-deps"),
-                      (a.plugin, "make bench-deps")):
+    needed = [(mote_img, "make images"), (initrd, "make bench-deps"),
+              (a.plugin, "make bench-deps")]
+    mote_dtb = linux_dtb = None
+    if a.board == "raspi3":
+        # Mote's boot words reach it in /chosen/bootargs of a DTB that QEMU fills from
+        # -append; Linux gets the board's own DTB (its DWC2 node says dr_mode = "host").
+        mote_dtb = os.path.join(a.build, "bootargs.dtb")
+        dtbs = sorted(glob.glob(os.path.join(a.linux_dir, LINUX_DIR_GLOB_DTB)))
+        linux_dtb = dtbs[-1] if dtbs else None
+        needed.append((mote_dtb, "make BOARD=raspi3 SERVICE=dns images image"))
+        if not linux_dtb:
+            missing.append(f"{a.linux_dir}/{LINUX_DIR_GLOB_DTB} (run scripts/setup)")
+    for path, how in needed:
         if not os.path.exists(path):
             missing.append(f"{path} (run `{how}`)")
     if not kernels:
         missing.append(f"{a.linux_dir}/boot/vmlinuz-* (run scripts/setup)")
     if missing:
         raise BenchError("missing: " + ", ".join(missing))
+    kernel = kernels[-1]
+    if a.board == "raspi3":
+        kernel = uncompressed_kernel(kernel, os.path.join(a.build, "bench"))
     net = f"ip={GUEST_ADDR}/{PREFIX_LEN} gw={HOST_ADDR} records={a.records}"
     return {
-        "mote": {"kernel": mote_img, "append": net, "plugin": os.path.abspath(a.plugin),
-                 "images": [mote_img]},
+        "mote": {"board": a.board, "kernel": mote_img, "dtb": mote_dtb, "append": net,
+                 "plugin": os.path.abspath(a.plugin), "images": [mote_img]},
         # quiet: no boot log over the emulated UART (Mote logs a few lines only);
-        # panic=-1 with QEMU's -no-reboot: a dead guest ends QEMU at once.
-        "linux": {"kernel": kernels[-1], "initrd": initrd,
+        # panic=-1 with QEMU's -no-reboot: a dead guest ends QEMU at once. The
+        # first UART is the PL011 (ttyAMA0) on both boards.
+        "linux": {"board": a.board, "kernel": kernel, "initrd": initrd, "dtb": linux_dtb,
                   "append": f"console=ttyAMA0 quiet panic=-1 {net}",
-                  "plugin": os.path.abspath(a.plugin), "images": [kernels[-1], initrd]},
+                  "plugin": os.path.abspath(a.plugin), "images": [kernel, initrd]},
     }
 
 
@@ -411,7 +494,9 @@ def host_cpu():
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--build", default="build/virt", help="the image folder (build/<board>)")
+    p.add_argument("--board", choices=sorted(BOARDS), default="virt",
+                   help="virt: -M virt, virtio-net; raspi3: -M raspi3b, usb-net")
+    p.add_argument("--build", help="the image folder (default: build/<board>)")
     p.add_argument("--linux-dir", default="third_party/linux",
                    help="Debian's unpacked linux-image package")
     p.add_argument("--plugin", default="build/bench/libinsn.so")
@@ -420,14 +505,30 @@ def parse_args(argv=None):
     p.add_argument("--records", type=int, default=10000, help="records in the zone")
     p.add_argument("--client", choices=("udp", "nslookup"), default="udp",
                    help="udp: one process, one socket; nslookup: one nslookup per query")
-    p.add_argument("--mem", type=int, default=128, help="guest RAM in MiB for both (-m)")
+    p.add_argument("--mem", type=int,
+                   help="guest RAM in MiB for both (-m; default: 128 on virt, raspi3b's fixed 1024)")
     p.add_argument("--boots", type=int, default=10, help="boot-time samples per system")
     p.add_argument("--insn-reps", type=int, help="plugin repetitions (default: --reps)")
     p.add_argument("--idle-seconds", type=float, default=10.0)
     p.add_argument("--dnsperf-seconds", type=int, default=10)
     p.add_argument("--no-min-mem", action="store_true", help="skip the smallest -m search")
-    p.add_argument("--results", default=os.path.join(HERE, "results"))
+    p.add_argument("--skip-unserved", action="store_true",
+                   help="a system that does not boot and answer (one probe boot each) is left "
+                   "out, said on stderr and in the table, instead of ending the run")
+    p.add_argument("--only", choices=SYSTEMS,
+                   help="measure one system (its column only, no ratios): to try one side")
+    p.add_argument("--results", help="where the results go (default: bench/results, "
+                   "bench/results/raspi3 for --board raspi3)")
     a = p.parse_args(argv)
+    board = BOARDS[a.board]
+    a.build = a.build or os.path.join("build", a.board)
+    a.results = a.results or os.path.join(HERE, "results", *([] if a.board == "virt" else [a.board]))
+    if a.mem is None:
+        a.mem = board["mem_mib"]
+    elif board["mem_fixed"] and a.mem != board["mem_mib"]:
+        p.error(f"--mem: {board['machine']} has exactly {board['mem_mib']} MiB")
+    if board["mem_fixed"]:
+        a.no_min_mem = True  # nothing to search
     for name in ("reps", "queries", "boots", "mem", "dnsperf_seconds"):
         if getattr(a, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -435,17 +536,39 @@ def parse_args(argv=None):
         p.error(f"--records must be 1 to {dnswire.RECORDS_MAX}")
     if a.idle_seconds <= 0:
         p.error("--idle-seconds must be positive")
+    a.systems = (a.only,) if a.only else SYSTEMS
     if a.insn_reps is None:
         a.insn_reps = a.reps
     return a
 
 
+def serving_systems(b, systems):
+    """(the systems of `systems` that boot and answer, {left out: why}): one probe boot each."""
+    kept, left_out = [], {}
+    for system in systems:
+        try:
+            b.release(b.boot(system)[0])
+            kept.append(system)
+        except BenchError as e:
+            # The first line says what failed, the console's first warning or error why.
+            lines = str(e).splitlines()
+            why = [ln.strip() for ln in lines[1:] if re.search(r"\b(warn|error):", ln)]
+            left_out[system] = " ".join(lines[:1] + why[:1])
+            print(f"dns_cpu: {system} LEFT OUT of this run (--skip-unserved): {e}",
+                  file=sys.stderr)
+    if not kept:
+        raise BenchError("no system answers: " + "; ".join(left_out.values()))
+    return tuple(kept), left_out
+
+
 def measure(a, configs):
     rows, extra = [], {}
     with Bench(a, configs) as b:
+        if a.skip_unserved:
+            a.systems, extra["left_out"] = serving_systems(b, a.systems)
         for phase, reps in (("cpu", a.reps), ("insn", a.insn_reps)):
             for r in range(reps):
-                order = SYSTEMS if r % 2 == 0 else SYSTEMS[::-1]
+                order = a.systems if r % 2 == 0 else a.systems[::-1]
                 for system in order:
                     row = b.rep(system, r, phase)
                     rows.append(row)
@@ -454,10 +577,10 @@ def measure(a, configs):
                     print(f"{phase} rep {r + 1}/{reps} {system}: {shown}, boot "
                           f"{row['boot_ms']:.0f} ms", file=sys.stderr)
         boots = {s: [r["boot_ms"] for r in rows if r["system"] == s and r["phase"] == "cpu"]
-                 for s in SYSTEMS}
+                 for s in a.systems}
         k = 0
         while min(len(v) for v in boots.values()) < a.boots:
-            for system in (SYSTEMS if k % 2 == 0 else SYSTEMS[::-1]):
+            for system in (a.systems if k % 2 == 0 else a.systems[::-1]):
                 g, ms = b.boot(system)
                 b.release(g)
                 boots[system].append(ms)
@@ -468,10 +591,10 @@ def measure(a, configs):
             for i in range(1, min(a.records, 10000) + 1):
                 f.write(f"{dnswire.host_name(i)} A\n")
         print(f"idle {a.idle_seconds:g} s and dnsperf {a.dnsperf_seconds} s ...", file=sys.stderr)
-        extra["load"] = {s: b.idle_and_dnsperf(s, qfile) for s in SYSTEMS}
+        extra["load"] = {s: b.idle_and_dnsperf(s, qfile) for s in a.systems}
         if not a.no_min_mem:
             print("smallest -m that serves ...", file=sys.stderr)
-            extra["min_mem"] = {s: b.min_mem(s) for s in SYSTEMS}
+            extra["min_mem"] = {s: b.min_mem(s) for s in a.systems}
     return rows, extra
 
 
@@ -495,19 +618,21 @@ def main(argv=None):
         signal.signal(sig, on_stop_signal)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"DNS experiment: {a.reps} reps x {a.queries} queries ({a.client} client), "
-          f"zone of {a.records}, -m {a.mem}M, {QEMU} -M virt -cpu {CPU} -smp 1",
-          file=sys.stderr)
+          f"zone of {a.records}, -m {a.mem}M, {QEMU} {' '.join(BOARDS[a.board]['qemu'])} "
+          f"-device {BOARDS[a.board]['nic']}", file=sys.stderr)
     try:
         rows, extra = measure(a, configs)
     except BenchError as e:
         sys.exit(f"dns_cpu: {e}")
     except KeyboardInterrupt:
         sys.exit("dns_cpu: interrupted; namespace, tap and QEMU processes removed")
-    meta = {"date": started, "qemu": qemu_version(), "host_cpu": host_cpu(),
+    meta = {"date": started, "board": a.board, "machine": BOARDS[a.board]["machine"],
+            "nic": BOARDS[a.board]["nic"], "qemu": qemu_version(), "host_cpu": host_cpu(),
             "host_cores": os.cpu_count(), "reps": a.reps, "insn_reps": a.insn_reps,
             "queries": a.queries, "records": a.records, "client": a.client, "mem_mib": a.mem,
-            "linux_kernel": os.path.basename(configs["linux"]["kernel"])}
-    summary = report.summarize(rows, extra, configs, a.queries)
+            "linux_kernel": os.path.basename(configs["linux"]["kernel"]),
+            "left_out": extra.get("left_out", {})}
+    summary = report.summarize(rows, extra, {s: configs[s] for s in a.systems}, a.queries)
     os.makedirs(a.results, exist_ok=True)
     paths = report.write_all(a.results, rows, summary, meta)
     print()

@@ -22,6 +22,8 @@ METRICS = (
     ("utime_ms_per_1000", "  of which user time", "ms", ("rows", "cpu", "utime_ms", True)),
     ("stime_ms_per_1000", "  of which system time", "ms", ("rows", "cpu", "stime_ms", True)),
     ("insns_per_1000", "guest instructions per 1000 queries", "insns", ("rows", "insn", "insns", True)),
+    ("idle_insns_per_s", "  guest instructions per second while idle", "insns/s", ("rows", "insn", "idle_insns_per_s", False)),
+    ("insns_net_per_1000", "  per 1000 queries less the idle rate", "insns", ("rows", "insn", "insns_net", True)),
     ("wall_ms_per_1000", "wall time of 1000 queries, one at a time", "ms", ("rows", "cpu", "wall_ms", True)),
     ("latency_p50_us", "query latency p50 (one at a time)", "us", ("rows", "cpu", "latency_p50_us", False)),
     ("latency_p99_us", "query latency p99 (one at a time)", "us", ("rows", "cpu", "latency_p99_us", False)),
@@ -38,7 +40,8 @@ METRICS = (
 )
 
 REPS_COLUMNS = ("phase", "rep", "system", "first", "count", "answered", "correct", "retries",
-                "boot_ms", "cpu_ms", "utime_ms", "stime_ms", "insns", "wall_ms",
+                "boot_ms", "cpu_ms", "utime_ms", "stime_ms", "insns", "idle_insns_per_s", "insns_net",
+                "wall_ms",
                 "latency_p50_us", "latency_p99_us", "rss_boot_kib", "rss_after_kib", "errors")
 # Shown (and compared) by their median: a few slow boots should not move the figure.
 MEDIAN_METRICS = {"boot_ms"}
@@ -51,7 +54,7 @@ def samples(source, system, rows, extra, queries):
         _, phase, col, per_1000 = source
         scale = 1000 / queries if per_1000 else 1
         return [float(r[col]) * scale for r in rows
-                if r["phase"] == phase and r["system"] == system and r[col] != ""]
+                if r["phase"] == phase and r["system"] == system and r.get(col, "") != ""]
     if kind == "boots":
         return list(extra.get("boots", {}).get(system, []))
     if kind == "load":
@@ -65,7 +68,7 @@ def summarize(rows, extra, configs, queries):
     """[{'key', 'label', 'unit', 'mote': stats or None, 'linux': ..., 'ratio'}] per metric."""
     extra = dict(extra)
     extra["image_bytes"] = {s: sum(os.path.getsize(p) for p in configs[s]["images"])
-                            for s in SYSTEMS}
+                            for s in SYSTEMS if s in configs}
     out = []
     for key, label, unit, source in METRICS:
         entry = {"key": key, "label": label, "unit": unit}
@@ -102,20 +105,28 @@ def shown(st, median=False):
     return fmt(st["mean"])
 
 
+def board_label(meta):
+    """'-M virt, virtio-net-device' (the board and NIC both systems ran on)."""
+    return f"-M {meta.get('machine', 'virt')}, {meta.get('nic', 'virtio-net-device')}"
+
+
 def table(summary, meta):
     head = ("metric", "unit", "Mote", "Linux", "Mote/Linux")
     med = [e["key"] in MEDIAN_METRICS for e in summary]
     body = [(e["label"], e["unit"], shown(e["mote"], m), shown(e["linux"], m),
              "-" if math.isnan(e["ratio"]) else f"{e['ratio']:.3f}") for e, m in zip(summary, med)]
     widths = [max(len(r[i]) for r in (head,) + tuple(body)) for i in range(len(head))]
-    lines = [f"DNS experiment, {meta['date']}: {meta['reps']} reps (plugin: {meta['insn_reps']}) "
+    lines = [f"DNS experiment on {board_label(meta)}, {meta['date']}: {meta['reps']} reps "
+             f"(plugin: {meta['insn_reps']}) "
              f"x {meta['queries']} queries, {meta['client']} client, zone of {meta['records']}, "
              f"-m {meta['mem_mib']}M",
              f"{meta['qemu']}; host {meta['host_cpu']} ({meta['host_cores']} cores); "
              f"Linux {meta['linux_kernel']}",
              "mean ± half of the 95% confidence interval where there are several samples; "
-             "boot: median (min-max)",
-             ""]
+             "boot: median (min-max)"]
+    for system, why in meta.get("left_out", {}).items():
+        lines.append(f"{NAMES[system]} LEFT OUT: {why}")
+    lines.append("")
     for r in (head,) + tuple(body):
         lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w)
                                for i, (c, w) in enumerate(zip(r, widths))))
@@ -171,7 +182,7 @@ def gnuplot_script(data_path, png_path, summary, meta):
     ratio = {e["key"]: e["ratio"] for e in summary}
     return f"""set terminal pngcairo size 1000,450 font "sans,10"
 set output "{png_path}"
-set multiplot layout 1,2 title "DNS on QEMU TCG (aarch64, {meta['qemu'].split(' (')[0].replace('QEMU emulator version ', 'QEMU ')}): Mote vs Linux, same lib/dns; {meta['reps']} reps x {meta['queries']} queries, {meta['date']}"
+set multiplot layout 1,2 title "DNS on QEMU TCG (aarch64 {board_label(meta)}, {meta['qemu'].split(' (')[0].replace('QEMU emulator version ', 'QEMU ')}): Mote vs Linux, same lib/dns; {meta['reps']} reps x {meta['queries']} queries, {meta['date']}"
 set style fill solid 0.6 border -1
 set boxwidth 0.5
 set xrange [-0.6:1.6]

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * ELF core files of a crashed image, see coredump.h. The file's layout is
- * lib/core/elfcore.c; this part collects the crashed state and the memory
+ * lib/elfcore/elfcore.c; this part collects the crashed state and the memory
  * ranges and streams them over the debug port (kernel/debugport.h).
  */
 #include "kernel/coredump.h"
@@ -22,7 +22,7 @@
 #include "kernel/debugport.h"
 #include "kernel/heap.h"
 #include "kernel/image.h"
-#include "lib/core/elfcore.h"
+#include "lib/elfcore/elfcore.h"
 
 #define CORE_CHUNK  4096
 #define CORE_ACK    '+'

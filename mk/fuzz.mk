@@ -4,7 +4,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
-FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # Each target is tests/fuzz/fuzz_<name>.c, found here, linked with the sources
 # mk/unit.mk lists for the module of the same name (unit_srcs_<name>,
@@ -116,14 +116,14 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
-# tools/mote: the JSON of OCI layouts given to `mote load`, and syslog datagrams.
+# tools/mote: the JSON of OCI layouts given to `mote load`; lib/syslog: the datagrams mote's collector parses.
 $(FUZZ_DIR)/corpus_mote_json/.seeded:
 	@mkdir -p $(@D)
 	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:00","size":1,"annotations":{"io.mote.image.ref":"dns:latest"}}]}' > $(@D)/seed1
 	printf '{"name":"dns","tag":"latest","size":180368,"debug":false,"args":"records=10000","x":[1.5e3,null,true,"\\u00e9\\ud83d\\ude00"]}' > $(@D)/seed2
 	@touch $@
 
-$(FUZZ_DIR)/corpus_mote_syslog/.seeded:
+$(FUZZ_DIR)/corpus_syslog_parse/.seeded:
 	@mkdir -p $(@D)
 	printf '<14>1 2026-11-23T12:00:00.000Z dns1 mote - - - \357\273\277mote: ready' > $(@D)/seed1
 	printf '<165>1 - host app 12 ID47 [a@1 x="q\\\\"]"][b@2] message' > $(@D)/seed2

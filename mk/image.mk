@@ -1,7 +1,26 @@
 # Images: the kernel objects for $(BOARD), each service's objects, and a
 # two-step link that embeds the image's own symbol table (kernel/symtab.h).
+#
+# The API boundary is enforced by the link (Solo5's recipe): the kernel,
+# drivers, libfdt and what the service needs of libnet.a are linked into one
+# relocatable object, $(B)/<service>.mote.o, whose global symbols are only
+# those mk/global.syms names (the public API, what picolibc needs); everything
+# else is made local there. The service's objects and the service libraries
+# it calls are then linked against that object: a service can neither call an
+# internal function nor collide with one. Local symbols stay in the ELF, so
+# the embedded symbol table and gdb still name every function.
 
-KERNEL_SRCS := $(wildcard arch/aarch64/*.c arch/aarch64/*.S kernel/*.c lib/*/*.c) \
+# Service libraries: lib/<name>/ with a public header folder lib/<name>/include/
+# (lib/dns, lib/http). Each is an archive offered to every service's link, so
+# an image holds only what its service calls; services see their headers.
+SERVICE_LIBS := $(patsubst lib/%/include/,%,$(wildcard lib/*/include/))
+SERVICE_LIB_CPPFLAGS := $(foreach l,$(SERVICE_LIBS),-Ilib/$(l)/include)
+SERVICE_LIB_ARCHIVES := $(foreach l,$(SERVICE_LIBS),$(B)/lib$(l).a)
+# Services see only the public API and the service libraries' headers.
+SERVICE_CPPFLAGS := -Iinclude $(SERVICE_LIB_CPPFLAGS) -MMD -MP $(DEBUG_CPPFLAGS)
+
+KERNEL_SRCS := $(wildcard arch/aarch64/*.c arch/aarch64/*.S kernel/*.c) \
+	$(filter-out $(foreach l,$(SERVICE_LIBS),lib/$(l)/%),$(wildcard lib/*/*.c)) \
 	drivers/timer/generic_timer.c platform/probe.c $(BOARD_SRCS)
 ifneq ($(DEBUG),1)
 KERNEL_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(KERNEL_SRCS))
@@ -9,10 +28,15 @@ endif
 KERNEL_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(KERNEL_SRCS)))
 SERVICES := $(notdir $(patsubst %/,%,$(wildcard services/*/)))
 LDS := $(B)/image.ld
+GLOBAL_SYMS := mk/global.syms
 
 $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(if $(filter services/%,$<),,$(KERNEL_CFLAGS)) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/obj/services/%.o: services/%.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(SERVICE_CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(B)/obj/%.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -20,6 +44,20 @@ $(B)/obj/%.o: %.S | $(SETUP_STAMP)
 
 $(B)/%.o: $(B)/%.S
 	$(CC) $(ASFLAGS) -c $< -o $@
+
+# service_lib(name): lib/<name>/*.c into $(B)/lib<name>.a. Service code: free
+# to use FP/SIMD like the services that call it.
+define service_lib
+SERVICE_LIB_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard lib/$(1)/*.c))
+$$(SERVICE_LIB_OBJS_$(1)): $(B)/obj/lib/$(1)/%.o: lib/$(1)/%.c | $(SETUP_STAMP)
+	@mkdir -p $$(@D)
+	$(CC) $(CPPFLAGS) $(SERVICE_LIB_CPPFLAGS) $(CFLAGS) -c $$< -o $$@
+
+$(B)/lib$(1).a: $$(SERVICE_LIB_OBJS_$(1))
+	rm -f $$@
+	$(CROSS)ar rcs $$@ $$^
+endef
+$(foreach l,$(SERVICE_LIBS),$(eval $(call service_lib,$(l))))
 
 $(LDS): arch/aarch64/image.ld.in platform/$(BOARD)/memmap.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -29,12 +67,45 @@ $(B)/symtab_empty.S: scripts/symtab.awk
 	@mkdir -p $(@D)
 	awk -f scripts/symtab.awk /dev/null > $@
 
+# The API functions a service calls, as -u options: they pull the libnet.a
+# members that define them (and what those need: the network's boot hook
+# brings remote logs and, in debug images, the GDB TCP transport) into the
+# image's Mote object.
+api_calls = $(shell $(NM) -u $(1) 2>/dev/null | awk '$$2 ~ /^mote_/ { print "-Wl,-u," $$2 }' | sort -u)
+
+# What the Mote object leaves undefined is resolved outside it: service_start
+# by the service, the rest by picolibc and libgcc. A service that defined one
+# of those (malloc, memcpy, strtoul) would take Mote's calls: the link refuses.
+check_no_capture = captured=$$({ $(NM) -u $(1) | awk '{ print "U", $$2 }'; \
+	$(NM) -g --defined-only $(2) 2>/dev/null | awk 'NF == 3 { print "D", $$3 }'; } | \
+	awk '$$1 == "U" && $$2 != "service_start" { u[$$2] = 1 } $$1 == "D" { d[$$2] = 1 } \
+	END { for (n in u) if (n in d) print n }'); \
+	if [ -n "$$captured" ]; then echo "$(1): the service defines what Mote calls in the C library:" \
+	$$captured >&2; exit 1; fi
+
+# The relocatable link keeps every input section apart, so that the final
+# link's --gc-sections still drops what nothing calls: --unique for the
+# per-function sections (.text.<name>), and by name for the plain ones, which
+# its default script would merge (assembly, libfdt's objects).
+UNIQUE_SECTIONS := -Wl,--unique -Wl,--unique=.text -Wl,--unique=.rodata -Wl,--unique=.data \
+	-Wl,--unique=.bss
+
+# A service that calls the network API without naming the net feature would
+# carry lwIP but no network driver, and find out only at run time: the build
+# says so instead. check_uses_net(objects, features)
+check_uses_net = if [ -z "$(filter net,$(2))" ] && \
+	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_(udp|tcp|net|endpoint)_'; then \
+	echo "$(firstword $(1)): the service calls the network API: add net to service_uses" \
+	"in its service.mk" >&2; exit 1; fi
+
+IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
+
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
 # arguments), service_uses (the features it needs: mk/board.mk) and
 # service_try (what `make run` suggests trying from the host). The
-# drivers behind those features on $(BOARD) are linked into its image only,
-# next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
+# drivers behind those features on $(BOARD) are linked into its image's Mote
+# object only, next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
 # starts exactly the drivers it carries.
 define service_image
 service_srcs :=
@@ -50,14 +121,24 @@ DRIVER_OBJS_$(1) := $$(patsubst %,$(B)/obj/%.o,$$(basename $$(call feature_srcs,
 SERVICE_ARGS_$(1) := $$(service_args)
 SERVICE_TRY_$(1) := $$(service_try)
 
-$(B)/$(1).stage1.elf: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDS) $(B)/libnet.a
-	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/symtab_empty.o $(LDLIBS)
+# The relocatable link leaves libc's and libgcc's functions undefined: the
+# final link resolves them.
+$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/libnet.a $(GLOBAL_SYMS)
+	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
+	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
+	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $(B)/libnet.a $(LIBFDT)
+	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
+	@rm -f $$@.r
+
+$(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(LDS)
+	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
+	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
 	$(NM) -n -S --defined-only $$< | awk -f scripts/symtab.awk > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
-	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $(B)/$(1).symtab.o $(LDLIBS)
+	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
 	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' > $$@.code1
 	@$(NM) -n $$@ | grep ' [tTW] ' > $$@.code2

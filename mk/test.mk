@@ -18,7 +18,9 @@ OTHER_BOARDS := $(filter-out virt,$(BOARDS))
 
 test-system: images debug-images $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b)) \
 	images-raspi3-fb
-	cd tests/system && MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@# The tests run make themselves (mote build); without the jobserver a
+	@# parent -j hands them, they warn on stderr, which tests read.
+	cd tests/system && MAKEFLAGS= MFLAGS= MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # images-<board>, debug-images-<board>: build/<board>/ and build/<board>-debug/.
 .PHONY: $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b))

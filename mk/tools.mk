@@ -6,13 +6,14 @@ PREFIX ?= /usr/local
 HOST_CC ?= cc
 HOST_DIR := build/host
 MOTE_BIN := $(HOST_DIR)/mote
-MOTE_SRCS := $(wildcard tools/mote/*.c)
+# lib/syslog/parse.c: the RFC 5424 parser the image's own messages are written beside.
+MOTE_SRCS := $(wildcard tools/mote/*.c) lib/syslog/parse.c
 MOTE_OBJS := $(patsubst %.c,$(HOST_DIR)/obj/%.o,$(MOTE_SRCS))
 # The tree it was built from, so an installed mote can build services by name.
 MOTE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wvla -I. \
 	-DMOTE_SRC_DIR='"$(CURDIR)"'
 
-$(HOST_DIR)/obj/tools/mote/%.o: tools/mote/%.c
+$(HOST_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(MOTE_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -35,4 +36,4 @@ mote-image-info:
 	$(info dtb=$(filter %.dtb,$(BOARD_IMAGES)))
 	@:
 
--include $(shell find $(HOST_DIR)/obj/tools -name '*.d' 2>/dev/null)
+-include $(shell find $(HOST_DIR)/obj -name '*.d' 2>/dev/null)

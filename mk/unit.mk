@@ -3,7 +3,7 @@
 #   make test-unit       build and run every test; any failure fails make
 HOST_CC := cc
 UNIT_DIR := build/host/unit
-UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude \
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_LIB_CPPFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Each test is tests/unit/test_<name>.c, found here (a test cannot be forgotten),
@@ -25,7 +25,9 @@ unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c lib/args/number.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
-unit_srcs_elfcore := lib/core/elfcore.c
+unit_srcs_syslog_parse := lib/syslog/parse.c
+unit_srcs_elfcore := lib/elfcore/elfcore.c
+unit_srcs_tcp_server := net/tcp_server.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
 unit_srcs_usb_split := drivers/usb/dwc2/split.c
@@ -45,7 +47,6 @@ unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
-unit_srcs_mote_syslog := tools/mote/syslog.c
 
 UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 

@@ -14,6 +14,13 @@
  * still waiting stays in its slot, invisible to the service, until the data
  * is out; then FIN.
  *
+ * An outbound connection (mote_tcp_connect) has its slot from the start; it
+ * is "connecting" until lwIP's connected callback, and a failure before that
+ * goes to the service's connect callback instead of its error callback. One
+ * made before the network has an address of its family (DHCP or SLAAC still
+ * under way) has no route yet: it waits, "unrouted", for the next address
+ * change (a netif callback) to try again, up to ROUTE_WAIT_NS.
+ *
  * lwIP requires a callback that aborts its own pcb to return ERR_ABRT; the
  * pcb whose callback is running is noted for that.
  */
@@ -23,6 +30,7 @@
 #include <string.h>
 
 #include <mote/net.h>
+#include <mote/time.h>
 #include <mote/timer.h>
 
 #include "lwip/tcp.h"
@@ -35,6 +43,8 @@
 #define CLOSE_RETRY 1       /* lwIP poll intervals (500 ms) between close retries */
 #define WRITE_CHUNK 0xffffu /* tcp_write takes a u16_t length */
 #define WAITING_MIN 2048    /* first allocation for mote_tcp_send's waiting bytes */
+#define ROUTE_WAIT_NS \
+    (30 * MOTE_NS_PER_S) /* a DHCP lease with QEMU's user networking takes well under 1 s */
 
 _Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
 
@@ -42,14 +52,19 @@ struct slot {
     struct tcp_pcb *pcb; /* NULL: free */
     unsigned gen;
     bool listener;
-    bool closing; /* closed by the service: sending what waits, then FIN */
+    bool closing;    /* closed by the service: sending what waits, then FIN */
+    bool connecting; /* mote_tcp_connect's handshake is not done yet */
+    bool unrouted;   /* ... nor started: no address to send from yet */
     mote_tcp_accept_fn accept;
+    mote_tcp_connect_fn connect;
+    void *connect_arg;
     struct mote_tcp_callbacks cb;
     void *arg;
     uint8_t *waiting; /* mote_tcp_send's bytes lwIP had no room for yet */
     size_t waiting_len, waiting_cap;
     uint64_t idle_ns;
     int idle_timer;
+    int route_timer; /* while unrouted */
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -90,6 +105,9 @@ static void slot_free(struct slot *s)
 {
     if (s->idle_timer > 0)
         mote_timer_cancel(s->idle_timer);
+    if (s->route_timer > 0)
+        mote_timer_cancel(s->route_timer);
+    s->route_timer = 0;
     free(s->waiting);
     s->waiting = NULL;
     s->idle_timer = 0;
@@ -127,6 +145,8 @@ static err_t leave(struct tcp_pcb *outer)
 static int push(struct slot *s, const uint8_t *data, size_t len)
 {
     size_t done = 0;
+    if (s->unrouted) /* lwIP queues data from SYN_SENT on, not before */
+        return 0;
     while (done < len) {
         size_t n = len - done;
         size_t space = tcp_sndbuf(s->pcb);
@@ -140,7 +160,7 @@ static int push(struct slot *s, const uint8_t *data, size_t len)
         if (err != ERR_OK) {
             if (done)
                 break;
-            return net_errno(err);
+            return net_errno(err); /* ERR_CONN: -ENOTCONN */
         }
         done += n;
     }
@@ -276,11 +296,47 @@ static void failed(void *arg, err_t err)
         return;
     int id = slot_id(s);
     void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
-    void *cb_arg = s->arg;
+    mote_tcp_connect_fn connect = s->closing || !s->connecting ? NULL : s->connect;
+    void *cb_arg = s->arg, *connect_arg = s->connect_arg;
     slot_free(s);
-    if (error)
-        error(id, net_errno(err), cb_arg);
+    if (connect) /* a reset answering our SYN is a refusal (RFC 9293 §3.10.7.3) */
+        connect(id, err == ERR_RST ? -ECONNREFUSED : -ECONNABORTED, connect_arg);
+    else if (error)
+        error(id, net_errno(err), cb_arg); /* ERR_ABRT also after retransmission timeouts */
     net_timeouts_changed();
+}
+
+/* lwIP calls this once the handshake is done (err is always ERR_OK in lwIP 2.1). */
+static err_t connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct slot *s = arg;
+    (void)err;
+    if (!s || s->closing)
+        return ERR_OK;
+    s->connecting = false;
+    if (push_waiting(s) != 0) { /* mote_tcp_send data from before a route existed */
+        mote_tcp_connect_fn connect = s->connect;
+        void *connect_arg = s->connect_arg;
+        int id = slot_id(s);
+        detach(pcb);
+        slot_free(s);
+        tcp_abort(pcb);
+        connect(id, -ECONNABORTED, connect_arg);
+        return ERR_ABRT;
+    }
+    struct tcp_pcb *outer = enter(pcb);
+    s->connect(slot_id(s), 0, s->connect_arg);
+    return leave(outer);
+}
+
+/* Our callbacks on a connection's pcb. */
+static void attach(struct tcp_pcb *pcb, struct slot *s)
+{
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, received);
+    tcp_sent(pcb, sent);
+    tcp_err(pcb, failed);
+    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
 }
 
 static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -294,11 +350,7 @@ static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
         tcp_abort(pcb);
         return ERR_ABRT;
     }
-    tcp_arg(pcb, s);
-    tcp_recv(pcb, received);
-    tcp_sent(pcb, sent);
-    tcp_err(pcb, failed);
-    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
+    attach(pcb, s);
 
     struct mote_endpoint peer;
     net_endpoint_from(&peer, &pcb->remote_ip, pcb->remote_port);
@@ -335,6 +387,109 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     s->arg = arg;
     tcp_arg(lpcb, s);
     tcp_accept(lpcb, accepted);
+    return slot_id(s);
+}
+
+/* Whether the network lacks an address of addr's family yet (so no route may appear later). */
+static bool address_pending(const ip_addr_t *addr)
+{
+    const struct netif *n = netif_default;
+    if (!n)
+        return false;
+    if (!IP_IS_V6(addr))
+        return ip4_addr_isany_val(*netif_ip4_addr(n));
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+            return false;
+    return true;
+}
+
+/* An unrouted connection's end: the service hears err. */
+static void fail_unrouted(struct slot *s, int err)
+{
+    int id = slot_id(s);
+    mote_tcp_connect_fn connect = s->connect;
+    void *connect_arg = s->connect_arg;
+    struct tcp_pcb *pcb = s->pcb;
+    detach(pcb);
+    slot_free(s);
+    tcp_abort(pcb); /* never connected: frees it */
+    connect(id, err, connect_arg);
+}
+
+static void route_expired(void *arg)
+{
+    struct slot *s = slot_find((int)(intptr_t)arg);
+    if (!s || !s->unrouted)
+        return;
+    s->route_timer = 0;
+    fail_unrouted(s, -EHOSTUNREACH);
+}
+
+/* The network's addresses changed: unrouted connections try again. */
+static void retry_unrouted(struct netif *netif, netif_nsc_reason_t reason,
+                           const netif_ext_callback_args_t *args)
+{
+    (void)netif;
+    (void)reason;
+    (void)args;
+    for (unsigned i = 0; i < MAX_SLOTS; i++) {
+        struct slot *s = &slots[i];
+        if (!s->pcb || !s->unrouted || s->closing)
+            continue;
+        err_t e = tcp_connect(s->pcb, &s->pcb->remote_ip, s->pcb->remote_port, connected);
+        if (e == ERR_OK) {
+            s->unrouted = false;
+            if (s->route_timer > 0)
+                mote_timer_cancel(s->route_timer);
+            s->route_timer = 0;
+        } else if (e != ERR_RTE || !address_pending(&s->pcb->remote_ip)) {
+            fail_unrouted(s, net_errno(e));
+        }
+    }
+    net_timeouts_changed();
+}
+NETIF_DECLARE_EXT_CALLBACK(address_watch)
+
+int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_connect, void *arg)
+{
+    ip_addr_t addr;
+    if (!to || !on_connect || to->port == 0 || net_endpoint_to(to, &addr) != 0)
+        return -EINVAL;
+    int err = net_up();
+    if (err)
+        return err;
+    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
+    if (!pcb)
+        return -ENOMEM;
+    struct slot *s = slot_alloc(pcb);
+    if (!s) {
+        tcp_close(pcb); /* never connected: frees it */
+        return -ENOMEM;
+    }
+    s->connecting = true;
+    s->connect = on_connect;
+    s->connect_arg = arg;
+    attach(pcb, s);
+    err_t e = tcp_connect(pcb, &addr, to->port, connected);
+    if (e == ERR_RTE && address_pending(&addr)) {
+        static bool watching;
+        if (!watching) {
+            netif_add_ext_callback(&address_watch, retry_unrouted);
+            watching = true;
+        }
+        s->unrouted = true; /* tcp_connect has set the pcb's remote address and port */
+        s->route_timer =
+            mote_timer_after(ROUTE_WAIT_NS, route_expired, (void *)(intptr_t)slot_id(s));
+        return slot_id(s);
+    }
+    if (e != ERR_OK) {
+        detach(pcb);
+        slot_free(s);
+        tcp_abort(pcb);
+        return net_errno(e); /* ERR_RTE: no route; ERR_MEM: no SYN segment */
+    }
+    net_timeouts_changed();
     return slot_id(s);
 }
 
@@ -402,7 +557,7 @@ int mote_tcp_space(int conn)
     struct slot *s = conn_find(conn);
     if (!s)
         return -EBADF;
-    return s->waiting_len > 0 ? 0 : (int)tcp_sndbuf(s->pcb);
+    return s->waiting_len > 0 || s->unrouted ? 0 : (int)tcp_sndbuf(s->pcb);
 }
 
 int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns)

@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 
 /* Larger than any UDP reply lib/dns builds (DNS_EDNS_PAYLOAD) and any query we accept */
 #define MSG_MAX 4096

@@ -5,14 +5,16 @@
 The archive (gzip'd cpio "newc", what the kernel unpacks into its rootfs) holds
 only: busybox (Debian's busybox-static:arm64) for the init script, the init
 script (bench/linux/init), dns_linux (bench/linux/dns_linux.c linked with
-lib/dns), the kernel modules the network needs (Debian's kernel builds
-virtio_mmio and virtio_net as modules) with their dependencies in load order,
-and /dev/console. Every entry has owner root and time 0, so the same inputs
+lib/dns), the kernel modules the board's network needs (Debian's kernel
+builds them as modules: virtio_mmio and virtio_net on virt; on raspi3b the
+DWC2 USB host, its no-op PHY and CDC Ethernet over USB) with their
+dependencies in load order, and /dev/console. Every entry has owner root and time 0, so the same inputs
 give the same archive byte for byte.
 
     mkinitramfs.py --modules-dir third_party/linux/lib/modules/VERSION \\
         --busybox third_party/busybox/bin/busybox --dns build/virt/bench/dns_linux \\
         --init bench/linux/init -o build/virt/bench/initramfs.cpio.gz
+    mkinitramfs.py --board raspi3 ... -o build/raspi3/bench/initramfs.cpio.gz
 """
 
 import argparse
@@ -21,8 +23,15 @@ import os
 import stat
 import sys
 
-# What the guest needs for virtio-net over virtio-mmio; dependencies are added.
-DEFAULT_MODULES = ("virtio_mmio", "virtio_net")
+# What each board's guest needs for its NIC; dependencies are added. virt:
+# virtio-net over virtio-mmio. raspi3 (QEMU -M raspi3b -device usb-net): the
+# DWC2 controller (bcm2837-rpi-3-b.dtb gives it dr_mode = "host" and a
+# usb-nop-xceiv PHY, which is phy_generic) and usb-net's CDC-ECM function.
+BOARD_MODULES = {
+    "virt": ("virtio_mmio", "virtio_net"),
+    "raspi3": ("phy_generic", "dwc2", "usbnet", "cdc_ether"),
+}
+DEFAULT_MODULES = BOARD_MODULES["virt"]
 NEWC_MAGIC = b"070701"
 NEWC_TRAILER = "TRAILER!!!"
 
@@ -170,15 +179,19 @@ def main():
     p.add_argument("--busybox", required=True)
     p.add_argument("--dns", required=True, help="the dns_linux program")
     p.add_argument("--init", required=True, help="the init script")
+    p.add_argument("--board", choices=sorted(BOARD_MODULES), default="virt",
+                   help="whose NIC modules to load: " +
+                   "; ".join(f"{b}: {' '.join(m)}" for b, m in sorted(BOARD_MODULES.items())))
     p.add_argument("--module", action="append", dest="modules",
-                   help=f"a module to load (repeatable; default: {' '.join(DEFAULT_MODULES)})")
+                   help="a module to load (repeatable; replaces the board's list)")
     p.add_argument("-o", "--output", required=True, help="the .cpio.gz to write")
     a = p.parse_args()
     if not os.path.isdir(a.modules_dir):
         sys.exit(f"mkinitramfs: {a.modules_dir} is not a folder (expected the kernel's "
                  f"lib/modules/<version>, unpacked by scripts/setup)")
     try:
-        blob = build(a.modules_dir, a.busybox, a.dns, a.init, a.modules or DEFAULT_MODULES)
+        blob = build(a.modules_dir, a.busybox, a.dns, a.init,
+                     a.modules or BOARD_MODULES[a.board])
     except (LookupError, ValueError) as e:
         sys.exit(f"mkinitramfs: {e}")
     tmp = a.output + ".tmp"

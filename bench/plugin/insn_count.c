@@ -4,6 +4,8 @@
  * executes, and tells the count to whoever connects to a Unix socket.
  *
  *   qemu-system-aarch64 ... -smp 1 -plugin build/bench/libinsn.so,sock=/tmp/x.sock
+ *   qemu-system-aarch64 -M raspi3b -accel tcg,thread=single \
+ *       -plugin build/bench/libinsn.so,sock=/tmp/x.sock,single_thread=on
  *   socat - UNIX-CONNECT:/tmp/x.sock      ->  "insns 123456789\n"
  *
  * Counting: at translation time every instruction of a block gets an inline
@@ -17,8 +19,12 @@
  * Reading: a thread accepts connections on the socket and writes the
  * counter's current value on each, then closes it. The counter has one
  * writer, the one vCPU thread (the plugin refuses -smp above 1, because
- * inline adds from two vCPUs to one word would race), and an aligned 64-bit
- * load sees either the old or the new value, so no lock is needed.
+ * inline adds from two vCPU threads to one word would race), and an aligned
+ * 64-bit load sees either the old or the new value, so no lock is needed.
+ * A board whose vCPU count is fixed above 1 (raspi3b's four) is counted with
+ * every vCPU in one thread, round-robin (-accel tcg,thread=single): still one
+ * writer at a time. QEMU does not tell a plugin its threading, so the caller
+ * says so with single_thread=on; the count is then all vCPUs' together.
  * The benchmark reads it twice, before and after its queries, with the guest
  * idle both times (bench/dns_cpu.py), and takes the difference.
  *
@@ -40,6 +46,7 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define SOCK_ARG     "sock="
+#define SINGLE_ARG   "single_thread=on"
 #define LISTEN_QUEUE 8
 
 static uint64_t insn_count;
@@ -115,11 +122,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
                                            char **argv)
 {
     const char *path = NULL;
+    int single_thread = 0;
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], SOCK_ARG, strlen(SOCK_ARG)) == 0 && argv[i][strlen(SOCK_ARG)])
             path = argv[i] + strlen(SOCK_ARG);
+        else if (strcmp(argv[i], SINGLE_ARG) == 0)
+            single_thread = 1;
         else {
-            fprintf(stderr, "insn_count: unknown argument '%s'; expected sock=PATH\n", argv[i]);
+            fprintf(stderr,
+                    "insn_count: unknown argument '%s'; expected sock=PATH[,single_thread=on]\n",
+                    argv[i]);
             return -1;
         }
     }
@@ -127,8 +139,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         fprintf(stderr, "insn_count: expected sock=PATH (the Unix socket to report on)\n");
         return -1;
     }
-    if (info->system_emulation && info->system.max_vcpus != 1) {
-        fprintf(stderr, "insn_count: counts one vCPU only; run QEMU with -smp 1 (got %d)\n",
+    if (info->system_emulation && info->system.max_vcpus != 1 && !single_thread) {
+        fprintf(stderr,
+                "insn_count: counts one vCPU thread only; run QEMU with -smp 1 (got %d), or "
+                "with -accel tcg,thread=single and single_thread=on\n",
                 info->system.max_vcpus);
         return -1;
     }

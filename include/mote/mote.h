@@ -10,6 +10,7 @@
 #include <mote/gpio.h>
 #include <mote/log.h>
 #include <mote/net.h>
+#include <mote/random.h>
 #include <mote/service.h>
 #include <mote/system.h>
 #include <mote/time.h>

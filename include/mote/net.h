@@ -24,6 +24,13 @@ struct mote_endpoint {
     uint16_t port; /* host byte order */
 };
 
+/*
+ * Parses text, "ADDR:PORT" with an IPv4 address ("10.0.2.2:8080") or
+ * "[ADDR]:PORT" with an IPv6 one ("[fe80::1]:53"), into *ep. Returns 0, or
+ * -EINVAL for anything else, a port of 0 or above 65535 (*ep is then unchanged).
+ */
+int mote_endpoint_parse(const char *text, struct mote_endpoint *ep);
+
 /* A datagram for socket sock: data (len bytes) from the sender. */
 typedef void (*mote_udp_fn)(int sock, const void *data, size_t len,
                             const struct mote_endpoint *from, void *arg);
@@ -38,7 +45,8 @@ int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg);
 /*
  * Sends len bytes from socket sock to. Returns 0, -EBADF for an unknown
  * socket, -EINVAL for a bad endpoint, -EMSGSIZE over 65507 bytes, -ENOMEM
- * when no buffer is free (the datagram is dropped), -EHOSTUNREACH with no route.
+ * when no buffer is free (the datagram is dropped), -EHOSTUNREACH with no route,
+ * -EIO when the device refused the frame.
  */
 int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endpoint *to);
 
@@ -74,6 +82,28 @@ struct mote_tcp_callbacks {
  * no network, -EADDRINUSE if the port is taken, -ENOMEM.
  */
 int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg);
+
+/*
+ * How a mote_tcp_connect() ended: err is 0 when conn is established (set its
+ * callbacks here, as in an accept callback), else -ECONNREFUSED (the peer
+ * refused: RST), -ECONNABORTED (no answer before the retransmissions ran
+ * out, or no memory) or -EHOSTUNREACH (no address came), and conn is
+ * already invalid.
+ */
+typedef void (*mote_tcp_connect_fn)(int conn, int err, void *arg);
+
+/*
+ * Opens a TCP connection to `to` (IPv4 or IPv6) from an ephemeral port.
+ * Returns the connection's id > 0 at once, while the handshake goes on;
+ * on_connect(arg) then runs exactly once with the outcome, unless the
+ * connection is closed or aborted first. Data sent before then goes out once
+ * it is established. While the network has no address of to's family yet
+ * (DHCP or SLAAC under way), the connection waits for one, up to 30 s; then
+ * on_connect gets -EHOSTUNREACH. Errors: -EINVAL if to or on_connect is NULL
+ * or to has no valid family or port 0, -ENETDOWN if the image has no network,
+ * -EHOSTUNREACH with an address but no route, -ENOMEM.
+ */
+int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_connect, void *arg);
 
 /* Sets conn's callbacks (copied) and their argument. Returns 0, -EBADF, -EINVAL if cb is NULL. */
 int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg);
@@ -120,6 +150,38 @@ int mote_tcp_abort(int conn);
 
 /* The peer of a connection. Returns 0, -EBADF. */
 int mote_tcp_peer(int conn, struct mote_endpoint *peer);
+
+/*
+ * A TCP server for request/response protocols (net/tcp_server.c), which keeps
+ * what each connection needs: Mote accepts, gives every connection state_size
+ * bytes of zeroed state and an input buffer of in_max bytes, appends what
+ * arrives and calls input() with all the input not consumed yet. When the
+ * peer closes its side, the connection is closed once the answers still
+ * waiting are sent; whenever a connection ends, its state is freed.
+ */
+struct mote_tcp_server {
+    size_t in_max;     /* input kept per connection (> 0): at least the largest request */
+    size_t state_size; /* the service's own state per connection (may be 0) */
+    uint64_t idle_ns;  /* closes a connection after this long without input (0: never) */
+    /*
+     * conn's unconsumed input: len >= 1 bytes, in order. Answers what is
+     * complete and returns how many bytes from the front it consumed (at most
+     * len); the rest is handed over again with more input. It may close or
+     * abort conn (a last answer, a bad request): state is then freed and the
+     * result ignored. A connection whose in_max bytes are all unconsumed
+     * (a request larger than in_max) is reset.
+     */
+    size_t (*input)(int conn, void *state, const void *in, size_t len, void *arg);
+    void *arg; /* input's last argument */
+};
+
+/*
+ * Serves TCP on port with server, which must stay valid while the listener
+ * exists (a static const one, typically). Returns the listener's id > 0
+ * (mote_tcp_close() stops it), -EINVAL if server is NULL or has no input or an
+ * in_max of 0, or the errors of mote_tcp_listen().
+ */
+int mote_tcp_serve(uint16_t port, const struct mote_tcp_server *server);
 
 /* Counters of one layer since boot. */
 struct mote_net_counters {

@@ -8,7 +8,7 @@
  * name is a compression pointer into it: owners point at the question (which
  * echoes its case), the zone's names at the apex inside it.
  */
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 
 #include "lib/dns/query.h"
 #include "lib/dns/wire.h"

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 #include "lib/dns/wire.h"
 
 /* What a reply needs of the query; nothing points into the message. */

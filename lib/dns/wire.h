@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 
 /* Header (RFC 1035 §4.1.1): six 16-bit words */
 #define DNS_HEADER_LEN  12

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 
 /* The apex in wire format, without the root's zero byte */
 #define DNS_ZONE_ORIGIN     "\4mote\4test"

@@ -2,7 +2,7 @@
 /* HTTP/1.x request heads (lib/http/http.h). */
 #include <string.h>
 
-#include "lib/http/http.h"
+#include <http/http.h>
 
 #define STATUS_BAD_REQUEST      400
 #define STATUS_HEAD_TOO_LARGE   431

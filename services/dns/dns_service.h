@@ -3,7 +3,7 @@
 #ifndef SERVICES_DNS_SERVICE_H
 #define SERVICES_DNS_SERVICE_H
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 
 extern struct dns_zone dns_service_zone;
 extern struct dns_stats dns_service_stats;

@@ -12,7 +12,7 @@
 
 #include <mote/mote.h>
 
-#include "services/dns/dns_service.h"
+#include "dns_service.h"
 
 #define REPLY_MAX       4096 /* lib/dns keeps UDP replies within the client's EDNS size */
 #define STATS_PERIOD_NS (60 * MOTE_NS_PER_S)

@@ -4,20 +4,20 @@
  * GET and HEAD, persistent connections with pipelining (answers in order),
  * 404 for unknown paths, 405 for other methods, 400/431/501/505 from the
  * request parser (lib/http) and then the connection is closed. Idle
- * connections close after IDLE_NS. The pages are in pages.c.
+ * connections close after IDLE_NS; mote_tcp_serve keeps each connection's
+ * input. The pages are in pages.c.
  *   make run SERVICE=http, then: curl -v http://127.0.0.1:8080/
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <mote/mote.h>
 
-#include "lib/http/http.h"
-#include "services/http/pages.h"
+#include <http/http.h>
+#include "pages.h"
 
 #define HTTP_PORT          80
 #define HEADER_MAX         512
@@ -29,10 +29,7 @@
 #define STATUS_SERVER_ERR  500
 
 struct http_conn {
-    int conn;
     size_t body_skip; /* request body bytes still to discard */
-    size_t in_len;
-    char in[HTTP_HEAD_MAX];
 };
 
 static const char error_body[] = "<!DOCTYPE html>\n<html><body><h1>%d %s</h1></body></html>\n";
@@ -49,11 +46,11 @@ static void format_date(char *buf, size_t max)
 }
 
 /*
- * Sends a response; after one without keep-alive the connection is closed
- * and c freed. Returns false if c was freed.
+ * Sends a response; after one without keep-alive the connection is closed.
+ * Returns false if conn was closed or aborted.
  */
-static bool respond(struct http_conn *c, int status, const struct page *page, bool head_only,
-                    bool keep_alive, const char *extra)
+static bool respond(int conn, int status, const struct page *page, bool head_only, bool keep_alive,
+                    const char *extra)
 {
     char header[HEADER_MAX], date[64];
     format_date(date, sizeof(date));
@@ -62,127 +59,86 @@ static bool respond(struct http_conn *c, int status, const struct page *page, bo
                      "Content-Length: %zu\r\n%s%s\r\n",
                      status, http_reason(status), date, page->type, page->len, extra,
                      keep_alive ? "" : "Connection: close\r\n");
-    if (n < 0 || (size_t)n >= sizeof(header) || mote_tcp_send(c->conn, header, (size_t)n) != 0 ||
-        (!head_only && mote_tcp_send(c->conn, page->body, page->len) != 0)) {
-        mote_tcp_abort(c->conn); /* a client that does not read its answers */
-        free(c);
+    if (n < 0 || (size_t)n >= sizeof(header) || mote_tcp_send(conn, header, (size_t)n) != 0 ||
+        (!head_only && mote_tcp_send(conn, page->body, page->len) != 0)) {
+        mote_tcp_abort(conn); /* a client that does not read its answers */
         return false;
     }
     if (!keep_alive) {
-        mote_tcp_close(c->conn);
-        free(c);
+        mote_tcp_close(conn);
         return false;
     }
     return true;
 }
 
-static bool respond_error(struct http_conn *c, int status, bool head_only, bool keep_alive,
-                          const char *extra)
+static bool respond_error(int conn, int status, bool head_only, bool keep_alive, const char *extra)
 {
     char body[sizeof(error_body) + 64];
     int n = snprintf(body, sizeof(body), error_body, status, http_reason(status));
     struct page page = {"text/html; charset=utf-8", body, n > 0 ? (size_t)n : 0};
-    return respond(c, status, &page, head_only, keep_alive, extra);
+    return respond(conn, status, &page, head_only, keep_alive, extra);
 }
 
-/* Answers one parsed request. Returns false if c was freed. */
-static bool serve(struct http_conn *c, const struct http_request *req)
+/* Answers one parsed request. Returns false if conn was closed or aborted. */
+static bool serve(int conn, const struct http_request *req)
 {
     static char dynamic[DYNAMIC_MAX];
     bool head = req->method == HTTP_HEAD;
     if (req->method == HTTP_OTHER)
-        return respond_error(c, STATUS_NOT_ALLOWED, false, req->keep_alive, "Allow: GET, HEAD\r\n");
+        return respond_error(conn, STATUS_NOT_ALLOWED, false, req->keep_alive,
+                             "Allow: GET, HEAD\r\n");
     struct page page;
     int err = pages_find(req->path, req->path_len, dynamic, sizeof(dynamic), &page);
     if (err == -ENOENT)
-        return respond_error(c, STATUS_NOT_FOUND, head, req->keep_alive, "");
+        return respond_error(conn, STATUS_NOT_FOUND, head, req->keep_alive, "");
     if (err)
-        return respond_error(c, STATUS_SERVER_ERR, head, req->keep_alive, "");
-    return respond(c, STATUS_OK, &page, head, req->keep_alive, "");
+        return respond_error(conn, STATUS_SERVER_ERR, head, req->keep_alive, "");
+    return respond(conn, STATUS_OK, &page, head, req->keep_alive, "");
 }
 
-/* Answers every complete request in c->in. Returns false if c was freed. */
-static bool serve_requests(struct http_conn *c)
+/*
+ * Answers every complete request in in (len bytes). Returns the bytes of the
+ * requests answered and of bodies skipped. A full buffer never waits here:
+ * HTTP_HEAD_MAX bytes are a complete head or a 431.
+ */
+static size_t serve_requests(int conn, void *state, const void *in, size_t len, void *arg)
 {
+    struct http_conn *c = state;
+    size_t off = 0;
+    (void)arg;
     for (;;) {
         if (c->body_skip > 0) {
-            size_t n = c->body_skip < c->in_len ? c->body_skip : c->in_len;
-            memmove(c->in, c->in + n, c->in_len - n);
-            c->in_len -= n;
+            size_t n = c->body_skip < len - off ? c->body_skip : len - off;
+            off += n;
             c->body_skip -= n;
             if (c->body_skip > 0)
-                return true;
+                return off;
         }
         struct http_request req;
-        int r = http_parse_request(c->in, c->in_len, &req);
+        int r = http_parse_request((const char *)in + off, len - off, &req);
         if (r == 0)
-            return true;
-        if (r != 1)
-            return respond_error(c, r, false, false, ""); /* and close */
-        if (!serve(c, &req))
-            return false;
-        memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
-        c->in_len -= req.head_len;
+            return off;
+        if (r != 1) {
+            respond_error(conn, r, false, false, ""); /* and close */
+            return off;
+        }
+        if (!serve(conn, &req))
+            return off;
+        off += req.head_len;
         c->body_skip = req.body_len;
     }
-}
-
-static void on_data(int conn, const void *data, size_t len, void *arg)
-{
-    struct http_conn *c = arg;
-    const char *p = data;
-    (void)conn;
-    while (len > 0) {
-        /* Never full here: a full buffer is a complete head or a 431. */
-        size_t room = sizeof(c->in) - c->in_len;
-        size_t n = room < len ? room : len;
-        memcpy(c->in + c->in_len, p, n);
-        c->in_len += n;
-        p += n;
-        len -= n;
-        if (!serve_requests(c))
-            return;
-    }
-}
-
-/* The client is done: the answers still waiting go out before FIN. */
-static void on_closed(int conn, void *arg)
-{
-    mote_tcp_close(conn);
-    free(arg);
-}
-
-static void on_error(int conn, int err, void *arg)
-{
-    (void)conn;
-    (void)err;
-    free(arg);
-}
-
-static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
-{
-    static const struct mote_tcp_callbacks callbacks = {
-        .data = on_data,
-        .closed = on_closed,
-        .error = on_error,
-    };
-    (void)peer;
-    (void)arg;
-    struct http_conn *c = malloc(sizeof(*c));
-    if (!c) {
-        mote_tcp_abort(conn);
-        return;
-    }
-    c->conn = conn;
-    c->body_skip = c->in_len = 0;
-    mote_tcp_set_callbacks(conn, &callbacks, c);
-    mote_tcp_set_idle_timeout(conn, IDLE_NS);
 }
 
 void service_start(const char *args)
 {
     (void)args;
-    int l = mote_tcp_listen(HTTP_PORT, on_accept, NULL);
+    static const struct mote_tcp_server server = {
+        .in_max = HTTP_HEAD_MAX,
+        .state_size = sizeof(struct http_conn),
+        .idle_ns = IDLE_NS,
+        .input = serve_requests,
+    };
+    int l = mote_tcp_serve(HTTP_PORT, &server);
     if (l < 0) {
         mote_log(MOTE_LOG_ERROR, "http: cannot listen on TCP port %d: %s", HTTP_PORT,
                  mote_strerror(l));

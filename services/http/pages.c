@@ -10,7 +10,7 @@
 
 #include <mote/mote.h>
 
-#include "services/http/pages.h"
+#include "pages.h"
 
 static const char index_html[] =
     "<!DOCTYPE html>\n"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The Linux guest's initramfs: a newc archive the kernel can unpack, modules in load order."""
+import glob
 import gzip
 import os
 import stat
@@ -101,3 +102,37 @@ def test_missing_input_is_reported_not_a_traceback(tmp_path):
                           "-o", str(tmp_path / "o")], capture_output=True, text=True)
     assert out.returncode != 0
     assert "virtio_net" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_raspi3_board_loads_the_usb_network_modules_after_their_dependencies(tmp_path):
+    mods = tmp_path / "modules"
+    mods.mkdir()
+    kos = {"phy-generic": "", "usb-common": "", "usbcore": "usb-common", "roles": "",
+           "udc-core": "usb-common", "dwc2": "usbcore,roles,udc-core", "mii": "",
+           "usbnet": "mii,usbcore", "cdc_ether": "usbnet,usbcore", "virtio_net": ""}
+    for name, deps in kos.items():
+        (mods / f"{name}.ko").write_bytes(fake_ko(deps))
+    for name in ("busybox", "dns", "init"):
+        (tmp_path / name).write_bytes(name.encode())
+    subprocess.run([sys.executable, os.path.join(TOP, "bench", "linux", "mkinitramfs.py"),
+                    "--board", "raspi3", "--modules-dir", str(mods),
+                    "--busybox", str(tmp_path / "busybox"), "--dns", str(tmp_path / "dns"),
+                    "--init", str(tmp_path / "init"), "-o", str(tmp_path / "pi.cpio.gz")],
+                   check=True)
+    entries = {n: d for n, _, d, _ in
+               mkinitramfs.read_cpio_newc(gzip.decompress((tmp_path / "pi.cpio.gz").read_bytes()))}
+    order = entries["etc/modules"].decode().split()
+    assert order == ["phy_generic", "usb_common", "usbcore", "roles", "udc_core", "dwc2", "mii",
+                     "usbnet", "cdc_ether"]
+    assert "lib/modules/virtio_net.ko" not in entries and "lib/modules/dwc2.ko" in entries
+
+
+def test_board_module_lists_resolve_in_the_real_kernel():
+    """Debian's kernel (scripts/setup) has every module each board asks for."""
+    dirs = sorted(glob.glob(os.path.join(TOP, "third_party", "linux", "lib", "modules", "*")))
+    if not dirs:
+        pytest.skip("third_party/linux is not unpacked (scripts/setup)")
+    available = mkinitramfs.find_modules(dirs[-1])
+    for board, wanted in mkinitramfs.BOARD_MODULES.items():
+        order = mkinitramfs.module_load_order(wanted, available)
+        assert set(w.replace("-", "_") for w in wanted) <= set(order), board

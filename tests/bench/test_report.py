@@ -2,6 +2,7 @@
 """The summary, table, CSV files and plot data of the DNS experiment."""
 import csv
 import math
+import re
 import shutil
 
 import pytest
@@ -129,3 +130,27 @@ def test_bad_arguments_are_refused_with_a_reason(argv, why, capsys):
 def test_defaults_follow_the_paper():
     a = dns_cpu.parse_args([])
     assert (a.queries, a.records, a.insn_reps, a.client) == (1000, 10000, a.reps, "udp")
+
+
+def test_table_names_the_board_and_a_system_left_out(tmp_path):
+    linux_only = [r for r in rows() if r["system"] == "linux"]
+    s = report.summarize(linux_only, EXTRA, {"linux": configs(tmp_path)["linux"]}, 1000)
+    meta = dict(META, machine="raspi3b", nic="usb-net",
+                left_out={"mote": "mote: QEMU exited (0) before answering: no network device"})
+    text = report.table(s, meta)
+    assert text.startswith("DNS experiment on -M raspi3b, usb-net,")
+    assert "Mote LEFT OUT: mote: QEMU exited (0) before answering: no network device" in text
+    line = [x for x in text.splitlines() if x.startswith("host CPU")][0]
+    assert re.search(r" ms +- +310 ± \S+ +-$", line), line  # Mote, Linux, ratio
+    assert by_key(s)["image_bytes"]["mote"] is None
+    assert "-M virt, virtio-net-device" in report.table(s, META)
+
+
+def test_idle_rate_rows_are_summarised_when_present(tmp_path):
+    r = [dict(x, idle_insns_per_s=1000.0, insns_net=x["insns"] - 5) if x["phase"] == "insn"
+         else x for x in rows()]
+    s = by_key(report.summarize(r, EXTRA, configs(tmp_path), 1000))
+    assert s["idle_insns_per_s"]["mote"]["mean"] == 1000
+    assert s["insns_net_per_1000"]["linux"] is not None
+    assert by_key(report.summarize(rows(), EXTRA, configs(tmp_path), 1000))[
+        "idle_insns_per_s"]["mote"] is None

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 #include "lib/dns/wire.h"
 
 /* The first byte: bit 0 the transport, bits 1-2 the zone, bits 3-7 the reply buffer size. */

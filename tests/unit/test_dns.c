@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lib/dns/dns.h"
+#include <dns/dns.h>
 #include "lib/dns/query.h"
 #include "lib/dns/wire.h"
 #include "lib/dns/zone.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the ELF core file layout (lib/core/elfcore.c) gdb reads back. */
+/* Unit tests for the ELF core file layout (lib/elfcore/elfcore.c) gdb reads back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/core/elfcore.h"
+#include "lib/elfcore/elfcore.h"
 
 static struct elfcore_header h;
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "lib/http/http.h"
+#include <http/http.h>
 
 static int parse(const char *text, struct http_request *req)
 {

@@ -22,7 +22,7 @@
 #include "tools/mote/instance.h"
 #include "tools/mote/qemu.h"
 #include "tools/mote/store.h"
-#include "tools/mote/syslog.h"
+#include "lib/syslog/message.h"
 #include "tools/mote/util.h"
 
 #define LINE_MAX_LEN     4096  /* a longer console line is stored in pieces */

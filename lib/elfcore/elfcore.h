@@ -8,8 +8,8 @@
  * bytes follow at page-aligned file offsets. Pure: kernel/coredump.c fills
  * it from a crash and streams it; the host unit tests check the layout.
  */
-#ifndef LIB_CORE_ELFCORE_H
-#define LIB_CORE_ELFCORE_H
+#ifndef LIB_ELFCORE_ELFCORE_H
+#define LIB_ELFCORE_ELFCORE_H
 
 #include <elf.h>
 #include <stdint.h>

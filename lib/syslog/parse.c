@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* RFC 5424 parser, see syslog.h. Sections cited are RFC 5424's. */
-#include "tools/mote/syslog.h"
+/* RFC 5424 parser, see message.h. Sections cited are RFC 5424's. */
+#include "lib/syslog/message.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The head of an AArch64 ELF core file, see elfcore.h. */
-#include "lib/core/elfcore.h"
+#include "lib/elfcore/elfcore.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* libFuzzer target: the RFC 5424 parser of mote's syslog collector (tools/mote/syslog.c), on any
+/* libFuzzer target: the RFC 5424 parser of mote's syslog collector (lib/syslog/parse.c), on any
  * datagram. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/mote/syslog.h"
+#include "lib/syslog/message.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the RFC 5424 parser of mote's syslog collector (tools/mote/syslog.c). */
+/* Unit tests for the RFC 5424 parser of mote's syslog collector (lib/syslog/parse.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tools/mote/syslog.h"
+#include "lib/syslog/message.h"
 
 static void parse_ok(const char *text, struct syslog_msg *m)
 {
