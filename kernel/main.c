@@ -9,8 +9,11 @@
  *   platform_init console, interrupt controller, timer, RTC, power (from the DTB,
  *                 or the board's fixed map and firmware)
  *   boot arguments the kernel reads (loglevel=, panic=)
- *   random, stack protector guard
+ *   random       the sources at hand (counter, rng-seed, RNDR, the Pi's RNG);
+ *                 a first stack protector guard from them
  *   platform_probe the late drivers the image links (virt: the virtio-mmio slots)
+ *   random       wait (bounded) for the sources probed above (virtio-rng), then
+ *                 the stack protector guard for good; warn if no source exists
  *   boot hooks    optional parts take their configuration and register what
  *                 they offer (kernel/boothook.h: the network, its GDB transport)
  *   debugging     core dumps (core=), the GDB stub in debug images (gdb=),
@@ -23,6 +26,7 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <mote/args.h>
@@ -34,6 +38,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
+#include "arch/aarch64/rndr.h"
 #include "arch/aarch64/trap.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
@@ -51,6 +56,12 @@
 
 #define MOTE_VERSION         "0.1"
 #define KERNEL_ARG_VALUE_MAX 16
+/*
+ * How long the boot waits for virtio-rng's first answer (QEMU gives it in well
+ * under a millisecond; a loaded host running TCG can take much longer).
+ */
+#define RANDOM_WAIT_NS      (500 * MOTE_NS_PER_MS)
+#define RANDOM_CPU_SEED_LEN 32
 
 void kernel_main(uint64_t boot_x0);
 
@@ -139,6 +150,71 @@ static void apply_kernel_args(const char *args)
     }
 }
 
+/*
+ * The guard's lowest byte is zero (as glibc's): a string copy that runs past
+ * a buffer stops at it, and one that reads it out stops before the rest.
+ */
+#define STACK_GUARD_ZERO_BYTE 0xfful
+
+static uintptr_t stack_guard_draw(void)
+{
+    return (uintptr_t)random_u64() & ~STACK_GUARD_ZERO_BYTE;
+}
+
+/* The sources at hand before any driver is probed. */
+static void random_seed_early(void)
+{
+    uint64_t counter = sysreg_read(cntvct_el0);
+    random_add(RANDOM_SOURCE_COUNTER, &counter, sizeof(counter));
+    if (board.rng_seed && board.rng_seed_len > 0) {
+        random_add(RANDOM_SOURCE_RNG_SEED, board.rng_seed, (size_t)board.rng_seed_len);
+        /*
+         * The DTB stays in RAM (a core dump or the GDB stub can read it): the
+         * seed is wiped there, as Linux does, so it cannot be replayed.
+         */
+        memset((void *)board.rng_seed, 0, (size_t)board.rng_seed_len);
+    }
+    uint8_t cpu_seed[RANDOM_CPU_SEED_LEN];
+    if (rndr_read(cpu_seed, sizeof(cpu_seed)) == 0)
+        random_add(RANDOM_SOURCE_RNDR, cpu_seed, sizeof(cpu_seed));
+    memset(cpu_seed, 0, sizeof(cpu_seed));
+    __asm__ volatile("" ::"r"(cpu_seed) : "memory"); /* the memset is not dead: keep it */
+}
+
+/*
+ * Waits, with interrupts still off, for the sources that answer later
+ * (virtio-rng), then says which sources seeded the generator, or warns once
+ * that none did.
+ */
+static void random_seed_late(void)
+{
+    uint64_t start = mote_time_ns();
+    bool all = random_poll();
+    while (!all && mote_time_ns() - start < RANDOM_WAIT_NS)
+        all = random_poll();
+    mote_log(all ? MOTE_LOG_DEBUG : MOTE_LOG_WARN, "random: %s after %llu us",
+             all ? "the probed sources answered" : "a probed source did not answer (seeded later)",
+             (unsigned long long)((mote_time_ns() - start) / MOTE_NS_PER_US));
+    /* How long the probes took varies a little from boot to boot: weak, but free. */
+    uint64_t counter = sysreg_read(cntvct_el0);
+    random_add(RANDOM_SOURCE_COUNTER, &counter, sizeof(counter));
+    unsigned sources = random_sources();
+    if (!sources) {
+        mote_log(MOTE_LOG_WARN,
+                 "random: no entropy source (no virtio-rng, RNDR, rng-seed or hardware RNG): the "
+                 "stack guard, TCP sequence numbers and mote_random_bytes are predictable");
+        return;
+    }
+    char names[64];
+    size_t len = 0;
+    names[0] = '\0';
+    for (int s = 0; s < RANDOM_SOURCES && len < sizeof(names); s++)
+        if (sources & (1u << s))
+            len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+                                    random_source_name((enum random_source)s));
+    mote_log(MOTE_LOG_INFO, "random: seeded from %s", names);
+}
+
 /* Runs before the stack protector guard is set, so it must not check it. */
 __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 {
@@ -165,13 +241,18 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
         mote_panic("board bring-up failed: %s", mote_strerror(err));
     apply_kernel_args(board.bootargs);
 
-    uint64_t counter = sysreg_read(cntvct_el0);
-    random_mix(&counter, sizeof(counter));
-    if (board.rng_seed && board.rng_seed_len > 0)
-        random_mix(board.rng_seed, (size_t)board.rng_seed_len);
-    __stack_chk_guard = random_u64();
-
+    /*
+     * The guard may change only here, where no function that checks it is
+     * on the stack (kernel_main does not): a first one from what is at hand,
+     * so the probes run with a guard no one can read from the image; the
+     * final one once the probed devices (virtio-rng) have answered.
+     */
+    random_seed_early();
+    __stack_chk_guard = stack_guard_draw();
     platform_probe(&board); /* maps what it needs, so before the W^X check */
+    random_seed_late();
+    __stack_chk_guard = stack_guard_draw();
+
     boot_hooks_attach(board.bootargs);
     const struct debug_args *debug = debug_args_get(board.bootargs);
     coredump_init(debug);

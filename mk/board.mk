@@ -16,6 +16,9 @@ BOARD_USES_net :=
 BOARD_USES_block :=
 BOARD_USES_fb :=
 BOARD_USES_gpio :=
+# The QEMU -device that feeds the random source, if the board needs one (virt:
+# virtio-rng; the Pi's RNG is on the SoC).
+QEMU_RNG :=
 include $(BOARD_DIR)/board.mk
 
 # feature_srcs(features): the driver sources behind a service's features on this board.
@@ -37,6 +40,7 @@ board-info:
 	$(info mem=$(QEMU_MEM))
 	$(info mem_fixed=$(QEMU_MEM_FIXED))
 	$(info nic=$(QEMU_NIC))
+	$(info rng=$(QEMU_RNG))
 	$(info serials=$(QEMU_SERIALS))
 	$(info power_button=$(QEMU_POWER_BUTTON))
 	$(info kernel=$(QEMU_KERNEL))

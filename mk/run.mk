@@ -17,7 +17,8 @@ QEMU_FWD := $(subst $(space),$(comma),$(foreach p,$(PORTS),$(call port_fwd,$(sub
 NET ?= user
 QEMU_NET := -nic none $(if $(filter user,$(NET)),-netdev user$(comma)id=n0$(if $(QEMU_FWD),$(comma)$(QEMU_FWD)) \
 	-device $(QEMU_NIC)$(comma)netdev=n0)
-QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) -serial mon:stdio $(QEMU_RUN_SERIALS) \
+QEMU_RUN := $(QEMU) $(QEMU_BOARD_ARGS) -nographic $(QEMU_NET) $(if $(QEMU_RNG),-device $(QEMU_RNG)) \
+	-serial mon:stdio $(QEMU_RUN_SERIALS) \
 	$(if $(filter 1,$(DEBUG)),$(QEMU_DEBUG_PORT_ARGS)) -semihosting-config enable=on,target=native
 # What QEMU boots: the ELF, or the raw image (QEMU_KERNEL := img), unless the board.mk names
 # another file (the Pi's kernel8.img).

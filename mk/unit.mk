@@ -22,6 +22,7 @@ unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 unit_srcs_virtq := drivers/virtio/virtq.c
 unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_siphash := lib/siphash/siphash.c
+unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c lib/args/number.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
@@ -46,6 +47,7 @@ unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_entropy := tools/mote/entropy.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_sha256 := tools/mote/sha256.c
 
 UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))

@@ -52,7 +52,7 @@ static void rng_collect(void *arg)
             mote_log(MOTE_LOG_WARN, "virtio-rng: device returned a bad used-ring entry; ignored");
         if (n <= 0)
             continue;
-        random_mix(cookie, len);
+        random_add(RANDOM_SOURCE_VIRTIO_RNG, cookie, len);
         mote_log(MOTE_LOG_DEBUG, "virtio-rng: mixed %u bytes", (unsigned)len);
     }
     event_raise(rng.event);
@@ -86,7 +86,10 @@ static int rng_probe(struct virtio_dev *dev)
     if (err)
         return err;
     rng.dev = dev;
-    return rng_request();
+    err = rng_request();
+    if (!err) /* the boot waits for this answer before drawing the stack guard */
+        err = random_poller_add(RANDOM_SOURCE_VIRTIO_RNG, rng_collect, NULL);
+    return err;
 }
 
 static const struct virtio_driver virtio_rng_driver = {

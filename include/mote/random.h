@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Random numbers for services, from the kernel's one random source: seeded at
- * boot from what the board offers (the device tree's rng-seed, virtio-rng or
- * the BCM2835 RNG, the counter), the same source the stack guard, TCP's
+ * boot from what the board offers (the device tree's rng-seed, virtio-rng,
+ * RNDR, the BCM2835 RNG, the counter), the same source the stack guard, TCP's
  * initial sequence numbers and lwIP draw from.
  */
 #ifndef MOTE_RANDOM_H
@@ -11,9 +11,10 @@
 #include <stddef.h>
 
 /*
- * Fills buf with len random bytes. Always succeeds. The generator
- * (xoshiro256**) is well distributed but not cryptographically strong: use it
- * for protocol IDs, ports, jitter and sampling, not for keys.
+ * Fills buf with len random bytes. Always succeeds. The generator is
+ * cryptographic (ChaCha20 over a BLAKE2s entropy pool, kernel/random.c), fit
+ * for keys and nonces, once seeded: an image that booted with no entropy
+ * source logs a warning, and then its output is predictable.
  */
 void mote_random_bytes(void *buf, size_t len);
 

@@ -295,7 +295,7 @@ static void rng_setup(void)
     if (found.rng_err == 0)
         found.rng_err = bcm2835_rng_read(seed, sizeof(seed));
     if (found.rng_err == 0)
-        random_mix(seed, sizeof(seed));
+        random_add(RANDOM_SOURCE_BCM2835_RNG, seed, sizeof(seed));
 }
 
 static void power_setup(void)

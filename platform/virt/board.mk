@@ -18,6 +18,9 @@ QEMU_MEM_FIXED :=
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM)
 # The network device that carries QEMU's -netdev n0 (mk/run.mk, tools/mote).
 QEMU_NIC := virtio-net-device
+# The entropy device `make run`, tools/mote and the tests attach (kernel/random.c
+# waits for its first answer before drawing the stack guard).
+QEMU_RNG := virtio-rng-device
 # How many UARTs print the console (one: QEMU's first -serial).
 QEMU_SERIALS := 1
 # QMP system_powerdown reaches the image (the PL061's gpio-keys power key).

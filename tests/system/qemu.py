@@ -116,10 +116,11 @@ def image(name, kind="elf"):
 
 class Qemu:
     def __init__(self, kernel, append="", machine=None, cpu=None, mem=None, semihosting=True,
-                 extra=(), wrapper=(), board="virt", monitor=False):
+                 extra=(), wrapper=(), board="virt", monitor=False, rng=True):
         # machine, cpu, mem: the board's (board.mk) unless given, e.g. machine="virt,gic-version=3".
         # wrapper: a command QEMU runs under, e.g. ("ip", "netns", "exec", NAME)
         # monitor: QEMU's monitor on a socket, for self.hmp(...)
+        # rng: the board's entropy device (board.mk's QEMU_RNG: virtio-rng on virt), as mote run
         info = board_info(board)
         machine, cpu, mem = machine or info["machine"], cpu or info["cpu"], mem or info["mem"]
         # A short folder: Unix socket names are limited to about 100 bytes.
@@ -128,7 +129,8 @@ class Qemu:
         mon = f"unix:{self.monitor.path},server=on,wait=off" if monitor else "none"
         self.argv = [*wrapper, "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-m", mem,
                      "-display", "none", "-monitor", mon, "-serial", "stdio", "-nic", "none",
-                     "-kernel", kernel, "-append", append, *extra]
+                     "-kernel", kernel, "-append", append,
+                     *(("-device", info["rng"]) if rng and info.get("rng") else ()), *extra]
         if semihosting:
             self.argv += ["-semihosting-config", "enable=on,target=native"]
         self.output = ""

@@ -46,7 +46,7 @@ class EntropyPipe:
 def test_entropy_device_is_probed_and_returns_bytes(qemu, mode, tmp_path):
     pipe = EntropyPipe(tmp_path, "rng0")
     try:
-        q = qemu(image("hello"), append="ticks=0 loglevel=debug",
+        q = qemu(image("hello"), append="ticks=0 loglevel=debug", rng=False,
                  extra=(*pipe.qemu_args(), *MODES[mode]))
         m = q.wait_for(PROBE + r"(\S+) device \(id (\d+)\), (\w+)$")
         assert m.group(1, 2, 3) == ("entropy", "4", mode), \
@@ -62,7 +62,7 @@ def test_entropy_device_is_probed_and_returns_bytes(qemu, mode, tmp_path):
 
 
 def test_no_virtio_device_means_no_probe_lines(qemu):
-    q = qemu(image("hello"), append="ticks=0 loglevel=debug")
+    q = qemu(image("hello"), append="ticks=0 loglevel=debug", rng=False)
     q.wait_for(r"hello: ready")
     assert "virtio: slot" not in q.output and "virtio-rng" not in q.output, \
         f"expected no virtio device lines without a device, got:\n{q.tail()}"
@@ -72,7 +72,7 @@ def test_failed_device_is_reported_and_boot_goes_on(qemu, tmp_path):
     # Mote drives one entropy device; the second one's probe fails (-EBUSY) and is marked FAILED.
     pipes = [EntropyPipe(tmp_path, "rng0"), EntropyPipe(tmp_path, "rng1")]
     try:
-        q = qemu(image("hello"), append="ticks=0 loglevel=debug",
+        q = qemu(image("hello"), append="ticks=0 loglevel=debug", rng=False,
                  extra=(*pipes[0].qemu_args(), *pipes[1].qemu_args()))
         q.wait_for(r"error: virtio: slot 0x[0-9a-f]{8}: entropy device \(id 4\), legacy: "
                    r"driver failed with error -16; device marked FAILED")

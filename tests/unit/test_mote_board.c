@@ -34,15 +34,17 @@ static void test_reads_what_board_info_prints(void **state)
     assert_int_equal(b.fixed_mem_mib, 1024);
     assert_int_equal(b.serials, 2);
     assert_false(b.power_button);
+    assert_string_equal(b.rng, ""); /* a tree from before rng=: no entropy device */
     assert_true(board_is_called(&b, "raspi3"));
     assert_true(board_is_called(&b, "raspi3b"));
     assert_false(board_is_called(&b, "virt"));
 
     const char *virt =
         "name=virt\nmachine=virt\ncpu=cortex-a53\nmem_fixed=\nnic=virtio-net-device\n"
-        "serials=1\npower_button=yes\n";
+        "serials=1\npower_button=yes\nrng=virtio-rng-device\n";
     assert_int_equal(board_from_info(virt, &b, err, sizeof(err)), 0);
     assert_int_equal(b.fixed_mem_mib, 0);
+    assert_string_equal(b.rng, "virtio-rng-device");
     assert_true(b.power_button);
 }
 
@@ -58,6 +60,8 @@ static void expect_info_error(const char *text, const char *msg)
 static void test_refuses_values_that_would_change_the_qemu_command(void **state)
 {
     (void)state;
+    expect_info_error("name=x\nmachine=virt\ncpu=\nnic=\nserials=1\nrng=virtio-rng-device,rng=r\n",
+                      "rng");
     expect_info_error("machine=virt\nserials=1\n", "board name");
     expect_info_error("name=x\nmachine=virt,secure=on\nserials=1\n", "board machine");
     expect_info_error("name=x\nmachine=virt\ncpu=\nnic=virtio-net-device,mac=1\nserials=1\n",

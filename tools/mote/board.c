@@ -73,7 +73,8 @@ static int copy_token(char *out, size_t max, const char *key, const char *val, b
 
 int board_from_info(const char *text, struct board_qemu *b, char *err, size_t err_len)
 {
-    const char *keys[] = {"name", "machine", "cpu", "nic", "mem_fixed", "serials", "power_button"};
+    const char *keys[] = {"name",      "machine", "cpu",          "nic",
+                          "mem_fixed", "serials", "power_button", "rng"};
     char *v[sizeof(keys) / sizeof(keys[0])];
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         v[i] = info_get(text, keys[i]);
@@ -85,6 +86,9 @@ int board_from_info(const char *text, struct board_qemu *b, char *err, size_t er
         r = copy_token(b->cpu, BOARD_FIELD_MAX, "cpu", v[2], true, err, err_len);
     if (!r)
         r = copy_token(b->nic, BOARD_FIELD_MAX, "nic", v[3], true, err, err_len);
+    /* A tree from before rng= had no entropy device: none. */
+    if (!r)
+        r = copy_token(b->rng, BOARD_FIELD_MAX, "rng", v[7] ? v[7] : "", true, err, err_len);
     long mib = v[4] ? parse_mib(v[4]) : 0;
     long serials = v[5] ? strtol(v[5], NULL, 10) : 0;
     if (!r && mib < 0) {
@@ -109,6 +113,7 @@ void board_to_json(const struct board_qemu *b, struct json_writer *w)
     json_member_string(w, "machine", b->machine);
     json_member_string(w, "cpu", b->cpu);
     json_member_string(w, "nic", b->nic);
+    json_member_string(w, "rng", b->rng);
     json_member_int(w, "fixed_mem_mib", b->fixed_mem_mib);
     json_member_int(w, "serials", b->serials);
     json_member_bool(w, "power_button", b->power_button);
@@ -131,6 +136,10 @@ int board_from_json(const struct json *j, const char *name, struct board_qemu *b
                    err, err_len) ||
         copy_token(b->cpu, BOARD_FIELD_MAX, "cpu", json_get_string(j, "cpu"), true, err, err_len) ||
         copy_token(b->nic, BOARD_FIELD_MAX, "nic", json_get_string(j, "nic"), true, err, err_len))
+        return -EINVAL;
+    /* A manifest from before "rng" ran its instances without one: so do they now. */
+    const char *rng = json_get_string(j, "rng");
+    if (copy_token(b->rng, BOARD_FIELD_MAX, "rng", rng ? rng : "", true, err, err_len))
         return -EINVAL;
     if (json_get_int(j, "fixed_mem_mib", &mem) || mem < 0 || mem > FIXED_MEM_MAX ||
         json_get_int(j, "serials", &serials) || serials < 1 || serials > SERIALS_MAX) {

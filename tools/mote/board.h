@@ -21,6 +21,7 @@ struct board_qemu {
     char machine[BOARD_FIELD_MAX + 1]; /* QEMU's -M: "raspi3b" */
     char cpu[BOARD_FIELD_MAX + 1];     /* -cpu, "" for the machine's own */
     char nic[BOARD_FIELD_MAX + 1];     /* the -device that carries -netdev n0 */
+    char rng[BOARD_FIELD_MAX + 1];     /* the -device feeding the random source, "" for none */
     unsigned fixed_mem_mib;            /* the machine only has this much (0: -m as asked) */
     unsigned serials;                  /* how many -serial lines print the console (>= 1) */
     bool power_button;                 /* QMP system_powerdown reaches the image */

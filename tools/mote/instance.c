@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Instance config and state files, see instance.h. */
+#include "tools/mote/entropy.h"
 #include "tools/mote/instance.h"
 
 #include <dirent.h>
@@ -400,6 +401,14 @@ void instance_to_json(const char *name, const struct instance_config *c,
     member_history(w, s);
     json_member_string(w, "error", s->error);
     json_end_object(w);
+    /* What the image's random source was seeded from, as its console said at the last boot. */
+    char *console_path = xasprintf("%s/console.log", dir), *console = NULL;
+    struct entropy_info entropy;
+    entropy_from_console(file_read(console_path, &console, NULL) == 0 ? console : NULL, &entropy);
+    free(console);
+    free(console_path);
+    json_key(w, "entropy");
+    entropy_to_json(&entropy, w);
     /* The QEMU command line the monitor last ran (qemu.argv: NUL-separated words). */
     char *argv_path = xasprintf("%s/qemu.argv", dir), *words;
     size_t len;

@@ -82,6 +82,9 @@ char **qemu_argv(const struct instance_config *c, const char *kernel, const char
     for (unsigned i = 1; i < b->serials; i++)
         add2(&a, "-serial", "null"); /* the same console again: once is enough */
     add_net(&a, c, b);
+    /* The board's entropy device (virt: virtio-rng), so the image's random source is seeded. */
+    if (*b->rng)
+        add2(&a, "-device", b->rng);
     add2(&a, "-kernel", kernel);
     if (dtb)
         add2(&a, "-dtb", dtb);
