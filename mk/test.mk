@@ -22,6 +22,13 @@ test-system: images debug-images $(foreach b,$(OTHER_BOARDS),images-$(b) debug-i
 	@# parent -j hands them, they warn on stderr, which tests read.
 	cd tests/system && MAKEFLAGS= MFLAGS= MOTE_BUILD=$(CURDIR)/$(B) MOTE_BUILD_DEBUG=$(CURDIR)/$(B)-debug $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# make soak: the long versions of the load tests, MOTE_SOAK_S seconds of load each
+# (tests/system/test_virtio_recovery.py keeps a bounded run in make test).
+SOAK_S ?= 900
+.PHONY: soak
+soak: images
+	cd tests/system && MOTE_SOAK_S=$(SOAK_S) MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -s -p no:cacheprovider test_virtio_recovery.py -k mixed_load
+
 # images-<board>, debug-images-<board>: build/<board>/ and build/<board>-debug/.
 .PHONY: $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b))
 $(foreach b,$(OTHER_BOARDS),images-$(b)):

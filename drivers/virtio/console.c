@@ -13,6 +13,9 @@
  * QEMU drops what a console port cannot write to its chardev at once (its
  * virtconsole never throttles): users that send much (core dumps) pace
  * themselves with acknowledgements from the host.
+ * A lost notification must not hang the users: a send that waits long is
+ * notified again, and so is an input queue the device had emptied and then
+ * left silent while a user polls (no timers here: interrupts may be masked).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -32,6 +35,9 @@
 #define VCON_TX_LEN   4096
 #define VCON_RING     8192        /* received bytes not read yet; a power of two */
 #define VCON_TX_SPINS 200000000ul /* a device that never returns the buffer: give up (seconds) */
+/* Polls before notifying again: far longer than QEMU takes (microseconds), far below giving up. */
+#define VCON_RENOTIFY_SPINS 1000000ul
+#define VCON_RENOTIFY_READS 4096u /* empty reads of a starved input queue between notifies */
 
 static struct {
     struct virtio_dev *dev;
@@ -41,6 +47,10 @@ static struct {
     /* Producer: the receive interrupt, or read/quiet with interrupts masked; consumer: read. */
     struct ring rx;
     unsigned long rx_dropped, dev_invalid;
+    bool rx_starved;          /* the device had filled every input buffer... */
+    uint16_t rx_starved_used; /* ...at this used idx, and has used none since */
+    unsigned rx_idle_reads;
+    unsigned long renotified; /* notifications repeated by the checks above */
     void (*on_receive)(void);
 } vcon;
 static uint8_t rx_ring_buf[VCON_RING];
@@ -57,6 +67,12 @@ static size_t rx_round(void)
 {
     size_t moved = 0;
     unsigned reposted = 0;
+    /* Every buffer filled: the device waits for the notification of the reposted ones. */
+    uint16_t used_idx = vcon.rxq.used->idx;
+    if (used_idx == vcon.rxq.avail_idx) {
+        vcon.rx_starved = true;
+        vcon.rx_starved_used = used_idx;
+    }
     for (unsigned i = 0; i < vcon.rxq.size; i++) {
         void *cookie;
         uint32_t len;
@@ -110,6 +126,13 @@ static size_t vcon_read(uint8_t *buf, size_t len)
     if (!vcon.dev)
         return 0;
     rx_collect();
+    if (vcon.rx_starved && vcon.rxq.used->idx != vcon.rx_starved_used)
+        vcon.rx_starved = false; /* the device took a reposted buffer: it was told */
+    if (vcon.rx_starved && ring_used(&vcon.rx) == 0 &&
+        ++vcon.rx_idle_reads % VCON_RENOTIFY_READS == 0) {
+        vcon.renotified++;
+        virtio_queue_notify(vcon.dev, &vcon.rxq);
+    }
     return ring_read(&vcon.rx, buf, len);
 }
 
@@ -128,9 +151,14 @@ static int vcon_write(const void *data, size_t len)
         void *cookie;
         uint32_t used_len;
         unsigned long spins = 0;
-        while (virtq_get_used(&vcon.txq, &cookie, &used_len) == 0)
+        while (virtq_get_used(&vcon.txq, &cookie, &used_len) == 0) {
             if (++spins == VCON_TX_SPINS)
                 return -EIO;
+            if (spins % VCON_RENOTIFY_SPINS == 0) {
+                vcon.renotified++;
+                virtio_queue_notify(vcon.dev, &vcon.txq);
+            }
+        }
         p += n;
         len -= n;
     }

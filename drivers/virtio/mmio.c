@@ -228,8 +228,14 @@ int virtio_driver_ok(struct virtio_dev *dev)
 
 void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq)
 {
+    /* reg_write's store barrier puts the published avail idx before the notify (§2.7.13.4). */
     if (virtq_needs_notify(vq))
         reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
+}
+
+void virtio_queue_notify(struct virtio_dev *dev, const struct virtq *vq)
+{
+    reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
 }
 
 /*

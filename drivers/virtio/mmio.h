@@ -101,6 +101,12 @@ int virtio_driver_ok(struct virtio_dev *dev);
 void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq);
 
 /*
+ * Notifies the device about vq whatever it asked for: a watchdog's recovery
+ * from a notification that was lost (virtq_watch_check). Harmless if it was not.
+ */
+void virtio_queue_notify(struct virtio_dev *dev, const struct virtq *vq);
+
+/*
  * Reads len bytes of the device's configuration space from offset, byte by
  * byte; for a modern device consistently (ConfigGeneration, §2.5.1).
  */

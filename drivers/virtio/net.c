@@ -14,6 +14,9 @@
  * device: once one
  * got past its queue setup, a second one's probe fails with -EBUSY and the
  * transport marks it FAILED.
+ * A watchdog (net_watchdog) recovers from a lost notification or interrupt
+ * on either queue: a device (or an emulator) that misses one would otherwise
+ * leave the driver waiting for good.
  *   QEMU: -netdev user,id=n0 -device virtio-net-device,netdev=n0[,mac=02:00:00:00:00:42]
  */
 #include <errno.h>
@@ -23,6 +26,9 @@
 #include <string.h>
 
 #include <mote/log.h>
+#include <mote/net.h>
+#include <mote/time.h>
+#include <mote/timer.h>
 
 #include "drivers/virtio/mmio.h"
 #include "kernel/event.h"
@@ -68,6 +74,18 @@
 _Static_assert(NETDEV_RX_HEADROOM + NET_HDR_LEN_MODERN + NET_FRAME_MAX <= NET_RX_BUF_SIZE,
                "a receive buffer holds headroom, header and frame");
 
+/*
+ * Watchdog periods. Fast while the device holds transmit buffers or had run
+ * out of receive buffers: then a lost notification stops traffic, so it is
+ * found within two periods (a stall needs a whole period to be told from a
+ * slow device). Slow otherwise, because the receive queue always holds
+ * buffers and a lost receive interrupt is permanent too (with EVENT_IDX the
+ * device interrupts only when it passes used_event, once), but an idle
+ * machine should wake rarely: one timer a second costs next to nothing.
+ */
+#define NET_WATCH_FAST_NS (100 * MOTE_NS_PER_MS)
+#define NET_WATCH_SLOW_NS (1000 * MOTE_NS_PER_MS)
+
 #define MAC_LOCAL     0x02 /* first octet: locally administered */
 #define MAC_MULTICAST 0x01 /* first octet: group address */
 
@@ -90,7 +108,22 @@ static struct {
     /* Counters: dropped, never trusted. */
     unsigned long rx_frames, rx_short, rx_no_stack, rx_lost;
     unsigned long tx_frames, tx_full, dev_invalid;
+
+    /* Watchdog */
+    struct virtq_watch rx_watch, tx_watch;
+    bool rx_starved;          /* the device had used every receive buffer... */
+    uint16_t rx_starved_used; /* ...at this used idx, and has not moved since */
+    bool rx_starved_told;     /* this starvation was already recovered (counted) */
+    unsigned long tx_renotified, tx_recollected, rx_renotified, rx_recollected;
+    unsigned logged; /* NET_LOGGED_* kinds of recovery already logged */
 } net;
+
+/* clang-format off */
+#define NET_LOGGED_TX_NOTIFY 1u
+#define NET_LOGGED_TX_IRQ    2u
+#define NET_LOGGED_RX_NOTIFY 4u
+#define NET_LOGGED_RX_IRQ    8u
+/* clang-format on */
 
 /* Interrupt context: acknowledge, note what happened; the loop does the work. */
 static void net_irq(void *arg)
@@ -135,6 +168,14 @@ static bool rx_collect(void)
 {
     unsigned reposted = 0;
     bool more = true;
+
+    /* Every offered buffer used: the device waits for a notification of the reposted ones. */
+    uint16_t used_idx = net.rxq.used->idx;
+    if (used_idx == net.rxq.avail_idx && (!net.rx_starved || used_idx != net.rx_starved_used)) {
+        net.rx_starved = true;
+        net.rx_starved_told = false;
+        net.rx_starved_used = used_idx;
+    }
 
     for (unsigned i = 0; i < net.rxq.size; i++) {
         void *cookie;
@@ -210,6 +251,87 @@ static void net_collect(void *arg)
         more = true;
     if (more)
         event_raise(net.event);
+}
+
+/* Logs the first recovery of a kind; the counters tell about the rest. */
+static void log_recovery_once(unsigned kind, const char *what)
+{
+    if (net.logged & kind)
+        return;
+    net.logged |= kind;
+    mote_log(MOTE_LOG_WARN,
+             "virtio-net: %s; recovered (counted in mote_net_stats, not logged again)", what);
+}
+
+static void watch_arm(uint64_t delay_ns);
+
+/*
+ * Timer: one look at each queue (virtq_watch_check). A stall must last a
+ * whole period before it is acted on, so an interrupt merely late is not
+ * counted. Transmit: buffers the device left untouched are notified again;
+ * used ones nobody collected are collected. Receive: the same for used
+ * buffers; a notification is repeated only after the device had run out of
+ * buffers (otherwise an untouched receive queue is just a quiet network).
+ */
+static void net_watchdog(void *arg)
+{
+    (void)arg;
+    bool collect = false;
+
+    switch (virtq_watch_check(&net.tx_watch, &net.txq)) {
+    case VIRTQ_LOST_NOTIFY:
+        net.tx_renotified++;
+        log_recovery_once(NET_LOGGED_TX_NOTIFY, "transmit queue stalled (notification lost?)");
+        virtio_queue_notify(net.dev, &net.txq);
+        break;
+    case VIRTQ_LOST_INTERRUPT:
+        net.tx_recollected++;
+        log_recovery_once(NET_LOGGED_TX_IRQ, "transmit buffers done with no interrupt");
+        collect = true;
+        break;
+    default: break;
+    }
+
+    enum virtq_stall rx = virtq_watch_check(&net.rx_watch, &net.rxq);
+    if (net.rx_starved && net.rxq.used->idx != net.rx_starved_used)
+        net.rx_starved = false; /* the device used a reposted buffer: it was told */
+    if (rx == VIRTQ_LOST_INTERRUPT) {
+        net.rx_recollected++;
+        log_recovery_once(NET_LOGGED_RX_IRQ, "received frames waiting with no interrupt");
+        collect = true;
+    } else if (rx == VIRTQ_LOST_NOTIFY && net.rx_starved) {
+        /* Repeated until the device moves, counted once: it may just be a quiet network. */
+        if (!net.rx_starved_told) {
+            net.rx_starved_told = true;
+            net.rx_renotified++;
+            log_recovery_once(NET_LOGGED_RX_NOTIFY,
+                              "receive queue refilled but the device stayed silent");
+        }
+        virtio_queue_notify(net.dev, &net.rxq);
+    }
+    if (collect)
+        net_collect(NULL);
+
+    bool busy = virtq_outstanding(&net.txq) > 0 || (net.rx_starved && !net.rx_starved_told);
+    watch_arm(busy ? NET_WATCH_FAST_NS : NET_WATCH_SLOW_NS);
+}
+
+static void watch_arm(uint64_t delay_ns)
+{
+    /* Out of memory for a timer: the watchdog stops here, and nothing else would recover. */
+    if (mote_timer_after(delay_ns, net_watchdog, NULL) < 0)
+        mote_log(MOTE_LOG_ERROR, "virtio-net: watchdog timer could not be armed");
+}
+
+/* netdev stats: the driver's own counters, added to the stack's (net/stats.c). */
+static void net_stats(struct netdev *dev, struct mote_net_stats *stats)
+{
+    (void)dev;
+    stats->rx_malformed = net.rx_short + net.dev_invalid;
+    stats->tx_renotified = net.tx_renotified;
+    stats->tx_recollected = net.tx_recollected;
+    stats->rx_renotified = net.rx_renotified;
+    stats->rx_recollected = net.rx_recollected;
 }
 
 /* netdev poll: the interrupt and the event loop's work, for a caller with both stopped. */
@@ -361,11 +483,15 @@ static int net_probe(struct virtio_dev *dev)
     nd->transmit = net_transmit;
     nd->rx_release = rx_release;
     nd->poll = net_poll;
+    nd->stats = net_stats;
     mac_read(nd->mac);
     nd->link_up = link_read();
     err = netdev_register(nd);
     if (err)
         return err;
+    virtq_watch_reset(&net.rx_watch, &net.rxq);
+    virtq_watch_reset(&net.tx_watch, &net.txq);
+    watch_arm(NET_WATCH_SLOW_NS);
     mote_log(MOTE_LOG_INFO, "virtio-net: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, %s",
              nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
              nd->link_up ? "up" : "down", modern ? "modern" : "legacy");

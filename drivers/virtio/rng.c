@@ -4,12 +4,16 @@
  * device-writable buffers the device fills with random bytes. At boot Mote
  * offers one 32-byte buffer and mixes what comes back into the kernel's
  * random state (kernel/random.c). One device; no feature bits of its own.
+ * While the request is out, a watchdog timer notifies again or collects
+ * (a lost notification or interrupt would otherwise leave it out for good).
  *   QEMU: -device virtio-rng-device
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include <mote/log.h>
+#include <mote/time.h>
+#include <mote/timer.h>
 
 #include "drivers/virtio/mmio.h"
 #include "kernel/event.h"
@@ -19,12 +23,16 @@
 #define RNG_QUEUE      0  /* requestq, §5.4.2 */
 #define RNG_QUEUE_SIZE 4  /* descriptors: one buffer in flight needs one */
 #define RNG_BUF_LEN    32 /* bytes asked for at boot */
+/* Armed only while the request is out: a boot's worth of checks, then none. */
+#define RNG_WATCH_NS (100 * MOTE_NS_PER_MS)
 
 static struct {
     struct virtio_dev *dev;
     struct virtq vq;
     int event;
     uint8_t buf[RNG_BUF_LEN];
+    struct virtq_watch watch;
+    unsigned long recovered; /* lost notifications or interrupts the watchdog made up for */
 } rng;
 
 /* Interrupt context: acknowledge, note the event; the loop collects. */
@@ -58,6 +66,26 @@ static void rng_collect(void *arg)
     event_raise(rng.event);
 }
 
+/* Timer: while the request is out, make up for a lost notification or interrupt. */
+static void rng_watchdog(void *arg)
+{
+    (void)arg;
+    enum virtq_stall s = virtq_watch_check(&rng.watch, &rng.vq);
+    if (s == VIRTQ_IDLE)
+        return; /* answered: nothing left to watch */
+    if (s == VIRTQ_LOST_NOTIFY || s == VIRTQ_LOST_INTERRUPT) {
+        if (rng.recovered++ == 0)
+            mote_log(MOTE_LOG_WARN, "virtio-rng: device silent (lost %s); recovered",
+                     s == VIRTQ_LOST_NOTIFY ? "notification" : "interrupt");
+        if (s == VIRTQ_LOST_NOTIFY)
+            virtio_queue_notify(rng.dev, &rng.vq);
+        else
+            event_raise(rng.event);
+    }
+    if (mote_timer_after(RNG_WATCH_NS, rng_watchdog, NULL) < 0)
+        mote_log(MOTE_LOG_WARN, "virtio-rng: watchdog timer could not be armed");
+}
+
 static int rng_request(void)
 {
     struct virtq_seg seg = {.buf = rng.buf, .len = sizeof(rng.buf)};
@@ -65,6 +93,9 @@ static int rng_request(void)
     if (err)
         return err;
     virtio_queue_kick(rng.dev, &rng.vq);
+    virtq_watch_reset(&rng.watch, &rng.vq);
+    if (mote_timer_after(RNG_WATCH_NS, rng_watchdog, NULL) < 0)
+        mote_log(MOTE_LOG_WARN, "virtio-rng: watchdog timer could not be armed");
     return 0;
 }
 

@@ -114,7 +114,11 @@ int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_
     vq->cookie[head] = cookie;
 
     vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
-    /* §2.7.13: the descriptors and the ring entry before the index that publishes them. */
+    /*
+     * §2.7.13.3.1: "a suitable memory barrier before the idx update": the
+     * descriptors and the ring entry must be visible before the index that
+     * publishes them, or the device may read a stale chain. Store-store is enough.
+     */
     virtq_wmb();
     vq->avail->idx = ++vq->avail_idx;
     return 0;
@@ -122,10 +126,19 @@ int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_
 
 bool virtq_needs_notify(struct virtq *vq)
 {
-    /* The index we just published must be visible before we read what the device wants. */
+    /*
+     * §2.7.13.4.1: "a suitable memory barrier before reading flags or
+     * avail_event". A full barrier (store-load): the device writes avail_event,
+     * then re-reads avail idx (its side of the same handshake); without this
+     * barrier both sides can read the other's old value and the notification
+     * is lost for good. The watchdog (virtq_watch_check) covers a device or an
+     * emulator that breaks the handshake anyway (QEMU before 8.1 elides guest
+     * barriers under single-threaded TCG while its device thread runs).
+     */
     virtq_mb();
     uint16_t old = vq->kicked_idx, now = vq->avail_idx;
     vq->kicked_idx = now;
+    /* §2.7.10: with EVENT_IDX only avail_event counts; the flag is ignored. */
     if (vq->event_idx)
         return virtq_need_event(*vq->avail_event, now, old);
     return !(vq->used->flags & VIRTQ_USED_F_NO_NOTIFY);
@@ -148,7 +161,11 @@ int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
 {
     if (vq->used->idx == vq->last_used)
         return 0;
-    /* The device wrote the entry before the index: read them in that order. */
+    /*
+     * §2.7.14 (and §2.7.8.2 for the device): the device writes the entry,
+     * then the index; read the index, then the entry (load-load barrier), or
+     * the entry may be stale.
+     */
     virtq_rmb();
     volatile struct virtq_used_elem *e = &vq->used->ring[vq->last_used & (vq->size - 1)];
     uint32_t id = e->id, written = e->len;
@@ -169,7 +186,42 @@ bool virtq_enable_interrupt(struct virtq *vq)
         *vq->used_event = vq->last_used;
     else
         vq->avail->flags = 0;
-    /* The request must be visible before we look again, or a buffer landing in between is lost. */
+    /*
+     * §2.7.7 / §2.7.14: the request (used_event, or the flag) must be visible
+     * before the used idx is read again (store-load, full barrier): a buffer
+     * the device used in between, having read the old used_event, sends no
+     * interrupt, so the caller must see it here and collect it itself.
+     */
     virtq_mb();
     return vq->used->idx != vq->last_used;
+}
+
+void virtq_watch_reset(struct virtq_watch *w, const struct virtq *vq)
+{
+    w->last_used = vq->last_used;
+    w->used_idx = vq->used->idx;
+    w->avail_idx = vq->avail_idx;
+}
+
+/*
+ * Each verdict needs the condition to have held across a whole period
+ * (seen at the previous check and still true), so that an interrupt or a
+ * device thread merely in flight at the moment of the check is not taken
+ * for a lost one.
+ */
+enum virtq_stall virtq_watch_check(struct virtq_watch *w, const struct virtq *vq)
+{
+    struct virtq_watch prev = *w;
+    virtq_watch_reset(w, vq);
+    if (virtq_outstanding(vq) == 0)
+        return VIRTQ_IDLE;
+    if (vq->last_used != prev.last_used)
+        return VIRTQ_PROGRESS;
+    /* Entries were ready at the previous check and none was collected since. */
+    if (prev.used_idx != vq->last_used)
+        return VIRTQ_LOST_INTERRUPT;
+    /* The device held buffers at the previous check and has used none since. */
+    if (w->used_idx == prev.used_idx && prev.avail_idx != prev.used_idx)
+        return VIRTQ_LOST_NOTIFY;
+    return VIRTQ_WAITING;
 }

@@ -138,6 +138,49 @@ int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len);
 bool virtq_enable_interrupt(struct virtq *vq);
 
 /*
+ * Buffers offered and not yet collected (published avail entries minus
+ * collected used entries). Pure arithmetic on the driver's own copies.
+ */
+static inline uint16_t virtq_outstanding(const struct virtq *vq)
+{
+    return (uint16_t)(vq->avail_idx - vq->last_used);
+}
+
+/*
+ * A watchdog's view of one queue (a device may lose a notification, and an
+ * interrupt may be lost or never sent: a driver must not wait forever). The
+ * caller checks it from a timer; between two checks the driver should have
+ * collected something if the device did its part.
+ */
+struct virtq_watch {
+    uint16_t last_used; /* vq->last_used at the previous check */
+    uint16_t used_idx;  /* the device's used idx at the previous check */
+    uint16_t avail_idx; /* vq->avail_idx at the previous check */
+};
+
+enum virtq_stall {
+    VIRTQ_IDLE,           /* nothing outstanding: nothing to watch */
+    VIRTQ_PROGRESS,       /* the driver collected since the last check */
+    VIRTQ_WAITING,        /* outstanding for less than a period, or the device is moving */
+    VIRTQ_LOST_INTERRUPT, /* used entries waited a whole period uncollected: collect them */
+    VIRTQ_LOST_NOTIFY,    /* buffers offered a period ago, none used since: notify again */
+};
+/*
+ * VIRTQ_LOST_NOTIFY on a queue the device uses only when it has something
+ * (receive, console input) is also the idle state: there the caller decides
+ * whether the device can be waiting for a notification (it had run out).
+ */
+
+/* Starts watching: the next check compares with the queue as it is now. */
+void virtq_watch_reset(struct virtq_watch *w, const struct virtq *vq);
+
+/*
+ * One watchdog period's verdict on vq (see enum virtq_stall), and the state
+ * for the next one. Reads the device's used idx once; writes nothing shared.
+ */
+enum virtq_stall virtq_watch_check(struct virtq_watch *w, const struct virtq *vq);
+
+/*
  * §2.7.10: true if a ring index moving from old_idx to new_idx passes event_idx,
  * so the other side asked to be told. All in 16-bit wrapping arithmetic.
  */

@@ -200,6 +200,11 @@ struct mote_net_stats {
     uint64_t bus_errors;   /* transfers that failed after the host controller's retries */
     uint64_t bus_retries;  /* transactions the device NAKed and the host controller retried */
     uint64_t rx_malformed; /* receive framing that did not add up (lengths, bounds): dropped */
+    /* The adapter's watchdog (virtio-net): recoveries from a device that went quiet. */
+    uint64_t tx_renotified;  /* transmit buffers untouched a whole period: device told again */
+    uint64_t tx_recollected; /* finished transmit buffers with no interrupt: collected */
+    uint64_t rx_renotified;  /* device out of receive buffers, then silent: told again */
+    uint64_t rx_recollected; /* received frames left a whole period with no interrupt: collected */
 };
 
 /* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */

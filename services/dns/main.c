@@ -56,6 +56,12 @@ static void log_stats(void *arg)
             (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors,
             (unsigned long long)net.bus_errors, (unsigned long long)net.bus_retries,
             (unsigned long long)net.rx_malformed);
+    if (mote_net_stats(&net) == 0)
+        mote_log(MOTE_LOG_INFO,
+                 "net: watchdog tx renotified %llu recollected %llu; rx renotified %llu "
+                 "recollected %llu",
+                 (unsigned long long)net.tx_renotified, (unsigned long long)net.tx_recollected,
+                 (unsigned long long)net.rx_renotified, (unsigned long long)net.rx_recollected);
 }
 
 static void on_console(const char *data, size_t len, void *arg)

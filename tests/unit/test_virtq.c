@@ -350,9 +350,133 @@ static void test_virtq_enable_interrupt_without_event_idx_clears_no_interrupt(vo
     assert_int_equal(f->vq.avail->flags, 0);
 }
 
+/* Runs n buffers through the queue: offered, used by the device, collected. */
+static void cycle(struct fixture *f, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        void *cookie;
+        uint32_t len;
+        assert_int_equal(add_in(f, 0), 0);
+        dev_push(f, (uint32_t)dev_pop(f), 1);
+        assert_int_equal(virtq_get_used(&f->vq, &cookie, &len), 1);
+    }
+}
+
+static void test_virtq_watch_sees_an_empty_queue_as_idle(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_watch w;
+    virtq_watch_reset(&w, &f->vq);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_IDLE);
+    cycle(f, 3);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_IDLE);
+    assert_int_equal(virtq_outstanding(&f->vq), 0);
+}
+
+static void test_virtq_watch_reports_a_lost_notify_only_after_a_whole_period(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_watch w;
+    virtq_watch_reset(&w, &f->vq);
+    assert_int_equal(add_in(f, 0), 0);
+    assert_int_equal(add_in(f, 1), 0);
+    /* Offered just before the check: the device may not have had its chance yet. */
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_WAITING);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_NOTIFY);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_NOTIFY);
+    /* The device wakes up: it used one in this period; not yet a lost interrupt. */
+    dev_push(f, (uint32_t)dev_pop(f), 1);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_WAITING);
+}
+
+static void test_virtq_watch_reports_a_lost_interrupt_after_a_whole_period(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_watch w;
+    void *cookie;
+    uint32_t len;
+    virtq_watch_reset(&w, &f->vq);
+    assert_int_equal(add_in(f, 0), 0);
+    assert_int_equal(add_in(f, 1), 0);
+    dev_push(f, (uint32_t)dev_pop(f), 1);
+    /* Used just before the check: its interrupt may still be on the way. */
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_WAITING);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_INTERRUPT);
+    assert_int_equal(virtq_get_used(&f->vq, &cookie, &len), 1);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_PROGRESS);
+    /* One still offered, untouched since the previous check. */
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_NOTIFY);
+}
+
+static void test_virtq_watch_sees_progress_while_the_ring_stays_full(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_watch w;
+    void *cookie;
+    uint32_t len;
+    for (unsigned i = 0; i < QSIZE; i++)
+        assert_int_equal(add_in(f, i), 0);
+    virtq_watch_reset(&w, &f->vq);
+    for (unsigned round = 0; round < 4; round++) {
+        /* One used, collected and offered again: full again, but moving. */
+        dev_push(f, (uint32_t)dev_pop(f), 1);
+        assert_int_equal(virtq_get_used(&f->vq, &cookie, &len), 1);
+        assert_int_equal(add_in(f, round), 0);
+        assert_int_equal(virtq_outstanding(&f->vq), QSIZE);
+        assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_PROGRESS);
+    }
+}
+
+static void test_virtq_watch_verdicts_hold_across_the_index_wrap(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_watch w;
+    cycle(f, 65534); /* indices now at 65534: the next buffers cross 65535 -> 0 */
+    virtq_watch_reset(&w, &f->vq);
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(add_in(f, i), 0);
+    assert_int_equal(f->vq.avail_idx, 2);
+    assert_int_equal(virtq_outstanding(&f->vq), 4);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_WAITING);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_NOTIFY);
+    dev_push(f, (uint32_t)dev_pop(f), 1);
+    dev_push(f, (uint32_t)dev_pop(f), 1);
+    assert_int_equal(f->vq.used->idx, 0);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_WAITING);
+    assert_int_equal(virtq_watch_check(&w, &f->vq), VIRTQ_LOST_INTERRUPT);
+}
+
+static void test_virtq_event_idx_renotify_decision_at_the_wrap(void **state)
+{
+    /* The device asked to be told at 65535; a batch from 65534 to 1 passes it, one from 0 does not.
+     */
+    struct fixture *f = *state;
+    cycle(f, 65534);
+    (void)virtq_needs_notify(&f->vq); /* the last batch considered ended at 65534 */
+    *f->vq.avail_event = 65535;
+    assert_int_equal(add_in(f, 0), 0);
+    assert_int_equal(add_in(f, 1), 0);
+    assert_int_equal(add_in(f, 2), 0);
+    assert_true(virtq_needs_notify(&f->vq));
+    assert_int_equal(add_in(f, 3), 0);
+    assert_false(virtq_needs_notify(&f->vq));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_virtq_watch_sees_an_empty_queue_as_idle, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_virtq_watch_reports_a_lost_notify_only_after_a_whole_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_virtq_watch_reports_a_lost_interrupt_after_a_whole_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_virtq_watch_sees_progress_while_the_ring_stays_full,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_virtq_watch_verdicts_hold_across_the_index_wrap, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_virtq_event_idx_renotify_decision_at_the_wrap,
+                                        setup_event_idx, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_layout_matches_the_legacy_layout, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_virtq_init_rejects_bad_sizes_and_misaligned_memory,
