@@ -92,7 +92,7 @@ $(FUZZ_DIR)/corpus_http/.seeded:
 	@touch $@
 
 # USB Ethernet: bulk-in aggregates (LAN9514, LAN7800), CDC-ECM frames, notifications, descriptors.
-fuzz_srcs_usbnet_rx := drivers/usb/net/framing.c
+fuzz_srcs_usbnet_rx := drivers/usb/net/framing.c lib/args/number.c
 $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	@mkdir -p $(@D)
 	@# LAN9514: two records (60 and 61 bytes with FCS); LAN7800: one; ECM link-up notification

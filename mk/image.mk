@@ -102,7 +102,8 @@ IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
-# arguments) and service_uses (the features it needs: mk/board.mk). The
+# arguments), service_uses (the features it needs: mk/board.mk) and
+# service_try (what `make run` suggests trying from the host). The
 # drivers behind those features on $(BOARD) are linked into its image's Mote
 # object only, next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
 # starts exactly the drivers it carries.
@@ -110,6 +111,7 @@ define service_image
 service_srcs :=
 service_args :=
 service_uses :=
+service_try :=
 include services/$(1)/service.mk
 $$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
 SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES))
@@ -117,6 +119,7 @@ SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs)
 # The drivers of its features: kernel code (built with KERNEL_CFLAGS), linked beside KERNEL_OBJS.
 DRIVER_OBJS_$(1) := $$(patsubst %,$(B)/obj/%.o,$$(basename $$(call feature_srcs,$$(SERVICE_USES_$(1)))))
 SERVICE_ARGS_$(1) := $$(service_args)
+SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them.

@@ -28,4 +28,5 @@ RUN_KERNEL ?= $(B)/$(SERVICE).$(QEMU_KERNEL)
 run: image
 	@echo "Booting $(RUN_KERNEL) on QEMU $(QEMU_MACHINE) (quit: Ctrl-A then x)"
 	@$(if $(filter net,$(SERVICE_USES_$(SERVICE))),$(if $(PORTS),echo "Forwarded from 127.0.0.1: $(PORTS) (PROTO:HOST:GUEST; change with PORTS=...)"))
+	@$(if $(and $(SERVICE_TRY_$(SERVICE)),$(filter file,$(origin PORTS))),echo "Try from another terminal: $(SERVICE_TRY_$(SERVICE))")
 	$(QEMU_RUN) -kernel $(RUN_KERNEL) -append '$(subst ','\'',$(ARGS))'

@@ -24,7 +24,7 @@ unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
-unit_srcs_gdb := lib/gdb/rsp.c
+unit_srcs_gdb := lib/gdb/rsp.c lib/args/number.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_syslog_parse := lib/syslog/parse.c
 unit_srcs_elfcore := lib/elfcore/elfcore.c
@@ -35,7 +35,8 @@ unit_srcs_usb_split := drivers/usb/dwc2/split.c
 unit_srcs_usb_dwc2 := drivers/usb/dwc2/split.c # the test includes channel.c and schedule.c
 
 # The USB Ethernet drivers against device models (drivers/usb/net/)
-USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c \
+USBNET_UNIT_SRCS := drivers/usb/net/usbnet.c drivers/usb/net/framing.c lib/args/number.c \
+	drivers/usb/descriptor.c \
 	drivers/usb/net/mchp.c drivers/usb/net/cdc_ecm.c drivers/usb/net/smsc95xx.c \
 	drivers/usb/net/lan78xx.c tests/unit/usbnet_fake.c tests/unit/usbnet_phy.c
 unit_srcs_usbnet_cdc_ecm := $(USBNET_UNIT_SRCS)

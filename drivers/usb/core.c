@@ -187,24 +187,6 @@ void usb_poll(void)
         hcd->poll();
 }
 
-const struct usb_endpoint *usb_find_endpoint(const struct usb_device *dev, uint8_t address)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++)
-        if (dev->ep[i].address == address)
-            return &dev->ep[i];
-    return NULL;
-}
-
-const struct usb_endpoint *usb_find_endpoint_of(const struct usb_device *dev, uint8_t iface,
-                                                enum usb_xfer_type type, uint8_t dir)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++)
-        if (dev->ep[i].interface == iface && dev->ep[i].type == type &&
-            (dev->ep[i].address & USB_DIR_IN) == (dir & USB_DIR_IN))
-            return &dev->ep[i];
-    return NULL;
-}
-
 int usb_find_interface(const struct usb_device *dev, uint8_t cls, uint8_t subclass,
                        uint8_t protocol, uint8_t *iface)
 {

@@ -206,3 +206,25 @@ int usb_desc_hub(const uint8_t *buf, size_t len, uint8_t *ports, uint16_t *power
     *power_on_ms = (uint16_t)(buf[HUB_PWR_ON_2_PWR_GOOD] * HUB_PWR_UNIT_MS);
     return 0;
 }
+
+/*
+ * usb.h's endpoint lookups, over the endpoints usb_desc_config filled in: pure
+ * like the rest of this file, so the class drivers' host tests link them too.
+ */
+const struct usb_endpoint *usb_find_endpoint(const struct usb_device *dev, uint8_t address)
+{
+    for (unsigned i = 0; i < dev->ep_count; i++)
+        if (dev->ep[i].address == address)
+            return &dev->ep[i];
+    return NULL;
+}
+
+const struct usb_endpoint *usb_find_endpoint_of(const struct usb_device *dev, uint8_t iface,
+                                                enum usb_xfer_type type, uint8_t dir)
+{
+    for (unsigned i = 0; i < dev->ep_count; i++)
+        if (dev->ep[i].interface == iface && dev->ep[i].type == type &&
+            (dev->ep[i].address & USB_DIR_IN) == (dir & USB_DIR_IN))
+            return &dev->ep[i];
+    return NULL;
+}

@@ -75,6 +75,7 @@ struct hub {
     uint8_t *status_buf;
     int retry_timer;
     bool gone;
+    bool submit_failing; /* the status transfer could not be queued: retried, logged once */
 };
 
 static int port_request(struct hub *h, uint8_t type, uint8_t request, uint16_t feature,
@@ -200,6 +201,17 @@ static void hub_changed(struct hub *h)
 }
 
 static void status_done(struct usb_transfer *t);
+static void retry(void *arg);
+
+/* The status transfer again after RETRY_DELAY_NS (a failed transfer, or one not queued). */
+static void retry_later(struct hub *h)
+{
+    if (h->retry_timer > 0)
+        return;
+    int id = mote_timer_after(RETRY_DELAY_NS, retry, h);
+    if (id > 0)
+        h->retry_timer = id;
+}
 
 static void status_submit(struct hub *h)
 {
@@ -212,11 +224,19 @@ static void status_submit(struct hub *h)
         .ctx = h,
     };
     int err = usb_submit(&h->status);
-    if (err && err != -ENODEV) {
+    if (err == 0 || err == -ENODEV) {
+        h->submit_failing = false;
+        return;
+    }
+    /* Out of memory for the pipe, say: without the status transfer the hub's ports would
+     * never be heard from again, so it is tried again until it is queued. */
+    if (!h->submit_failing) {
         char name[NAME_LEN];
-        mote_log(MOTE_LOG_WARN, "usb: %s: status change transfer not queued: error %d",
+        mote_log(MOTE_LOG_WARN, "usb: %s: status change transfer not queued: error %d; retried",
                  hub_name(h, name, sizeof(name)), err);
     }
+    h->submit_failing = true;
+    retry_later(h);
 }
 
 static void retry(void *arg)
@@ -236,9 +256,7 @@ static void status_done(struct usb_transfer *t)
     if (t->status == -ENODEV || t->status == -ECANCELED || h->gone)
         return;
     if (t->status < 0) {
-        int id = mote_timer_after(RETRY_DELAY_NS, retry, h);
-        if (id > 0)
-            h->retry_timer = id;
+        retry_later(h);
         return;
     }
     uint8_t bits[(USB_HUB_MAX_PORTS + 1 + 7) / 8] = {0};

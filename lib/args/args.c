@@ -7,8 +7,7 @@
 
 #include "lib/args/number.h"
 
-#define HEX_BASE        16
-#define HEX_LETTER_BASE 10 /* the value of a and A */
+#define HEX_BASE 16
 
 struct word {
     const char *key, *val;
@@ -90,15 +89,10 @@ int mote_arg_get_u64(const char *args, const char *key, uint64_t *out)
     uint64_t v = 0;
     if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (s += 2; s < end; s++) {
-            unsigned digit;
-            if (*s >= '0' && *s <= '9')
-                digit = (unsigned)(*s - '0');
-            else if (*s >= 'a' && *s <= 'f')
-                digit = (unsigned)(*s - 'a' + HEX_LETTER_BASE);
-            else if (*s >= 'A' && *s <= 'F')
-                digit = (unsigned)(*s - 'A' + HEX_LETTER_BASE);
-            else
+            int d = number_hex_digit(*s);
+            if (d < 0)
                 return -EINVAL;
+            unsigned digit = (unsigned)d;
             if (v > (UINT64_MAX - digit) / HEX_BASE)
                 return -EINVAL;
             v = v * HEX_BASE + digit;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The one decimal number parser; see number.h. */
+/* The one number parser, decimal and hexadecimal; see number.h. */
 #include "lib/args/number.h"
 
 #include <errno.h>
@@ -31,5 +31,31 @@ int number_parse_decimal_str(const char *s, uint64_t max, uint64_t *out)
     if (n < 0 || (size_t)n != len)
         return -EINVAL;
     *out = v;
+    return 0;
+}
+
+#define HEX_LETTER_BASE 10
+#define HEX_DIGIT_BITS  4
+
+int number_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + HEX_LETTER_BASE;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + HEX_LETTER_BASE;
+    return -1;
+}
+
+int number_parse_hex_bytes(const char *hex, uint8_t *out, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        int hi = number_hex_digit(hex[2 * i]);
+        int lo = hi < 0 ? -1 : number_hex_digit(hex[2 * i + 1]);
+        if (lo < 0)
+            return -EINVAL;
+        out[i] = (uint8_t)(hi << HEX_DIGIT_BITS | lo);
+    }
     return 0;
 }

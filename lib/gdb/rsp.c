@@ -47,18 +47,6 @@ static int parse_hex(const char **p, uint64_t *out)
     return 0;
 }
 
-/* Decodes exactly len bytes from 2*len hex digits; returns 0 or -EINVAL. */
-static int hex_decode(const char *hex, uint8_t *out, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        int hi = number_hex_digit(hex[2 * i]), lo = hi < 0 ? -1 : number_hex_digit(hex[2 * i + 1]);
-        if (lo < 0)
-            return -EINVAL;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}
-
 /* The reply under construction, in s->out. */
 struct reply {
     struct gdb_session *s;
@@ -285,7 +273,8 @@ static int cmd_write_memory(struct reply *r, const char *p, size_t payload_len, 
     uint8_t *data = (uint8_t *)p;
     if (binary ? data_len != len : data_len != 2 * len)
         return -EINVAL;
-    if (!binary && hex_decode(p, data, (size_t)len) != 0) /* in place: output is shorter */
+    if (!binary &&
+        number_parse_hex_bytes(p, data, (size_t)len) != 0) /* in place: output is shorter */
         return -EINVAL;
     if (len && addr + len < addr)
         return -EFAULT;
@@ -326,7 +315,7 @@ static int cmd_write_registers(struct reply *r, const char *p, size_t hex_len)
             return -EINVAL;
     for (unsigned i = 0; i < t->nregs; i++) {
         int n = t->reg_read(t->ctx, i, buf);
-        hex_decode(p, buf, (size_t)n);
+        number_parse_hex_bytes(p, buf, (size_t)n);
         if (t->reg_write(t->ctx, i, buf, (size_t)n) != 0)
             return -EINVAL;
         p += 2 * n;
@@ -356,7 +345,8 @@ static int cmd_write_register(struct reply *r, const char *p)
         return -EINVAL;
     p++;
     size_t hex_len = strlen(p);
-    if (hex_len % 2 || hex_len > 2 * GDB_REG_MAX || hex_decode(p, buf, hex_len / 2) != 0)
+    if (hex_len % 2 || hex_len > 2 * GDB_REG_MAX ||
+        number_parse_hex_bytes(p, buf, hex_len / 2) != 0)
         return -EINVAL;
     if (r->s->t->reg_write(r->s->t->ctx, (unsigned)regno, buf, hex_len / 2) != 0)
         return -EINVAL;

@@ -36,19 +36,19 @@ def nic_args(board, net):
 
 @pytest.fixture
 def guest():
-    """Starts service on a board: guest(board, service, append=, net=, extra=, wrapper=).
-    Every instance is killed afterwards."""
+    """Starts service on a board: guest(board, service, append=, net=, extra=, wrapper=,
+    monitor=). Every instance is killed afterwards."""
     started = []
 
-    def start(board, service, append="", net=(), extra=(), wrapper=()):
-        if not has_network(board, service):
-            pytest.skip(f"the {board} image of {service} has no driver for its network adapter")
+    def start(board, service, append="", net=(), extra=(), wrapper=(), monitor=False):
+        assert has_network(board, service), \
+            f"expected the {board} image of {service} to drive the board's network adapter"
         extra = (*nic_args(board, net), *extra)
         if board == "virt":
-            q = Qemu(image(service), append=append, extra=extra, wrapper=wrapper)
+            q = Qemu(image(service), append=append, extra=extra, wrapper=wrapper, monitor=monitor)
         else:  # the Pi's boot arguments travel in a DTB QEMU fills from -append
             q = Qemu(raspi3_image(service), append=append, board=board, wrapper=wrapper,
-                     extra=(*extra, "-dtb", raspi3_image("bootargs", "dtb")))
+                     extra=(*extra, "-dtb", raspi3_image("bootargs", "dtb")), monitor=monitor)
         started.append(q)
         return q.start()
 

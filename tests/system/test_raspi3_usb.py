@@ -9,8 +9,6 @@ so these tests skip in an image without the CDC-ECM class driver (drivers/usb/ne
 import re
 import subprocess
 
-import pytest
-
 from qemu import free_port
 from raspi3 import raspi3  # noqa: F401 (a fixture)
 
@@ -54,8 +52,7 @@ def boot_dns(raspi3, keyboard=True):
         addr["1-1.1"] = enumerated(q, "1-1.1", KEYBOARD)[0]
     net_path = "1-1.2" if keyboard else "1-1.1"
     addr[net_path], driver = enumerated(q, net_path, NET)
-    if driver == "no driver":
-        pytest.skip("this image has no CDC-ECM class driver (drivers/usb/net/)")
+    assert driver == "cdc-ecm", f"expected usb-net taken by the CDC-ECM driver, got {driver!r}"
     q.wait_for(r"mote: ready")
     return q, port, addr
 

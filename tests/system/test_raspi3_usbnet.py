@@ -2,17 +2,15 @@
 """The Pi's Ethernet over USB (drivers/usb/net/, QEMU's usb-net behind the DWC2) seen from
 outside, beyond what the board-parametrised dns/http/net tests check: the GDB stub's TCP
 transport, which polls the adapter with the event loop stopped (netdev poll -> usb_poll),
-and the adapter's counters in the dns service's stats line (mote_net_stats). Skipped while
-the Pi images carry no USB Ethernet driver."""
+and the adapter's counters in the dns service's stats line (mote_net_stats)."""
 import re
 import socket
 import subprocess
 import threading
 import time
 
-import pytest
 
-from boards import MAC, has_network
+from boards import MAC
 from debugimg import Gdb
 from qemu import TIMEOUT_S, free_port
 from raspi3 import raspi3_image
@@ -34,13 +32,7 @@ def dig(port, name, wait_s=5, tries=3):
     return out.stdout.strip()
 
 
-@pytest.fixture
-def need_usb_ethernet():
-    if not has_network("raspi3", "dns"):
-        pytest.skip("the Pi's dns image has no USB Ethernet driver")
-
-
-def test_pi_names_its_ethernet_chip_and_counts_usb_traffic(qemu, need_usb_ethernet):
+def test_pi_names_its_ethernet_chip_and_counts_usb_traffic(qemu):
     port = free_port()
     q = qemu(raspi3_image("dns"), board="raspi3", append="records=1000",
              extra=usb_net(f"udp:127.0.0.1:{port}-:53"))
@@ -58,7 +50,7 @@ def test_pi_names_its_ethernet_chip_and_counts_usb_traffic(qemu, need_usb_ethern
         f"expected no USB error and no malformed frame on a clean link: {m.group(0)}"
 
 
-def test_pi_gdb_over_tcp_breaks_in_dns_and_it_keeps_answering(qemu, need_usb_ethernet):
+def test_pi_gdb_over_tcp_breaks_in_dns_and_it_keeps_answering(qemu):
     dns_port = free_port()
     gdb_port = free_port(socket.SOCK_STREAM)
     q = qemu(raspi3_debug_image("dns"), board="raspi3", append=f"gdb=tcp:{GDB_TCP_GUEST_PORT}",

@@ -237,6 +237,19 @@ static void test_number_str_wants_the_whole_string(void **state)
     assert_int_equal(v, 1234);
 }
 
+static void test_number_hex_bytes_decode_exactly_and_stop_at_a_non_digit(void **state)
+{
+    (void)state;
+    uint8_t out[6];
+    assert_int_equal(number_parse_hex_bytes("525400aBcDeF", out, 6), 0);
+    assert_memory_equal(out, "\x52\x54\x00\xab\xcd\xef", 6);
+    assert_int_equal(number_parse_hex_bytes("5254", out, 6), -EINVAL); /* short: not read past */
+    assert_int_equal(number_parse_hex_bytes("52g4", out, 2), -EINVAL);
+    assert_int_equal(number_parse_hex_bytes("5", out, 1), -EINVAL);
+    assert_int_equal(number_hex_digit('F'), 15);
+    assert_int_equal(number_hex_digit('/'), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_number_reads_leading_digits_and_says_how_many),
         cmocka_unit_test(test_number_refuses_no_digit_and_values_over_max),
         cmocka_unit_test(test_number_str_wants_the_whole_string),
+        cmocka_unit_test(test_number_hex_bytes_decode_exactly_and_stop_at_a_non_digit),
     };
     return cmocka_run_group_tests_name("args", tests, NULL, NULL);
 }

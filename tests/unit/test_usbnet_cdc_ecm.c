@@ -54,15 +54,14 @@ static const uint8_t mac_expected[6] = {0x40, 0x54, 0x00, 0x12, 0x34, 0x57};
 
 /* ---- the device model ---- */
 
-#define WIRE_MAX 64
 static struct {
     uint8_t alt[2];
     int filter; /* -1: never set */
     unsigned get_config, halt_cleared;
     bool stall_in;
-    uint8_t wire[WIRE_MAX][1600]; /* frames waiting to go to the host */
-    size_t wire_len[WIRE_MAX];
-    unsigned wire_head, wire_count;
+    unsigned fail_in, fail_notify; /* bulk-in / notification transfers still to fail (-EPROTO) */
+    unsigned fail_clear;           /* CLEAR_FEATURE(ENDPOINT_HALT) requests still to stall */
+    struct fake_wire wire;         /* frames waiting to go to the host */
     uint8_t note[16];
     size_t note_len;
     bool note_pending;
@@ -87,6 +86,10 @@ static int model_control(const struct usb_setup *s, uint8_t *data)
     }
     if (s->request_type == (USB_DIR_OUT | USB_TYPE_STANDARD | USB_RECIP_ENDPOINT) &&
         s->request == USB_REQ_CLEAR_FEATURE && s->value == 0) {
+        if (m.fail_clear) {
+            m.fail_clear--;
+            return -EPIPE;
+        }
         m.halt_cleared++;
         m.stall_in = false;
         return 0;
@@ -106,6 +109,15 @@ static int model_control(const struct usb_setup *s, uint8_t *data)
 
 static int model_in(uint8_t ep, uint8_t *buf, size_t room)
 {
+    /* A device gone quiet on the bus: every transaction errors (no handshake). */
+    if (ep == EP_IN && m.fail_in) {
+        m.fail_in--;
+        return -EPROTO;
+    }
+    if (ep == EP_NOTIFY && m.fail_notify) {
+        m.fail_notify--;
+        return -EPROTO;
+    }
     if (ep == EP_NOTIFY && m.note_pending) {
         m.note_pending = false;
         memcpy(buf, m.note, m.note_len);
@@ -114,14 +126,13 @@ static int model_in(uint8_t ep, uint8_t *buf, size_t room)
     if (ep == EP_IN && m.stall_in)
         return -EPIPE;
     /* ECM §3.3.1: bulk data flows only in alternate setting 1 */
-    if (ep == EP_IN && m.wire_count && m.alt[1] == 1) {
-        unsigned i = m.wire_head;
-        m.wire_head = (m.wire_head + 1) % WIRE_MAX;
-        m.wire_count--;
-        if (m.wire_len[i] > room)
+    if (ep == EP_IN && m.wire.count && m.alt[1] == 1) {
+        unsigned i = m.wire.head;
+        fake_wire_pop(&m.wire);
+        if (m.wire.len[i] > room)
             return -EOVERFLOW; /* babble: the host controller reports it so */
-        memcpy(buf, m.wire[i], m.wire_len[i]);
-        return (int)m.wire_len[i];
+        memcpy(buf, m.wire.frame[i], m.wire.len[i]);
+        return (int)m.wire.len[i];
     }
     return -EAGAIN;
 }
@@ -146,13 +157,6 @@ static const struct fake_model model = {
     .in = model_in,
     .string = model_string,
 };
-
-static void wire_put(const uint8_t *frame, size_t len)
-{
-    unsigned i = (m.wire_head + m.wire_count++) % WIRE_MAX;
-    memcpy(m.wire[i], frame, len);
-    m.wire_len[i] = len;
-}
 
 static void frame_make(uint8_t *f, size_t len, uint8_t seed)
 {
@@ -203,18 +207,7 @@ static int setup_attached(void **state)
 static int teardown_unplug(void **state)
 {
     (void)state;
-    fake_net.keep = false;
-    fake_usb_unplug(&cdc_ecm_driver);
-    fake_net_release();
-    return 0;
-}
-
-static struct mote_net_stats stats_now(void)
-{
-    struct mote_net_stats s;
-    memset(&s, 0, sizeof(s));
-    fake_net.dev->stats(fake_net.dev, &s);
-    return s;
+    return fake_unplug_teardown(&cdc_ecm_driver);
 }
 
 /* ---- pure parsing ---- */
@@ -349,7 +342,7 @@ static void test_ecm_receive_lends_buffers_then_copies(void **state)
     size_t lens[] = {60, 128, 1514, 64, 1000};
     for (unsigned i = 0; i < 40; i++) {
         frame_make(f, lens[i % 5], (uint8_t)i);
-        wire_put(f, lens[i % 5]);
+        fake_wire_put(&m.wire, f, lens[i % 5], false);
     }
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 40);
@@ -367,7 +360,7 @@ static void test_ecm_receive_lends_buffers_then_copies(void **state)
     fake_net_release();
     fake_net_clear();
     frame_make(f, 100, 1);
-    wire_put(f, 100);
+    fake_wire_put(&m.wire, f, 100, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
     assert_true(fake_net.frame[0].lent); /* buffers given back are lent again */
@@ -377,12 +370,12 @@ static void test_ecm_receive_counts_bad_transfers(void **state)
 {
     (void)state;
     uint8_t f[1600] = {0};
-    wire_put(f, 10);   /* a runt */
-    wire_put(f, 1600); /* longer than the transfer: babble */
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 10, false);   /* a runt */
+    fake_wire_put(&m.wire, f, 1600, false); /* longer than the transfer: babble */
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
-    struct mote_net_stats s = stats_now();
+    struct mote_net_stats s = fake_net_stats();
     assert_int_equal(s.link.errors, 1);
     assert_int_equal(fake_usb_queued(EP_IN) >= 4, 1); /* the failed transfer went back */
 }
@@ -424,6 +417,26 @@ static void test_ecm_transmit_full_then_tx_ready(void **state)
     assert_int_equal(fake_net_send(f, sizeof(f)), 0);
 }
 
+static void test_ecm_device_that_stops_taking_frames_frees_the_transmit_slots(void **state)
+{
+    (void)state;
+    uint8_t f[60];
+    frame_make(f, sizeof(f), 0);
+    fake_out_naks = true; /* the device NAKs every bulk-out, for ever */
+    unsigned sent = 0, tx_ready_before = fake_net.tx_ready_calls;
+    while (fake_net_send(f, sizeof(f)) == 0 && sent < 100)
+        sent++;
+    fake_usb_run();
+    assert_int_equal(fake_net_send(f, sizeof(f)), -EAGAIN);
+    /* Their timeout passes: the host controller ends them, the slots come back. */
+    assert_int_equal(fake_usb_expire(), sent);
+    assert_int_equal(fake_net.tx_ready_calls, tx_ready_before + 1);
+    fake_out_naks = false;
+    assert_int_equal(fake_net_send(f, sizeof(f)), 0);
+    fake_usb_run();
+    assert_int_equal(m.nout, 1);
+}
+
 static void test_ecm_notifications_drive_the_link(void **state)
 {
     (void)state;
@@ -445,7 +458,7 @@ static void test_ecm_notifications_drive_the_link(void **state)
     m.note_pending = true;
     fake_usb_run();
     assert_true(fake_net.dev->link_up);
-    assert_int_equal(stats_now().rx_malformed, 1);
+    assert_int_equal(fake_net_stats().rx_malformed, 1);
     assert_int_equal(fake_usb_queued(EP_NOTIFY), 1);
 }
 
@@ -456,7 +469,7 @@ static void test_ecm_unplug_and_replug_keep_the_netdev(void **state)
     uint8_t f[60];
     fake_net.keep = true;
     frame_make(f, 60, 9);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nkept, 1);
     fake_net.keep = false;
@@ -472,7 +485,7 @@ static void test_ecm_unplug_and_replug_keep_the_netdev(void **state)
     assert_int_equal(fake_net.registered, 1); /* the same netdev: lwIP's netif stays */
     assert_true(fake_net.dev->link_up);
     assert_int_equal(fake_net.dma_live, dma_before);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
     assert_int_equal(fake_net_send(f, 60), 0);
@@ -488,7 +501,54 @@ static void test_ecm_stalled_bulk_in_is_cleared_and_requeued(void **state)
     assert_int_equal(fake_usb_queued(EP_IN), queued);
     uint8_t f[60];
     frame_make(f, 60, 7);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
+    fake_usb_run();
+    assert_int_equal(fake_net.nframes, 1);
+}
+
+static void test_ecm_device_failing_every_transfer_for_a_while_is_recovered(void **state)
+{
+    (void)state;
+    unsigned queued = fake_usb_queued(EP_IN);
+    /* Far more failures than the driver takes in a row: every bulk-in and the
+     * notification endpoint give up and rest, none is left queued. */
+    m.fail_in = 1000;
+    m.fail_notify = 1000;
+    fake_usb_run();
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    assert_int_equal(fake_usb_queued(EP_NOTIFY), 0);
+    /* Still failing when the rest ends: they rest again, and keep being retried. */
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    /* The device answers again: after the next rest, everything is queued and frames flow. */
+    m.fail_in = 0;
+    m.fail_notify = 0;
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(fake_usb_queued(EP_IN), queued);
+    assert_int_equal(fake_usb_queued(EP_NOTIFY), 1);
+    assert_int_equal(fake_timers_fire(), 0); /* nothing rests any more */
+    uint8_t f[60];
+    frame_make(f, 60, 8);
+    fake_wire_put(&m.wire, f, 60, false);
+    fake_usb_run();
+    assert_int_equal(fake_net.nframes, 1);
+}
+
+static void test_ecm_stalled_bulk_in_whose_clear_fails_is_cleared_again_later(void **state)
+{
+    (void)state;
+    unsigned queued = fake_usb_queued(EP_IN);
+    m.stall_in = true;
+    m.fail_clear = 1; /* the first CLEAR_FEATURE(ENDPOINT_HALT) stalls too */
+    fake_usb_run();
+    assert_int_equal(m.halt_cleared, 0);
+    assert_int_equal(fake_usb_queued(EP_IN), 0);
+    assert_int_equal(fake_timers_fire(), 1);
+    assert_int_equal(m.halt_cleared, 1);
+    assert_int_equal(fake_usb_queued(EP_IN), queued);
+    uint8_t f[60];
+    frame_make(f, 60, 9);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
 }
@@ -498,7 +558,7 @@ static void test_ecm_poll_makes_progress_without_the_loop(void **state)
     (void)state;
     uint8_t f[60];
     frame_make(f, 60, 5);
-    wire_put(f, 60);
+    fake_wire_put(&m.wire, f, 60, false);
     fake_net.dev->poll(fake_net.dev);
     assert_int_equal(fake_net.nframes, 1);
 }
@@ -528,6 +588,15 @@ int main(void)
                                         teardown_unplug),
         cmocka_unit_test_setup_teardown(test_ecm_stalled_bulk_in_is_cleared_and_requeued,
                                         setup_attached, teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_device_failing_every_transfer_for_a_while_is_recovered, setup_attached,
+            teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_stalled_bulk_in_whose_clear_fails_is_cleared_again_later, setup_attached,
+            teardown_unplug),
+        cmocka_unit_test_setup_teardown(
+            test_ecm_device_that_stops_taking_frames_frees_the_transmit_slots, setup_attached,
+            teardown_unplug),
         cmocka_unit_test_setup_teardown(test_ecm_poll_makes_progress_without_the_loop,
                                         setup_attached, teardown_unplug),
     };

@@ -77,15 +77,11 @@
 
 static const uint8_t eeprom_mac[6] = {0x00, 0x80, 0x0f, 0x78, 0x00, 0x01};
 
-#define WIRE_MAX 64
 static struct {
     uint32_t reg[REGS_SIZE / 4];
     unsigned lrst_reads, phyrst_reads, mii_busy_reads;
     struct model_phy phy;
-    uint8_t wire[WIRE_MAX][1600];
-    size_t wire_len[WIRE_MAX];
-    bool wire_bad[WIRE_MAX];
-    unsigned wire_head, wire_count;
+    struct fake_wire wire; /* frames waiting to go to the host */
     unsigned lite_resets, mii_violations, bad_requests, filtered, too_long, aggregates;
     uint8_t out[32][1600];
     size_t out_len[32];
@@ -93,17 +89,6 @@ static struct {
     uint8_t intr_raw[4];
     size_t intr_raw_len;
 } c;
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 #define R(off) c.reg[(off) / 4]
 
@@ -113,8 +98,8 @@ static void chip_reset(void)
     R(ID_REV) = 0x78000002;
     R(PMT_CTL) = PMT_READY;
     R(BULK_IN_DLY) = 0x800;
-    R(MAC_RX) = 1518u << 16;        /* maximum size reset value */
-    R(RX_ADDRL) = le32(eeprom_mac); /* loaded from the EEPROM at reset */
+    R(MAC_RX) = 1518u << 16;             /* maximum size reset value */
+    R(RX_ADDRL) = fake_le32(eeprom_mac); /* loaded from the EEPROM at reset */
     R(RX_ADDRH) = (uint32_t)eeprom_mac[4] | (uint32_t)eeprom_mac[5] << 8;
 }
 
@@ -193,20 +178,7 @@ static void reg_write(uint16_t off, uint32_t v)
 
 static int chip_control(const struct usb_setup *s, uint8_t *data)
 {
-    if (s->length != 4 || s->value != 0) {
-        c.bad_requests++;
-        return -EPIPE;
-    }
-    if (s->request_type == 0xc0 && s->request == 0xa1) {
-        put_le32(data, reg_read(s->index));
-        return 4;
-    }
-    if (s->request_type == 0x40 && s->request == 0xa0) {
-        reg_write(s->index, le32(data));
-        return 4;
-    }
-    c.bad_requests++;
-    return -EPIPE;
+    return fake_vendor_register_request(s, data, reg_read, reg_write, &c.bad_requests);
 }
 
 static bool filter_pass(const uint8_t *f)
@@ -222,16 +194,10 @@ static bool filter_pass(const uint8_t *f)
     if (!(rfe & RFE_PERFECT) || !(R(MAF_HI0) & MAF_VALID))
         return false;
     uint8_t maf[6];
-    put_le32(maf, R(MAF_LO0));
+    fake_put_le32(maf, R(MAF_LO0));
     maf[4] = (uint8_t)R(MAF_HI0);
     maf[5] = (uint8_t)(R(MAF_HI0) >> 8);
     return memcmp(f, maf, 6) == 0;
-}
-
-static void wire_pop(void)
-{
-    c.wire_head = (c.wire_head + 1) % WIRE_MAX;
-    c.wire_count--;
 }
 
 /* Bulk-in: RX command A, B, C, the frame (FCS unless stripped), padding to 4. */
@@ -245,19 +211,19 @@ static int chip_bulk_in(uint8_t *buf, size_t room)
     size_t max = (R(MAC_RX) >> 16) & 0x3fff;
     size_t off = 0;
     unsigned frames = 0;
-    while (c.wire_count && rx_on) {
-        unsigned i = c.wire_head;
-        if (!filter_pass(c.wire[i])) {
+    while (c.wire.count && rx_on) {
+        unsigned i = c.wire.head;
+        if (!filter_pass(c.wire.frame[i])) {
             c.filtered++;
-            wire_pop();
+            fake_wire_pop(&c.wire);
             continue;
         }
-        if (c.wire_len[i] + 4 > max) {
+        if (c.wire.len[i] + 4 > max) {
             c.too_long++;
-            wire_pop();
+            fake_wire_pop(&c.wire);
             continue;
         }
-        size_t fl = c.wire_len[i] + (strip ? 0 : 4);
+        size_t fl = c.wire.len[i] + (strip ? 0 : 4);
         size_t pad = (4 - off % 4) % 4;
         size_t need = (frames ? pad : 0) + 10 + fl;
         if (off + need > limit) {
@@ -267,15 +233,15 @@ static int chip_bulk_in(uint8_t *buf, size_t room)
         }
         if (frames)
             off += pad;
-        put_le32(buf + off, (uint32_t)fl | (c.wire_bad[i] ? 0x00410000u : 0)); /* RED, FCS */
-        put_le32(buf + off + 4, 0);
+        fake_put_le32(buf + off, (uint32_t)fl | (c.wire.bad[i] ? 0x00410000u : 0)); /* RED, FCS */
+        fake_put_le32(buf + off + 4, 0);
         buf[off + 8] = buf[off + 9] = 0;
-        memcpy(buf + off + 10, c.wire[i], c.wire_len[i]);
+        memcpy(buf + off + 10, c.wire.frame[i], c.wire.len[i]);
         if (!strip)
-            memset(buf + off + 10 + c.wire_len[i], 0xcc, 4);
+            memset(buf + off + 10 + c.wire.len[i], 0xcc, 4);
         off += 10 + fl;
         frames++;
-        wire_pop();
+        fake_wire_pop(&c.wire);
         if (!(R(HW_CFG) & HW_CFG_MEF))
             break;
     }
@@ -300,7 +266,7 @@ static int chip_in(uint8_t ep, uint8_t *buf, size_t room)
         }
         if (!(reg_read(INT_STS) & R(INT_EP_CTL)))
             return -EAGAIN;
-        put_le32(buf, reg_read(INT_STS));
+        fake_put_le32(buf, reg_read(INT_STS));
         return 4;
     }
     return -EAGAIN;
@@ -315,7 +281,7 @@ static void chip_bulk_out(const uint8_t *buf, size_t len, bool zlp)
             c.out_malformed++;
             return;
         }
-        uint32_t a = le32(buf + off);
+        uint32_t a = fake_le32(buf + off);
         size_t size = a & 0xfffff;
         if (size == 0 || size > len - off - 8) {
             c.out_malformed++;
@@ -340,22 +306,6 @@ static const struct fake_model chip = {
     .in = chip_in,
 };
 
-static void wire_put(const uint8_t *f, size_t len, bool bad)
-{
-    unsigned i = (c.wire_head + c.wire_count++) % WIRE_MAX;
-    memcpy(c.wire[i], f, len);
-    c.wire_len[i] = len;
-    c.wire_bad[i] = bad;
-}
-
-static void frame_to(uint8_t *f, const uint8_t *dst, size_t len, uint8_t seed)
-{
-    memcpy(f, dst, 6);
-    memcpy(f + 6, "\x52\x54\x00\x00\x00\x02", 6);
-    for (size_t i = 12; i < len; i++)
-        f[i] = (uint8_t)(seed * 13 + i);
-}
-
 static void plug(void)
 {
     memset(&c, 0, sizeof(c));
@@ -378,11 +328,7 @@ static int setup_attached(void **state)
 {
     (void)state;
     plug();
-    if (lan78xx_driver.match(&fake_dev) != 1 || lan78xx_driver.attach(&fake_dev) != 0)
-        return -1;
-    fake_net_start();
-    fake_net_clear();
-    return 0;
+    return fake_attach(&lan78xx_driver);
 }
 
 static void link_settle(void)
@@ -394,55 +340,36 @@ static void link_settle(void)
 static int teardown_unplug(void **state)
 {
     (void)state;
-    fake_net.keep = false;
-    fake_usb_unplug(&lan78xx_driver);
-    fake_net_release();
-    return 0;
-}
-
-static struct mote_net_stats stats_now(void)
-{
-    struct mote_net_stats s;
-    memset(&s, 0, sizeof(s));
-    fake_net.dev->stats(fake_net.dev, &s);
-    return s;
+    return fake_unplug_teardown(&lan78xx_driver);
 }
 
 /* ---- framing, pure ---- */
-
-static void collect(void *ctx, uint8_t *frame, size_t len)
-{
-    size_t *n = ctx;
-    (void)frame;
-    n[n[0] + 1] = len;
-    n[0]++;
-}
 
 static void test_lan78xx_rx_parse_walks_an_aggregate(void **state)
 {
     (void)state;
     /* 10-byte header + 64 (60 + FCS) = 74, padded to 76; then 10 + 65 */
     uint8_t buf[256] = {0};
-    put_le32(buf, 64);
-    put_le32(buf + 76, 65);
+    fake_put_le32(buf, 64);
+    fake_put_le32(buf + 76, 65);
     size_t got[8] = {0};
     struct usbnet_rx_count n = {0};
-    lan78xx_rx_parse(buf, 76 + 10 + 65, collect, got, &n);
+    lan78xx_rx_parse(buf, 76 + 10 + 65, fake_collect, got, &n);
     assert_int_equal(n.frames, 2);
     assert_int_equal(got[1], 60);
     assert_int_equal(got[2], 61);
     memset(&n, 0, sizeof(n));
-    put_le32(buf, 64 | 0x00400000u); /* receive error detected */
-    lan78xx_rx_parse(buf, 76 + 10 + 65, collect, got, &n);
+    fake_put_le32(buf, 64 | 0x00400000u); /* receive error detected */
+    lan78xx_rx_parse(buf, 76 + 10 + 65, fake_collect, got, &n);
     assert_int_equal(n.errors, 1);
     assert_int_equal(n.frames, 1);
     memset(&n, 0, sizeof(n));
-    put_le32(buf, 0x3fff); /* longer than any frame */
-    lan78xx_rx_parse(buf, sizeof(buf), collect, got, &n);
+    fake_put_le32(buf, 0x3fff); /* longer than any frame */
+    lan78xx_rx_parse(buf, sizeof(buf), fake_collect, got, &n);
     assert_int_equal(n.malformed, 1);
     assert_int_equal(n.frames, 0);
     memset(&n, 0, sizeof(n));
-    lan78xx_rx_parse(buf, 9, collect, got, &n); /* shorter than the header */
+    lan78xx_rx_parse(buf, 9, fake_collect, got, &n); /* shorter than the header */
     assert_int_equal(n.malformed, 1);
 }
 
@@ -451,8 +378,8 @@ static void test_lan78xx_tx_header_words(void **state)
     (void)state;
     uint8_t h[8];
     lan78xx_tx_header(h, 1514);
-    assert_int_equal(le32(h), 0x00400000u | 1514);
-    assert_int_equal(le32(h + 4), 0);
+    assert_int_equal(fake_le32(h), 0x00400000u | 1514);
+    assert_int_equal(fake_le32(h + 4), 0);
 }
 
 /* ---- the driver against the chip ---- */
@@ -467,7 +394,7 @@ static void test_lan78xx_attach_takes_the_eeprom_mac_and_configures(void **state
     assert_int_equal(c.phy.anegs, 1);
     assert_int_equal(c.mii_violations, 0);
     assert_int_equal(c.bad_requests, 0);
-    assert_int_equal(R(MAF_LO0), le32(eeprom_mac));
+    assert_int_equal(R(MAF_LO0), fake_le32(eeprom_mac));
     assert_int_equal(R(MAF_HI0), MAF_VALID | eeprom_mac[4] | eeprom_mac[5] << 8);
     assert_true(R(HW_CFG) & HW_CFG_MEF);
     assert_true(R(USB_CFG0) & USB_CFG_BCE);
@@ -503,7 +430,7 @@ static void test_lan78xx_link_follows_the_phy(void **state)
     memcpy(c.intr_raw, "\x01\x02", 2);
     c.intr_raw_len = 2;
     fake_usb_run();
-    assert_int_equal(stats_now().rx_malformed, 1);
+    assert_int_equal(fake_net_stats().rx_malformed, 1);
     assert_int_equal(fake_usb_queued(EP_INTR), 1);
 }
 
@@ -516,28 +443,28 @@ static void test_lan78xx_receive_aggregates_and_filters(void **state)
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     size_t lens[] = {60, 1514, 61, 62, 63, 100};
     for (unsigned i = 0; i < 6; i++) {
-        frame_to(f, fake_net.dev->mac, lens[i], (uint8_t)i);
-        wire_put(f, lens[i], false);
+        fake_frame_to(f, fake_net.dev->mac, lens[i], (uint8_t)i);
+        fake_wire_put(&c.wire, f, lens[i], false);
     }
-    frame_to(f, other, 100, 9);
-    wire_put(f, 100, false);
-    frame_to(f, bcast, 100, 10);
-    wire_put(f, 100, false);
-    frame_to(f, fake_net.dev->mac, 100, 11);
-    wire_put(f, 100, true); /* a receive error */
-    frame_to(f, fake_net.dev->mac, 1530, 12);
-    wire_put(f, 1530, false); /* over MAC_RX's maximum size */
+    fake_frame_to(f, other, 100, 9);
+    fake_wire_put(&c.wire, f, 100, false);
+    fake_frame_to(f, bcast, 100, 10);
+    fake_wire_put(&c.wire, f, 100, false);
+    fake_frame_to(f, fake_net.dev->mac, 100, 11);
+    fake_wire_put(&c.wire, f, 100, true); /* a receive error */
+    fake_frame_to(f, fake_net.dev->mac, 1530, 12);
+    fake_wire_put(&c.wire, f, 1530, false); /* over MAC_RX's maximum size */
     fake_usb_run();
     assert_true(c.aggregates >= 1);
     assert_int_equal(c.filtered, 1);
     assert_int_equal(c.too_long, 1);
     assert_int_equal(fake_net.nframes, 7);
     for (unsigned i = 0; i < 6; i++) {
-        frame_to(f, fake_net.dev->mac, lens[i], (uint8_t)i);
+        fake_frame_to(f, fake_net.dev->mac, lens[i], (uint8_t)i);
         assert_int_equal(fake_net.frame[i].len, lens[i]);
         assert_memory_equal(fake_net.frame[i].data, f, lens[i]);
     }
-    assert_int_equal(stats_now().link.errors, 1);
+    assert_int_equal(fake_net_stats().link.errors, 1);
 }
 
 static void test_lan78xx_transmit_command_words(void **state)
@@ -547,7 +474,7 @@ static void test_lan78xx_transmit_command_words(void **state)
     uint8_t f[1514];
     size_t lens[] = {60, 1514, 504, 61};
     for (unsigned i = 0; i < 4; i++) {
-        frame_to(f, eeprom_mac, lens[i], (uint8_t)(i + 20));
+        fake_frame_to(f, eeprom_mac, lens[i], (uint8_t)(i + 20));
         assert_int_equal(fake_net_send(f, lens[i]), 0);
     }
     fake_usb_run();
@@ -556,7 +483,7 @@ static void test_lan78xx_transmit_command_words(void **state)
     assert_int_equal(c.out_dropped, 0);
     assert_int_equal(c.nout, 4);
     for (unsigned i = 0; i < 4; i++) {
-        frame_to(f, eeprom_mac, lens[i], (uint8_t)(i + 20));
+        fake_frame_to(f, eeprom_mac, lens[i], (uint8_t)(i + 20));
         assert_int_equal(c.out_len[i], lens[i]);
         assert_memory_equal(c.out[i], f, lens[i]);
     }
@@ -572,11 +499,11 @@ static void test_lan78xx_replug_with_an_empty_eeprom_keeps_the_mac(void **state)
     R(RX_ADDRH) = 0xffff;
     assert_int_equal(lan78xx_driver.attach(&fake_dev), 0);
     assert_int_equal(fake_net.registered, 1);
-    assert_int_equal(R(MAF_LO0), le32(eeprom_mac)); /* the netdev's, which lwIP uses */
+    assert_int_equal(R(MAF_LO0), fake_le32(eeprom_mac)); /* the netdev's, which lwIP uses */
     link_settle();
     uint8_t f[60];
-    frame_to(f, fake_net.dev->mac, 60, 3);
-    wire_put(f, 60, false);
+    fake_frame_to(f, fake_net.dev->mac, 60, 3);
+    fake_wire_put(&c.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
 }

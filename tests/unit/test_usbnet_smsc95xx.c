@@ -70,33 +70,18 @@ static const uint8_t board_mac[6] = {0xb8, 0x27, 0xeb, 0x12, 0x34, 0x56};
 
 /* ---- the chip ---- */
 
-#define WIRE_MAX 64
 static struct {
     uint32_t reg[REGS_SIZE / 4];
     unsigned lrst_reads, phyrst_reads, mii_busy_reads;
     struct model_phy phy;
-    uint8_t wire[WIRE_MAX][1600];
-    size_t wire_len[WIRE_MAX];
-    bool wire_bad[WIRE_MAX];
-    unsigned wire_head, wire_count;
-    const uint8_t *raw; /* a transfer to hand over as it is, once */
+    struct fake_wire wire; /* frames waiting to go to the host */
+    const uint8_t *raw;    /* a transfer to hand over as it is, once */
     size_t raw_len;
     unsigned lite_resets, mii_violations, bad_requests, filtered, aggregates, zlps;
     uint8_t out[32][1600];
     size_t out_len[32];
     unsigned nout, out_dropped, out_malformed;
 } c;
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 #define R(off) c.reg[(off) / 4]
 
@@ -107,7 +92,7 @@ static void chip_reset(void)
     R(ID_REV) = 0xec000002;
     R(BULK_IN_DLY) = 0x00000800;
     R(BURST_CAP) = 0;
-    R(ADDRL) = le32(eeprom_mac);
+    R(ADDRL) = fake_le32(eeprom_mac);
     R(ADDRH) = (uint32_t)eeprom_mac[4] | (uint32_t)eeprom_mac[5] << 8;
 }
 
@@ -183,27 +168,14 @@ static void reg_write(uint16_t off, uint32_t v)
 
 static int chip_control(const struct usb_setup *s, uint8_t *data)
 {
-    if (s->length != 4 || s->value != 0) {
-        c.bad_requests++;
-        return -EPIPE;
-    }
-    if (s->request_type == 0xc0 && s->request == 0xa1) {
-        put_le32(data, reg_read(s->index));
-        return 4;
-    }
-    if (s->request_type == 0x40 && s->request == 0xa0) {
-        reg_write(s->index, le32(data));
-        return 4;
-    }
-    c.bad_requests++;
-    return -EPIPE;
+    return fake_vendor_register_request(s, data, reg_read, reg_write, &c.bad_requests);
 }
 
 static bool filter_pass(const uint8_t *f)
 {
     uint32_t cr = R(MAC_CR);
     uint8_t mine[6];
-    put_le32(mine, R(ADDRL));
+    fake_put_le32(mine, R(ADDRL));
     mine[4] = (uint8_t)R(ADDRH);
     mine[5] = (uint8_t)(R(ADDRH) >> 8);
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -231,15 +203,14 @@ static int chip_bulk_in(uint8_t *buf, size_t room)
         limit = R(BURST_CAP) * MPS < room ? R(BURST_CAP) * MPS : room;
     size_t off = 0;
     unsigned frames = 0;
-    while (c.wire_count && (R(MAC_CR) & MAC_RXEN)) {
-        unsigned i = c.wire_head;
-        if (!filter_pass(c.wire[i])) {
+    while (c.wire.count && (R(MAC_CR) & MAC_RXEN)) {
+        unsigned i = c.wire.head;
+        if (!filter_pass(c.wire.frame[i])) {
             c.filtered++;
-            c.wire_head = (c.wire_head + 1) % WIRE_MAX;
-            c.wire_count--;
+            fake_wire_pop(&c.wire);
             continue;
         }
-        size_t fl = c.wire_len[i] + 4; /* with the FCS */
+        size_t fl = c.wire.len[i] + 4; /* with the FCS */
         size_t pad = (4 - off % 4) % 4;
         size_t need = (frames ? pad : 0) + 4 + fl;
         if (off + need > limit) {
@@ -249,13 +220,12 @@ static int chip_bulk_in(uint8_t *buf, size_t room)
         }
         if (frames)
             off += pad;
-        put_le32(buf + off, (uint32_t)fl << 16 | (c.wire_bad[i] ? 0x8002u : 0));
-        memcpy(buf + off + 4, c.wire[i], c.wire_len[i]);
-        memset(buf + off + 4 + c.wire_len[i], 0xcc, 4);
+        fake_put_le32(buf + off, (uint32_t)fl << 16 | (c.wire.bad[i] ? 0x8002u : 0));
+        memcpy(buf + off + 4, c.wire.frame[i], c.wire.len[i]);
+        memset(buf + off + 4 + c.wire.len[i], 0xcc, 4);
         off += 4 + fl;
         frames++;
-        c.wire_head = (c.wire_head + 1) % WIRE_MAX;
-        c.wire_count--;
+        fake_wire_pop(&c.wire);
         if (!(hw & HW_CFG_MEF))
             break; /* one frame per transfer */
     }
@@ -277,7 +247,7 @@ static int chip_in(uint8_t ep, uint8_t *buf, size_t room)
         uint32_t sts = reg_read(INT_STS) & R(INT_EP_CTL);
         if (!sts)
             return -EAGAIN;
-        put_le32(buf, reg_read(INT_STS));
+        fake_put_le32(buf, reg_read(INT_STS));
         return 4;
     }
     return -EAGAIN;
@@ -293,7 +263,7 @@ static void chip_bulk_out(const uint8_t *buf, size_t len, bool zlp)
             c.out_malformed++;
             return;
         }
-        uint32_t a = le32(buf + off), b = le32(buf + off + 4);
+        uint32_t a = fake_le32(buf + off), b = fake_le32(buf + off + 4);
         size_t size = a & 0x7ff, pkt = b & 0x7ff;
         bool first = a & 0x2000, last = a & 0x1000;
         if (!first || !last || size != pkt || size > len - off - 8 || size == 0) {
@@ -319,22 +289,6 @@ static const struct fake_model chip = {
 
 /* ---- helpers ---- */
 
-static void wire_put(const uint8_t *f, size_t len, bool bad)
-{
-    unsigned i = (c.wire_head + c.wire_count++) % WIRE_MAX;
-    memcpy(c.wire[i], f, len);
-    c.wire_len[i] = len;
-    c.wire_bad[i] = bad;
-}
-
-static void frame_to(uint8_t *f, const uint8_t *dst, size_t len, uint8_t seed)
-{
-    memcpy(f, dst, 6);
-    memcpy(f + 6, "\x52\x54\x00\x00\x00\x02", 6);
-    for (size_t i = 12; i < len; i++)
-        f[i] = (uint8_t)(seed * 7 + i);
-}
-
 static void plug(void)
 {
     memset(&c, 0, sizeof(c));
@@ -356,11 +310,7 @@ static int setup_attached(void **state)
 {
     (void)state;
     plug();
-    if (smsc95xx_driver.match(&fake_dev) != 1 || smsc95xx_driver.attach(&fake_dev) != 0)
-        return -1;
-    fake_net_start();
-    fake_net_clear();
-    return 0;
+    return fake_attach(&smsc95xx_driver);
 }
 
 /* Lets the negotiation finish and the PHY's interrupt reach the driver. */
@@ -373,10 +323,7 @@ static void link_settle(void)
 static int teardown_unplug(void **state)
 {
     (void)state;
-    fake_net.keep = false;
-    fake_usb_unplug(&smsc95xx_driver);
-    fake_net_release();
-    return 0;
+    return fake_unplug_teardown(&smsc95xx_driver);
 }
 
 static const uint8_t *netdev_mac(void)
@@ -386,48 +333,40 @@ static const uint8_t *netdev_mac(void)
 
 /* ---- framing, pure ---- */
 
-static void collect(void *ctx, uint8_t *frame, size_t len)
-{
-    size_t *n = ctx;
-    (void)frame;
-    n[n[0] + 1] = len;
-    n[0]++;
-}
-
 static void test_smsc_rx_parse_walks_an_aggregate(void **state)
 {
     (void)state;
     /* Two records: 60+4 then 61+4 bytes; the first padded to 4 (already), the second last. */
     uint8_t buf[256] = {0};
-    put_le32(buf, 64u << 16);
-    put_le32(buf + 68, 65u << 16);
+    fake_put_le32(buf, 64u << 16);
+    fake_put_le32(buf + 68, 65u << 16);
     size_t got[8] = {0};
     struct usbnet_rx_count n = {0};
-    smsc95xx_rx_parse(buf, 68 + 4 + 65, collect, got, &n);
+    smsc95xx_rx_parse(buf, 68 + 4 + 65, fake_collect, got, &n);
     assert_int_equal(n.frames, 2);
     assert_int_equal(got[1], 60);
     assert_int_equal(got[2], 61);
     /* The length runs past the transfer: counted, nothing delivered from there on. */
     memset(&n, 0, sizeof(n));
-    smsc95xx_rx_parse(buf, 60, collect, got, &n);
+    smsc95xx_rx_parse(buf, 60, fake_collect, got, &n);
     assert_int_equal(n.malformed, 1);
     assert_int_equal(n.frames, 0);
     /* Error summary set: dropped as a device-flagged error, the next one still found. */
-    put_le32(buf, 64u << 16 | 0x8000);
+    fake_put_le32(buf, 64u << 16 | 0x8000);
     memset(&n, 0, sizeof(n));
-    smsc95xx_rx_parse(buf, 68 + 4 + 65, collect, got, &n);
+    smsc95xx_rx_parse(buf, 68 + 4 + 65, fake_collect, got, &n);
     assert_int_equal(n.errors, 1);
     assert_int_equal(n.frames, 1);
     /* Padding after the last record is fine; two bytes beyond it are not a record. */
     memset(&n, 0, sizeof(n));
-    smsc95xx_rx_parse(buf + 68, 4 + 65 + 3, collect, got, &n);
+    smsc95xx_rx_parse(buf + 68, 4 + 65 + 3, fake_collect, got, &n);
     assert_int_equal(n.malformed, 0);
-    smsc95xx_rx_parse(buf + 68, 4 + 65 + 3 + 2, collect, got, &n);
+    smsc95xx_rx_parse(buf + 68, 4 + 65 + 3 + 2, fake_collect, got, &n);
     assert_int_equal(n.malformed, 1);
     /* A status word of length 0 */
-    put_le32(buf, 0);
+    fake_put_le32(buf, 0);
     memset(&n, 0, sizeof(n));
-    smsc95xx_rx_parse(buf, 8, collect, got, &n);
+    smsc95xx_rx_parse(buf, 8, fake_collect, got, &n);
     assert_int_equal(n.malformed, 1);
 }
 
@@ -436,8 +375,8 @@ static void test_smsc_tx_header_words(void **state)
     (void)state;
     uint8_t h[8];
     smsc95xx_tx_header(h, 1514);
-    assert_int_equal(le32(h), 0x3000u | 1514);
-    assert_int_equal(le32(h + 4), 1514);
+    assert_int_equal(fake_le32(h), 0x3000u | 1514);
+    assert_int_equal(fake_le32(h + 4), 1514);
 }
 
 /* ---- the driver against the chip ---- */
@@ -453,7 +392,7 @@ static void test_smsc_attach_takes_the_board_mac_and_configures(void **state)
     assert_int_equal(c.mii_violations, 0);
     assert_int_equal(c.bad_requests, 0);
     assert_memory_equal(netdev_mac(), board_mac, 6);
-    assert_int_equal(R(ADDRL), le32(board_mac));
+    assert_int_equal(R(ADDRL), fake_le32(board_mac));
     assert_int_equal(R(ADDRH), board_mac[4] | board_mac[5] << 8);
     uint32_t hw = R(HW_CFG);
     assert_true(hw & HW_CFG_MEF);
@@ -512,14 +451,14 @@ static void test_smsc_receive_aggregates_in_order(void **state)
     uint8_t f[1514];
     size_t lens[] = {60, 1514, 61, 62, 63, 100, 1000, 64};
     for (unsigned i = 0; i < 8; i++) {
-        frame_to(f, netdev_mac(), lens[i], (uint8_t)i);
-        wire_put(f, lens[i], false);
+        fake_frame_to(f, netdev_mac(), lens[i], (uint8_t)i);
+        fake_wire_put(&c.wire, f, lens[i], false);
     }
     fake_usb_run();
     assert_true(c.aggregates >= 1); /* several frames came in one transfer */
     assert_int_equal(fake_net.nframes, 8);
     for (unsigned i = 0; i < 8; i++) {
-        frame_to(f, netdev_mac(), lens[i], (uint8_t)i);
+        fake_frame_to(f, netdev_mac(), lens[i], (uint8_t)i);
         assert_int_equal(fake_net.frame[i].len, lens[i]); /* FCS stripped */
         assert_memory_equal(fake_net.frame[i].data, f, lens[i]);
     }
@@ -532,8 +471,8 @@ static void more_frames_and_poll(void)
 {
     uint8_t f[200];
     for (unsigned i = 0; i < 3; i++) {
-        frame_to(f, netdev_mac(), 100 + i, (uint8_t)(50 + i));
-        wire_put(f, 100 + i, false);
+        fake_frame_to(f, netdev_mac(), 100 + i, (uint8_t)(50 + i));
+        fake_wire_put(&c.wire, f, 100 + i, false);
     }
     fake_net.dev->poll(fake_net.dev);
 }
@@ -546,8 +485,8 @@ static void test_smsc_poll_inside_a_delivery_loses_and_repeats_nothing(void **st
     link_settle();
     uint8_t f[200];
     for (unsigned i = 0; i < 3; i++) {
-        frame_to(f, netdev_mac(), 60 + i, (uint8_t)(40 + i));
-        wire_put(f, 60 + i, false);
+        fake_frame_to(f, netdev_mac(), 60 + i, (uint8_t)(40 + i));
+        fake_wire_put(&c.wire, f, 60 + i, false);
     }
     fake_net.inside_receive = more_frames_and_poll;
     fake_usb_run();
@@ -557,7 +496,8 @@ static void test_smsc_poll_inside_a_delivery_loses_and_repeats_nothing(void **st
         size_t len = fake_net.frame[i].len;
         unsigned k = len < 100 ? (unsigned)(len - 60) : (unsigned)(len - 100 + 3);
         assert_true(k < 6);
-        frame_to(f, netdev_mac(), len, (uint8_t)(len < 100 ? 40 + (len - 60) : 50 + (len - 100)));
+        fake_frame_to(f, netdev_mac(), len,
+                      (uint8_t)(len < 100 ? 40 + (len - 60) : 50 + (len - 100)));
         assert_memory_equal(fake_net.frame[i].data, f, len);
         seen[k]++;
     }
@@ -574,14 +514,14 @@ static void test_smsc_receive_filters_and_drops_flagged(void **state)
     static const uint8_t other[6] = {0x02, 0, 0, 0, 0, 9};
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     static const uint8_t mcast[6] = {0x33, 0x33, 0, 0, 0, 1};
-    frame_to(f, other, 100, 1);
-    wire_put(f, 100, false); /* not ours: the chip's filter drops it */
-    frame_to(f, bcast, 100, 2);
-    wire_put(f, 100, false);
-    frame_to(f, mcast, 100, 3);
-    wire_put(f, 100, false);
-    frame_to(f, netdev_mac(), 100, 4);
-    wire_put(f, 100, true); /* CRC error */
+    fake_frame_to(f, other, 100, 1);
+    fake_wire_put(&c.wire, f, 100, false); /* not ours: the chip's filter drops it */
+    fake_frame_to(f, bcast, 100, 2);
+    fake_wire_put(&c.wire, f, 100, false);
+    fake_frame_to(f, mcast, 100, 3);
+    fake_wire_put(&c.wire, f, 100, false);
+    fake_frame_to(f, netdev_mac(), 100, 4);
+    fake_wire_put(&c.wire, f, 100, true); /* CRC error */
     fake_usb_run();
     assert_int_equal(c.filtered, 1);
     assert_int_equal(fake_net.nframes, 2);
@@ -591,7 +531,7 @@ static void test_smsc_receive_filters_and_drops_flagged(void **state)
     assert_int_equal(s.link.errors, 1);
     /* A transfer whose status word claims more than it holds */
     static uint8_t raw[64];
-    put_le32(raw, 1000u << 16);
+    fake_put_le32(raw, 1000u << 16);
     c.raw = raw;
     c.raw_len = sizeof(raw);
     fake_usb_run();
@@ -609,7 +549,7 @@ static void test_smsc_transmit_command_words(void **state)
     uint8_t f[1514];
     size_t lens[] = {60, 1514, 504, 61}; /* 504 + 8: one full 512-byte packet */
     for (unsigned i = 0; i < 4; i++) {
-        frame_to(f, board_mac, lens[i], (uint8_t)(i + 10));
+        fake_frame_to(f, board_mac, lens[i], (uint8_t)(i + 10));
         assert_int_equal(fake_net_send(f, lens[i]), 0);
     }
     assert_int_equal(fake_net_send(f, 1515), -EMSGSIZE);
@@ -618,7 +558,7 @@ static void test_smsc_transmit_command_words(void **state)
     assert_int_equal(c.out_dropped, 0);
     assert_int_equal(c.nout, 4);
     for (unsigned i = 0; i < 4; i++) {
-        frame_to(f, board_mac, lens[i], (uint8_t)(i + 10));
+        fake_frame_to(f, board_mac, lens[i], (uint8_t)(i + 10));
         assert_int_equal(c.out_len[i], lens[i]);
         assert_memory_equal(c.out[i], f, lens[i]);
     }
@@ -632,12 +572,12 @@ static void test_smsc_replug_keeps_the_netdev_and_its_mac(void **state)
     assert_int_equal(fake_net.dma_live, 0);
     assert_int_equal(setup_attached(NULL), 0);
     assert_int_equal(fake_net.registered, 1);
-    assert_int_equal(R(ADDRL), le32(board_mac));
+    assert_int_equal(R(ADDRL), fake_le32(board_mac));
     link_settle();
     assert_true(fake_net.dev->link_up);
     uint8_t f[60];
-    frame_to(f, netdev_mac(), 60, 5);
-    wire_put(f, 60, false);
+    fake_frame_to(f, netdev_mac(), 60, 5);
+    fake_wire_put(&c.wire, f, 60, false);
     fake_usb_run();
     assert_int_equal(fake_net.nframes, 1);
 }

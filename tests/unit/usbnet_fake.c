@@ -11,12 +11,14 @@
 #include <mote/log.h>
 #include <mote/timer.h>
 
+#include "drivers/usb/descriptor.h"
 #include "kernel/event.h"
 #include "kernel/random.h"
 
-#define QUEUE_MAX  64
-#define EVENTS_MAX 8
-#define ROUNDS_MAX 1000
+#define QUEUE_MAX    64
+#define CONFIG_VALUE 5 /* bConfigurationValue in a configuration descriptor */
+#define EVENTS_MAX   8
+#define ROUNDS_MAX   1000
 
 struct usb_device fake_dev;
 const struct fake_model *fake_model;
@@ -76,6 +78,47 @@ int mote_timer_every(uint64_t period_ns, mote_timer_fn fn, void *arg)
     return 1; /* never fires: the tests drive link checks through the interrupt endpoint */
 }
 
+/* One-shot timers: they fire only when a test lets time pass (fake_timers_fire). */
+#define TIMERS_MAX 4
+static struct {
+    mote_timer_fn fn;
+    void *arg;
+} timers[TIMERS_MAX]; /* timer id i + 1 */
+
+int mote_timer_after(uint64_t delay_ns, mote_timer_fn fn, void *arg)
+{
+    (void)delay_ns;
+    for (unsigned i = 0; i < TIMERS_MAX; i++)
+        if (!timers[i].fn) {
+            timers[i].fn = fn;
+            timers[i].arg = arg;
+            return (int)i + 1;
+        }
+    return -ENOSPC;
+}
+
+int mote_timer_cancel(int id)
+{
+    if (id < 1 || id > TIMERS_MAX || !timers[id - 1].fn)
+        return -ENOENT;
+    timers[id - 1].fn = NULL;
+    return 0;
+}
+
+unsigned fake_timers_fire(void)
+{
+    unsigned fired = 0;
+    for (unsigned i = 0; i < TIMERS_MAX; i++)
+        if (timers[i].fn) {
+            mote_timer_fn fn = timers[i].fn;
+            timers[i].fn = NULL;
+            fn(timers[i].arg);
+            fired++;
+        }
+    fake_usb_run();
+    return fired;
+}
+
 uint64_t random_u64(void)
 {
     return 0x0123456789abcdefull;
@@ -109,22 +152,19 @@ void fake_usb_config(const uint8_t *config, size_t len)
     fake_dev.num_configurations = (uint8_t)nconfigs;
 }
 
-/* Walks the (trusted, test-written) configurations as the core would. */
+/* Looks through the configurations with the core's own parser, as usb_find_interface does. */
 int usb_find_interface(const struct usb_device *dev, uint8_t cls, uint8_t subclass,
                        uint8_t protocol, uint8_t *iface)
 {
     (void)dev;
-    for (unsigned c = 0; c < nconfigs; c++)
-        for (size_t off = 0; off + 9 <= configs[c].len; off += configs[c].desc[off]) {
-            const uint8_t *d = configs[c].desc + off;
-            if (d[0] == 0)
-                break;
-            if (d[1] == 4 && d[5] == cls && d[6] == subclass && d[7] == protocol) {
-                if (iface)
-                    *iface = d[2];
-                return configs[c].desc[5];
-            }
+    for (unsigned c = 0; c < nconfigs; c++) {
+        int n = usb_desc_find_interface(configs[c].desc, configs[c].len, cls, subclass, protocol);
+        if (n >= 0) {
+            if (iface)
+                *iface = (uint8_t)n;
+            return configs[c].desc[CONFIG_VALUE];
         }
+    }
     return 0;
 }
 
@@ -208,25 +248,6 @@ void usb_poll(void)
     fake_usb_run();
 }
 
-const struct usb_endpoint *usb_find_endpoint(const struct usb_device *dev, uint8_t address)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++)
-        if (dev->ep[i].address == address)
-            return &dev->ep[i];
-    return NULL;
-}
-
-const struct usb_endpoint *usb_find_endpoint_of(const struct usb_device *dev, uint8_t iface,
-                                                enum usb_xfer_type type, uint8_t dir)
-{
-    for (unsigned i = 0; i < dev->ep_count; i++) {
-        const struct usb_endpoint *ep = &dev->ep[i];
-        if (ep->interface == iface && ep->type == type && (ep->address & USB_DIR_IN) == dir)
-            return ep;
-    }
-    return NULL;
-}
-
 int usb_get_string(struct usb_device *dev, uint8_t index, char *buf, size_t size)
 {
     (void)dev;
@@ -269,7 +290,10 @@ static bool run_once(void)
         if (USB_EP_IS_IN(t->ep->address))
             n = fake_model && fake_model->in ? fake_model->in(t->ep->address, t->buf, t->len)
                                              : -EAGAIN;
-        else {
+        else if (fake_out_naks) {
+            i++; /* NAKed: stays queued */
+            continue;
+        } else {
             bool zlp = t->zero_packet && t->len % t->ep->max_packet == 0;
             if (fake_model && fake_model->bulk_out)
                 fake_model->bulk_out(t->buf, t->len, zlp);
@@ -294,6 +318,27 @@ static bool run_once(void)
             moved = true;
         }
     return moved;
+}
+
+bool fake_out_naks;
+
+unsigned fake_usb_expire(void)
+{
+    unsigned ended = 0;
+    for (unsigned i = 0; i < nqueue;) {
+        struct usb_transfer *t = queue[i];
+        if (!t->timeout_ms) {
+            i++;
+            continue;
+        }
+        dequeue(i);
+        t->status = -ETIMEDOUT;
+        t->actual = 0;
+        fake_usb_stats.errors++;
+        t->done(t);
+        ended++;
+    }
+    return ended;
 }
 
 void fake_usb_run(void)
@@ -407,4 +452,100 @@ int fake_net_send(const uint8_t *frame, size_t len)
     const void *seg[1] = {frame};
     size_t seg_len[1] = {len};
     return fake_net.dev->transmit(fake_net.dev, seg, seg_len, 1);
+}
+
+struct mote_net_stats fake_net_stats(void)
+{
+    struct mote_net_stats s;
+    memset(&s, 0, sizeof(s));
+    fake_net.dev->stats(fake_net.dev, &s);
+    return s;
+}
+
+int fake_attach(const struct usb_driver *drv)
+{
+    if (drv->match(&fake_dev) != 1 || drv->attach(&fake_dev) != 0)
+        return -1;
+    fake_net_start();
+    fake_net_clear();
+    return 0;
+}
+
+int fake_unplug_teardown(const struct usb_driver *drv)
+{
+    fake_net.keep = false;
+    fake_out_naks = false;
+    fake_usb_unplug(drv);
+    fake_net_release();
+    return 0;
+}
+
+void fake_wire_put(struct fake_wire *w, const uint8_t *frame, size_t len, bool bad)
+{
+    if (w->count == FAKE_WIRE_MAX || len > sizeof(w->frame[0]))
+        abort(); /* a test asking for more than the wire holds is wrong */
+    unsigned i = (w->head + w->count++) % FAKE_WIRE_MAX;
+    memcpy(w->frame[i], frame, len);
+    w->len[i] = len;
+    w->bad[i] = bad;
+}
+
+void fake_wire_pop(struct fake_wire *w)
+{
+    w->head = (w->head + 1) % FAKE_WIRE_MAX;
+    w->count--;
+}
+
+void fake_frame_to(uint8_t *frame, const uint8_t *dst, size_t len, uint8_t seed)
+{
+    static const uint8_t src[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x02};
+    memcpy(frame, dst, 6);
+    memcpy(frame + 6, src, 6);
+    for (size_t i = 12; i < len; i++)
+        frame[i] = (uint8_t)(seed * 13 + i);
+}
+
+void fake_collect(void *n, uint8_t *frame, size_t len)
+{
+    size_t *count = n;
+    (void)frame;
+    count[count[0] + 1] = len;
+    count[0]++;
+}
+
+uint32_t fake_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void fake_put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#define VENDOR_IN        0xc0 /* device to host, vendor, device */
+#define VENDOR_OUT       0x40
+#define VENDOR_READ_REG  0xa1
+#define VENDOR_WRITE_REG 0xa0
+#define VENDOR_REG_LEN   4
+
+int fake_vendor_register_request(const struct usb_setup *setup, uint8_t *data,
+                                 uint32_t (*read)(uint16_t off),
+                                 void (*write)(uint16_t off, uint32_t v), unsigned *bad)
+{
+    if (setup->length != VENDOR_REG_LEN || setup->value != 0) {
+        (*bad)++;
+        return -EPIPE;
+    }
+    if (setup->request_type == VENDOR_IN && setup->request == VENDOR_READ_REG) {
+        fake_put_le32(data, read(setup->index));
+        return VENDOR_REG_LEN;
+    }
+    if (setup->request_type == VENDOR_OUT && setup->request == VENDOR_WRITE_REG) {
+        write(setup->index, fake_le32(data));
+        return VENDOR_REG_LEN;
+    }
+    (*bad)++;
+    return -EPIPE;
 }

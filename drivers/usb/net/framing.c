@@ -209,13 +209,8 @@ int cdc_ecm_parse_config(const uint8_t *cfg, size_t len, struct cdc_ecm_info *in
 
 int usbnet_parse_mac(const char *hex, uint8_t mac[USBNET_MAC_LEN])
 {
-    for (unsigned i = 0; i < USBNET_MAC_LEN; i++) {
-        int hi = number_hex_digit(hex[2 * i]);
-        int lo = hi < 0 ? -1 : number_hex_digit(hex[2 * i + 1]);
-        if (lo < 0)
-            return -EINVAL;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-    }
+    if (number_parse_hex_bytes(hex, mac, USBNET_MAC_LEN) < 0)
+        return -EINVAL;
     return hex[2 * USBNET_MAC_LEN] == '\0' ? 0 : -EINVAL;
 }
 

@@ -8,7 +8,10 @@
  * its last frame is lent to net/ in place (NETDEV_RX_HEADROOM before the
  * data), the others copied, since net/ keeps one frame per buffer. Transmit:
  * a pool of bulk-out transfers, the chip's header before the frame, a
- * zero-length packet after one that fills its last packet exactly.
+ * zero-length packet after one that fills its last packet exactly. A device
+ * that keeps failing transfers (or a stall that will not clear) is never left
+ * for good: the transfers rest USBNET_REST_MS and are queued again, for as
+ * long as the device stays bound.
  */
 #include "drivers/usb/net/usbnet.h"
 
@@ -26,11 +29,15 @@
 #define USBNET_MTU          1500
 #define USBNET_RX_MAX       24 /* rx_transfers + rx_spares, at most */
 #define USBNET_TX_TRANSFERS 8
-#define USBNET_LENT_MAX     64 /* buffers net/ may hold at once, across re-attaches */
-#define USBNET_ERRORS_MAX   16 /* a transfer failing this many times in a row is left idle */
-#define USBNET_INTR_LEN     16 /* the longest CDC notification: header and two speeds */
-#define NS_PER_MS           1000000ull
-#define TX_BUF_LEN(hdr)     ((hdr) + USBNET_FRAME_MAX + USBNET_VLAN_TAG_LEN)
+#define USBNET_LENT_MAX     64   /* buffers net/ may hold at once, across re-attaches */
+#define USBNET_ERRORS_MAX   16   /* a transfer failing this many times in a row rests... */
+#define USBNET_REST_MS      1000 /* ...this long before it is queued again */
+/* A frame the device has not taken by then is dropped (the protocols above resend), so a
+ * device that NAKs every bulk-out cannot hold the transmit slots for ever. */
+#define USBNET_TX_TIMEOUT_MS 1000
+#define USBNET_INTR_LEN      16 /* the longest CDC notification: header and two speeds */
+#define NS_PER_MS            1000000ull
+#define TX_BUF_LEN(hdr)      ((hdr) + USBNET_FRAME_MAX + USBNET_VLAN_TAG_LEN)
 
 _Static_assert(USBNET_MTU + USBNET_ETH_HLEN == USBNET_FRAME_MAX, "MTU and frame size agree");
 
@@ -38,7 +45,8 @@ struct rx_slot {
     struct usb_transfer t;
     uint8_t *buf; /* NETDEV_RX_HEADROOM for net/, then the transfer's data */
     unsigned errors_in_row;
-    bool halted; /* ended with a stall: queued again once the halt is cleared */
+    bool halted;  /* ended with a stall: queued again once the halt is cleared */
+    bool resting; /* failed USBNET_ERRORS_MAX times in a row: queued again by rest_over */
 };
 
 struct tx_slot {
@@ -74,6 +82,8 @@ static struct {
     uint8_t *intr_buf;
     size_t intr_len; /* USBNET_INTR_LEN rounded up to whole packets (usb.h: IN lengths) */
     unsigned intr_errors_in_row;
+    bool intr_resting, in_clear_failed;
+    int rest_timer; /* rest_over, while something rests */
     int work_event; /* control transfers wait: run outside any completion */
     bool link_check_due, in_halted, out_halted;
     bool link_timer;
@@ -84,7 +94,7 @@ static struct {
     /* Counters: what went wrong is counted, never trusted. */
     struct usbnet_rx_count rx_count;
     uint64_t rx_xfer_errors, tx_xfer_errors, intr_xfer_errors, notes_malformed;
-    uint64_t tx_frames, tx_full, rx_no_stack, submit_failed, halts_cleared;
+    uint64_t tx_frames, tx_full, rx_no_stack, submit_failed, halts_cleared, rests;
 } un = {.work_event = -1};
 
 static void work_raise(void)
@@ -148,6 +158,46 @@ static void link_set(bool up)
 /* ---- receive ---- */
 
 static void rx_done(struct usb_transfer *t);
+static void rx_queue(struct rx_slot *s);
+static void intr_queue(void);
+
+/* The device failed what rests: its transfers (and a stall's clear) are tried again. */
+static void rest_over(void *arg)
+{
+    (void)arg;
+    un.rest_timer = 0;
+    if (!un.dev)
+        return;
+    for (unsigned i = 0; i < un.nrx; i++)
+        if (un.rx[i].resting) {
+            un.rx[i].resting = false;
+            rx_queue(&un.rx[i]);
+        }
+    if (un.intr_resting) {
+        un.intr_resting = false;
+        intr_queue();
+    }
+    if (un.in_clear_failed) {
+        un.in_clear_failed = false;
+        un.in_halted = true;
+        work_raise();
+    }
+}
+
+/* Something failed too often in a row: counted, logged, and tried again after a rest. */
+static void rest(const char *what, int status)
+{
+    un.rests++;
+    if (un.rest_timer > 0)
+        return; /* one rest at a time covers everything that rests */
+    mote_log(MOTE_LOG_WARN, "usbnet: %s failed %u times in a row (%d); tried again in %u ms", what,
+             USBNET_ERRORS_MAX, status, USBNET_REST_MS);
+    int id = mote_timer_after((uint64_t)USBNET_REST_MS * NS_PER_MS, rest_over, NULL);
+    if (id > 0)
+        un.rest_timer = id;
+    else
+        mote_log(MOTE_LOG_WARN, "usbnet: no timer (%d); what rests stays idle", id);
+}
 
 static void rx_queue(struct rx_slot *s)
 {
@@ -235,8 +285,9 @@ static void rx_done(struct usb_transfer *t)
     if (t->status != 0) {
         un.rx_xfer_errors++;
         if (++s->errors_in_row == USBNET_ERRORS_MAX) {
-            mote_log(MOTE_LOG_WARN, "usbnet: bulk-in failed %u times in a row (%d); left idle",
-                     USBNET_ERRORS_MAX, t->status);
+            s->errors_in_row = 0;
+            s->resting = true;
+            rest("bulk-in", t->status);
             return;
         }
         rx_queue(s);
@@ -322,6 +373,7 @@ static int usbnet_transmit(struct netdev *nd, const void *const *seg, const size
         .buf = s->buf,
         .len = hdr + len,
         .zero_packet = true, /* a transfer filling its last packet would otherwise not end */
+        .timeout_ms = USBNET_TX_TIMEOUT_MS,
         .done = tx_done,
         .ctx = s,
     };
@@ -359,8 +411,9 @@ static void intr_done(struct usb_transfer *t)
     if (t->status != 0) {
         un.intr_xfer_errors++;
         if (++un.intr_errors_in_row == USBNET_ERRORS_MAX) {
-            mote_log(MOTE_LOG_WARN, "usbnet: interrupt endpoint failed %u times (%d); link polled",
-                     USBNET_ERRORS_MAX, t->status);
+            un.intr_errors_in_row = 0;
+            un.intr_resting = true;
+            rest("interrupt endpoint", t->status);
             return;
         }
         intr_queue();
@@ -394,14 +447,16 @@ static void in_halt_clear(void)
 {
     int err = usb_clear_halt(un.dev, un.how.in);
     un.halts_cleared++;
-    if (err)
-        mote_log(MOTE_LOG_WARN, "usbnet: bulk-in stalled and could not be cleared (%d)", err);
+    if (err) { /* the stalled transfers stay halted until a clear succeeds */
+        un.in_clear_failed = true;
+        rest("clearing the stalled bulk-in", err);
+        return;
+    }
     for (unsigned i = 0; i < un.nrx; i++) {
         if (!un.rx[i].halted)
             continue;
         un.rx[i].halted = false;
-        if (!err)
-            rx_queue(&un.rx[i]);
+        rx_queue(&un.rx[i]);
     }
 }
 
@@ -540,6 +595,7 @@ int usbnet_bind(struct usb_device *dev, const struct usbnet_chip *chip,
     un.chip = chip;
     un.how = *how;
     un.intr_errors_in_row = 0;
+    un.intr_resting = un.in_clear_failed = false;
     un.intr_len = intr_len;
     un.link_check_due = un.in_halted = un.out_halted = false;
     for (unsigned i = 0; i < un.nrx; i++)
@@ -564,6 +620,10 @@ void usbnet_unbind(struct usb_device *dev)
         return;
     mote_log(MOTE_LOG_WARN, "usbnet: %s at USB address %u is gone", un.chip->name, dev->address);
     link_set(false);
+    if (un.rest_timer > 0) {
+        mote_timer_cancel(un.rest_timer);
+        un.rest_timer = 0;
+    }
     un.dev = NULL;
     un.generation++; /* buffers net/ still holds are freed when given back */
     buffers_free();
