@@ -23,6 +23,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_sdcard(int argc, char **argv);
 
 /* Prints `mote help cmd` and exits 0 (for -h/--help). */
 __attribute__((noreturn)) void help_exit(const char *cmd);

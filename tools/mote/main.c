@@ -111,6 +111,15 @@ static const struct command commands[] = {
      "with (or NAME:TAG).\n"
      "  -i, --input FILE    the tar file to read\n"
      "  -t, --tag NAME:TAG  store it under this name\n"},
+    {"sdcard", cmd_sdcard, "mote sdcard [--uboot] [--firmware DIR] [-o FILE] IMAGE [-- ARGS...]",
+     "Write a Raspberry Pi 3 SD card image",
+     "For an image built with --board raspi3b: an MBR and a FAT32 boot partition with its\n"
+     "kernel8.img, config.txt, cmdline.txt (ARGS, default the image's arguments) and the Pi 3\n"
+     "device trees; `make sdcard` in the source tree mote was built from (or $MOTE_SRC)\n"
+     "writes it. Write the file to a card with dd (docs/raspi3.md).\n"
+     "  -o, --output FILE   the card image (default sdcard-NAME.img)\n"
+     "  --uboot             boot through U-Boot (Debian's u-boot-rpi) and a boot.scr\n"
+     "  --firmware DIR      copy bootcode.bin, start.elf and fixup.dat from DIR\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
