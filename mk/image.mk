@@ -144,6 +144,8 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
 	@$(NM) -n $$@ | grep ' [tTW] ' > $$@.code2
 	@cmp -s $$@.code1 $$@.code2 || { echo "symbol table moved code in $$@" >&2; rm -f $$@; exit 1; }
 	@rm -f $$@.code1 $$@.code2
+	@# Hidden symbols the link left global (the symbol table's own) become local too.
+	$(OBJCOPY) --localize-hidden $$@
 
 $(B)/$(1).img: $(B)/$(1).elf
 	$(OBJCOPY) -O binary $$< $$@

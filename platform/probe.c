@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * platform_probe: starts the late drivers the image links (platform.h). The
- * table is the "board_drivers" section BOARD_DRIVER fills; the linker names
- * its ends __start_board_drivers and __stop_board_drivers (GNU ld does that
- * for any section whose name is a C identifier) and keeps it through
- * --gc-sections because those symbols are referenced here. They are weak: an
- * image without any late driver has no such section, and both are then NULL.
+ * table is the "board_drivers" section BOARD_DRIVER fills; the linker script
+ * (arch/aarch64/image.ld.in) keeps it and bounds it with the hidden symbols
+ * __start_board_drivers and __stop_board_drivers, equal when the image links
+ * no late driver.
  */
 #include "platform/platform.h"
 
 #include <mote/log.h>
 
-extern const struct board_driver *const __start_board_drivers[] __attribute__((weak));
-extern const struct board_driver *const __stop_board_drivers[] __attribute__((weak));
+extern const struct board_driver *const __start_board_drivers[];
+extern const struct board_driver *const __stop_board_drivers[];
 
 void platform_probe(const struct board *board)
 {

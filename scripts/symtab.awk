@@ -15,6 +15,8 @@ END {
     print "    .section .mote_symtab, \"a\""
     print "    .balign 8"
     print "    .global mote_symtab_entries, mote_symtab_count, mote_symtab_names"
+    # Hidden: the kernel finds the table at link time; in the image it is local.
+    print "    .hidden mote_symtab_entries, mote_symtab_count, mote_symtab_names"
     print "mote_symtab_count:"
     printf "    .quad %d\n", n
     print "mote_symtab_entries:"

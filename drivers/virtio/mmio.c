@@ -64,9 +64,9 @@
 #define RESET_POLLS       100000 /* bounded wait for a modern device to finish its reset */
 #define CONFIG_READ_TRIES 100    /* bounded retries of a configuration read torn by a change */
 
-/* The drivers linked in (VIRTIO_DRIVER); weak, so an image with none has NULL for both. */
-extern const struct virtio_driver *const __start_virtio_drivers[] __attribute__((weak));
-extern const struct virtio_driver *const __stop_virtio_drivers[] __attribute__((weak));
+/* The drivers linked in (VIRTIO_DRIVER), bounded by arch/aarch64/image.ld.in. */
+extern const struct virtio_driver *const __start_virtio_drivers[];
+extern const struct virtio_driver *const __stop_virtio_drivers[];
 
 static struct virtio_dev devs[VIRTIO_MAX_SLOTS];
 static unsigned ndevs;
