@@ -64,17 +64,6 @@ static char *make_tmp_dir(void)
     return dir;
 }
 
-/* The absolute form of a path that may not exist yet (its folder must). */
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        die(MOTE_EXIT_ERROR, "cannot read the current folder: %s", strerror(errno));
-    return xasprintf("%s/%s", cwd, path);
-}
-
 int cmd_save(int argc, char **argv)
 {
     static const struct opt_def defs[] = {
@@ -99,7 +88,7 @@ int cmd_save(int argc, char **argv)
     struct image img;
     if (image_find(o.pos[0], &img, err) != 0)
         die(MOTE_EXIT_ERROR, "%s", err);
-    char *dir = make_tmp_dir(), *out = absolute(output);
+    char *dir = make_tmp_dir(), *out = path_absolute(output);
     char *tmp_out = xasprintf("%s.tmp.%d", out, (int)getpid());
     int lock = store_lock(); /* the blobs must not be collected while they are copied */
     int r = oci_write_layout(&img, dir);
@@ -253,7 +242,7 @@ int cmd_load(int argc, char **argv)
         die(MOTE_EXIT_ERROR, "%s is not a file: expected a tar written by mote save", input);
     if (check_tar(input, err) != 0)
         die(MOTE_EXIT_ERROR, "cannot load %s: %s", input, err);
-    char *dir = make_tmp_dir(), *in = absolute(input);
+    char *dir = make_tmp_dir(), *in = path_absolute(input);
     char *tar_argv[] = {"tar", "--no-same-owner", "--no-same-permissions", "-C", dir, "-xf", in,
                         NULL};
     int tst = run_tar(tar_argv, NULL);

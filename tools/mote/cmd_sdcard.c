@@ -46,17 +46,6 @@ static const char *find_tree(void)
         *MOTE_SRC_DIR ? " and " : "", MOTE_SRC_DIR);
 }
 
-/* The absolute form of a path that may not exist yet: make runs in another folder. */
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return xstrdup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd)))
-        die(MOTE_EXIT_ERROR, "cannot read the current folder: %s", strerror(errno));
-    return xasprintf("%s/%s", cwd, path);
-}
-
 /* Runs argv with make's output on stderr (stdout stays quiet). Returns its exit status or -1. */
 static int run_make(char *const argv[])
 {
@@ -119,7 +108,8 @@ int cmd_sdcard(int argc, char **argv)
     } else {
         sb_adds(&args, img.args);
     }
-    char *out = output ? absolute(output) : absolute(xasprintf("sdcard-%s.img", img.name));
+    char *out =
+        output ? path_absolute(output) : path_absolute(xasprintf("sdcard-%s.img", img.name));
     /* Fail before make runs, with the path the user gave. */
     bool existed = path_exists(out);
     int fd = open(out, O_WRONLY | O_CREAT, 0644);
@@ -135,7 +125,7 @@ int cmd_sdcard(int argc, char **argv)
     char *out_arg = xasprintf("SDCARD=%s", out);
     char *args_arg = xasprintf("ARGS=%s", sb_str(&args));
     char *uboot_arg = xstrdup(uboot ? "UBOOT=1" : "UBOOT=");
-    char *fw_arg = xasprintf("FIRMWARE=%s", firmware ? absolute(firmware) : "");
+    char *fw_arg = xasprintf("FIRMWARE=%s", firmware ? path_absolute(firmware) : "");
     char *make_argv[] = {"make",  "-s",      "--no-print-directory",
                          dir_arg, board_arg, kernel_arg,
                          out_arg, args_arg,  uboot_arg,

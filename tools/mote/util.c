@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,4 +282,14 @@ char *path_search(const char *prog)
             path++;
     }
     return NULL;
+}
+
+char *path_absolute(const char *path)
+{
+    if (path[0] == '/')
+        return xstrdup(path);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd)))
+        die(MOTE_EXIT_ERROR, "cannot read the current folder: %s", strerror(errno));
+    return xasprintf("%s/%s", cwd, path);
 }

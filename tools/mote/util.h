@@ -40,6 +40,10 @@ int dir_create(const char *path);
 /* Removes path and everything under it; a missing path is not an error. Returns 0 or -errno. */
 int dir_remove_tree(const char *path);
 bool path_exists(const char *path);
+
+/* The absolute form of path, which may not exist yet (allocated; dies if the current folder is
+ * unreadable). */
+char *path_absolute(const char *path);
 /* Writes all of buf to fd, retrying short writes. Returns 0 or -errno. */
 int fd_write_all(int fd, const void *buf, size_t len);
 
