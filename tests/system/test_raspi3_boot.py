@@ -30,18 +30,23 @@ def function_range(elf, name):
     raise AssertionError(f"no {name} in {elf}")
 
 
-@pytest.mark.parametrize("kind", ["img", "elf"])
-def test_secondary_cores_sleep_in_motes_park_not_in_a_wfe_loop(raspi3, kind):
-    # QEMU runs the boot stub's wfe as a busy loop (a host core per guest core); Mote's park is a wfi.
-    q = raspi3("hello", append="ticks=0", kind=kind)
-    q.wait_for(r"hello: ready")
-    start, end = function_range(raspi3_image("hello", "elf"), "secondary_park")
+def assert_secondary_cores_parked(q, elf):
+    """Cores 1-3 of the running raspi3b q are in elf's secondary_park, by QEMU's register dump."""
+    start, end = function_range(elf, "secondary_park")
     out = q.hmp("info registers -a")
     pcs = [int(pc, 16) for pc in re.findall(r"PC=([0-9a-f]+)", out)]
     assert len(pcs) == 4, f"expected four cores in QEMU's register dump, got:\n{out[:500]}"
     for core, pc in enumerate(pcs[1:], start=1):
         assert start <= pc < end, \
             f"expected core {core} in secondary_park [{start:#x}, {end:#x}), found it at pc {pc:#x}"
+
+
+@pytest.mark.parametrize("kind", ["img", "elf"])
+def test_secondary_cores_sleep_in_motes_park_not_in_a_wfe_loop(raspi3, kind):
+    # QEMU runs the boot stub's wfe as a busy loop (a host core per guest core); Mote's park is a wfi.
+    q = raspi3("hello", append="ticks=0", kind=kind)
+    q.wait_for(r"hello: ready")
+    assert_secondary_cores_parked(q, raspi3_image("hello", "elf"))
 
 
 def test_boots_without_any_device_tree(raspi3):

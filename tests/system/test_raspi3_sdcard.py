@@ -8,14 +8,13 @@ bootcode.bin/start.elf would load from the card (config.txt's kernel= and device
 import glob
 import json
 import os
-import re
 import subprocess
 
 import pytest
 
 from qemu import Qemu
 from raspi3 import raspi3_image
-from test_raspi3_boot import function_range
+from test_raspi3_boot import assert_secondary_cores_parked
 from test_raspi3_sd import BLOCK, pattern
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -152,13 +151,7 @@ def test_uboot_boots_hello_with_the_cards_arguments(uboot, tmp_path):
     q.wait_for(r"info: tick 2$")  # ticks=2 from boot.scr's bootargs
     q.wait_for(r"info: ticks done$")
     # Cores 1-3, which U-Boot left in the boot stub's spin table, sleep in Mote's park.
-    start, end = function_range(raspi3_image("hello", "elf"), "secondary_park")
-    out = q.hmp("info registers -a")
-    pcs = [int(pc, 16) for pc in re.findall(r"PC=([0-9a-f]+)", out)]
-    assert len(pcs) == 4, f"expected four cores in QEMU's register dump, got:\n{out[:500]}"
-    for core, pc in enumerate(pcs[1:], start=1):
-        assert start <= pc < end, \
-            f"expected core {core} in secondary_park [{start:#x}, {end:#x}), found it at pc {pc:#x}"
+    assert_secondary_cores_parked(q, raspi3_image("hello", "elf"))
 
 
 def test_uboot_boots_blink_which_drives_its_pin(uboot, tmp_path):
