@@ -1,5 +1,5 @@
 # scripts/setup runs once (it is idempotent) before anything that needs its packages.
-SETUP_STAMP := third_party/.setup-done-v6-sdcard
+SETUP_STAMP := third_party/.setup-done-v7-iot
 
 $(SETUP_STAMP):
 	scripts/setup
