@@ -32,6 +32,7 @@
 
 #include "drivers/virtio/mmio.h"
 #include "kernel/block.h"
+#include "kernel/boothook.h"
 #include "kernel/event.h"
 #include "kernel/irq.h"
 
@@ -366,7 +367,6 @@ static int blk_probe(struct virtio_dev *dev)
     if (err)
         return err;
 
-    snprintf(b->bdev.info.name, sizeof(b->bdev.info.name), "virtio%u", nblks);
     b->bdev.info.block_size = block_size;
     b->bdev.info.blocks = capacity / b->sectors_per_block;
     b->bdev.info.read_only = dev->features & (1ull << VIRTIO_BLK_F_RO);
@@ -374,13 +374,34 @@ static int blk_probe(struct virtio_dev *dev)
     b->bdev.poll = blk_poll;
     b->bdev.priv = b;
     blks[nblks++] = b;
-    mote_log(MOTE_LOG_INFO, "virtio-blk: %s: %llu blocks of %u bytes (%llu MiB)%s%s",
-             b->bdev.info.name, (unsigned long long)b->bdev.info.blocks, (unsigned)block_size,
-             (unsigned long long)(b->bdev.info.blocks * block_size >> 20),
-             b->bdev.info.read_only ? ", read-only" : "", b->flush ? ", write cache" : "");
-    err = block_register_disk(&b->bdev);
-    return err < 0 ? err : 0;
+    return 0;
 }
+
+/*
+ * After every device is probed: names and registers them. QEMU virt gives the
+ * first -device on its command line the highest virtio-mmio address
+ * (hw/arm/virt.c fills the transports from the top) and the probe goes up
+ * from the lowest, so the disks are named in the reverse of probe order:
+ * "virtio0" is the first -drive's disk, as Linux's vda is.
+ */
+static void blk_attach(const char *bootargs)
+{
+    (void)bootargs;
+    for (unsigned i = 0; i < nblks; i++) {
+        struct blk *b = blks[nblks - 1 - i];
+        snprintf(b->bdev.info.name, sizeof(b->bdev.info.name), "virtio%u", i);
+        mote_log(MOTE_LOG_INFO, "virtio-blk: %s: %llu blocks of %u bytes (%llu MiB)%s%s",
+                 b->bdev.info.name, (unsigned long long)b->bdev.info.blocks,
+                 (unsigned)b->bdev.info.block_size,
+                 (unsigned long long)(b->bdev.info.blocks * b->bdev.info.block_size >> 20),
+                 b->bdev.info.read_only ? ", read-only" : "", b->flush ? ", write cache" : "");
+        if (block_register_disk(&b->bdev) < 0)
+            mote_log(MOTE_LOG_ERROR, "virtio-blk: %s: no block device slot left",
+                     b->bdev.info.name);
+    }
+}
+
+BOOT_HOOK(blk_hook) = {.name = "virtio-blk", .attach = blk_attach};
 
 static const struct virtio_driver virtio_blk_driver = {
     .device_id = VIRTIO_ID_BLOCK,
