@@ -77,3 +77,17 @@ bench-quick: images images-raspi3
 .PHONY: test-bench
 test-bench: bench-deps bench-deps-raspi3
 	MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench $(PYTEST_ARGS)
+
+# The storage benchmark (bench/blk_io.py): services/blockbench against
+# bench/linux/blk_linux.c on Linux's virtio-blk, sequential write and read.
+#   make bench-blk [BLK_REPS=3] [BLK_ARGS="--size 32 --chunk 64"]
+BLK_REPS ?= 3
+BLK_ARGS ?=
+$(BENCH_DIR)/blk_linux: bench/linux/blk_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@.elf
+	$(CROSS)strip -o $@ $@.elf
+.PHONY: bench-blk bench-blk-deps
+bench-blk-deps: images $(BENCH_DIR)/blk_linux
+bench-blk: bench-blk-deps
+	$(PYTHON) bench/blk_io.py --build $(B) --reps $(BLK_REPS) $(BLK_ARGS)
