@@ -34,6 +34,19 @@ $(FUZZ_DIR)/corpus_usb_descriptor/.seeded:
 # its bytes: a 2-port hub, a keyboard on port 1, then a status change unplugging it.
 fuzz_srcs_usb_enumerate := drivers/usb/descriptor.c
 
+# Boot arguments' values (tests/fuzz/fuzz_bootargs.c), with lwIP's address
+# parsers built for the host with Mote's lwipopts.h.
+fuzz_srcs_bootargs := net/ipconfig.c net/endpoint.c lib/args/args.c lib/args/number.c \
+	lib/syslog/message.c kernel/debugargs.c \
+	$(addprefix third_party/lwip/src/core/,ipv4/ip4_addr.c ipv6/ip6_addr.c def.c)
+fuzz_libs_bootargs := -Inet -Ithird_party/lwip/src/include
+$(FUZZ_DIR)/corpus_bootargs/.seeded:
+	@mkdir -p $(@D)
+	printf 'ip=10.0.2.77/24 gw=10.0.2.2 dns=fe80::1 syslog=10.0.2.2:514 gdb=tcp:1234,wait core=serial' > $(@D)/seed1
+	printf '[fe80::5054:ff:fe12:3456]:53' > $(@D)/seed2
+	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
