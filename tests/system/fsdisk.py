@@ -114,5 +114,7 @@ WROTE = re.compile(r"^fscheck: (?:wrote|closed) (.+) (\d+) (\d+)$", re.M)
 
 
 def written(output):
-    """{path: (size, seed)} of the files fscheck reported written and closed."""
-    return {m.group(1): (int(m.group(2)), int(m.group(3))) for m in WROTE.finditer(output)}
+    """{path: (size, seed)} of the files fscheck reported written and closed, from
+    complete lines only (QEMU may have been killed in the middle of one)."""
+    complete = output[:output.rfind("\n") + 1]
+    return {m.group(1): (int(m.group(2)), int(m.group(3))) for m in WROTE.finditer(complete)}
