@@ -30,6 +30,7 @@ unit_srcs_syslog_parse := lib/syslog/parse.c
 unit_srcs_elfcore := lib/elfcore/elfcore.c
 FAT_SRCS := lib/fat/volume.c lib/fat/name.c lib/fat/dir.c lib/fat/file.c
 unit_srcs_fat := $(FAT_SRCS) tests/unit/fat_disk.c # images made by mkfs.fat and mtools
+unit_srcs_fat_power := $(unit_srcs_fat)
 unit_srcs_tcp_server := net/tcp_server.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
