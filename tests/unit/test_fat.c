@@ -440,6 +440,29 @@ static void test_fat_names(void **state)
     assert_int_equal(fat_unix_time(0, (44 << 9) | (11 << 5) | 14), 1731542400);
 }
 
+/* FAT32's FSInfo is a hint: a wrong free count is found, logged and rewritten right. */
+static void test_fat32_fsinfo_is_only_a_hint(void **state)
+{
+    struct fixture *fx = *state;
+    uint8_t bs[512], fsi[4];
+    fat_test_peek(&fx->d, 0, bs, sizeof(bs));
+    uint32_t fsinfo = get16(bs + 48);
+    put32(fsi, 7); /* free count: far too few */
+    fat_test_poke(&fx->d, fsinfo * 512 + 488, fsi, 4);
+    put32(fsi, 0xfffffff0u); /* next free: outside the volume */
+    fat_test_poke(&fx->d, fsinfo * 512 + 492, fsi, 4);
+    mount(fx, false);
+    struct mote_fs_statfs sf;
+    assert_int_equal(fat_statfs(&fx->vol, &sf), 0);
+    assert_true(sf.free_bytes > 7ull * sf.cluster_size);
+    assert_non_null(strstr(fx->d.last_log, "FSInfo said 7 free clusters"));
+    write_file(fx, "/after.bin", 3000, 5, 3000);
+    unmount(fx);
+    assert_int_equal(fat_test_fsck(&fx->d), 0); /* fsck.fat checks FSInfo's count too */
+    fat_test_peek(&fx->d, fsinfo * 512 + 488, fsi, 4);
+    assert_int_equal(get32(fsi), sf.free_bytes / sf.cluster_size - 3000 / sf.cluster_size - 1);
+}
+
 #define PER_FAT(fn)                                                            \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat12),     \
         cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat16), \
@@ -454,6 +477,8 @@ int main(void)
         PER_FAT(test_fat_seek_truncate_append),
         PER_FAT(test_fat_full_volume_and_read_only),
         PER_FAT(test_fat_refuses_corrupt_volumes),
+        cmocka_unit_test_prestate_setup_teardown(test_fat32_fsinfo_is_only_a_hint, setup, teardown,
+                                                 &fat32),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
