@@ -5,7 +5,8 @@
  * 404 for unknown paths, 405 for other methods, 400/431/501/505 from the
  * request parser (lib/http) and then the connection is closed. Idle
  * connections close after IDLE_NS; mote_tcp_serve keeps each connection's
- * input. The pages are in pages.c.
+ * input. With a volume mounted (fs=virtio0p1) its files are served first
+ * (files.c); the built-in pages are in pages.c.
  *   make run SERVICE=http, then: curl -v http://127.0.0.1:8080/
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <mote/mote.h>
 
 #include <http/http.h>
+#include "files.h"
 #include "pages.h"
 
 #define HTTP_PORT          80
@@ -29,7 +31,8 @@
 #define STATUS_SERVER_ERR  500
 
 struct http_conn {
-    size_t body_skip; /* request body bytes still to discard */
+    size_t body_skip;         /* request body bytes still to discard */
+    struct files_stream file; /* a file being sent: no more requests until it is */
 };
 
 static const char error_body[] = "<!DOCTYPE html>\n<html><body><h1>%d %s</h1></body></html>\n";
@@ -79,14 +82,25 @@ static bool respond_error(int conn, int status, bool head_only, bool keep_alive,
     return respond(conn, status, &page, head_only, keep_alive, extra);
 }
 
-/* Answers one parsed request. Returns false if conn was closed or aborted. */
-static bool serve(int conn, const struct http_request *req)
+/*
+ * Answers one parsed request (its head at in). Returns false if conn was
+ * closed or aborted; a file still streaming shows in c->file.
+ */
+static bool serve(int conn, struct http_conn *c, const struct http_request *req, const char *in)
 {
     static char dynamic[DYNAMIC_MAX];
     bool head = req->method == HTTP_HEAD;
     if (req->method == HTTP_OTHER)
         return respond_error(conn, STATUS_NOT_ALLOWED, false, req->keep_alive,
                              "Allow: GET, HEAD\r\n");
+    char date[64];
+    format_date(date, sizeof(date));
+    switch (files_serve(conn, &c->file, req, in, date)) {
+    case FILES_NONE: break;
+    case FILES_CLOSED: return false;
+    case FILES_ANSWERED:
+    case FILES_STREAMING: return true;
+    }
     struct page page;
     int err = pages_find(req->path, req->path_len, dynamic, sizeof(dynamic), &page);
     if (err == -ENOENT)
@@ -107,6 +121,8 @@ static size_t serve_requests(int conn, void *state, const void *in, size_t len, 
     size_t off = 0;
     (void)arg;
     for (;;) {
+        if (c->file.fd)
+            return off; /* answers in order: the next waits for this file's end */
         if (c->body_skip > 0) {
             size_t n = c->body_skip < len - off ? c->body_skip : len - off;
             off += n;
@@ -122,11 +138,24 @@ static size_t serve_requests(int conn, void *state, const void *in, size_t len, 
             respond_error(conn, r, false, false, ""); /* and close */
             return off;
         }
-        if (!serve(conn, &req))
+        if (!serve(conn, c, &req, (const char *)in + off))
             return off;
         off += req.head_len;
         c->body_skip = req.body_len;
     }
+}
+
+/* Room to send: a file goes on; when it is done, the requests behind it are read. */
+static bool file_sent(int conn, void *state, void *arg)
+{
+    (void)arg;
+    return files_pump(conn, &((struct http_conn *)state)->file);
+}
+
+static void conn_end(void *state, void *arg)
+{
+    (void)arg;
+    files_end(&((struct http_conn *)state)->file);
 }
 
 void service_start(const char *args)
@@ -137,6 +166,8 @@ void service_start(const char *args)
         .state_size = sizeof(struct http_conn),
         .idle_ns = IDLE_NS,
         .input = serve_requests,
+        .sent = file_sent,
+        .end = conn_end,
     };
     int l = mote_tcp_serve(HTTP_PORT, &server);
     if (l < 0) {
