@@ -47,6 +47,15 @@ $(FUZZ_DIR)/corpus_bootargs/.seeded:
 	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
 	@touch $@
 
+# The firmware's mailbox answers (tests/fuzz/fuzz_mbox.c): a 640x480
+# framebuffer whose pitch is patched to 2560; a tag list.
+fuzz_srcs_mbox := drivers/mbox/property.c drivers/video/bcm2835_fb.c # and mk/unit.mk: test_mbox_property
+$(FUZZ_DIR)/corpus_mbox/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\200\002\000\000\340\001\000\000\044\000\012\000\000' > $(@D)/seed1
+	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
