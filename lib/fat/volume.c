@@ -350,6 +350,43 @@ int fat_walk(struct fat_volume *vol, uint32_t first, uint32_t index, uint32_t *a
 }
 
 /*
+ * The FAT read for a scan: FAT16/32 in windows of SCAN_SECTORS straight from
+ * the disk (a 32 GiB card's FAT is thousands of sectors: one request each
+ * would take seconds on an SD card); FAT12, at most 12 sectors, through the cache.
+ */
+#define SCAN_SECTORS 64
+
+struct scan_window {
+    uint8_t *buf;
+    uint64_t first; /* FAT sector number of buf's first sector */
+    uint32_t count; /* sectors in buf, 0: none yet */
+};
+
+static int scan_get(struct fat_volume *vol, struct scan_window *w, uint32_t cl, uint32_t *value)
+{
+    if (vol->fat_bits == 12)
+        return fat_raw_get(vol, cl, value);
+    uint32_t width = vol->fat_bits / 8;
+    uint64_t off = (uint64_t)cl * width, sector = off / vol->sector_size;
+    if (w->count == 0 || sector < w->first || sector >= w->first + w->count) {
+        if (!w->buf && !(w->buf = malloc((size_t)SCAN_SECTORS * vol->sector_size)))
+            return -ENOMEM;
+        uint64_t left = vol->fat_sectors - sector;
+        w->first = sector;
+        w->count = left < SCAN_SECTORS ? (uint32_t)left : SCAN_SECTORS;
+        uint64_t at = vol->fat_start + (uint64_t)vol->active_fat * vol->fat_sectors + sector;
+        int err = disk_read(vol, at, w->buf, w->count);
+        if (err) {
+            w->count = 0;
+            return err;
+        }
+    }
+    const uint8_t *p = w->buf + (sector - w->first) * vol->sector_size + off % vol->sector_size;
+    *value = width == 2 ? get16(p) : get32(p) & FAT32_MASK;
+    return 0;
+}
+
+/*
  * One pass over the FAT before the first allocation: counts the free
  * clusters (FSInfo's count is only a hint) and looks for cross-links, two
  * clusters naming the same next one. A volume with a cross-link gets no new
@@ -362,10 +399,11 @@ static int fat_scan(struct fat_volume *vol)
     if (!seen)
         return -ENOMEM;
     uint32_t free_count = 0;
-    int err = 0;
+    struct scan_window w = {0};
+    int err = fat_flush_fat(vol); /* the window reads the disk, not the cache */
     for (uint32_t i = 0; i < vol->clusters && !err; i++) {
         uint32_t v;
-        if ((err = fat_raw_get(vol, i + FIRST_CLUSTER, &v)))
+        if ((err = scan_get(vol, &w, i + FIRST_CLUSTER, &v)))
             break;
         if (v == 0) {
             free_count++;
@@ -380,6 +418,7 @@ static int fat_scan(struct fat_volume *vol)
         }
     }
     free(seen);
+    free(w.buf);
     if (err)
         return err;
     if (vol->free_count != FAT_UNKNOWN && vol->free_count != free_count)
