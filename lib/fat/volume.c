@@ -572,10 +572,23 @@ static int parse_boot_sector(struct fat_volume *vol, const uint8_t *bs)
     uint64_t clusters = (total - meta) / spc;
     if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
         BAD("%llu clusters", (unsigned long long)clusters);
-    vol->fat_bits = clusters <= FAT12_MAX_CLUSTERS ? 12 : clusters <= FAT16_MAX_CLUSTERS ? 16 : 32;
+    /*
+     * fatgen103 decides the width by the cluster count alone; Linux and dosfstools
+     * call a volume FAT32 when its 16-bit FAT size is 0, and mkfs.fat -F 32 makes
+     * such volumes with fewer than 65525 clusters. Both agree on standard volumes;
+     * Mote follows Linux on the others, so it reads what Linux and fsck.fat accept.
+     */
+    if (get16(bs + BPB_FAT_SZ16) == 0)
+        vol->fat_bits = 32;
+    else if (clusters <= FAT12_MAX_CLUSTERS)
+        vol->fat_bits = 12;
+    else if (clusters <= FAT16_MAX_CLUSTERS)
+        vol->fat_bits = 16;
+    else
+        BAD("%llu clusters for a 16-bit FAT", (unsigned long long)clusters);
     if (vol->fat_bits == 32) {
-        if (root_entries != 0 || get16(bs + BPB_FAT_SZ16) != 0)
-            BAD("FAT32 volume with a FAT12/16 root directory or FAT size");
+        if (root_entries != 0)
+            BAD("FAT32 volume with a FAT12/16 root directory");
         if (get16(bs + BPB_FS_VER) != 0)
             BAD("FAT32 version %#x (0 expected)", (unsigned)get16(bs + BPB_FS_VER));
     } else if (root_entries == 0) {
@@ -616,6 +629,31 @@ static int parse_boot_sector(struct fat_volume *vol, const uint8_t *bs)
     }
     return 0;
 #undef BAD
+}
+
+/*
+ * FAT[0] holds the media descriptor with every other bit set (fatgen103), as
+ * every formatter writes it: a FAT found where the boot sector says is the FAT.
+ */
+static int check_fat0(struct fat_volume *vol, uint8_t media)
+{
+    uint8_t *p;
+    int err = fat_cache_get(vol, vol->fat_start, &p);
+    if (err)
+        return err;
+    bool ok = p[0] == media && (p[1] & 0x0f) == 0x0f;
+    if (vol->fat_bits >= 16)
+        ok = ok && p[1] == 0xff;
+    if (vol->fat_bits == 32)
+        ok = ok && p[2] == 0xff && (p[3] & 0x0f) == 0x0f;
+    if (!ok) {
+        fat_report(vol,
+                   "the FAT does not start with the media descriptor %#x: not where the "
+                   "boot sector says",
+                   (unsigned)media);
+        return -EUCLEAN;
+    }
+    return 0;
 }
 
 /* FSInfo's hints, taken only when they make sense (and the count verified by fat_scan). */
@@ -682,6 +720,8 @@ int fat_mount(struct fat_volume *vol, const struct fat_disk *disk, bool read_onl
     int err = disk_read(vol, 0, vol->scratch, 1);
     if (!err)
         err = parse_boot_sector(vol, vol->scratch);
+    if (!err)
+        err = check_fat0(vol, vol->scratch[BPB_MEDIA]);
     if (!err)
         err = read_fsinfo(vol);
     if (err)
