@@ -140,6 +140,23 @@ $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
 	@touch $@
 
+# FAT: images made by mkfs.fat (FAT12, FAT16, FAT32) and filled by mtools, in the
+# sparse form tests/fuzz/fuzz_fat.c reads (tests/fuzz/fat_seed.py).
+fuzz_srcs_fat := $(FAT_SRCS)
+FAT_SEED_FILL = MTOOLS_SKIP_CHECK=1 mmd -i $(1) '::/A long directory' && \
+	printf 'hello, FAT\n' > $(1).txt && MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt ::/HELLO.TXT && \
+	head -c 5000 /dev/zero | tr '\0' 'm' > $(1).txt && \
+	MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt '::/A long directory/a file with a long name.log'
+$(FUZZ_DIR)/corpus_fat/.seeded: tests/fuzz/fat_seed.py | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	mkfs.fat -C -F 12 $(@D)/f12.img 256 >/dev/null
+	mkfs.fat -C -F 16 -s 1 $(@D)/f16.img 4096 >/dev/null
+	mkfs.fat -C -F 32 -s 1 $(@D)/f32.img 34000 >/dev/null
+	for b in 12 16 32; do $(call FAT_SEED_FILL,$(@D)/f$$b.img) && \
+	    /usr/bin/python3 tests/fuzz/fat_seed.py $(@D)/f$$b.img $(@D)/seed$$b && \
+	    rm $(@D)/f$$b.img $(@D)/f$$b.img.txt || exit 1; done
+	@touch $@
+
 .PHONY: fuzz fuzz-smoke
 # Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
 fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
