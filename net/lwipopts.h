@@ -54,8 +54,17 @@
 #define LWIP_HAVE_LOOPIF     0
 
 /* Robustness: bounded queues and reassembly, checksums always checked */
-#define TCP_MSS                    1460
-#define TCP_WND                    (8 * TCP_MSS)
+#define TCP_MSS 1460
+#if MOTE_TLS
+/*
+ * altcp_tls_mbedtls acknowledges a TLS record's bytes only once the whole
+ * record is decrypted, and peers send records of up to 16 KiB
+ * (MBEDTLS_SSL_IN_CONTENT_LEN): a smaller window would stall such a record.
+ */
+#define TCP_WND (16 * TCP_MSS)
+#else
+#define TCP_WND (8 * TCP_MSS)
+#endif
 #define TCP_SND_BUF                (8 * TCP_MSS)
 #define TCP_QUEUE_OOSEQ            1
 #define TCP_OOSEQ_MAX_BYTES        (4 * TCP_MSS)
@@ -83,6 +92,13 @@
 #define LWIP_NETIF_LINK_CALLBACK       1
 #define LWIP_NETIF_HOSTNAME            1
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address changes, IPv6 included, for the log */
+
+#if MOTE_TLS
+/* TLS (mk/mbedtls.mk builds lwIP a second time with MOTE_TLS=1 for images that use it) */
+#define LWIP_ALTCP             1 /* the layered TCP API altcp_tls_mbedtls plugs into */
+#define LWIP_ALTCP_TLS         1
+#define LWIP_ALTCP_TLS_MBEDTLS 1 /* mbedTLS 2.28 (net/mbedtls_config.h) */
+#endif
 
 /* Counters behind mote_net_stats() */
 #define LWIP_STATS         1
