@@ -30,14 +30,15 @@
 #include "net/tls.h"
 #include "net/tls_pem.h"
 
-#define REASON_MAX        160
-#define NAME_MAX_BYTES    128
-#define VERIFY_INFO       256
-#define SERVER_NAME_MAX   255 /* a DNS name's longest text form (RFC 1035 §2.3.4) */
-#define TLS_CONTENT_FIRST 20  /* change_cipher_spec: the lowest TLS record type (RFC 5246 §6.2.1) \
-                               */
-#define TLS_CONTENT_LAST 24   /* heartbeat: the highest one in use */
-#define PEEK_BYTES       5    /* a TLS record header */
+#define REASON_MAX      160
+#define NAME_MAX_BYTES  128
+#define VERIFY_INFO     256
+#define SERVER_NAME_MAX 255 /* a DNS name's longest text form (RFC 1035 §2.3.4) */
+#define TLS_CONTENT_FIRST                                                                        \
+    20                      /* change_cipher_spec: the lowest TLS record type (RFC 5246 §6.2.1) \
+                             */
+#define TLS_CONTENT_LAST 24 /* heartbeat: the highest one in use */
+#define PEEK_BYTES       5  /* a TLS record header */
 
 struct mote_tls_config {
     struct altcp_tls_config *altcp;
