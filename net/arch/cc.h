@@ -14,8 +14,11 @@
  * (int), which clashes wherever <time.h> comes in too (SNTP, mbedTLS).
  */
 #include <sys/types.h>
+#ifndef SSIZE_MAX
 #define SSIZE_MAX LONG_MAX
-#ifndef BYTE_ORDER /* <sys/types.h> may have it */
+#endif
+/* <sys/types.h> has it, and a host build (the fuzz targets) from <endian.h> */
+#ifndef BYTE_ORDER
 #define BYTE_ORDER LITTLE_ENDIAN
 #endif
 #define LWIP_NO_INTTYPES_H 0
