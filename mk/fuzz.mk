@@ -63,7 +63,7 @@ $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 fuzz_libs_tls_pem := $(MBEDTLS_CPPFLAGS) -w
 $(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
 	@mkdir -p $(@D)
-	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
+	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
 	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
 	@touch $@
 
