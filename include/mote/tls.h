@@ -119,7 +119,10 @@ int mote_tls_serve(uint16_t port, struct mote_tls_config *config,
  * peer, or its certificate was refused: logged), -ETIMEDOUT (no finished
  * handshake within MOTE_TLS_HANDSHAKE_NS), -ECONNABORTED, -EHOSTUNREACH.
  * Errors: -EINVAL if an argument is NULL, server_name is empty or over 255
- * bytes, or config is a server's; else mote_tcp_connect's.
+ * bytes, or config is a server's; -ENETDOWN without a network;
+ * -EHOSTUNREACH with no route, also while the network has no address yet
+ * (DHCP under way: unlike mote_tcp_connect, this does not wait; try again
+ * later); -ENOMEM.
  */
 int mote_tls_connect(const struct mote_endpoint *to, const char *server_name,
                      struct mote_tls_config *config, mote_tcp_connect_fn on_connect, void *arg);
