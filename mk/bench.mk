@@ -5,6 +5,7 @@
 #   make bench-full       the DNS experiment as the paper ran it: REPS=100 (PI_REPS=30)
 #   make bench-quick      boot/size/idle only, fewer boots
 #   make bench-dns        the DNS experiment on virt only;  bench-dns-raspi3: raspi3b only
+#   make bench-tls        HTTPS against HTTP in the http service (bench/tls.py)
 #   make bench-deps       what the DNS experiment needs besides the images (virt);
 #                         bench-deps-raspi3: the same for raspi3b
 REPS ?= 5
@@ -46,6 +47,12 @@ $(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
 	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
 	    -Ithird_party/qemu/include $< -o $@ -lpthread
 
+# TLS: what HTTPS costs the http service (bench/tls.py): guest instructions and
+# wall time per request over HTTP and HTTPS, heap per TLS connection, image size.
+.PHONY: bench-tls
+bench-tls: images $(BENCH_PLUGIN)
+	$(PYTHON) bench/tls.py --build $(B) --plugin $(BENCH_PLUGIN)
+
 .PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3
 bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 # images-raspi3 (mk/test.mk) builds build/raspi3/: every service's image, bootargs.dtb.
@@ -55,6 +62,7 @@ bench: images bench-deps bench-deps-raspi3
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3
+	$(MAKE) --no-print-directory bench-tls
 
 bench-dns: bench-deps
 	$(PYTHON) bench/dns_cpu.py --build $(B) --plugin $(BENCH_PLUGIN) --reps $(REPS) $(BENCH_ARGS)

@@ -54,8 +54,17 @@
 #define LWIP_HAVE_LOOPIF     0
 
 /* Robustness: bounded queues and reassembly, checksums always checked */
-#define TCP_MSS                    1460
-#define TCP_WND                    (8 * TCP_MSS)
+#define TCP_MSS 1460
+#if MOTE_TLS
+/*
+ * altcp_tls_mbedtls acknowledges a TLS record's bytes only once the whole
+ * record is decrypted, and peers send records of up to 16 KiB
+ * (MBEDTLS_SSL_IN_CONTENT_LEN): a smaller window would stall such a record.
+ */
+#define TCP_WND (16 * TCP_MSS)
+#else
+#define TCP_WND (8 * TCP_MSS)
+#endif
 #define TCP_SND_BUF                (8 * TCP_MSS)
 #define TCP_QUEUE_OOSEQ            1
 #define TCP_OOSEQ_MAX_BYTES        (4 * TCP_MSS)
@@ -83,6 +92,29 @@
 #define LWIP_NETIF_LINK_CALLBACK       1
 #define LWIP_NETIF_HOSTNAME            1
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address changes, IPv6 included, for the log */
+
+#if MOTE_TLS
+/* TLS (mk/mbedtls.mk builds lwIP a second time with MOTE_TLS=1 for images that use it) */
+#define LWIP_ALTCP             1 /* the layered TCP API altcp_tls_mbedtls plugs into */
+#define LWIP_ALTCP_TLS         1
+#define LWIP_ALTCP_TLS_MBEDTLS 1 /* mbedTLS 2.28 (net/mbedtls_config.h) */
+#endif
+
+/* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */
+#define SNTP_SERVER_DNS        0 /* no resolver in the image: ntp= is an address */
+#define SNTP_CHECK_RESPONSE    2 /* the answer must come from our server and echo our request */
+#define SNTP_COMP_ROUNDTRIP    1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
+#define SNTP_STARTUP_DELAY     0 /* certificates need the time: ask at once */
+#define SNTP_RETRY_TIMEOUT     5000    /* ms; doubled after each unanswered request... */
+#define SNTP_RETRY_TIMEOUT_MAX 60000   /* ...up to a minute */
+#define SNTP_UPDATE_DELAY      3600000 /* ms between polls once answered: the clock drifts slowly */
+/* lwIP counts its core's timeouts, not its applications': one more for SNTP's poll. */
+#define MEMP_NUM_SYS_TIMEOUT             (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
+#define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
+#define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
+#include <stdint.h>
+void net_sntp_set_time(uint32_t sec, uint32_t us); /* net/sntp.c */
+void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 
 /* Counters behind mote_net_stats() */
 #define LWIP_STATS         1
