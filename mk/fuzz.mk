@@ -30,6 +30,20 @@ $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
 	@touch $@
 
+# MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
+# a payload (tests/fuzz/fuzz_gateway.c).
+$(FUZZ_DIR)/corpus_mqtt/.seeded:
+	@mkdir -p $(@D)
+	printf 'sensors/+/reading\000sensors/gw1/reading' > $(@D)/seed1
+	printf 'a/#\000a' > $(@D)/seed2
+	printf '#\000$$SYS/uptime' > $(@D)/seed3
+	@touch $@
+$(FUZZ_DIR)/corpus_gateway/.seeded:
+	@mkdir -p $(@D)
+	printf 'actuators/gw1/output\000toggle' > $(@D)/seed1
+	printf 'actuators/gw1/period_ms\000 250\n' > $(@D)/seed2
+	@touch $@
+
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $< $(call fuzz_srcs,$*) $(call fuzz_libs,$*) -o $@

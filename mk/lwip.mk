@@ -11,7 +11,9 @@ include $(LWIPDIR)/Filelists.mk
 $(LWIPDIR)/Filelists.mk:
 	scripts/setup
 
-LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c
+# lwIP's own applications Mote uses (net/mqtt.c, net/mdns.c): linked only when called.
+LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
+	$(MQTTFILES)
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
 NET_SRCS := $(wildcard net/*.c)
 ifneq ($(DEBUG),1)

@@ -90,4 +90,16 @@
 #define LWIP_STATS_DISPLAY 0
 #define MIB2_STATS         0
 
+/*
+ * MQTT client (apps/mqtt, net/mqtt.c) on altcp, so that TLS is a
+ * configuration of the same connection. Sizes follow include/mote/mqtt.h's
+ * bounds (net/mqtt.c checks them at build time).
+ */
+#define LWIP_ALTCP                 1
+#define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
+#define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
+#define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
+/* lwIP's own timeouts, and one cyclic timer per MQTT client (MOTE_MQTT_CLIENTS_MAX). */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
+
 #endif
