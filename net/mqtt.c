@@ -200,6 +200,8 @@ static void subscribed(void *arg, err_t result)
     struct subscription *s = arg;
     if (result != ERR_OK)
         mote_log(MOTE_LOG_WARN, "mqtt: the broker refused the subscription to %s", s->filter);
+    else
+        mote_log(MOTE_LOG_INFO, "mqtt: subscribed to %s", s->filter);
 }
 
 static void subscribe_one(struct client *c, struct subscription *s)

@@ -44,6 +44,7 @@
 #define STATUS_OK         200
 #define STATUS_NOT_FOUND  404
 #define NO_PIN            (-1)
+#define CONSOLE_LINE_MAX  16
 
 static struct {
     char broker[ARG_MAX];
@@ -294,11 +295,8 @@ static const struct mote_tcp_server http_server = {
     .input = http_input,
 };
 
-static void on_console(const char *data, size_t len, void *arg)
+static void log_stats(void)
 {
-    (void)arg;
-    if (len < strlen("stats") || memcmp(data, "stats", strlen("stats")) != 0)
-        return;
     struct mote_mqtt_stats st = {0};
     if (client > 0)
         mote_mqtt_stats(client, &st);
@@ -309,6 +307,27 @@ static void on_console(const char *data, size_t len, void *arg)
              (unsigned long long)st.disconnects, (unsigned long long)st.published, st.queued,
              (unsigned long long)st.dropped, (unsigned long long)st.received,
              (unsigned long long)commands, (unsigned long long)rejected);
+}
+
+/* Console lines, as typed (the bytes may come one at a time). */
+static void on_console(const char *data, size_t len, void *arg)
+{
+    static char line[CONSOLE_LINE_MAX];
+    static size_t line_len;
+    (void)arg;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '\r' && data[i] != '\n') {
+            if (line_len < sizeof(line) - 1)
+                line[line_len++] = data[i];
+            continue;
+        }
+        line[line_len] = '\0';
+        if (strcmp(line, "stats") == 0)
+            log_stats();
+        else if (line_len > 0)
+            mote_log(MOTE_LOG_INFO, "gateway: unknown command \"%s\"; expected stats", line);
+        line_len = 0;
+    }
 }
 
 void service_start(const char *args)
