@@ -48,6 +48,9 @@ class Subscriber:
 class Broker:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="mote-mqtt-")
+        # Started as root, mosquitto runs as its own user: it must be able to write its
+        # log and its sessions here.
+        os.chmod(self.dir, 0o777)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
