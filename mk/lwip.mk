@@ -13,7 +13,7 @@ $(LWIPDIR)/Filelists.mk:
 
 # lwIP's own applications Mote uses (net/mqtt.c, net/mdns.c): linked only when called.
 LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
-	$(MQTTFILES)
+	$(MQTTFILES) $(MDNSFILES)
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
 NET_SRCS := $(wildcard net/*.c)
 ifneq ($(DEBUG),1)

@@ -364,6 +364,10 @@ void service_start(const char *args)
         if (err < 0)
             mote_log(MOTE_LOG_ERROR, "gateway: HTTP on port %u: %s", cfg.http_port,
                      mote_strerror(err));
+        else if ((err = mote_mdns_announce("_http._tcp", cfg.http_port)) != 0)
+            mote_log(MOTE_LOG_WARN, "gateway: mDNS: %s", mote_strerror(err));
+    } else if ((err = mote_mdns_start()) != 0) {
+        mote_log(MOTE_LOG_WARN, "gateway: mDNS: %s", mote_strerror(err));
     }
 
     if (!cfg.broker[0]) {
