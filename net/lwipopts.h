@@ -91,11 +91,11 @@
 #define MIB2_STATS         0
 
 /*
- * MQTT client (apps/mqtt, net/mqtt.c) on altcp, so that TLS is a
- * configuration of the same connection. Sizes follow include/mote/mqtt.h's
- * bounds (net/mqtt.c checks them at build time).
+ * MQTT client (apps/mqtt, net/mqtt.c). It is written on altcp: plain TCP
+ * where altcp is off (altcp.h maps it onto tcp_*), and TLS becomes a
+ * configuration of the same connection where it is on. Sizes follow
+ * include/mote/mqtt.h's bounds (net/mqtt.c checks them at build time).
  */
-#define LWIP_ALTCP                 1
 #define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
 #define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
 #define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
