@@ -76,6 +76,20 @@ $(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
 	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
 	@touch $@
 
+# MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
+# a payload (tests/fuzz/fuzz_gateway.c).
+$(FUZZ_DIR)/corpus_mqtt/.seeded:
+	@mkdir -p $(@D)
+	printf 'sensors/+/reading\000sensors/gw1/reading' > $(@D)/seed1
+	printf 'a/#\000a' > $(@D)/seed2
+	printf '#\000$$SYS/uptime' > $(@D)/seed3
+	@touch $@
+$(FUZZ_DIR)/corpus_gateway/.seeded:
+	@mkdir -p $(@D)
+	printf 'actuators/gw1/output\000toggle' > $(@D)/seed1
+	printf 'actuators/gw1/period_ms\000 250\n' > $(@D)/seed2
+	@touch $@
+
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $< $(call fuzz_srcs,$*) $(call fuzz_libs,$*) -o $@

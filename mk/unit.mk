@@ -44,6 +44,8 @@ unit_srcs_tls_pem := net/tls_pem.c $(MBEDTLS_PARSE_SRCS)
 # Their headers and configuration; mbedTLS's own warnings are its maintainers' business.
 $(UNIT_DIR)/obj/tests/unit/test_tls_pem.o: UNIT_CFLAGS += $(MBEDTLS_CPPFLAGS)
 $(UNIT_DIR)/obj/third_party/mbedtls/%.o: UNIT_CFLAGS += $(MBEDTLS_CPPFLAGS) -w
+unit_srcs_mqtt := net/mqtt_topic.c net/mqtt_queue.c
+unit_srcs_gateway := services/gateway/command.c services/gateway/reading.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
 unit_srcs_usb_split := drivers/usb/dwc2/split.c
