@@ -47,6 +47,15 @@ $(FUZZ_DIR)/corpus_bootargs/.seeded:
 	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
 	@touch $@
 
+# The firmware's mailbox answers (tests/fuzz/fuzz_mbox.c): a 640x480
+# framebuffer whose pitch is patched to 2560; a tag list.
+fuzz_srcs_mbox := drivers/mbox/property.c drivers/video/bcm2835_fb.c # and mk/unit.mk: test_mbox_property
+$(FUZZ_DIR)/corpus_mbox/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\200\002\000\000\340\001\000\000\044\000\012\000\000' > $(@D)/seed1
+	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
@@ -56,6 +65,29 @@ $(FUZZ_DIR)/corpus_virtq/.seeded:
 $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	@mkdir -p $(@D)
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
+	@touch $@
+
+# Certificate and key loading (tests/fuzz/fuzz_tls_pem.c): mbedTLS from source
+# with Mote's configuration, like the unit test (mk/unit.mk).
+fuzz_libs_tls_pem := $(MBEDTLS_CPPFLAGS) -w
+$(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
+	@mkdir -p $(@D)
+	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
+	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
+	@touch $@
+
+# MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
+# a payload (tests/fuzz/fuzz_gateway.c).
+$(FUZZ_DIR)/corpus_mqtt/.seeded:
+	@mkdir -p $(@D)
+	printf 'sensors/+/reading\000sensors/gw1/reading' > $(@D)/seed1
+	printf 'a/#\000a' > $(@D)/seed2
+	printf '#\000$$SYS/uptime' > $(@D)/seed3
+	@touch $@
+$(FUZZ_DIR)/corpus_gateway/.seeded:
+	@mkdir -p $(@D)
+	printf 'actuators/gw1/output\000toggle' > $(@D)/seed1
+	printf 'actuators/gw1/period_ms\000 250\n' > $(@D)/seed2
 	@touch $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)

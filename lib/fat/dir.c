@@ -6,6 +6,7 @@
  * the FAT date format.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/fat/internal.h"
@@ -219,6 +220,43 @@ static int sfn_taken(struct fat_volume *vol, uint32_t dir, const uint8_t sfn[FAT
     }
 }
 
+/* Marks in used the n of every basis~n 8.3 name in dir (fat_name_tail's layout). */
+static int tails_used(struct fat_volume *vol, uint32_t dir, const uint8_t basis[FAT_SFN_LEN],
+                      uint32_t *used)
+{
+    uint32_t base_len = 0;
+    while (base_len < FAT_SFN_BASE && basis[base_len] != ' ')
+        base_len++;
+    struct fat_dir_pos pos = {.first = dir};
+    for (;; pos.slot++) {
+        uint64_t sector;
+        uint8_t *p;
+        int err = slot_get(vol, &pos, &sector, &p);
+        if (err == -ENOENT || (!err && p[DIR_NAME] == SLOT_END))
+            return 0;
+        if (err)
+            return err;
+        if (p[DIR_NAME] == SLOT_FREE || (p[DIR_ATTR] & ATTR_LONG_MASK) == ATTR_LONG_NAME ||
+            memcmp(p + FAT_SFN_BASE, basis + FAT_SFN_BASE, FAT_SFN_LEN - FAT_SFN_BASE) != 0)
+            continue;
+        const uint8_t *tilde = memchr(p + DIR_NAME, '~', FAT_SFN_BASE);
+        if (!tilde)
+            continue;
+        uint32_t k = (uint32_t)(tilde - p), n = 0, digits = 0;
+        for (uint32_t i = k + 1; i < FAT_SFN_BASE && p[i] != ' '; i++, digits++) {
+            if (p[i] < '0' || p[i] > '9' || n > SFN_TRIES_MAX) {
+                digits = 0;
+                break;
+            }
+            n = n * 10 + (p[i] - '0');
+        }
+        uint32_t prefix =
+            base_len < FAT_SFN_BASE - 1 - digits ? base_len : FAT_SFN_BASE - 1 - digits;
+        if (digits && n >= 1 && n <= SFN_TRIES_MAX && k == prefix && memcmp(p, basis, k) == 0)
+            used[n / 32] |= 1u << n % 32;
+    }
+}
+
 /* Picks the 8.3 name for name: itself if it is one, else a basis with a free ~N tail. */
 static int choose_sfn(struct fat_volume *vol, uint32_t dir, const char *name,
                       uint8_t sfn[FAT_SFN_LEN], uint8_t *ntres, bool *need_lfn)
@@ -243,13 +281,23 @@ static int choose_sfn(struct fat_volume *vol, uint32_t dir, const char *name,
     }
     uint8_t basis[FAT_SFN_LEN];
     fat_name_basis(name, basis);
-    for (uint32_t n = 1; n <= SFN_TRIES_MAX; n++) {
-        memcpy(sfn, basis, FAT_SFN_LEN);
-        fat_name_tail(sfn, n);
-        if ((taken = sfn_taken(vol, dir, sfn)) <= 0)
-            return taken;
-    }
-    return -ENOSPC;
+    /* One pass over the directory notes the tails taken for this basis; the
+     * smallest free one wins (a pass per candidate made creating n files O(n^3)). */
+    uint32_t *used = calloc(SFN_TRIES_MAX / 32 + 1, sizeof(uint32_t));
+    if (!used)
+        return -ENOMEM;
+    int err = tails_used(vol, dir, basis, used);
+    uint32_t n = 1;
+    while (!err && n <= SFN_TRIES_MAX && (used[n / 32] & 1u << n % 32))
+        n++;
+    free(used);
+    if (err)
+        return err;
+    if (n > SFN_TRIES_MAX)
+        return -ENOSPC;
+    memcpy(sfn, basis, FAT_SFN_LEN);
+    fat_name_tail(sfn, n);
+    return 0;
 }
 
 /* Adds a zeroed cluster to directory dir after its cluster last; fat.h: zeroed before linked. */

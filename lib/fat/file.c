@@ -10,11 +10,12 @@
 
 #include "lib/fat/internal.h"
 
-#define OPEN_FLAGS       (MOTE_FS_RDWR | MOTE_FS_CREATE | MOTE_FS_EXCL | MOTE_FS_TRUNC | MOTE_FS_APPEND)
-#define WRITE_ONLY_FLAGS (MOTE_FS_CREATE | MOTE_FS_TRUNC | MOTE_FS_APPEND)
-#define DOTDOT_SLOT      1    /* ".." is a directory's second entry */
-#define DEPTH_MAX        4096 /* bound on the walk up through ".." entries */
-#define INT32_MAXV       0x7fffffff
+#define OPEN_FLAGS         (MOTE_FS_RDWR | MOTE_FS_CREATE | MOTE_FS_EXCL | MOTE_FS_TRUNC | MOTE_FS_APPEND)
+#define WRITE_ONLY_FLAGS   (MOTE_FS_CREATE | MOTE_FS_TRUNC | MOTE_FS_APPEND)
+#define DOTDOT_SLOT        1    /* ".." is a directory's second entry */
+#define DEPTH_MAX          4096 /* bound on the walk up through ".." entries */
+#define INT32_MAXV         0x7fffffff
+#define FAT_IO_SECTORS_MAX 256 /* one device request: 128 KiB of 512-byte sectors */
 
 static bool same_loc(const struct fat_loc *a, const struct fat_loc *b)
 {
@@ -132,10 +133,22 @@ int32_t fat_read(struct fat_file *f, void *buf, uint32_t len)
         uint32_t off = in % vol->sector_size;
         uint32_t want = len - done;
         if (off == 0 && want >= vol->sector_size) {
-            /* Whole sectors straight into the caller's buffer, to the cluster's end. */
+            /* Whole sectors straight into the caller's buffer, through the clusters
+             * that follow this one on the disk: one request for the run. */
             uint32_t n = (vol->cluster_size - in) / vol->sector_size;
-            if (n > want / vol->sector_size)
-                n = want / vol->sector_size;
+            uint32_t max = want / vol->sector_size;
+            if (max > FAT_IO_SECTORS_MAX)
+                max = FAT_IO_SECTORS_MAX;
+            while (n < max) {
+                uint32_t next;
+                if (fat_next(vol, f->cur_cluster, &next) || next != f->cur_cluster + 1)
+                    break;
+                f->cur_cluster = next;
+                f->cur_index++;
+                n += vol->cluster_sectors;
+            }
+            if (n > max)
+                n = max;
             if ((err = fat_data_read(vol, sector, out + done, n)))
                 return done ? (int32_t)done : err;
             done += n * vol->sector_size;
@@ -208,9 +221,22 @@ static int32_t write_bytes(struct fat_file *f, const uint8_t *src, uint32_t len)
         uint32_t want = len - done;
         uint32_t n;
         if (off == 0 && want >= vol->sector_size && src) {
+            /* Whole sectors, through the clusters that follow on the disk (allocation
+             * tries the next cluster first): one request for the run. */
             n = (vol->cluster_size - in) / vol->sector_size;
-            if (n > want / vol->sector_size)
-                n = want / vol->sector_size;
+            uint32_t max = want / vol->sector_size;
+            if (max > FAT_IO_SECTORS_MAX)
+                max = FAT_IO_SECTORS_MAX;
+            while (n < max) {
+                uint32_t last = f->cur_cluster, next;
+                if (file_cluster_alloc(f, f->pos + n * vol->sector_size, &next))
+                    break; /* the next round reports it */
+                if (next != last + 1)
+                    break;
+                n += vol->cluster_sectors;
+            }
+            if (n > max)
+                n = max;
             err = fat_data_write(vol, sector, src + done, n);
             n *= vol->sector_size;
         } else {

@@ -10,6 +10,7 @@
 #define FAT_DIRENT_SIZE   32
 #define FAT_DIR_MAX_SLOTS 65536 /* fatgen103: a directory holds at most 65536 entries */
 #define FAT_SFN_LEN       11    /* 8 + 3, space padded */
+#define FAT_SFN_BASE      8
 
 /* Directory entry fields (fatgen103 "Directory Structure") */
 #define DIR_NAME        0

@@ -9,7 +9,7 @@
 
 #include "lib/fat/internal.h"
 
-#define SFN_BASE        8
+#define SFN_BASE        FAT_SFN_BASE
 #define SFN_EXT         3
 #define SFN_PAD         ' '
 #define SFN_TAIL_CHAR   '~'

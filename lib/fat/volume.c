@@ -350,6 +350,43 @@ int fat_walk(struct fat_volume *vol, uint32_t first, uint32_t index, uint32_t *a
 }
 
 /*
+ * The FAT read for a scan: FAT16/32 in windows of SCAN_SECTORS straight from
+ * the disk (a 32 GiB card's FAT is thousands of sectors: one request each
+ * would take seconds on an SD card); FAT12, at most 12 sectors, through the cache.
+ */
+#define SCAN_SECTORS 64
+
+struct scan_window {
+    uint8_t *buf;
+    uint64_t first; /* FAT sector number of buf's first sector */
+    uint32_t count; /* sectors in buf, 0: none yet */
+};
+
+static int scan_get(struct fat_volume *vol, struct scan_window *w, uint32_t cl, uint32_t *value)
+{
+    if (vol->fat_bits == 12)
+        return fat_raw_get(vol, cl, value);
+    uint32_t width = vol->fat_bits / 8;
+    uint64_t off = (uint64_t)cl * width, sector = off / vol->sector_size;
+    if (w->count == 0 || sector < w->first || sector >= w->first + w->count) {
+        if (!w->buf && !(w->buf = malloc((size_t)SCAN_SECTORS * vol->sector_size)))
+            return -ENOMEM;
+        uint64_t left = vol->fat_sectors - sector;
+        w->first = sector;
+        w->count = left < SCAN_SECTORS ? (uint32_t)left : SCAN_SECTORS;
+        uint64_t at = vol->fat_start + (uint64_t)vol->active_fat * vol->fat_sectors + sector;
+        int err = disk_read(vol, at, w->buf, w->count);
+        if (err) {
+            w->count = 0;
+            return err;
+        }
+    }
+    const uint8_t *p = w->buf + (sector - w->first) * vol->sector_size + off % vol->sector_size;
+    *value = width == 2 ? get16(p) : get32(p) & FAT32_MASK;
+    return 0;
+}
+
+/*
  * One pass over the FAT before the first allocation: counts the free
  * clusters (FSInfo's count is only a hint) and looks for cross-links, two
  * clusters naming the same next one. A volume with a cross-link gets no new
@@ -362,10 +399,11 @@ static int fat_scan(struct fat_volume *vol)
     if (!seen)
         return -ENOMEM;
     uint32_t free_count = 0;
-    int err = 0;
+    struct scan_window w = {0};
+    int err = fat_flush_fat(vol); /* the window reads the disk, not the cache */
     for (uint32_t i = 0; i < vol->clusters && !err; i++) {
         uint32_t v;
-        if ((err = fat_raw_get(vol, i + FIRST_CLUSTER, &v)))
+        if ((err = scan_get(vol, &w, i + FIRST_CLUSTER, &v)))
             break;
         if (v == 0) {
             free_count++;
@@ -380,6 +418,7 @@ static int fat_scan(struct fat_volume *vol)
         }
     }
     free(seen);
+    free(w.buf);
     if (err)
         return err;
     if (vol->free_count != FAT_UNKNOWN && vol->free_count != free_count)
@@ -533,10 +572,23 @@ static int parse_boot_sector(struct fat_volume *vol, const uint8_t *bs)
     uint64_t clusters = (total - meta) / spc;
     if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
         BAD("%llu clusters", (unsigned long long)clusters);
-    vol->fat_bits = clusters <= FAT12_MAX_CLUSTERS ? 12 : clusters <= FAT16_MAX_CLUSTERS ? 16 : 32;
+    /*
+     * fatgen103 decides the width by the cluster count alone; Linux and dosfstools
+     * call a volume FAT32 when its 16-bit FAT size is 0, and mkfs.fat -F 32 makes
+     * such volumes with fewer than 65525 clusters. Both agree on standard volumes;
+     * Mote follows Linux on the others, so it reads what Linux and fsck.fat accept.
+     */
+    if (get16(bs + BPB_FAT_SZ16) == 0)
+        vol->fat_bits = 32;
+    else if (clusters <= FAT12_MAX_CLUSTERS)
+        vol->fat_bits = 12;
+    else if (clusters <= FAT16_MAX_CLUSTERS)
+        vol->fat_bits = 16;
+    else
+        BAD("%llu clusters for a 16-bit FAT", (unsigned long long)clusters);
     if (vol->fat_bits == 32) {
-        if (root_entries != 0 || get16(bs + BPB_FAT_SZ16) != 0)
-            BAD("FAT32 volume with a FAT12/16 root directory or FAT size");
+        if (root_entries != 0)
+            BAD("FAT32 volume with a FAT12/16 root directory");
         if (get16(bs + BPB_FS_VER) != 0)
             BAD("FAT32 version %#x (0 expected)", (unsigned)get16(bs + BPB_FS_VER));
     } else if (root_entries == 0) {
@@ -577,6 +629,31 @@ static int parse_boot_sector(struct fat_volume *vol, const uint8_t *bs)
     }
     return 0;
 #undef BAD
+}
+
+/*
+ * FAT[0] holds the media descriptor with every other bit set (fatgen103), as
+ * every formatter writes it: a FAT found where the boot sector says is the FAT.
+ */
+static int check_fat0(struct fat_volume *vol, uint8_t media)
+{
+    uint8_t *p;
+    int err = fat_cache_get(vol, vol->fat_start, &p);
+    if (err)
+        return err;
+    bool ok = p[0] == media && (p[1] & 0x0f) == 0x0f;
+    if (vol->fat_bits >= 16)
+        ok = ok && p[1] == 0xff;
+    if (vol->fat_bits == 32)
+        ok = ok && p[2] == 0xff && (p[3] & 0x0f) == 0x0f;
+    if (!ok) {
+        fat_report(vol,
+                   "the FAT does not start with the media descriptor %#x: not where the "
+                   "boot sector says",
+                   (unsigned)media);
+        return -EUCLEAN;
+    }
+    return 0;
 }
 
 /* FSInfo's hints, taken only when they make sense (and the count verified by fat_scan). */
@@ -643,6 +720,8 @@ int fat_mount(struct fat_volume *vol, const struct fat_disk *disk, bool read_onl
     int err = disk_read(vol, 0, vol->scratch, 1);
     if (!err)
         err = parse_boot_sector(vol, vol->scratch);
+    if (!err)
+        err = check_fat0(vol, vol->scratch[BPB_MEDIA]);
     if (!err)
         err = read_fsinfo(vol);
     if (err)

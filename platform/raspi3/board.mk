@@ -6,7 +6,8 @@
 # timers, GPIO, the firmware's mailbox, the hardware RNG, power control.
 BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_uart.c \
 	drivers/irq/bcm2836_local.c drivers/irq/bcm2835_intc.c drivers/timer/bcm2835_systimer.c \
-	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
+	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/mbox/property.c \
+	drivers/rng/bcm2835_rng.c \
 	drivers/power/bcm2835_pm.c
 # Features (services/<name>/service.mk, service_uses) and their drivers here:
 # the SD card slot (block), the framebuffer console (fb, a screen mirror of the console).

@@ -13,6 +13,10 @@
  *           "fscheck: closed PATH SIZE SEED" once each is closed
  *   fill    writes /fill until the volume is full, then deletes it
  *   rofs    tries to create a file (on a read-only volume: -EROFS)
+ *   bench   writes size= MiB (default 16) to /bench.bin in chunk= KiB pieces
+ *           (default 64) and closes it, reads it back, then creates files=
+ *           (default 200) files of 1 KiB and deletes them, each timed by the
+ *           monotonic clock: "fscheck: bench PHASE N UNITS in NS ns" (bench/fs_io.py)
  * Content: byte i of a file with seed s is (i * 31 + s * 7 + (i >> 8)) & 0xff.
  * Exits 0 when every step did what it should, 1 otherwise, 2 for bad arguments.
  */
@@ -27,6 +31,7 @@
 #include <mote/fs.h>
 #include <mote/log.h>
 #include <mote/system.h>
+#include <mote/time.h>
 
 #define ARG_MAX        16
 #define CHUNK          4096
@@ -239,12 +244,83 @@ static void do_rofs(void)
     printf("fscheck: mkdir /newdir: %s\n", err < 0 ? mote_strerror(err) : "created");
 }
 
+#define BENCH_CHUNK_MAX_KIB 1024
+#define SMALL_FILE          1024
+
+static void bench_print(const char *phase, uint64_t n, const char *unit, uint64_t t0)
+{
+    printf("fscheck: bench %s %llu %s in %llu ns\n", phase, (unsigned long long)n, unit,
+           (unsigned long long)(mote_time_ns() - t0));
+}
+
+static void do_bench(uint64_t size_mib, uint64_t chunk_kib, uint64_t files)
+{
+    uint64_t bytes = size_mib << 20, chunk_len = chunk_kib << 10;
+    uint8_t *buf = malloc(chunk_len);
+    if (!buf || chunk_kib == 0 || chunk_kib > BENCH_CHUNK_MAX_KIB || bytes > MOTE_FS_FILE_MAX) {
+        mote_log(MOTE_LOG_ERROR, "fscheck: bench: chunk= 1..%u KiB, size= below 4 GiB",
+                 BENCH_CHUNK_MAX_KIB);
+        failures++;
+        free(buf);
+        return;
+    }
+    for (uint64_t i = 0; i < chunk_len; i++)
+        buf[i] = content((uint32_t)i, 1);
+    uint64_t t0 = mote_time_ns();
+    int fd = mote_fs_open("/bench.bin", MOTE_FS_WRITE | MOTE_FS_CREATE | MOTE_FS_TRUNC);
+    for (uint64_t done = 0; fd >= 0 && done < bytes; done += chunk_len)
+        if (mote_fs_write(fd, buf, chunk_len) != (int32_t)chunk_len) {
+            fail("write", "/bench.bin", -EIO);
+            break;
+        }
+    if (fd < 0 || mote_fs_close(fd) != 0) {
+        fail("open or close", "/bench.bin", fd < 0 ? fd : -EIO);
+        free(buf);
+        return;
+    }
+    bench_print("write", bytes, "bytes", t0);
+    t0 = mote_time_ns();
+    fd = mote_fs_open("/bench.bin", MOTE_FS_READ);
+    uint64_t got = 0;
+    int32_t n;
+    while (fd >= 0 && (n = mote_fs_read(fd, buf, chunk_len)) > 0)
+        got += (uint64_t)n;
+    if (fd >= 0)
+        mote_fs_close(fd);
+    if (got != bytes)
+        fail("read back", "/bench.bin", -EIO);
+    bench_print("read", got, "bytes", t0);
+    char path[48];
+    t0 = mote_time_ns();
+    for (uint64_t i = 0; i < files; i++) {
+        snprintf(path, sizeof(path), "/small file %llu.txt", (unsigned long long)i);
+        fd = mote_fs_open(path, MOTE_FS_WRITE | MOTE_FS_CREATE | MOTE_FS_TRUNC);
+        if (fd < 0 || mote_fs_write(fd, buf, SMALL_FILE) != SMALL_FILE) {
+            fail("small file", path, fd < 0 ? fd : -EIO);
+            break;
+        }
+        mote_fs_close(fd);
+    }
+    bench_print("create", files, "files", t0);
+    t0 = mote_time_ns();
+    for (uint64_t i = 0; i < files; i++) {
+        snprintf(path, sizeof(path), "/small file %llu.txt", (unsigned long long)i);
+        int err = mote_fs_unlink(path);
+        if (err) {
+            fail("unlink", path, err);
+            break;
+        }
+    }
+    bench_print("delete", files, "files", t0);
+    free(buf);
+}
+
 void service_start(const char *args)
 {
     char what[ARG_MAX] = "list";
     int err = mote_arg_get(args, "do", what, sizeof(what));
     if (err < 0 && err != -ENOENT) {
-        mote_log(MOTE_LOG_ERROR, "fscheck: do: expected list, write, power, fill or rofs");
+        mote_log(MOTE_LOG_ERROR, "fscheck: do: expected list, write, power, fill, rofs or bench");
         mote_exit(2);
     }
     uint64_t round = 0;
@@ -269,8 +345,18 @@ void service_start(const char *args)
         do_fill();
     } else if (strcmp(what, "rofs") == 0) {
         do_rofs();
+    } else if (strcmp(what, "bench") == 0) {
+        uint64_t size = 16, chunk_kib = 64, files = 200;
+        if (mote_arg_get_u64(args, "size", &size) == -EINVAL ||
+            mote_arg_get_u64(args, "chunk", &chunk_kib) == -EINVAL ||
+            mote_arg_get_u64(args, "files", &files) == -EINVAL) {
+            mote_log(MOTE_LOG_ERROR, "fscheck: size=, chunk=, files=: expected numbers");
+            mote_exit(2);
+        }
+        do_bench(size, chunk_kib, files);
     } else {
-        mote_log(MOTE_LOG_ERROR, "fscheck: do=%s: expected list, write, power, fill or rofs", what);
+        mote_log(MOTE_LOG_ERROR, "fscheck: do=%s: expected list, write, power, fill, rofs or bench",
+                 what);
         mote_exit(2);
     }
     if (mote_fs_mounted(NULL) && (err = mote_fs_unmount()))

@@ -52,7 +52,7 @@ void fat_test_mkfs(struct fat_test_disk *d, int bits, unsigned kib, const char *
     d->fd = -1;
     snprintf(d->path, sizeof(d->path), "%s/img%u-%d.img", dir(), n++, bits);
     unlink(d->path);
-    if (fat_test_sh("mkfs.fat -C -F %d %s %s %u >/dev/null", bits, extra ? extra : "", d->path,
+    if (fat_test_sh("mkfs.fat -C -F %d %s %s %u >/dev/null 2>&1", bits, extra ? extra : "", d->path,
                     kib) != 0) {
         fprintf(stderr, "mkfs.fat -F %d failed\n", bits);
         exit(1);

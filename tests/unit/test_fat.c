@@ -29,6 +29,7 @@ struct fixture {
 static struct fixture fat12 = {.bits = 12, .kib = 2048};
 static struct fixture fat16 = {.bits = 16, .kib = 16384};
 static struct fixture fat32 = {.bits = 32, .kib = 40960, .mkfs_extra = "-s 1"};
+static struct fixture fat32_small = {.bits = 32, .kib = 131072, .mkfs_extra = "-s 8"};
 
 /* Sizes around sector and cluster boundaries (clusters: 2 KiB on FAT12/16, 512 B on FAT32). */
 static const size_t sizes[] = {0, 1, 100, 511, 512, 513, 2047, 2048, 2049, 4096, 6000, 70000};
@@ -374,9 +375,8 @@ static void test_fat_refuses_corrupt_volumes(void **state)
     static const struct {
         unsigned off;
         uint8_t value;
-    } breaks[] = {{510, 0},   {0, 0},     {12, 0},    {12, 3}, {13, 3},
-                  {13, 0},    {14, 0},    {15, 0xff}, {16, 0}, {16, 9},
-                  {21, 0x12}, {19, 0xff}, {20, 0xff}, {22, 0}, {36, 0}};
+    } breaks[] = {{510, 0},   {0, 0},  {12, 0}, {12, 3},    {13, 3}, {13, 0}, {14, 0},
+                  {15, 0xff}, {16, 0}, {16, 9}, {21, 0x12}, {19, 0}, {22, 0}, {36, 0}};
     for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++) {
         memcpy(bad, bs, sizeof(bad));
         bad[breaks[i].off] = breaks[i].value;
@@ -384,8 +384,10 @@ static void test_fat_refuses_corrupt_volumes(void **state)
             bad[22] = bad[23] = 0;
             bad[36] = bad[37] = bad[38] = bad[39] = 0;
         }
-        if (breaks[i].off == 19 || breaks[i].off == 20) /* total sectors beyond the disk */
+        if (breaks[i].off == 19) { /* total sectors beyond the disk */
+            bad[19] = bad[20] = 0;
             bad[32] = bad[33] = bad[34] = bad[35] = 0xff;
+        }
         fat_test_poke(&fx->d, 0, bad, sizeof(bad));
         fat_test_open(&fx->d, &fx->disk, true);
         int err = fat_mount(&fx->vol, &fx->disk, true);
@@ -463,6 +465,22 @@ static void test_fat32_fsinfo_is_only_a_hint(void **state)
     assert_int_equal(get32(fsi), sf.free_bytes / sf.cluster_size - 3000 / sf.cluster_size - 1);
 }
 
+/* FAT32 by its 16-bit FAT size being 0, with fewer than 65525 clusters: mkfs.fat -F 32
+ * makes it (with a warning), Linux and fsck.fat accept it, so Mote does (mtools does not). */
+static void test_fat32_with_few_clusters_is_fat32(void **state)
+{
+    struct fixture *fx = *state;
+    mount(fx, false);
+    assert_int_equal(fx->vol.fat_bits, 32);
+    assert_true(fx->vol.clusters < 65525);
+    write_file(fx, "/a file on a small FAT32.bin", 70000, 6, 4096);
+    unmount(fx);
+    assert_int_equal(fat_test_fsck(&fx->d), 0);
+    mount(fx, true);
+    check_file(fx, "/A FILE ON A SMALL FAT32.BIN", 70000, 6);
+    unmount(fx);
+}
+
 #define PER_FAT(fn)                                                            \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat12),     \
         cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat16), \
@@ -479,6 +497,8 @@ int main(void)
         PER_FAT(test_fat_refuses_corrupt_volumes),
         cmocka_unit_test_prestate_setup_teardown(test_fat32_fsinfo_is_only_a_hint, setup, teardown,
                                                  &fat32),
+        cmocka_unit_test_prestate_setup_teardown(test_fat32_with_few_clusters_is_fat32, setup,
+                                                 teardown, &fat32_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
