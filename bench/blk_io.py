@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Storage benchmark: sequential write and read throughput and small-file operations per
-second on virtio-blk, Mote against a Linux guest doing the same under the same QEMU on the
-same kind of disk image.
+"""Storage benchmark: sequential write and read throughput on virtio-blk, Mote against a
+Linux guest doing the same under the same QEMU on the same kind of disk image.
 
 Mote runs services/blockbench (build/virt/blockbench.elf), Linux runs
 bench/linux/blk_linux.c as the last program of an initramfs (Debian's arm64
@@ -19,13 +18,7 @@ Variants, each repeated --reps times, alternating which system goes first:
   linux-direct  O_DIRECT: one request at a time, as mote-1
   linux-buffered  the page cache (writeback and readahead keep many in flight), as mote-16
 Printed: mean MiB/s with 95% CI per variant and phase, and the ratios mote-1/linux-direct
-and mote-16/linux-buffered.
-
-Small files: services/fsbench on Mote and blk_linux mode=files on Linux's vfat, on a fresh
-image with one FAT32 partition (sfdisk, mkfs.fat): --files files of --file-size bytes
-created (written, flushed, closed: Linux fsyncs before close, as a Mote close flushes),
-read back (Linux's cache dropped first) and deleted (then synced). Printed as files per
-second per phase and the ratio Mote/Linux. Results: bench/results/blk_io.csv. Never asserted.
+and mote-16/linux-buffered. Results: bench/results/blk_io.csv. Never asserted.
 """
 import argparse
 import csv
@@ -49,8 +42,6 @@ QEMU = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
         "-display", "none", "-nic", "none", "-serial", "stdio", "-monitor", "none",
         "-no-reboot"]
 LINE = re.compile(r"blockbench: (write|read) (\d+) bytes in (\d+) ns")
-FILES_LINE = re.compile(r"fsbench: (create|read|delete) (\d+) files in (\d+) ns")
-LINUX_MODULES = ("virtio_mmio", "virtio_blk", "vfat", "nls_cp437", "nls_ascii", "nls_utf8")
 TIMEOUT_S = 600
 RESULTS = os.path.join(HERE, "results", "blk_io.csv")
 
@@ -66,9 +57,9 @@ def disk_args(path):
 def build_initramfs(out, linux_dir, blk_linux):
     modules_dir = sorted(glob.glob(os.path.join(linux_dir, "lib", "modules", "*")))[-1]
     available = find_modules(modules_dir)
-    order = module_load_order(LINUX_MODULES, available)
+    order = module_load_order(("virtio_mmio", "virtio_blk"), available)
     cpio = CpioWriter()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "mnt", "proc", "sys"):
+    for d in ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys"):
         cpio.add_dir(d)
     cpio.add_chardev("dev/console", 5, 1)
     with open(os.path.join(linux_dir, "..", "busybox", "bin", "busybox"), "rb") as f:
@@ -86,30 +77,17 @@ def build_initramfs(out, linux_dir, blk_linux):
         gz.write(cpio.finish())
 
 
-def run_one(argv, disk_mib, fat=False):
-    """Boots one guest on a fresh disk (with fat: one FAT32 partition from block 2048);
-    returns {'write': MiB/s, 'read': MiB/s} or, for the file series,
-    {'create'|'read'|'delete': files/s}."""
+def run_one(argv, disk_mib):
+    """Boots one guest on a fresh disk; returns {'write': MiB/s, 'read': MiB/s}."""
     with tempfile.TemporaryDirectory(prefix="mote-blkbench-") as d:
         disk = os.path.join(d, "disk.img")
         with open(disk, "wb") as f:
             f.truncate(disk_mib << 20)
-        if fat:
-            subprocess.run(["sfdisk", "-q", disk], input="label: dos\nstart=2048, type=c\n",
-                           text=True, check=True, capture_output=True)
-            subprocess.run(["mkfs.fat", "-F", "32", "--offset", "2048", disk], check=True,
-                           capture_output=True)
         p = subprocess.run(QEMU + argv + disk_args(disk), capture_output=True, text=True,
                            timeout=TIMEOUT_S)
-    if fat:
-        got = {m.group(1): int(m.group(2)) / (int(m.group(3)) / 1e9)
-               for m in FILES_LINE.finditer(p.stdout)}
-        want = {"create", "read", "delete"}
-    else:
-        got = {m.group(1): int(m.group(2)) / (1 << 20) / (int(m.group(3)) / 1e9)
-               for m in LINE.finditer(p.stdout)}
-        want = {"write", "read"}
-    if set(got) != want:
+    got = {m.group(1): int(m.group(2)) / (1 << 20) / (int(m.group(3)) / 1e9)
+           for m in LINE.finditer(p.stdout)}
+    if set(got) != {"write", "read"}:
         raise SystemExit(f"blk_io: a guest did not finish its run:\n{p.stdout[-2000:]}")
     return got
 
@@ -121,15 +99,11 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--size", type=int, default=32, help="MiB written and read")
     ap.add_argument("--chunk", type=int, default=64, help="KiB per request")
-    ap.add_argument("--files", type=int, default=200, help="small files per run")
-    ap.add_argument("--file-size", type=int, default=1024, help="bytes per small file")
     a = ap.parse_args()
     mote = os.path.join(a.build, "blockbench.elf")
-    fsbench = os.path.join(a.build, "fsbench.elf")
     blk_linux = os.path.join(a.build, "bench", "blk_linux")
     kernels = sorted(glob.glob(os.path.join(a.linux_dir, "boot", "vmlinuz-*")))
-    for path, how in ((mote, "make images"), (fsbench, "make images"),
-                      (blk_linux, "make bench-blk-deps")):
+    for path, how in ((mote, "make images"), (blk_linux, "make bench-blk-deps")):
         if not os.path.exists(path):
             raise SystemExit(f"blk_io: {path} is missing (run `{how}`)")
     if not kernels:
@@ -148,53 +122,33 @@ def main():
         "linux-buffered": ["-kernel", kernels[-1], "-initrd", initrd, "-append",
                            f"console=ttyAMA0 quiet panic=-1 {words} mode=buffered"],
     }
-    fwords = f"files={a.files} size={a.file_size}"
-    file_variants = {
-        "mote-files": ["-kernel", fsbench, "-append", f"fs=virtio0p1 {fwords}",
-                       "-semihosting-config", "enable=on,target=native"],
-        "linux-files": ["-kernel", kernels[-1], "-initrd", initrd, "-append",
-                        f"console=ttyAMA0 quiet panic=-1 mode=files {fwords}"],
-    }
     samples = {(v, ph): [] for v in variants for ph in ("write", "read")}
-    samples.update({(v, ph): [] for v in file_variants for ph in ("create", "read", "delete")})
     rows = []
     disk_mib = 2 * a.size
-    names = list(variants) + list(file_variants)
+    names = list(variants)
     for r in range(a.reps):
         for v in (names if r % 2 == 0 else names[::-1]):
-            fat = v in file_variants
-            got = run_one(file_variants[v] if fat else variants[v], 64 if fat else disk_mib, fat)
-            for ph, value in got.items():
-                samples[(v, ph)].append(value)
-                rows.append({"rep": r, "variant": v, "phase": ph,
-                             "value": f"{value:.2f}", "unit": "files/s" if fat else "MiB/s"})
-            print(f"rep {r}: {v:15s} " + "  ".join(
-                f"{ph} {x:8.1f} {'files/s' if fat else 'MiB/s'}" for ph, x in got.items()),
-                flush=True)
+            got = run_one(variants[v], disk_mib)
+            for ph, mibs in got.items():
+                samples[(v, ph)].append(mibs)
+                rows.append({"rep": r, "variant": v, "phase": ph, "mib_per_s": f"{mibs:.2f}"})
+            print(f"rep {r}: {v:15s} write {got['write']:8.1f} MiB/s  read {got['read']:8.1f} MiB/s",
+                  flush=True)
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["rep", "variant", "phase", "value", "unit"])
+        w = csv.DictWriter(f, fieldnames=["rep", "variant", "phase", "mib_per_s"])
         w.writeheader()
         w.writerows(rows)
     print(f"\nSequential throughput, {a.size} MiB in {a.chunk} KiB requests, {a.reps} reps "
           "(MiB/s, mean and 95% CI)")
     for ph in ("write", "read"):
-        for v in variants:
+        for v in names:
             s = stats.summary(samples[(v, ph)])
             print(f"  {ph:5s} {v:15s} {s['mean']:8.1f}  [{s['ci_low']:.1f}, {s['ci_high']:.1f}]")
     for ph in ("write", "read"):
         for mv, lv in (("mote-1", "linux-direct"), ("mote-16", "linux-buffered")):
             r = stats.ratio(stats.mean(samples[(mv, ph)]), stats.mean(samples[(lv, ph)]))
             print(f"  {ph:5s} {mv}/{lv}: {r:.2f}")
-    print(f"\nSmall files: {a.files} files of {a.file_size} bytes, {a.reps} reps "
-          "(files/s, mean and 95% CI)")
-    for ph in ("create", "read", "delete"):
-        for v in file_variants:
-            s = stats.summary(samples[(v, ph)])
-            print(f"  {ph:6s} {v:12s} {s['mean']:8.1f}  [{s['ci_low']:.1f}, {s['ci_high']:.1f}]")
-        r = stats.ratio(stats.mean(samples[("mote-files", ph)]),
-                        stats.mean(samples[("linux-files", ph)]))
-        print(f"  {ph:6s} mote/linux: {r:.2f}")
     print(f"Results: {RESULTS}")
 
 
