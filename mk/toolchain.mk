@@ -16,6 +16,10 @@ ASFLAGS := $(COMMON_FLAGS) -g
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
 KERNEL_CFLAGS := -mgeneral-regs-only
-LDFLAGS := --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--gc-sections \
+# picolibc's release build: its string functions are the optimised assembly
+# ones (one byte per step in the default build). Headers are the same.
+# Kernel code keeps its own general-register copies (kernel/kstring.c).
+PICOLIBC_LDFLAGS := --picolibc-buildtype=release
+LDFLAGS := --specs=picolibc.specs $(PICOLIBC_LDFLAGS) -nostartfiles -static -no-pie -Wl,--gc-sections \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
