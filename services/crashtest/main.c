@@ -9,9 +9,13 @@
  *   undef     an undefined instruction
  *   panic     mote_panic() with a message
  *   unaligned an unaligned exclusive load from device memory (the UART)
+ *   double-free      free() of a block twice
+ *   heap-overflow    a write past the end of a block into the next block's header
+ *   interior-free    free() of a pointer into the middle of a block
  * Each case is its own function, so the report can be checked to name it.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mote/mote.h>
@@ -20,7 +24,13 @@
 #define INSN_RET   0xd65f03c0u /* ret */
 #define UART_DR_PA 0x09000000u /* QEMU virt's PL011, mapped as device memory */
 
+#define HEAP_BLOCK_SIZE 32
+#define HEAP_INTERIOR   16 /* bytes into the block that interior-free frees */
+
 static volatile uint64_t sink;
+/* Blocks pass through here, so the compiler sees no misuse to warn about or fold away. */
+static void *volatile heap_ptr;
+static volatile size_t heap_overrun = 2 * HEAP_BLOCK_SIZE;
 
 NOINLINE static void crash_null_dereference(void)
 {
@@ -72,13 +82,45 @@ NOINLINE static void crash_unaligned_device(void)
     sink = v;
 }
 
+NOINLINE static void crash_double_free(void)
+{
+    heap_ptr = malloc(HEAP_BLOCK_SIZE);
+    free(heap_ptr);
+    free(heap_ptr);
+    sink++; /* not a tail call: the report's caller is this function */
+}
+
+/* 64 bytes into a 32-byte block: its canary and the header of the block after it. */
+NOINLINE static void crash_heap_overflow(void)
+{
+    uint8_t *first = malloc(HEAP_BLOCK_SIZE);
+    heap_ptr = malloc(HEAP_BLOCK_SIZE);
+    for (size_t i = 0; i < heap_overrun; i++)
+        first[i] = (uint8_t)i;
+    free(heap_ptr);
+    sink++;
+}
+
+NOINLINE static void crash_interior_free(void)
+{
+    heap_ptr = (uint8_t *)malloc(HEAP_BLOCK_SIZE) + HEAP_INTERIOR;
+    free(heap_ptr);
+    sink++;
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } crashes[] = {
-    {"null", crash_null_dereference}, {"text", crash_write_to_text},
-    {"stack", crash_execute_stack},   {"undef", crash_undefined_instruction},
-    {"panic", crash_panic},           {"unaligned", crash_unaligned_device},
+    {"null", crash_null_dereference},
+    {"text", crash_write_to_text},
+    {"stack", crash_execute_stack},
+    {"undef", crash_undefined_instruction},
+    {"panic", crash_panic},
+    {"unaligned", crash_unaligned_device},
+    {"double-free", crash_double_free},
+    {"heap-overflow", crash_heap_overflow},
+    {"interior-free", crash_interior_free},
 };
 
 void service_start(const char *args)
@@ -86,7 +128,8 @@ void service_start(const char *args)
     char kind[16];
     if (mote_arg_get(args, "crash", kind, sizeof(kind)) < 0) {
         mote_log(MOTE_LOG_ERROR,
-                 "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned");
+                 "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned|"
+                 "double-free|heap-overflow|interior-free");
         mote_exit(2);
     }
     mote_log(MOTE_LOG_INFO, "crashtest: crashing with %s", kind);
