@@ -18,6 +18,7 @@ unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
 unit_srcs_args := lib/args/args.c lib/args/number.c
 unit_srcs_memregion := kernel/memregion.c
+unit_srcs_heap_check := kernel/heap_check.c
 unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
