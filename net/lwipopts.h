@@ -71,6 +71,7 @@
 #define TCP_OOSEQ_MAX_PBUFS        8
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
+#define LWIP_TCP_KEEPALIVE         1 /* per-connection keep-alive times: the GDB stub's debugger */
 #define IP_REASSEMBLY              1
 #define IP_FRAG                    1
 #define IP_REASS_MAX_PBUFS         32
