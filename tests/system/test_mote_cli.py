@@ -300,7 +300,7 @@ def bound_udp_port():
 ERRORS = [
     # (arguments, exit status, message)
     (["frobnicate"], 2, r"no command 'frobnicate'"),
-    (["run", "--frob", "dns"], 2, r"unknown option '--frob'"),
+    (["run", "--frob", "dns"], 2, r"unknown \(or ambiguous\) option '--frob'"),
     (["run", "-d", "nosuch"], 1, r"no image nosuch:latest"),
     (["run", "-d", "-p", "53", "dns"], 2, r"bad port spec '53'"),
     (["run", "-d", "-p", "5353:99999/udp", "dns"], 2, r"guest port '99999' is not a number from 1 to 65535"),

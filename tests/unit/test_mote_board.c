@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -79,28 +80,27 @@ static void test_manifest_object_round_trips(void **state)
     struct board_qemu b, back;
     char err[128] = "";
     assert_int_equal(board_from_info(raspi3_info, &b, err, sizeof(err)), 0);
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, false);
-    board_to_json(&b, &w);
-    struct json *j = json_parse(sb_str(&sb), strlen(sb_str(&sb)), err, sizeof(err));
+    json_t *obj = board_to_json(&b);
+    char *text = json_text(obj, false);
+    json_t *j = json_parse_text(text, strlen(text), err, sizeof(err));
     assert_non_null(j);
     assert_int_equal(board_from_json(j, "raspi3", &back, err, sizeof(err)), 0);
     assert_memory_equal(&b, &back, sizeof(b));
-    json_free(j);
-    sb_free(&sb);
+    json_decref(j);
+    json_decref(obj);
+    free(text);
 }
 
 static void expect_json_error(const char *text, const char *msg)
 {
     struct board_qemu b;
     char err[128] = "";
-    struct json *j = json_parse(text, strlen(text), err, sizeof(err));
+    json_t *j = json_parse_text(text, strlen(text), err, sizeof(err));
     assert_non_null(j);
     assert_int_equal(board_from_json(j, "virt", &b, err, sizeof(err)), -EINVAL);
     if (!strstr(err, msg))
         fail_msg("for %s expected an error with '%s', got '%s'", text, msg, err);
-    json_free(j);
+    json_decref(j);
 }
 
 static void test_refuses_a_damaged_manifest_object(void **state)

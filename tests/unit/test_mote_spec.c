@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for what mote's users type (tools/mote/spec.c): ports, sizes, names, references,
+/* Unit tests for what mote's users type (tools/mote/spec.c): ports, sizes, names,
  * restart policies, durations, times and boot arguments. */
 #include <errno.h>
 #include <setjmp.h>
@@ -122,28 +122,6 @@ static void test_instance_names_are_host_names(void **state)
         assert_int_equal(spec_check_name(bad[i], err), -EINVAL);
         assert_non_null(strstr(err, "bad name"));
     }
-}
-
-static void test_image_references(void **state)
-{
-    (void)state;
-    char name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1], err[SPEC_ERR_LEN];
-    assert_int_equal(spec_parse_image_ref("dns", name, tag, err), 0);
-    assert_string_equal(name, "dns");
-    assert_string_equal(tag, "latest");
-    assert_int_equal(spec_parse_image_ref("my.svc_2-x:V1.2_rc-1", name, tag, err), 0);
-    assert_string_equal(name, "my.svc_2-x");
-    assert_string_equal(tag, "V1.2_rc-1");
-    static const char *const bad[] = {"",        ":tag", "Dns",   "dns:",    "dns:-x",
-                                      "dns:a:b", ".dns", "dns/x", "dns:a b", "../x"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_int_equal(spec_parse_image_ref(bad[i], name, tag, err), -EINVAL);
-    char long_tag[IMAGE_TAG_MAX + 8] = "x:";
-    memset(long_tag + 2, 'a', IMAGE_TAG_MAX + 1);
-    long_tag[IMAGE_TAG_MAX + 3] = '\0';
-    assert_int_equal(spec_parse_image_ref(long_tag, name, tag, err), -EINVAL);
-    long_tag[IMAGE_TAG_MAX + 2] = '\0';
-    assert_int_equal(spec_parse_image_ref(long_tag, name, tag, err), 0);
 }
 
 static void test_restart_policies(void **state)
@@ -278,7 +256,6 @@ int main(void)
         cmocka_unit_test(test_port_is_formatted_as_ps_shows_it),
         cmocka_unit_test(test_memory_sizes),
         cmocka_unit_test(test_instance_names_are_host_names),
-        cmocka_unit_test(test_image_references),
         cmocka_unit_test(test_restart_policies),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_times_round_trip_in_rfc3339),

@@ -107,25 +107,25 @@ int board_from_info(const char *text, struct board_qemu *b, char *err, size_t er
     return r;
 }
 
-void board_to_json(const struct board_qemu *b, struct json_writer *w)
+json_t *board_to_json(const struct board_qemu *b)
 {
-    json_begin_object(w);
-    json_member_string(w, "machine", b->machine);
-    json_member_string(w, "cpu", b->cpu);
-    json_member_string(w, "nic", b->nic);
-    json_member_string(w, "rng", b->rng);
-    json_member_int(w, "fixed_mem_mib", b->fixed_mem_mib);
-    json_member_int(w, "serials", b->serials);
-    json_member_bool(w, "power_button", b->power_button);
-    json_end_object(w);
+    json_t *o = json_object();
+    json_set_string(o, "machine", b->machine);
+    json_set_string(o, "cpu", b->cpu);
+    json_set_string(o, "nic", b->nic);
+    json_set_string(o, "rng", b->rng);
+    json_set_int(o, "fixed_mem_mib", b->fixed_mem_mib);
+    json_set_int(o, "serials", b->serials);
+    json_set_bool(o, "power_button", b->power_button);
+    return o;
 }
 
-int board_from_json(const struct json *j, const char *name, struct board_qemu *b, char *err,
+int board_from_json(const json_t *j, const char *name, struct board_qemu *b, char *err,
                     size_t err_len)
 {
     int64_t mem, serials;
     memset(b, 0, sizeof(*b));
-    if (!j || j->type != JSON_OBJECT) {
+    if (!json_is_object(j)) {
         snprintf(err, err_len,
                  "field 'qemu' (the board's QEMU facts) is missing: an image of an "
                  "older mote; build it again");

@@ -33,11 +33,11 @@ struct board_qemu {
  */
 int board_from_info(const char *text, struct board_qemu *b, char *err, size_t err_len);
 
-/* Writes b as the value of the current key: an object (see board_from_json). */
-void board_to_json(const struct board_qemu *b, struct json_writer *w);
+/* b as a JSON object (see board_from_json). A new reference. */
+json_t *board_to_json(const struct board_qemu *b);
 
 /* Fills b from such an object and name. Returns 0, or -EINVAL with the reason in err. */
-int board_from_json(const struct json *j, const char *name, struct board_qemu *b, char *err,
+int board_from_json(const json_t *j, const char *name, struct board_qemu *b, char *err,
                     size_t err_len);
 
 /* true if name is the board's own name or its QEMU machine ("raspi3" or "raspi3b"). */
