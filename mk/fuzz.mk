@@ -131,7 +131,7 @@ $(FUZZ_DIR)/corpus_mote_ref/.seeded:
 	printf 'docker.io/library/a__b---c.d' > $(@D)/seed3
 	@touch $@
 fuzz_srcs_mote_manifest := $(MOTE_OCI_SRCS)
-fuzz_libs_mote_manifest := -ljansson -lcrypto
+fuzz_libs_mote_manifest := -ljansson -lcrypto -larchive
 MOTE_SEED_H1 := 1111111111111111111111111111111111111111111111111111111111111111
 $(FUZZ_DIR)/corpus_mote_manifest/.seeded:
 	@mkdir -p $(@D)

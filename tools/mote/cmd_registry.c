@@ -98,10 +98,7 @@ static void push_blob(struct registry *r, const struct oci_desc *d, const char *
     }
     printf("%.*s: Pushing %llu bytes\n", SHORT_ID, d->sha256, (unsigned long long)d->size);
     fflush(stdout);
-    char *path = data ? NULL : store_blob_path(d->sha256);
-    int rc = registry_blob_put(r, d->sha256, data, data ? d->size : 0, path, err);
-    free(path);
-    if (rc)
+    if (registry_blob_put(r, d->sha256, data, d->size, NULL, err))
         die(MOTE_EXIT_ERROR, "push failed: %s", err);
     printf("%.*s: Pushed\n", SHORT_ID, d->sha256);
 }
@@ -135,13 +132,13 @@ int cmd_push(int argc, char **argv)
         die(MOTE_EXIT_ERROR, "%s", err);
     int64_t start = time_now_ns();
     struct oci_artifact a;
-    oci_artifact_build(&img, &a);
+    int rc = oci_artifact_build(&img, &a);
+    if (rc)
+        die(MOTE_EXIT_ERROR, "cannot read the files of %s: %s", o.pos[0], strerror(-rc));
     struct registry *r = registry_open(&ref, &ro);
     printf("The push refers to repository [%s/%s]\n", ref.domain, ref.path);
-    /* The store's blobs must stay while they are read: a pushing mote holds no lock, so a
-     * concurrent rmi could collect them; the upload then fails with a clear message. */
     for (size_t i = 0; i < a.layer_count; i++)
-        push_blob(r, &a.layers[i], NULL);
+        push_blob(r, &a.layers[i], a.layer_data[i]);
     push_blob(r, &a.config_desc, a.config);
     if (registry_manifest_put(r, ref.tag, OCI_MANIFEST_TYPE, a.manifest, a.manifest_len, err))
         die(MOTE_EXIT_ERROR, "push failed: %s", err);
@@ -189,6 +186,19 @@ static char *pull_blob(struct registry *r, const struct oci_desc *d, const char 
     printf("%s%.*s: Download complete\n", isatty(STDOUT_FILENO) && d->size ? "\n" : "", SHORT_ID,
            d->sha256);
     return path;
+}
+
+/* The file in a downloaded layer (oci_layer_file); dies (dir removed) if it is not the config's. */
+static char *layer_file(char *blob, const struct oci_desc *d, const char *sha256, uint64_t size,
+                        const char *dir)
+{
+    char err[SPEC_ERR_LEN], *file = oci_layer_file(blob, d, sha256, size, err);
+    free(blob);
+    if (!file) {
+        dir_remove_tree(dir);
+        die(MOTE_EXIT_ERROR, "pull failed: %s; nothing was stored", err);
+    }
+    return file;
 }
 
 static char *pull_tmp_dir(void)
@@ -278,8 +288,11 @@ int cmd_pull(int argc, char **argv)
             "pull refused: %s is an image for board %s (QEMU %s), not %s; use --board %s", o.pos[0],
             img.board.name, img.board.machine, board, img.board.name);
     }
-    char *kernel = pull_blob(r, &m.kernel, dir), *elf = pull_blob(r, &m.elf, dir);
-    char *dtb = m.dtb.sha256[0] ? pull_blob(r, &m.dtb, dir) : NULL;
+    char *kernel = layer_file(pull_blob(r, &m.kernel, dir), &m.kernel, img.sha256, img.size, dir);
+    char *elf = layer_file(pull_blob(r, &m.elf, dir), &m.elf, img.elf_sha256, img.elf_size, dir);
+    char *dtb = m.dtb.sha256[0] ? layer_file(pull_blob(r, &m.dtb, dir), &m.dtb, img.dtb_sha256,
+                                             img.dtb_size, dir)
+                                : NULL;
     snprintf(img.name, sizeof(img.name), "%s", ref.name);
     /* An image pulled by digest alone is stored under a tag naming the digest. */
     if (ref.tag[0])

@@ -263,7 +263,10 @@ void image_list_free(struct image *imgs, size_t count)
 void image_manifest_digest(const struct image *img, char digest[IMAGE_DIGEST_LEN + 1])
 {
     struct oci_artifact a;
-    oci_artifact_build(img, &a);
+    if (oci_artifact_build(img, &a) != 0) {
+        snprintf(digest, IMAGE_DIGEST_LEN + 1, "-"); /* its files are gone: no manifest */
+        return;
+    }
     snprintf(digest, IMAGE_DIGEST_LEN + 1, "sha256:%s", a.manifest_desc.sha256);
     oci_artifact_free(&a);
 }

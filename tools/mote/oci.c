@@ -13,6 +13,7 @@
 #include "tools/mote/json.h"
 #include "tools/mote/sha256.h"
 #include "tools/mote/store.h"
+#include "tools/mote/tar.h"
 #include "tools/mote/util.h"
 
 #define OCI_SCHEMA_VERSION 2
@@ -33,6 +34,7 @@ static void desc_set(struct oci_desc *d, const char *type, const char *sha256, u
     snprintf(d->media_type, sizeof(d->media_type), "%s", type);
     memcpy(d->sha256, sha256, sizeof(d->sha256));
     d->size = size;
+    d->tarred = false;
 }
 
 static json_t *desc_to_json(const struct oci_desc *d, const char *title)
@@ -51,10 +53,48 @@ static json_t *desc_to_json(const struct oci_desc *d, const char *title)
     return o;
 }
 
-void oci_artifact_build(const struct image *img, struct oci_artifact *a)
+/* The tar layer of a file of the store, with its role and title. */
+static int wrap_layer(struct oci_artifact *a, const char *sha256, const char *title,
+                      int64_t mtime_s)
+{
+    char *path = store_blob_path(sha256), hex[SHA256_HEX_LEN + 1];
+    size_t i = a->layer_count, len;
+    int r = tar_wrap_file(path, title, mtime_s, &a->layer_data[i], &len);
+    free(path);
+    if (r)
+        return r;
+    sha256_hex(a->layer_data[i], len, hex);
+    desc_set(&a->layers[i], OCI_LAYER_TYPE, hex, len);
+    a->layers[i].tarred = true;
+    a->layer_count++;
+    return 0;
+}
+
+static json_t *layer_to_json(const struct oci_desc *d, const char *role, const char *title)
+{
+    json_t *o = desc_to_json(d, title);
+    json_set_string(json_object_get(o, "annotations"), MOTE_LAYER, role);
+    return o;
+}
+
+int oci_artifact_build(const struct image *img, struct oci_artifact *a)
 {
     memset(a, 0, sizeof(*a));
-    char hex[SHA256_HEX_LEN + 1], created[TIME_STR_LEN + 1], title[SERVICE_NAME_MAX + 8];
+    char titles[OCI_LAYERS_MAX][SERVICE_NAME_MAX + 8];
+    static const char *const roles[] = {"kernel", "elf", "dtb"};
+    const char *files[] = {img->sha256, img->elf_sha256, img->dtb_sha256};
+    int64_t mtime_s = img->created_ns / 1000000000;
+    snprintf(titles[0], sizeof(titles[0]), "%s.img", img->service);
+    snprintf(titles[1], sizeof(titles[1]), "%s.elf", img->service);
+    snprintf(titles[2], sizeof(titles[2]), "bootargs.dtb");
+    for (size_t i = 0; i < OCI_LAYERS_MAX && files[i][0]; i++) {
+        int r = wrap_layer(a, files[i], titles[i], mtime_s);
+        if (r) {
+            oci_artifact_free(a);
+            return r;
+        }
+    }
+    char hex[SHA256_HEX_LEN + 1], created[TIME_STR_LEN + 1];
     spec_format_time(img->created_ns, created);
     json_t *mote = image_to_json(img);
     /* The names are the store's and the registry's, not the image's: without them the same
@@ -71,10 +111,10 @@ void oci_artifact_build(const struct image *img, struct oci_artifact *a)
     json_set(inner, "Labels", labels);
     json_set(config, "config", inner);
     json_set_string(rootfs, "type", "layers");
-    const char *layer_digests[] = {img->sha256, img->elf_sha256, img->dtb_sha256};
-    for (size_t i = 0; i < OCI_LAYERS_MAX && layer_digests[i][0]; i++) {
+    /* Uncompressed layers: each layer's diff_id is its digest. */
+    for (size_t i = 0; i < a->layer_count; i++) {
         char d[DIGEST_PREFIX_LEN + SHA256_HEX_LEN + 1];
-        snprintf(d, sizeof(d), DIGEST_PREFIX "%s", layer_digests[i]);
+        snprintf(d, sizeof(d), DIGEST_PREFIX "%s", a->layers[i].sha256);
         json_array_append_new(diff_ids, json_str(d));
     }
     json_set(rootfs, "diff_ids", diff_ids);
@@ -92,18 +132,8 @@ void oci_artifact_build(const struct image *img, struct oci_artifact *a)
     /* OCI 1.1: what the artifact is, for registries and tools that list by it. */
     json_set_string(m, "artifactType", MOTE_ARTIFACT);
     json_set(m, "config", desc_to_json(&a->config_desc, NULL));
-    desc_set(&a->layers[0], MOTE_KERNEL_TYPE, img->sha256, img->size);
-    snprintf(title, sizeof(title), "%s.img", img->service);
-    json_array_append_new(layers, desc_to_json(&a->layers[0], title));
-    desc_set(&a->layers[1], MOTE_ELF_TYPE, img->elf_sha256, img->elf_size);
-    snprintf(title, sizeof(title), "%s.elf", img->service);
-    json_array_append_new(layers, desc_to_json(&a->layers[1], title));
-    a->layer_count = 2;
-    if (img->dtb_sha256[0]) {
-        desc_set(&a->layers[2], MOTE_DTB_TYPE, img->dtb_sha256, img->dtb_size);
-        json_array_append_new(layers, desc_to_json(&a->layers[2], "bootargs.dtb"));
-        a->layer_count = 3;
-    }
+    for (size_t i = 0; i < a->layer_count; i++)
+        json_array_append_new(layers, layer_to_json(&a->layers[i], roles[i], titles[i]));
     json_set(m, "layers", layers);
     json_set_string(ann, OCI_CREATED, created);
     json_set_string(ann, MOTE_BOARD, img->board.name);
@@ -114,6 +144,7 @@ void oci_artifact_build(const struct image *img, struct oci_artifact *a)
     json_decref(m);
     sha256_hex(a->manifest, a->manifest_len, hex);
     desc_set(&a->manifest_desc, OCI_MANIFEST_TYPE, hex, a->manifest_len);
+    return 0;
 }
 
 void oci_artifact_free(struct oci_artifact *a)
@@ -121,6 +152,10 @@ void oci_artifact_free(struct oci_artifact *a)
     free(a->config);
     free(a->manifest);
     a->config = a->manifest = NULL;
+    for (size_t i = 0; i < OCI_LAYERS_MAX; i++) {
+        free(a->layer_data[i]);
+        a->layer_data[i] = NULL;
+    }
 }
 
 /* Fills d from a descriptor object. Returns 0 or -EINVAL with a message. */
@@ -171,9 +206,11 @@ int oci_manifest_parse(const char *text, size_t len, uint64_t max_blob, struct o
     if (desc_parse(json_object_get(j, "config"), "config", OCI_JSON_MAX, &m->config, err))
         goto out;
     const char *artifact = json_get_string(j, "artifactType");
+    /* Tools that copy images (skopeo 1.9) drop artifactType: its absence is no refusal, the
+     * layers' roles and the config's "mote" member say what the image is. */
     if (strcmp(m->config.media_type, MOTE_CONFIG_TYPE) != 0 &&
-        (strcmp(m->config.media_type, OCI_CONFIG_TYPE) != 0 || !artifact ||
-         strcmp(artifact, MOTE_ARTIFACT) != 0)) {
+        (strcmp(m->config.media_type, OCI_CONFIG_TYPE) != 0 ||
+         (artifact && strcmp(artifact, MOTE_ARTIFACT) != 0))) {
         bad(err,
             "not a Mote image: its artifactType is %.100s and its config of type %.100s; "
             "a Mote image's are %s and %s",
@@ -189,24 +226,46 @@ int oci_manifest_parse(const char *text, size_t len, uint64_t max_blob, struct o
         struct oci_desc d;
         if (desc_parse(json_array_get(layers, i), "layer", max_blob, &d, err))
             goto out;
-        struct oci_desc *slot = strcmp(d.media_type, MOTE_KERNEL_TYPE) == 0 ? &m->kernel
-                                : strcmp(d.media_type, MOTE_ELF_TYPE) == 0  ? &m->elf
-                                : strcmp(d.media_type, MOTE_DTB_TYPE) == 0  ? &m->dtb
-                                                                            : NULL;
+        const char *role =
+            json_get_string(json_object_get(json_array_get(layers, i), "annotations"), MOTE_LAYER);
+        struct oci_desc *slot = NULL;
+        static const char *const by_position[] = {"kernel", "elf", "dtb"};
+        if (strncmp(d.media_type, OCI_LAYER_TYPE, strlen(OCI_LAYER_TYPE)) == 0 &&
+            (strcmp(d.media_type + strlen(OCI_LAYER_TYPE), "") == 0 ||
+             strcmp(d.media_type + strlen(OCI_LAYER_TYPE), "+gzip") == 0)) {
+            /* skopeo copy recompresses layers (tar+gzip) and drops their annotations: then
+             * the order mote writes them in says which is which. */
+            if (!role)
+                role = by_position[i];
+            d.tarred = true;
+            slot = strcmp(role, "kernel") == 0 ? &m->kernel
+                   : strcmp(role, "elf") == 0  ? &m->elf
+                   : strcmp(role, "dtb") == 0  ? &m->dtb
+                                               : NULL;
+        } else {
+            slot = strcmp(d.media_type, MOTE_KERNEL_TYPE) == 0 ? &m->kernel
+                   : strcmp(d.media_type, MOTE_ELF_TYPE) == 0  ? &m->elf
+                   : strcmp(d.media_type, MOTE_DTB_TYPE) == 0  ? &m->dtb
+                                                               : NULL;
+        }
         if (!slot) {
-            bad(err, "the manifest has a layer of type %.100s, which a Mote image has not",
-                d.media_type);
+            bad(err,
+                "the manifest has a layer of type %.100s (%s %.20s), which a Mote image has not",
+                d.media_type, MOTE_LAYER, role ? role : "absent");
             goto out;
         }
         if (slot->sha256[0]) {
-            bad(err, "the manifest has two layers of type %s", d.media_type);
+            bad(err, "the manifest has two %s layers",
+                slot == &m->kernel ? "kernel"
+                : slot == &m->elf  ? "elf"
+                                   : "dtb");
             goto out;
         }
         *slot = d;
     }
     if (!m->kernel.sha256[0] || !m->elf.sha256[0]) {
-        bad(err, "not a Mote image: expected layers of types %s and %s", MOTE_KERNEL_TYPE,
-            MOTE_ELF_TYPE);
+        bad(err, "not a Mote image: expected a kernel and an elf layer (%s annotations)",
+            MOTE_LAYER);
         goto out;
     }
     const char *board = json_get_string(json_object_get(j, "annotations"), MOTE_BOARD);
@@ -247,15 +306,45 @@ int oci_config_parse(const char *text, size_t len, const struct oci_manifest *m,
     json_decref(outer);
     if (r)
         return bad(err, "the image config is not valid: %s", msg);
-    /* The config names the files by digest too: both must agree. */
-    if (strcmp(m->kernel.sha256, img->sha256) != 0 || strcmp(m->elf.sha256, img->elf_sha256) != 0 ||
-        strcmp(m->dtb.sha256, img->dtb_sha256) != 0 || m->kernel.size != img->size ||
-        m->elf.size != img->elf_size || m->dtb.size != img->dtb_size) {
+    /* The config names the files by digest too: a raw layer's must agree now, a tarred one's
+     * when it is unpacked (oci_layer_file). */
+    const struct oci_desc *layer[] = {&m->kernel, &m->elf, &m->dtb};
+    const char *want[] = {img->sha256, img->elf_sha256, img->dtb_sha256};
+    uint64_t want_size[] = {img->size, img->elf_size, img->dtb_size};
+    bool agree = (m->dtb.sha256[0] != '\0') == (img->dtb_sha256[0] != '\0');
+    for (size_t i = 0; i < OCI_LAYERS_MAX; i++)
+        if (!layer[i]->tarred && layer[i]->sha256[0])
+            agree &= strcmp(layer[i]->sha256, want[i]) == 0 && layer[i]->size == want_size[i];
+    if (!agree) {
         image_free(img);
         return bad(err, "the image config's sha256, elf_sha256 and dtb_sha256 (and sizes) do not "
                         "match the layers");
     }
     return 0;
+}
+
+char *oci_layer_file(const char *blob_path, const struct oci_desc *d, const char *want_sha256,
+                     uint64_t want_size, char *err)
+{
+    char *path = d->tarred ? xasprintf("%s.file", blob_path) : xstrdup(blob_path);
+    char got[SHA256_HEX_LEN + 1];
+    uint64_t got_size;
+    if (d->tarred && tar_unwrap_file(blob_path, path, want_size, err) != 0) {
+        free(path);
+        return NULL;
+    }
+    if (sha256_file(path, got, &got_size) != 0 || strcmp(got, want_sha256) != 0 ||
+        got_size != want_size) {
+        bad(err,
+            "layer sha256:%.12s holds a file that is not the one the config names "
+            "(sha256:%.12s, %llu bytes)",
+            d->sha256, want_sha256, (unsigned long long)want_size);
+        if (d->tarred)
+            unlink(path);
+        free(path);
+        return NULL;
+    }
+    return path;
 }
 
 /* Writes data as a blob of the layout. */
@@ -267,15 +356,6 @@ static int put_blob(const char *dir, const char *data, size_t len, const struct 
     return err;
 }
 
-static int put_file(const char *dir, const struct oci_desc *d)
-{
-    char *src = store_blob_path(d->sha256), *dst = xasprintf("%s/blobs/sha256/%s", dir, d->sha256);
-    int err = link(src, dst) == 0 ? 0 : file_copy(src, dst);
-    free(src);
-    free(dst);
-    return err;
-}
-
 int oci_write_layout(const struct image *img, const char *dir)
 {
     char *blobs = xasprintf("%s/blobs/sha256", dir);
@@ -284,10 +364,11 @@ int oci_write_layout(const struct image *img, const char *dir)
     if (err)
         return err;
     struct oci_artifact a;
-    oci_artifact_build(img, &a);
+    if ((err = oci_artifact_build(img, &a)))
+        return err;
     err = put_blob(dir, a.config, a.config_len, &a.config_desc);
     for (size_t i = 0; !err && i < a.layer_count; i++)
-        err = put_file(dir, &a.layers[i]);
+        err = put_blob(dir, a.layer_data[i], a.layers[i].size, &a.layers[i]);
     if (!err)
         err = put_blob(dir, a.manifest, a.manifest_len, &a.manifest_desc);
     if (err)
@@ -428,10 +509,32 @@ int oci_read_layout(const char *dir, struct image *img, char **kernel, char **el
         oci_manifest_parse(manifest, len, UINT64_MAX, &m, err) ||
         !(config_path = check_blob(dir, &m.config, err)) ||
         !(config = read_small(config_path, "the image config", &len, err)) ||
-        !(*kernel = check_blob(dir, &m.kernel, err)) || !(*elf = check_blob(dir, &m.elf, err)) ||
-        (m.dtb.sha256[0] && !(*dtb = check_blob(dir, &m.dtb, err))) ||
         oci_config_parse(config, len, &m, img, err))
         goto out;
+    char *blob;
+    if (!(blob = check_blob(dir, &m.kernel, err)) ||
+        !(*kernel = oci_layer_file(blob, &m.kernel, img->sha256, img->size, err))) {
+        free(blob);
+        image_free(img);
+        goto out;
+    }
+    free(blob);
+    if (!(blob = check_blob(dir, &m.elf, err)) ||
+        !(*elf = oci_layer_file(blob, &m.elf, img->elf_sha256, img->elf_size, err))) {
+        free(blob);
+        image_free(img);
+        goto out;
+    }
+    free(blob);
+    if (m.dtb.sha256[0] &&
+        (!(blob = check_blob(dir, &m.dtb, err)) ||
+         !(*dtb = oci_layer_file(blob, &m.dtb, img->dtb_sha256, img->dtb_size, err)))) {
+        free(blob);
+        image_free(img);
+        goto out;
+    }
+    if (m.dtb.sha256[0])
+        free(blob);
     struct image_ref parsed;
     if (ref[0] && image_ref_parse(ref, &parsed, NULL) == 0 && !parsed.digest[0]) {
         snprintf(img->name, sizeof(img->name), "%s", parsed.name);

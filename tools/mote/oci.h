@@ -5,10 +5,10 @@
  * its config is a valid OCI image config (architecture arm64, os "none", the
  * board in a label) carrying the image's own manifest (image.h) in its
  * "mote" member, so skopeo and oci-image-tool read it as any image; its
- * layers are the bootable image, the ELF and (raspi3) the device tree, each
- * with Mote's media type, so no container runtime mistakes them for a root
- * filesystem. The manifest's annotations name the board too, so a pull can
- * refuse an image for another board before fetching its layers.
+ * layers are tars of one file each (the bootable image, the ELF and, raspi3,
+ * the device tree), with an annotation naming the file's role; no container
+ * runtime runs it, as the config's os is "none". The manifest's annotations name the board too, so
+ * a pull can refuse an image for another board before fetching its layers.
  *
  * The same manifest goes into `mote save` layouts and `mote push`; the same
  * checks read `mote load` layouts and `mote pull` answers (outside input).
@@ -24,7 +24,9 @@
 #define MOTE_CONFIG_TYPE  "application/vnd.mote.image.config.v1+json" /* mote 0.1's saves */
 #define MOTE_ARTIFACT     "application/vnd.mote.image.v1" /* the manifest's artifactType */
 #define MOTE_CONFIG_KEY   "mote" /* the OCI config's member holding the image's manifest */
-#define MOTE_KERNEL_TYPE  "application/vnd.mote.image.kernel.v1"
+#define OCI_LAYER_TYPE    "application/vnd.oci.image.layer.v1.tar"
+#define MOTE_LAYER        "io.mote.image.layer" /* a layer's role: kernel, elf or dtb */
+#define MOTE_KERNEL_TYPE  "application/vnd.mote.image.kernel.v1" /* mote 0.1's raw layers */
 #define MOTE_ELF_TYPE     "application/vnd.mote.image.elf.v1"
 #define MOTE_DTB_TYPE     "application/vnd.mote.image.dtb.v1"
 #define OCI_REF_NAME      "org.opencontainers.image.ref.name"
@@ -41,6 +43,7 @@ struct oci_desc {
     char media_type[96];
     char sha256[65];
     uint64_t size;
+    bool tarred; /* a layer that is a tar of its one file (else the file itself, mote 0.1) */
 };
 
 /* An image's manifest and config, as pushed or saved. */
@@ -51,11 +54,12 @@ struct oci_artifact {
     size_t manifest_len;
     struct oci_desc config_desc, manifest_desc;
     struct oci_desc layers[OCI_LAYERS_MAX];
+    char *layer_data[OCI_LAYERS_MAX]; /* each layer's tar */
     size_t layer_count;
 };
 
-/* Builds the config and manifest of img (whose files are in the store). */
-void oci_artifact_build(const struct image *img, struct oci_artifact *a);
+/* Builds the config, manifest and layers of img from its files in the store. 0 or -errno. */
+int oci_artifact_build(const struct image *img, struct oci_artifact *a);
 void oci_artifact_free(struct oci_artifact *a);
 
 /* A manifest read from outside, checked: a Mote image's config and layers. */
@@ -75,8 +79,17 @@ int oci_manifest_parse(const char *text, size_t len, uint64_t max_blob, struct o
                        char *err);
 
 /*
+ * The file a downloaded layer blob holds (blob_path itself for a raw layer,
+ * or its one member written beside it), checked against the digest and size
+ * the config gives for it. Returns the path (free it) or NULL with a message.
+ */
+char *oci_layer_file(const char *blob_path, const struct oci_desc *d, const char *want_sha256,
+                     uint64_t want_size, char *err);
+
+/*
  * Parses the config against the manifest: a valid image manifest whose
- * sha256, elf_sha256 and dtb_sha256 are the layers'. Fills img (free with
+ * sha256, elf_sha256 and dtb_sha256 are the raw layers' (tarred layers are
+ * checked by oci_layer_file). Fills img (free with
  * image_free). Returns 0 or -EINVAL with a message in err.
  */
 int oci_config_parse(const char *text, size_t len, const struct oci_manifest *m, struct image *img,

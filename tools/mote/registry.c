@@ -39,6 +39,7 @@ struct registry {
     char repo[REF_NAME_MAX + 1];
     struct registry_options opts;
     bool have_creds, tls_checked;
+    CURLcode last; /* of the last transfer */
     struct credentials creds;
     char *authorization; /* "Authorization: ..." once the registry asked for it */
     CURL *curl;
@@ -330,10 +331,15 @@ static int perform(struct registry *r, const char *method, const char *url, stru
     }
     x->status = 0;
     x->curl = c;
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = r->last = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->status);
     if (rc == CURLE_WRITE_ERROR && x->over_limit)
         return fail(err, "%s sent more than expected for %s", r->host, url);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION)
+        return fail(err,
+                    "cannot reach %s: its certificate is not trusted (%s); give its CA with "
+                    "--ca-file",
+                    url, curl_easy_strerror(rc));
     if (rc != CURLE_OK)
         return fail(err, "cannot reach %s: %s", url, curl_easy_strerror(rc));
     return 0;
@@ -365,8 +371,9 @@ static int request(struct registry *r, const char *method, const char *path, str
         free(url);
         long status = x->status;
         if (rc && !r->tls_checked && !r->opts.plain_http && is_loopback(r->host) &&
-            strncmp(r->base, "https://", 8) == 0 && status == 0) {
-            /* As Docker does for a registry on this machine: it may not speak TLS. */
+            strncmp(r->base, "https://", 8) == 0 && r->last == CURLE_SSL_CONNECT_ERROR) {
+            /* As Docker does for a registry on this machine: it may not speak TLS (the
+             * handshake failed, not the certificate check). */
             char *plain = xasprintf("http://%s", r->base + 8);
             snprintf(r->base, sizeof(r->base), "%s", plain);
             free(plain);

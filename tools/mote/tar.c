@@ -16,6 +16,7 @@
 
 #include "tools/mote/sha256.h"
 #include "tools/mote/spec.h"
+#include "tools/mote/strbuf.h"
 #include "tools/mote/util.h"
 
 #define FILE_MODE   0644
@@ -44,6 +45,92 @@ int tar_member_allowed(const char *name)
             return 1;
     return strncmp(name, BLOBS_DIR, strlen(BLOBS_DIR)) == 0 &&
            sha256_is_hex(name + strlen(BLOBS_DIR));
+}
+
+/* Adds one member: a folder (path NULL) or the file at path. */
+static int add_member(struct archive *a, const char *name, const char *path, int64_t mtime_s);
+
+static la_ssize_t on_memory_write(struct archive *a, void *arg, const void *buf, size_t len)
+{
+    (void)a;
+    sb_add(arg, buf, len);
+    return (la_ssize_t)len;
+}
+
+int tar_wrap_file(const char *path, const char *name, int64_t mtime_s, char **data, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct archive *a = archive_write_new();
+    int r = 0;
+    if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+        archive_write_set_bytes_per_block(a, BLOCK_BYTES) != ARCHIVE_OK ||
+        archive_write_open2(a, &sb, NULL, on_memory_write, NULL, NULL) != ARCHIVE_OK)
+        r = -EIO;
+    if (!r)
+        r = add_member(a, name, path, mtime_s);
+    if (archive_write_close(a) != ARCHIVE_OK && !r)
+        r = -EIO;
+    archive_write_free(a);
+    if (r) {
+        sb_free(&sb);
+        return r;
+    }
+    *data = sb.s;
+    *len = sb.len;
+    return 0;
+}
+
+int tar_unwrap_file(const char *tar_path, const char *out_path, uint64_t max, char *err)
+{
+    struct archive *in = archive_read_new();
+    struct archive_entry *e;
+    int r = 0, members = 0, st;
+    FILE *out = NULL;
+    archive_read_support_format_tar(in);
+    archive_read_support_filter_gzip(in);
+    if (archive_read_open_filename(in, tar_path, COPY_CHUNK) != ARCHIVE_OK) {
+        r = bad(err, "a layer is not a tar: %s", archive_error_string(in));
+        goto out;
+    }
+    while ((st = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+        if (++members > 1) {
+            r = bad(err, "a layer holds more than one file");
+            goto out;
+        }
+        if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
+            archive_entry_size(e) < 0 || (uint64_t)archive_entry_size(e) > max) {
+            r = bad(err, "a layer's member is not a file of at most %llu bytes",
+                    (unsigned long long)max);
+            goto out;
+        }
+        if (!(out = fopen(out_path, "wb"))) {
+            r = bad(err, "cannot write %s: %s", out_path, strerror(errno));
+            goto out;
+        }
+        const void *buf;
+        size_t len;
+        la_int64_t offset;
+        while ((st = archive_read_data_block(in, &buf, &len, &offset)) == ARCHIVE_OK)
+            if (fwrite(buf, 1, len, out) != len) {
+                r = bad(err, "cannot write %s: %s", out_path, strerror(errno));
+                goto out;
+            }
+        if (st != ARCHIVE_EOF) {
+            r = bad(err, "a layer's file is cut short: %s", archive_error_string(in));
+            goto out;
+        }
+    }
+    if (st != ARCHIVE_EOF)
+        r = bad(err, "a layer is not a tar: %s", archive_error_string(in));
+    else if (members == 0)
+        r = bad(err, "a layer's tar is empty");
+out:
+    if (out && fclose(out) != 0 && !r)
+        r = bad(err, "cannot write %s", out_path);
+    if (r)
+        unlink(out_path);
+    archive_read_free(in);
+    return r;
 }
 
 /* Adds one member: a folder (path NULL) or the file at path. */

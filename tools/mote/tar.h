@@ -8,6 +8,7 @@
 #ifndef TOOLS_MOTE_TAR_H
 #define TOOLS_MOTE_TAR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define TAR_MAX_BYTES   (1024ll * 1024 * 1024) /* a Mote image is KiB to MiB: refuse a huge tar */
@@ -29,6 +30,20 @@ int tar_write_layout(const char *dir, const char *out, int64_t mtime_s);
  * with a one-line message in err (SPEC_ERR_LEN bytes).
  */
 int tar_extract_layout(const char *file, const char *dir, char *err);
+
+/*
+ * A tar of one file (the file at path, as member name, owner 0, mode 0644,
+ * time mtime_s) in memory, the same bytes for the same file: an OCI layer.
+ * Returns 0 with *data (free it) and *len, or -errno.
+ */
+int tar_wrap_file(const char *path, const char *name, int64_t mtime_s, char **data, size_t *len);
+
+/*
+ * Writes the one regular file of the tar at tar_path (an OCI layer from
+ * outside) to out_path: refused (-EINVAL with a message in err) unless the
+ * tar holds exactly one member, a regular file of at most max bytes.
+ */
+int tar_unwrap_file(const char *tar_path, const char *out_path, uint64_t max, char *err);
 
 /* 1 if name may be a member of an OCI layout of one image ("./" allowed first), else 0. */
 int tar_member_allowed(const char *name);
