@@ -13,6 +13,14 @@ FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fu
 fuzz_srcs = $(or $(fuzz_srcs_$(1)),$(unit_srcs_$(1)))
 fuzz_libs = $(or $(fuzz_libs_$(1)),$(unit_libs_$(1)))
 
+# libfdt is built from its source (scripts/setup: U-Boot's copy of dtc's libfdt)
+# with the fuzzer's instrumentation and sanitizers, so the fuzzer sees into it
+# and ASan checks its reads, instead of linking the prebuilt -lfdt.
+LIBFDT_SRC := third_party/libfdt-src
+fuzz_srcs_devtree := lib/devtree/devtree.c $(addprefix $(LIBFDT_SRC)/,fdt.c fdt_ro.c fdt_wip.c \
+	fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c)
+fuzz_libs_devtree := -I$(LIBFDT_SRC)
+
 # USB seeds: a parser byte (tests/fuzz/fuzz_usb_descriptor.c), then what QEMU's
 # usb-net sends: device, CDC-ECM configuration, a string; QEMU's hub descriptor.
 $(FUZZ_DIR)/corpus_usb_descriptor/.seeded:
@@ -25,6 +33,26 @@ $(FUZZ_DIR)/corpus_usb_descriptor/.seeded:
 # Enumeration seed (tests/fuzz/fuzz_usb_enumerate.c): each answer a length byte and
 # its bytes: a 2-port hub, a keyboard on port 1, then a status change unplugging it.
 fuzz_srcs_usb_enumerate := drivers/usb/descriptor.c
+
+# Boot arguments' values (tests/fuzz/fuzz_bootargs.c), with lwIP's address
+# parsers built for the host with Mote's lwipopts.h.
+fuzz_srcs_bootargs := net/ipconfig.c net/endpoint.c lib/args/args.c lib/args/number.c \
+	lib/syslog/message.c kernel/debugargs.c \
+	$(addprefix third_party/lwip/src/core/,ipv4/ip4_addr.c ipv6/ip6_addr.c def.c)
+fuzz_libs_bootargs := -Inet -Ithird_party/lwip/src/include
+$(FUZZ_DIR)/corpus_bootargs/.seeded:
+	@mkdir -p $(@D)
+	printf 'ip=10.0.2.77/24 gw=10.0.2.2 dns=fe80::1 syslog=10.0.2.2:514 gdb=tcp:1234,wait core=serial' > $(@D)/seed1
+	printf '[fe80::5054:ff:fe12:3456]:53' > $(@D)/seed2
+	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
+	@touch $@
+
+# Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
+# offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
+$(FUZZ_DIR)/corpus_virtq/.seeded:
+	@mkdir -p $(@D)
+	printf '\202\000\005\001\000\000\100\000\000\000\003\007\004' > $(@D)/seed1
+	@touch $@
 $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	@mkdir -p $(@D)
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1

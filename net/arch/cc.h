@@ -8,8 +8,10 @@
 #include <stdlib.h>
 
 #define LWIP_ERRNO_STDINCLUDE 1
-#define BYTE_ORDER            LITTLE_ENDIAN
-#define LWIP_NO_INTTYPES_H    0
+#ifndef BYTE_ORDER /* a host build (the fuzz targets) has it from <endian.h> */
+#define BYTE_ORDER LITTLE_ENDIAN
+#endif
+#define LWIP_NO_INTTYPES_H 0
 
 /* lwIP's diagnostics go to the log; a failed assertion is a kernel panic. */
 void net_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
