@@ -361,10 +361,65 @@ static void configure(struct instance_config *c, const struct image *img, struct
     c->cmdline = cmdline.s ? cmdline.s : xstrdup("");
 }
 
-/* Records the instance under the lock; fails if the name is taken. */
+#define CREATING_STALE_NS (60ll * 1000000000) /* a `run` past this in "created" died setting up */
+
+static bool ports_clash(const struct port_spec *a, const struct port_spec *b)
+{
+    return a->host_port == b->host_port && a->proto == b->proto &&
+           (!a->host_ip[0] || !b->host_ip[0] || strcmp(a->host_ip, b->host_ip) == 0);
+}
+
+/*
+ * The instance (other than c) that holds one of c's host ports, into owner,
+ * or false. Called under the lock: two `run`s with one port cannot both pass,
+ * as they could when each only tried to bind it before QEMU did.
+ */
+static bool port_taken(const struct instance_config *c, char owner[NAME_MAX_LEN + 1],
+                       const struct port_spec **which)
+{
+    char **names;
+    size_t n;
+    bool taken = false;
+    if (!c->port_count || instance_list(&names, &n) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        struct instance_config other;
+        struct instance_state s;
+        if (!taken && instance_config_load(names[i], &other, NULL) == 0) {
+            bool live =
+                instance_state_load(names[i], &s) == 0 &&
+                (s.status == ST_CREATED ? time_now_ns() - other.created_ns < CREATING_STALE_NS
+                                        : instance_is_active(&s) && s.monitor_pid > 0 &&
+                                              proc_alive(s.monitor_pid, s.monitor_start));
+            for (size_t a = 0; live && !taken && a < c->port_count; a++)
+                for (size_t b = 0; !taken && b < other.port_count; b++)
+                    if (ports_clash(&c->ports[a], &other.ports[b])) {
+                        taken = true;
+                        *which = &c->ports[a];
+                        snprintf(owner, NAME_MAX_LEN + 1, "%s", other.name);
+                    }
+            instance_config_free(&other);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return taken;
+}
+
+/* Records the instance under the lock; fails if the name or one of its host ports is taken. */
 static void create_instance(struct instance_config *c)
 {
     int lock = store_lock();
+    char owner[NAME_MAX_LEN + 1];
+    const struct port_spec *p = NULL;
+    if (port_taken(c, owner, &p) && p) {
+        char shown[64];
+        spec_format_port(p, shown, sizeof(shown));
+        store_unlock(lock);
+        die(MOTE_EXIT_ERROR,
+            "host port %u/%s is already in use by instance %s (-p %s); choose another HOSTPORT",
+            p->host_port, spec_proto_name(p->proto), owner, shown);
+    }
     char *dir = instance_dir(c->name), *blob = store_blob_path(c->image_sha256);
     bool image_there = path_exists(blob); /* an rmi may have run since the image was read */
     free(blob);
