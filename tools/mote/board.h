@@ -15,6 +15,7 @@
 
 #define BOARD_NAME_MAX  16
 #define BOARD_FIELD_MAX 63
+#define BOARD_DISK_MAX  255
 
 struct board_qemu {
     char name[BOARD_NAME_MAX + 1];     /* "raspi3": the platform/ folder */
@@ -25,6 +26,9 @@ struct board_qemu {
     unsigned fixed_mem_mib;            /* the machine only has this much (0: -m as asked) */
     unsigned serials;                  /* how many -serial lines print the console (>= 1) */
     bool power_button;                 /* QMP system_powerdown reaches the image */
+    /* QEMU's arguments attaching disk image {file} as disk {n} (board-info's disk=), "" for
+     * a board (or an image built before disk=) that cannot attach one */
+    char disk[BOARD_DISK_MAX + 1];
 };
 
 /*

@@ -36,6 +36,7 @@ enum {
     OPT_DETACH = 1,
     OPT_NAME,
     OPT_PUBLISH,
+    OPT_VOLUME,
     OPT_MEMORY,
     OPT_BOARD,
     OPT_NET,
@@ -52,6 +53,7 @@ static const struct opt_def run_opts[] = {
     {"detach", 'd', false, OPT_DETACH},
     {"name", 0, true, OPT_NAME},
     {"publish", 'p', true, OPT_PUBLISH},
+    {"volume", 'v', true, OPT_VOLUME},
     {"memory", 'm', true, OPT_MEMORY},
     {"board", 0, true, OPT_BOARD},
     {"net", 0, true, OPT_NET},
@@ -302,6 +304,56 @@ static pid_t start_monitor(const char *name)
 }
 
 /* Builds the config from the options; exits with a message on anything wrong. */
+/*
+ * Checks the -v disks against the board and the files: the board must know
+ * how to attach one (board-info's disk=), a board with one slot (the Pi's SD
+ * card: no {n}) takes one, and each file must be a disk image the user can
+ * read and write. Makes the paths absolute (QEMU runs in the instance's folder).
+ */
+static void check_volumes(struct instance_config *c)
+{
+    const struct board_qemu *b = &c->board;
+    if (!c->volume_count)
+        return;
+    if (!b->disk[0])
+        die(MOTE_EXIT_ERROR,
+            "board %s cannot attach a disk image (its image has no disk= board fact: build it "
+            "again with this tree, whose board.mk has one)",
+            b->name);
+    bool numbered = strstr(b->disk, "{n}") != NULL;
+    for (size_t i = 0; i < c->volume_count; i++) {
+        struct volume *v = &c->volumes[i];
+        if (!numbered && c->volume_count > 1)
+            usage_error("run", "board %s has one disk slot (the SD card): give one -v", b->name);
+        if (numbered && v->sd)
+            usage_error("run", "board %s has no SD card: use -v FILE:virtio0", b->name);
+        if (!numbered && v->n != 0)
+            usage_error("run", "board %s has one disk slot, the SD card: use -v FILE:sd", b->name);
+        for (size_t j = 0; j < i; j++)
+            if (numbered && c->volumes[j].n == v->n)
+                usage_error("run", "disk virtio%u is given twice", v->n);
+        struct stat st;
+        if (stat(v->path, &st) != 0)
+            die(MOTE_EXIT_ERROR,
+                "-v %s: %s; expected an existing disk image file (e.g. made with "
+                "truncate -s 64M FILE and mkfs.fat)",
+                v->path, strerror(errno));
+        if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+            die(MOTE_EXIT_ERROR, "-v %s: not a file or block device; expected a disk image",
+                v->path);
+        if (access(v->path, R_OK | W_OK) != 0)
+            die(MOTE_EXIT_ERROR,
+                "-v %s: %s; the image writes to its disk, so the file must be "
+                "readable and writable by you",
+                v->path, strerror(errno));
+        char *abs = path_absolute(v->path);
+        if (strlen(abs) >= sizeof(v->path))
+            die(MOTE_EXIT_ERROR, "-v %s: the path is too long", v->path);
+        snprintf(v->path, sizeof(v->path), "%s", abs);
+        free(abs);
+    }
+}
+
 static void configure(struct instance_config *c, const struct image *img, struct opts *o,
                       const struct run_args *ra, char **envs, size_t nenv)
 {
@@ -320,6 +372,7 @@ static void configure(struct instance_config *c, const struct image *img, struct
     memcpy(c->dtb_sha256, img->dtb_sha256, sizeof(c->dtb_sha256));
     c->debug_image = img->debug;
 
+    check_volumes(c);
     if (strcmp(c->net, "user") != 0 && strcmp(c->net, "none") != 0 &&
         (strncmp(c->net, "tap:", 4) != 0 || !c->net[4] || strlen(c->net + 4) > 15 ||
          strpbrk(c->net + 4, ",/ ")))
@@ -484,6 +537,15 @@ int cmd_run(int argc, char **argv)
             if (spec_parse_port(val, &c.ports[c.port_count++], err) != 0)
                 usage_error("run", "%s", err);
             break;
+        case OPT_VOLUME: {
+            struct volume *v = &c.volumes[c.volume_count];
+            if (c.volume_count == VOLUME_DISKS_MAX)
+                usage_error("run", "at most %d -v options", VOLUME_DISKS_MAX);
+            if (spec_parse_volume(val, v->path, sizeof(v->path), &v->n, &v->sd, err) != 0)
+                usage_error("run", "%s", err);
+            c.volume_count++;
+            break;
+        }
         case OPT_MEMORY:
             if (spec_parse_memory(val, &c.memory_mib, err) != 0)
                 usage_error("run", "%s", err);

@@ -86,6 +86,16 @@ static void config_members(const struct instance_config *c, json_t *o)
     json_set_int(o, "memory_mib", c->memory_mib);
     json_set_string(o, "net", c->net);
     json_set(o, "ports", ports_to_json(c));
+    json_t *volumes = json_array();
+    for (size_t i = 0; i < c->volume_count; i++) {
+        json_t *v = json_object();
+        char target[16];
+        snprintf(target, sizeof(target), c->volumes[i].sd ? "sd" : "virtio%u", c->volumes[i].n);
+        json_set_string(v, "source", c->volumes[i].path);
+        json_set_string(v, "target", target);
+        json_array_append_new(volumes, v);
+    }
+    json_set(o, "volumes", volumes);
     json_set_string(o, "cmdline", c->cmdline);
     json_t *restart = json_object();
     json_set_string(restart, "policy", spec_restart_name(c->restart));
@@ -138,6 +148,28 @@ static int ports_from_json(const json_t *arr, struct instance_config *c)
     return 0;
 }
 
+static int volumes_from_json(const json_t *arr, struct instance_config *c)
+{
+    if (!arr)
+        return 0; /* a config from before volumes */
+    if (!json_is_array(arr) || json_array_size(arr) > VOLUME_DISKS_MAX)
+        return -EINVAL;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *v = json_array_get(arr, i);
+        const char *src = json_get_string(v, "source"), *target = json_get_string(v, "target");
+        char *spec = xasprintf("%s:%s", src ? src : "", target ? target : "");
+        int r = src && target && src[0] == '/'
+                    ? spec_parse_volume(spec, c->volumes[i].path, sizeof(c->volumes[i].path),
+                                        &c->volumes[i].n, &c->volumes[i].sd, NULL)
+                    : -EINVAL;
+        free(spec);
+        if (r)
+            return r;
+    }
+    c->volume_count = json_array_size(arr);
+    return 0;
+}
+
 static int config_from_json(const json_t *j, struct instance_config *c)
 {
     const json_t *img = json_object_get(j, "image"), *restart = json_object_get(j, "restart"),
@@ -152,7 +184,8 @@ static int config_from_json(const json_t *j, struct instance_config *c)
         board_from_json(json_object_get(j, "qemu"), json_get_string(j, "board"), &c->board, NULL,
                         0) ||
         copy_string(j, "net", c->net, NET_SPEC_MAX) || json_get_int(j, "memory_mib", &mem) ||
-        mem <= 0 || ports_from_json(json_object_get(j, "ports"), c) || !policy ||
+        mem <= 0 || ports_from_json(json_object_get(j, "ports"), c) ||
+        volumes_from_json(json_object_get(j, "volumes"), c) || !policy ||
         json_get_int(restart, "max_restarts", &max) || max < 0 ||
         json_get_int(gdb, "host_port", &port) || port < 0 || port > 65535 ||
         get_time(j, "created", &c->created_ns) || !(cmdline = json_get_string(j, "cmdline")))

@@ -17,9 +17,10 @@
 #include "tools/mote/json.h"
 #include "tools/mote/spec.h"
 
-#define MAX_PORTS      32
-#define NET_SPEC_MAX   32
-#define GUEST_GDB_PORT 1234 /* the image's GDB stub listens here (gdb=tcp:1234) */
+#define MAX_PORTS       32
+#define VOLUME_PATH_MAX 1024
+#define NET_SPEC_MAX    32
+#define GUEST_GDB_PORT  1234 /* the image's GDB stub listens here (gdb=tcp:1234) */
 
 struct instance_config {
     char name[NAME_MAX_LEN + 1];
@@ -31,6 +32,12 @@ struct instance_config {
     char net[NET_SPEC_MAX + 1]; /* "user", "none" or "tap:IFNAME" */
     struct port_spec ports[MAX_PORTS];
     size_t port_count;
+    struct volume {
+        char path[VOLUME_PATH_MAX]; /* absolute */
+        unsigned n;                 /* the disk number ({n}) */
+        bool sd;                    /* asked for as the SD card */
+    } volumes[VOLUME_DISKS_MAX];
+    size_t volume_count;
     char *cmdline; /* boot arguments, without syslog= (the monitor adds it) */
     enum restart_policy restart;
     unsigned max_restarts; /* 0: no limit */

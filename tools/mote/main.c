@@ -45,7 +45,8 @@ static const struct command commands[] = {
      "Refused while an instance (running or not) uses the image, unless -f: then the tag is\n"
      "removed and the files stay as long as an instance needs them.\n"},
     {"run", cmd_run,
-     "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-m MEM] [--board B]\n"
+     "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-v FILE:DISK]...\n"
+     "         [-m MEM] [--board B]\n"
      "         [--net user|none|tap:IF] [-e KEY=VAL]... [--gdb] [--gdb-wait] [--syslog]\n"
      "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] IMAGE [--] [ARGS...]",
      "Start an instance of an image",
@@ -57,6 +58,8 @@ static const struct command commands[] = {
      "  --name N            the instance's name, also the guest's hostname (default: IMAGE-xxxx)\n"
      "  -p, --publish SPEC  forward a host port to a guest port ([IP:]HOSTPORT:PORT[/udp|/tcp];\n"
      "                      tcp by default; every address unless IP is given)\n"
+     "  -v, --volume F:D    attach disk image file F as disk D: virtio0 to virtio7 on virt; sd\n"
+     "                      (or virtio0) is the SD card on raspi3b; F must be read-writable\n"
      "  -m, --memory MEM    guest RAM, e.g. 128M (default) or 1G\n"
      "  --board B           must match the image's board, by name or QEMU machine (raspi3b)\n"
      "  --net N             user (default: QEMU user networking), none, or tap:IFNAME\n"

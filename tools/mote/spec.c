@@ -117,6 +117,32 @@ void spec_format_port(const struct port_spec *p, char *buf, size_t len)
              p->guest_port, spec_proto_name(p->proto));
 }
 
+int spec_parse_volume(const char *s, char *path, size_t path_len, unsigned *n, bool *sd, char *err)
+{
+    static const char expected[] = "expected HOSTFILE:TARGET, TARGET virtio0 to virtio7 or sd, "
+                                   "e.g. -v disk.img:virtio0";
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return fail(err, "bad volume '%s': %s", s, expected);
+    const char *target = colon + 1;
+    size_t len = (size_t)(colon - s);
+    unsigned v = 0;
+    *sd = false;
+    if (strcmp(target, "sd") == 0 || strcmp(target, "sd0") == 0) {
+        *sd = true;
+    } else if (strncmp(target, "virtio", 6) != 0 ||
+               !parse_uint(target + 6, strlen(target + 6), &v) || v >= VOLUME_DISKS_MAX) {
+        return fail(err, "bad volume target '%s' in '%s': %s", target, s, expected);
+    }
+    if (len >= path_len)
+        return fail(err, "bad volume '%.60s...': the file name is longer than %zu characters", s,
+                    path_len - 1);
+    memcpy(path, s, len);
+    path[len] = '\0';
+    *n = v;
+    return 0;
+}
+
 int spec_parse_memory(const char *s, unsigned *mib, char *err)
 {
     size_t len = strlen(s), digits = 0;

@@ -33,6 +33,15 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err);
 void spec_format_port(const struct port_spec *p, char *buf, size_t len);
 const char *spec_proto_name(enum port_proto proto);
 
+/*
+ * -v HOSTFILE:TARGET (docker run -v's form): a disk image file and where it
+ * goes, virtioN (N from 0 to 7: disk N of the board) or sd (the SD card; sd0
+ * too). path gets HOSTFILE (at most path_len - 1 bytes), *n the disk number
+ * (sd: 0), *sd whether the target named the SD card.
+ */
+#define VOLUME_DISKS_MAX 8
+int spec_parse_volume(const char *s, char *path, size_t path_len, unsigned *n, bool *sd, char *err);
+
 /* -m: a size in MiB ("128", "128M", "1G"); 16 MiB to 64 GiB. */
 int spec_parse_memory(const char *s, unsigned *mib, char *err);
 
