@@ -193,11 +193,26 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
-# tools/mote: the JSON of OCI layouts given to `mote load`; lib/syslog: the datagrams mote's collector parses.
-$(FUZZ_DIR)/corpus_mote_json/.seeded:
+# tools/mote: references and port specs users type, manifests and configs from registries and
+# layouts; lib/syslog: the datagrams mote's collector parses.
+fuzz_srcs_mote_port := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+$(FUZZ_DIR)/corpus_mote_port/.seeded:
 	@mkdir -p $(@D)
-	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:00","size":1,"annotations":{"io.mote.image.ref":"dns:latest"}}]}' > $(@D)/seed1
-	printf '{"name":"dns","tag":"latest","size":180368,"debug":false,"args":"records=10000","x":[1.5e3,null,true,"\\u00e9\\ud83d\\ude00"]}' > $(@D)/seed2
+	printf '127.0.0.1:5353:53/udp' > $(@D)/seed1
+	printf '8080:80' > $(@D)/seed2
+	@touch $@
+$(FUZZ_DIR)/corpus_mote_ref/.seeded:
+	@mkdir -p $(@D)
+	printf 'dns' > $(@D)/seed1
+	printf '127.0.0.1:5000/team/dns:v1.2_rc-1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' > $(@D)/seed2
+	printf 'docker.io/library/a__b---c.d' > $(@D)/seed3
+	@touch $@
+fuzz_srcs_mote_manifest := $(MOTE_OCI_SRCS)
+fuzz_libs_mote_manifest := -ljansson -lcrypto -larchive
+MOTE_SEED_H1 := 1111111111111111111111111111111111111111111111111111111111111111
+$(FUZZ_DIR)/corpus_mote_manifest/.seeded:
+	@mkdir -p $(@D)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.mote.image.config.v1+json","digest":"sha256:$(MOTE_SEED_H1)","size":9},"layers":[{"mediaType":"application/vnd.mote.image.kernel.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4},{"mediaType":"application/vnd.mote.image.elf.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4}],"annotations":{"io.mote.image.board":"virt"}}\000{"name":"dns","tag":"latest","board":"virt","qemu":{"machine":"virt","cpu":"","nic":"","rng":"","fixed_mem_mib":0,"serials":1},"service":"dns","size":4,"sha256":"$(MOTE_SEED_H1)","elf_size":4,"elf_sha256":"$(MOTE_SEED_H1)","created":"2026-11-23T12:00:00Z"}' > $(@D)/seed1
 	@touch $@
 
 $(FUZZ_DIR)/corpus_syslog_parse/.seeded:
