@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Static files from the volume for the http service: see files.h. The head
- * goes out with mote_tcp_send (which queues it whatever the room), the body
- * with mote_tcp_write as far as the send buffer has room, and the rest from
- * files_pump as the peer acknowledges: one buffer of FILES_CHUNK bytes is all
+ * goes out with the transport's send (which queues it whatever the room), the
+ * body with its write as far as the send buffer has room, and the rest from
+ * files_pump as the peer acknowledges (TCP and TLS alike): one buffer of FILES_CHUNK bytes is all
  * a file costs, whatever its size.
  */
 #include "files.h"
@@ -16,6 +16,7 @@
 #include <mote/mote.h>
 
 #include "files_http.h"
+#include "http_service.h"
 
 #define FILES_CHUNK         4096
 #define FILES_HEADER_MAX    512
@@ -26,8 +27,9 @@
 
 static uint8_t chunk[FILES_CHUNK]; /* one at a time: callbacks never overlap */
 
-static enum files_result send_head(int conn, int status, const char *date, const char *type,
-                                   uint32_t len, const char *modified, bool keep_alive)
+static enum files_result send_head(const struct http_transport *t, int conn, int status,
+                                   const char *date, const char *type, uint32_t len,
+                                   const char *modified, bool keep_alive)
 {
     char header[FILES_HEADER_MAX];
     int n = snprintf(header, sizeof(header),
@@ -36,33 +38,34 @@ static enum files_result send_head(int conn, int status, const char *date, const
                      type ? type : "", type ? "\r\n" : "", modified[0] ? "Last-Modified: " : "",
                      modified[0] ? modified : "", (unsigned long)len,
                      keep_alive ? "" : "Connection: close\r\n");
-    if (n < 0 || (size_t)n >= sizeof(header) || mote_tcp_send(conn, header, (size_t)n) != 0) {
-        mote_tcp_abort(conn);
+    if (n < 0 || (size_t)n >= sizeof(header) || t->send(conn, header, (size_t)n) != 0) {
+        t->abort(conn);
         return FILES_CLOSED;
     }
     return FILES_ANSWERED;
 }
 
-static enum files_result finish(int conn, bool keep_alive)
+static enum files_result finish(const struct http_transport *t, int conn, bool keep_alive)
 {
     if (keep_alive)
         return FILES_ANSWERED;
-    mote_tcp_close(conn);
+    t->close(conn);
     return FILES_CLOSED;
 }
 
-static enum files_result refuse(int conn, int status, const char *date, bool keep_alive)
+static enum files_result refuse(const struct http_transport *t, int conn, int status,
+                                const char *date, bool keep_alive)
 {
     char body[64];
     int n = snprintf(body, sizeof(body), "%d %s\n", status, http_reason(status));
-    if (send_head(conn, status, date, "text/plain; charset=utf-8", (uint32_t)n, "", keep_alive) ==
-        FILES_CLOSED)
+    if (send_head(t, conn, status, date, "text/plain; charset=utf-8", (uint32_t)n, "",
+                  keep_alive) == FILES_CLOSED)
         return FILES_CLOSED;
-    if (mote_tcp_send(conn, body, (size_t)n) != 0) {
-        mote_tcp_abort(conn);
+    if (t->send(conn, body, (size_t)n) != 0) {
+        t->abort(conn);
         return FILES_CLOSED;
     }
-    return finish(conn, keep_alive);
+    return finish(t, conn, keep_alive);
 }
 
 void files_end(struct files_stream *st)
@@ -78,7 +81,7 @@ bool files_pump(int conn, struct files_stream *st)
     if (!st->fd)
         return true; /* no file out: an acknowledgement of some other answer */
     while (st->fd && st->left > 0) {
-        int space = mote_tcp_space(conn);
+        int space = st->t->space(conn);
         if (space <= 0)
             return false; /* wait for the next acknowledgement */
         uint32_t want = st->left < FILES_CHUNK ? st->left : FILES_CHUNK;
@@ -90,13 +93,13 @@ bool files_pump(int conn, struct files_stream *st)
             mote_log(MOTE_LOG_WARN, "http: reading a file failed (%s); connection reset",
                      got < 0 ? mote_strerror(got) : "it ended early");
             files_end(st);
-            mote_tcp_abort(conn);
+            st->t->abort(conn);
             return false;
         }
-        int w = mote_tcp_write(conn, chunk, (size_t)got);
+        int w = st->t->write(conn, chunk, (size_t)got);
         if (w < 0) {
             files_end(st);
-            mote_tcp_abort(conn);
+            st->t->abort(conn);
             return false;
         }
         if (w < got) /* less room than it said: read the rest again next time */
@@ -107,12 +110,12 @@ bool files_pump(int conn, struct files_stream *st)
     }
     files_end(st);
     if (!st->keep_alive)
-        mote_tcp_close(conn);
+        st->t->close(conn);
     return true;
 }
 
-enum files_result files_serve(int conn, struct files_stream *st, const struct http_request *req,
-                              const char *head, const char *date)
+enum files_result files_serve(const struct http_transport *t, int conn, struct files_stream *st,
+                              const struct http_request *req, const char *head, const char *date)
 {
     if (!mote_fs_mounted(NULL))
         return FILES_NONE;
@@ -120,7 +123,7 @@ enum files_result files_serve(int conn, struct files_stream *st, const struct ht
     int err = files_path(req->path, req->path_len, path, sizeof(path));
     if (err == -EACCES) {
         mote_log(MOTE_LOG_WARN, "http: refused a path that climbs out of the volume (\"..\")");
-        return refuse(conn, STATUS_FORBIDDEN, date, req->keep_alive);
+        return refuse(t, conn, STATUS_FORBIDDEN, date, req->keep_alive);
     }
     if (err)
         return FILES_NONE; /* not a name a file can have: the built-in pages answer (404) */
@@ -138,10 +141,10 @@ enum files_result files_serve(int conn, struct files_stream *st, const struct ht
         files_header(head, req->head_len, "If-Modified-Since", &ims, &ims_len) &&
         files_parse_date(ims, ims_len, &since) == 0 && st_file.mtime_s <= since) {
         /* §15.4.5: no body; the validators as a 200 would have them. */
-        if (send_head(conn, STATUS_NOT_MODIFIED, date, NULL, 0, modified, req->keep_alive) ==
+        if (send_head(t, conn, STATUS_NOT_MODIFIED, date, NULL, 0, modified, req->keep_alive) ==
             FILES_CLOSED)
             return FILES_CLOSED;
-        return finish(conn, req->keep_alive);
+        return finish(t, conn, req->keep_alive);
     }
 
     int fd = -1;
@@ -149,19 +152,20 @@ enum files_result files_serve(int conn, struct files_stream *st, const struct ht
         fd = mote_fs_open(path, MOTE_FS_READ);
         if (fd < 0) {
             mote_log(MOTE_LOG_WARN, "http: %s: %s", path, mote_strerror(fd));
-            return refuse(conn, STATUS_SERVER_ERR, date, req->keep_alive);
+            return refuse(t, conn, STATUS_SERVER_ERR, date, req->keep_alive);
         }
     }
-    if (send_head(conn, STATUS_OK, date, files_content_type(path), st_file.size, modified,
+    if (send_head(t, conn, STATUS_OK, date, files_content_type(path), st_file.size, modified,
                   req->keep_alive) == FILES_CLOSED) {
         if (fd >= 0)
             mote_fs_close(fd);
         return FILES_CLOSED;
     }
     if (fd < 0) /* HEAD */
-        return finish(conn, req->keep_alive);
-    *st = (struct files_stream){.fd = fd + 1, .left = st_file.size, .keep_alive = req->keep_alive};
+        return finish(t, conn, req->keep_alive);
+    *st = (struct files_stream){
+        .t = t, .fd = fd + 1, .left = st_file.size, .keep_alive = req->keep_alive};
     if (files_pump(conn, st))
         return st->keep_alive ? FILES_ANSWERED : FILES_CLOSED;
-    return mote_tcp_space(conn) == -EBADF ? FILES_CLOSED : FILES_STREAMING;
+    return t->space(conn) == -EBADF ? FILES_CLOSED : FILES_STREAMING;
 }

@@ -16,11 +16,14 @@
 
 #include <http/http.h>
 
+struct http_transport; /* http_service.h */
+
 /* A connection's file being sent; zeroed state is "none". */
 struct files_stream {
-    int fd;          /* open file + 1; 0: none */
-    uint32_t left;   /* body bytes still to send */
-    bool keep_alive; /* after the body: go on reading requests, else close */
+    const struct http_transport *t; /* the connection's: TCP or TLS */
+    int fd;                         /* open file + 1; 0: none */
+    uint32_t left;                  /* body bytes still to send */
+    bool keep_alive;                /* after the body: go on reading requests, else close */
 };
 
 enum files_result {
@@ -34,8 +37,8 @@ enum files_result {
  * Answers req (whose head is head, head_len bytes) from the volume if it names
  * a file there, with date (a "Date: ...\r\n" header line, or "").
  */
-enum files_result files_serve(int conn, struct files_stream *st, const struct http_request *req,
-                              const char *head, const char *date);
+enum files_result files_serve(const struct http_transport *t, int conn, struct files_stream *st,
+                              const struct http_request *req, const char *head, const char *date);
 
 /*
  * Sends more of st's file as conn has room (the sent callback). Returns true

@@ -9,7 +9,7 @@
  * service_tls_cert, service_tls_key) the same pages are served over HTTPS on
  * port 443 too (https.c); a connection's transport says which. With a
  * volume mounted (fs=virtio0p1) its files are served first (files.c), over
- * plain HTTP.
+ * both.
  *   make run SERVICE=http, then: curl -v http://127.0.0.1:8080/
  */
 #include <errno.h>
@@ -94,16 +94,13 @@ static bool serve(const struct http_transport *t, int conn, struct http_conn *c,
     if (req->method == HTTP_OTHER)
         return respond_error(t, conn, STATUS_NOT_ALLOWED, false, req->keep_alive,
                              "Allow: GET, HEAD\r\n");
-    /* Files stream from the sent callback, which mote_tcp_serve has and mote_tls_serve not. */
-    if (t == &http_tcp) {
-        char date[64];
-        format_date(date, sizeof(date));
-        switch (files_serve(conn, &c->file, req, in, date)) {
-        case FILES_NONE: break;
-        case FILES_CLOSED: return false;
-        case FILES_ANSWERED:
-        case FILES_STREAMING: return true;
-        }
+    char date[64];
+    format_date(date, sizeof(date));
+    switch (files_serve(t, conn, &c->file, req, in, date)) {
+    case FILES_NONE: break;
+    case FILES_CLOSED: return false;
+    case FILES_ANSWERED:
+    case FILES_STREAMING: return true;
     }
     struct page page;
     int err = pages_find(req->path, req->path_len, dynamic, sizeof(dynamic), &page);
@@ -119,7 +116,8 @@ static bool serve(const struct http_transport *t, int conn, struct http_conn *c,
  * requests answered and of bodies skipped. A full buffer never waits here:
  * HTTP_HEAD_MAX bytes are a complete head or a 431.
  */
-const struct http_transport http_tcp = {mote_tcp_send, mote_tcp_close, mote_tcp_abort};
+const struct http_transport http_tcp = {mote_tcp_send, mote_tcp_close, mote_tcp_abort,
+                                        mote_tcp_write, mote_tcp_space};
 
 size_t http_serve_requests(int conn, void *state, const void *in, size_t len, void *arg)
 {
@@ -152,13 +150,13 @@ size_t http_serve_requests(int conn, void *state, const void *in, size_t len, vo
 }
 
 /* Room to send: a file goes on; when it is done, the requests behind it are read. */
-static bool file_sent(int conn, void *state, void *arg)
+bool http_file_sent(int conn, void *state, void *arg)
 {
     (void)arg;
     return files_pump(conn, &((struct http_conn *)state)->file);
 }
 
-static void conn_end(void *state, void *arg)
+void http_conn_end(void *state, void *arg)
 {
     (void)arg;
     files_end(&((struct http_conn *)state)->file);
@@ -172,8 +170,8 @@ void service_start(const char *args)
         .state_size = sizeof(struct http_conn),
         .idle_ns = IDLE_NS,
         .input = http_serve_requests,
-        .sent = file_sent,
-        .end = conn_end,
+        .sent = http_file_sent,
+        .end = http_conn_end,
     };
     int l = mote_tcp_serve(HTTP_PORT, &server);
     if (l < 0) {

@@ -165,3 +165,26 @@ def test_without_a_volume_the_built_in_pages_answer(qemu, volume):
     assert b"<h1>Hello from Mote</h1>" in r.stdout, r.stdout[:200]
     r = curl("-D", "-", f"{base}/style.css")
     assert headers(r.stdout)[0] == "HTTP/1.1 404 Not Found"
+
+
+def test_files_over_https_too(qemu, volume, tmp_path):
+    """The same files over HTTPS (the http image built with a certificate, as test_tls.py
+    does): the large one byte-exact, streamed over TLS as over TCP."""
+    from tlsfiles import SERVER_NAME, Pki, tls_image
+    img, files = volume
+    (tmp_path / "pki").mkdir()
+    pki = Pki(str(tmp_path / "pki"))
+    elf = tls_image("http", str(tmp_path / "tls-build"), cert=pki.path("server.pem"),
+                    key=pki.path("server.key"))
+    port = free_port(socket.SOCK_STREAM)
+    q = qemu(elf, append="fs=virtio0p1",
+             extra=(*user_net(f"tcp:127.0.0.1:{port}-:443"), *disk_args(img)))
+    q.wait_for(r"http: serving HTTPS on TCP port 443")
+    q.wait_for(r"mote: ready")
+    got = tmp_path / "big-over-tls"
+    r = curl("--cacert", pki.path("ca.pem"), "--resolve", f"{SERVER_NAME}:{port}:127.0.0.1",
+             "-o", str(got), "-D", "-", f"https://{SERVER_NAME}:{port}/big.bin",
+             "-o", str(tmp_path / "css-over-tls"), f"https://{SERVER_NAME}:{port}/style.css")
+    assert headers(r.stdout)[0] == "HTTP/1.1 200 OK", r.stdout[:300] + r.stderr[-300:]
+    assert got.read_bytes() == files["big.bin"], "expected big.bin byte-exact over HTTPS"
+    assert (tmp_path / "css-over-tls").read_bytes() == files["style.css"]
