@@ -56,6 +56,15 @@ $(FUZZ_DIR)/corpus_mbox/.seeded:
 	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
 	@touch $@
 
+# A stopped image's frame filter (tests/fuzz/fuzz_gdb_filter.c): the port, then
+# a frame: a SYN to port 1234 over IPv4, an ARP request.
+fuzz_srcs_gdb_filter := net/gdb_filter.c
+$(FUZZ_DIR)/corpus_gdb_filter/.seeded:
+	@mkdir -p $(@D)
+	printf '\004\322%012d\010\000\105\000\000\050\000\000\000\000\100\006%010d\300\000\004\322' 0 0 > $(@D)/seed1
+	printf '\004\322%012d\010\006\000\001\010\000\006\004\000\001' 0 > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
