@@ -65,6 +65,14 @@ $(FUZZ_DIR)/corpus_gdb_filter/.seeded:
 	printf '\004\322%012d\010\006\000\001\010\000\006\004\000\001' 0 > $(@D)/seed2
 	@touch $@
 
+# The SD card driver against a card answering anything (tests/fuzz/fuzz_sdcard.c);
+# seeds: an SDHC card and an oversized SDSC card (tests/fuzz/seeds/sdcard.py).
+fuzz_srcs_sdcard := drivers/sd/sdcard.c drivers/sd/csd.c
+$(FUZZ_DIR)/corpus_sdcard/.seeded: tests/fuzz/seeds/sdcard.py
+	@mkdir -p $(@D)
+	python3 $< $(@D)
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
