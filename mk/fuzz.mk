@@ -73,6 +73,17 @@ $(FUZZ_DIR)/corpus_sdcard/.seeded: tests/fuzz/seeds/sdcard.py
 	python3 $< $(@D)
 	@touch $@
 
+# DNS over TCP (tests/fuzz/fuzz_dns_tcp.c): the service's framing on the shared
+# per-connection buffering; seeds: two pipelined queries in one segment, and a
+# query split across segments then a zero length.
+fuzz_srcs_dns_tcp := services/dns/tcp.c net/tcp_server.c $(unit_srcs_dns)
+DNS_TCP_QUERY := \000\042\022\064\001\000\000\001\000\000\000\000\000\000\006host42\004mote\004test\000\000\001\000\001
+$(FUZZ_DIR)/corpus_dns_tcp/.seeded:
+	@mkdir -p $(@D)
+	printf '\110$(DNS_TCP_QUERY)$(DNS_TCP_QUERY)' > $(@D)/seed1
+	printf '\005$(DNS_TCP_QUERY)\002\000\000' > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
