@@ -1,6 +1,7 @@
 # Fuzz targets (libFuzzer via clang): every parser of outside input.
 #   make fuzz            each target for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke      each for a few seconds: part of make test
+#   make fuzz-long       each for FUZZ_LONG_SECONDS (600): hours in all
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
@@ -215,11 +216,20 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
 	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \
-	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s, no failure"; \
+	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s," \
+	            "$$(grep -o 'cov: [0-9]* ft: [0-9]*' $$log | tail -1), no failure"; \
 	    else tail -40 $$log; echo "fuzz_$$t: FAILED (log: $$log)"; exit 1; fi; done
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+# The long run: each target for FUZZ_LONG_SECONDS (10 minutes by default, about
+# five hours in all), growing the corpora in build/host/fuzz/corpus_* that the
+# next run starts from.
+FUZZ_LONG_SECONDS ?= 600
+.PHONY: fuzz-long
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
 # tools/mote: references and port specs users type, manifests and configs from registries and
 # layouts; lib/syslog: the datagrams mote's collector parses.
