@@ -89,3 +89,16 @@ $(BENCH_DIR)/fs_linux: bench/linux/fs_linux.c | $(SETUP_STAMP)
 bench-fs-deps: images $(BENCH_DIR)/fs_linux
 bench-fs: bench-fs-deps
 	$(PYTHON) bench/fs_io.py --build $(B) $(FS_BENCH_ARGS)
+# The storage benchmark (bench/blk_io.py): services/blockbench against
+# bench/linux/blk_linux.c on Linux's virtio-blk, sequential write and read.
+#   make bench-blk [BLK_REPS=3] [BLK_ARGS="--size 32 --chunk 64"]
+BLK_REPS ?= 3
+BLK_ARGS ?=
+$(BENCH_DIR)/blk_linux: bench/linux/blk_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@.elf
+	$(CROSS)strip -o $@ $@.elf
+.PHONY: bench-blk bench-blk-deps
+bench-blk-deps: images $(BENCH_DIR)/blk_linux
+bench-blk: bench-blk-deps
+	$(PYTHON) bench/blk_io.py --build $(B) --reps $(BLK_REPS) $(BLK_ARGS)

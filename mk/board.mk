@@ -22,6 +22,8 @@ BOARD_USES_fs := kernel/fs/mount.c kernel/fs/api.c
 # The QEMU -device that feeds the random source, if the board needs one (virt:
 # virtio-rng; the Pi's RNG is on the SoC).
 QEMU_RNG :=
+# The QEMU arguments that attach disk image {file} as disk number {n} (none: no disks).
+QEMU_DISK :=
 include $(BOARD_DIR)/board.mk
 
 # feature_srcs(features): the driver sources behind a service's features on this board.
@@ -44,6 +46,7 @@ board-info:
 	$(info mem_fixed=$(QEMU_MEM_FIXED))
 	$(info nic=$(QEMU_NIC))
 	$(info rng=$(QEMU_RNG))
+	$(info disk=$(QEMU_DISK))
 	$(info serials=$(QEMU_SERIALS))
 	$(info power_button=$(QEMU_POWER_BUTTON))
 	$(info kernel=$(QEMU_KERNEL))

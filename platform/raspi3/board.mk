@@ -32,6 +32,9 @@ QEMU_MEM_FIXED := 1024M
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
 # The Pi 3's Ethernet sits on USB: QEMU's usb-net on the DWC2 host controller.
 QEMU_NIC := usb-net
+# How a disk image is attached (make run DISK=, tools/mote -v, tests): the SD
+# card, sd0 in the image ({file} the host file; the Pi has one slot, so no {n}).
+QEMU_DISK := -drive if=sd,format=raw,file={file}
 # Two UARTs print the console: QEMU's first -serial is the PL011, the second the mini UART.
 QEMU_SERIALS := 2
 QEMU_POWER_BUTTON :=
