@@ -67,6 +67,29 @@ $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
 	@touch $@
 
+# Certificate and key loading (tests/fuzz/fuzz_tls_pem.c): mbedTLS from source
+# with Mote's configuration, like the unit test (mk/unit.mk).
+fuzz_libs_tls_pem := $(MBEDTLS_CPPFLAGS) -w
+$(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
+	@mkdir -p $(@D)
+	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
+	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
+	@touch $@
+
+# MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
+# a payload (tests/fuzz/fuzz_gateway.c).
+$(FUZZ_DIR)/corpus_mqtt/.seeded:
+	@mkdir -p $(@D)
+	printf 'sensors/+/reading\000sensors/gw1/reading' > $(@D)/seed1
+	printf 'a/#\000a' > $(@D)/seed2
+	printf '#\000$$SYS/uptime' > $(@D)/seed3
+	@touch $@
+$(FUZZ_DIR)/corpus_gateway/.seeded:
+	@mkdir -p $(@D)
+	printf 'actuators/gw1/output\000toggle' > $(@D)/seed1
+	printf 'actuators/gw1/period_ms\000 250\n' > $(@D)/seed2
+	@touch $@
+
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $< $(call fuzz_srcs,$*) $(call fuzz_libs,$*) -o $@
@@ -170,11 +193,26 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
-# tools/mote: the JSON of OCI layouts given to `mote load`; lib/syslog: the datagrams mote's collector parses.
-$(FUZZ_DIR)/corpus_mote_json/.seeded:
+# tools/mote: references and port specs users type, manifests and configs from registries and
+# layouts; lib/syslog: the datagrams mote's collector parses.
+fuzz_srcs_mote_port := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+$(FUZZ_DIR)/corpus_mote_port/.seeded:
 	@mkdir -p $(@D)
-	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:00","size":1,"annotations":{"io.mote.image.ref":"dns:latest"}}]}' > $(@D)/seed1
-	printf '{"name":"dns","tag":"latest","size":180368,"debug":false,"args":"records=10000","x":[1.5e3,null,true,"\\u00e9\\ud83d\\ude00"]}' > $(@D)/seed2
+	printf '127.0.0.1:5353:53/udp' > $(@D)/seed1
+	printf '8080:80' > $(@D)/seed2
+	@touch $@
+$(FUZZ_DIR)/corpus_mote_ref/.seeded:
+	@mkdir -p $(@D)
+	printf 'dns' > $(@D)/seed1
+	printf '127.0.0.1:5000/team/dns:v1.2_rc-1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' > $(@D)/seed2
+	printf 'docker.io/library/a__b---c.d' > $(@D)/seed3
+	@touch $@
+fuzz_srcs_mote_manifest := $(MOTE_OCI_SRCS)
+fuzz_libs_mote_manifest := -ljansson -lcrypto -larchive
+MOTE_SEED_H1 := 1111111111111111111111111111111111111111111111111111111111111111
+$(FUZZ_DIR)/corpus_mote_manifest/.seeded:
+	@mkdir -p $(@D)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.mote.image.config.v1+json","digest":"sha256:$(MOTE_SEED_H1)","size":9},"layers":[{"mediaType":"application/vnd.mote.image.kernel.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4},{"mediaType":"application/vnd.mote.image.elf.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4}],"annotations":{"io.mote.image.board":"virt"}}\000{"name":"dns","tag":"latest","board":"virt","qemu":{"machine":"virt","cpu":"","nic":"","rng":"","fixed_mem_mib":0,"serials":1},"service":"dns","size":4,"sha256":"$(MOTE_SEED_H1)","elf_size":4,"elf_sha256":"$(MOTE_SEED_H1)","created":"2026-11-23T12:00:00Z"}' > $(@D)/seed1
 	@touch $@
 
 $(FUZZ_DIR)/corpus_syslog_parse/.seeded:
