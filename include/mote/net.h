@@ -11,6 +11,7 @@
 #ifndef MOTE_NET_H
 #define MOTE_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -173,6 +174,16 @@ struct mote_tcp_server {
      */
     size_t (*input)(int conn, void *state, const void *in, size_t len, void *arg);
     void *arg; /* input's last argument */
+    /*
+     * Optional, for answers too large to queue at once (a file streamed from
+     * disk): the peer acknowledged data, so mote_tcp_space(conn) bytes may be
+     * written. Returns true when the service wants input() called again on
+     * the input it left unconsumed meanwhile (its long answer is done). It
+     * may close or abort conn, as input() may.
+     */
+    bool (*sent)(int conn, void *state, void *arg);
+    /* Optional: conn is gone, however it ended; state is freed after this returns. */
+    void (*end)(void *state, void *arg);
 };
 
 /*
