@@ -210,6 +210,14 @@ static void idle_expired(void *arg)
     if (!s)
         return;
     s->idle_timer = 0;
+    if (!tls_handshake_done(s->pcb)) { /* a silent client, or one too slow to finish */
+        char peer[PEER_TEXT];
+        peer_text(&s->peer, peer, sizeof(peer));
+        mote_log(MOTE_LOG_WARN,
+                 "tls: %s: no finished handshake within the idle timeout: "
+                 "connection ended",
+                 peer);
+    }
     void (*error)(int, int, void *) = s->cb.error;
     void *cb_arg = s->arg;
     mote_tls_close(id);
