@@ -4,7 +4,8 @@ QEMU user networking: the http service serves HTTPS to curl and openssl s_client
 certificate from a throwaway CA the test makes; the tlsclient service connects to
 openssl s_server on the host and refuses, with a log line naming why, a server whose
 certificate another CA signed, one for another host name, and a plain TCP server; both
-keep running (and the client retries) after what they refused."""
+keep running (and the client retries) after what they refused, and the client gives up
+on a server that never answers its handshake."""
 import socket
 import subprocess
 import threading
@@ -179,4 +180,16 @@ def test_client_refuses_a_plain_tcp_server(images, started):
     finally:
         stop.set()
         t.join()
+        listener.close()
+
+
+def test_client_gives_up_on_a_server_that_never_answers(images, started):
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts (the kernel does), never speaks
+    port = listener.getsockname()[1]
+    try:
+        q = client(images, started, port)
+        q.wait_for(r"tls: " + HOST_FROM_GUEST.replace(".", r"\.") +
+                   r":\d+: no finished handshake after 30 s: connection ended", timeout=120)
+        q.wait_for(r"tlsclient: no TLS connection: (connection )?timed out")
+    finally:
         listener.close()
