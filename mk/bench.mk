@@ -85,3 +85,28 @@ bench-quick: images images-raspi3
 .PHONY: test-bench
 test-bench: bench-deps bench-deps-raspi3
 	MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench $(PYTEST_ARGS)
+
+# The file-system benchmark (bench/fs_io.py): lib/fat against Linux's vfat on
+# virtio-blk. fs_linux is a static aarch64 program in the guest's initramfs.
+#   make bench-fs [FS_BENCH_ARGS="--reps 5 --size 32"]
+FS_BENCH_ARGS ?=
+$(BENCH_DIR)/fs_linux: bench/linux/fs_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -s $< -o $@
+.PHONY: bench-fs bench-fs-deps
+bench-fs-deps: images $(BENCH_DIR)/fs_linux
+bench-fs: bench-fs-deps
+	$(PYTHON) bench/fs_io.py --build $(B) $(FS_BENCH_ARGS)
+# The storage benchmark (bench/blk_io.py): services/blockbench against
+# bench/linux/blk_linux.c on Linux's virtio-blk, sequential write and read.
+#   make bench-blk [BLK_REPS=3] [BLK_ARGS="--size 32 --chunk 64"]
+BLK_REPS ?= 3
+BLK_ARGS ?=
+$(BENCH_DIR)/blk_linux: bench/linux/blk_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@.elf
+	$(CROSS)strip -o $@ $@.elf
+.PHONY: bench-blk bench-blk-deps
+bench-blk-deps: images $(BENCH_DIR)/blk_linux
+bench-blk: bench-blk-deps
+	$(PYTHON) bench/blk_io.py --build $(B) --reps $(BLK_REPS) $(BLK_ARGS)

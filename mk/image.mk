@@ -96,7 +96,7 @@ UNIQUE_SECTIONS := -Wl,--unique -Wl,--unique=.text -Wl,--unique=.rodata -Wl,--un
 # carry lwIP but no network driver, and find out only at run time: the build
 # says so instead. check_uses_net(objects, features)
 check_uses_net = if [ -z "$(filter net,$(2))" ] && \
-	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_(udp|tcp|net|endpoint)_'; then \
+	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_(udp|tcp|net|endpoint|mqtt|mdns)_'; then \
 	echo "$(firstword $(1)): the service calls the network API: add net to service_uses" \
 	"in its service.mk" >&2; exit 1; fi
 

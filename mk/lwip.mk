@@ -11,8 +11,10 @@ include $(LWIPDIR)/Filelists.mk
 $(LWIPDIR)/Filelists.mk:
 	scripts/setup
 
-# SNTP (net/sntp.c: ntp=) comes with the network: a few KiB, linked only when used.
-LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c $(SNTPFILES)
+# lwIP's own applications Mote uses, each linked only when called: SNTP
+# (net/sntp.c: ntp=), MQTT (net/mqtt.c), the mDNS responder (net/mdns.c).
+LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
+	$(SNTPFILES) $(MQTTFILES) $(MDNSFILES)
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
 # net/tls*.c need altcp: only the TLS build has them (mk/mbedtls.mk).
 TLS_NET_SRCS := $(wildcard net/tls*.c)

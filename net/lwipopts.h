@@ -43,7 +43,7 @@
 #define LWIP_TCP             1
 #define LWIP_DHCP            1
 #define LWIP_AUTOIP          0
-#define LWIP_IGMP            0
+#define LWIP_IGMP            1 /* for mDNS's group (net/mdns.c turns it on per interface) */
 #define LWIP_DNS             0
 #define LWIP_RAW             0
 #define LWIP_IPV6            1
@@ -121,5 +121,22 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define LWIP_STATS_LARGE   1 /* 32-bit counters */
 #define LWIP_STATS_DISPLAY 0
 #define MIB2_STATS         0
+
+/*
+ * MQTT client (apps/mqtt, net/mqtt.c). It is written on altcp: plain TCP
+ * where altcp is off (altcp.h maps it onto tcp_*), and TLS becomes a
+ * configuration of the same connection where it is on. Sizes follow
+ * include/mote/mqtt.h's bounds (net/mqtt.c checks them at build time).
+ */
+#define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
+#define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
+#define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
+/* lwIP's own timeouts, one cyclic timer per MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe. */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1)
+
+/* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
+#define LWIP_MDNS_RESPONDER        1
+#define LWIP_NUM_NETIF_CLIENT_DATA 1
+#define MDNS_MAX_SERVICES          4
 
 #endif

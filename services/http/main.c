@@ -146,6 +146,10 @@ void service_start(const char *args)
                  mote_strerror(l));
         mote_exit(1);
     }
+    /* Found on the local network as <hostname>.local (include/mote/mdns.h). */
+    int err = mote_mdns_announce("_http._tcp", HTTP_PORT);
+    if (err)
+        mote_log(MOTE_LOG_WARN, "http: not announced over mDNS: %s", mote_strerror(err));
     mote_log(MOTE_LOG_INFO, "http: serving on TCP port %d", HTTP_PORT);
     https_start();
 }
