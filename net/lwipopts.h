@@ -108,8 +108,6 @@
 #define SNTP_RETRY_TIMEOUT     5000    /* ms; doubled after each unanswered request... */
 #define SNTP_RETRY_TIMEOUT_MAX 60000   /* ...up to a minute */
 #define SNTP_UPDATE_DELAY      3600000 /* ms between polls once answered: the clock drifts slowly */
-/* lwIP counts its core's timeouts, not its applications': one more for SNTP's poll. */
-#define MEMP_NUM_SYS_TIMEOUT             (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
 #define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
 #define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
 #include <stdint.h>
@@ -131,8 +129,11 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
 #define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
 #define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
-/* lwIP's own timeouts, one cyclic timer per MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe. */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1)
+/*
+ * lwIP counts its core's timeouts, not its applications': one cyclic timer per
+ * MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
+ */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1 + 1)
 
 /* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
 #define LWIP_MDNS_RESPONDER        1
