@@ -193,3 +193,21 @@ def test_client_gives_up_on_a_server_that_never_answers(images, started):
         q.wait_for(r"tlsclient: no TLS connection: (connection )?timed out")
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize("cert,key,reason", [
+    ("server.pem", "foreign.key", r"tls: the key is not the certificate's key: "),
+    ("ca.key", "server.key", r"tls: the certificate is not a certificate \(PEM or DER\): X509 - "),
+])
+def test_https_is_off_with_bad_files_named_why_and_http_goes_on(pki, tmp_path, started, cert,
+                                                                 key, reason):
+    elf = tls_image("http", str(tmp_path), cert=pki.path(cert), key=pki.path(key))
+    port = free_port(socket.SOCK_STREAM)
+    q = Qemu(elf, extra=user_net(f"tcp:127.0.0.1:{port}-:80")).start()
+    started.append(q)
+    q.wait_for(reason)
+    q.wait_for(r"http: HTTPS is off: the certificate and key were refused")
+    q.wait_for(r"mote: ready")
+    out = subprocess.run(["curl", "-sS", "--max-time", "60", f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True, timeout=90)
+    assert "Hello from Mote" in out.stdout, f"expected HTTP to go on:\n{out.stdout}{out.stderr}"
