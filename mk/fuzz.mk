@@ -47,6 +47,15 @@ $(FUZZ_DIR)/corpus_bootargs/.seeded:
 	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
 	@touch $@
 
+# The firmware's mailbox answers (tests/fuzz/fuzz_mbox.c): a 640x480
+# framebuffer whose pitch is patched to 2560; a tag list.
+fuzz_srcs_mbox := drivers/mbox/property.c drivers/video/bcm2835_fb.c # and mk/unit.mk: test_mbox_property
+$(FUZZ_DIR)/corpus_mbox/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\200\002\000\000\340\001\000\000\044\000\012\000\000' > $(@D)/seed1
+	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
@@ -56,6 +65,15 @@ $(FUZZ_DIR)/corpus_virtq/.seeded:
 $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	@mkdir -p $(@D)
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
+	@touch $@
+
+# Certificate and key loading (tests/fuzz/fuzz_tls_pem.c): mbedTLS from source
+# with Mote's configuration, like the unit test (mk/unit.mk).
+fuzz_libs_tls_pem := $(MBEDTLS_CPPFLAGS) -w
+$(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
+	@mkdir -p $(@D)
+	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
+	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
 	@touch $@
 
 # MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
@@ -143,6 +161,23 @@ $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	printf '\003\241\000\001\000\000\000\000\000' > $(@D)/seed3
 	@# a CDC-ECM configuration as QEMU's usb-net gives it
 	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
+	@touch $@
+
+# FAT: images made by mkfs.fat (FAT12, FAT16, FAT32) and filled by mtools, in the
+# sparse form tests/fuzz/fuzz_fat.c reads (tests/fuzz/fat_seed.py).
+fuzz_srcs_fat := $(FAT_SRCS)
+FAT_SEED_FILL = MTOOLS_SKIP_CHECK=1 mmd -i $(1) '::/A long directory' && \
+	printf 'hello, FAT\n' > $(1).txt && MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt ::/HELLO.TXT && \
+	head -c 5000 /dev/zero | tr '\0' 'm' > $(1).txt && \
+	MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt '::/A long directory/a file with a long name.log'
+$(FUZZ_DIR)/corpus_fat/.seeded: tests/fuzz/fat_seed.py | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	mkfs.fat -C -F 12 $(@D)/f12.img 256 >/dev/null
+	mkfs.fat -C -F 16 -s 1 $(@D)/f16.img 4096 >/dev/null
+	mkfs.fat -C -F 32 -s 1 $(@D)/f32.img 34000 >/dev/null
+	for b in 12 16 32; do $(call FAT_SEED_FILL,$(@D)/f$$b.img) && \
+	    /usr/bin/python3 tests/fuzz/fat_seed.py $(@D)/f$$b.img $(@D)/seed$$b && \
+	    rm $(@D)/f$$b.img $(@D)/f$$b.img.txt || exit 1; done
 	@touch $@
 
 .PHONY: fuzz fuzz-smoke
