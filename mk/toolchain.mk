@@ -9,6 +9,9 @@ COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outl
 	-fno-pie -ffreestanding -fno-common -ffunction-sections -fdata-sections \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
+# Branch protection (arch/aarch64/pauth.h): return addresses signed and checked
+# (PAC), indirect branches land only on landing pads (BTI); hints on a Cortex-A53.
+COMMON_FLAGS += -mbranch-protection=standard
 CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS)

@@ -28,6 +28,7 @@
 #include "net/gdb_tcp.h"
 #include "net/ipconfig.h"
 #include "net/netdev.h"
+#include "net/sntp.h"
 #include "net/syslog.h"
 #include "netif/ethernet.h"
 
@@ -312,6 +313,7 @@ int net_up(void)
 static void attach(const char *bootargs)
 {
     config = bootargs;
+    sntp_attach(bootargs); /* ntp=: SNTP comes with the network */
     gdb_tcp_register();
 }
 
