@@ -67,6 +67,11 @@ $(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
 profile: images $(PROFILE_PLUGIN)
 	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
 
+# make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
+.PHONY: size
+size: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
+	$(PYTHON) bench/size.py $(B)/$(SERVICE).elf
+
 .PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3 \
 	bench-mqtt
 bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUGIN)
@@ -74,6 +79,7 @@ bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUG
 bench-deps-raspi3: images-raspi3 $(PI_BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 
 bench: images bench-deps bench-deps-raspi3
+	$(PYTHON) bench/size.py $(B)/dns.elf
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3

@@ -161,7 +161,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them. memcpy and memset are wrapped: picolibc's use SIMD
 # registers, which kernel code may not touch (kernel/kstring.c says why).
-KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset
+KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
