@@ -1,4 +1,4 @@
-# The host tools: build/host/mote (tools/mote/, C and libc only), installed by make install.
+# The host tools: build/host/mote (tools/mote/, C with libjansson, libcrypto, libarchive, libcurl), installed by make install.
 #   make tools                      build/host/mote
 #   make install [PREFIX=/usr/local] [DESTDIR=]   $(DESTDIR)$(PREFIX)/bin/mote
 #   make mote-image-info            (for `mote build`) where $(SERVICE)'s image for $(BOARD) goes
@@ -17,8 +17,11 @@ $(HOST_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(MOTE_CFLAGS) -MMD -MP -c $< -o $@
 
+# Debian's libraries for JSON, digests, tar and HTTP (scripts/setup installs their -dev packages).
+MOTE_LIBS := -ljansson -lcrypto -larchive -lcurl
+
 $(MOTE_BIN): $(MOTE_OBJS)
-	$(HOST_CC) $(MOTE_CFLAGS) $^ -o $@
+	$(HOST_CC) $(MOTE_CFLAGS) $^ $(MOTE_LIBS) -o $@
 
 .PHONY: tools install mote-image-info
 tools: $(MOTE_BIN)

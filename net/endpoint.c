@@ -9,6 +9,7 @@
 
 #include <mote/net.h>
 
+#include "net/ipconfig.h"
 #include "net/net.h"
 
 #define IPV4_LEN        4
@@ -84,7 +85,7 @@ int mote_endpoint_parse(const char *text, struct mote_endpoint *ep)
     ip_addr_t addr;
     uint16_t port;
     const char *port_text = host_end + (bracketed ? 2 : 1);
-    if (parse_port(port_text, &port) != 0 || !ipaddr_aton(buf, &addr) ||
+    if (parse_port(port_text, &port) != 0 || !net_ip_parse(buf, &addr) ||
         IP_IS_V6(&addr) != bracketed)
         return -EINVAL;
     net_endpoint_from(ep, &addr, port);

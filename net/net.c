@@ -21,12 +21,14 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "kernel/boothook.h"
-#include "lib/args/number.h"
 #include "kernel/ready.h"
 #include "net/gdb_tcp.h"
+#include "net/ipconfig.h"
 #include "net/netdev.h"
+#include "net/sntp.h"
 #include "net/syslog.h"
 #include "netif/ethernet.h"
 
@@ -34,15 +36,13 @@
 #include "lwip/ethip6.h"
 #endif
 
-#define MAX_SEGMENTS        16
-#define ETH_FRAME_MAX       1514
-#define ARG_VALUE_MAX       48
-#define PREFIX_BITS_MAX     32
-#define PREFIX_BITS_DEFAULT 24 /* ip=ADDR alone: a /24, as most LANs are */
-#define TX_BACKLOG_MAX      512
+#define MAX_SEGMENTS   16
+#define ETH_FRAME_MAX  1514
+#define TX_BACKLOG_MAX 512
 
 static struct netif netif;
 static int timeout_timer;
+static u32_t timeout_due_ms;        /* sys_now() at which timeout_timer fires, when it is set */
 static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
@@ -55,14 +55,24 @@ static void timeouts_fire(void *arg)
     net_timeouts_changed();
 }
 
+/*
+ * Called after anything that may have added a lwIP timeout (several times
+ * per packet): the Mote timer is re-armed only when lwIP's next deadline
+ * moved, at lwIP's millisecond resolution; most calls find it unchanged.
+ */
 void net_timeouts_changed(void)
 {
+    u32_t ms = sys_timeouts_sleeptime();
+    u32_t due_ms = sys_now() + ms;
+    if (timeout_timer > 0 && ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && due_ms == timeout_due_ms)
+        return;
     if (timeout_timer > 0)
         mote_timer_cancel(timeout_timer);
     timeout_timer = 0;
-    u32_t ms = sys_timeouts_sleeptime();
-    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
         timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
+        timeout_due_ms = due_ms;
+    }
 }
 
 /* Hands a frame to the driver. Returns 0, -EAGAIN (ring full) or another driver error. */
@@ -248,50 +258,6 @@ static void link_changed(struct netdev *dev)
     net_timeouts_changed();
 }
 
-/*
- * Dotted-quad IPv4 only: inet_aton's shorthands ("10.1" for 10.0.0.1) are
- * typing mistakes in a boot argument far more often than intended.
- */
-static bool ip4_parse(const char *s, ip4_addr_t *addr)
-{
-    unsigned dots = 0;
-    for (const char *c = s; *c; c++)
-        dots += *c == '.';
-    return dots == 3 && ip4addr_aton(s, addr);
-}
-
-/* An IPv4 (dotted quad) or IPv6 address. */
-static bool ip_parse(const char *s, ip_addr_t *addr)
-{
-    if (strchr(s, ':'))
-        return ipaddr_aton(s, addr);
-    ip_addr_set_zero_ip4(addr);
-    return ip4_parse(s, ip_2_ip4(addr));
-}
-
-/* ip=ADDR/PREFIX [gw=ADDR]: fills the three addresses. Returns 0 or -EINVAL. */
-static int parse_static(const char *ip, const char *args, ip4_addr_t *addr, ip4_addr_t *mask,
-                        ip4_addr_t *gw)
-{
-    char buf[ARG_VALUE_MAX];
-    const char *slash = strchr(ip, '/');
-    size_t len = slash ? (size_t)(slash - ip) : strlen(ip);
-    if (len >= sizeof(buf))
-        return -EINVAL;
-    memcpy(buf, ip, len);
-    buf[len] = '\0';
-    if (!ip4_parse(buf, addr))
-        return -EINVAL;
-    uint64_t prefix = PREFIX_BITS_DEFAULT;
-    if (slash && number_parse_decimal_str(slash + 1, PREFIX_BITS_MAX, &prefix) != 0)
-        return -EINVAL;
-    ip4_addr_set_u32(mask, prefix ? lwip_htonl(0xffffffffu << (PREFIX_BITS_MAX - prefix)) : 0);
-    ip4_addr_set_zero(gw);
-    if (mote_arg_get(args, "gw", buf, sizeof(buf)) >= 0 && !ip4_parse(buf, gw))
-        return -EINVAL;
-    return 0;
-}
-
 static int state;          /* 0: not started, 1: up, < 0: failed with this error */
 static const char *config; /* the boot arguments, handed over by the boot hook */
 
@@ -319,6 +285,7 @@ int net_up(void)
 static void attach(const char *bootargs)
 {
     config = bootargs;
+    sntp_attach(bootargs); /* ntp=: SNTP comes with the network */
     gdb_tcp_register();
 }
 
@@ -335,39 +302,38 @@ int net_start(const char *args)
         mote_log(MOTE_LOG_WARN, "net: no network device; networking is off");
         return -ENODEV;
     }
-    char ip[ARG_VALUE_MAX] = "dhcp";
-    if (mote_arg_get(args, "ip", ip, sizeof(ip)) == -ENOSPC) {
-        mote_log(MOTE_LOG_ERROR, "net: ip= too long; expected ip=dhcp or ip=ADDR/PREFIX");
-        return -EINVAL;
-    }
-    ip4_addr_t addr, mask, gw;
-    int dhcp = strcmp(ip, "dhcp") == 0;
-    if (!dhcp && parse_static(ip, args, &addr, &mask, &gw) != 0) {
-        mote_log(MOTE_LOG_ERROR, "net: ip=%s: expected ip=dhcp or ip=ADDR/PREFIX [gw=ADDR]", ip);
-        return -EINVAL;
-    }
-
-    char dns[ARG_VALUE_MAX];
-    ip_addr_t dns_addr;
-    int has_dns = mote_arg_get(args, "dns", dns, sizeof(dns)) >= 0;
-    if (has_dns && !ip_parse(dns, &dns_addr)) {
-        mote_log(MOTE_LOG_ERROR, "net: dns=%s: expected an IPv4 or IPv6 address", dns);
+    struct net_ipconfig c;
+    const char *bad;
+    if (net_ipconfig_parse(args, &c, &bad) != 0) {
+        static const struct {
+            const char *key, *expected;
+        } forms[] = {
+            {"ip", "ip=dhcp or ip=ADDR/PREFIX"},
+            {"gw", "gw=ADDR, a dotted-quad IPv4 address"},
+            {"dns", "an IPv4 or IPv6 address"},
+        };
+        char val[NET_ARG_VALUE_MAX];
+        if (mote_arg_get(args, bad, val, sizeof(val)) < 0)
+            strcpy(val, "(too long)");
+        for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+            if (strcmp(forms[i].key, bad) == 0)
+                mote_log(MOTE_LOG_ERROR, "net: %s=%s: expected %s", bad, val, forms[i].expected);
         return -EINVAL;
     }
 
     lwip_init();
-    if (has_dns) /* no resolver in the image: recorded for services that read dns= */
-        mote_log(MOTE_LOG_INFO, "net: DNS server %s", dns);
+    if (c.has_dns) /* no resolver in the image: recorded for services that read dns= */
+        mote_log(MOTE_LOG_INFO, "net: DNS server %s", ipaddr_ntoa(&c.dns));
     holding_ready = true;
     ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);
     dev->receive = receive;
     dev->tx_ready = tx_ready;
     netdev_on_link = link_changed;
-    if (dhcp)
+    if (c.dhcp)
         netif_add(&netif, NULL, NULL, NULL, dev, netif_setup, ethernet_input);
     else
-        netif_add(&netif, &addr, &mask, &gw, dev, netif_setup, ethernet_input);
+        netif_add(&netif, &c.addr, &c.mask, &c.gw, dev, netif_setup, ethernet_input);
     netif_set_default(&netif);
 #if LWIP_IPV6
     netif_create_ip6_linklocal_address(&netif, 1);
@@ -376,7 +342,7 @@ int net_start(const char *args)
     netif_set_up(&netif);
     if (dev->link_up)
         netif_set_link_up(&netif);
-    if (dhcp)
+    if (c.dhcp)
         dhcp_start(&netif);
     net_timeouts_changed();
     return 0;

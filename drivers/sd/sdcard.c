@@ -97,9 +97,8 @@ static uint32_t address_of(uint64_t lba)
     return (uint32_t)(card.block_addressed ? lba : lba * SDHCI_BLOCK_SIZE);
 }
 
-static int sd_read(struct block_dev *dev, uint64_t lba, void *buf, uint32_t count)
+static int sd_read(uint64_t lba, void *buf, uint32_t count)
 {
-    (void)dev;
     for (uint32_t i = 0; i < count; i++) {
         struct sdhci_cmd c = {.index = CMD_READ_SINGLE,
                               .arg = address_of(lba + i),
@@ -114,9 +113,8 @@ static int sd_read(struct block_dev *dev, uint64_t lba, void *buf, uint32_t coun
     return 0;
 }
 
-static int sd_write(struct block_dev *dev, uint64_t lba, const void *buf, uint32_t count)
+static int sd_write(uint64_t lba, const void *buf, uint32_t count)
 {
-    (void)dev;
     for (uint32_t i = 0; i < count; i++) {
         memcpy(card.bounce, (const uint8_t *)buf + (size_t)i * SDHCI_BLOCK_SIZE, SDHCI_BLOCK_SIZE);
         struct sdhci_cmd c = {.index = CMD_WRITE_SINGLE,
@@ -131,6 +129,24 @@ static int sd_write(struct block_dev *dev, uint64_t lba, const void *buf, uint32
         if (err)
             return err;
     }
+    return 0;
+}
+
+/*
+ * The controller is driven by polling, so a request is carried out here and
+ * completed before submit returns (kernel/block.c still runs the callback
+ * from the event loop). The card has no write cache Mote can see: every
+ * write waited for programming (CMD13), so a flush has nothing left to do.
+ */
+static int sd_submit(struct block_dev *dev, struct block_req *req)
+{
+    (void)dev;
+    int err = 0;
+    if (req->op == BLOCK_OP_READ)
+        err = sd_read(req->lba, req->buf, req->count);
+    else if (req->op == BLOCK_OP_WRITE)
+        err = sd_write(req->lba, req->buf, req->count);
+    block_complete(req, err);
     return 0;
 }
 
@@ -198,9 +214,8 @@ int sdcard_init(uintptr_t base, uint32_t base_clock_hz)
         return err;
     snprintf(card.dev.info.name, sizeof(card.dev.info.name), "sd0");
     card.dev.info.block_size = SDHCI_BLOCK_SIZE;
-    card.dev.read = sd_read;
-    card.dev.write = sd_write;
-    err = block_register(&card.dev);
+    card.dev.submit = sd_submit;
+    err = block_register_disk(&card.dev);
     if (err < 0)
         return err;
     mote_log(MOTE_LOG_INFO, "sd: %s card, %llu blocks of %u bytes (%llu MiB), registered as %s",

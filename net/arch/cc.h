@@ -4,12 +4,24 @@
 #define NET_ARCH_CC_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #define LWIP_ERRNO_STDINCLUDE 1
-#define BYTE_ORDER            LITTLE_ENDIAN
-#define LWIP_NO_INTTYPES_H    0
+/*
+ * picolibc's ssize_t (long): without SSIZE_MAX lwIP would typedef its own
+ * (int), which clashes wherever <time.h> comes in too (SNTP, mbedTLS).
+ */
+#include <sys/types.h>
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
+/* <sys/types.h> has it, and a host build (the fuzz targets) from <endian.h> */
+#ifndef BYTE_ORDER
+#define BYTE_ORDER LITTLE_ENDIAN
+#endif
+#define LWIP_NO_INTTYPES_H 0
 
 /* lwIP's diagnostics go to the log; a failed assertion is a kernel panic. */
 void net_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

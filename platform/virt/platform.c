@@ -25,6 +25,7 @@
 #include "drivers/virtio/mmio.h"
 #include "kernel/console.h"
 #include "kernel/event.h"
+#include "kernel/gpio.h"
 #include "kernel/irq.h"
 #include "kernel/time.h"
 #include "lib/devtree/devtree.h"
@@ -49,6 +50,7 @@ static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
 
 static struct pl061 power_gpio;
 static int power_event;
+static unsigned power_pin;
 /* The virtio-mmio slots of the DTB, for the late start (platform_probe). */
 static struct virtio_slot virtio_slots[VIRTIO_MAX_SLOTS];
 static unsigned virtio_count;
@@ -208,9 +210,38 @@ static int power_key_setup(const void *fdt)
     power_event = event_source_add(power_pressed, NULL);
     if (power_event < 0)
         return power_event;
+    power_pin = pin;
     /* Pressed is the pin's active level: high, or low for GPIO_ACTIVE_LOW. */
     return pl061_watch_edge(&power_gpio, pin, !(flags & GPIO_ACTIVE_LOW), power_edge, NULL);
 }
+
+/*
+ * The PL061's other pins for the GPIO API (include/mote/gpio.h): outputs and
+ * plain inputs (it has no pull resistors; edges are the power key's only).
+ */
+static void pl061_configure(unsigned pin, enum mote_gpio_mode mode, enum mote_gpio_pull pull)
+{
+    (void)pull;
+    pl061_set_direction(&power_gpio, pin, mode == MOTE_GPIO_OUTPUT);
+}
+
+static void pl061_write_pin(unsigned pin, int level)
+{
+    pl061_write(&power_gpio, pin, level);
+}
+
+static int pl061_read_pin(unsigned pin)
+{
+    return pl061_read(&power_gpio, pin);
+}
+
+static const struct gpio_chip pl061_chip = {
+    .name = "pl061",
+    .pins = PL061_PINS,
+    .configure = pl061_configure,
+    .write = pl061_write_pin,
+    .read = pl061_read_pin,
+};
 
 static void describe(const void *fdt, struct board *board)
 {
@@ -270,6 +301,10 @@ int platform_init(const void *fdt, struct board *board)
     rtc_setup(fdt);
     psci_setup(fdt);
     err = power_key_setup(fdt);
+    if (!err) {
+        gpio_set_chip(&pl061_chip);
+        gpio_reserve(power_pin);
+    }
     if (err && err != -ENOENT)
         mote_log(MOTE_LOG_WARN, "power button: not usable (error %d); system_powerdown is ignored",
                  err);

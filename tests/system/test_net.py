@@ -127,7 +127,8 @@ def test_dhcp_and_slaac_configure_the_guest_by_default(guest, board):
     ("ip=10.0.2.300/24", r"net: ip=10\.0\.2\.300/24: expected ip=dhcp or ip=ADDR/PREFIX"),
     ("ip=10.0.2.7/33", r"net: ip=10\.0\.2\.7/33: expected"),
     ("ip=10.7/8", r"net: ip=10\.7/8: expected"),
-    ("ip=10.0.2.7/24 gw=nowhere", r"net: ip=10\.0\.2\.7/24: expected"),
+    ("ip=10.0.2.7/24 gw=nowhere", r"net: gw=nowhere: expected gw=ADDR"),
+    ("ip=" + "1" * 60, r"net: ip=\(too long\): expected ip=dhcp"),
     ("dns=10.0.2", r"net: dns=10\.0\.2: expected an IPv4 or IPv6 address"),
 ])
 def test_bad_network_arguments_are_named_and_the_service_stops(qemu, args, complaint):

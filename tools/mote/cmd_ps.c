@@ -80,10 +80,7 @@ int cmd_ps(int argc, char **argv)
         die(MOTE_EXIT_ERROR, "cannot read the instances folder of %s", "MOTE_HOME");
     static const char *const heading[] = {"NAME", "IMAGE", "STATUS", "PORTS", "PID"};
     struct table t;
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    json_begin_array(&w);
+    json_t *out = json_array();
     table_init(&t, 5, heading);
     int64_t now = time_now_ns();
     for (size_t i = 0; i < n; i++) {
@@ -103,7 +100,7 @@ int cmd_ps(int argc, char **argv)
             if (quiet)
                 printf("%s\n", c.name);
             else if (json)
-                instance_to_json(c.name, &c, &s, &w);
+                json_array_append_new(out, instance_to_json(c.name, &c, &s));
             else
                 table_add(&t, row);
             free(ports);
@@ -112,13 +109,12 @@ int cmd_ps(int argc, char **argv)
         free(names[i]);
     }
     free(names);
-    json_end_array(&w);
     if (json && !quiet)
-        print_json(&sb);
+        print_json(out);
     else if (!quiet)
         table_print(&t, stdout);
     table_free(&t);
-    sb_free(&sb);
+    json_decref(out);
     opts_free(&o);
     return MOTE_EXIT_OK;
 }

@@ -36,6 +36,7 @@ enum {
     OPT_DETACH = 1,
     OPT_NAME,
     OPT_PUBLISH,
+    OPT_VOLUME,
     OPT_MEMORY,
     OPT_BOARD,
     OPT_NET,
@@ -52,6 +53,7 @@ static const struct opt_def run_opts[] = {
     {"detach", 'd', false, OPT_DETACH},
     {"name", 0, true, OPT_NAME},
     {"publish", 'p', true, OPT_PUBLISH},
+    {"volume", 'v', true, OPT_VOLUME},
     {"memory", 'm', true, OPT_MEMORY},
     {"board", 0, true, OPT_BOARD},
     {"net", 0, true, OPT_NET},
@@ -302,6 +304,56 @@ static pid_t start_monitor(const char *name)
 }
 
 /* Builds the config from the options; exits with a message on anything wrong. */
+/*
+ * Checks the -v disks against the board and the files: the board must know
+ * how to attach one (board-info's disk=), a board with one slot (the Pi's SD
+ * card: no {n}) takes one, and each file must be a disk image the user can
+ * read and write. Makes the paths absolute (QEMU runs in the instance's folder).
+ */
+static void check_volumes(struct instance_config *c)
+{
+    const struct board_qemu *b = &c->board;
+    if (!c->volume_count)
+        return;
+    if (!b->disk[0])
+        die(MOTE_EXIT_ERROR,
+            "board %s cannot attach a disk image (its image has no disk= board fact: build it "
+            "again with this tree, whose board.mk has one)",
+            b->name);
+    bool numbered = strstr(b->disk, "{n}") != NULL;
+    for (size_t i = 0; i < c->volume_count; i++) {
+        struct volume *v = &c->volumes[i];
+        if (!numbered && c->volume_count > 1)
+            usage_error("run", "board %s has one disk slot (the SD card): give one -v", b->name);
+        if (numbered && v->sd)
+            usage_error("run", "board %s has no SD card: use -v FILE:virtio0", b->name);
+        if (!numbered && v->n != 0)
+            usage_error("run", "board %s has one disk slot, the SD card: use -v FILE:sd", b->name);
+        for (size_t j = 0; j < i; j++)
+            if (numbered && c->volumes[j].n == v->n)
+                usage_error("run", "disk virtio%u is given twice", v->n);
+        struct stat st;
+        if (stat(v->path, &st) != 0)
+            die(MOTE_EXIT_ERROR,
+                "-v %s: %s; expected an existing disk image file (e.g. made with "
+                "truncate -s 64M FILE and mkfs.fat)",
+                v->path, strerror(errno));
+        if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+            die(MOTE_EXIT_ERROR, "-v %s: not a file or block device; expected a disk image",
+                v->path);
+        if (access(v->path, R_OK | W_OK) != 0)
+            die(MOTE_EXIT_ERROR,
+                "-v %s: %s; the image writes to its disk, so the file must be "
+                "readable and writable by you",
+                v->path, strerror(errno));
+        char *abs = path_absolute(v->path);
+        if (strlen(abs) >= sizeof(v->path))
+            die(MOTE_EXIT_ERROR, "-v %s: the path is too long", v->path);
+        snprintf(v->path, sizeof(v->path), "%s", abs);
+        free(abs);
+    }
+}
+
 static void configure(struct instance_config *c, const struct image *img, struct opts *o,
                       const struct run_args *ra, char **envs, size_t nenv)
 {
@@ -320,6 +372,7 @@ static void configure(struct instance_config *c, const struct image *img, struct
     memcpy(c->dtb_sha256, img->dtb_sha256, sizeof(c->dtb_sha256));
     c->debug_image = img->debug;
 
+    check_volumes(c);
     if (strcmp(c->net, "user") != 0 && strcmp(c->net, "none") != 0 &&
         (strncmp(c->net, "tap:", 4) != 0 || !c->net[4] || strlen(c->net + 4) > 15 ||
          strpbrk(c->net + 4, ",/ ")))
@@ -361,10 +414,65 @@ static void configure(struct instance_config *c, const struct image *img, struct
     c->cmdline = cmdline.s ? cmdline.s : xstrdup("");
 }
 
-/* Records the instance under the lock; fails if the name is taken. */
+#define CREATING_STALE_NS (60ll * 1000000000) /* a `run` past this in "created" died setting up */
+
+static bool ports_clash(const struct port_spec *a, const struct port_spec *b)
+{
+    return a->host_port == b->host_port && a->proto == b->proto &&
+           (!a->host_ip[0] || !b->host_ip[0] || strcmp(a->host_ip, b->host_ip) == 0);
+}
+
+/*
+ * The instance (other than c) that holds one of c's host ports, into owner,
+ * or false. Called under the lock: two `run`s with one port cannot both pass,
+ * as they could when each only tried to bind it before QEMU did.
+ */
+static bool port_taken(const struct instance_config *c, char owner[NAME_MAX_LEN + 1],
+                       const struct port_spec **which)
+{
+    char **names;
+    size_t n;
+    bool taken = false;
+    if (!c->port_count || instance_list(&names, &n) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        struct instance_config other;
+        struct instance_state s;
+        if (!taken && instance_config_load(names[i], &other, NULL) == 0) {
+            bool live =
+                instance_state_load(names[i], &s) == 0 &&
+                (s.status == ST_CREATED ? time_now_ns() - other.created_ns < CREATING_STALE_NS
+                                        : instance_is_active(&s) && s.monitor_pid > 0 &&
+                                              proc_alive(s.monitor_pid, s.monitor_start));
+            for (size_t a = 0; live && !taken && a < c->port_count; a++)
+                for (size_t b = 0; !taken && b < other.port_count; b++)
+                    if (ports_clash(&c->ports[a], &other.ports[b])) {
+                        taken = true;
+                        *which = &c->ports[a];
+                        snprintf(owner, NAME_MAX_LEN + 1, "%s", other.name);
+                    }
+            instance_config_free(&other);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return taken;
+}
+
+/* Records the instance under the lock; fails if the name or one of its host ports is taken. */
 static void create_instance(struct instance_config *c)
 {
     int lock = store_lock();
+    char owner[NAME_MAX_LEN + 1];
+    const struct port_spec *p = NULL;
+    if (port_taken(c, owner, &p) && p) {
+        char shown[64];
+        spec_format_port(p, shown, sizeof(shown));
+        store_unlock(lock);
+        die(MOTE_EXIT_ERROR,
+            "host port %u/%s is already in use by instance %s (-p %s); choose another HOSTPORT",
+            p->host_port, spec_proto_name(p->proto), owner, shown);
+    }
     char *dir = instance_dir(c->name), *blob = store_blob_path(c->image_sha256);
     bool image_there = path_exists(blob); /* an rmi may have run since the image was read */
     free(blob);
@@ -429,6 +537,15 @@ int cmd_run(int argc, char **argv)
             if (spec_parse_port(val, &c.ports[c.port_count++], err) != 0)
                 usage_error("run", "%s", err);
             break;
+        case OPT_VOLUME: {
+            struct volume *v = &c.volumes[c.volume_count];
+            if (c.volume_count == VOLUME_DISKS_MAX)
+                usage_error("run", "at most %d -v options", VOLUME_DISKS_MAX);
+            if (spec_parse_volume(val, v->path, sizeof(v->path), &v->n, &v->sd, err) != 0)
+                usage_error("run", "%s", err);
+            c.volume_count++;
+            break;
+        }
         case OPT_MEMORY:
             if (spec_parse_memory(val, &c.memory_mib, err) != 0)
                 usage_error("run", "%s", err);

@@ -67,10 +67,42 @@ static int signal_qemu(const char *name, int sig)
     return 0;
 }
 
+/*
+ * Ends an instance whose stop cannot be recorded (state.json cannot be
+ * written: a full disk). The monitor takes SIGTERM as the stop request it
+ * could not read, kills QEMU itself and does not restart it; if it does not
+ * go within the wait, its process group (it and QEMU) is killed.
+ */
+static int end_unrecorded(const char *name)
+{
+    struct instance_state s;
+    int err = instance_state_load(name, &s);
+    if (err)
+        return err;
+    if (s.monitor_pid <= 0 || !proc_alive(s.monitor_pid, s.monitor_start))
+        return 0;
+    kill(s.monitor_pid, SIGTERM);
+    for (int waited = 0; proc_alive(s.monitor_pid, s.monitor_start); waited += POLL_MS) {
+        if (waited >= RECORD_WAIT_MS) {
+            kill(-s.monitor_pid, SIGKILL);
+            break;
+        }
+        sleep_ms(POLL_MS);
+    }
+    return 0;
+}
+
 int control_kill(const char *name, int sig)
 {
     struct instance_state s;
     int err = control_mark_stop(name);
+    if (err) {
+        /* QEMU first: a full disk must not keep an instance running. */
+        errorf("cannot record the stop of %s (%s); killing it anyway", name, strerror(-err));
+        err = end_unrecorded(name);
+        if (!err)
+            return 0;
+    }
     if (!err)
         err = signal_qemu(name, sig);
     if (!err)
@@ -82,11 +114,12 @@ int control_kill(const char *name, int sig)
 
 int control_powerdown(const char *name, char *msg, size_t msg_len)
 {
+    /* A stop that cannot be recorded (a full disk) still presses the button: an image that
+     * powers off exits with 0, which no restart policy restarts. */
     int err = control_mark_stop(name);
-    if (err) {
-        snprintf(msg, msg_len, "cannot mark the stop: %s", strerror(-err));
-        return err;
-    }
+    if (err)
+        errorf("cannot record the stop of %s (%s); pressing its power button anyway", name,
+               strerror(-err));
     struct instance_config c;
     if (instance_config_load(name, &c, NULL) == 0) {
         bool button = c.board.power_button;
@@ -127,8 +160,12 @@ int control_stop(const char *name, int timeout_s, bool *forced)
     }
     /* Restarting (the monitor gives up on seeing the mark), or it did not power off in time. */
     err = control_mark_stop(name);
-    if (!err && instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
-        s.status != ST_CREATED) {
+    if (err) {
+        errorf("cannot record the stop of %s (%s); killing it anyway", name, strerror(-err));
+        *forced = true;
+        err = end_unrecorded(name);
+    } else if (instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
+               s.status != ST_CREATED) {
         *forced = s.status != ST_RESTARTING;
         if (timed_out)
             errorf("%s did not power off within %d s: killing it", name, timeout_s);

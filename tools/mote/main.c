@@ -45,7 +45,8 @@ static const struct command commands[] = {
      "Refused while an instance (running or not) uses the image, unless -f: then the tag is\n"
      "removed and the files stay as long as an instance needs them.\n"},
     {"run", cmd_run,
-     "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-m MEM] [--board B]\n"
+     "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-v FILE:DISK]...\n"
+     "         [-m MEM] [--board B]\n"
      "         [--net user|none|tap:IF] [-e KEY=VAL]... [--gdb] [--gdb-wait] [--syslog]\n"
      "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] IMAGE [--] [ARGS...]",
      "Start an instance of an image",
@@ -57,6 +58,8 @@ static const struct command commands[] = {
      "  --name N            the instance's name, also the guest's hostname (default: IMAGE-xxxx)\n"
      "  -p, --publish SPEC  forward a host port to a guest port ([IP:]HOSTPORT:PORT[/udp|/tcp];\n"
      "                      tcp by default; every address unless IP is given)\n"
+     "  -v, --volume F:D    attach disk image file F as disk D: virtio0 to virtio7 on virt; sd\n"
+     "                      (or virtio0) is the SD card on raspi3b; F must be read-writable\n"
      "  -m, --memory MEM    guest RAM, e.g. 128M (default) or 1G\n"
      "  --board B           must match the image's board, by name or QEMU machine (raspi3b)\n"
      "  --net N             user (default: QEMU user networking), none, or tap:IFNAME\n"
@@ -111,6 +114,30 @@ static const struct command commands[] = {
      "with (or NAME:TAG).\n"
      "  -i, --input FILE    the tar file to read\n"
      "  -t, --tag NAME:TAG  store it under this name\n"},
+    {"tag", cmd_tag, "mote tag SOURCE TARGET", "Give an image another name",
+     "SOURCE and TARGET are image references, [HOST[:PORT]/]NAME[:TAG]: a name with a registry\n"
+     "host is how push knows where to send the image. Both names share the same files.\n"},
+    {"push", cmd_push, "mote push [--ca-file FILE] [--plain-http] IMAGE",
+     "Upload an image to an OCI registry",
+     "IMAGE names the registry, e.g. 127.0.0.1:5000/team/dns:1 (give an image such a name with\n"
+     "mote tag). Blobs the registry has already are not sent again. The manifest's config says\n"
+     "it is a Mote image for arm64 and names its board. HTTPS unless --plain-http (a registry\n"
+     "on this machine without TLS is reached over HTTP, as docker does).\n"
+     "  --ca-file FILE   trust the CA certificates in FILE (PEM) for this registry\n"
+     "  --plain-http     talk HTTP, not HTTPS\n"},
+    {"pull", cmd_pull, "mote pull [--board B] [--ca-file FILE] [--plain-http] IMAGE",
+     "Download an image from an OCI registry",
+     "IMAGE is [HOST[:PORT]/]NAME[:TAG] or NAME@sha256:DIGEST. Every blob is checked against its\n"
+     "digest and size before the image is stored; a failed pull stores nothing.\n"
+     "  --board B        the board the image must be for: virt (default), raspi3 or raspi3b\n"
+     "  --ca-file FILE   trust the CA certificates in FILE (PEM)\n"
+     "  --plain-http     talk HTTP, not HTTPS\n"},
+    {"login", cmd_login, "mote login -u USER [--password-stdin] [--ca-file FILE] HOST[:PORT]",
+     "Store credentials for a registry",
+     "Checks them against the registry, then stores them in $MOTE_HOME/auth.json (mode 0600,\n"
+     "docker's config.json layout). The password is read from stdin (--password-stdin) or\n"
+     "asked for without echo; it is never printed.\n"},
+    {"logout", cmd_logout, "mote logout HOST[:PORT]", "Forget a registry's credentials", ""},
     {"sdcard", cmd_sdcard, "mote sdcard [--uboot] [--firmware DIR] [-o FILE] IMAGE [-- ARGS...]",
      "Write a Raspberry Pi 3 SD card image",
      "For an image built with --board raspi3b: an MBR and a FAT32 boot partition with its\n"
@@ -152,10 +179,11 @@ void help_exit(const char *cmd)
     exit(MOTE_EXIT_OK);
 }
 
-void print_json(struct strbuf *sb)
+void print_json(const json_t *j)
 {
-    fputs(sb_str(sb), stdout);
-    fputc('\n', stdout);
+    char *text = json_text(j, true);
+    puts(text);
+    free(text);
 }
 
 int main(int argc, char **argv)
