@@ -132,8 +132,7 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Removes an exited instance: waits for its monitor to be gone, then deletes its folder. */
-static int remove_instance(const char *name)
+int control_remove(const char *name)
 {
     struct instance_state s;
     if (instance_state_refresh(name, &s) != 0)
@@ -194,7 +193,7 @@ int cmd_rm(int argc, char **argv)
                 continue;
             }
         }
-        int err = remove_instance(name);
+        int err = control_remove(name);
         if (err) {
             errorf("cannot remove %s: %s", name, strerror(-err));
             status = MOTE_EXIT_ERROR;
