@@ -67,6 +67,8 @@ unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_ref := tools/mote/ref.c tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c $(MOTE_UNIT_CORE)
 unit_libs_mote_board := -ljansson
+unit_srcs_mote_template := tools/mote/template.c $(MOTE_UNIT_CORE)
+unit_libs_mote_template := -ljansson
 unit_srcs_mote_entropy := tools/mote/entropy.c $(MOTE_UNIT_CORE)
 unit_libs_mote_entropy := -ljansson
 # The checks of manifests and configs read from a layout or a registry, and of tar members.
