@@ -56,9 +56,10 @@ static void test_field_paths_in_any_case(void **state)
     (void)state;
     expect("{{.Name}}", "d1");
     expect("{{.State.Status}} {{ .state.PID }}", "running 42");
-    expect("{{.ExitCode}}|{{.exit_code}}", "<no value>|3"); /* names are inspect's, not docker's */
+    expect("{{.ExitCode}}|{{.exit_code}}|{{.EXITCODE}}", "3|3|3"); /* docker's or inspect's */
+    expect("{{.ExitCod}}|{{.ExitCodes}}", "<no value>|<no value>");
     expect("{{.State.Nope.Deeper}}", "<no value>");
-    expect("{{.State.Exit_Code}}", "null");
+    expect("{{.State.Exit_Code}} {{.State.ExitCode}}", "null null");
     expect("a\\tb\\n", "a\tb\n");
     expect("plain", "plain");
     expect("", "");

@@ -108,8 +108,9 @@ int cmd_ps(int argc, char **argv)
             char *ports = ports_text(&c);
             status_text(&s, now, status, sizeof(status));
             snprintf(pid, sizeof(pid), "%d", (int)s.qemu_pid);
-            const char *row[] = {c.name, c.image, status, ports,
-                                 instance_is_active(&s) && s.status != ST_RESTARTING ? pid : "-"};
+            const char *row[] = {
+                c.name, c.image, status, ports,
+                instance_is_active(&s) && s.status != ST_RESTARTING && s.qemu_pid > 0 ? pid : "-"};
             if (quiet) {
                 printf("%s\n", c.name);
             } else if (format) {

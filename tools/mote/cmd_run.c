@@ -20,6 +20,8 @@
 #include "tools/mote/control.h"
 #include "tools/mote/image.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/libvirt.h"
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/logfile.h"
 #include "tools/mote/monitor.h"
 #include "tools/mote/qemu.h"
@@ -51,6 +53,9 @@ enum {
     OPT_INTERACTIVE,
     OPT_TTY,
     OPT_RM,
+    OPT_LIBVIRT,
+    OPT_RUNTIME,
+    OPT_CONNECT,
 };
 
 static const struct opt_def run_opts[] = {
@@ -70,6 +75,9 @@ static const struct opt_def run_opts[] = {
     {"interactive", 'i', false, OPT_INTERACTIVE},
     {"tty", 't', false, OPT_TTY},
     {"rm", 0, false, OPT_RM},
+    {"libvirt", 0, false, OPT_LIBVIRT}, /* export only */
+    {"runtime", 0, true, OPT_RUNTIME},
+    {"connect", 'c', true, OPT_CONNECT},
     OPT_HELP_DEF,
     {NULL, 0, false, 0},
 };
@@ -138,7 +146,7 @@ static void default_name(const char *image, char name[NAME_MAX_LEN + 1])
 }
 
 struct run_args {
-    bool detach, interactive, tty, remove;
+    bool detach, interactive, tty, remove, libvirt;
     const char *name, *board, *restart;
     int timeout_s;
 };
@@ -569,8 +577,12 @@ static void create_instance(struct instance_config *c)
     free(dir);
 }
 
-int cmd_run(int argc, char **argv)
+static int export_libvirt(struct instance_config *c, const struct image *img);
+static int start_under_libvirt(struct instance_config *c, const struct image *img, int timeout_s);
+
+static int run_or_export(int argc, char **argv, bool export)
 {
+    const char *cmd = export ? "export" : "run";
     struct opts o;
     struct run_args ra = {.timeout_s = DEFAULT_TIMEOUT_S};
     struct instance_config c = {.memory_mib = DEFAULT_MEMORY_MIB, .restart = RESTART_NO};
@@ -580,13 +592,27 @@ int cmd_run(int argc, char **argv)
     const char *val;
     int id;
     snprintf(c.net, sizeof(c.net), "user");
-    opts_init(&o, "run", run_opts, argc, argv, true);
+    opts_init(&o, cmd, run_opts, argc, argv, true);
     while ((id = opts_next(&o, &val))) {
         switch (id) {
         case OPT_DETACH: ra.detach = true; break;
         case OPT_INTERACTIVE: ra.interactive = true; break;
         case OPT_TTY: ra.tty = true; break;
         case OPT_RM: ra.remove = true; break;
+        case OPT_LIBVIRT: ra.libvirt = true; break;
+        case OPT_RUNTIME:
+            if (strcmp(val, RUNTIME_QEMU) != 0 && strcmp(val, RUNTIME_LIBVIRT) != 0)
+                usage_error(cmd, "bad --runtime '%s': expected qemu or libvirt", val);
+            snprintf(c.runtime, sizeof(c.runtime), "%s", val);
+            break;
+        case OPT_CONNECT:
+            if (strlen(val) >= sizeof(c.libvirt_uri) || strpbrk(val, " \n"))
+                usage_error(cmd,
+                            "bad --connect '%s': expected a libvirt URI such as "
+                            "qemu:///system or qemu+ssh://host/system",
+                            val);
+            snprintf(c.libvirt_uri, sizeof(c.libvirt_uri), "%s", val);
+            break;
         case OPT_NAME: ra.name = val; break;
         case OPT_BOARD: ra.board = val; break;
         case OPT_GDB: c.gdb = true; break;
@@ -628,9 +654,24 @@ int cmd_run(int argc, char **argv)
             ra.timeout_s = (int)(ns / 1000000000ll);
             break;
         }
-        case 'h': help_exit("run");
+        case 'h': help_exit(cmd);
         }
     }
+    if (!c.runtime[0])
+        snprintf(c.runtime, sizeof(c.runtime), "%s", RUNTIME_QEMU);
+    bool libvirt = strcmp(c.runtime, RUNTIME_LIBVIRT) == 0;
+    if (c.libvirt_uri[0] && !libvirt && !export)
+        usage_error(cmd, "--connect names a libvirt host: it goes with --runtime libvirt");
+    if (libvirt && !ra.detach)
+        usage_error(cmd, "--runtime libvirt runs detached: add -d (follow it with mote logs -f "
+                         "NAME or virsh console NAME)");
+    if (libvirt && (c.gdb || c.syslog || c.restart != RESTART_NO))
+        usage_error(cmd, "--gdb, --syslog and --restart are mote's own runtime's; under libvirt "
+                         "use its own settings (virsh edit NAME)");
+    if (export && !ra.libvirt)
+        usage_error("export", "expected --libvirt (the format to export in)");
+    if (!export && ra.libvirt)
+        usage_error("run", "unknown option '--libvirt' (it is export's)");
     if (o.npos < 1)
         usage_error("run", "expected an IMAGE (NAME[:TAG]; `mote images` lists them)");
     if (ra.name && spec_check_name(ra.name, err) != 0)
@@ -664,6 +705,14 @@ int cmd_run(int argc, char **argv)
         free(dir);
     }
     configure(&c, &img, &o, &ra, envs, nenv);
+    if (export) {
+        int r = export_libvirt(&c, &img);
+        image_free(&img);
+        instance_config_free(&c);
+        opts_free(&o);
+        free(envs);
+        return r;
+    }
     for (size_t i = 0; i < c.port_count; i++) {
         int perr = port_check(&c.ports[i]);
         char shown[64];
@@ -686,6 +735,14 @@ int cmd_run(int argc, char **argv)
                 strerror(-perr));
     }
     create_instance(&c);
+    if (libvirt) {
+        int status = start_under_libvirt(&c, &img, ra.timeout_s);
+        image_free(&img);
+        instance_config_free(&c);
+        opts_free(&o);
+        free(envs);
+        return status;
+    }
     pid_t monitor = start_monitor(c.name);
     if (monitor < 0)
         die(MOTE_EXIT_ERROR, "cannot start the monitor of %s: %s", c.name, strerror(errno));
@@ -799,4 +856,68 @@ int cmd_start(int argc, char **argv)
 int cmd_restart(int argc, char **argv)
 {
     return start_or_restart("restart", argc, argv, true);
+}
+
+/*
+ * run --runtime libvirt: the domain XML (console to the instance's console.log)
+ * defined and started through virsh; then waits for "mote: ready" as run -d does.
+ */
+static int start_under_libvirt(struct instance_config *c, const struct image *img, int timeout_s)
+{
+    char err[SPEC_ERR_LEN];
+    char *dir = instance_dir(c->name), *xml_path = xasprintf("%s/domain.xml", dir);
+    char *console = xasprintf("%s/%s", dir, CONSOLE_LOG), *kernel = store_blob_path(img->sha256);
+    char *dtb = img->dtb_sha256[0] ? store_blob_path(img->dtb_sha256) : NULL;
+    char *xml = libvirt_domain_xml(c, kernel, dtb, c->cmdline, console);
+    int r = file_write_atomic(xml_path, xml, strlen(xml));
+    struct instance_state s = {.status = ST_STARTING, .started_ns = time_now_ns()};
+    if (r)
+        snprintf(err, sizeof(err), "cannot write %s: %s", xml_path, strerror(-r));
+    else
+        r = libvirt_start(c, xml_path, err);
+    if (r) {
+        s.status = ST_EXITED;
+        s.finished_ns = time_now_ns();
+        snprintf(s.error, sizeof(s.error), "%.250s", err);
+    }
+    int lock = store_lock();
+    instance_state_save(c->name, &s);
+    store_unlock(lock);
+    free(xml);
+    free(kernel);
+    free(dtb);
+    free(console);
+    free(xml_path);
+    free(dir);
+    if (r) {
+        errorf("%s", err);
+        return MOTE_EXIT_ERROR;
+    }
+    int status = wait_ready(c->name, -1, timeout_s, true);
+    if (status == 0)
+        printf("%s\n", c->name);
+    return status;
+}
+
+/* Prints the domain XML of the instance run would start (its files in the store). */
+static int export_libvirt(struct instance_config *c, const struct image *img)
+{
+    char *kernel = store_blob_path(img->sha256);
+    char *dtb = img->dtb_sha256[0] ? store_blob_path(img->dtb_sha256) : NULL;
+    char *xml = libvirt_domain_xml(c, kernel, dtb, c->cmdline, NULL);
+    fputs(xml, stdout);
+    free(xml);
+    free(kernel);
+    free(dtb);
+    return MOTE_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_or_export(argc, argv, false);
+}
+
+int cmd_export(int argc, char **argv)
+{
+    return run_or_export(argc, argv, true);
 }

@@ -10,6 +10,7 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/control.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
 
@@ -135,8 +136,15 @@ static void sleep_ms(int ms)
 int control_remove(const char *name)
 {
     struct instance_state s;
+    struct instance_config c;
     if (instance_state_refresh(name, &s) != 0)
         return -ENOENT;
+    if (instance_config_load(name, &c, NULL) == 0) {
+        int err = libvirt_runs(&c) ? libvirt_remove(&c) : 0;
+        instance_config_free(&c);
+        if (err)
+            return err;
+    }
     for (int waited = 0; s.monitor_pid > 0 && proc_alive(s.monitor_pid, s.monitor_start);
          waited += 50) {
         if (waited >= MONITOR_GONE_MS) { /* it recorded the end but hangs: end it */

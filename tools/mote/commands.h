@@ -38,6 +38,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_system(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints `mote help cmd` and exits 0 (for -h/--help). */
 __attribute__((noreturn)) void help_exit(const char *cmd);

@@ -51,8 +51,8 @@ static const struct command commands[] = {
      "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-v FILE:DISK]...\n"
      "         [-m MEM] [--board B]\n"
      "         [--net user|none|tap:IF] [-e KEY=VAL]... [--gdb] [--gdb-wait] [--syslog]\n"
-     "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] [-t] [--rm] IMAGE [--]\n"
-     "         [ARGS...]",
+     "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] [-t] [--rm]\n"
+     "         [--runtime qemu|libvirt] [--connect URI] IMAGE [--] [ARGS...]",
      "Start an instance of an image",
      "Starts QEMU for IMAGE and waits until the image logs \"mote: ready\". With -d it then\n"
      "prints the instance's name and returns; without, it shows the console until the instance\n"
@@ -79,6 +79,10 @@ static const struct command commands[] = {
      "  -t, --tty           (attached, with a terminal) raw terminal: no local echo, keys sent\n"
      "                      at once, as docker run -it\n"
      "  --rm                (attached) remove the instance when it exits\n"
+     "  --runtime R         qemu (default: mote's own monitor) or libvirt: a libvirt domain\n"
+     "                      (needs -d), managed by mote and by virsh alike\n"
+     "  -c, --connect URI   the libvirt to use, as virsh -c takes it (qemu:///system,\n"
+     "                      qemu+ssh://host/system)\n"
      "ARGS are boot arguments (KEY=VALUE or FLAG), after the image's defaults, hostname=NAME\n"
      "and the -e ones; the image reads the last of a repeated key.\n"},
     {"ps", cmd_ps, "mote ps [-a] [-q] [--json] [--format json|TEMPLATE]", "List instances",
@@ -128,6 +132,14 @@ static const struct command commands[] = {
      "pull or load left; asks first unless -f.\n"
      "  -a, --all     also untag every image no instance was started from\n"
      "  -f, --force   do not ask\n"},
+    {"export", cmd_export, "mote export --libvirt [RUN OPTIONS] IMAGE [--] [ARGS...]",
+     "Print an image as a libvirt domain",
+     "Prints the libvirt domain XML of the instance `mote run` would start with the same\n"
+     "options (--name, -p, -m, -v, --net, -e, ARGS): machine, cpu, memory, the kernel with its\n"
+     "boot arguments, a pty console (virsh console), virtio-rng, disks, and the network with\n"
+     "its port forwards; virsh shutdown presses the image's power button. The kernel is named\n"
+     "by its path in $MOTE_HOME. Define it with: mote export --libvirt dns > dns.xml;\n"
+     "virsh define dns.xml; virsh start NAME.\n"},
     {"exec", cmd_exec, "mote exec NAME COMMAND", "(Says why a unikernel has no shell)", ""},
     {"cp", cmd_cp, "mote cp SRC DST", "(Says why a unikernel has no files to copy)", ""},
     {"debug", cmd_debug, "mote debug [--dry-run] NAME [-- GDB_ARGS...]",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <strings.h>
 
 #include "tools/mote/spec.h"
@@ -24,14 +25,32 @@ __attribute__((format(printf, 2, 3))) static int bad(char *err, const char *fmt,
     return -EINVAL;
 }
 
-/* The member of obj named name, its case ignored ("Status" finds "status"). */
+/* key equals name[0..len) with case and '_' ignored: docker's ExitCode is exit_code. */
+static bool same_name(const char *key, const char *name, size_t len)
+{
+    size_t i = 0;
+    for (; *key; key++) {
+        if (*key == '_')
+            continue;
+        while (i < len && name[i] == '_')
+            i++;
+        if (i == len || tolower((unsigned char)*key) != tolower((unsigned char)name[i]))
+            return false;
+        i++;
+    }
+    while (i < len && name[i] == '_')
+        i++;
+    return i == len;
+}
+
+/* The member of obj named name, in docker's spelling or inspect's ("ExitCode", "exit_code"). */
 static const json_t *member(const json_t *obj, const char *name, size_t len)
 {
     const char *key;
     const json_t *value;
     json_object_foreach((json_t *)obj, key, value)
     {
-        if (strlen(key) == len && strncasecmp(key, name, len) == 0)
+        if (same_name(key, name, len))
             return value;
     }
     return NULL;

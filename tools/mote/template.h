@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `--format` templates in the Go-template style docker's users type:
- * text with {{.Field.Sub}} (a member path, matched without regard to case, so
- * {{.State.Status}} reads "state"."status" of inspect's JSON), {{json .X}}
+ * text with {{.Field.Sub}} (a member path, matched without regard to case or
+ * '_', so {{.State.ExitCode}} reads "state"."exit_code" of inspect's JSON), {{json .X}}
  * (the value as JSON) and {{json .}} (the whole object). Strings print as
  * they are, other values as JSON, a missing member as "<no value>" (as Go
  * does). \n and \t in the template are a newline and a tab.
