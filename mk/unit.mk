@@ -12,10 +12,13 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_L
 # sources are named once. A test whose sources are not listed fails to link.
 UNIT_NAMES := $(sort $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c)))
 unit_srcs_timerq := kernel/timerq.c
+unit_srcs_kstring := # the test includes kernel/kstring.c
+unit_srcs_tick_scale := # drivers/timer/tick_scale.h is all inline
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
 unit_srcs_args := lib/args/args.c lib/args/number.c
 unit_srcs_memregion := kernel/memregion.c
+unit_srcs_heap_check := kernel/heap_check.c
 unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c

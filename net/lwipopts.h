@@ -71,6 +71,7 @@
 #define TCP_OOSEQ_MAX_PBUFS        8
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
+#define LWIP_TCP_KEEPALIVE         1 /* per-connection keep-alive times: the GDB stub's debugger */
 #define IP_REASSEMBLY              1
 #define IP_FRAG                    1
 #define IP_REASS_MAX_PBUFS         32
@@ -101,15 +102,13 @@
 #endif
 
 /* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */
-#define SNTP_SERVER_DNS        0 /* no resolver in the image: ntp= is an address */
-#define SNTP_CHECK_RESPONSE    2 /* the answer must come from our server and echo our request */
-#define SNTP_COMP_ROUNDTRIP    1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
-#define SNTP_STARTUP_DELAY     0 /* certificates need the time: ask at once */
-#define SNTP_RETRY_TIMEOUT     5000    /* ms; doubled after each unanswered request... */
-#define SNTP_RETRY_TIMEOUT_MAX 60000   /* ...up to a minute */
-#define SNTP_UPDATE_DELAY      3600000 /* ms between polls once answered: the clock drifts slowly */
-/* lwIP counts its core's timeouts, not its applications': one more for SNTP's poll. */
-#define MEMP_NUM_SYS_TIMEOUT             (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
+#define SNTP_SERVER_DNS                  0 /* no resolver in the image: ntp= is an address */
+#define SNTP_CHECK_RESPONSE              2 /* the answer must come from our server and echo our request */
+#define SNTP_COMP_ROUNDTRIP              1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
+#define SNTP_STARTUP_DELAY               0     /* certificates need the time: ask at once */
+#define SNTP_RETRY_TIMEOUT               5000  /* ms; doubled after each unanswered request... */
+#define SNTP_RETRY_TIMEOUT_MAX           60000 /* ...up to a minute */
+#define SNTP_UPDATE_DELAY                3600000 /* ms between polls once answered: the clock drifts slowly */
 #define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
 #define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
 #include <stdint.h>
@@ -131,8 +130,11 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
 #define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
 #define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
-/* lwIP's own timeouts, one cyclic timer per MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe. */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1)
+/*
+ * lwIP counts its core's timeouts, not its applications': one cyclic timer per
+ * MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
+ */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1 + 1)
 
 /* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
 #define LWIP_MDNS_RESPONDER        1

@@ -21,6 +21,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "kernel/boothook.h"
 #include "kernel/ready.h"
@@ -41,6 +42,7 @@
 
 static struct netif netif;
 static int timeout_timer;
+static u32_t timeout_due_ms;        /* sys_now() at which timeout_timer fires, when it is set */
 static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
@@ -53,14 +55,24 @@ static void timeouts_fire(void *arg)
     net_timeouts_changed();
 }
 
+/*
+ * Called after anything that may have added a lwIP timeout (several times
+ * per packet): the Mote timer is re-armed only when lwIP's next deadline
+ * moved, at lwIP's millisecond resolution; most calls find it unchanged.
+ */
 void net_timeouts_changed(void)
 {
+    u32_t ms = sys_timeouts_sleeptime();
+    u32_t due_ms = sys_now() + ms;
+    if (timeout_timer > 0 && ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && due_ms == timeout_due_ms)
+        return;
     if (timeout_timer > 0)
         mote_timer_cancel(timeout_timer);
     timeout_timer = 0;
-    u32_t ms = sys_timeouts_sleeptime();
-    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
         timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
+        timeout_due_ms = due_ms;
+    }
 }
 
 /* Hands a frame to the driver. Returns 0, -EAGAIN (ring full) or another driver error. */

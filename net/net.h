@@ -10,9 +10,12 @@
 #define NET_NET_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lwip/err.h"
 #include "lwip/ip_addr.h"
+
+struct mote_endpoint;
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
@@ -40,7 +43,22 @@ uint64_t net_rx_copied(void);
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);
 
-struct mote_endpoint;
+/*
+ * mote_tcp_listen() on one local address only (IP_ANY_TYPE: all of them, IPv4
+ * and IPv6), for the image's own listeners. Same returns as mote_tcp_listen(),
+ * and -EINVAL for a NULL addr.
+ */
+int net_tcp_listen_at(const ip_addr_t *addr, uint16_t port,
+                      void (*on_accept)(int conn, const struct mote_endpoint *peer, void *arg),
+                      void *arg);
+
+/*
+ * Probes conn after idle_ms without traffic, every interval_ms, and resets it
+ * after count probes go unanswered (RFC 9293 §3.8.4 keep-alives): a peer that
+ * vanished without a word is noticed. Returns 0, -EBADF, -EINVAL for a zero.
+ */
+int net_tcp_keepalive(int conn, uint32_t idle_ms, uint32_t interval_ms, uint32_t count);
+
 /* Between lwIP's addresses and the API's endpoints (net/endpoint.c). */
 void net_endpoint_from(struct mote_endpoint *ep, const ip_addr_t *addr, u16_t port);
 int net_endpoint_to(const struct mote_endpoint *ep, ip_addr_t *addr); /* 0 or -EINVAL */
