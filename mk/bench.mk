@@ -6,6 +6,7 @@
 #   make bench-quick      boot/size/idle only, fewer boots
 #   make bench-dns        the DNS experiment on virt only;  bench-dns-raspi3: raspi3b only
 #   make bench-tls        HTTPS against HTTP in the http service (bench/tls.py)
+#   make bench-mqtt       MQTT publish rate, QoS 0 and 1: the gateway next to mosquitto_pub
 #   make bench-deps       what the DNS experiment needs besides the images (virt);
 #                         bench-deps-raspi3: the same for raspi3b
 REPS ?= 5
@@ -16,6 +17,8 @@ PI_BOOTS ?= 5
 PI_BENCH_ARGS ?=
 BENCH_DIR := $(B)/bench
 BENCH_PLUGIN := build/bench/libinsn.so
+PROFILE_PLUGIN := build/bench/libprofile.so
+PROFILE_ARGS ?=
 # The Linux twin links the lib/dns objects of the Mote image: compiled once.
 DNS_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/dns/*.c))
 LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ilib/dns/include
@@ -52,17 +55,40 @@ $(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
 .PHONY: bench-tls
 bench-tls: images $(BENCH_PLUGIN)
 	$(PYTHON) bench/tls.py --build $(B) --plugin $(BENCH_PLUGIN)
+# The profiler: per-function counts of guest instructions, calls, MMIO accesses.
+$(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
+	    -Ithird_party/qemu/include $< -o $@ -lpthread
 
-.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3
-bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
+# make profile SERVICE=dns: boot, idle, paced and back-to-back query profiles
+# by function and subsystem (bench/README.md); other services: boot and idle.
+.PHONY: profile
+profile: images $(PROFILE_PLUGIN)
+	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
+
+# make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
+.PHONY: size
+size: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
+	$(PYTHON) bench/size.py $(B)/$(SERVICE).elf
+
+.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3 \
+	bench-mqtt
+bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUGIN)
 # images-raspi3 (mk/test.mk) builds build/raspi3/: every service's image, bootargs.dtb.
 bench-deps-raspi3: images-raspi3 $(PI_BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 
 bench: images bench-deps bench-deps-raspi3
+	$(PYTHON) bench/size.py $(B)/dns.elf
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3
 	$(MAKE) --no-print-directory bench-tls
+	$(MAKE) --no-print-directory bench-mqtt
+
+# MQTT publish rate at QoS 0 and 1: the gateway image next to mosquitto_pub (bench/mqtt.py).
+bench-mqtt: images $(BENCH_PLUGIN)
+	$(PYTHON) bench/mqtt.py $(MQTT_BENCH_ARGS)
 
 bench-dns: bench-deps
 	$(PYTHON) bench/dns_cpu.py --build $(B) --plugin $(BENCH_PLUGIN) --reps $(REPS) $(BENCH_ARGS)
