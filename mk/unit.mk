@@ -26,6 +26,7 @@ unit_srcs_virtq := drivers/virtio/virtq.c
 unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_mbox_property := drivers/mbox/property.c
 unit_srcs_part := lib/part/part.c lib/crc32/crc32.c
+unit_srcs_http_files := services/http/files_http.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
