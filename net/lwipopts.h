@@ -101,13 +101,13 @@
 #endif
 
 /* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */
-#define SNTP_SERVER_DNS        0 /* no resolver in the image: ntp= is an address */
-#define SNTP_CHECK_RESPONSE    2 /* the answer must come from our server and echo our request */
-#define SNTP_COMP_ROUNDTRIP    1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
-#define SNTP_STARTUP_DELAY     0 /* certificates need the time: ask at once */
-#define SNTP_RETRY_TIMEOUT     5000    /* ms; doubled after each unanswered request... */
-#define SNTP_RETRY_TIMEOUT_MAX 60000   /* ...up to a minute */
-#define SNTP_UPDATE_DELAY      3600000 /* ms between polls once answered: the clock drifts slowly */
+#define SNTP_SERVER_DNS                  0 /* no resolver in the image: ntp= is an address */
+#define SNTP_CHECK_RESPONSE              2 /* the answer must come from our server and echo our request */
+#define SNTP_COMP_ROUNDTRIP              1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
+#define SNTP_STARTUP_DELAY               0     /* certificates need the time: ask at once */
+#define SNTP_RETRY_TIMEOUT               5000  /* ms; doubled after each unanswered request... */
+#define SNTP_RETRY_TIMEOUT_MAX           60000 /* ...up to a minute */
+#define SNTP_UPDATE_DELAY                3600000 /* ms between polls once answered: the clock drifts slowly */
 #define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
 #define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
 #include <stdint.h>
