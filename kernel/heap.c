@@ -5,12 +5,22 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "arch/aarch64/cpu.h"
+#include "kernel/heap_check.h"
+
 static uintptr_t heap_start, heap_end, brk;
 
 void heap_init(uint64_t base, uint64_t size)
 {
     heap_start = brk = (uintptr_t)base;
     heap_end = (uintptr_t)(base + size);
+    /*
+     * The key of the heap's tags and canaries is fixed before the first block
+     * (the random generator is seeded later, and a new key would orphan the
+     * blocks already out). The counter makes it differ between boots; it is
+     * against accidents (stray writes, stale pointers), not a secret.
+     */
+    heap_check_set_key(sysreg_read(cntvct_el0) ^ base);
 }
 
 uint64_t heap_size(void)

@@ -38,6 +38,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
+#include "arch/aarch64/pauth.h"
 #include "arch/aarch64/rndr.h"
 #include "arch/aarch64/trap.h"
 #include "kernel/console.h"
@@ -93,7 +94,11 @@ static void stop_silently(void)
 
 static void map_image(void)
 {
-    int err = mmu_map((uint64_t)__image_start, (uint64_t)(__text_end - __image_start), MMU_TEXT);
+    int err =
+        mmu_map((uint64_t)__image_start, (uint64_t)(__text_unguarded - __image_start), MMU_TEXT);
+    err = err ? err
+              : mmu_map((uint64_t)__text_unguarded, (uint64_t)(__text_end - __text_unguarded),
+                        MMU_TEXT_UNGUARDED);
     err = err ? err
               : mmu_map((uint64_t)__text_end, (uint64_t)(__rodata_end - __text_end), MMU_RODATA);
     err = err ? err
@@ -262,6 +267,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     platform_probe(&board); /* maps what it needs, so before the W^X check */
     random_seed_late();
     __stack_chk_guard = stack_guard_draw();
+    pauth_setup(); /* like the guard: only here, where no signed return address is live */
 
     boot_hooks_attach(board.bootargs);
     const struct debug_args *debug = debug_args_get(board.bootargs);

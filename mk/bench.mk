@@ -17,6 +17,8 @@ PI_BOOTS ?= 5
 PI_BENCH_ARGS ?=
 BENCH_DIR := $(B)/bench
 BENCH_PLUGIN := build/bench/libinsn.so
+PROFILE_PLUGIN := build/bench/libprofile.so
+PROFILE_ARGS ?=
 # The Linux twin links the lib/dns objects of the Mote image: compiled once.
 DNS_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/dns/*.c))
 LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ilib/dns/include
@@ -53,14 +55,31 @@ $(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
 .PHONY: bench-tls
 bench-tls: images $(BENCH_PLUGIN)
 	$(PYTHON) bench/tls.py --build $(B) --plugin $(BENCH_PLUGIN)
+# The profiler: per-function counts of guest instructions, calls, MMIO accesses.
+$(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
+	    -Ithird_party/qemu/include $< -o $@ -lpthread
+
+# make profile SERVICE=dns: boot, idle, paced and back-to-back query profiles
+# by function and subsystem (bench/README.md); other services: boot and idle.
+.PHONY: profile
+profile: images $(PROFILE_PLUGIN)
+	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
+
+# make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
+.PHONY: size
+size: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
+	$(PYTHON) bench/size.py $(B)/$(SERVICE).elf
 
 .PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3 \
 	bench-mqtt
-bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
+bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUGIN)
 # images-raspi3 (mk/test.mk) builds build/raspi3/: every service's image, bootargs.dtb.
 bench-deps-raspi3: images-raspi3 $(PI_BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 
 bench: images bench-deps bench-deps-raspi3
+	$(PYTHON) bench/size.py $(B)/dns.elf
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3

@@ -122,6 +122,12 @@ FORCE:
 
 IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
+# The checked heap (kernel/malloc.c): every call of malloc's family, from the
+# kernel, the service or picolibc itself, goes to its __wrap_ function, which
+# frames and checks the block around picolibc's __real_ one.
+HEAP_WRAPPED := malloc free calloc realloc memalign aligned_alloc posix_memalign malloc_usable_size
+HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
+
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
 # arguments), service_uses (the features it needs: mk/board.mk) and
@@ -153,11 +159,13 @@ SERVICE_ARGS_$(1) := $$(service_args)
 SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
-# final link resolves them.
+# final link resolves them. memcpy and memset are wrapped: picolibc's use SIMD
+# registers, which kernel code may not touch (kernel/kstring.c says why).
+KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
-	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
+	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
 	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) -Wl,--start-group $$(NETLIBS_$(1)) \
 	    -Wl,--end-group $(LIBFDT)
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
@@ -165,16 +173,18 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(N
 
 $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(LDS)
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
-	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
 	$(NM) -n -S --defined-only $$< | awk -f scripts/symtab.awk > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
-	$(CC) $(LDFLAGS) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
-	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' > $$@.code1
-	@$(NM) -n $$@ | grep ' [tTW] ' > $$@.code2
+	@# An erratum 843419 veneer the linker adds by chance in one link and not the
+	@# other (e843419@...) sits in padding and moves nothing: not a function.
+	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code1
+	@$(NM) -n $$@ | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code2
 	@cmp -s $$@.code1 $$@.code2 || { echo "symbol table moved code in $$@" >&2; rm -f $$@; exit 1; }
 	@rm -f $$@.code1 $$@.code2
 	@# Hidden symbols the link left global (the symbol table's own) become local too.

@@ -12,10 +12,13 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_L
 # sources are named once. A test whose sources are not listed fails to link.
 UNIT_NAMES := $(sort $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c)))
 unit_srcs_timerq := kernel/timerq.c
+unit_srcs_kstring := # the test includes kernel/kstring.c
+unit_srcs_tick_scale := # drivers/timer/tick_scale.h is all inline
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
 unit_srcs_args := lib/args/args.c lib/args/number.c
 unit_srcs_memregion := kernel/memregion.c
+unit_srcs_heap_check := kernel/heap_check.c
 unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
@@ -23,6 +26,7 @@ unit_srcs_virtq := drivers/virtio/virtq.c
 unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_mbox_property := drivers/mbox/property.c
 unit_srcs_part := lib/part/part.c lib/crc32/crc32.c
+unit_srcs_http_files := services/http/files_http.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
@@ -61,11 +65,25 @@ unit_srcs_usbnet_smsc95xx := $(USBNET_UNIT_SRCS)
 unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)
 
 # tools/mote (host C): the parsers of what users type and of outside input
+# (JSON, digests and tar are libjansson's, libcrypto's and libarchive's, tested upstream)
+MOTE_UNIT_CORE := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_entropy := tools/mote/entropy.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_sha256 := tools/mote/sha256.c
+unit_srcs_mote_ref := tools/mote/ref.c tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_board := tools/mote/board.c $(MOTE_UNIT_CORE)
+unit_libs_mote_board := -ljansson
+unit_srcs_mote_template := tools/mote/template.c $(MOTE_UNIT_CORE)
+unit_libs_mote_template := -ljansson
+unit_srcs_mote_entropy := tools/mote/entropy.c $(MOTE_UNIT_CORE)
+unit_libs_mote_entropy := -ljansson
+# The checks of manifests and configs read from a layout or a registry, and of tar members.
+MOTE_OCI_SRCS := tools/mote/oci.c tools/mote/image.c tools/mote/board.c tools/mote/ref.c \
+	tools/mote/spec.c tools/mote/sha256.c tools/mote/store.c tools/mote/instance.c \
+	tools/mote/entropy.c tools/mote/tar.c tools/mote/libvirt_runtime.c $(MOTE_UNIT_CORE)
+unit_srcs_mote_oci := $(MOTE_OCI_SRCS)
+unit_libs_mote_oci := -ljansson -lcrypto -larchive
+unit_srcs_mote_tar := tools/mote/tar.c tools/mote/sha256.c tools/mote/spec.c tools/mote/strbuf.c \
+	tools/mote/util.c
+unit_libs_mote_tar := -larchive -lcrypto
 
 UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 

@@ -71,6 +71,7 @@
 #define TCP_OOSEQ_MAX_PBUFS        8
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
+#define LWIP_TCP_KEEPALIVE         1 /* per-connection keep-alive times: the GDB stub's debugger */
 #define IP_REASSEMBLY              1
 #define IP_FRAG                    1
 #define IP_REASS_MAX_PBUFS         32
@@ -82,10 +83,15 @@
 #define CHECKSUM_CHECK_ICMP        1
 #define CHECKSUM_CHECK_ICMP6       1
 
-/* Hooks (net/hooks.h): RFC 6528 initial sequence numbers */
+/*
+ * Hooks (net/hooks.h): RFC 6528 initial sequence numbers; SYN cookies and
+ * room for new connections under a flood (net/tcp_guard.c)
+ */
 #define LWIP_HOOK_FILENAME "net/hooks.h"
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
     net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+    net_tcp_guard_input(pcb, hdr, optlen, opt1len, opt2, p)
 
 /* Netif callbacks, for "address acquired" and link changes */
 #define LWIP_NETIF_STATUS_CALLBACK     1
@@ -130,10 +136,10 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
 #define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
 /*
- * lwIP counts its core's timeouts, not its applications': SNTP's poll, one
- * cyclic timer per MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe.
+ * lwIP counts its core's timeouts, not its applications': one cyclic timer per
+ * MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
  */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1 + 2 + 1)
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1 + 1)
 
 /* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
 #define LWIP_MDNS_RESPONDER        1

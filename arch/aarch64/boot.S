@@ -72,7 +72,10 @@ boot_primary:
 
     /* EL3: lower levels are non-secure and AArch64, then drop to EL2 (D1.11). */
     ldr     x1, =(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_SMD | SCR_EL3_HCE | SCR_EL3_RW)
-    msr     scr_el3, x1
+    bl      cpu_has_pauth_early
+    cbz     x2, 6f
+    orr     x1, x1, #SCR_EL3_PAUTH      /* EL1 may use PAC (arch/aarch64/pauth.h) */
+6:  msr     scr_el3, x1
     msr     cptr_el3, xzr               /* FP/SIMD not trapped to EL3 */
     mov     x1, #SPSR_EL2H_MASKED
     msr     spsr_el3, x1
@@ -87,7 +90,10 @@ at_el2:
 
     /* EL2: configure what EL1 may do, then drop to it (D1.11). */
     mov     x1, #HCR_EL2_RW             /* EL1 is AArch64; nothing routed to EL2 */
-    msr     hcr_el2, x1
+    bl      cpu_has_pauth_early
+    cbz     x2, 7f
+    orr     x1, x1, #HCR_EL2_PAUTH      /* EL1 may use PAC (arch/aarch64/pauth.h) */
+7:  msr     hcr_el2, x1
     mov     x1, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
     msr     cnthctl_el2, x1             /* EL1 may use the physical counter and timer */
     msr     cntvoff_el2, xzr            /* virtual time == physical time */
@@ -153,6 +159,18 @@ at_el1:
     bl      kernel_main
     b       secondary_park              /* kernel_main never returns */
     .cfi_endproc
+
+/*
+ * x2 = non-zero when the CPU has pointer authentication (the ID fields of
+ * pauth.c's cpu_has_pauth); x3 clobbered. No stack: called before there is one.
+ */
+cpu_has_pauth_early:
+    mrs     x2, id_aa64isar1_el1
+    and     x2, x2, #ID_AA64ISAR1_PAUTH_MASK
+    mrs     x3, S3_0_C0_C6_2            /* ID_AA64ISAR2_EL1, by encoding (armv8-a's assembler) */
+    and     x3, x3, #ID_AA64ISAR2_PAUTH_MASK
+    orr     x2, x2, x3
+    ret
 
 /*
  * Cores other than 0, until SMP: asleep in wfi with every interrupt masked at

@@ -10,6 +10,9 @@ static const char *ec_name(unsigned ec)
     case ESR_EC_UNKNOWN: return "undefined instruction";
     case ESR_EC_WFX: return "trapped wfi/wfe";
     case ESR_EC_FP_ACCESS: return "trapped fp/simd access";
+    case ESR_EC_PAUTH_TRAP: return "trapped pointer authentication instruction";
+    case ESR_EC_BTI: return "branch target exception (BTI)";
+    case ESR_EC_FPAC: return "pointer authentication failure (PAC)";
     case ESR_EC_ILLEGAL_STATE: return "illegal execution state";
     case ESR_EC_SVC64: return "svc";
     case ESR_EC_HVC64: return "hvc";
@@ -31,6 +34,17 @@ static const char *ec_name(unsigned ec)
     case ESR_EC_WATCHPT_SAME: return "watchpoint";
     case ESR_EC_BRK64: return "brk instruction";
     default: return NULL;
+    }
+}
+
+/* PSTATE.BTYPE (D8.4.1): which kind of indirect branch reached the target. */
+static const char *btype_name(unsigned btype)
+{
+    switch (btype) {
+    case 1: return "br x16/x17";
+    case 2: return "blr";
+    case 3: return "br";
+    default: return "branch";
     }
 }
 
@@ -79,6 +93,13 @@ size_t esr_describe(uint64_t esr, char *buf, size_t len)
         return (size_t)snprintf(buf, len, "exception class 0x%02x", ec);
     if (ec == ESR_EC_BRK64)
         return (size_t)snprintf(buf, len, "%s #0x%x", what, (unsigned)ESR_BRK_IMM(esr));
+    if (ec == ESR_EC_BTI)
+        return (size_t)snprintf(buf, len, "%s: %s to an instruction that is no landing pad", what,
+                                btype_name((unsigned)ESR_BTI_BTYPE(esr)));
+    if (ec == ESR_EC_FPAC)
+        return (size_t)snprintf(buf, len, "%s: %s key %c", what,
+                                (esr & ESR_FPAC_DATA) ? "data" : "instruction",
+                                (esr & ESR_FPAC_KEY_B) ? 'B' : 'A');
     if (!esr_is_abort(esr))
         return (size_t)snprintf(buf, len, "%s", what);
 

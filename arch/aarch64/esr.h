@@ -18,11 +18,14 @@
 #define ESR_EC_UNKNOWN       0x00 /* includes undefined instructions */
 #define ESR_EC_WFX           0x01
 #define ESR_EC_FP_ACCESS     0x07
+#define ESR_EC_PAUTH_TRAP    0x09 /* a PAC instruction trapped (HCR_EL2.API, SCR_EL3.API) */
+#define ESR_EC_BTI           0x0d /* branch target exception: an indirect branch to no landing pad */
 #define ESR_EC_ILLEGAL_STATE 0x0e
 #define ESR_EC_SVC64         0x15
 #define ESR_EC_HVC64         0x16
 #define ESR_EC_SMC64         0x17
 #define ESR_EC_SYSREG        0x18
+#define ESR_EC_FPAC          0x1c /* pointer authentication failure (FEAT_FPAC) */
 #define ESR_EC_IABT_LOWER    0x20
 #define ESR_EC_IABT_SAME     0x21
 #define ESR_EC_PC_ALIGN      0x22
@@ -44,6 +47,12 @@
 #define ESR_DABT_WNR     (1u << 6) /* write, not read */
 #define ESR_DABT_CM      (1u << 8) /* cache maintenance */
 #define ESR_BRK_IMM(esr) ((esr)&0xffff)
+
+/* Branch target exception ISS: the branch's type (PSTATE.BTYPE, D8.4.1) */
+#define ESR_BTI_BTYPE(esr) ((esr)&0x3)
+/* Pointer authentication failure ISS (D17.2.37): which key failed */
+#define ESR_FPAC_KEY_B (1u << 0) /* key B, else key A */
+#define ESR_FPAC_DATA  (1u << 1) /* a data key, else an instruction key */
 
 /* True for the two abort classes whose FAR_EL1 holds the faulting address. */
 int esr_is_abort(uint64_t esr);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "arch/aarch64/cpu.h"
+#include "arch/aarch64/pauth.h"
 #include "arch/aarch64/sysreg_bits.h"
 
 #define TABLE_ENTRIES 512
@@ -24,6 +25,7 @@
 #define DESC_AP_RO      (1ul << 7) /* AP[2]: read-only */
 #define DESC_SH_INNER   (3ul << 8)
 #define DESC_AF         (1ul << 10)
+#define DESC_GP         (1ul << 50) /* guarded page: indirect branches must land on a BTI */
 #define DESC_PXN        (1ul << 53)
 #define DESC_UXN        (1ul << 54)
 #define DESC_ADDR_MASK  0x0000fffffffff000ul
@@ -52,12 +54,14 @@
 static uint64_t table_pool[TABLE_POOL][TABLE_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static unsigned tables_used;
 static uint64_t *root;
+static uint64_t text_guarded; /* DESC_GP where the CPU has BTI (the bit is RES0 elsewhere) */
 
 static uint64_t kind_attrs(enum mmu_kind kind)
 {
     const uint64_t normal = DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER | DESC_AF;
     switch (kind) {
-    case MMU_TEXT: return normal | DESC_AP_RO | DESC_UXN;
+    case MMU_TEXT: return normal | DESC_AP_RO | DESC_UXN | text_guarded;
+    case MMU_TEXT_UNGUARDED: return normal | DESC_AP_RO | DESC_UXN;
     case MMU_RODATA: return normal | DESC_AP_RO | DESC_PXN | DESC_UXN;
     case MMU_DATA: return normal | DESC_PXN | DESC_UXN;
     case MMU_DEVICE: return DESC_ATTRIDX(MAIR_IDX_DEVICE) | DESC_AF | DESC_PXN | DESC_UXN;
@@ -124,6 +128,7 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
 void mmu_init(void)
 {
     root = table_alloc();
+    text_guarded = cpu_has_bti() ? DESC_GP : 0;
     uint64_t pa_range = ID_AA64MMFR0_PARANGE(sysreg_read(id_aa64mmfr0_el1));
     sysreg_write(mair_el1, MAIR_VALUE);
     sysreg_write(tcr_el1, TCR_T0SZ(VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |

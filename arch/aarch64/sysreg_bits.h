@@ -18,12 +18,20 @@
 #define SCR_EL3_SMD  (1 << 7)
 #define SCR_EL3_HCE  (1 << 8)
 #define SCR_EL3_RW   (1 << 10)
+#define SCR_EL3_PAUTH \
+    0x30000 /* APK, API (bits 16, 17): lower levels' PAC keys and instructions untrapped */
 
 /* SPSR: EL2h with D, A, I, F masked */
 #define SPSR_EL2H_MASKED 0x3c9
 
 /* HCR_EL2 (D13.2.48) */
 #define HCR_EL2_RW (1 << 31) /* EL1 is AArch64 */
+#define HCR_EL2_PAUTH \
+    0x30000000000 /* APK, API (bits 40, 41): EL1's PAC keys and instructions untrapped */
+
+/* The ID fields that say the CPU has pointer authentication (FEAT_PAuth, D13.2.63/64) */
+#define ID_AA64ISAR1_PAUTH_MASK 0xff0  /* APA (7:4), API (11:8) */
+#define ID_AA64ISAR2_PAUTH_MASK 0xf000 /* APA3 (15:12) */
 
 /* CNTHCTL_EL2 (D13.8.3) without VHE */
 #define CNTHCTL_EL1PCTEN (1 << 0)
@@ -46,11 +54,13 @@
 #define CPACR_EL1_FPEN_ALL (3 << 20)
 
 /* SCTLR_EL1 (D13.2.118) */
-#define SCTLR_EL1_RES1 0x30d00800 /* bits 11, 20, 22, 23, 28, 29 */
-#define SCTLR_EL1_M    (1 << 0)   /* MMU */
-#define SCTLR_EL1_C    (1 << 2)   /* data cache */
-#define SCTLR_EL1_SA   (1 << 3)   /* SP alignment check at EL1 */
-#define SCTLR_EL1_I    (1 << 12)  /* instruction cache */
-#define SCTLR_EL1_WXN  (1 << 19)  /* writable implies execute-never */
+#define SCTLR_EL1_RES1 0x30d00800  /* bits 11, 20, 22, 23, 28, 29 */
+#define SCTLR_EL1_M    (1 << 0)    /* MMU */
+#define SCTLR_EL1_C    (1 << 2)    /* data cache */
+#define SCTLR_EL1_SA   (1 << 3)    /* SP alignment check at EL1 */
+#define SCTLR_EL1_I    (1 << 12)   /* instruction cache */
+#define SCTLR_EL1_WXN  (1 << 19)   /* writable implies execute-never */
+#define SCTLR_EL1_ENIB (1ul << 30) /* authenticate instruction addresses with key B */
+#define SCTLR_EL1_ENIA (1ul << 31) /* ... with key A (what -mbranch-protection's pac-ret uses) */
 
 #endif

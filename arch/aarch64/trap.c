@@ -12,6 +12,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/esr.h"
+#include "arch/aarch64/pauth.h"
 #include "arch/aarch64/semihost.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
@@ -63,7 +64,8 @@ static void backtrace_print(uint64_t pc, uint64_t fp)
     console_printf("\n");
     for (int depth = 1; depth < BACKTRACE_MAX && frame_valid(fp); depth++) {
         const uint64_t *record = (const uint64_t *)fp;
-        uint64_t next = record[0], lr = record[1];
+        /* Saved return addresses are signed where the CPU has PAC. */
+        uint64_t next = record[0], lr = pauth_strip(record[1]);
         if (!lr)
             return;
         /* The call is the instruction before the return address. */
@@ -86,16 +88,25 @@ static int in_range(uint64_t p, const char *start, const char *end)
 /* What an abort's fault address says about its cause in words, or NULL. */
 static const char *fault_cause(const struct trap_frame *f)
 {
+    unsigned ec = ESR_EC(f->esr);
+    if (ec == ESR_EC_BTI)
+        return "an indirect branch into the middle of a function, or a corrupted function pointer "
+               "(BTI)";
+    if (ec == ESR_EC_FPAC)
+        return "a return address failed its authentication: overwritten on the stack (PAC)";
     if (!esr_is_abort(f->esr))
         return NULL;
     uint64_t far = f->far;
+    /* Without FEAT_FPAC, a failed autiasp leaves an address with its PAC bits garbled. */
+    if (ec == ESR_EC_IABT_SAME && pauth_is_poisoned(far))
+        return "a return to an address that failed its authentication: overwritten on the "
+               "stack (PAC)";
     if (in_range(far, __stack_guard, __stack_bottom))
         return "stack overflow into the guard page";
     if (in_range(far, __exc_stack_guard, __exc_stack_bottom))
         return "exception stack overflow into the guard page";
     if (far < NULL_PAGE_SIZE)
         return "null pointer dereference";
-    unsigned ec = ESR_EC(f->esr);
     if (ec != ESR_EC_IABT_SAME && ec != ESR_EC_IABT_LOWER)
         return NULL;
     /* A jump into memory that is never executable (W^X, see kernel_main). */
@@ -146,10 +157,16 @@ static void crash(struct trap_frame *f, const char *what)
     console_printf("\n");
     print_registers(f);
     uint64_t offset;
-    if (!symtab_lookup(symtab_image(), f->elr, &offset)) {
-        /* pc is outside the code (a jump into data): lr still says who jumped. */
+    unsigned ec = ESR_EC(f->esr);
+    if (ec == ESR_EC_IABT_SAME && pauth_is_poisoned(f->far)) {
+        /* The return went nowhere: say where it was sent, which is what was written over it. */
+        console_printf("return address without its PAC: ");
+        print_location(pauth_strip(f->far));
+        console_printf("\n");
+    } else if (ec == ESR_EC_BTI || !symtab_lookup(symtab_image(), f->elr, &offset)) {
+        /* A jump into data or past a landing pad: lr still says who jumped (blr). */
         console_printf("called from: ");
-        print_location(f->x[30] - INSN_SIZE);
+        print_location(pauth_strip(f->x[30]) - INSN_SIZE);
         console_printf("\n");
     }
     backtrace_print(f->elr, f->x[29]);

@@ -194,6 +194,26 @@ static void test_esr_null_buffer_with_len_0_returns_wanted_length(void **state)
     assert_int_equal(esr_describe(0xf2000900, NULL, 0), strlen("brk instruction #0x900"));
 }
 
+static void test_esr_bti_names_the_branch_type(void **state)
+{
+    (void)state;
+    expect(0x36000002,
+           "branch target exception (BTI): blr to an instruction that is no landing pad");
+    expect(0x36000003,
+           "branch target exception (BTI): br to an instruction that is no landing pad");
+    expect(0x36000001,
+           "branch target exception (BTI): br x16/x17 to an instruction that is no landing pad");
+}
+
+static void test_esr_fpac_names_the_key(void **state)
+{
+    (void)state;
+    expect(0x72000000, "pointer authentication failure (PAC): instruction key A");
+    expect(0x72000001, "pointer authentication failure (PAC): instruction key B");
+    expect(0x72000002, "pointer authentication failure (PAC): data key A");
+    expect(0x26000000, "trapped pointer authentication instruction");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +236,8 @@ int main(void)
         cmocka_unit_test(test_esr_truncates_other_classes_without_overflow),
         cmocka_unit_test(test_esr_len_5_gets_first_four_characters),
         cmocka_unit_test(test_esr_null_buffer_with_len_0_returns_wanted_length),
+        cmocka_unit_test(test_esr_bti_names_the_branch_type),
+        cmocka_unit_test(test_esr_fpac_names_the_key),
     };
     return cmocka_run_group_tests_name("esr", tests, NULL, NULL);
 }
