@@ -15,14 +15,16 @@
  *
  * Arguments: mqtt=ADDR[:PORT] ([ADDR]:PORT for IPv6) hostname=NAME
  * period_ms=N qos=0|1 queue=N out=PIN in=PIN http=PORT (0: off).
- * Configuration comes from the boot arguments; gateway_config() is the one
- * place that reads it, where a configuration file would be read once the
- * image has a file system. Typing "stats" on the console logs the counters.
+ * The same words may come from /gateway/gateway.cfg on the volume fs= mounts
+ * (the boot arguments win), and the TLS files from /gateway/ca.pem, cert.pem,
+ * key.pem there (over the build's): files.c. Typing "stats" on the console
+ * logs the counters.
  *   make run SERVICE=gateway (with a broker on the host's port 1883), then:
  *   mosquitto_sub -v -t 'sensors/#'; mosquitto_pub -t actuators/mote/output -m on
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mote/mote.h>
@@ -31,6 +33,7 @@
 
 #include <http/http.h>
 
+#include "files.h"
 #include "gateway.h"
 
 #define DEFAULT_HOSTNAME  "mote"
@@ -451,9 +454,14 @@ static void on_console(const char *data, size_t len, void *arg)
     }
 }
 
-void service_start(const char *args)
+void service_start(const char *bootargs)
 {
-    if (gateway_config(args) != 0) {
+    /* The volume's configuration first, the boot arguments over it. */
+    char *merged = gateway_files_config(bootargs);
+    const char *args = merged ? merged : bootargs;
+    int config_err = gateway_config(args);
+    free(merged); /* gateway_config copied what it keeps */
+    if (config_err != 0) {
         mote_log(MOTE_LOG_ERROR, "gateway: not started: fix the arguments above");
         return;
     }
@@ -492,6 +500,7 @@ void service_start(const char *args)
     }
     struct mote_tls_credentials cred;
     mote_tls_build_credentials(&cred);
+    gateway_files_credentials(&cred);
     if (cfg.http_port)
         https_start(&cred);
     struct mote_tls_config *tls = NULL;

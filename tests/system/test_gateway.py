@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from boards import board, guest  # noqa: F401 (fixtures)
+from fsdisk import disk_args, mcopy_in, mkfs, mmd
 from mqttbroker import GUEST_HOST, Broker
 from qemu import free_port, image, user_net, wait_until
 
@@ -120,3 +121,19 @@ def test_gateway_publishes_and_obeys_on_each_board(guest, board, broker):
     wait_until(lambda: pin_level(q, OUT_PIN, board) == 1, f"GPIO {OUT_PIN} high on {board}")
     broker.publish(f"actuators/{HOST}/output", "off")
     wait_until(lambda: pin_level(q, OUT_PIN, board) == 0, f"GPIO {OUT_PIN} low on {board}")
+
+
+def test_gateway_reads_its_configuration_from_the_volume(qemu, broker, tmp_path):
+    img = mkfs(tmp_path / "disk.img")
+    mmd(img, "gateway")
+    config = f"mqtt={GUEST_HOST}:{broker.port}\nhostname=fromfile\nperiod_ms=200\nhttp=0\n"
+    mcopy_in(img, config.encode(), "gateway/gateway.cfg", tmp_path)
+    sub = broker.subscribe("sensors/#")
+    # The boot arguments win over the file: the host name is the command line's.
+    q = qemu(image("gateway"), append="fs=virtio0 hostname=gw1",
+             extra=(*user_net(), *disk_args("virt", img)))
+    q.wait_for(r"gateway: configuration from /gateway/gateway\.cfg")
+    q.wait_for(rf"mqtt: connected to 10\.0\.2\.2:{broker.port} as gw1-")
+    wait_until(lambda: len([t for t, _ in sub.lines() if t == f"sensors/{HOST}/reading"]) >= 2,
+               lambda: f"readings on sensors/{HOST}/reading; got {sub.lines()}")
+    assert not any(t.startswith("sensors/fromfile/") for t, _ in sub.lines()), sub.lines()

@@ -11,8 +11,9 @@ import subprocess
 
 import pytest
 
+from fsdisk import disk_args, mcopy_in, mkfs, mmd
 from mqttbroker import GUEST_HOST, Broker
-from qemu import Qemu, free_port, user_net, wait_until
+from qemu import Qemu, free_port, image, user_net, wait_until
 from tlsfiles import SERVER_NAME, Pki, tls_image
 
 HOST = "gw1"
@@ -96,3 +97,22 @@ def test_mqtt_tls_refuses_a_plain_listener(started, pki, gateway_image):
     q.wait_for(rf"mqtt: 10\.0\.2\.2:{b.port}: TLS handshake failed: the peer", timeout=120)
     q.wait_for(rf"mqtt: retrying 10\.0\.2\.2:{b.port}")
     assert "mqtt: connected" not in q.output, f"expected no connection:\n{q.tail()}"
+
+
+def test_mqtt_tls_with_the_ca_and_configuration_from_the_volume(started, pki, tmp_path):
+    """The shared image, built with no certificate: the CA and mqtts= come from the disk."""
+    b = broker_with(started, pki, "server")
+    img = mkfs(tmp_path / "disk.img")
+    mmd(img, "gateway")
+    with open(pki.path("ca.pem"), "rb") as f:
+        mcopy_in(img, f.read(), "gateway/ca.pem", tmp_path)
+    mcopy_in(img, f"mqtts={GUEST_HOST}:{b.tls_port} mqtt_name={SERVER_NAME} http=0\n".encode(),
+             "gateway/gateway.cfg", tmp_path)
+    sub = b.subscribe(f"sensors/{HOST}/reading")
+    q = Qemu(image("gateway"), append=f"fs=virtio0 hostname={HOST}",
+             extra=(*user_net(), *disk_args("virt", img)))
+    started.append(q)
+    q.start()
+    q.wait_for(r"gateway: /gateway/ca\.pem from the volume")
+    q.wait_for(rf"mqtt: connected to 10\.0\.2\.2:{b.tls_port} as {HOST}-")
+    wait_until(lambda: len(sub.lines()) >= 1, lambda: f"a reading over TLS; got {sub.lines()}")
