@@ -41,8 +41,8 @@ def test_blink_refuses_pins_it_may_not_use(raspi3, pin, why):
     assert q.wait_exit() == 1
 
 
-def test_blink_on_virt_says_its_gpio_has_no_pin_21(qemu):
-    # virt's GPIO is the PL061: pins 0-7 only.
+def test_blink_on_virt_refuses_a_pin_its_pl061_lacks(qemu):
+    # virt's GPIO is the PL061: eight pins, so the Pi's pin 21 is no pin there.
     q = qemu(image("blink"))
     q.wait_for(r"error: blink: GPIO 21 as output: no such pin \(-22\)")
     assert q.wait_exit() == 1
