@@ -128,20 +128,34 @@ class ProfileGuest(dns_cpu.Guest):
             last = now
 
     def dump(self):
-        """{'fn': [(insns, calls, mmio, name)], 'exc': {vector: n}, 'total': (insns, mmio)}"""
-        text = self.command("dump")
-        if not text.endswith("end\n"):
-            raise dns_cpu.BenchError(f"profile plugin: truncated dump: {text[-200:]!r}")
-        d = {"fn": [], "exc": {}, "total": (0, 0)}
-        for line in text.splitlines():
-            f = line.split(" ", 4)
-            if f[0] == "fn":
+        try:
+            return parse_dump(self.command("dump"))
+        except ValueError as e:
+            raise dns_cpu.BenchError(f"profile plugin: {e}") from None
+
+
+def parse_dump(text):
+    """The plugin's dump as {'fn': [(insns, calls, mmio, name)], 'exc': {vector: n},
+    'total': (insns, mmio)}; ValueError for one cut short or with a line it cannot read."""
+    if not text.endswith("end\n"):
+        raise ValueError(f"truncated dump: {text[-200:]!r}")
+    d = {"fn": [], "exc": {}, "total": None}
+    for line in text.splitlines()[:-1]:
+        f = line.split(" ", 4)
+        try:
+            if f[0] == "fn" and len(f) == 5:
                 d["fn"].append((int(f[1]), int(f[2]), int(f[3]), f[4]))
-            elif f[0] == "exc":
+            elif f[0] == "exc" and len(f) == 3:
                 d["exc"][f[2]] = int(f[1])
-            elif f[0] == "total":
+            elif f[0] == "total" and len(f) == 3:
                 d["total"] = (int(f[1]), int(f[2]))
-        return d
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"unreadable dump line {line!r}") from None
+    if d["total"] is None:
+        raise ValueError("dump without its total line")
+    return d
 
 
 def report(title, d, per, unit, paths, top, csv_path):
