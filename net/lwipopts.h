@@ -83,10 +83,15 @@
 #define CHECKSUM_CHECK_ICMP        1
 #define CHECKSUM_CHECK_ICMP6       1
 
-/* Hooks (net/hooks.h): RFC 6528 initial sequence numbers */
+/*
+ * Hooks (net/hooks.h): RFC 6528 initial sequence numbers; SYN cookies and
+ * room for new connections under a flood (net/tcp_guard.c)
+ */
 #define LWIP_HOOK_FILENAME "net/hooks.h"
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
     net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+    net_tcp_guard_input(pcb, hdr, optlen, opt1len, opt2, p)
 
 /* Netif callbacks, for "address acquired" and link changes */
 #define LWIP_NETIF_STATUS_CALLBACK     1

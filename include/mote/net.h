@@ -11,6 +11,7 @@
 #ifndef MOTE_NET_H
 #define MOTE_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -197,6 +198,16 @@ struct mote_tcp_server {
      */
     size_t (*input)(int conn, void *state, const void *in, size_t len, void *arg);
     void *arg; /* input's last argument */
+    /*
+     * Optional, for answers too large to queue at once (a file streamed from
+     * disk): the peer acknowledged data, so mote_tcp_space(conn) bytes may be
+     * written. Returns true when the service wants input() called again on
+     * the input it left unconsumed meanwhile (its long answer is done). It
+     * may close or abort conn, as input() may.
+     */
+    bool (*sent)(int conn, void *state, void *arg);
+    /* Optional: conn is gone, however it ended; state is freed after this returns. */
+    void (*end)(void *state, void *arg);
 };
 
 /*
@@ -229,6 +240,13 @@ struct mote_net_stats {
     uint64_t tx_recollected; /* finished transmit buffers with no interrupt: collected */
     uint64_t rx_renotified;  /* device out of receive buffers, then silent: told again */
     uint64_t rx_recollected; /* received frames left a whole period with no interrupt: collected */
+    /* TCP's defences against floods (net/tcp_guard.c): */
+    uint64_t tcp_syn_cookies_sent;     /* SYNs answered statelessly: the listen queue was full */
+    uint64_t tcp_syn_cookies_accepted; /* connections made from a returned, valid cookie */
+    uint64_t tcp_syn_cookies_refused;  /* ACKs to a listener whose cookie was wrong: reset */
+    uint64_t tcp_half_open_dropped;    /* oldest half-open connections dropped for a new one */
+    uint64_t tcp_idle_evicted; /* accepted connections silent the longest, reset for a new one */
+    uint64_t tcp_peer_limited; /* new connections refused: none free, the peer holds its share */
 };
 
 /* Fills stats. Returns 0, -EINVAL if stats is NULL, -ENETDOWN if the network is not started. */
