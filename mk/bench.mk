@@ -65,7 +65,7 @@ $(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
 # by function and subsystem (bench/README.md); other services: boot and idle.
 .PHONY: profile
 profile: images $(PROFILE_PLUGIN)
-	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
+	$(PYTHON) bench/profiler.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
 
 # make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
 .PHONY: size
