@@ -11,7 +11,13 @@ COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outl
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # Branch protection (arch/aarch64/pauth.h): return addresses signed and checked
 # (PAC), indirect branches land only on landing pads (BTI); hints on a Cortex-A53.
-COMMON_FLAGS += -mbranch-protection=standard
+# `make BRANCH_PROTECTION=` builds without (to measure what it costs: bench/README.md).
+BRANCH_PROTECTION ?= -mbranch-protection=standard
+COMMON_FLAGS += $(BRANCH_PROTECTION)
+# Address-space layout randomisation (arch/aarch64/aslr.c): position-independent
+# code, linked as a static PIE whose R_AARCH64_RELATIVE relocations the boot
+# applies for the address it picks.
+COMMON_FLAGS := $(filter-out -fno-pie,$(COMMON_FLAGS)) -fpie
 CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS)
@@ -21,4 +27,5 @@ ASFLAGS := $(COMMON_FLAGS) -g
 KERNEL_CFLAGS := -mgeneral-regs-only
 LDFLAGS := --specs=picolibc.specs -nostartfiles -static -no-pie -Wl,--gc-sections \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+LDFLAGS := $(filter-out -static -no-pie,$(LDFLAGS)) -static-pie -Wl,-z,text
 LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
