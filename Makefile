@@ -18,6 +18,7 @@ include mk/setup.mk
 include mk/toolchain.mk
 include mk/board.mk
 include mk/lwip.mk
+include mk/mbedtls.mk
 include mk/image.mk
 include mk/run.mk
 include mk/test.mk

@@ -268,6 +268,8 @@ class ClientProc:
 
 
 class Bench:
+    guest_class = Guest  # bench/profile.py's guest talks to its own plugin
+
     def __init__(self, a, configs):
         self.a = a
         self.cfg = configs
@@ -300,7 +302,7 @@ class Bench:
         """(guest, ms from QEMU start to the first correct answer)."""
         self.started += 1
         sock = os.path.join(self.tmp, f"insn-{self.started}.sock") if plugin else None
-        g = Guest(self.netns, system, self.cfg[system], mem_mib or self.a.mem, sock)
+        g = self.guest_class(self.netns, system, self.cfg[system], mem_mib or self.a.mem, sock)
         self.guests.append(g)
         timeout_s = BOARDS[self.a.board]["ready_timeout_s"][system]
         deadline = g.start_s + timeout_s

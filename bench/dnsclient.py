@@ -7,9 +7,12 @@ stdin, answering each with one JSON line on stdout:
   {"cmd": "ready", "timeout_s": T}
       sends host1's query every POLL_S until a correct answer comes back:
       {"ok": true} or {"ok": false, "error": ...}
-  {"cmd": "run", "first": I, "count": N, "records": R, "client": "udp"|"nslookup"}
+  {"cmd": "run", "first": I, "count": N, "records": R, "client": "udp"|"nslookup",
+   "gap_s": G}
       N queries for N different names host<I>.. (wrapping inside R records),
-      one at a time, each sent when the previous one was answered. Every
+      one at a time, each sent when the previous one was answered (back to
+      back), or G seconds after it (paced: the guest finishes what the reply
+      left behind, a transmit interrupt, before the next query comes). Every
       answer is checked (id, NOERROR, AA, question, exactly the A record
       10.0.0.0+i). "udp" is one process with one socket; "nslookup" runs
       `nslookup -type=A` once per name, as the IncludeOS paper did.
@@ -37,6 +40,7 @@ POLL_S = 0.01         # readiness: one query every 10 ms (the boot time's resolu
 QUERY_TIMEOUT_S = 2.0  # per try; a lost datagram is sent again
 QUERY_TRIES = 3
 MAX_ERRORS_KEPT = 5
+MAX_GAP_S = 10.0      # a paced run's pause between queries
 
 
 class Client:
@@ -128,10 +132,12 @@ class Client:
                                    f"(exit {out.returncode}: {out.stdout.strip()[-200:]!r})")
         return elapsed_us, 1
 
-    def run(self, first, count, records, client):
+    def run(self, first, count, records, client, gap_s=0.0):
         query = self.query_udp if client == "udp" else self.query_nslookup
         latencies, retries, errors, correct = [], 0, [], 0
         for k in range(count):
+            if k and gap_s:
+                time.sleep(gap_s)
             i = dnswire.host_index(k, first, records)
             try:
                 us, tries = query(i)
@@ -161,7 +167,10 @@ def handle(client, line):
                 raise ValueError(f"run: expected 1 <= first <= records <= {dnswire.RECORDS_MAX} "
                                  f"and count >= 1, got first={first} count={count} "
                                  f"records={records}")
-            return client.run(first, count, records, cmd.get("client", "udp"))
+            gap_s = float(cmd.get("gap_s", 0))
+            if not 0 <= gap_s <= MAX_GAP_S:
+                raise ValueError(f"run: gap_s {gap_s}: expected 0 to {MAX_GAP_S} seconds")
+            return client.run(first, count, records, cmd.get("client", "udp"), gap_s)
         raise ValueError(f"unknown command {cmd['cmd']!r}: expected ready, run or quit")
     except (ValueError, KeyError, TypeError) as e:
         return {"ok": False, "error": f"bad command {line.strip()!r}: {e}"}

@@ -3,7 +3,7 @@
  * The debugging boot arguments, parsed in this one place for everyone who
  * acts on them (the GDB stub, core dumps, a board choosing its debug port):
  *   gdb=NAME[:PARAM][,wait]   the GDB stub's transport (gdb_transport.h):
- *                             gdb=serial, gdb=tcp:PORT; ",wait" stops for
+ *                             gdb=serial, gdb=tcp:[ADDR:]PORT; ",wait" stops for
  *                             gdb before the service starts
  *   core=serial               a crash sends an ELF core over the debug port
  * Only the syntax is checked here; whether the transport exists and PARAM

@@ -190,10 +190,11 @@ static enum gdb_action stop_here(struct trap_frame *frame, const struct gdb_stop
         break;
     case GDB_KILL: console_printf("\ngdb: killed by the debugger\n"); mote_exit(EXIT_KILLED);
     }
-    if (stub.tp->resume)
-        stub.tp->resume();
     sysreg_write(cntv_ctl_el0, timer_ctl);
     stub.active = false;
+    /* After active: the transport may ask for the next stop (a debugger heard mid-stop). */
+    if (stub.tp->resume)
+        stub.tp->resume();
     fpsimd_restore(&stub.regs.fp);
     return action;
 }
@@ -300,7 +301,7 @@ static const struct gdb_transport_events events = {
 static void log_not_understood(const struct debug_args *d)
 {
     mote_log(MOTE_LOG_ERROR,
-             "gdb: gdb=%s not understood; expected gdb=serial or gdb=tcp:PORT, "
+             "gdb: gdb=%s not understood; expected gdb=serial or gdb=tcp:[ADDR:]PORT, "
              "optionally followed by ,wait",
              d->gdb_raw);
 }

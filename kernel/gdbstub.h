@@ -12,7 +12,7 @@
  * While the stub has the CPU, the event loop is stopped, interrupts are
  * masked and the transport is polled.
  *
- * Boot argument (kernel/debugargs.h): gdb=serial | gdb=tcp:PORT, either with ",wait".
+ * Boot argument (kernel/debugargs.h): gdb=serial | gdb=tcp:[ADDR:]PORT, either with ",wait".
  *
  * Release images have no stub: there every function below is an inline
  * no-op (gdbstub_init only says that gdb= cannot be served), so callers need

@@ -83,6 +83,7 @@ static const struct {
     const char *key, *absent;
 } optional_args[] = {
     {"syslog", "syslog: this service does not use the network; remote logs are off"},
+    {"ntp", "sntp: this service does not use the network; ntp= is ignored"},
 };
 
 /* Stops before the console exists: nothing can be said, a debugger finds it here. */

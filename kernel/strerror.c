@@ -6,6 +6,7 @@
  * and lwIP's err_to_errno return.
  */
 #include <mote/error.h>
+#include <mote/fs.h> /* EUCLEAN, which picolibc lacks */
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +29,15 @@ static const struct {
     {ENODEV, "no such device"},
     {EINVAL, "invalid argument"},
     {ENOSPC, "no space left"},
+    {EROFS, "read-only file system"},
+    {ENOTDIR, "not a directory"},
+    {EISDIR, "is a directory"},
+    {ENAMETOOLONG, "name too long"},
+    {EMFILE, "too many open files"},
+    {EACCES, "permission denied"},
+    {ENOTEMPTY, "directory not empty"},
+    {EFBIG, "file too large"},
+    {EUCLEAN, "corrupt file system"},
     {EPIPE, "broken pipe"},
     {ENOSYS, "not supported"},
     {EILSEQ, "malformed data"},

@@ -5,6 +5,8 @@
 #   make bench-full       the DNS experiment as the paper ran it: REPS=100 (PI_REPS=30)
 #   make bench-quick      boot/size/idle only, fewer boots
 #   make bench-dns        the DNS experiment on virt only;  bench-dns-raspi3: raspi3b only
+#   make bench-tls        HTTPS against HTTP in the http service (bench/tls.py)
+#   make bench-mqtt       MQTT publish rate, QoS 0 and 1: the gateway next to mosquitto_pub
 #   make bench-deps       what the DNS experiment needs besides the images (virt);
 #                         bench-deps-raspi3: the same for raspi3b
 REPS ?= 5
@@ -15,6 +17,8 @@ PI_BOOTS ?= 5
 PI_BENCH_ARGS ?=
 BENCH_DIR := $(B)/bench
 BENCH_PLUGIN := build/bench/libinsn.so
+PROFILE_PLUGIN := build/bench/libprofile.so
+PROFILE_ARGS ?=
 # The Linux twin links the lib/dns objects of the Mote image: compiled once.
 DNS_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/dns/*.c))
 LINUX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ilib/dns/include
@@ -46,15 +50,45 @@ $(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
 	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
 	    -Ithird_party/qemu/include $< -o $@ -lpthread
 
-.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3
-bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
+# TLS: what HTTPS costs the http service (bench/tls.py): guest instructions and
+# wall time per request over HTTP and HTTPS, heap per TLS connection, image size.
+.PHONY: bench-tls
+bench-tls: images $(BENCH_PLUGIN)
+	$(PYTHON) bench/tls.py --build $(B) --plugin $(BENCH_PLUGIN)
+# The profiler: per-function counts of guest instructions, calls, MMIO accesses.
+$(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
+	    -Ithird_party/qemu/include $< -o $@ -lpthread
+
+# make profile SERVICE=dns: boot, idle, paced and back-to-back query profiles
+# by function and subsystem (bench/README.md); other services: boot and idle.
+.PHONY: profile
+profile: images $(PROFILE_PLUGIN)
+	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
+
+# make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
+.PHONY: size
+size: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
+	$(PYTHON) bench/size.py $(B)/$(SERVICE).elf
+
+.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3 \
+	bench-mqtt
+bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUGIN)
 # images-raspi3 (mk/test.mk) builds build/raspi3/: every service's image, bootargs.dtb.
 bench-deps-raspi3: images-raspi3 $(PI_BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 
 bench: images bench-deps bench-deps-raspi3
+	$(PYTHON) bench/size.py $(B)/dns.elf
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3
+	$(MAKE) --no-print-directory bench-tls
+	$(MAKE) --no-print-directory bench-mqtt
+
+# MQTT publish rate at QoS 0 and 1: the gateway image next to mosquitto_pub (bench/mqtt.py).
+bench-mqtt: images $(BENCH_PLUGIN)
+	$(PYTHON) bench/mqtt.py $(MQTT_BENCH_ARGS)
 
 bench-dns: bench-deps
 	$(PYTHON) bench/dns_cpu.py --build $(B) --plugin $(BENCH_PLUGIN) --reps $(REPS) $(BENCH_ARGS)
@@ -77,3 +111,28 @@ bench-quick: images images-raspi3
 .PHONY: test-bench
 test-bench: bench-deps bench-deps-raspi3
 	MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench $(PYTEST_ARGS)
+
+# The file-system benchmark (bench/fs_io.py): lib/fat against Linux's vfat on
+# virtio-blk. fs_linux is a static aarch64 program in the guest's initramfs.
+#   make bench-fs [FS_BENCH_ARGS="--reps 5 --size 32"]
+FS_BENCH_ARGS ?=
+$(BENCH_DIR)/fs_linux: bench/linux/fs_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -s $< -o $@
+.PHONY: bench-fs bench-fs-deps
+bench-fs-deps: images $(BENCH_DIR)/fs_linux
+bench-fs: bench-fs-deps
+	$(PYTHON) bench/fs_io.py --build $(B) $(FS_BENCH_ARGS)
+# The storage benchmark (bench/blk_io.py): services/blockbench against
+# bench/linux/blk_linux.c on Linux's virtio-blk, sequential write and read.
+#   make bench-blk [BLK_REPS=3] [BLK_ARGS="--size 32 --chunk 64"]
+BLK_REPS ?= 3
+BLK_ARGS ?=
+$(BENCH_DIR)/blk_linux: bench/linux/blk_linux.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@.elf
+	$(CROSS)strip -o $@ $@.elf
+.PHONY: bench-blk bench-blk-deps
+bench-blk-deps: images $(BENCH_DIR)/blk_linux
+bench-blk: bench-blk-deps
+	$(PYTHON) bench/blk_io.py --build $(B) --reps $(BLK_REPS) $(BLK_ARGS)

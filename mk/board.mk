@@ -11,14 +11,23 @@ endif
 # maps each to the driver sources that provide it there (BOARD_USES_<feature>;
 # empty when the board's always-linked drivers already do, or it has none, in
 # which case the service's calls fail at run time with -ENODEV, as documented).
-FEATURES := net block fb gpio
+FEATURES := net block fb gpio fs tls
 BOARD_USES_net :=
 BOARD_USES_block :=
 BOARD_USES_fb :=
 BOARD_USES_gpio :=
+# Files (include/mote/fs.h): lib/fat over the block API, the same on every board
+# (a service names block too, for the board's disk drivers).
+BOARD_USES_fs := kernel/fs/mount.c kernel/fs/api.c
+# The log on the volume (logfile=PATH) writes through the file API.
+BOARD_USES_fs += kernel/logfile/log_file.c
+# tls needs no driver: it names mbedTLS and lwIP's TLS build (mk/mbedtls.mk) and implies net.
+BOARD_USES_tls :=
 # The QEMU -device that feeds the random source, if the board needs one (virt:
 # virtio-rng; the Pi's RNG is on the SoC).
 QEMU_RNG :=
+# The QEMU arguments that attach disk image {file} as disk number {n} (none: no disks).
+QEMU_DISK :=
 include $(BOARD_DIR)/board.mk
 
 # feature_srcs(features): the driver sources behind a service's features on this board.
@@ -41,6 +50,7 @@ board-info:
 	$(info mem_fixed=$(QEMU_MEM_FIXED))
 	$(info nic=$(QEMU_NIC))
 	$(info rng=$(QEMU_RNG))
+	$(info disk=$(QEMU_DISK))
 	$(info serials=$(QEMU_SERIALS))
 	$(info power_button=$(QEMU_POWER_BUTTON))
 	$(info kernel=$(QEMU_KERNEL))

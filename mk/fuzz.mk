@@ -1,6 +1,7 @@
 # Fuzz targets (libFuzzer via clang): every parser of outside input.
 #   make fuzz            each target for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke      each for a few seconds: part of make test
+#   make fuzz-long       each for FUZZ_LONG_SECONDS (600): hours in all
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
@@ -47,6 +48,43 @@ $(FUZZ_DIR)/corpus_bootargs/.seeded:
 	printf 'ip=dhcp dns=10.0.2.3 gdb=serial' > $(@D)/seed3
 	@touch $@
 
+# The firmware's mailbox answers (tests/fuzz/fuzz_mbox.c): a 640x480
+# framebuffer whose pitch is patched to 2560; a tag list.
+fuzz_srcs_mbox := drivers/mbox/property.c drivers/video/bcm2835_fb.c # and mk/unit.mk: test_mbox_property
+$(FUZZ_DIR)/corpus_mbox/.seeded:
+	@mkdir -p $(@D)
+	printf '\000\200\002\000\000\340\001\000\000\044\000\012\000\000' > $(@D)/seed1
+	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
+	@touch $@
+
+# A stopped image's frame filter (tests/fuzz/fuzz_gdb_filter.c): the port, then
+# a frame: a SYN to port 1234 over IPv4, an ARP request.
+fuzz_srcs_gdb_filter := net/gdb_filter.c
+$(FUZZ_DIR)/corpus_gdb_filter/.seeded:
+	@mkdir -p $(@D)
+	printf '\004\322%012d\010\000\105\000\000\050\000\000\000\000\100\006%010d\300\000\004\322' 0 0 > $(@D)/seed1
+	printf '\004\322%012d\010\006\000\001\010\000\006\004\000\001' 0 > $(@D)/seed2
+	@touch $@
+
+# The SD card driver against a card answering anything (tests/fuzz/fuzz_sdcard.c);
+# seeds: an SDHC card and an oversized SDSC card (tests/fuzz/seeds/sdcard.py).
+fuzz_srcs_sdcard := drivers/sd/sdcard.c drivers/sd/csd.c
+$(FUZZ_DIR)/corpus_sdcard/.seeded: tests/fuzz/seeds/sdcard.py
+	@mkdir -p $(@D)
+	python3 $< $(@D)
+	@touch $@
+
+# DNS over TCP (tests/fuzz/fuzz_dns_tcp.c): the service's framing on the shared
+# per-connection buffering; seeds: two pipelined queries in one segment, and a
+# query split across segments then a zero length.
+fuzz_srcs_dns_tcp := services/dns/tcp.c net/tcp_server.c $(unit_srcs_dns)
+DNS_TCP_QUERY := \000\042\022\064\001\000\000\001\000\000\000\000\000\000\006host42\004mote\004test\000\000\001\000\001
+$(FUZZ_DIR)/corpus_dns_tcp/.seeded:
+	@mkdir -p $(@D)
+	printf '\110$(DNS_TCP_QUERY)$(DNS_TCP_QUERY)' > $(@D)/seed1
+	printf '\005$(DNS_TCP_QUERY)\002\000\000' > $(@D)/seed2
+	@touch $@
+
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
 # offer a 1+1 chain, the device uses it (id 0, 64 bytes), collect, watch.
 $(FUZZ_DIR)/corpus_virtq/.seeded:
@@ -56,6 +94,29 @@ $(FUZZ_DIR)/corpus_virtq/.seeded:
 $(FUZZ_DIR)/corpus_usb_enumerate/.seeded:
 	@mkdir -p $(@D)
 	printf '\010\022\001\000\002\011\000\000\100\022\022\001\000\002\011\000\000\100\011\004\252\125\001\001\000\000\000\001\011\011\002\031\000\001\001\000\340\000\031\011\002\031\000\001\001\000\340\000\011\004\000\000\001\011\000\000\000\007\005\201\003\002\000\377\011\011\051\002\012\000\001\000\000\377\004\001\001\001\000\004\001\001\000\000\004\003\001\020\000\010\022\001\000\002\000\000\000\100\022\022\001\000\002\000\000\000\100\047\006\001\000\000\000\000\000\000\001\011\011\002\042\000\001\001\000\240\062\042\011\002\042\000\001\001\000\240\062\011\004\000\000\001\003\001\001\000\011\041\021\001\000\001\042\077\000\007\005\201\003\010\000\012\004\000\001\000\000\001\002\004\000\001\001\000' > $(@D)/seed1
+	@touch $@
+
+# Certificate and key loading (tests/fuzz/fuzz_tls_pem.c): mbedTLS from source
+# with Mote's configuration, like the unit test (mk/unit.mk).
+fuzz_libs_tls_pem := $(MBEDTLS_CPPFLAGS) -w
+$(FUZZ_DIR)/corpus_tls_pem/.seeded: tests/unit/test_tls_pem.c
+	@mkdir -p $(@D)
+	printf '\000' > $(@D)/cert && awk '/BEGIN CERT/,/END CERT/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/cert
+	printf '\001' > $(@D)/key && awk '/BEGIN EC/,/END EC/' $< | sed 's/^.*"-/-/; s/^ *"//; s/\\n"[;]*$$//' >> $(@D)/key
+	@touch $@
+
+# MQTT seeds: a filter NUL a topic (tests/fuzz/fuzz_mqtt.c); the gateway's: a topic NUL
+# a payload (tests/fuzz/fuzz_gateway.c).
+$(FUZZ_DIR)/corpus_mqtt/.seeded:
+	@mkdir -p $(@D)
+	printf 'sensors/+/reading\000sensors/gw1/reading' > $(@D)/seed1
+	printf 'a/#\000a' > $(@D)/seed2
+	printf '#\000$$SYS/uptime' > $(@D)/seed3
+	@touch $@
+$(FUZZ_DIR)/corpus_gateway/.seeded:
+	@mkdir -p $(@D)
+	printf 'actuators/gw1/output\000toggle' > $(@D)/seed1
+	printf 'actuators/gw1/period_ms\000 250\n' > $(@D)/seed2
 	@touch $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c | $(SETUP_STAMP)
@@ -131,6 +192,23 @@ $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
 	@touch $@
 
+# FAT: images made by mkfs.fat (FAT12, FAT16, FAT32) and filled by mtools, in the
+# sparse form tests/fuzz/fuzz_fat.c reads (tests/fuzz/fat_seed.py).
+fuzz_srcs_fat := $(FAT_SRCS)
+FAT_SEED_FILL = MTOOLS_SKIP_CHECK=1 mmd -i $(1) '::/A long directory' && \
+	printf 'hello, FAT\n' > $(1).txt && MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt ::/HELLO.TXT && \
+	head -c 5000 /dev/zero | tr '\0' 'm' > $(1).txt && \
+	MTOOLS_SKIP_CHECK=1 mcopy -i $(1) $(1).txt '::/A long directory/a file with a long name.log'
+$(FUZZ_DIR)/corpus_fat/.seeded: tests/fuzz/fat_seed.py | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	mkfs.fat -C -F 12 $(@D)/f12.img 256 >/dev/null
+	mkfs.fat -C -F 16 -s 1 $(@D)/f16.img 4096 >/dev/null
+	mkfs.fat -C -F 32 -s 1 $(@D)/f32.img 34000 >/dev/null
+	for b in 12 16 32; do $(call FAT_SEED_FILL,$(@D)/f$$b.img) && \
+	    /usr/bin/python3 tests/fuzz/fat_seed.py $(@D)/f$$b.img $(@D)/seed$$b && \
+	    rm $(@D)/f$$b.img $(@D)/f$$b.img.txt || exit 1; done
+	@touch $@
+
 .PHONY: fuzz fuzz-smoke
 # Each run's libFuzzer output goes to a log; a crash prints the log's end and fails.
 fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corpus_$(t)/.seeded)
@@ -138,17 +216,41 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
 	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \
-	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s, no failure"; \
+	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s," \
+	            "$$(grep -o 'cov: [0-9]* ft: [0-9]*' $$log | tail -1), no failure"; \
 	    else tail -40 $$log; echo "fuzz_$$t: FAILED (log: $$log)"; exit 1; fi; done
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
-# tools/mote: the JSON of OCI layouts given to `mote load`; lib/syslog: the datagrams mote's collector parses.
-$(FUZZ_DIR)/corpus_mote_json/.seeded:
+# The long run: each target for FUZZ_LONG_SECONDS (10 minutes by default, about
+# five hours in all), growing the corpora in build/host/fuzz/corpus_* that the
+# next run starts from.
+FUZZ_LONG_SECONDS ?= 600
+.PHONY: fuzz-long
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
+
+# tools/mote: references and port specs users type, manifests and configs from registries and
+# layouts; lib/syslog: the datagrams mote's collector parses.
+fuzz_srcs_mote_port := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+$(FUZZ_DIR)/corpus_mote_port/.seeded:
 	@mkdir -p $(@D)
-	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:00","size":1,"annotations":{"io.mote.image.ref":"dns:latest"}}]}' > $(@D)/seed1
-	printf '{"name":"dns","tag":"latest","size":180368,"debug":false,"args":"records=10000","x":[1.5e3,null,true,"\\u00e9\\ud83d\\ude00"]}' > $(@D)/seed2
+	printf '127.0.0.1:5353:53/udp' > $(@D)/seed1
+	printf '8080:80' > $(@D)/seed2
+	@touch $@
+$(FUZZ_DIR)/corpus_mote_ref/.seeded:
+	@mkdir -p $(@D)
+	printf 'dns' > $(@D)/seed1
+	printf '127.0.0.1:5000/team/dns:v1.2_rc-1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' > $(@D)/seed2
+	printf 'docker.io/library/a__b---c.d' > $(@D)/seed3
+	@touch $@
+fuzz_srcs_mote_manifest := $(MOTE_OCI_SRCS)
+fuzz_libs_mote_manifest := -ljansson -lcrypto -larchive
+MOTE_SEED_H1 := 1111111111111111111111111111111111111111111111111111111111111111
+$(FUZZ_DIR)/corpus_mote_manifest/.seeded:
+	@mkdir -p $(@D)
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.mote.image.config.v1+json","digest":"sha256:$(MOTE_SEED_H1)","size":9},"layers":[{"mediaType":"application/vnd.mote.image.kernel.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4},{"mediaType":"application/vnd.mote.image.elf.v1","digest":"sha256:$(MOTE_SEED_H1)","size":4}],"annotations":{"io.mote.image.board":"virt"}}\000{"name":"dns","tag":"latest","board":"virt","qemu":{"machine":"virt","cpu":"","nic":"","rng":"","fixed_mem_mib":0,"serials":1},"service":"dns","size":4,"sha256":"$(MOTE_SEED_H1)","elf_size":4,"elf_sha256":"$(MOTE_SEED_H1)","created":"2026-11-23T12:00:00Z"}' > $(@D)/seed1
 	@touch $@
 
 $(FUZZ_DIR)/corpus_syslog_parse/.seeded:

@@ -11,9 +11,14 @@ include $(LWIPDIR)/Filelists.mk
 $(LWIPDIR)/Filelists.mk:
 	scripts/setup
 
-LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c
+# lwIP's own applications Mote uses, each linked only when called: SNTP
+# (net/sntp.c: ntp=), MQTT (net/mqtt.c), the mDNS responder (net/mdns.c).
+LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
+	$(SNTPFILES) $(MQTTFILES) $(MDNSFILES)
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
-NET_SRCS := $(wildcard net/*.c)
+# net/tls*.c need altcp: only the TLS build has them (mk/mbedtls.mk).
+TLS_NET_SRCS := $(wildcard net/tls*.c)
+NET_SRCS := $(filter-out $(TLS_NET_SRCS),$(wildcard net/*.c))
 ifneq ($(DEBUG),1)
 NET_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(NET_SRCS))
 endif

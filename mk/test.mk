@@ -25,9 +25,12 @@ test-system: images debug-images $(foreach b,$(OTHER_BOARDS),images-$(b) debug-i
 # make soak: the long versions of the load tests, MOTE_SOAK_S seconds of load each
 # (tests/system/test_virtio_recovery.py keeps a bounded run in make test).
 SOAK_S ?= 900
+SOAK_FS_ROUNDS ?= 500
 .PHONY: soak
-soak: images
+soak: images $(foreach b,$(OTHER_BOARDS),images-$(b))
 	cd tests/system && MOTE_SOAK_S=$(SOAK_S) MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -s -p no:cacheprovider test_virtio_recovery.py -k mixed_load
+	@# tests/system/test_fs_power.py: SOAK_FS_ROUNDS power cuts instead of make test's 25
+	cd tests/system && MOTE_FS_POWER_ROUNDS=$(SOAK_FS_ROUNDS) MOTE_BUILD=$(CURDIR)/$(B) $(PYTHON) -m pytest -q -p no:cacheprovider test_fs_power.py
 
 # images-<board>, debug-images-<board>: build/<board>/ and build/<board>-debug/.
 .PHONY: $(foreach b,$(OTHER_BOARDS),images-$(b) debug-images-$(b))

@@ -12,6 +12,8 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude $(SERVICE_L
 # sources are named once. A test whose sources are not listed fails to link.
 UNIT_NAMES := $(sort $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c)))
 unit_srcs_timerq := kernel/timerq.c
+unit_srcs_kstring := # the test includes kernel/kstring.c
+unit_srcs_tick_scale := # drivers/timer/tick_scale.h is all inline
 unit_srcs_symtab := kernel/symtab.c
 unit_srcs_esr := arch/aarch64/esr.c
 unit_srcs_args := lib/args/args.c lib/args/number.c
@@ -22,6 +24,9 @@ unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c
 unit_srcs_virtq := drivers/virtio/virtq.c tests/unit/dma_identity.c
 unit_srcs_sdcsd := drivers/sd/csd.c
+unit_srcs_mbox_property := drivers/mbox/property.c
+unit_srcs_part := lib/part/part.c lib/crc32/crc32.c
+unit_srcs_http_files := services/http/files_http.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
@@ -29,7 +34,22 @@ unit_srcs_gdb := lib/gdb/rsp.c lib/args/number.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
 unit_srcs_syslog_parse := lib/syslog/parse.c
 unit_srcs_elfcore := lib/elfcore/elfcore.c
+FAT_SRCS := lib/fat/volume.c lib/fat/name.c lib/fat/dir.c lib/fat/file.c
+unit_srcs_fat := $(FAT_SRCS) tests/unit/fat_disk.c # images made by mkfs.fat and mtools
+unit_srcs_fat_power := $(unit_srcs_fat)
 unit_srcs_tcp_server := net/tcp_server.c
+# Certificate and key loading, checked against mbedTLS's parsers built for the
+# host with Mote's configuration (net/mbedtls_config.h); tests/fuzz/fuzz_tls_pem.c too.
+MBEDTLS_PARSE_SRCS := $(addprefix third_party/mbedtls/library/,x509_crt.c x509.c pk.c pkparse.c \
+	pk_wrap.c pem.c base64.c asn1parse.c asn1write.c oid.c bignum.c ecp.c ecp_curves.c ecdsa.c \
+	rsa.c rsa_internal.c md.c sha256.c sha512.c platform.c platform_util.c constant_time.c \
+	cipher.c cipher_wrap.c aes.c gcm.c chacha20.c chachapoly.c poly1305.c error.c ctr_drbg.c)
+unit_srcs_tls_pem := net/tls_pem.c $(MBEDTLS_PARSE_SRCS)
+# Their headers and configuration; mbedTLS's own warnings are its maintainers' business.
+$(UNIT_DIR)/obj/tests/unit/test_tls_pem.o: UNIT_CFLAGS += $(MBEDTLS_CPPFLAGS)
+$(UNIT_DIR)/obj/third_party/mbedtls/%.o: UNIT_CFLAGS += $(MBEDTLS_CPPFLAGS) -w
+unit_srcs_mqtt := net/mqtt_topic.c net/mqtt_queue.c
+unit_srcs_gateway := services/gateway/command.c services/gateway/reading.c
 unit_srcs_debugargs := kernel/debugargs.c lib/args/args.c lib/args/number.c
 unit_srcs_usb_descriptor := drivers/usb/descriptor.c
 unit_srcs_usb_split := drivers/usb/dwc2/split.c
@@ -45,11 +65,25 @@ unit_srcs_usbnet_smsc95xx := $(USBNET_UNIT_SRCS)
 unit_srcs_usbnet_lan78xx := $(USBNET_UNIT_SRCS)
 
 # tools/mote (host C): the parsers of what users type and of outside input
+# (JSON, digests and tar are libjansson's, libcrypto's and libarchive's, tested upstream)
+MOTE_UNIT_CORE := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_json := tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_board := tools/mote/board.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_entropy := tools/mote/entropy.c tools/mote/json.c tools/mote/strbuf.c tools/mote/util.c
-unit_srcs_mote_sha256 := tools/mote/sha256.c
+unit_srcs_mote_ref := tools/mote/ref.c tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
+unit_srcs_mote_board := tools/mote/board.c $(MOTE_UNIT_CORE)
+unit_libs_mote_board := -ljansson
+unit_srcs_mote_template := tools/mote/template.c $(MOTE_UNIT_CORE)
+unit_libs_mote_template := -ljansson
+unit_srcs_mote_entropy := tools/mote/entropy.c $(MOTE_UNIT_CORE)
+unit_libs_mote_entropy := -ljansson
+# The checks of manifests and configs read from a layout or a registry, and of tar members.
+MOTE_OCI_SRCS := tools/mote/oci.c tools/mote/image.c tools/mote/board.c tools/mote/ref.c \
+	tools/mote/spec.c tools/mote/sha256.c tools/mote/store.c tools/mote/instance.c \
+	tools/mote/entropy.c tools/mote/tar.c tools/mote/libvirt_runtime.c $(MOTE_UNIT_CORE)
+unit_srcs_mote_oci := $(MOTE_OCI_SRCS)
+unit_libs_mote_oci := -ljansson -lcrypto -larchive
+unit_srcs_mote_tar := tools/mote/tar.c tools/mote/sha256.c tools/mote/spec.c tools/mote/strbuf.c \
+	tools/mote/util.c
+unit_libs_mote_tar := -larchive -lcrypto
 
 UNIT_TESTS := $(foreach t,$(sort $(UNIT_NAMES)),$(UNIT_DIR)/test_$(t))
 

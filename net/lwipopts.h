@@ -43,7 +43,7 @@
 #define LWIP_TCP             1
 #define LWIP_DHCP            1
 #define LWIP_AUTOIP          0
-#define LWIP_IGMP            0
+#define LWIP_IGMP            1 /* for mDNS's group (net/mdns.c turns it on per interface) */
 #define LWIP_DNS             0
 #define LWIP_RAW             0
 #define LWIP_IPV6            1
@@ -54,14 +54,24 @@
 #define LWIP_HAVE_LOOPIF     0
 
 /* Robustness: bounded queues and reassembly, checksums always checked */
-#define TCP_MSS                    1460
-#define TCP_WND                    (8 * TCP_MSS)
+#define TCP_MSS 1460
+#if MOTE_TLS
+/*
+ * altcp_tls_mbedtls acknowledges a TLS record's bytes only once the whole
+ * record is decrypted, and peers send records of up to 16 KiB
+ * (MBEDTLS_SSL_IN_CONTENT_LEN): a smaller window would stall such a record.
+ */
+#define TCP_WND (16 * TCP_MSS)
+#else
+#define TCP_WND (8 * TCP_MSS)
+#endif
 #define TCP_SND_BUF                (8 * TCP_MSS)
 #define TCP_QUEUE_OOSEQ            1
 #define TCP_OOSEQ_MAX_BYTES        (4 * TCP_MSS)
 #define TCP_OOSEQ_MAX_PBUFS        8
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
+#define LWIP_TCP_KEEPALIVE         1 /* per-connection keep-alive times: the GDB stub's debugger */
 #define IP_REASSEMBLY              1
 #define IP_FRAG                    1
 #define IP_REASS_MAX_PBUFS         32
@@ -73,10 +83,15 @@
 #define CHECKSUM_CHECK_ICMP        1
 #define CHECKSUM_CHECK_ICMP6       1
 
-/* Hooks (net/hooks.h): RFC 6528 initial sequence numbers */
+/*
+ * Hooks (net/hooks.h): RFC 6528 initial sequence numbers; SYN cookies and
+ * room for new connections under a flood (net/tcp_guard.c)
+ */
 #define LWIP_HOOK_FILENAME "net/hooks.h"
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
     net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+    net_tcp_guard_input(pcb, hdr, optlen, opt1len, opt2, p)
 
 /* Netif callbacks, for "address acquired" and link changes */
 #define LWIP_NETIF_STATUS_CALLBACK     1
@@ -84,10 +99,51 @@
 #define LWIP_NETIF_HOSTNAME            1
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* address changes, IPv6 included, for the log */
 
+#if MOTE_TLS
+/* TLS (mk/mbedtls.mk builds lwIP a second time with MOTE_TLS=1 for images that use it) */
+#define LWIP_ALTCP             1 /* the layered TCP API altcp_tls_mbedtls plugs into */
+#define LWIP_ALTCP_TLS         1
+#define LWIP_ALTCP_TLS_MBEDTLS 1 /* mbedTLS 2.28 (net/mbedtls_config.h) */
+#endif
+
+/* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */
+#define SNTP_SERVER_DNS                  0 /* no resolver in the image: ntp= is an address */
+#define SNTP_CHECK_RESPONSE              2 /* the answer must come from our server and echo our request */
+#define SNTP_COMP_ROUNDTRIP              1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
+#define SNTP_STARTUP_DELAY               0     /* certificates need the time: ask at once */
+#define SNTP_RETRY_TIMEOUT               5000  /* ms; doubled after each unanswered request... */
+#define SNTP_RETRY_TIMEOUT_MAX           60000 /* ...up to a minute */
+#define SNTP_UPDATE_DELAY                3600000 /* ms between polls once answered: the clock drifts slowly */
+#define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
+#define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
+#include <stdint.h>
+void net_sntp_set_time(uint32_t sec, uint32_t us); /* net/sntp.c */
+void net_sntp_get_time(uint32_t *sec, uint32_t *us);
+
 /* Counters behind mote_net_stats() */
 #define LWIP_STATS         1
 #define LWIP_STATS_LARGE   1 /* 32-bit counters */
 #define LWIP_STATS_DISPLAY 0
 #define MIB2_STATS         0
+
+/*
+ * MQTT client (apps/mqtt, net/mqtt.c). It is written on altcp: plain TCP
+ * where altcp is off (altcp.h maps it onto tcp_*), and TLS becomes a
+ * configuration of the same connection where it is on. Sizes follow
+ * include/mote/mqtt.h's bounds (net/mqtt.c checks them at build time).
+ */
+#define MQTT_OUTPUT_RINGBUF_SIZE   4096 /* two of the largest PUBLISH, more of the usual */
+#define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
+#define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
+/*
+ * lwIP counts its core's timeouts, not its applications': one cyclic timer per
+ * MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
+ */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1 + 1)
+
+/* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
+#define LWIP_MDNS_RESPONDER        1
+#define LWIP_NUM_NETIF_CLIENT_DATA 1
+#define MDNS_MAX_SERVICES          4
 
 #endif

@@ -21,12 +21,14 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "kernel/boothook.h"
 #include "kernel/ready.h"
 #include "net/gdb_tcp.h"
 #include "net/ipconfig.h"
 #include "net/netdev.h"
+#include "net/sntp.h"
 #include "net/syslog.h"
 #include "netif/ethernet.h"
 
@@ -40,6 +42,7 @@
 
 static struct netif netif;
 static int timeout_timer;
+static u32_t timeout_due_ms;        /* sys_now() at which timeout_timer fires, when it is set */
 static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
@@ -52,14 +55,24 @@ static void timeouts_fire(void *arg)
     net_timeouts_changed();
 }
 
+/*
+ * Called after anything that may have added a lwIP timeout (several times
+ * per packet): the Mote timer is re-armed only when lwIP's next deadline
+ * moved, at lwIP's millisecond resolution; most calls find it unchanged.
+ */
 void net_timeouts_changed(void)
 {
+    u32_t ms = sys_timeouts_sleeptime();
+    u32_t due_ms = sys_now() + ms;
+    if (timeout_timer > 0 && ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && due_ms == timeout_due_ms)
+        return;
     if (timeout_timer > 0)
         mote_timer_cancel(timeout_timer);
     timeout_timer = 0;
-    u32_t ms = sys_timeouts_sleeptime();
-    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
         timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
+        timeout_due_ms = due_ms;
+    }
 }
 
 /* Hands a frame to the driver. Returns 0, -EAGAIN (ring full) or another driver error. */
@@ -162,6 +175,28 @@ static struct pbuf *frame_pbuf(struct netdev *dev, void *frame, size_t len, void
 }
 
 static uint64_t rx_copied;
+/* The frame lwIP is reading (receive), for in-place replies: see net_rx_frame. */
+static uint8_t *rx_frame;
+static size_t rx_frame_room;
+
+uint8_t *net_rx_frame(size_t *room)
+{
+    *room = rx_frame_room;
+    return rx_frame;
+}
+
+int net_transmit_frame(const void *frame, size_t len)
+{
+    struct netdev *dev = netif.state;
+    if (!dev || backlog.count > 0)
+        return -EAGAIN; /* frames queued before it go first */
+    int err = dev->transmit(dev, &frame, &len, 1);
+    if (err)
+        LINK_STATS_INC(link.drop);
+    else
+        LINK_STATS_INC(link.xmit);
+    return err;
+}
 
 uint64_t net_rx_copied(void)
 {
@@ -185,8 +220,14 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf)
     LINK_STATS_INC(link.recv);
     if (!kept)
         rx_copied++;
+    if (kept && dev->rx_frame_room >= len) {
+        rx_frame = frame;
+        rx_frame_room = dev->rx_frame_room;
+    }
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);
+    rx_frame = NULL;
+    rx_frame_room = 0;
     net_timeouts_changed();
     return kept;
 }
@@ -272,6 +313,7 @@ int net_up(void)
 static void attach(const char *bootargs)
 {
     config = bootargs;
+    sntp_attach(bootargs); /* ntp=: SNTP comes with the network */
     gdb_tcp_register();
 }
 

@@ -10,9 +10,12 @@
 #define NET_NET_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lwip/err.h"
 #include "lwip/ip_addr.h"
+
+struct mote_endpoint;
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
@@ -37,10 +40,39 @@ int net_errno(err_t err);
 /* Received frames that had to be copied (mote_net_stats). */
 uint64_t net_rx_copied(void);
 
+/*
+ * The frame being handed to lwIP right now, when it sits alone in a buffer
+ * the driver lent (netdev rx_frame_room): its start, and in *room the bytes
+ * the buffer holds from there. NULL outside the input or for a copied frame.
+ */
+uint8_t *net_rx_frame(size_t *room);
+
+/*
+ * Sends a whole Ethernet frame built by the caller (an in-place reply), now,
+ * without queueing it: returns 0, -EAGAIN when the driver has no buffer free
+ * or frames wait before it (send it the ordinary way then), another driver error.
+ */
+int net_transmit_frame(const void *frame, size_t len);
+
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);
 
-struct mote_endpoint;
+/*
+ * mote_tcp_listen() on one local address only (IP_ANY_TYPE: all of them, IPv4
+ * and IPv6), for the image's own listeners. Same returns as mote_tcp_listen(),
+ * and -EINVAL for a NULL addr.
+ */
+int net_tcp_listen_at(const ip_addr_t *addr, uint16_t port,
+                      void (*on_accept)(int conn, const struct mote_endpoint *peer, void *arg),
+                      void *arg);
+
+/*
+ * Probes conn after idle_ms without traffic, every interval_ms, and resets it
+ * after count probes go unanswered (RFC 9293 §3.8.4 keep-alives): a peer that
+ * vanished without a word is noticed. Returns 0, -EBADF, -EINVAL for a zero.
+ */
+int net_tcp_keepalive(int conn, uint32_t idle_ms, uint32_t interval_ms, uint32_t count);
+
 /* Between lwIP's addresses and the API's endpoints (net/endpoint.c). */
 void net_endpoint_from(struct mote_endpoint *ep, const ip_addr_t *addr, u16_t port);
 int net_endpoint_to(const struct mote_endpoint *ep, ip_addr_t *addr); /* 0 or -EINVAL */

@@ -8,6 +8,7 @@
 #include "lwip/stats.h"
 #include "net/net.h"
 #include "net/netdev.h"
+#include "net/tcp_guard.h"
 
 static void counters_from(struct mote_net_counters *c, const struct stats_proto *p)
 {
@@ -34,6 +35,7 @@ int mote_net_stats(struct mote_net_stats *stats)
     counters_from(&stats->udp, &lwip_stats.udp);
     counters_from(&stats->tcp, &lwip_stats.tcp);
     stats->rx_copied = net_rx_copied();
+    tcp_guard_stats(stats);
     struct netdev *dev = netdev_get(0);
     if (dev && dev->stats)
         dev->stats(dev, stats);

@@ -359,17 +359,17 @@ static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
     return leave(outer);
 }
 
-int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
+int net_tcp_listen_at(const ip_addr_t *addr, uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
 {
-    if (!on_accept || port == 0)
+    if (!addr || !on_accept || port == 0)
         return -EINVAL;
     int err = net_up();
     if (err)
         return err;
-    struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(addr));
     if (!pcb)
         return -ENOMEM;
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
+    if (tcp_bind(pcb, addr, port) != ERR_OK) {
         tcp_close(pcb);
         return -EADDRINUSE;
     }
@@ -388,6 +388,11 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     tcp_arg(lpcb, s);
     tcp_accept(lpcb, accepted);
     return slot_id(s);
+}
+
+int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
+{
+    return net_tcp_listen_at(IP_ANY_TYPE, port, on_accept, arg);
 }
 
 /* Whether the network lacks an address of addr's family yet (so no route may appear later). */
@@ -602,6 +607,21 @@ int mote_tcp_abort(int conn)
     if (pcb == running_pcb)
         running_aborted = true;
     tcp_abort(pcb);
+    net_timeouts_changed();
+    return 0;
+}
+
+int net_tcp_keepalive(int conn, uint32_t idle_ms, uint32_t interval_ms, uint32_t count)
+{
+    struct slot *s = conn_find(conn);
+    if (!s)
+        return -EBADF;
+    if (idle_ms == 0 || interval_ms == 0 || count == 0)
+        return -EINVAL;
+    ip_set_option(s->pcb, SOF_KEEPALIVE);
+    s->pcb->keep_idle = idle_ms;
+    s->pcb->keep_intvl = interval_ms;
+    s->pcb->keep_cnt = count;
     net_timeouts_changed();
     return 0;
 }

@@ -2,8 +2,9 @@
 /*
  * Arm PrimeCell GPIO PL061 ("PrimeCell General Purpose Input/Output (PL061)
  * Technical Reference Manual" r1p1, DDI 0190B, §3.3 for the registers). Eight
- * pins; inputs with edge interrupts, which is what a button needs. No output
- * driving, no level interrupts, no hardware (alternate function) control.
+ * pins; inputs with edge interrupts, which is what a button needs, and
+ * outputs (software control only). No level interrupts, no hardware
+ * (alternate function) control.
  *   QEMU: -M virt has one at 0x9030000 (SPI 7). Its pin 3 is the power key of
  *   the device tree's gpio-keys node: QMP system_powerdown pulses it high.
  */
@@ -95,4 +96,23 @@ int pl061_read(const struct pl061 *gpio, unsigned pin)
     if (pin >= PL061_PINS)
         return -EINVAL;
     return (rd(gpio, PL061_DATA + ((1u << pin) << PL061_DATA_MASK_SHIFT)) >> pin) & 1;
+}
+
+int pl061_set_direction(struct pl061 *gpio, unsigned pin, bool output)
+{
+    if (pin >= PL061_PINS || gpio->fn[pin])
+        return -EINVAL;
+    uint32_t bit = 1u << pin;
+    wr(gpio, PL061_AFSEL, rd(gpio, PL061_AFSEL) & ~bit);
+    wr(gpio, PL061_DIR, output ? rd(gpio, PL061_DIR) | bit : rd(gpio, PL061_DIR) & ~bit);
+    return 0;
+}
+
+int pl061_write(struct pl061 *gpio, unsigned pin, int level)
+{
+    if (pin >= PL061_PINS)
+        return -EINVAL;
+    /* The address masks the access to this one pin: no read-modify-write. */
+    wr(gpio, PL061_DATA + ((1u << pin) << PL061_DATA_MASK_SHIFT), level ? 1u << pin : 0);
+    return 0;
 }

@@ -35,4 +35,11 @@ int pl061_watch_edge(struct pl061 *gpio, unsigned pin, bool rising, pl061_edge_f
 /* The level of pin (0 or 1), or -EINVAL for a pin >= 8. */
 int pl061_read(const struct pl061 *gpio, unsigned pin);
 
+/* Makes pin an output (or an input) under software control. Returns 0, -EINVAL for a pin >= 8 or
+ * one watched. */
+int pl061_set_direction(struct pl061 *gpio, unsigned pin, bool output);
+
+/* Drives output pin high (level != 0) or low. Returns 0, -EINVAL for a pin >= 8. */
+int pl061_write(struct pl061 *gpio, unsigned pin, int level);
+
 #endif

@@ -9,6 +9,7 @@
  *   QEMU: -M raspi3b (bcm2835-mbox, bcm2835-property)
  */
 #include "drivers/mbox/bcm2835_mbox.h"
+#include "drivers/mbox/property.h"
 
 #include <errno.h>
 #include <string.h>
@@ -26,23 +27,9 @@
 #define MBOX1_STATUS 0x38
 #define   MBOX_CHANNEL_MASK 0xfu
 #define MBOX_CHANNEL_PROPERTY 8
-
-/* Property message layout (words) */
-#define MSG_SIZE    0 /* bytes, header included */
-#define MSG_CODE    1
-#define   MSG_REQUEST      0x00000000u
-#define   MSG_RESPONSE_OK  0x80000000u
-#define MSG_TAGS    2
-#define TAG_ID      0
-#define TAG_BUFSIZE 1 /* bytes */
-#define TAG_CODE    2
-#define   TAG_RESPONSE     (1u << 31) /* set by the firmware, length in bits 0-30 */
-#define TAG_VALUE   3
-#define TAG_HEADER_WORDS 3
-#define MSG_END_TAG 0
 /* clang-format on */
 
-#define MSG_WORDS  64 /* 256 bytes: room for a handful of tags */
+#define MSG_WORDS  64 /* 256 bytes: room for a handful of tags (drivers/mbox/property.c) */
 #define TIMEOUT_NS 100000000ull
 #define CACHE_LINE 64
 
@@ -101,39 +88,13 @@ int mbox_call(struct mbox_tag *tags, size_t ntags)
 {
     if (!base)
         return -ENODEV;
-    size_t w = MSG_TAGS;
-    for (size_t i = 0; i < ntags; i++) {
-        if (tags[i].words > MBOX_TAG_MAX_WORDS ||
-            w + TAG_HEADER_WORDS + tags[i].words + 1 > MSG_WORDS)
-            return -EINVAL;
-        msg[w + TAG_ID] = tags[i].id;
-        msg[w + TAG_BUFSIZE] = tags[i].words * 4;
-        msg[w + TAG_CODE] = 0;
-        memcpy(&msg[w + TAG_VALUE], tags[i].value, tags[i].words * 4);
-        w += TAG_HEADER_WORDS + tags[i].words;
-    }
-    msg[w++] = MSG_END_TAG;
-    msg[MSG_SIZE] = (uint32_t)(w * 4);
-    msg[MSG_CODE] = MSG_REQUEST;
-
+    int words = mbox_property_build(msg, MSG_WORDS, tags, ntags);
+    if (words < 0)
+        return words;
     cache_clean(msg, sizeof(msg));
     int err = transact(ram_alias | (uint32_t)(uintptr_t)msg);
     cache_invalidate(msg, sizeof(msg));
-    if (err)
-        return err;
-    if (msg[MSG_CODE] != MSG_RESPONSE_OK)
-        return -EIO;
-
-    w = MSG_TAGS;
-    for (size_t i = 0; i < ntags; i++) {
-        uint32_t code = msg[w + TAG_CODE];
-        if (!(code & TAG_RESPONSE))
-            return -EIO;
-        tags[i].answer_len = code & ~TAG_RESPONSE;
-        memcpy(tags[i].value, &msg[w + TAG_VALUE], tags[i].words * 4);
-        w += TAG_HEADER_WORDS + tags[i].words;
-    }
-    return 0;
+    return err ? err : mbox_property_parse(msg, MSG_WORDS, tags, ntags);
 }
 
 int mbox_tag_call(uint32_t id, uint32_t *value, uint32_t words)

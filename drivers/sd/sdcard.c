@@ -13,6 +13,7 @@
 #include "drivers/sd/sdcard.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@
 #define OP_COND_TIMEOUT_NS 1000000000ull /* §4.2.3: a card must be ready within 1 s */
 #define PROGRAM_TIMEOUT_NS 1000000000ull
 #define DATA_CLOCK_HZ      25000000
+#define SDSC_BLOCKS_MAX    ((UINT32_MAX / SDHCI_BLOCK_SIZE) + 1ull)
 
 static struct {
     struct block_dev dev;
@@ -92,21 +94,31 @@ static int wait_programmed(void)
     }
 }
 
+/*
+ * A data command: the card's R1 status comes back with it, and an error there
+ * (out of range, address error, ECC failure... §4.10.1) means the block read
+ * is not the data or the block written did not take.
+ */
+static int checked_send(struct sdhci_cmd *c)
+{
+    int err = sdhci_send(c);
+    return err ? err : (c->resp[0] & STATUS_ERRORS) ? -EIO : 0;
+}
+
 static uint32_t address_of(uint64_t lba)
 {
     return (uint32_t)(card.block_addressed ? lba : lba * SDHCI_BLOCK_SIZE);
 }
 
-static int sd_read(struct block_dev *dev, uint64_t lba, void *buf, uint32_t count)
+static int sd_read(uint64_t lba, void *buf, uint32_t count)
 {
-    (void)dev;
     for (uint32_t i = 0; i < count; i++) {
         struct sdhci_cmd c = {.index = CMD_READ_SINGLE,
                               .arg = address_of(lba + i),
                               .response = SDHCI_RESP_R1,
                               .data = card.bounce,
                               .blocks = 1};
-        int err = sdhci_send(&c);
+        int err = checked_send(&c);
         if (err)
             return err;
         memcpy((uint8_t *)buf + (size_t)i * SDHCI_BLOCK_SIZE, card.bounce, SDHCI_BLOCK_SIZE);
@@ -114,9 +126,8 @@ static int sd_read(struct block_dev *dev, uint64_t lba, void *buf, uint32_t coun
     return 0;
 }
 
-static int sd_write(struct block_dev *dev, uint64_t lba, const void *buf, uint32_t count)
+static int sd_write(uint64_t lba, const void *buf, uint32_t count)
 {
-    (void)dev;
     for (uint32_t i = 0; i < count; i++) {
         memcpy(card.bounce, (const uint8_t *)buf + (size_t)i * SDHCI_BLOCK_SIZE, SDHCI_BLOCK_SIZE);
         struct sdhci_cmd c = {.index = CMD_WRITE_SINGLE,
@@ -125,12 +136,30 @@ static int sd_write(struct block_dev *dev, uint64_t lba, const void *buf, uint32
                               .data = card.bounce,
                               .blocks = 1,
                               .write = 1};
-        int err = sdhci_send(&c);
+        int err = checked_send(&c);
         if (err == 0)
             err = wait_programmed();
         if (err)
             return err;
     }
+    return 0;
+}
+
+/*
+ * The controller is driven by polling, so a request is carried out here and
+ * completed before submit returns (kernel/block.c still runs the callback
+ * from the event loop). The card has no write cache Mote can see: every
+ * write waited for programming (CMD13), so a flush has nothing left to do.
+ */
+static int sd_submit(struct block_dev *dev, struct block_req *req)
+{
+    (void)dev;
+    int err = 0;
+    if (req->op == BLOCK_OP_READ)
+        err = sd_read(req->lba, req->buf, req->count);
+    else if (req->op == BLOCK_OP_WRITE)
+        err = sd_write(req->lba, req->buf, req->count);
+    block_complete(req, err);
     return 0;
 }
 
@@ -173,6 +202,8 @@ static int identify(void)
     if (err)
         return err;
     card.rca = r >> RCA_SHIFT;
+    if (card.rca == 0) /* §4.2.2: 0 is no address (it deselects every card) */
+        return -EIO;
 
     c = (struct sdhci_cmd){
         .index = CMD_SEND_CSD, .arg = card.rca << RCA_SHIFT, .response = SDHCI_RESP_R2};
@@ -182,6 +213,12 @@ static int identify(void)
     card.dev.info.blocks = sd_csd_blocks(c.resp);
     if (card.dev.info.blocks == 0)
         return -EIO;
+    /* An SDSC card takes byte addresses in 32 bits: no block beyond 4 GiB is reachable. */
+    if (!card.block_addressed && card.dev.info.blocks > SDSC_BLOCKS_MAX) {
+        mote_log(MOTE_LOG_WARN, "sd: a byte-addressed card claims %llu blocks; using %llu",
+                 (unsigned long long)card.dev.info.blocks, (unsigned long long)SDSC_BLOCKS_MAX);
+        card.dev.info.blocks = SDSC_BLOCKS_MAX;
+    }
 
     err = cmd(CMD_SELECT, card.rca << RCA_SHIFT, SDHCI_RESP_R1_BUSY, NULL);
     if (err == 0 && !card.block_addressed)
@@ -198,9 +235,8 @@ int sdcard_init(uintptr_t base, uint32_t base_clock_hz)
         return err;
     snprintf(card.dev.info.name, sizeof(card.dev.info.name), "sd0");
     card.dev.info.block_size = SDHCI_BLOCK_SIZE;
-    card.dev.read = sd_read;
-    card.dev.write = sd_write;
-    err = block_register(&card.dev);
+    card.dev.submit = sd_submit;
+    err = block_register_disk(&card.dev);
     if (err < 0)
         return err;
     mote_log(MOTE_LOG_INFO, "sd: %s card, %llu blocks of %u bytes (%llu MiB), registered as %s",

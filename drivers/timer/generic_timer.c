@@ -11,14 +11,29 @@
 #include <stddef.h>
 
 #include "arch/aarch64/cpu.h"
+#include "drivers/timer/tick_scale.h"
 #include "kernel/irq.h"
 
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK  (1u << 1)
 
-#define NS_PER_S 1000000000ull
+#define NS_PER_S             1000000000ull
+#define DEADLINE_SLACK_TICKS 2
 
 static uint64_t freq_hz;
+/*
+ * Used on every clock reading and deadline: multiplications, no division.
+ * Readings round up (never below the exact floor), deadlines down (never
+ * past the exact instant): see gtimer_set_deadline.
+ */
+static struct tick_scale ns_per_tick, ticks_per_ns;
+
+static void scales_init(void)
+{
+    freq_hz = sysreg_read(cntfrq_el0);
+    tick_scale_init(&ns_per_tick, NS_PER_S, freq_hz, TICK_ROUND_UP);
+    tick_scale_init(&ticks_per_ns, freq_hz, NS_PER_S, TICK_ROUND_DOWN);
+}
 
 static uint64_t counter(void)
 {
@@ -35,7 +50,7 @@ static void gtimer_irq(void *arg)
 
 int gtimer_init(unsigned intid)
 {
-    freq_hz = sysreg_read(cntfrq_el0);
+    scales_init();
     sysreg_write(cntv_ctl_el0, 0);
     return irq_register(intid, IRQ_LEVEL, gtimer_irq, NULL);
 }
@@ -43,8 +58,8 @@ int gtimer_init(unsigned intid)
 uint64_t gtimer_now_ns(void)
 {
     if (!freq_hz) /* asked before gtimer_init, e.g. by a panic during bring-up */
-        freq_hz = sysreg_read(cntfrq_el0);
-    return (uint64_t)((unsigned __int128)counter() * NS_PER_S / freq_hz);
+        scales_init();
+    return tick_scale_apply(&ns_per_tick, counter());
 }
 
 void gtimer_set_deadline(uint64_t deadline_ns)
@@ -53,8 +68,17 @@ void gtimer_set_deadline(uint64_t deadline_ns)
         sysreg_write(cntv_ctl_el0, 0);
         return;
     }
-    unsigned __int128 ticks = (unsigned __int128)deadline_ns * freq_hz / NS_PER_S;
-    sysreg_write(cntv_cval_el0, ticks > UINT64_MAX ? UINT64_MAX : (uint64_t)ticks);
+    /*
+     * The conversion is the exact floor or one less: two ticks more put the
+     * compare value past the exact instant, so when the timer fires
+     * gtimer_now_ns() (never below the exact floor) has reached deadline_ns
+     * and the loop finds the timer due instead of re-arming it for the same
+     * instant. Late by at most two ticks (32 ns at QEMU's 62.5 MHz).
+     */
+    uint64_t ticks = tick_scale_apply(&ticks_per_ns, deadline_ns);
+    sysreg_write(cntv_cval_el0, ticks >= UINT64_MAX - DEADLINE_SLACK_TICKS
+                                    ? UINT64_MAX
+                                    : ticks + DEADLINE_SLACK_TICKS);
     sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE);
     isb();
 }

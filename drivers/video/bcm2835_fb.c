@@ -11,6 +11,7 @@
 #include "drivers/video/bcm2835_fb.h"
 
 #include <errno.h>
+#include <stdint.h>
 
 #include "drivers/mbox/bcm2835_mbox.h"
 
@@ -38,8 +39,10 @@ int bcm2835_fb_init(uint32_t width, uint32_t height, struct framebuffer *fb)
     fb->width = tags[TAG_PHYS].value[0];
     fb->height = tags[TAG_PHYS].value[1];
     fb->pitch = tags[TAG_PITCH].value[0];
-    if (!bus || !size || tags[TAG_DEPTH].value[0] != FB_DEPTH_BITS || fb->width == 0 ||
-        fb->height == 0 || fb->pitch < fb->width * FB_BYTES_PER_PIXEL ||
+    /* The firmware's answer is checked whole: a buffer that wraps the bus or is
+     * smaller than the lines it claims would have the console write past it. */
+    if (!bus || !size || size > UINT32_MAX - bus || tags[TAG_DEPTH].value[0] != FB_DEPTH_BITS ||
+        fb->width == 0 || fb->height == 0 || fb->pitch < (uint64_t)fb->width * FB_BYTES_PER_PIXEL ||
         (uint64_t)fb->pitch * fb->height > size)
         return -ENODEV;
     fb->base = mbox_bus_to_phys(bus);

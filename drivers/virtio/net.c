@@ -14,6 +14,9 @@
  * device: once one
  * got past its queue setup, a second one's probe fails with -EBUSY and the
  * transport marks it FAILED.
+ * Interrupts: one per burst of received frames (with EVENT_IDX the device
+ * interrupts once, the loop then collects until the ring is empty and asks
+ * again: the NAPI idea), none for transmit unless the ring is full.
  * A watchdog (net_watchdog) recovers from a lost notification or interrupt
  * on either queue: a device (or an emulator) that misses one would otherwise
  * leave the driver waiting for good.
@@ -104,6 +107,7 @@ static struct {
     uint8_t *tx_pool;
     uint16_t tx_free[NET_BUFS]; /* indices of idle transmit buffers */
     unsigned tx_nfree;
+    bool tx_irq_on; /* transmit interrupts asked for: a frame waits for a buffer */
 
     /* Counters: dropped, never trusted. */
     unsigned long rx_frames, rx_short, rx_no_stack, rx_lost;
@@ -215,6 +219,27 @@ static bool rx_collect(void)
     return more;
 }
 
+/*
+ * Transmit interrupts are off while buffers are idle: finished ones are taken
+ * back on the send path (net_transmit), on every receive pass and by the
+ * watchdog, so a request/response exchange costs one interrupt, the
+ * request's. They are asked for only when a frame waits for a buffer (the
+ * ring is full), to send it as soon as one is free.
+ */
+static void tx_irq_set(bool on)
+{
+    if (on == net.tx_irq_on)
+        return;
+    net.tx_irq_on = on;
+    if (on) {
+        /* A buffer used before the request was seen sends no interrupt: the loop looks. */
+        if (virtq_enable_interrupt(&net.txq))
+            event_raise(net.event);
+    } else {
+        virtq_disable_interrupt(&net.txq);
+    }
+}
+
 /* Takes back the transmit buffers the device is done with; a queue's worth at most. */
 static void tx_reclaim(void)
 {
@@ -244,11 +269,12 @@ static void net_collect(void *arg)
     (void)arg;
     bool more = rx_collect();
     tx_reclaim();
-    if (net.tx_nfree > 0 && net.netdev.tx_ready)
-        net.netdev.tx_ready(&net.netdev); /* frames waiting for a buffer go out */
-    /* Transmit interrupts only wake us to reclaim; missing one costs nothing. */
-    if (virtq_enable_interrupt(&net.txq))
-        more = true;
+    if (net.tx_nfree > 0) {
+        /* Off before the backlog goes out: a frame that still finds no buffer turns them on. */
+        tx_irq_set(false);
+        if (net.netdev.tx_ready)
+            net.netdev.tx_ready(&net.netdev); /* frames waiting for a buffer go out */
+    }
     if (more)
         event_raise(net.event);
 }
@@ -278,6 +304,9 @@ static void net_watchdog(void *arg)
     (void)arg;
     bool collect = false;
 
+    /* With transmit interrupts off, finished buffers wait for a send: not a lost interrupt. */
+    if (!net.tx_irq_on)
+        tx_reclaim();
     switch (virtq_watch_check(&net.tx_watch, &net.txq)) {
     case VIRTQ_LOST_NOTIFY:
         net.tx_renotified++;
@@ -382,6 +411,7 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
     tx_reclaim();
     if (net.tx_nfree == 0) {
         net.tx_full++;
+        tx_irq_set(true); /* the stack keeps the frame and resends it on tx_ready */
         return -EAGAIN;
     }
     uint8_t *buf = net.tx_pool + (size_t)net.tx_free[net.tx_nfree - 1] * NET_BUF_SIZE;
@@ -476,12 +506,14 @@ static int net_probe(struct virtio_dev *dev)
     if (err)
         return err; /* net.dev stays: its callbacks may run; the buffers stay with the device */
     virtio_queue_kick(dev, &net.rxq);
+    virtq_disable_interrupt(&net.txq); /* tx_irq_set */
 
     struct netdev *nd = &net.netdev;
     nd->name = "virtio-net";
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
     nd->rx_release = rx_release;
+    nd->rx_frame_room = NET_FRAME_MAX; /* rx_post: every buffer holds a whole frame */
     nd->poll = net_poll;
     nd->stats = net_stats;
     mac_read(nd->mac);

@@ -198,6 +198,14 @@ bool virtq_enable_interrupt(struct virtq *vq)
     return vq->used->idx != vq->last_used;
 }
 
+void virtq_disable_interrupt(struct virtq *vq)
+{
+    if (vq->event_idx)
+        *vq->used_event = (uint16_t)(vq->last_used - 1);
+    else
+        vq->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+}
+
 void virtq_watch_reset(struct virtq_watch *w, const struct virtq *vq)
 {
     w->last_used = vq->last_used;

@@ -138,6 +138,15 @@ int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len);
 bool virtq_enable_interrupt(struct virtq *vq);
 
 /*
+ * Asks the device not to interrupt for used buffers: the NO_INTERRUPT flag,
+ * or with EVENT_IDX used_event one behind last_used, which the device passes
+ * only after 65,535 more buffers (§2.7.10): at most one stray interrupt per
+ * wrap of the index. For a queue the driver collects on its own schedule
+ * (transmit buffers reclaimed on the send path); virtq_enable_interrupt undoes it.
+ */
+void virtq_disable_interrupt(struct virtq *vq);
+
+/*
  * Buffers offered and not yet collected (published avail entries minus
  * collected used entries). Pure arithmetic on the driver's own copies.
  */

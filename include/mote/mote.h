@@ -9,6 +9,8 @@
 #include <mote/error.h>
 #include <mote/gpio.h>
 #include <mote/log.h>
+#include <mote/mdns.h>
+#include <mote/mqtt.h>
 #include <mote/net.h>
 #include <mote/random.h>
 #include <mote/service.h>

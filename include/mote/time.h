@@ -17,7 +17,10 @@ uint64_t mote_time_ns(void);
 
 /*
  * Nanoseconds since 1970-01-01 00:00:00 UTC: the RTC read at boot plus the
- * monotonic time since. Returns it (>= 0), or -ENODEV if the board has no RTC.
+ * monotonic time since, or what SNTP set (boot argument ntp=ADDR) once a
+ * time server answered. Returns it (>= 0), or -ENODEV while there is no
+ * wall time: a board without an RTC (the Raspberry Pi 3) before SNTP
+ * answers, or an RTC that reads a time before 2025 (unset).
  */
 int64_t mote_wallclock_ns(void);
 

@@ -52,38 +52,76 @@ static uint8_t fold(uint8_t c)
 
 int dns_name_equal(const uint8_t *a, const uint8_t *b, size_t len)
 {
-    /* Length bytes are <= 63, below 'A', so folding them changes nothing. */
-    for (size_t i = 0; i < len; i++)
-        if (fold(a[i]) != fold(b[i]))
+    /*
+     * Names mostly match byte for byte (same case): compare eight bytes at a
+     * time and fold only a word that differs. Length bytes are <= 63, below
+     * 'A', so folding them changes nothing.
+     */
+    size_t i = 0;
+    for (; len - i >= sizeof(uint64_t); i += sizeof(uint64_t)) {
+        uint64_t wa, wb;
+        memcpy(&wa, a + i, sizeof(wa));
+        memcpy(&wb, b + i, sizeof(wb));
+        if (wa == wb)
+            continue;
+        for (size_t j = i; j < i + sizeof(uint64_t); j++)
+            if (fold(a[j]) != fold(b[j]))
+                return 0;
+    }
+    for (; i < len; i++)
+        if (a[i] != b[i] && fold(a[i]) != fold(b[i]))
             return 0;
     return 1;
 }
 
-void dns_put_bytes(struct dns_writer *w, const void *p, size_t n)
+/*
+ * The fixed-size writers store their bytes directly: they run a dozen times
+ * per reply, and a byte array handed to dns_put_bytes costs a memcpy call and
+ * a stack-protector check each time.
+ */
+static uint8_t *reserve(struct dns_writer *w, size_t n)
 {
     if (w->overflow || n > w->cap - w->len) {
         w->overflow = 1;
-        return;
+        return NULL;
     }
-    memcpy(w->buf + w->len, p, n);
+    uint8_t *p = w->buf + w->len;
     w->len += n;
+    return p;
 }
 
 void dns_put8(struct dns_writer *w, uint8_t v)
 {
-    dns_put_bytes(w, &v, sizeof(v));
+    uint8_t *p = reserve(w, sizeof(v));
+    if (p)
+        p[0] = v;
 }
 
 void dns_put16(struct dns_writer *w, uint16_t v)
 {
-    uint8_t b[] = {(uint8_t)(v >> 8), (uint8_t)v};
-    dns_put_bytes(w, b, sizeof(b));
+    uint8_t *p = reserve(w, sizeof(v));
+    if (p) {
+        p[0] = (uint8_t)(v >> 8);
+        p[1] = (uint8_t)v;
+    }
 }
 
 void dns_put32(struct dns_writer *w, uint32_t v)
 {
-    uint8_t b[] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-    dns_put_bytes(w, b, sizeof(b));
+    uint8_t *p = reserve(w, sizeof(v));
+    if (p) {
+        p[0] = (uint8_t)(v >> 24);
+        p[1] = (uint8_t)(v >> 16);
+        p[2] = (uint8_t)(v >> 8);
+        p[3] = (uint8_t)v;
+    }
+}
+
+void dns_put_bytes(struct dns_writer *w, const void *p, size_t n)
+{
+    uint8_t *dst = reserve(w, n);
+    if (dst)
+        memcpy(dst, p, n);
 }
 
 void dns_put_pointer(struct dns_writer *w, size_t off)

@@ -4,11 +4,21 @@
 #define NET_ARCH_CC_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #define LWIP_ERRNO_STDINCLUDE 1
-#ifndef BYTE_ORDER /* a host build (the fuzz targets) has it from <endian.h> */
+/*
+ * picolibc's ssize_t (long): without SSIZE_MAX lwIP would typedef its own
+ * (int), which clashes wherever <time.h> comes in too (SNTP, mbedTLS).
+ */
+#include <sys/types.h>
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
+/* <sys/types.h> has it, and a host build (the fuzz targets) from <endian.h> */
+#ifndef BYTE_ORDER
 #define BYTE_ORDER LITTLE_ENDIAN
 #endif
 #define LWIP_NO_INTTYPES_H 0

@@ -6,7 +6,8 @@
 # timers, GPIO, the firmware's mailbox, the hardware RNG, power control.
 BOARD_SRCS := platform/raspi3/platform.c drivers/uart/pl011.c drivers/uart/mini_uart.c \
 	drivers/irq/bcm2836_local.c drivers/irq/bcm2835_intc.c drivers/timer/bcm2835_systimer.c \
-	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/rng/bcm2835_rng.c \
+	drivers/gpio/bcm2835_gpio.c drivers/mbox/bcm2835_mbox.c drivers/mbox/property.c \
+	drivers/rng/bcm2835_rng.c \
 	drivers/power/bcm2835_pm.c
 # Features (services/<name>/service.mk, service_uses) and their drivers here:
 # the SD card slot (block), the framebuffer console (fb, a screen mirror of the console).
@@ -31,6 +32,9 @@ QEMU_MEM_FIXED := 1024M
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM) -dtb $(B)/bootargs.dtb
 # The Pi 3's Ethernet sits on USB: QEMU's usb-net on the DWC2 host controller.
 QEMU_NIC := usb-net
+# How a disk image is attached (make run DISK=, tools/mote -v, tests): the SD
+# card, sd0 in the image ({file} the host file; the Pi has one slot, so no {n}).
+QEMU_DISK := -drive if=sd,format=raw,file={file}
 # Two UARTs print the console: QEMU's first -serial is the PL011, the second the mini UART.
 QEMU_SERIALS := 2
 QEMU_POWER_BUTTON :=

@@ -125,8 +125,9 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
         return 0;
     mbox_init(RASPI3_MBOX, RASPI3_BUS_RAM_UNC);
     /* The firmware's split is the truth: the DTB's memory node may cover VideoCore memory. */
+    /* ...when it is plausible: RAM below the peripherals, not wrapping. */
     if (query_u32_pair(MBOX_TAG_ARM_MEMORY, &found.arm_base, &found.arm_size) == 0 &&
-        found.arm_size) {
+        found.arm_size && (uint64_t)found.arm_base + found.arm_size <= RASPI3_PERIPH_BASE) {
         ram[0] = (struct mem_range){found.arm_base, found.arm_size};
         return 1;
     }

@@ -9,6 +9,7 @@ BOARD_SRCS := platform/virt/platform.c drivers/uart/pl011.c drivers/irq/gicv2.c 
 	drivers/virtio/virtq.c drivers/virtio/rng.c drivers/virtio/console.c
 # Features (services/<name>/service.mk, service_uses) and their drivers here.
 BOARD_USES_net := drivers/virtio/net.c
+BOARD_USES_block := drivers/virtio/blk.c
 
 # How QEMU runs it. QEMU_MEM is the default -m; QEMU_MEM_FIXED is empty, as any -m works.
 QEMU_MACHINE := virt
@@ -18,6 +19,9 @@ QEMU_MEM_FIXED :=
 QEMU_BOARD_ARGS = -M $(QEMU_MACHINE) -cpu $(QEMU_CPU) -m $(QEMU_MEM)
 # The network device that carries QEMU's -netdev n0 (mk/run.mk, tools/mote).
 QEMU_NIC := virtio-net-device
+# How a disk image is attached (make run DISK=, tools/mote -v, tests): {file} is
+# the host file, {n} the disk's number from 0 (it becomes virtio{n} in the image).
+QEMU_DISK := -drive if=none,id=disk{n},format=raw,file={file} -device virtio-blk-device,drive=disk{n}
 # The entropy device `make run`, tools/mote and the tests attach (kernel/random.c
 # waits for its first answer before drawing the stack guard).
 QEMU_RNG := virtio-rng-device

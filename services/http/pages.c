@@ -28,15 +28,22 @@ static int render_stats(char *buf, size_t max)
     if (mote_net_stats(&net) != 0)
         memset(&net, 0, sizeof(net));
     mote_meminfo(&mem);
-    int n = snprintf(buf, max,
-                     "{\"uptime_ns\": %llu, \"heap_used_bytes\": %llu, \"heap_bytes\": %llu,\n"
-                     " \"link\": {\"rx\": %llu, \"tx\": %llu, \"drops\": %llu},\n"
-                     " \"tcp\": {\"rx\": %llu, \"tx\": %llu, \"drops\": %llu, \"errors\": %llu}}\n",
-                     (unsigned long long)mote_time_ns(), (unsigned long long)mem.heap_used_bytes,
-                     (unsigned long long)mem.heap_bytes, (unsigned long long)net.link.rx,
-                     (unsigned long long)net.link.tx, (unsigned long long)net.link.drops,
-                     (unsigned long long)net.tcp.rx, (unsigned long long)net.tcp.tx,
-                     (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors);
+    int n = snprintf(
+        buf, max,
+        "{\"uptime_ns\": %llu, \"heap_used_bytes\": %llu, \"heap_bytes\": %llu,\n"
+        " \"link\": {\"rx\": %llu, \"tx\": %llu, \"drops\": %llu},\n"
+        " \"tcp\": {\"rx\": %llu, \"tx\": %llu, \"drops\": %llu, \"errors\": %llu,\n"
+        "  \"syn_cookies_sent\": %llu, \"syn_cookies_accepted\": %llu,\n"
+        "  \"half_open_dropped\": %llu, \"idle_evicted\": %llu, \"peer_limited\": %llu}}\n",
+        (unsigned long long)mote_time_ns(), (unsigned long long)mem.heap_used_bytes,
+        (unsigned long long)mem.heap_bytes, (unsigned long long)net.link.rx,
+        (unsigned long long)net.link.tx, (unsigned long long)net.link.drops,
+        (unsigned long long)net.tcp.rx, (unsigned long long)net.tcp.tx,
+        (unsigned long long)net.tcp.drops, (unsigned long long)net.tcp.errors,
+        (unsigned long long)net.tcp_syn_cookies_sent,
+        (unsigned long long)net.tcp_syn_cookies_accepted,
+        (unsigned long long)net.tcp_half_open_dropped, (unsigned long long)net.tcp_idle_evicted,
+        (unsigned long long)net.tcp_peer_limited);
     return n < 0 || (size_t)n >= max ? -ENOSPC : n;
 }
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -34,7 +35,8 @@ static void test_reads_what_board_info_prints(void **state)
     assert_int_equal(b.fixed_mem_mib, 1024);
     assert_int_equal(b.serials, 2);
     assert_false(b.power_button);
-    assert_string_equal(b.rng, ""); /* a tree from before rng=: no entropy device */
+    assert_string_equal(b.rng, "");  /* a tree from before rng=: no entropy device */
+    assert_string_equal(b.disk, ""); /* nor disk=: no disks */
     assert_true(board_is_called(&b, "raspi3"));
     assert_true(board_is_called(&b, "raspi3b"));
     assert_false(board_is_called(&b, "virt"));
@@ -79,28 +81,27 @@ static void test_manifest_object_round_trips(void **state)
     struct board_qemu b, back;
     char err[128] = "";
     assert_int_equal(board_from_info(raspi3_info, &b, err, sizeof(err)), 0);
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, false);
-    board_to_json(&b, &w);
-    struct json *j = json_parse(sb_str(&sb), strlen(sb_str(&sb)), err, sizeof(err));
+    json_t *obj = board_to_json(&b);
+    char *text = json_text(obj, false);
+    json_t *j = json_parse_text(text, strlen(text), err, sizeof(err));
     assert_non_null(j);
     assert_int_equal(board_from_json(j, "raspi3", &back, err, sizeof(err)), 0);
     assert_memory_equal(&b, &back, sizeof(b));
-    json_free(j);
-    sb_free(&sb);
+    json_decref(j);
+    json_decref(obj);
+    free(text);
 }
 
 static void expect_json_error(const char *text, const char *msg)
 {
     struct board_qemu b;
     char err[128] = "";
-    struct json *j = json_parse(text, strlen(text), err, sizeof(err));
+    json_t *j = json_parse_text(text, strlen(text), err, sizeof(err));
     assert_non_null(j);
     assert_int_equal(board_from_json(j, "virt", &b, err, sizeof(err)), -EINVAL);
     if (!strstr(err, msg))
         fail_msg("for %s expected an error with '%s', got '%s'", text, msg, err);
-    json_free(j);
+    json_decref(j);
 }
 
 static void test_refuses_a_damaged_manifest_object(void **state)
@@ -119,6 +120,27 @@ static void test_refuses_a_damaged_manifest_object(void **state)
                       "\"serials\":1}",
                       "machine");
     expect_json_error("{\"cpu\":\"\",\"nic\":\"\",\"fixed_mem_mib\":0,\"serials\":1}", "machine");
+    /* A disk template from a manifest cannot carry QEMU option syntax of its own. */
+    expect_json_error("{\"machine\":\"virt\",\"cpu\":\"\",\"nic\":\"\",\"fixed_mem_mib\":0,"
+                      "\"serials\":1,\"disk\":\"-drive file={file};rm\"}",
+                      "board disk");
+    expect_json_error("{\"machine\":\"virt\",\"cpu\":\"\",\"nic\":\"\",\"fixed_mem_mib\":0,"
+                      "\"serials\":1,\"disk\":\"-drive file=/etc/passwd\"}",
+                      "board disk");
+}
+
+static void test_reads_the_disk_template(void **state)
+{
+    (void)state;
+    struct board_qemu b;
+    char err[128] = "";
+    static const char virt[] =
+        "name=virt\nmachine=virt\ncpu=cortex-a53\nnic=virtio-net-device\nserials=1\n"
+        "disk=-drive if=none,id=disk{n},format=raw,file={file} -device "
+        "virtio-blk-device,drive=disk{n}\n";
+    assert_int_equal(board_from_info(virt, &b, err, sizeof(err)), 0);
+    assert_string_equal(b.disk, "-drive if=none,id=disk{n},format=raw,file={file} -device "
+                                "virtio-blk-device,drive=disk{n}");
 }
 
 int main(void)
@@ -127,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_reads_what_board_info_prints),
         cmocka_unit_test(test_refuses_values_that_would_change_the_qemu_command),
         cmocka_unit_test(test_manifest_object_round_trips),
+        cmocka_unit_test(test_reads_the_disk_template),
         cmocka_unit_test(test_refuses_a_damaged_manifest_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

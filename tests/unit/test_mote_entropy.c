@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -13,12 +14,11 @@
 
 static void expect_json(const struct entropy_info *e, const char *want)
 {
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, false);
-    entropy_to_json(e, &w);
-    assert_string_equal(sb_str(&sb), want);
-    sb_free(&sb);
+    json_t *j = entropy_to_json(e);
+    char *text = json_text(j, false);
+    assert_string_equal(text, want);
+    free(text);
+    json_decref(j);
 }
 
 static void test_entropy_lists_the_sources_the_image_named(void **state)

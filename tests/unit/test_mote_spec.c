@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for what mote's users type (tools/mote/spec.c): ports, sizes, names, references,
+/* Unit tests for what mote's users type (tools/mote/spec.c): ports, sizes, names,
  * restart policies, durations, times and boot arguments. */
 #include <errno.h>
 #include <setjmp.h>
@@ -124,26 +124,33 @@ static void test_instance_names_are_host_names(void **state)
     }
 }
 
-static void test_image_references(void **state)
+static void test_volumes_in_docker_form(void **state)
 {
     (void)state;
-    char name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1], err[SPEC_ERR_LEN];
-    assert_int_equal(spec_parse_image_ref("dns", name, tag, err), 0);
-    assert_string_equal(name, "dns");
-    assert_string_equal(tag, "latest");
-    assert_int_equal(spec_parse_image_ref("my.svc_2-x:V1.2_rc-1", name, tag, err), 0);
-    assert_string_equal(name, "my.svc_2-x");
-    assert_string_equal(tag, "V1.2_rc-1");
-    static const char *const bad[] = {"",        ":tag", "Dns",   "dns:",    "dns:-x",
-                                      "dns:a:b", ".dns", "dns/x", "dns:a b", "../x"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_int_equal(spec_parse_image_ref(bad[i], name, tag, err), -EINVAL);
-    char long_tag[IMAGE_TAG_MAX + 8] = "x:";
-    memset(long_tag + 2, 'a', IMAGE_TAG_MAX + 1);
-    long_tag[IMAGE_TAG_MAX + 3] = '\0';
-    assert_int_equal(spec_parse_image_ref(long_tag, name, tag, err), -EINVAL);
-    long_tag[IMAGE_TAG_MAX + 2] = '\0';
-    assert_int_equal(spec_parse_image_ref(long_tag, name, tag, err), 0);
+    char path[64], err[SPEC_ERR_LEN];
+    unsigned n;
+    bool sd;
+    assert_int_equal(spec_parse_volume("disk.img:virtio0", path, sizeof(path), &n, &sd, err), 0);
+    assert_string_equal(path, "disk.img");
+    assert_int_equal(n, 0);
+    assert_false(sd);
+    assert_int_equal(spec_parse_volume("/a:b/c.img:virtio7", path, sizeof(path), &n, &sd, err), 0);
+    assert_string_equal(path, "/a:b/c.img"); /* the last colon separates */
+    assert_int_equal(n, 7);
+    assert_int_equal(spec_parse_volume("card.img:sd", path, sizeof(path), &n, &sd, err), 0);
+    assert_true(sd);
+    static const char *const bad[] = {"disk.img", ":virtio0",   "d:virtio8", "d:virtio",
+                                      "d:vda",    "d:virtio-1", "d:sd1",     "d:"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(spec_parse_volume(bad[i], path, sizeof(path), &n, &sd, err), -EINVAL);
+        assert_non_null(strstr(err, "bad volume"));
+    }
+    char long_path[80];
+    memset(long_path, 'a', sizeof(long_path));
+    strcpy(long_path + 60, ":virtio0");
+    assert_int_equal(spec_parse_volume(long_path, path, sizeof(path), &n, &sd, err), 0);
+    strcpy(long_path + 64, ":virtio0");
+    assert_int_equal(spec_parse_volume(long_path, path, sizeof(path), &n, &sd, err), -EINVAL);
 }
 
 static void test_restart_policies(void **state)
@@ -278,7 +285,7 @@ int main(void)
         cmocka_unit_test(test_port_is_formatted_as_ps_shows_it),
         cmocka_unit_test(test_memory_sizes),
         cmocka_unit_test(test_instance_names_are_host_names),
-        cmocka_unit_test(test_image_references),
+        cmocka_unit_test(test_volumes_in_docker_form),
         cmocka_unit_test(test_restart_policies),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_times_round_trip_in_rfc3339),

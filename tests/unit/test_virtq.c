@@ -350,6 +350,34 @@ static void test_virtq_enable_interrupt_without_event_idx_clears_no_interrupt(vo
     assert_int_equal(f->vq.avail->flags, 0);
 }
 
+static void test_virtq_disable_interrupt_asks_for_none_until_the_index_wraps(void **state)
+{
+    struct fixture *f = *state;
+    void *cookie;
+    uint32_t len;
+    assert_int_equal(add_in(f, 0), 0);
+    dev_push(f, (uint32_t)dev_pop(f), 0);
+    assert_int_equal(virtq_get_used(&f->vq, &cookie, &len), 1);
+    virtq_disable_interrupt(&f->vq);
+    uint16_t used_event = *f->vq.used_event;
+    /* The device would interrupt when its used idx passes used_event: not for a whole ring. */
+    for (uint16_t moved = 1; moved < QSIZE; moved++)
+        assert_false(
+            virtq_need_event(used_event, (uint16_t)(f->vq.last_used + moved), f->vq.last_used));
+    assert_false(virtq_enable_interrupt(&f->vq));
+    assert_true(
+        virtq_need_event(*f->vq.used_event, (uint16_t)(f->vq.last_used + 1), f->vq.last_used));
+}
+
+static void test_virtq_disable_interrupt_without_event_idx_sets_no_interrupt(void **state)
+{
+    struct fixture *f = *state;
+    virtq_disable_interrupt(&f->vq);
+    assert_int_equal(f->vq.avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
+    assert_false(virtq_enable_interrupt(&f->vq));
+    assert_int_equal(f->vq.avail->flags, 0);
+}
+
 /* Runs n buffers through the queue: offered, used by the device, collected. */
 static void cycle(struct fixture *f, unsigned n)
 {
@@ -502,6 +530,11 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_virtq_enable_interrupt_without_event_idx_clears_no_interrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_virtq_disable_interrupt_asks_for_none_until_the_index_wraps, setup_event_idx,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_virtq_disable_interrupt_without_event_idx_sets_no_interrupt, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,31 @@ static bool is_token(const char *s, bool may_be_empty)
     return true;
 }
 
+/*
+ * A disk template: QEMU words separated by single spaces, each of letters,
+ * digits and ",=_.-{}" ({file} and {n} are the placeholders), so no shell or
+ * QEMU option syntax can be smuggled in from a manifest.
+ */
+static bool disk_template_ok(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr(" ,=_.-{}", *s)))
+            return false;
+    return true;
+}
+
+static int copy_disk(char *out, const char *val, char *err, size_t err_len)
+{
+    if (val && (strlen(val) > BOARD_DISK_MAX || !disk_template_ok(val))) {
+        snprintf(err, err_len, "board disk: '%.80s' is not QEMU arguments with {file} and {n}",
+                 val);
+        return -EINVAL;
+    }
+    snprintf(out, BOARD_DISK_MAX + 1, "%s", val ? val : "");
+    return 0;
+}
+
 /* The value of key in key=value lines, or NULL (a new string). */
 static char *info_get(const char *text, const char *key)
 {
@@ -73,8 +98,8 @@ static int copy_token(char *out, size_t max, const char *key, const char *val, b
 
 int board_from_info(const char *text, struct board_qemu *b, char *err, size_t err_len)
 {
-    const char *keys[] = {"name",      "machine", "cpu",          "nic",
-                          "mem_fixed", "serials", "power_button", "rng"};
+    const char *keys[] = {"name",    "machine",      "cpu", "nic", "mem_fixed",
+                          "serials", "power_button", "rng", "disk"};
     char *v[sizeof(keys) / sizeof(keys[0])];
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         v[i] = info_get(text, keys[i]);
@@ -89,6 +114,9 @@ int board_from_info(const char *text, struct board_qemu *b, char *err, size_t er
     /* A tree from before rng= had no entropy device: none. */
     if (!r)
         r = copy_token(b->rng, BOARD_FIELD_MAX, "rng", v[7] ? v[7] : "", true, err, err_len);
+    /* A tree from before disk= attaches no disks. */
+    if (!r)
+        r = copy_disk(b->disk, v[8], err, err_len);
     long mib = v[4] ? parse_mib(v[4]) : 0;
     long serials = v[5] ? strtol(v[5], NULL, 10) : 0;
     if (!r && mib < 0) {
@@ -107,25 +135,26 @@ int board_from_info(const char *text, struct board_qemu *b, char *err, size_t er
     return r;
 }
 
-void board_to_json(const struct board_qemu *b, struct json_writer *w)
+json_t *board_to_json(const struct board_qemu *b)
 {
-    json_begin_object(w);
-    json_member_string(w, "machine", b->machine);
-    json_member_string(w, "cpu", b->cpu);
-    json_member_string(w, "nic", b->nic);
-    json_member_string(w, "rng", b->rng);
-    json_member_int(w, "fixed_mem_mib", b->fixed_mem_mib);
-    json_member_int(w, "serials", b->serials);
-    json_member_bool(w, "power_button", b->power_button);
-    json_end_object(w);
+    json_t *o = json_object();
+    json_set_string(o, "machine", b->machine);
+    json_set_string(o, "cpu", b->cpu);
+    json_set_string(o, "nic", b->nic);
+    json_set_string(o, "rng", b->rng);
+    json_set_int(o, "fixed_mem_mib", b->fixed_mem_mib);
+    json_set_int(o, "serials", b->serials);
+    json_set_bool(o, "power_button", b->power_button);
+    json_set_string(o, "disk", b->disk);
+    return o;
 }
 
-int board_from_json(const struct json *j, const char *name, struct board_qemu *b, char *err,
+int board_from_json(const json_t *j, const char *name, struct board_qemu *b, char *err,
                     size_t err_len)
 {
     int64_t mem, serials;
     memset(b, 0, sizeof(*b));
-    if (!j || j->type != JSON_OBJECT) {
+    if (!json_is_object(j)) {
         snprintf(err, err_len,
                  "field 'qemu' (the board's QEMU facts) is missing: an image of an "
                  "older mote; build it again");
@@ -149,7 +178,8 @@ int board_from_json(const struct json *j, const char *name, struct board_qemu *b
     b->fixed_mem_mib = (unsigned)mem;
     b->serials = (unsigned)serials;
     b->power_button = json_get_bool(j, "power_button", false);
-    return 0;
+    /* A manifest from before "disk": its instances attach no disks. */
+    return copy_disk(b->disk, json_get_string(j, "disk"), err, err_len);
 }
 
 bool board_is_called(const struct board_qemu *b, const char *name)

@@ -15,6 +15,7 @@
 
 #define BOARD_NAME_MAX  16
 #define BOARD_FIELD_MAX 63
+#define BOARD_DISK_MAX  255
 
 struct board_qemu {
     char name[BOARD_NAME_MAX + 1];     /* "raspi3": the platform/ folder */
@@ -25,6 +26,9 @@ struct board_qemu {
     unsigned fixed_mem_mib;            /* the machine only has this much (0: -m as asked) */
     unsigned serials;                  /* how many -serial lines print the console (>= 1) */
     bool power_button;                 /* QMP system_powerdown reaches the image */
+    /* QEMU's arguments attaching disk image {file} as disk {n} (board-info's disk=), "" for
+     * a board (or an image built before disk=) that cannot attach one */
+    char disk[BOARD_DISK_MAX + 1];
 };
 
 /*
@@ -33,11 +37,11 @@ struct board_qemu {
  */
 int board_from_info(const char *text, struct board_qemu *b, char *err, size_t err_len);
 
-/* Writes b as the value of the current key: an object (see board_from_json). */
-void board_to_json(const struct board_qemu *b, struct json_writer *w);
+/* b as a JSON object (see board_from_json). A new reference. */
+json_t *board_to_json(const struct board_qemu *b);
 
 /* Fills b from such an object and name. Returns 0, or -EINVAL with the reason in err. */
-int board_from_json(const struct json *j, const char *name, struct board_qemu *b, char *err,
+int board_from_json(const json_t *j, const char *name, struct board_qemu *b, char *err,
                     size_t err_len);
 
 /* true if name is the board's own name or its QEMU machine ("raspi3" or "raspi3b"). */

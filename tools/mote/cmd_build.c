@@ -217,7 +217,8 @@ int cmd_build(int argc, char **argv)
     struct opts o;
     const char *val, *board = "virt", *ref = NULL;
     bool debug = false, quiet = false;
-    char err[SPEC_ERR_LEN], name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1];
+    char err[SPEC_ERR_LEN];
+    struct image_ref parsed;
     int id;
     opts_init(&o, "build", defs, argc, argv, false);
     while ((id = opts_next(&o, &val))) {
@@ -231,15 +232,17 @@ int cmd_build(int argc, char **argv)
     }
     if (o.npos > 1)
         usage_error("build", "expected at most one SERVICE_DIR, got '%s' too", o.pos[1]);
-    if (ref && spec_parse_image_ref(ref, name, tag, err) != 0)
+    if (ref && image_ref_parse(ref, &parsed, err) != 0)
         usage_error("build", "%s", err);
+    if (ref && !parsed.tag[0])
+        usage_error("build", "-t %s names a digest; a build gets a NAME[:TAG]", ref);
 
     struct service svc;
     find_service(o.npos ? o.pos[0] : NULL, &svc);
     struct board_qemu bq;
     board_find(svc.root, board, &bq);
     board = bq.name;
-    if (!ref && spec_parse_image_ref(svc.name, name, tag, err) != 0)
+    if (!ref && image_ref_parse(svc.name, &parsed, err) != 0)
         die(MOTE_EXIT_ERROR,
             "the service name %s cannot be an image name; give one with -t "
             "NAME:TAG",
@@ -298,8 +301,8 @@ int cmd_build(int argc, char **argv)
     if (!quiet)
         fprintf(stderr, "[2/3] storing %s and %s\n", img_path, elf_path);
     struct image img = {.created_ns = time_now_ns(), .build_ms = build_ms, .debug = debug};
-    snprintf(img.name, sizeof(img.name), "%s", name);
-    snprintf(img.tag, sizeof(img.tag), "%s", tag);
+    snprintf(img.name, sizeof(img.name), "%s", parsed.name);
+    snprintf(img.tag, sizeof(img.tag), "%s", parsed.tag);
     img.board = bq;
     snprintf(img.service, sizeof(img.service), "%s", svc.name);
     img.args = args ? args : xstrdup("");

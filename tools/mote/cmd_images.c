@@ -51,37 +51,38 @@ int cmd_images(int argc, char **argv)
     size_t n;
     if (image_list(&imgs, &n) != 0)
         die(MOTE_EXIT_ERROR, "cannot read the image store");
-    static const char *const heading[] = {"NAME", "TAG", "BOARD", "SIZE", "SHA256", "CREATED"};
+    static const char *const heading[] = {"REPOSITORY", "TAG",  "DIGEST",
+                                          "BOARD",      "SIZE", "CREATED"};
     struct table t;
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    json_begin_array(&w);
+    json_t *out = json_array();
     table_init(&t, 6, heading);
     int64_t now = time_now_ns();
     for (size_t i = 0; i < n; i++) {
-        char size[32], ago[64], created[80], sha[13];
+        char size[32], ago[64], created[80], digest[IMAGE_DIGEST_LEN + 1], shown[24];
         human_size(imgs[i].size, size, sizeof(size));
         spec_human_duration(now - imgs[i].created_ns, ago, sizeof(ago));
         snprintf(created, sizeof(created), "%s ago", ago);
-        snprintf(sha, sizeof(sha), "%.12s", imgs[i].sha256);
-        char tag[IMAGE_TAG_MAX + 16];
+        /* The digest a registry names it by (the OCI manifest's), shortened as docker does. */
+        image_manifest_digest(&imgs[i], digest);
+        snprintf(shown, sizeof(shown), "%.19s", digest);
+        char tag[REF_TAG_MAX + 16];
         snprintf(tag, sizeof(tag), "%s%s", imgs[i].tag, imgs[i].debug ? " (debug)" : "");
-        const char *row[] = {imgs[i].name, tag, imgs[i].board.name, size, sha, created};
+        const char *row[] = {imgs[i].name, tag, shown, imgs[i].board.name, size, created};
         if (quiet)
             printf("%s:%s\n", imgs[i].name, imgs[i].tag);
-        else if (json)
-            image_to_json(&imgs[i], &w);
-        else
+        else if (json) {
+            json_t *j = image_to_json(&imgs[i]);
+            json_set_string(j, "digest", digest);
+            json_array_append_new(out, j);
+        } else
             table_add(&t, row);
     }
-    json_end_array(&w);
     if (!quiet && json)
-        print_json(&sb);
+        print_json(out);
     else if (!quiet)
         table_print(&t, stdout);
     table_free(&t);
-    sb_free(&sb);
+    json_decref(out);
     image_list_free(imgs, n);
     opts_free(&o);
     return MOTE_EXIT_OK;
@@ -90,7 +91,7 @@ int cmd_images(int argc, char **argv)
 /* The names of instances that use name:tag with this digest, comma-separated, or NULL. */
 static char *users_of(const struct image *img)
 {
-    char **names, ref[IMAGE_NAME_MAX + IMAGE_TAG_MAX + 2];
+    char **names, ref[IMAGE_REF_MAX + 1];
     size_t n;
     struct strbuf sb = STRBUF_INIT;
     snprintf(ref, sizeof(ref), "%s:%s", img->name, img->tag);

@@ -8,11 +8,12 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/image.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/template.h"
 #include "tools/mote/util.h"
 
-enum { OPT_TYPE = 1 };
+enum { OPT_TYPE = 1, OPT_FORMAT };
 
-static bool inspect_instance(const char *name, struct json_writer *w)
+static bool inspect_instance(const char *name, json_t *out)
 {
     struct instance_config c;
     struct instance_state s;
@@ -22,18 +23,18 @@ static bool inspect_instance(const char *name, struct json_writer *w)
         instance_config_free(&c);
         return false;
     }
-    instance_to_json(name, &c, &s, w);
+    json_array_append_new(out, instance_to_json(name, &c, &s));
     instance_config_free(&c);
     return true;
 }
 
-static bool inspect_image(const char *ref, struct json_writer *w)
+static bool inspect_image(const char *ref, json_t *out)
 {
     struct image img;
     char err[SPEC_ERR_LEN];
     if (image_find(ref, &img, err) != 0)
         return false;
-    image_to_json(&img, w);
+    json_array_append_new(out, image_to_json(&img));
     image_free(&img);
     return true;
 }
@@ -42,41 +43,54 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct opt_def defs[] = {
         {"type", 0, true, OPT_TYPE},
+        {"format", 'f', true, OPT_FORMAT},
         OPT_HELP_DEF,
         {NULL, 0, false, 0},
     };
     struct opts o;
-    const char *val, *type = NULL;
+    const char *val, *type = NULL, *format = NULL;
     int id, status = MOTE_EXIT_OK;
     opts_init(&o, "inspect", defs, argc, argv, false);
     while ((id = opts_next(&o, &val))) {
         if (id == 'h')
             help_exit("inspect");
+        if (id == OPT_FORMAT) {
+            format = val;
+            continue;
+        }
         if (strcmp(val, "instance") != 0 && strcmp(val, "image") != 0)
             usage_error("inspect", "bad --type '%s': expected instance or image", val);
         type = val;
     }
     if (o.npos == 0)
         usage_error("inspect", "expected an instance NAME or an IMAGE");
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    json_begin_array(&w);
+    json_t *out = json_array();
     for (int i = 0; i < o.npos; i++) {
         bool found = false;
         if (!type || strcmp(type, "instance") == 0)
-            found = inspect_instance(o.pos[i], &w);
+            found = inspect_instance(o.pos[i], out);
         if (!found && (!type || strcmp(type, "image") == 0))
-            found = inspect_image(o.pos[i], &w);
+            found = inspect_image(o.pos[i], out);
         if (!found) {
             errorf("no %s %s; `mote ps -a` and `mote images` list them",
                    type ? type : "instance or image", o.pos[i]);
             status = MOTE_EXIT_ERROR;
         }
     }
-    json_end_array(&w);
-    print_json(&sb);
-    sb_free(&sb);
+    if (format) {
+        /* One line per object, as docker inspect -f prints them. */
+        char err[SPEC_ERR_LEN];
+        for (size_t i = 0; i < json_array_size(out); i++) {
+            struct strbuf sb = STRBUF_INIT;
+            if (template_render(format, json_array_get(out, i), &sb, err) != 0)
+                usage_error("inspect", "%s", err);
+            printf("%s\n", sb_str(&sb));
+            sb_free(&sb);
+        }
+    } else {
+        print_json(out);
+    }
+    json_decref(out);
     opts_free(&o);
     return status;
 }

@@ -7,13 +7,17 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/instance.h"
 #include "tools/mote/table.h"
+#include "tools/mote/template.h"
 #include "tools/mote/util.h"
 
-enum { OPT_ALL = 1, OPT_QUIET, OPT_JSON };
+enum { OPT_ALL = 1, OPT_QUIET, OPT_JSON, OPT_FORMAT };
 
 static const struct opt_def ps_opts[] = {
-    {"all", 'a', false, OPT_ALL}, {"quiet", 'q', false, OPT_QUIET},
-    {"json", 0, false, OPT_JSON}, OPT_HELP_DEF,
+    {"all", 'a', false, OPT_ALL},
+    {"quiet", 'q', false, OPT_QUIET},
+    {"json", 0, false, OPT_JSON},
+    {"format", 0, true, OPT_FORMAT},
+    OPT_HELP_DEF,
     {NULL, 0, false, 0},
 };
 
@@ -61,6 +65,8 @@ int cmd_ps(int argc, char **argv)
 {
     struct opts o;
     bool all = false, quiet = false, json = false;
+    const char *format = NULL;
+    char err[SPEC_ERR_LEN];
     const char *val;
     int id;
     opts_init(&o, "ps", ps_opts, argc, argv, false);
@@ -69,6 +75,13 @@ int cmd_ps(int argc, char **argv)
         case OPT_ALL: all = true; break;
         case OPT_QUIET: quiet = true; break;
         case OPT_JSON: json = true; break;
+        case OPT_FORMAT:
+            /* docker's --format json; anything else is a template applied to each instance */
+            if (strcmp(val, "json") == 0 || strcmp(val, "{{json .}}") == 0)
+                json = true;
+            else
+                format = val;
+            break;
         case 'h': help_exit("ps");
         }
     }
@@ -80,10 +93,7 @@ int cmd_ps(int argc, char **argv)
         die(MOTE_EXIT_ERROR, "cannot read the instances folder of %s", "MOTE_HOME");
     static const char *const heading[] = {"NAME", "IMAGE", "STATUS", "PORTS", "PID"};
     struct table t;
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    json_begin_array(&w);
+    json_t *out = json_array();
     table_init(&t, 5, heading);
     int64_t now = time_now_ns();
     for (size_t i = 0; i < n; i++) {
@@ -98,12 +108,21 @@ int cmd_ps(int argc, char **argv)
             char *ports = ports_text(&c);
             status_text(&s, now, status, sizeof(status));
             snprintf(pid, sizeof(pid), "%d", (int)s.qemu_pid);
-            const char *row[] = {c.name, c.image, status, ports,
-                                 instance_is_active(&s) && s.status != ST_RESTARTING ? pid : "-"};
-            if (quiet)
+            const char *row[] = {
+                c.name, c.image, status, ports,
+                instance_is_active(&s) && s.status != ST_RESTARTING && s.qemu_pid > 0 ? pid : "-"};
+            if (quiet) {
                 printf("%s\n", c.name);
-            else if (json)
-                instance_to_json(c.name, &c, &s, &w);
+            } else if (format) {
+                json_t *j = instance_to_json(c.name, &c, &s);
+                struct strbuf line = STRBUF_INIT;
+                if (template_render(format, j, &line, err) != 0)
+                    usage_error("ps", "%s", err);
+                printf("%s\n", sb_str(&line));
+                sb_free(&line);
+                json_decref(j);
+            } else if (json)
+                json_array_append_new(out, instance_to_json(c.name, &c, &s));
             else
                 table_add(&t, row);
             free(ports);
@@ -112,13 +131,12 @@ int cmd_ps(int argc, char **argv)
         free(names[i]);
     }
     free(names);
-    json_end_array(&w);
     if (json && !quiet)
-        print_json(&sb);
-    else if (!quiet)
+        print_json(out);
+    else if (!quiet && !format)
         table_print(&t, stdout);
     table_free(&t);
-    sb_free(&sb);
+    json_decref(out);
     opts_free(&o);
     return MOTE_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef TOOLS_MOTE_COMMANDS_H
 #define TOOLS_MOTE_COMMANDS_H
 
+#include "tools/mote/json.h"
 #include "tools/mote/opts.h"
 
 #define OPT_HELP_DEF            \
@@ -24,12 +25,25 @@ int cmd_debug(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_sdcard(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+int cmd_port(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_system(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints `mote help cmd` and exits 0 (for -h/--help). */
 __attribute__((noreturn)) void help_exit(const char *cmd);
 
-/* Prints a JSON document and a newline on stdout. */
-struct strbuf;
-void print_json(struct strbuf *sb);
+/* Prints a JSON document (pretty) and a newline on stdout. */
+void print_json(const json_t *j);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/qemu.h"
 #include "tools/mote/qmp.h"
 #include "tools/mote/store.h"
@@ -67,10 +68,60 @@ static int signal_qemu(const char *name, int sig)
     return 0;
 }
 
+/*
+ * Ends an instance whose stop cannot be recorded (state.json cannot be
+ * written: a full disk). The monitor takes SIGTERM as the stop request it
+ * could not read, kills QEMU itself and does not restart it; if it does not
+ * go within the wait, its process group (it and QEMU) is killed.
+ */
+static int end_unrecorded(const char *name)
+{
+    struct instance_state s;
+    int err = instance_state_load(name, &s);
+    if (err)
+        return err;
+    if (s.monitor_pid <= 0 || !proc_alive(s.monitor_pid, s.monitor_start))
+        return 0;
+    kill(s.monitor_pid, SIGTERM);
+    for (int waited = 0; proc_alive(s.monitor_pid, s.monitor_start); waited += POLL_MS) {
+        if (waited >= RECORD_WAIT_MS) {
+            kill(-s.monitor_pid, SIGKILL);
+            break;
+        }
+        sleep_ms(POLL_MS);
+    }
+    return 0;
+}
+
+/* The instance's config if libvirt runs it (then true), for the commands that go through virsh. */
+static bool under_libvirt(const char *name, struct instance_config *c)
+{
+    if (instance_config_load(name, c, NULL) != 0)
+        return false;
+    if (libvirt_runs(c))
+        return true;
+    instance_config_free(c);
+    return false;
+}
+
 int control_kill(const char *name, int sig)
 {
     struct instance_state s;
+    struct instance_config c;
+    if (under_libvirt(name, &c)) {
+        /* libvirt has one way to end a domain at once: destroy (QEMU gets SIGTERM, then KILL). */
+        int err = libvirt_stop(&c, true);
+        instance_config_free(&c);
+        return err ? err : control_wait_exited(name, RECORD_WAIT_MS, &s);
+    }
     int err = control_mark_stop(name);
+    if (err) {
+        /* QEMU first: a full disk must not keep an instance running. */
+        errorf("cannot record the stop of %s (%s); killing it anyway", name, strerror(-err));
+        err = end_unrecorded(name);
+        if (!err)
+            return 0;
+    }
     if (!err)
         err = signal_qemu(name, sig);
     if (!err)
@@ -82,11 +133,12 @@ int control_kill(const char *name, int sig)
 
 int control_powerdown(const char *name, char *msg, size_t msg_len)
 {
+    /* A stop that cannot be recorded (a full disk) still presses the button: an image that
+     * powers off exits with 0, which no restart policy restarts. */
     int err = control_mark_stop(name);
-    if (err) {
-        snprintf(msg, msg_len, "cannot mark the stop: %s", strerror(-err));
-        return err;
-    }
+    if (err)
+        errorf("cannot record the stop of %s (%s); pressing its power button anyway", name,
+               strerror(-err));
     struct instance_config c;
     if (instance_config_load(name, &c, NULL) == 0) {
         bool button = c.board.power_button;
@@ -109,8 +161,23 @@ int control_powerdown(const char *name, char *msg, size_t msg_len)
 int control_stop(const char *name, int timeout_s, bool *forced)
 {
     struct instance_state s;
+    struct instance_config c;
     char msg[256];
     *forced = false;
+    if (under_libvirt(name, &c)) {
+        /* virsh shutdown sends QEMU's system_powerdown: the image's power button. */
+        int err = c.board.power_button ? libvirt_stop(&c, false) : -EOPNOTSUPP;
+        if (!err && control_wait_exited(name, timeout_s * 1000, &s) == 0) {
+            instance_config_free(&c);
+            return 0;
+        }
+        *forced = true;
+        errorf("%s did not power off%s: destroying it", name,
+               err == -EOPNOTSUPP ? " (its board has no power button)" : " in time");
+        err = libvirt_stop(&c, true);
+        instance_config_free(&c);
+        return err ? err : control_wait_exited(name, RECORD_WAIT_MS, &s);
+    }
     int err = instance_state_refresh(name, &s);
     if (err) {
         errorf("cannot stop %s: %s", name, strerror(-err));
@@ -127,8 +194,12 @@ int control_stop(const char *name, int timeout_s, bool *forced)
     }
     /* Restarting (the monitor gives up on seeing the mark), or it did not power off in time. */
     err = control_mark_stop(name);
-    if (!err && instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
-        s.status != ST_CREATED) {
+    if (err) {
+        errorf("cannot record the stop of %s (%s); killing it anyway", name, strerror(-err));
+        *forced = true;
+        err = end_unrecorded(name);
+    } else if (instance_state_refresh(name, &s) == 0 && s.status != ST_EXITED &&
+               s.status != ST_CREATED) {
         *forced = s.status != ST_RESTARTING;
         if (timed_out)
             errorf("%s did not power off within %d s: killing it", name, timeout_s);

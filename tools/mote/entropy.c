@@ -36,23 +36,21 @@ void entropy_from_console(const char *text, struct entropy_info *e)
     e->sources[n] = '\0';
 }
 
-void entropy_to_json(const struct entropy_info *e, struct json_writer *w)
+json_t *entropy_to_json(const struct entropy_info *e)
 {
-    json_begin_object(w);
-    json_member_bool(w, "known", e->known);
-    json_member_bool(w, "warning", e->none);
-    json_key(w, "sources");
-    json_begin_array(w);
+    json_t *o = json_object(), *sources = json_array();
+    json_set_bool(o, "known", e->known);
+    json_set_bool(o, "warning", e->none);
     char name[ENTROPY_SOURCES_MAX + 1];
     for (const char *p = e->sources; *p;) {
         size_t n = strcspn(p, ",");
         memcpy(name, p, n);
         name[n] = '\0';
-        json_string(w, name);
+        json_array_append_new(sources, json_str(name));
         p += n;
         while (*p == ',' || *p == ' ')
             p++;
     }
-    json_end_array(w);
-    json_end_object(w);
+    json_set(o, "sources", sources);
+    return o;
 }

@@ -23,9 +23,9 @@ struct entropy_info {
 void entropy_from_console(const char *text, struct entropy_info *e);
 
 /*
- * Writes e as the value of the current key: {"known", "sources": [names],
- * "warning": the image booted with no entropy source}.
+ * e as a JSON object: {"known", "sources": [names], "warning": the image
+ * booted with no entropy source}. A new reference.
  */
-void entropy_to_json(const struct entropy_info *e, struct json_writer *w);
+json_t *entropy_to_json(const struct entropy_info *e);
 
 #endif

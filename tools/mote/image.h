@@ -13,12 +13,15 @@
 
 #include "tools/mote/board.h"
 #include "tools/mote/json.h"
+#include "tools/mote/ref.h"
 #include "tools/mote/spec.h"
 
 #define SERVICE_NAME_MAX 64
+#define IMAGE_REF_MAX    (REF_NAME_MAX + 1 + REF_TAG_MAX) /* NAME:TAG */
 
 struct image {
-    char name[IMAGE_NAME_MAX + 1], tag[IMAGE_TAG_MAX + 1];
+    char name[REF_NAME_MAX + 1]; /* the familiar repository name (ref.h): dns, host:5000/team/dns */
+    char tag[REF_TAG_MAX + 1];
     struct board_qemu board;            /* its board (board.mk), as QEMU runs it */
     char service[SERVICE_NAME_MAX + 1]; /* the service folder it was built from */
     char sha256[65];                    /* of the bootable image (.img) */
@@ -46,16 +49,21 @@ void image_free(struct image *img);
 int image_list(struct image **imgs, size_t *count);
 void image_list_free(struct image *imgs, size_t count);
 
-/* The manifest as a JSON object (what inspect prints and what is stored). */
-void image_to_json(const struct image *img, struct json_writer *w);
+/* The manifest as a JSON object (what inspect prints and what is stored). A new reference. */
+json_t *image_to_json(const struct image *img);
 /* Fills img from a manifest object. Returns 0 or -EINVAL naming the bad field in err. */
-int image_from_json(const struct json *j, struct image *img, char *err, size_t err_len);
+int image_from_json(const json_t *j, struct image *img, char *err, size_t err_len);
 
 /*
- * Finds name[:tag] for a command: 0, or a one-line message in err and -ENOENT
- * ("no image dns:latest; build it with mote build or list them with mote images")
- * or -EINVAL for a bad reference.
+ * Finds a reference (ref.h; NAME@sha256:DIGEST matches the digest of the
+ * image's OCI manifest, as a registry names it) for a command: 0, or a
+ * one-line message in err and -ENOENT ("no image dns:latest; build it with
+ * mote build or list them with mote images") or -EINVAL for a bad reference.
  */
 int image_find(const char *ref, struct image *img, char *err);
+
+#define IMAGE_DIGEST_LEN 71 /* "sha256:" and 64 hex digits */
+/* The digest of the image's OCI manifest ("sha256:..."), the one push and pull name it by. */
+void image_manifest_digest(const struct image *img, char digest[IMAGE_DIGEST_LEN + 1]);
 
 #endif

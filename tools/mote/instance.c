@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/sha256.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
@@ -26,99 +27,99 @@ char *instance_dir(const char *name)
     return store_path("instances/%s", name);
 }
 
-static void member_time(struct json_writer *w, const char *key, int64_t ns)
+static json_t *time_value(int64_t ns)
 {
     char buf[TIME_STR_LEN + 1];
-    json_key(w, key);
-    if (!ns) {
-        json_null(w);
-        return;
-    }
+    if (!ns)
+        return json_null();
     spec_format_time(ns, buf);
-    json_string(w, buf);
+    return json_str(buf);
 }
 
 /* When the instance started, became ready and finished, its exit code and restarts. */
-static void member_history(struct json_writer *w, const struct instance_state *s)
+static void set_history(json_t *o, const struct instance_state *s)
 {
-    member_time(w, "started", s->started_ns);
-    member_time(w, "ready_at", s->ready_ns);
-    member_time(w, "finished", s->finished_ns);
-    json_key(w, "exit_code");
-    if (s->has_exit_code)
-        json_int(w, s->exit_code);
-    else
-        json_null(w);
-    json_member_int(w, "restarts", s->restarts);
+    json_set(o, "started", time_value(s->started_ns));
+    json_set(o, "ready_at", time_value(s->ready_ns));
+    json_set(o, "finished", time_value(s->finished_ns));
+    json_set(o, "exit_code", s->has_exit_code ? json_integer(s->exit_code) : json_null());
+    json_set_int(o, "restarts", s->restarts);
 }
 
-static int get_time(const struct json *j, const char *key, int64_t *ns)
+static int get_time(const json_t *j, const char *key, int64_t *ns)
 {
-    const struct json *v = json_get(j, key);
+    const json_t *v = json_object_get(j, key);
     *ns = 0;
-    if (!v || v->type == JSON_NULL)
+    if (!v || json_is_null(v))
         return 0;
-    return v->type == JSON_STRING ? spec_parse_time(v->string, ns) : -EINVAL;
+    return json_is_string(v) ? spec_parse_time(json_string_value(v), ns) : -EINVAL;
 }
 
-static void ports_to_json(const struct instance_config *c, struct json_writer *w)
+static json_t *ports_to_json(const struct instance_config *c)
 {
-    json_key(w, "ports");
-    json_begin_array(w);
+    json_t *arr = json_array();
     for (size_t i = 0; i < c->port_count; i++) {
         const struct port_spec *p = &c->ports[i];
-        json_begin_object(w);
-        json_member_string(w, "host_ip", p->host_ip[0] ? p->host_ip : "0.0.0.0");
-        json_member_int(w, "host_port", p->host_port);
-        json_member_int(w, "guest_port", p->guest_port);
-        json_member_string(w, "protocol", spec_proto_name(p->proto));
-        json_end_object(w);
+        json_t *o = json_object();
+        json_set_string(o, "host_ip", p->host_ip[0] ? p->host_ip : "0.0.0.0");
+        json_set_int(o, "host_port", p->host_port);
+        json_set_int(o, "guest_port", p->guest_port);
+        json_set_string(o, "protocol", spec_proto_name(p->proto));
+        json_array_append_new(arr, o);
     }
-    json_end_array(w);
+    return arr;
 }
 
 /* The config's members, shared by config.json and inspect. */
-static void config_members(const struct instance_config *c, struct json_writer *w)
+static void config_members(const struct instance_config *c, json_t *o)
 {
-    json_member_string(w, "name", c->name);
-    member_time(w, "created", c->created_ns);
-    json_key(w, "image");
-    json_begin_object(w);
-    json_member_string(w, "ref", c->image);
-    json_member_string(w, "sha256", c->image_sha256);
-    json_member_string(w, "elf_sha256", c->elf_sha256);
-    json_member_string(w, "dtb_sha256", c->dtb_sha256);
-    json_member_bool(w, "debug", c->debug_image);
-    json_end_object(w);
-    json_member_string(w, "board", c->board.name);
-    json_key(w, "qemu");
-    board_to_json(&c->board, w);
-    json_member_int(w, "memory_mib", c->memory_mib);
-    json_member_string(w, "net", c->net);
-    ports_to_json(c, w);
-    json_member_string(w, "cmdline", c->cmdline);
-    json_key(w, "restart");
-    json_begin_object(w);
-    json_member_string(w, "policy", spec_restart_name(c->restart));
-    json_member_int(w, "max_restarts", c->max_restarts);
-    json_end_object(w);
-    json_key(w, "gdb");
-    json_begin_object(w);
-    json_member_bool(w, "enabled", c->gdb);
-    json_member_int(w, "host_port", c->gdb_host_port);
-    json_member_bool(w, "wait", c->gdb_wait);
-    json_end_object(w);
+    json_set_string(o, "name", c->name);
+    json_set(o, "created", time_value(c->created_ns));
+    json_t *img = json_object();
+    json_set_string(img, "ref", c->image);
+    json_set_string(img, "sha256", c->image_sha256);
+    json_set_string(img, "elf_sha256", c->elf_sha256);
+    json_set_string(img, "dtb_sha256", c->dtb_sha256);
+    json_set_bool(img, "debug", c->debug_image);
+    json_set(o, "image", img);
+    json_set_string(o, "board", c->board.name);
+    json_set(o, "qemu", board_to_json(&c->board));
+    json_set_int(o, "memory_mib", c->memory_mib);
+    json_set_string(o, "net", c->net);
+    json_set_string(o, "runtime", c->runtime[0] ? c->runtime : "qemu");
+    json_set_string(o, "libvirt_uri", c->libvirt_uri);
+    json_set(o, "ports", ports_to_json(c));
+    json_t *volumes = json_array();
+    for (size_t i = 0; i < c->volume_count; i++) {
+        json_t *v = json_object();
+        char target[16];
+        snprintf(target, sizeof(target), c->volumes[i].sd ? "sd" : "virtio%u", c->volumes[i].n);
+        json_set_string(v, "source", c->volumes[i].path);
+        json_set_string(v, "target", target);
+        json_array_append_new(volumes, v);
+    }
+    json_set(o, "volumes", volumes);
+    json_set_string(o, "cmdline", c->cmdline);
+    json_t *restart = json_object();
+    json_set_string(restart, "policy", spec_restart_name(c->restart));
+    json_set_int(restart, "max_restarts", c->max_restarts);
+    json_set(o, "restart", restart);
+    json_t *gdb = json_object();
+    json_set_bool(gdb, "enabled", c->gdb);
+    json_set_int(gdb, "host_port", c->gdb_host_port);
+    json_set_bool(gdb, "wait", c->gdb_wait);
+    json_set(o, "gdb", gdb);
 }
 
-void instance_config_to_json(const struct instance_config *c, struct json_writer *w)
+json_t *instance_config_to_json(const struct instance_config *c)
 {
-    json_begin_object(w);
-    config_members(c, w);
-    json_member_bool(w, "syslog", c->syslog);
-    json_end_object(w);
+    json_t *o = json_object();
+    config_members(c, o);
+    json_set_bool(o, "syslog", c->syslog);
+    return o;
 }
 
-static int copy_string(const struct json *j, const char *key, char *out, size_t max)
+static int copy_string(const json_t *j, const char *key, char *out, size_t max)
 {
     const char *s = json_get_string(j, key);
     if (!s || strlen(s) > max)
@@ -127,12 +128,12 @@ static int copy_string(const struct json *j, const char *key, char *out, size_t 
     return 0;
 }
 
-static int ports_from_json(const struct json *arr, struct instance_config *c)
+static int ports_from_json(const json_t *arr, struct instance_config *c)
 {
-    if (!arr || arr->type != JSON_ARRAY || arr->count > MAX_PORTS)
+    if (!json_is_array(arr) || json_array_size(arr) > MAX_PORTS)
         return -EINVAL;
-    for (size_t i = 0; i < arr->count; i++) {
-        const struct json *p = arr->items[i];
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *p = json_array_get(arr, i);
         struct port_spec *ps = &c->ports[i];
         int64_t host, guest;
         const char *proto = json_get_string(p, "protocol");
@@ -146,14 +147,36 @@ static int ports_from_json(const struct json *arr, struct instance_config *c)
         ps->guest_port = (unsigned)guest;
         ps->proto = strcmp(proto, "udp") == 0 ? PORT_UDP : PORT_TCP;
     }
-    c->port_count = arr->count;
+    c->port_count = json_array_size(arr);
     return 0;
 }
 
-static int config_from_json(const struct json *j, struct instance_config *c)
+static int volumes_from_json(const json_t *arr, struct instance_config *c)
 {
-    const struct json *img = json_get(j, "image"), *restart = json_get(j, "restart"),
-                      *gdb = json_get(j, "gdb");
+    if (!arr)
+        return 0; /* a config from before volumes */
+    if (!json_is_array(arr) || json_array_size(arr) > VOLUME_DISKS_MAX)
+        return -EINVAL;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        const json_t *v = json_array_get(arr, i);
+        const char *src = json_get_string(v, "source"), *target = json_get_string(v, "target");
+        char *spec = xasprintf("%s:%s", src ? src : "", target ? target : "");
+        int r = src && target && src[0] == '/'
+                    ? spec_parse_volume(spec, c->volumes[i].path, sizeof(c->volumes[i].path),
+                                        &c->volumes[i].n, &c->volumes[i].sd, NULL)
+                    : -EINVAL;
+        free(spec);
+        if (r)
+            return r;
+    }
+    c->volume_count = json_array_size(arr);
+    return 0;
+}
+
+static int config_from_json(const json_t *j, struct instance_config *c)
+{
+    const json_t *img = json_object_get(j, "image"), *restart = json_object_get(j, "restart"),
+                 *gdb = json_object_get(j, "gdb");
     int64_t mem, max, port;
     const char *policy = json_get_string(restart, "policy"), *cmdline;
     memset(c, 0, sizeof(*c));
@@ -161,9 +184,11 @@ static int config_from_json(const struct json *j, struct instance_config *c)
         copy_string(img, "ref", c->image, sizeof(c->image) - 1) ||
         copy_string(img, "sha256", c->image_sha256, 64) ||
         copy_string(img, "elf_sha256", c->elf_sha256, 64) ||
-        board_from_json(json_get(j, "qemu"), json_get_string(j, "board"), &c->board, NULL, 0) ||
+        board_from_json(json_object_get(j, "qemu"), json_get_string(j, "board"), &c->board, NULL,
+                        0) ||
         copy_string(j, "net", c->net, NET_SPEC_MAX) || json_get_int(j, "memory_mib", &mem) ||
-        mem <= 0 || ports_from_json(json_get(j, "ports"), c) || !policy ||
+        mem <= 0 || ports_from_json(json_object_get(j, "ports"), c) ||
+        volumes_from_json(json_object_get(j, "volumes"), c) || !policy ||
         json_get_int(restart, "max_restarts", &max) || max < 0 ||
         json_get_int(gdb, "host_port", &port) || port < 0 || port > 65535 ||
         get_time(j, "created", &c->created_ns) || !(cmdline = json_get_string(j, "cmdline")))
@@ -180,11 +205,18 @@ static int config_from_json(const struct json *j, struct instance_config *c)
     c->gdb_wait = json_get_bool(gdb, "wait", false);
     c->gdb_host_port = (unsigned)port;
     c->syslog = json_get_bool(j, "syslog", false);
+    /* A config from before runtimes was mote's own. */
+    const char *runtime = json_get_string(j, "runtime"), *uri = json_get_string(j, "libvirt_uri");
+    if ((runtime && strlen(runtime) >= sizeof(c->runtime)) ||
+        (uri && strlen(uri) >= sizeof(c->libvirt_uri)))
+        return -EINVAL;
+    snprintf(c->runtime, sizeof(c->runtime), "%s", runtime ? runtime : "qemu");
+    snprintf(c->libvirt_uri, sizeof(c->libvirt_uri), "%s", uri ? uri : "");
     c->cmdline = xstrdup(cmdline);
     return 0;
 }
 
-static int load_json(const char *name, const char *file, struct json **out)
+static int load_json(const char *name, const char *file, json_t **out)
 {
     char *path = store_path("instances/%s/%s", name, file), *text;
     size_t len;
@@ -192,28 +224,31 @@ static int load_json(const char *name, const char *file, struct json **out)
     free(path);
     if (err)
         return err;
-    *out = json_parse(text, len, NULL, 0);
+    *out = json_parse_text(text, len, NULL, 0);
     free(text);
     return *out ? 0 : -EINVAL;
 }
 
-static int save_json(const char *name, const char *file, struct strbuf *sb)
+/* Writes j (and drops the reference) as the instance's file. */
+static int save_json(const char *name, const char *file, json_t *j)
 {
-    char *path = store_path("instances/%s/%s", name, file);
-    sb_addc(sb, '\n');
-    int err = file_write_atomic(path, sb->s, sb->len);
+    char *path = store_path("instances/%s/%s", name, file), *text = json_text(j, true);
+    char *line = xasprintf("%s\n", text);
+    json_decref(j);
+    int err = file_write_atomic(path, line, strlen(line));
+    free(line);
+    free(text);
     free(path);
-    sb_free(sb);
     return err;
 }
 
 int instance_config_load(const char *name, struct instance_config *c, char *err)
 {
-    struct json *j;
+    json_t *j;
     int r = load_json(name, "config.json", &j);
     if (!r) {
         r = config_from_json(j, c);
-        json_free(j);
+        json_decref(j);
     }
     if (r && err)
         snprintf(err, SPEC_ERR_LEN, "the config of instance %s is %s", name,
@@ -223,11 +258,7 @@ int instance_config_load(const char *name, struct instance_config *c, char *err)
 
 int instance_config_save(const struct instance_config *c)
 {
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    instance_config_to_json(c, &w);
-    return save_json(c->name, "config.json", &sb);
+    return save_json(c->name, "config.json", instance_config_to_json(c));
 }
 
 void instance_config_free(struct instance_config *c)
@@ -236,23 +267,23 @@ void instance_config_free(struct instance_config *c)
     c->cmdline = NULL;
 }
 
-void instance_state_to_json(const struct instance_state *s, struct json_writer *w)
+json_t *instance_state_to_json(const struct instance_state *s)
 {
-    json_begin_object(w);
-    json_member_string(w, "status", instance_status_name(s->status));
-    json_member_int(w, "monitor_pid", s->monitor_pid);
-    json_member_int(w, "monitor_start", (int64_t)s->monitor_start);
-    json_member_int(w, "qemu_pid", s->qemu_pid);
-    member_history(w, s);
-    json_member_bool(w, "stop_requested", s->stop_requested);
-    json_member_int(w, "syslog_port", s->syslog_port);
-    json_member_string(w, "error", s->error);
-    json_end_object(w);
+    json_t *o = json_object();
+    json_set_string(o, "status", instance_status_name(s->status));
+    json_set_int(o, "monitor_pid", s->monitor_pid);
+    json_set_int(o, "monitor_start", (int64_t)s->monitor_start);
+    json_set_int(o, "qemu_pid", s->qemu_pid);
+    set_history(o, s);
+    json_set_bool(o, "stop_requested", s->stop_requested);
+    json_set_int(o, "syslog_port", s->syslog_port);
+    json_set_string(o, "error", s->error);
+    return o;
 }
 
 int instance_state_load(const char *name, struct instance_state *s)
 {
-    struct json *j;
+    json_t *j;
     int r = load_json(name, "state.json", &j);
     if (r)
         return r;
@@ -284,17 +315,13 @@ int instance_state_load(const char *name, struct instance_state *s)
         s->syslog_port = (unsigned)v;
     s->stop_requested = json_get_bool(j, "stop_requested", false);
     snprintf(s->error, sizeof(s->error), "%s", error ? error : "");
-    json_free(j);
+    json_decref(j);
     return r;
 }
 
 int instance_state_save(const char *name, const struct instance_state *s)
 {
-    struct strbuf sb = STRBUF_INIT;
-    struct json_writer w;
-    json_writer_init(&w, &sb, true);
-    instance_state_to_json(s, &w);
-    return save_json(name, "state.json", &sb);
+    return save_json(name, "state.json", instance_state_to_json(s));
 }
 
 bool instance_is_active(const struct instance_state *s)
@@ -312,9 +339,33 @@ static bool monitor_lost(const struct instance_state *s)
     return s->status != ST_CREATED; /* created: `run` is still setting it up */
 }
 
+/* A libvirt instance's state is libvirt's: read it, and record it if it changed. */
+static int refresh_libvirt(const char *name, const struct instance_config *c,
+                           struct instance_state *s)
+{
+    struct instance_state before = *s;
+    libvirt_refresh(c, s);
+    if (memcmp(&before, s, sizeof(before)) != 0) {
+        int lock = store_lock();
+        instance_state_save(name, s);
+        store_unlock(lock);
+    }
+    return 0;
+}
+
 int instance_state_refresh(const char *name, struct instance_state *s)
 {
     int r = instance_state_load(name, s);
+    struct instance_config c;
+    if (!r && s->status != ST_CREATED && s->status != ST_EXITED && s->monitor_pid <= 0 &&
+        instance_config_load(name, &c, NULL) == 0) {
+        bool libvirt = libvirt_runs(&c);
+        if (libvirt)
+            r = refresh_libvirt(name, &c, s);
+        instance_config_free(&c);
+        if (libvirt)
+            return r;
+    }
     if (r || !monitor_lost(s))
         return r;
     int lock = store_lock();
@@ -380,58 +431,51 @@ int instance_list(char ***names, size_t *count)
     return 0;
 }
 
-void instance_to_json(const char *name, const struct instance_config *c,
-                      const struct instance_state *s, struct json_writer *w)
+json_t *instance_to_json(const char *name, const struct instance_config *c,
+                         const struct instance_state *s)
 {
     char *dir = instance_dir(name);
-    json_begin_object(w);
-    config_members(c, w);
-    json_key(w, "syslog");
-    json_begin_object(w);
-    json_member_bool(w, "enabled", c->syslog);
-    json_member_int(w, "port", s->syslog_port);
-    json_end_object(w);
-    json_key(w, "state");
-    json_begin_object(w);
-    json_member_string(w, "status", instance_status_name(s->status));
-    json_member_bool(w, "running", instance_is_active(s));
-    json_member_bool(w, "ready", s->status == ST_RUNNING);
-    json_member_int(w, "pid", instance_is_active(s) ? s->qemu_pid : 0);
-    json_member_int(w, "monitor_pid", instance_is_active(s) ? s->monitor_pid : 0);
-    member_history(w, s);
-    json_member_string(w, "error", s->error);
-    json_end_object(w);
+    json_t *o = json_object(), *syslog = json_object(), *state = json_object();
+    config_members(c, o);
+    json_set_bool(syslog, "enabled", c->syslog);
+    json_set_int(syslog, "port", s->syslog_port);
+    json_set(o, "syslog", syslog);
+    json_set_string(state, "status", instance_status_name(s->status));
+    json_set_bool(state, "running", instance_is_active(s));
+    json_set_bool(state, "ready", s->status == ST_RUNNING);
+    json_set_int(state, "pid", instance_is_active(s) ? s->qemu_pid : 0);
+    json_set_int(state, "monitor_pid", instance_is_active(s) ? s->monitor_pid : 0);
+    set_history(state, s);
+    json_set_string(state, "error", s->error);
+    json_set(o, "state", state);
     /* What the image's random source was seeded from, as its console said at the last boot. */
     char *console_path = xasprintf("%s/console.log", dir), *console = NULL;
     struct entropy_info entropy;
     entropy_from_console(file_read(console_path, &console, NULL) == 0 ? console : NULL, &entropy);
     free(console);
     free(console_path);
-    json_key(w, "entropy");
-    entropy_to_json(&entropy, w);
+    json_set(o, "entropy", entropy_to_json(&entropy));
     /* The QEMU command line the monitor last ran (qemu.argv: NUL-separated words). */
     char *argv_path = xasprintf("%s/qemu.argv", dir), *words;
     size_t len;
-    json_key(w, "qemu_command");
-    json_begin_array(w);
+    json_t *qemu = json_array();
     if (file_read(argv_path, &words, &len) == 0) {
         for (size_t i = 0; i < len; i += strlen(words + i) + 1)
-            json_string(w, words + i);
+            json_array_append_new(qemu, json_str(words + i));
         free(words);
     }
-    json_end_array(w);
+    json_set(o, "qemu_command", qemu);
     free(argv_path);
-    json_key(w, "paths");
-    json_begin_object(w);
+    json_t *paths = json_object();
     char *p;
-    json_member_string(w, "dir", dir);
-    json_member_string(w, "console_log", p = xasprintf("%s/console.log", dir));
+    json_set_string(paths, "dir", dir);
+    json_set_string(paths, "console_log", p = xasprintf("%s/console.log", dir));
     free(p);
-    json_member_string(w, "syslog_log", p = xasprintf("%s/syslog.log", dir));
+    json_set_string(paths, "syslog_log", p = xasprintf("%s/syslog.log", dir));
     free(p);
-    json_member_string(w, "qmp_socket", p = xasprintf("%s/qmp.sock", dir));
+    json_set_string(paths, "qmp_socket", p = xasprintf("%s/qmp.sock", dir));
     free(p);
-    json_end_object(w);
-    json_end_object(w);
+    json_set(o, "paths", paths);
     free(dir);
+    return o;
 }

@@ -17,20 +17,29 @@
 #include "tools/mote/json.h"
 #include "tools/mote/spec.h"
 
-#define MAX_PORTS      32
-#define NET_SPEC_MAX   32
-#define GUEST_GDB_PORT 1234 /* the image's GDB stub listens here (gdb=tcp:1234) */
+#define MAX_PORTS       32
+#define VOLUME_PATH_MAX 1024
+#define NET_SPEC_MAX    32
+#define GUEST_GDB_PORT  1234 /* the image's GDB stub listens here (gdb=tcp:1234) */
 
 struct instance_config {
     char name[NAME_MAX_LEN + 1];
-    char image[IMAGE_NAME_MAX + IMAGE_TAG_MAX + 2];        /* name:tag */
+    char image[IMAGE_REF_MAX + 1];                         /* name:tag */
     char image_sha256[65], elf_sha256[65], dtb_sha256[65]; /* dtb: "" if none */
     struct board_qemu board;                               /* the image's */
     bool debug_image;
     unsigned memory_mib;
     char net[NET_SPEC_MAX + 1]; /* "user", "none" or "tap:IFNAME" */
+    char runtime[8];            /* "qemu" (mote's monitor) or "libvirt" (libvirt_runtime.h) */
+    char libvirt_uri[256];      /* --connect, "" for virsh's default */
     struct port_spec ports[MAX_PORTS];
     size_t port_count;
+    struct volume {
+        char path[VOLUME_PATH_MAX]; /* absolute */
+        unsigned n;                 /* the disk number ({n}) */
+        bool sd;                    /* asked for as the SD card */
+    } volumes[VOLUME_DISKS_MAX];
+    size_t volume_count;
     char *cmdline; /* boot arguments, without syslog= (the monitor adds it) */
     enum restart_policy restart;
     unsigned max_restarts; /* 0: no limit */
@@ -71,13 +80,15 @@ char *instance_dir(const char *name);
 int instance_config_load(const char *name, struct instance_config *c, char *err);
 int instance_config_save(const struct instance_config *c);
 void instance_config_free(struct instance_config *c);
-void instance_config_to_json(const struct instance_config *c, struct json_writer *w);
+/* config.json's object. A new reference. */
+json_t *instance_config_to_json(const struct instance_config *c);
 
 /* Reads state.json. Returns 0, -ENOENT, or -EINVAL if damaged. */
 int instance_state_load(const char *name, struct instance_state *s);
 /* Writes state.json atomically. Call with the store's lock held. */
 int instance_state_save(const char *name, const struct instance_state *s);
-void instance_state_to_json(const struct instance_state *s, struct json_writer *w);
+/* state.json's object. A new reference. */
+json_t *instance_state_to_json(const struct instance_state *s);
 
 /*
  * Reads the state and corrects it if the monitor died without recording an
@@ -93,8 +104,8 @@ bool instance_is_active(const struct instance_state *s);
 /* Every instance name (sorted by creation time, newest first). Returns 0 or -errno. */
 int instance_list(char ***names, size_t *count);
 
-/* The whole of an instance as `inspect` and `ps --json` show it. */
-void instance_to_json(const char *name, const struct instance_config *c,
-                      const struct instance_state *s, struct json_writer *w);
+/* The whole of an instance as `inspect` and `ps --json` show it. A new reference. */
+json_t *instance_to_json(const char *name, const struct instance_config *c,
+                         const struct instance_state *s);
 
 #endif

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* Option parsing, see opts.h. */
+/* Option parsing with getopt_long(3), see opts.h. */
 #include "tools/mote/opts.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/mote/util.h"
+
+#define LONG_ID_BASE 256 /* getopt_long's value for a long option: above every char */
 
 void usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -28,101 +31,84 @@ void opts_init(struct opts *o, const char *cmd, const struct opt_def *defs, int 
     o->defs = defs;
     o->argc = argc;
     o->argv = argv;
-    o->i = 1;
     o->options_first = options_first;
-    o->pos = xcalloc((size_t)argc + 1, sizeof(char *));
+    size_t n = 0;
+    while (defs[n].long_name)
+        n++;
+    /* "+": stop at the first positional (run IMAGE ARGS); ":": report a missing value to us. */
+    char *s = o->shorts = xcalloc(3 * n + 3, 1);
+    if (options_first)
+        *s++ = '+';
+    *s++ = ':';
+    struct option *l = o->longs = xcalloc(n + 1, sizeof(struct option));
+    for (size_t i = 0; i < n; i++) {
+        l[i].name = defs[i].long_name;
+        l[i].has_arg = defs[i].has_arg ? required_argument : no_argument;
+        l[i].val = LONG_ID_BASE + (int)i;
+        if (defs[i].short_name) {
+            *s++ = defs[i].short_name;
+            if (defs[i].has_arg)
+                *s++ = ':';
+        }
+    }
+    optind = 0; /* 0, not 1: glibc starts over, forgetting any earlier command line */
+    opterr = 0;
 }
 
-static void add_pos(struct opts *o, char *arg)
+/* The option word getopt just read, for messages. */
+static const char *last_word(const struct opts *o)
 {
-    o->pos[o->npos++] = arg;
+    return optind > 0 && optind <= o->argc ? o->argv[optind - 1] : "?";
 }
 
-static const struct opt_def *find_short(const struct opts *o, char c)
+static void take_positionals(struct opts *o)
 {
-    for (const struct opt_def *d = o->defs; d->long_name; d++)
-        if (d->short_name == c)
-            return d;
-    return NULL;
-}
-
-static const struct opt_def *find_long(const struct opts *o, const char *name, size_t len)
-{
-    for (const struct opt_def *d = o->defs; d->long_name; d++)
-        if (strlen(d->long_name) == len && strncmp(d->long_name, name, len) == 0)
-            return d;
-    return NULL;
-}
-
-/* The value of an option that takes one: the rest of the word, or the next word. */
-static const char *take_value(struct opts *o, const char *rest, const char *shown)
-{
-    if (rest && *rest)
-        return rest;
-    if (o->i >= o->argc)
-        usage_error(o->cmd, "option %s needs a value", shown);
-    return o->argv[o->i++];
+    o->pos = xcalloc((size_t)o->argc + 1, sizeof(char *));
+    for (int i = optind; i < o->argc; i++) {
+        /* run IMAGE -- ARGS: the "--" after the image only separates. */
+        if (o->options_first && o->npos == 1 && i == optind + 1 && strcmp(o->argv[i], "--") == 0)
+            continue;
+        o->pos[o->npos++] = o->argv[i];
+    }
 }
 
 int opts_next(struct opts *o, const char **val)
 {
     *val = NULL;
-    if (o->bundle && *o->bundle) {
-        char c = *o->bundle++;
-        const struct opt_def *d = find_short(o, c);
-        if (!d)
-            usage_error(o->cmd, "unknown option '-%c'", c);
-        if (d->has_arg) {
-            char shown[3] = {'-', c, '\0'};
-            const char *rest = o->bundle;
-            o->bundle = NULL;
-            *val = take_value(o, rest, shown);
-        }
-        return d->id;
+    if (o->pos)
+        return 0;
+    int c = getopt_long(o->argc, o->argv, o->shorts, o->longs, NULL);
+    if (c == -1) {
+        take_positionals(o);
+        return 0;
     }
-    o->bundle = NULL;
-    while (!o->ended && o->i < o->argc) {
-        char *arg = o->argv[o->i++];
-        if (strcmp(arg, "--") == 0) {
-            o->ended = true;
-            break;
-        }
-        if (arg[0] != '-' || arg[1] == '\0') {
-            add_pos(o, arg);
-            if (o->options_first) {
-                o->ended = true;
-                if (o->i < o->argc && strcmp(o->argv[o->i], "--") == 0)
-                    o->i++;
-            }
-            continue;
-        }
-        if (arg[1] != '-') {
-            o->bundle = arg + 1;
-            return opts_next(o, val);
-        }
-        const char *name = arg + 2, *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        const struct opt_def *d = find_long(o, name, len);
-        if (!d)
-            usage_error(o->cmd, "unknown option '--%.*s'", (int)len, name);
-        if (!d->has_arg && eq)
-            usage_error(o->cmd, "option --%s takes no value", d->long_name);
-        if (d->has_arg) {
-            char shown[64];
-            snprintf(shown, sizeof(shown), "--%s", d->long_name);
-            if (eq && !eq[1])
-                usage_error(o->cmd, "option --%s needs a value", d->long_name);
-            *val = take_value(o, eq ? eq + 1 : NULL, shown);
-        }
-        return d->id;
+    if (c == ':')
+        usage_error(o->cmd, "option %s needs a value",
+                    optopt ? (char[]){'-', (char)optopt, 0} : last_word(o));
+    if (c == '?') {
+        if (optopt && optopt < LONG_ID_BASE)
+            usage_error(o->cmd, "unknown option '-%c'", optopt);
+        if (optopt >= LONG_ID_BASE)
+            usage_error(o->cmd, "option --%s takes no value",
+                        o->defs[optopt - LONG_ID_BASE].long_name);
+        const char *word = last_word(o);
+        usage_error(o->cmd, "unknown (or ambiguous) option '%.*s'", (int)strcspn(word, "="), word);
     }
-    while (o->i < o->argc)
-        add_pos(o, o->argv[o->i++]);
-    return 0;
+    *val = optarg;
+    if (c >= LONG_ID_BASE)
+        return o->defs[c - LONG_ID_BASE].id;
+    for (const struct opt_def *d = o->defs; d->long_name; d++)
+        if (d->short_name == c)
+            return d->id;
+    usage_error(o->cmd, "unknown option '-%c'", c);
 }
 
 void opts_free(struct opts *o)
 {
     free(o->pos);
+    free(o->shorts);
+    free(o->longs);
     o->pos = NULL;
+    o->shorts = NULL;
+    o->longs = NULL;
 }

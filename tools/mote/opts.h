@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Command-line options in the usual style: -a, -abc (bundled flags), -t 5,
- * -t5, --time 5, --time=5, and -- to end the options. A bad option ends the
- * program with a one-line message and exit status 2.
+ * Command-line options through getopt_long(3), in the usual style: -a, -abc
+ * (bundled flags), -t 5, -t5, --time 5, --time=5, an unambiguous prefix of a
+ * long name, and -- to end the options. A bad option ends the program with a
+ * one-line message and exit status 2.
  */
 #ifndef TOOLS_MOTE_OPTS_H
 #define TOOLS_MOTE_OPTS_H
@@ -16,17 +17,18 @@ struct opt_def {
     int id; /* > 0 */
 };
 
+struct option;
+
 struct opts {
     const char *cmd; /* "run", for messages */
     const struct opt_def *defs;
     int argc;
-    char **argv;
-    int i;
-    const char *bundle; /* the rest of a -abc bundle */
-    bool options_first; /* the first positional ends the options (run IMAGE [ARGS]) */
-    char **pos;         /* positionals, in order */
+    char **argv;          /* getopt_long may reorder it (options before positionals) */
+    bool options_first;   /* the first positional ends the options (run IMAGE [ARGS]) */
+    char *shorts;         /* getopt_long's optstring */
+    struct option *longs; /* and its long options */
+    char **pos;           /* positionals, in order, once opts_next returned 0 */
     int npos;
-    bool ended;
 };
 
 /* argv[0] is the command's name; the options start at argv[1]. */

@@ -63,6 +63,42 @@ static void add_net(struct argv *a, const struct instance_config *c, const struc
     sb_free(&dev);
 }
 
+/* word with {file} (its commas doubled, as QEMU's option syntax asks) and {n} filled in. */
+static char *fill_template(const char *word, const char *file, unsigned n)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = word; *p;) {
+        if (strncmp(p, "{file}", 6) == 0) {
+            for (const char *f = file; *f; f++) {
+                if (*f == ',')
+                    sb_addc(&sb, ',');
+                sb_addc(&sb, *f);
+            }
+            p += 6;
+        } else if (strncmp(p, "{n}", 3) == 0) {
+            sb_addf(&sb, "%u", n);
+            p += 3;
+        } else {
+            sb_addc(&sb, *p++);
+        }
+    }
+    return sb.s ? sb.s : xstrdup("");
+}
+
+/* The board's disk arguments once per volume (board-info's disk=). */
+static void add_disks(struct argv *a, const struct instance_config *c)
+{
+    for (size_t i = 0; i < c->volume_count; i++) {
+        char *words = xstrdup(c->board.disk), *save = NULL;
+        for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            char *filled = fill_template(w, c->volumes[i].path, c->volumes[i].n);
+            add(a, filled);
+            free(filled);
+        }
+        free(words);
+    }
+}
+
 char **qemu_argv(const struct instance_config *c, const char *kernel, const char *dtb,
                  const char *cmdline)
 {
@@ -85,6 +121,7 @@ char **qemu_argv(const struct instance_config *c, const char *kernel, const char
     /* The board's entropy device (virt: virtio-rng), so the image's random source is seeded. */
     if (*b->rng)
         add2(&a, "-device", b->rng);
+    add_disks(&a, c);
     add2(&a, "-kernel", kernel);
     if (dtb)
         add2(&a, "-dtb", dtb);

@@ -67,20 +67,20 @@ static int read_reply(int fd, char *err, size_t err_len)
     struct strbuf line = STRBUF_INIT;
     int r;
     while ((r = read_line(fd, &line)) == 0) {
-        struct json *j = json_parse(sb_str(&line), line.len, NULL, 0);
+        json_t *j = json_parse_text(sb_str(&line), line.len, NULL, 0);
         if (!j) {
             snprintf(err, err_len, "QEMU sent something that is not JSON on QMP");
             r = -EIO;
             break;
         }
-        const struct json *e = json_get(j, "error");
+        const json_t *e = json_object_get(j, "error");
         if (e) {
             const char *desc = json_get_string(e, "desc");
             snprintf(err, err_len, "QEMU refused: %s", desc ? desc : "(no description)");
             r = -EIO;
         }
-        bool done = e || json_get(j, "return");
-        json_free(j);
+        bool done = e || json_object_get(j, "return");
+        json_decref(j);
         if (done)
             break;
     }
@@ -113,12 +113,12 @@ int qmp_connect(const char *dir, char *err, size_t err_len)
     }
     struct strbuf line = STRBUF_INIT;
     int r = read_line(fd, &line);
-    struct json *greeting = r ? NULL : json_parse(sb_str(&line), line.len, NULL, 0);
-    if (!greeting || !json_get(greeting, "QMP")) {
+    json_t *greeting = r ? NULL : json_parse_text(sb_str(&line), line.len, NULL, 0);
+    if (!greeting || !json_object_get(greeting, "QMP")) {
         snprintf(err, err_len, "QEMU did not greet on QMP");
         r = r ? r : -EIO;
     }
-    json_free(greeting);
+    json_decref(greeting);
     sb_free(&line);
     if (!r)
         r = qmp_execute(fd, "qmp_capabilities", err, err_len);

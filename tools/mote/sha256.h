@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* SHA-256 (FIPS 180-4): image digests in the store and in OCI layouts. */
+/*
+ * SHA-256 digests of image files, in the store, in OCI layouts and on the
+ * wire to a registry, computed by OpenSSL's libcrypto (EVP).
+ */
 #ifndef TOOLS_MOTE_SHA256_H
 #define TOOLS_MOTE_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_LEN     32
 #define SHA256_HEX_LEN 64 /* without the NUL */
 
-struct sha256 {
-    uint32_t h[8];
-    uint64_t len; /* bytes hashed so far */
-    uint8_t block[64];
-    size_t used; /* bytes in block */
-};
+/* A digest being computed over data that arrives in pieces (a download). */
+struct sha256;
 
-void sha256_init(struct sha256 *s);
+/* A new digest context; ends the program if libcrypto cannot make one. */
+struct sha256 *sha256_new(void);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
-void sha256_final(struct sha256 *s, uint8_t out[SHA256_LEN]);
+/* The digest as 64 lowercase hex digits and a NUL; frees s. */
+void sha256_finish(struct sha256 *s, char out[SHA256_HEX_LEN + 1]);
 
 /* The digest of data as 64 lowercase hex digits and a NUL. */
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);

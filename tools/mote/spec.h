@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What users type, parsed and checked: port specs, memory sizes, instance
- * names, image references, restart policies, durations and times, boot
+ * names, restart policies, durations and times, boot
  * arguments. Pure functions (no files, no processes), unit-tested on the host
  * (tests/unit/test_mote_spec.c). Each parser returns 0, or -EINVAL with a
  * one-line message in err saying what was wrong and what is expected.
@@ -15,11 +15,9 @@
 
 #include "tools/mote/strbuf.h"
 
-#define SPEC_ERR_LEN   512
-#define NAME_MAX_LEN   63 /* an instance name is also the guest's host name: one DNS label */
-#define IMAGE_NAME_MAX 64
-#define IMAGE_TAG_MAX  128
-#define IP_STR_MAX     16 /* dotted IPv4 and its NUL */
+#define SPEC_ERR_LEN 1536 /* room for two full image references and a sentence */
+#define NAME_MAX_LEN 63   /* an instance name is also the guest's host name: one DNS label */
+#define IP_STR_MAX   16   /* dotted IPv4 and its NUL */
 
 enum port_proto { PORT_TCP, PORT_UDP };
 
@@ -35,16 +33,20 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err);
 void spec_format_port(const struct port_spec *p, char *buf, size_t len);
 const char *spec_proto_name(enum port_proto proto);
 
+/*
+ * -v HOSTFILE:TARGET (docker run -v's form): a disk image file and where it
+ * goes, virtioN (N from 0 to 7: disk N of the board) or sd (the SD card; sd0
+ * too). path gets HOSTFILE (at most path_len - 1 bytes), *n the disk number
+ * (sd: 0), *sd whether the target named the SD card.
+ */
+#define VOLUME_DISKS_MAX 8
+int spec_parse_volume(const char *s, char *path, size_t path_len, unsigned *n, bool *sd, char *err);
+
 /* -m: a size in MiB ("128", "128M", "1G"); 16 MiB to 64 GiB. */
 int spec_parse_memory(const char *s, unsigned *mib, char *err);
 
 /* An instance name: 1-63 letters, digits and '-', starting and ending with a letter or digit. */
 int spec_check_name(const char *s, char *err);
-
-/* NAME[:TAG]: NAME is [a-z0-9] then [a-z0-9._-] (64 at most), TAG (default "latest") is
- * [A-Za-z0-9_] then [A-Za-z0-9_.-] (128 at most). name and tag get NUL-terminated copies. */
-int spec_parse_image_ref(const char *s, char name[IMAGE_NAME_MAX + 1], char tag[IMAGE_TAG_MAX + 1],
-                         char *err);
 
 enum restart_policy { RESTART_NO, RESTART_ON_FAILURE };
 
