@@ -5,7 +5,9 @@
 #include "kernel/dma.h"
 
 #include <libfdt.h>
+#include <mote/args.h>
 #include <mote/log.h>
+#include <string.h>
 
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
@@ -22,7 +24,7 @@
 #define ASLR_VA_BASE   (1ull << 46)
 #define ASLR_SLOT_BITS 30
 #define ASLR_SLOT_SIZE PAGE_SIZE
-#ifdef IMAGE_ASLR
+#if defined(IMAGE_ASLR) && !defined(MOTE_NO_ASLR) /* make ASLR=0: measurements only */
 #define ASLR_ON 1
 #else
 #define ASLR_ON 0 /* the board's memmap.h says why not */
@@ -75,6 +77,19 @@ static int seed_from_dtb(void *fdt, uint64_t *seed)
     *seed = fdt64_ld(prop);
     fdt_setprop_inplace_u64(fdt, chosen, "kaslr-seed", 0);
     return *seed ? 0 : -1;
+}
+
+/*
+ * The boot argument aslr=off keeps the image and the heap where they are, for
+ * a debugger that cannot be told the slide before the image runs (QEMU's own
+ * stub started with -S), as Linux's nokaslr.
+ */
+static int asked_off(void *fdt)
+{
+    int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
+    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+    char val[4];
+    return args && mote_arg_get(args, "aslr", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0;
 }
 
 static uint64_t seed_draw(void *fdt)
@@ -153,6 +168,14 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
     *fdt_out = fdt;
     if (!ASLR_ON)
         return 0;
+    if (asked_off(fdt)) { /* MMU on: the DTB is normal memory now, and libfdt may walk it */
+        source = ASLR_ASKED_OFF;
+        /* rodata read-only again: this is the image's only mapping. */
+        uint64_t ro = (uint64_t)__text_end, ro_size = (uint64_t)(__rodata_end - __text_end);
+        if (mmu_unmap(ro, ro_size) != 0 || mmu_map(ro, ro_size, MMU_RODATA) != 0)
+            stop();
+        return 0;
+    }
     /* MMU on: the DTB is normal memory now, and libfdt may walk it. */
     uint64_t seed = seed_draw(fdt);
     uint64_t slot = mix64(seed) & ((1ull << ASLR_SLOT_BITS) - 1);
@@ -215,12 +238,15 @@ void aslr_log(void)
 {
     static const char *const names[] = {
         [ASLR_OFF] = "off",
+        [ASLR_ASKED_OFF] = "off",
         [ASLR_KASLR_SEED] = "the DTB's kaslr-seed",
         [ASLR_RNDR] = "RNDR",
         [ASLR_COUNTER] = "the counter",
     };
-    if (source == ASLR_OFF) {
-        mote_log(MOTE_LOG_INFO, "aslr: off on this board: the image runs where it was loaded");
+    if (source == ASLR_OFF || source == ASLR_ASKED_OFF) {
+        mote_log(source == ASLR_OFF ? MOTE_LOG_INFO : MOTE_LOG_WARN,
+                 "aslr: off %s: the image runs where it was loaded",
+                 source == ASLR_OFF ? "on this board" : "(aslr=off)");
         return;
     }
     mote_log(source == ASLR_COUNTER ? MOTE_LOG_WARN : MOTE_LOG_INFO,

@@ -20,6 +20,7 @@
 /* Where the randomness of the slide came from. */
 enum aslr_source {
     ASLR_OFF,        /* this board keeps the image where it was loaded */
+    ASLR_ASKED_OFF,  /* the boot argument aslr=off */
     ASLR_KASLR_SEED, /* the DTB's /chosen/kaslr-seed (QEMU virt gives one) */
     ASLR_RNDR,       /* the CPU's random number instruction */
     ASLR_COUNTER,    /* the generic timer's counter: guessable, warned about */

@@ -169,7 +169,30 @@ int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind
     return err;
 }
 
-/* Removes the mappings of [addr, end) at this level and below; blocks must lie wholly inside. */
+/*
+ * Replaces the block at entry (a level 1 or 2 block) with a table mapping the
+ * same memory in 512 pieces of the next level, same attributes: break, then
+ * make (D8.13), so no walk sees both.
+ */
+static int split_block(uint64_t *entry, int level)
+{
+    uint64_t *sub = table_alloc();
+    if (!sub || level >= 3)
+        return -ENOMEM;
+    uint64_t desc = *entry, attrs = desc & DESC_ATTR_MASK, pa = desc & DESC_ADDR_MASK;
+    uint64_t piece = 1ul << level_shift(level + 1);
+    for (uint64_t i = 0; i < TABLE_ENTRIES; i++)
+        sub[i] = (pa + i * piece) | attrs | DESC_VALID | (level + 1 == 3 ? DESC_TABLE : 0);
+    dsb(ishst);
+    desc_write(entry, 0);
+    __asm__ volatile("tlbi vmalle1" ::: "memory");
+    dsb(nsh);
+    isb();
+    desc_write(entry, table_pa(sub) | DESC_VALID | DESC_TABLE);
+    return 0;
+}
+
+/* Removes the mappings of [addr, end) at this level and below, splitting blocks it cuts. */
 static int unmap_level(uint64_t *table, int level, uint64_t addr, uint64_t end)
 {
     unsigned shift = level_shift(level);
@@ -183,8 +206,13 @@ static int unmap_level(uint64_t *table, int level, uint64_t addr, uint64_t end)
             if (err)
                 return err;
         } else if (*entry & DESC_VALID) {
-            if ((addr & (block - 1)) || chunk_end != next)
-                return -EINVAL; /* would split a block */
+            if ((addr & (block - 1)) || chunk_end != next) {
+                /* Part of a block: it becomes a table of smaller blocks, then those go. */
+                int err = split_block(entry, level);
+                if (err)
+                    return err;
+                continue;
+            }
             desc_write(entry, 0);
         }
         addr = chunk_end;

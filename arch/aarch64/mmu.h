@@ -39,8 +39,8 @@ int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind
 
 /*
  * Removes the mappings of [vaddr, vaddr + size), rounded out to pages, and
- * flushes the TLB. Returns 0, or -EINVAL when a block mapping reaches past
- * the range (it is not split).
+ * flushes the TLB; a block that reaches past the range is split first.
+ * Returns 0, or -ENOMEM when the table pool is exhausted by a split.
  */
 int mmu_unmap(uint64_t vaddr, uint64_t size);
 

@@ -120,6 +120,15 @@ def test_image_is_not_also_at_its_elf_address(qemu):
         s.sendall(packet(b"c"))
 
 
+def test_aslr_off_keeps_the_image_at_its_elf_address(qemu):
+    """For QEMU's own stub with -S, which must place breakpoints before the image runs."""
+    q = qemu(image("crashtest"), append="crash=null aslr=off")
+    q.wait_for(r"warn: aslr: off \(aslr=off\): the image runs where it was loaded")
+    m = q.wait_for(r"^at: (0x[0-9a-f]+) crash_null_dereference\+0x")
+    assert int(m.group(1), 16) < WINDOW[0], "expected the ELF's address with aslr=off"
+    assert q.wait_exit() == 70
+
+
 def test_raspi3_keeps_its_image_where_the_firmware_loads_it(raspi3):
     q = raspi3("hello", append="ticks=0")
     q.wait_for(r"aslr: off on this board: the image runs where it was loaded")
