@@ -11,6 +11,9 @@ insn_count TCG plugin. Then, in the same run:
     HTTPS/HTTP ratio is the handshake's cost;
   - heap per TLS connection: the image's heap in use (/stats.json) with K idle TLS
     connections open (handshakes done), minus before, over K;
+  - the client side: the tlsclient image (the same CA) makes N exchanges with
+    openssl s_server on this machine, each a new connection and a full handshake:
+    guest instructions and guest time per exchange;
   - image size: the http image with TLS, and how much of it is mbedTLS, altcp and
     Mote's TLS code (their symbols' sizes in the ELF); dns.img (network, no TLS) and
     hello.img beside it.
@@ -20,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import socket
 import ssl
 import statistics
@@ -47,31 +51,36 @@ def free_port():
 
 
 class Guest:
-    def __init__(self, elf, plugin, tmp):
+    def __init__(self, elf, plugin, tmp, name="http", append=""):
         self.http, self.https = free_port(), free_port()
-        self.sock = os.path.join(tmp, "insn.sock")
+        self.sock = os.path.join(tmp, f"insn-{name}.sock")
         fwd = f"hostfwd=tcp:127.0.0.1:{self.http}-:80,hostfwd=tcp:127.0.0.1:{self.https}-:443"
         argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
                 "-smp", "1", "-display", "none", "-monitor", "none", "-serial", "stdio",
-                "-nic", "none", "-kernel", elf, "-device", "virtio-rng-device",
+                "-nic", "none", "-kernel", elf, "-append", append,
+                "-device", "virtio-rng-device",
                 "-netdev", f"user,id=n0,{fwd}", "-device", "virtio-net-device,netdev=n0",
                 "-plugin", f"{plugin},sock={self.sock}"]
-        self.log = open(os.path.join(tmp, "console.log"), "w+")
+        self.log = open(os.path.join(tmp, f"console-{name}.log"), "w+")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_ready(self):
+    def wait_for(self, *marks):
+        """Waits until the console has every mark; returns the console."""
         deadline = time.monotonic() + TIMEOUT_S
         while time.monotonic() < deadline:
             self.log.seek(0)
             text = self.log.read()
-            if "mote: ready" in text and "serving HTTPS" in text:
-                return
+            if all(m in text for m in marks):
+                return text
             if self.proc.poll() is not None:
                 break
             time.sleep(0.2)
         self.log.seek(0)
-        raise SystemExit(f"tls bench: the http image did not come up:\n{self.log.read()[-2000:]}")
+        raise SystemExit(f"tls bench: expected {marks} on the console:\n{self.log.read()[-2000:]}")
+
+    def wait_ready(self):
+        self.wait_for("mote: ready", "serving HTTPS")
 
     def insns(self):
         """The plugin's count once the guest is idle (two equal readings in a row)."""
@@ -148,6 +157,36 @@ def heap_per_connection(guest, ca, k):
     return (during - before) / k
 
 
+CLIENT_WAIT_S = 6  # the client's first exchange waits this long: the count is read before
+GUEST_TS = re.compile(r"^\[\s*([0-9.]+)\] info: tlsclient: (connecting|done)", re.M)
+
+
+def client_exchanges(elf, plugin, tmp, server, key, n):
+    """Guest instructions and guest seconds per exchange of the tlsclient image with
+    openssl s_server (a new connection, a full handshake, one request each)."""
+    port = free_port()
+    srv = subprocess.Popen(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert",
+                            server, "-key", key, "-www", "-quiet"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    guest = Guest(elf, plugin, tmp, "client",
+                  f"connect=10.0.2.2:{port} name=mote.test count={n} wait={CLIENT_WAIT_S}")
+    try:
+        guest.wait_for("mote: ready")
+        i0 = guest.insns()
+        text = guest.wait_for("tlsclient: done")
+        i1 = guest.insns()
+    finally:
+        guest.stop()
+        srv.kill()
+        srv.wait()
+    if "tlsclient: answer" not in text or text.index("tlsclient: answer") < 0:
+        raise SystemExit("tls bench: the client got no answer")
+    stamps = {m.group(2): float(m.group(1)) for m in GUEST_TS.finditer(text)}
+    seconds = stamps["done"] - (stamps["connecting"] + CLIENT_WAIT_S)
+    return (i1 - i0) / n, seconds / n
+
+
 def symbol_bytes(elf, names):
     total = 0
     out = subprocess.run([NM, "-S", elf], capture_output=True, text=True, check=True).stdout
@@ -204,6 +243,10 @@ def main():
                            check=True)
             img = os.path.getsize(elf[:-4] + ".img")
         tls_bytes = symbol_bytes(elf, tls_symbols(os.path.join(tmp, "build")))
+        client = tls_image("tlsclient", tmp, ca=ca)
+        client_insns, client_s = client_exchanges(client, args.plugin, tmp,
+                                                  pki.path("server.pem"), pki.path("server.key"),
+                                                  args.n)
 
     dns_img = os.path.getsize(os.path.join(args.build, "dns.img"))
     hello_img = os.path.getsize(os.path.join(args.build, "hello.img"))
@@ -214,6 +257,8 @@ def main():
         ("http_request_wall_ms", round(http_wall * 1000, 1)),
         ("https_request_wall_ms", round(https_wall * 1000, 1)),
         ("https_over_http_wall_ratio", round(https_wall / http_wall, 2)),
+        ("client_exchange_guest_insns", round(client_insns)),
+        ("client_exchange_guest_ms", round(client_s * 1000, 1)),
         ("heap_per_tls_connection_bytes", round(heap)),
         ("http_img_bytes_with_tls", img),
         ("tls_code_and_data_bytes_in_http_elf", tls_bytes),

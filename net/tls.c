@@ -29,20 +29,22 @@
 #include "lwip/altcp.h"
 #include "lwip/altcp_tcp.h"
 #include "lwip/altcp_tls.h"
+#include "lwip/netif.h"
 #include "lwip/tcp.h"
 #include "mbedtls/ssl.h"
 #include "net/net.h"
 #include "net/tls.h"
 
-#define MAX_SLOTS     (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
-#define SLOT_BITS     8 /* an id is generation << SLOT_BITS | (slot index + 1) */
-#define SLOT_MASK     ((1u << SLOT_BITS) - 1)
-#define GEN_MAX       (1u << (31 - SLOT_BITS))
-#define WAITING_MIN   2048
-#define RECORD_MAX    MBEDTLS_SSL_OUT_CONTENT_LEN /* one mbedtls_ssl_write, one whole record */
-#define REASON_MAX    200
-#define PEER_TEXT     64
-#define POLL_INTERVAL 2 /* lwIP's coarse timer periods (500 ms): a second */
+#define MAX_SLOTS      (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
+#define SLOT_BITS      8 /* an id is generation << SLOT_BITS | (slot index + 1) */
+#define SLOT_MASK      ((1u << SLOT_BITS) - 1)
+#define GEN_MAX        (1u << (31 - SLOT_BITS))
+#define WAITING_MIN    2048
+#define RECORD_MAX     MBEDTLS_SSL_OUT_CONTENT_LEN /* one mbedtls_ssl_write, one whole record */
+#define REASON_MAX     200
+#define PEER_TEXT      64
+#define POLL_INTERVAL  2                      /* lwIP's coarse timer periods (500 ms): a second */
+#define ROUTE_RETRY_NS (200 * MOTE_NS_PER_MS) /* a DHCP lease on QEMU's network: under 1 s */
 
 _Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
 
@@ -63,6 +65,9 @@ struct slot {
     uint64_t idle_ns;
     int idle_timer;
     int handshake_timer;
+    bool unrouted;     /* a client waiting for an address to connect from (DHCP) */
+    ip_addr_t to_addr; /* ... and where it goes then */
+    int route_timer;
     struct mote_endpoint peer; /* for the log */
 };
 
@@ -110,6 +115,9 @@ static void slot_free(struct slot *s)
         mote_timer_cancel(s->idle_timer);
     if (s->handshake_timer > 0)
         mote_timer_cancel(s->handshake_timer);
+    if (s->route_timer > 0)
+        mote_timer_cancel(s->route_timer);
+    s->route_timer = 0;
     free(s->waiting);
     s->waiting = NULL;
     s->idle_timer = 0;
@@ -259,14 +267,28 @@ static void handshake_expired(void *arg)
         return;
     char peer[PEER_TEXT];
     peer_text(&s->peer, peer, sizeof(peer));
-    mote_log(MOTE_LOG_WARN, "tls: %s: no finished handshake after %llu s: connection ended", peer,
-             (unsigned long long)(MOTE_TLS_HANDSHAKE_NS / MOTE_NS_PER_S));
+    if (s->unrouted)
+        mote_log(MOTE_LOG_WARN, "tls: %s: no address to connect from after %llu s", peer,
+                 (unsigned long long)(MOTE_TLS_HANDSHAKE_NS / MOTE_NS_PER_S));
+    else
+        mote_log(MOTE_LOG_WARN, "tls: %s: no finished handshake after %llu s: connection ended",
+                 peer, (unsigned long long)(MOTE_TLS_HANDSHAKE_NS / MOTE_NS_PER_S));
     struct altcp_pcb *pcb = s->pcb;
     int id = slot_id(s);
+    bool unrouted = s->unrouted;
     detach(pcb);
     altcp_abort(pcb);
-    report(id, s, -ETIMEDOUT);
+    report(id, s, unrouted ? -EHOSTUNREACH : -ETIMEDOUT);
     net_timeouts_changed();
+}
+
+/* The handshake's deadline, from now. */
+static void handshake_deadline(struct slot *s)
+{
+    if (s->handshake_timer > 0)
+        mote_timer_cancel(s->handshake_timer);
+    s->handshake_timer =
+        mote_timer_after(MOTE_TLS_HANDSHAKE_NS, handshake_expired, (void *)(intptr_t)slot_id(s));
 }
 
 /* The handshake is over (the first data, or the connected callback): its deadline goes. */
@@ -414,8 +436,7 @@ static void attach(struct altcp_pcb *pcb, struct slot *s)
     altcp_err(pcb, failed);
     altcp_poll(pcb, polled, POLL_INTERVAL);
     altcp_nagle_disable(pcb);
-    s->handshake_timer =
-        mote_timer_after(MOTE_TLS_HANDSHAKE_NS, handshake_expired, (void *)(intptr_t)slot_id(s));
+    handshake_deadline(s);
 }
 
 /* The TCP peer of a TLS pcb. */
@@ -479,6 +500,47 @@ int mote_tls_listen(uint16_t port, struct mote_tls_config *config, mote_tcp_acce
     return slot_id(s);
 }
 
+/* Whether the network lacks an address of addr's family yet (DHCP or SLAAC under way). */
+static bool address_pending(const ip_addr_t *addr)
+{
+    const struct netif *n = netif_default;
+    if (!n)
+        return false;
+    if (!IP_IS_V6(addr))
+        return ip4_addr_isany_val(*netif_ip4_addr(n));
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+            return false;
+    return true;
+}
+
+/*
+ * An unrouted client tries again every ROUTE_RETRY_NS until the network has
+ * an address; the handshake's deadline bounds the wait, then restarts for
+ * the handshake itself.
+ */
+static void route_retry(void *arg)
+{
+    struct slot *s = slot_find((int)(intptr_t)arg);
+    if (!s || !s->unrouted)
+        return;
+    s->route_timer = 0;
+    err_t e = altcp_connect(s->pcb, &s->to_addr, s->peer.port, connected);
+    if (e == ERR_OK) {
+        s->unrouted = false;
+        handshake_deadline(s);
+    } else if (e == ERR_RTE && address_pending(&s->to_addr)) {
+        s->route_timer = mote_timer_after(ROUTE_RETRY_NS, route_retry, arg);
+    } else {
+        struct altcp_pcb *pcb = s->pcb;
+        int id = slot_id(s);
+        detach(pcb);
+        altcp_abort(pcb);
+        report(id, s, net_errno(e));
+    }
+    net_timeouts_changed();
+}
+
 int mote_tls_connect(const struct mote_endpoint *to, const char *server_name,
                      struct mote_tls_config *config, mote_tcp_connect_fn on_connect, void *arg)
 {
@@ -507,6 +569,13 @@ int mote_tls_connect(const struct mote_endpoint *to, const char *server_name,
     s->peer = *to;
     attach(pcb, s);
     err_t e = altcp_connect(pcb, &addr, to->port, connected);
+    if (e == ERR_RTE && address_pending(&addr)) { /* DHCP under way: wait, as TCP does */
+        s->unrouted = true;
+        s->to_addr = addr;
+        s->route_timer =
+            mote_timer_after(ROUTE_RETRY_NS, route_retry, (void *)(intptr_t)slot_id(s));
+        return slot_id(s);
+    }
     if (e != ERR_OK) {
         detach(pcb);
         slot_free(s);

@@ -89,8 +89,10 @@ static int verify(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
     if (mbedtls_x509_dn_gets(subject, sizeof(subject), &crt->subject) < 0)
         strcpy(subject, "?");
     uint32_t shown = no_time ? *flags & ~(uint32_t)MBEDTLS_X509_BADCERT_FUTURE : *flags;
-    if (shown && mbedtls_x509_crt_verify_info(info, sizeof(info), "", shown) >= 0)
+    if (shown) {
+        mbedtls_x509_crt_verify_info(info, sizeof(info), "", shown); /* cut short if it must */
         flatten(info);
+    }
     mote_log(MOTE_LOG_WARN, "tls: certificate refused (%s, chain depth %d): %s%s%s", subject, depth,
              no_time ? "no wall-clock time yet to check its dates (boot with ntp=ADDR)" : "",
              no_time && info[0] ? "; " : "", info);
@@ -288,8 +290,10 @@ void tls_describe_failure(struct altcp_pcb *pcb, char *buf, size_t max)
         char info[VERIFY_INFO] = "";
         if (mote_wallclock_ns() < 0)
             snprintf(info, sizeof(info), "no wall-clock time yet to check its dates");
-        else if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags) >= 0)
+        else {
+            mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
             flatten(info);
+        }
         snprintf(buf, max, "certificate refused: %s", info);
     } else if (ssl->in_msgtype == MBEDTLS_SSL_MSG_ALERT && ssl->in_msg && ssl->in_msglen >= 2) {
         snprintf(buf, max, "the peer sent TLS alert %u", ssl->in_msg[1]);

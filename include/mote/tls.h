@@ -117,12 +117,12 @@ int mote_tls_serve(uint16_t port, struct mote_tls_config *config,
  * the connection's id > 0 at once; on_connect(arg) runs exactly once when
  * the handshake is done (err 0) or failed: -ECONNREFUSED (refused by the
  * peer, or its certificate was refused: logged), -ETIMEDOUT (no finished
- * handshake within MOTE_TLS_HANDSHAKE_NS), -ECONNABORTED, -EHOSTUNREACH.
+ * handshake within MOTE_TLS_HANDSHAKE_NS), -ECONNABORTED, -EHOSTUNREACH (the
+ * network had no address of to's family within MOTE_TLS_HANDSHAKE_NS: while
+ * DHCP or SLAAC is under way the connection waits, as mote_tcp_connect's).
  * Errors: -EINVAL if an argument is NULL, server_name is empty or over 255
  * bytes, or config is a server's; -ENETDOWN without a network;
- * -EHOSTUNREACH with no route, also while the network has no address yet
- * (DHCP under way: unlike mote_tcp_connect, this does not wait; try again
- * later); -ENOMEM.
+ * -EHOSTUNREACH with an address but no route; -ENOMEM.
  */
 int mote_tls_connect(const struct mote_endpoint *to, const char *server_name,
                      struct mote_tls_config *config, mote_tcp_connect_fn on_connect, void *arg);

@@ -6,7 +6,9 @@
  * default 5). The CA certificate is the build's (service_tls_ca). Each
  * attempt sends "GET / HTTP/1.0" and logs the answer's first line; a refused
  * server is logged by Mote's TLS layer with its reason, and the next attempt
- * follows. After the first answer the service logs "done" and stays idle.
+ * follows. count=N makes N exchanges, each on a new connection, one after the
+ * other (default 1; for bench/tls.py), after wait=SECONDS (default 0); then
+ * the service logs "done" and stays idle.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,6 +24,7 @@
 #define LINE_MAX      120
 #define RETRY_DEFAULT 5
 #define RETRY_MAX     3600
+#define COUNT_MAX     100000
 
 static struct mote_endpoint server;
 static char name[NAME_MAX_LEN];
@@ -30,6 +33,7 @@ static uint64_t retry_ns;
 static char line[LINE_MAX];
 static size_t line_len;
 static bool answered;
+static uint64_t count = 1, exchanges;
 
 static void attempt(void *arg);
 
@@ -47,10 +51,17 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
     for (size_t i = 0; i < len && !answered; i++) {
         if (p[i] == '\r' || p[i] == '\n' || line_len == sizeof(line) - 1) {
             line[line_len] = '\0';
-            mote_log(MOTE_LOG_INFO, "tlsclient: answer: %s", line);
-            mote_log(MOTE_LOG_INFO, "tlsclient: done");
-            answered = true;
+            if (exchanges++ == 0)
+                mote_log(MOTE_LOG_INFO, "tlsclient: answer: %s", line);
             mote_tls_close(conn);
+            if (exchanges < count) { /* the next exchange, on a new connection */
+                line_len = 0;
+                attempt(NULL);
+                return;
+            }
+            mote_log(MOTE_LOG_INFO, "tlsclient: done (%llu exchanges)",
+                     (unsigned long long)exchanges);
+            answered = true;
             return;
         }
         line[line_len++] = p[i];
@@ -128,6 +139,13 @@ void service_start(const char *args)
         mote_exit(1);
     }
     retry_ns = retry_s * MOTE_NS_PER_S;
+    uint64_t wait_s = 0;
+    if (mote_arg_get_u64(args, "count", &count) == -EINVAL || count == 0 || count > COUNT_MAX ||
+        mote_arg_get_u64(args, "wait", &wait_s) == -EINVAL || wait_s > RETRY_MAX) {
+        mote_log(MOTE_LOG_ERROR, "tlsclient: expected count=N (1 to %d), wait=SECONDS (0 to %d)",
+                 COUNT_MAX, RETRY_MAX);
+        mote_exit(1);
+    }
     struct mote_tls_credentials cred;
     mote_tls_build_credentials(&cred);
     int err = mote_tls_client_config(&cred, &config);
@@ -136,6 +154,10 @@ void service_start(const char *args)
                  cred.ca_len ? "" : " (the image has no CA: service_tls_ca or make TLS_CA=)");
         mote_exit(1);
     }
-    mote_log(MOTE_LOG_INFO, "tlsclient: connecting to %s as %s", target, name);
-    attempt(NULL);
+    mote_log(MOTE_LOG_INFO, "tlsclient: connecting to %s as %s in %llu s", target, name,
+             (unsigned long long)wait_s);
+    if (wait_s)
+        mote_timer_after(wait_s * MOTE_NS_PER_S, attempt, NULL);
+    else
+        attempt(NULL);
 }

@@ -4,7 +4,8 @@ stratum 1) in a network namespace, the guest on its tap device. QEMU's RTC is se
 2001 (-rtc base=), which Mote treats as unset, so the wall clock can only come from
 SNTP: the http service's Date header then matches this machine's clock within
 DATE_TOLERANCE_S. TLS certificate checks use that clock: refused while there is no
-time, accepted once SNTP answered, and an expired certificate is refused."""
+time, accepted once SNTP answered, and an expired certificate is refused. The Raspberry
+Pi 3, which has no RTC, says it has no wall time when booted without ntp=."""
 import email.utils
 import os
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 
 from netns import GUEST_ADDR, HOST_ADDR, PREFIX
 from qemu import Qemu, image
+from raspi3 import raspi3  # noqa: F401 (a fixture)
 from tlsfiles import SERVER_NAME, Pki, tls_image
 
 # The Date header has whole seconds, and QEMU under load may take a moment to answer.
@@ -126,3 +128,21 @@ def test_an_expired_certificate_is_refused_once_the_time_is_known(
     q.wait_for(r"handshake failed: certificate refused: The certificate validity has expired",
                start=refused.end())  # and it keeps trying
     assert "tlsclient: answer" not in q.output, q.tail()
+
+
+def test_the_pi_says_it_has_no_wall_time_without_ntp(raspi3):
+    q = raspi3("http")  # no network device here: the clock's message comes first anyway
+    q.wait_for(r"warn: time: no wall-clock time: the board has no RTC \(boot with ntp=ADDR "
+               r"to set it\)")
+
+
+def test_an_unset_rtc_is_named_without_ntp(netns, procs):
+    q = Qemu(image("http"), append=f"ip={GUEST_ADDR}/{PREFIX}", wrapper=netns.wrapper(),
+             extra=(*netns.qemu_net(), "-rtc", f"base={UNSET_RTC}"))
+    procs.append(q.start())
+    q.wait_for(r"warn: time: no wall-clock time: the RTC reads \d+ s after 1970, before 2025, "
+               r"so it is unset")
+    out = netns.exec("curl", "-sS", "-I", "--max-time", "30", f"http://{GUEST_ADDR}/",
+                     check=False, timeout=60)
+    assert "HTTP/1.1 200 OK" in out.stdout and "date:" not in out.stdout.lower(), \
+        f"expected an answer without a Date header while there is no wall time:\n{out.stdout}"
