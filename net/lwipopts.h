@@ -85,13 +85,15 @@
 
 /*
  * Hooks (net/hooks.h): RFC 6528 initial sequence numbers; SYN cookies and
- * room for new connections under a flood (net/tcp_guard.c)
+ * room for new connections under a flood (net/tcp_guard.c); IPv4 inputs
+ * lwIP mishandles, dropped first (net/ip_guard.c)
  */
 #define LWIP_HOOK_FILENAME "net/hooks.h"
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
     net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
     net_tcp_guard_input(pcb, hdr, optlen, opt1len, opt2, p)
+#define LWIP_HOOK_IP4_INPUT(p, inp) net_ip4_guard_input(p, inp) /* net/ip_guard.c */
 
 /* Netif callbacks, for "address acquired" and link changes */
 #define LWIP_NETIF_STATUS_CALLBACK     1
@@ -107,13 +109,13 @@
 #endif
 
 /* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */
-#define SNTP_SERVER_DNS        0 /* no resolver in the image: ntp= is an address */
-#define SNTP_CHECK_RESPONSE    2 /* the answer must come from our server and echo our request */
-#define SNTP_COMP_ROUNDTRIP    1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
-#define SNTP_STARTUP_DELAY     0 /* certificates need the time: ask at once */
-#define SNTP_RETRY_TIMEOUT     5000    /* ms; doubled after each unanswered request... */
-#define SNTP_RETRY_TIMEOUT_MAX 60000   /* ...up to a minute */
-#define SNTP_UPDATE_DELAY      3600000 /* ms between polls once answered: the clock drifts slowly */
+#define SNTP_SERVER_DNS                  0 /* no resolver in the image: ntp= is an address */
+#define SNTP_CHECK_RESPONSE              2 /* the answer must come from our server and echo our request */
+#define SNTP_COMP_ROUNDTRIP              1 /* RFC 4330 §5 offset: the network's delay is not the clock's */
+#define SNTP_STARTUP_DELAY               0     /* certificates need the time: ask at once */
+#define SNTP_RETRY_TIMEOUT               5000  /* ms; doubled after each unanswered request... */
+#define SNTP_RETRY_TIMEOUT_MAX           60000 /* ...up to a minute */
+#define SNTP_UPDATE_DELAY                3600000 /* ms between polls once answered: the clock drifts slowly */
 #define SNTP_SET_SYSTEM_TIME_US(sec, us) net_sntp_set_time(sec, us)
 #define SNTP_GET_SYSTEM_TIME(sec, us)    net_sntp_get_time(&(sec), &(us))
 #include <stdint.h>
