@@ -8,7 +8,7 @@ bench/linux/blk_linux.c as the last program of an initramfs (Debian's arm64
 kernel, its virtio_mmio and virtio_blk modules, busybox for the init script
 bench/linux/init_blk). Both write SIZE MiB from block 0 of a fresh sparse raw
 image in CHUNK KiB requests, flush (fdatasync on Linux), read the range back
-and check every chunk, and print the time of each phase by the guest's own
+and check the start of every chunk (which names it), and print the time of each phase by the guest's own
 monotonic clock. QEMU: -M virt -cpu cortex-a53 -m 128M, the disk as
 `-drive if=none,format=raw,file=F -device virtio-blk-device` (the board's disk= line).
 

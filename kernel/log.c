@@ -15,9 +15,16 @@
 static enum mote_log_level threshold = MOTE_LOG_INFO;
 static void (*sink)(enum mote_log_level level, const char *msg, size_t len);
 
+static void (*file_sink)(const char *line, size_t len);
+
 void log_set_sink(void (*fn)(enum mote_log_level level, const char *msg, size_t len))
 {
     sink = fn;
+}
+
+void log_set_file_sink(void (*fn)(const char *line, size_t len))
+{
+    file_sink = fn;
 }
 
 static const char *const level_names[] = {
@@ -57,4 +64,6 @@ void mote_log(enum mote_log_level level, const char *fmt, ...)
         sink(level, line + n, len - (size_t)n);
     line[len++] = '\n';
     console_write(line, len);
+    if (file_sink)
+        file_sink(line, len);
 }

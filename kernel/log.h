@@ -15,4 +15,11 @@
  */
 void log_set_sink(void (*fn)(enum mote_log_level level, const char *msg, size_t len));
 
+/*
+ * A third destination (the log file, kernel/logfile/): fn gets each whole
+ * console line, timestamp and level included, with its newline. Same rules
+ * as the sink above. NULL removes it.
+ */
+void log_set_file_sink(void (*fn)(const char *line, size_t len));
+
 #endif

@@ -6,6 +6,7 @@
 #   make bench-quick      boot/size/idle only, fewer boots
 #   make bench-dns        the DNS experiment on virt only;  bench-dns-raspi3: raspi3b only
 #   make bench-tls        HTTPS against HTTP in the http service (bench/tls.py)
+#   make bench-mqtt       MQTT publish rate, QoS 0 and 1: the gateway next to mosquitto_pub
 #   make bench-deps       what the DNS experiment needs besides the images (virt);
 #                         bench-deps-raspi3: the same for raspi3b
 REPS ?= 5
@@ -66,16 +67,28 @@ $(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
 profile: images $(PROFILE_PLUGIN)
 	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
 
-.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3
+# make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
+.PHONY: size
+size: $(B)/$(SERVICE).elf $(B)/$(SERVICE).img
+	$(PYTHON) bench/size.py $(B)/$(SERVICE).elf
+
+.PHONY: bench bench-full bench-quick bench-deps bench-dns bench-deps-raspi3 bench-dns-raspi3 \
+	bench-mqtt
 bench-deps: images $(BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN) $(PROFILE_PLUGIN)
 # images-raspi3 (mk/test.mk) builds build/raspi3/: every service's image, bootargs.dtb.
 bench-deps-raspi3: images-raspi3 $(PI_BENCH_DIR)/initramfs.cpio.gz $(BENCH_PLUGIN)
 
 bench: images bench-deps bench-deps-raspi3
+	$(PYTHON) bench/size.py $(B)/dns.elf
 	$(PYTHON) bench/boot.py --image-dir $(B) --pi-image-dir build/raspi3
 	$(MAKE) --no-print-directory bench-dns
 	$(MAKE) --no-print-directory bench-dns-raspi3
 	$(MAKE) --no-print-directory bench-tls
+	$(MAKE) --no-print-directory bench-mqtt
+
+# MQTT publish rate at QoS 0 and 1: the gateway image next to mosquitto_pub (bench/mqtt.py).
+bench-mqtt: images $(BENCH_PLUGIN)
+	$(PYTHON) bench/mqtt.py $(MQTT_BENCH_ARGS)
 
 bench-dns: bench-deps
 	$(PYTHON) bench/dns_cpu.py --build $(B) --plugin $(BENCH_PLUGIN) --reps $(REPS) $(BENCH_ARGS)

@@ -19,6 +19,8 @@ BOARD_USES_gpio :=
 # Files (include/mote/fs.h): lib/fat over the block API, the same on every board
 # (a service names block too, for the board's disk drivers).
 BOARD_USES_fs := kernel/fs/mount.c kernel/fs/api.c
+# The log on the volume (logfile=PATH) writes through the file API.
+BOARD_USES_fs += kernel/logfile/log_file.c
 # tls needs no driver: it names mbedTLS and lwIP's TLS build (mk/mbedtls.mk) and implies net.
 BOARD_USES_tls :=
 # The QEMU -device that feeds the random source, if the board needs one (virt:

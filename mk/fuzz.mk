@@ -1,6 +1,7 @@
 # Fuzz targets (libFuzzer via clang): every parser of outside input.
 #   make fuzz            each target for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke      each for a few seconds: part of make test
+#   make fuzz-long       each for FUZZ_LONG_SECONDS (600): hours in all
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := build/host/fuzz
@@ -54,6 +55,34 @@ $(FUZZ_DIR)/corpus_mbox/.seeded:
 	@mkdir -p $(@D)
 	printf '\000\200\002\000\000\340\001\000\000\044\000\012\000\000' > $(@D)/seed1
 	printf '\001\002\002\003\001\004\010\005\000' > $(@D)/seed2
+	@touch $@
+
+# A stopped image's frame filter (tests/fuzz/fuzz_gdb_filter.c): the port, then
+# a frame: a SYN to port 1234 over IPv4, an ARP request.
+fuzz_srcs_gdb_filter := net/gdb_filter.c
+$(FUZZ_DIR)/corpus_gdb_filter/.seeded:
+	@mkdir -p $(@D)
+	printf '\004\322%012d\010\000\105\000\000\050\000\000\000\000\100\006%010d\300\000\004\322' 0 0 > $(@D)/seed1
+	printf '\004\322%012d\010\006\000\001\010\000\006\004\000\001' 0 > $(@D)/seed2
+	@touch $@
+
+# The SD card driver against a card answering anything (tests/fuzz/fuzz_sdcard.c);
+# seeds: an SDHC card and an oversized SDSC card (tests/fuzz/seeds/sdcard.py).
+fuzz_srcs_sdcard := drivers/sd/sdcard.c drivers/sd/csd.c
+$(FUZZ_DIR)/corpus_sdcard/.seeded: tests/fuzz/seeds/sdcard.py
+	@mkdir -p $(@D)
+	python3 $< $(@D)
+	@touch $@
+
+# DNS over TCP (tests/fuzz/fuzz_dns_tcp.c): the service's framing on the shared
+# per-connection buffering; seeds: two pipelined queries in one segment, and a
+# query split across segments then a zero length.
+fuzz_srcs_dns_tcp := services/dns/tcp.c net/tcp_server.c $(unit_srcs_dns)
+DNS_TCP_QUERY := \000\042\022\064\001\000\000\001\000\000\000\000\000\000\006host42\004mote\004test\000\000\001\000\001
+$(FUZZ_DIR)/corpus_dns_tcp/.seeded:
+	@mkdir -p $(@D)
+	printf '\110$(DNS_TCP_QUERY)$(DNS_TCP_QUERY)' > $(@D)/seed1
+	printf '\005$(DNS_TCP_QUERY)\002\000\000' > $(@D)/seed2
 	@touch $@
 
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
@@ -187,11 +216,20 @@ fuzz: $(foreach t,$(sort $(FUZZ_TARGETS)),$(FUZZ_DIR)/fuzz_$(t) $(FUZZ_DIR)/corp
 	    log=$(FUZZ_DIR)/fuzz_$$t.log; \
 	    if $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t > $$log 2>&1; then \
-	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s, no failure"; \
+	        echo "fuzz_$$t: $$(grep -o 'Done [0-9]* runs' $$log) in $(FUZZ_SECONDS) s," \
+	            "$$(grep -o 'cov: [0-9]* ft: [0-9]*' $$log | tail -1), no failure"; \
 	    else tail -40 $$log; echo "fuzz_$$t: FAILED (log: $$log)"; exit 1; fi; done
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+# The long run: each target for FUZZ_LONG_SECONDS (10 minutes by default, about
+# five hours in all), growing the corpora in build/host/fuzz/corpus_* that the
+# next run starts from.
+FUZZ_LONG_SECONDS ?= 600
+.PHONY: fuzz-long
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
 # tools/mote: references and port specs users type, manifests and configs from registries and
 # layouts; lib/syslog: the datagrams mote's collector parses.

@@ -161,7 +161,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them. memcpy and memset are wrapped: picolibc's use SIMD
 # registers, which kernel code may not touch (kernel/kstring.c says why).
-KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset
+KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
@@ -181,8 +181,10 @@ $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
-	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' > $$@.code1
-	@$(NM) -n $$@ | grep ' [tTW] ' > $$@.code2
+	@# An erratum 843419 veneer the linker adds by chance in one link and not the
+	@# other (e843419@...) sits in padding and moves nothing: not a function.
+	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code1
+	@$(NM) -n $$@ | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code2
 	@cmp -s $$@.code1 $$@.code2 || { echo "symbol table moved code in $$@" >&2; rm -f $$@; exit 1; }
 	@rm -f $$@.code1 $$@.code2
 	@# Hidden symbols the link left global (the symbol table's own) become local too.

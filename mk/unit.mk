@@ -26,6 +26,7 @@ unit_srcs_virtq := drivers/virtio/virtq.c
 unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_mbox_property := drivers/mbox/property.c
 unit_srcs_part := lib/part/part.c lib/crc32/crc32.c
+unit_srcs_http_files := services/http/files_http.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
 unit_srcs_http := lib/http/request.c
@@ -70,12 +71,14 @@ unit_srcs_mote_spec := tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_ref := tools/mote/ref.c tools/mote/spec.c tools/mote/strbuf.c tools/mote/util.c
 unit_srcs_mote_board := tools/mote/board.c $(MOTE_UNIT_CORE)
 unit_libs_mote_board := -ljansson
+unit_srcs_mote_template := tools/mote/template.c $(MOTE_UNIT_CORE)
+unit_libs_mote_template := -ljansson
 unit_srcs_mote_entropy := tools/mote/entropy.c $(MOTE_UNIT_CORE)
 unit_libs_mote_entropy := -ljansson
 # The checks of manifests and configs read from a layout or a registry, and of tar members.
 MOTE_OCI_SRCS := tools/mote/oci.c tools/mote/image.c tools/mote/board.c tools/mote/ref.c \
 	tools/mote/spec.c tools/mote/sha256.c tools/mote/store.c tools/mote/instance.c \
-	tools/mote/entropy.c tools/mote/tar.c $(MOTE_UNIT_CORE)
+	tools/mote/entropy.c tools/mote/tar.c tools/mote/libvirt_runtime.c $(MOTE_UNIT_CORE)
 unit_srcs_mote_oci := $(MOTE_OCI_SRCS)
 unit_libs_mote_oci := -ljansson -lcrypto -larchive
 unit_srcs_mote_tar := tools/mote/tar.c tools/mote/sha256.c tools/mote/spec.c tools/mote/strbuf.c \

@@ -39,6 +39,7 @@
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
+#include "net/gdb_filter.h"
 #include "net/net.h"
 #include "net/netdev.h"
 
@@ -50,23 +51,6 @@
 #define KEEPALIVE_IDLE_MS     20000
 #define KEEPALIVE_INTERVAL_MS 5000
 #define KEEPALIVE_PROBES      4
-
-/* Ethernet and IP fields the filter looks at (IEEE 802.3, RFC 791, RFC 8200, RFC 9293) */
-#define ETH_HLEN         14
-#define ETH_TYPE_OFF     12
-#define ETHERTYPE_IPV4   0x0800
-#define ETHERTYPE_ARP    0x0806
-#define ETHERTYPE_IPV6   0x86dd
-#define IPV4_PROTO_OFF   9
-#define IPV4_IHL_MASK    0x0f
-#define IPV6_NEXT_OFF    6
-#define IPV6_HLEN        40
-#define IP_PROTO_ICMP    1
-#define IP_PROTO_TCP     6
-#define IP_PROTO_UDP     17
-#define IP_PROTO_ICMP6   58
-#define TCP_DPORT_OFF    2 /* the same offset in a UDP header */
-#define DHCP_CLIENT_PORT 68
 
 static struct {
     uint16_t port;
@@ -87,39 +71,10 @@ static struct {
 } g;
 static uint8_t rx_buf[RING];
 
-static uint16_t be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/*
- * Stopped: only what lwIP handles by itself reaches it (ARP, ICMP, ICMPv6
- * neighbour discovery, DHCP replies: a wait for gdb before the service
- * starts comes before the address), and TCP segments to the debugger's port.
- */
+/* While stopped, only the frames gdb_frame_wanted (net/gdb_filter.c) lets through. */
 static bool filter_receive(struct netdev *dev, void *frame, size_t len, void *buf)
 {
-    const uint8_t *f = frame;
-    bool pass = false;
-    if (len >= ETH_HLEN) {
-        uint16_t type = be16(f + ETH_TYPE_OFF);
-        const uint8_t *ip = f + ETH_HLEN;
-        size_t ip_len = len - ETH_HLEN;
-        if (type == ETHERTYPE_ARP) {
-            pass = true;
-        } else if (type == ETHERTYPE_IPV4 && ip_len >= 20) {
-            size_t ihl = (size_t)(ip[0] & IPV4_IHL_MASK) * 4;
-            uint8_t proto = ip[IPV4_PROTO_OFF];
-            uint16_t dport = ip_len >= ihl + 4 ? be16(ip + ihl + TCP_DPORT_OFF) : 0;
-            pass = proto == IP_PROTO_ICMP || (proto == IP_PROTO_TCP && dport == g.port) ||
-                   (proto == IP_PROTO_UDP && dport == DHCP_CLIENT_PORT);
-        } else if (type == ETHERTYPE_IPV6 && ip_len >= IPV6_HLEN + 4) {
-            uint8_t next = ip[IPV6_NEXT_OFF];
-            pass = next == IP_PROTO_ICMP6 ||
-                   (next == IP_PROTO_TCP && be16(ip + IPV6_HLEN + TCP_DPORT_OFF) == g.port);
-        }
-    }
-    if (pass)
+    if (gdb_frame_wanted(frame, len, g.port))
         return g.saved_receive(dev, frame, len, buf);
     g.filtered++;
     return false; /* dropped: the buffer stays the driver's */

@@ -175,6 +175,28 @@ static struct pbuf *frame_pbuf(struct netdev *dev, void *frame, size_t len, void
 }
 
 static uint64_t rx_copied;
+/* The frame lwIP is reading (receive), for in-place replies: see net_rx_frame. */
+static uint8_t *rx_frame;
+static size_t rx_frame_room;
+
+uint8_t *net_rx_frame(size_t *room)
+{
+    *room = rx_frame_room;
+    return rx_frame;
+}
+
+int net_transmit_frame(const void *frame, size_t len)
+{
+    struct netdev *dev = netif.state;
+    if (!dev || backlog.count > 0)
+        return -EAGAIN; /* frames queued before it go first */
+    int err = dev->transmit(dev, &frame, &len, 1);
+    if (err)
+        LINK_STATS_INC(link.drop);
+    else
+        LINK_STATS_INC(link.xmit);
+    return err;
+}
 
 uint64_t net_rx_copied(void)
 {
@@ -198,8 +220,14 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf)
     LINK_STATS_INC(link.recv);
     if (!kept)
         rx_copied++;
+    if (kept && dev->rx_frame_room >= len) {
+        rx_frame = frame;
+        rx_frame_room = dev->rx_frame_room;
+    }
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);
+    rx_frame = NULL;
+    rx_frame_room = 0;
     net_timeouts_changed();
     return kept;
 }

@@ -40,6 +40,20 @@ int net_errno(err_t err);
 /* Received frames that had to be copied (mote_net_stats). */
 uint64_t net_rx_copied(void);
 
+/*
+ * The frame being handed to lwIP right now, when it sits alone in a buffer
+ * the driver lent (netdev rx_frame_room): its start, and in *room the bytes
+ * the buffer holds from there. NULL outside the input or for a copied frame.
+ */
+uint8_t *net_rx_frame(size_t *room);
+
+/*
+ * Sends a whole Ethernet frame built by the caller (an in-place reply), now,
+ * without queueing it: returns 0, -EAGAIN when the driver has no buffer free
+ * or frames wait before it (send it the ordinary way then), another driver error.
+ */
+int net_transmit_frame(const void *frame, size_t len);
+
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);
 

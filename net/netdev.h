@@ -49,6 +49,12 @@ struct netdev {
      */
     bool (*receive)(struct netdev *dev, void *frame, size_t len, void *buf);
     /*
+     * Set by the driver: bytes a lent buffer holds from a frame's start on
+     * (at least mtu + 14), so that a reply may be built over the frame in
+     * place (mote_udp_reply); 0 when buffers are shared between frames.
+     */
+    size_t rx_frame_room;
+    /*
      * Set by net/: called by the driver, from the event loop and never from
      * inside transmit, when transmit buffers became free again.
      */

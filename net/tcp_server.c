@@ -7,7 +7,8 @@
  * state, then the input buffer. A service's input callback may close or abort
  * its connection; afterwards no callback of that connection runs (net.h), so
  * this file learns of it by asking mote_tcp_space(), which knows ids only
- * while their connection is the service's, and frees the allocation itself.
+ * while their connection is the service's, and frees the allocation itself
+ * (after the service's end callback, whatever the way the connection ended).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -30,6 +31,38 @@ static size_t state_bytes(const struct mote_tcp_server *server)
     return (server->state_size + align - 1) / align * align;
 }
 
+/* The connection is gone: the service hears of it, then its state goes. */
+static void release(struct served *c)
+{
+    if (c->server->end)
+        c->server->end(c->state, c->server->arg);
+    free(c);
+}
+
+/*
+ * Hands the unconsumed input to the service. Returns false when the
+ * connection is gone (closed by the service, or reset here for a request
+ * larger than in_max) and c freed.
+ */
+static bool run_input(int conn, struct served *c)
+{
+    const struct mote_tcp_server *server = c->server;
+    size_t used = server->input(conn, c->state, c->in, c->in_len, server->arg);
+    if (mote_tcp_space(conn) == -EBADF) { /* closed or aborted by the service */
+        release(c);
+        return false;
+    }
+    used = used < c->in_len ? used : c->in_len;
+    if (used == 0 && c->in_len == server->in_max) { /* a request larger than in_max */
+        mote_tcp_abort(conn);
+        release(c);
+        return false;
+    }
+    memmove(c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+    return true;
+}
+
 static void on_data(int conn, const void *data, size_t len, void *arg)
 {
     struct served *c = arg;
@@ -42,40 +75,49 @@ static void on_data(int conn, const void *data, size_t len, void *arg)
         c->in_len += n;
         p += n;
         len -= n;
-        size_t used = server->input(conn, c->state, c->in, c->in_len, server->arg);
-        if (mote_tcp_space(conn) == -EBADF) { /* closed or aborted by the service */
-            free(c);
+        if (!run_input(conn, c))
             return;
-        }
-        used = used < c->in_len ? used : c->in_len;
-        if (used == 0 && c->in_len == server->in_max) { /* a request larger than in_max */
-            mote_tcp_abort(conn);
-            free(c);
-            return;
-        }
-        memmove(c->in, c->in + used, c->in_len - used);
-        c->in_len -= used;
     }
+}
+
+/* Room to write: a service streaming a long answer goes on, then maybe reads on. */
+static void on_sent(int conn, size_t space, void *arg)
+{
+    struct served *c = arg;
+    (void)space;
+    bool more = c->server->sent(conn, c->state, c->server->arg);
+    if (mote_tcp_space(conn) == -EBADF) {
+        release(c);
+        return;
+    }
+    if (more && c->in_len > 0)
+        run_input(conn, c);
 }
 
 /* The peer is done: the answers still waiting go out before FIN. */
 static void on_closed(int conn, void *arg)
 {
     mote_tcp_close(conn);
-    free(arg);
+    release(arg);
 }
 
 static void on_error(int conn, int err, void *arg)
 {
     (void)conn;
     (void)err;
-    free(arg);
+    release(arg);
 }
 
 static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
 {
     static const struct mote_tcp_callbacks callbacks = {
         .data = on_data,
+        .closed = on_closed,
+        .error = on_error,
+    };
+    static const struct mote_tcp_callbacks callbacks_sent = {
+        .data = on_data,
+        .sent = on_sent,
         .closed = on_closed,
         .error = on_error,
     };
@@ -89,7 +131,7 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
     }
     c->server = server;
     c->in = (uint8_t *)c->state + state;
-    mote_tcp_set_callbacks(conn, &callbacks, c);
+    mote_tcp_set_callbacks(conn, server->sent ? &callbacks_sent : &callbacks, c);
     mote_tcp_set_idle_timeout(conn, server->idle_ns);
 }
 

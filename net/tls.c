@@ -34,14 +34,15 @@
 #include "net/net.h"
 #include "net/tls.h"
 
-#define MAX_SLOTS   (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
-#define SLOT_BITS   8 /* an id is generation << SLOT_BITS | (slot index + 1) */
-#define SLOT_MASK   ((1u << SLOT_BITS) - 1)
-#define GEN_MAX     (1u << (31 - SLOT_BITS))
-#define WAITING_MIN 2048
-#define RECORD_MAX  MBEDTLS_SSL_OUT_CONTENT_LEN /* one mbedtls_ssl_write, one whole record */
-#define REASON_MAX  200
-#define PEER_TEXT   64
+#define MAX_SLOTS     (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
+#define SLOT_BITS     8 /* an id is generation << SLOT_BITS | (slot index + 1) */
+#define SLOT_MASK     ((1u << SLOT_BITS) - 1)
+#define GEN_MAX       (1u << (31 - SLOT_BITS))
+#define WAITING_MIN   2048
+#define RECORD_MAX    MBEDTLS_SSL_OUT_CONTENT_LEN /* one mbedtls_ssl_write, one whole record */
+#define REASON_MAX    200
+#define PEER_TEXT     64
+#define POLL_INTERVAL 2 /* lwIP's coarse timer periods (500 ms): a second */
 
 _Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
 
@@ -118,6 +119,7 @@ static void slot_free(struct slot *s)
 
 static void detach(struct altcp_pcb *pcb)
 {
+    altcp_poll(pcb, NULL, 0);
     altcp_arg(pcb, NULL);
     altcp_recv(pcb, NULL);
     altcp_sent(pcb, NULL);
@@ -210,6 +212,14 @@ static void idle_expired(void *arg)
     if (!s)
         return;
     s->idle_timer = 0;
+    if (!tls_handshake_done(s->pcb)) { /* a silent client, or one too slow to finish */
+        char peer[PEER_TEXT];
+        peer_text(&s->peer, peer, sizeof(peer));
+        mote_log(MOTE_LOG_WARN,
+                 "tls: %s: no finished handshake within the idle timeout: "
+                 "connection ended",
+                 peer);
+    }
     void (*error)(int, int, void *) = s->cb.error;
     void *cb_arg = s->arg;
     mote_tls_close(id);
@@ -382,12 +392,27 @@ static err_t connected(void *arg, struct altcp_pcb *pcb, err_t err)
     return leave(outer);
 }
 
+/*
+ * Every POLL_INTERVAL: altcp tells a server nothing when its handshake is
+ * done, and calls sent only once application data went out, so data the
+ * service queued before (a greeting), or left waiting at close, is pushed
+ * from here.
+ */
+static err_t polled(void *arg, struct altcp_pcb *pcb)
+{
+    struct slot *s = arg;
+    if (!s || s->waiting_len == 0 || s->connecting || !tls_handshake_done(pcb))
+        return ERR_OK;
+    return sent(arg, pcb, 0);
+}
+
 static void attach(struct altcp_pcb *pcb, struct slot *s)
 {
     altcp_arg(pcb, s);
     altcp_recv(pcb, received);
     altcp_sent(pcb, sent);
     altcp_err(pcb, failed);
+    altcp_poll(pcb, polled, POLL_INTERVAL);
     altcp_nagle_disable(pcb);
     s->handshake_timer =
         mote_timer_after(MOTE_TLS_HANDSHAKE_NS, handshake_expired, (void *)(intptr_t)slot_id(s));

@@ -13,6 +13,7 @@
 #include "drivers/sd/sdcard.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@
 #define OP_COND_TIMEOUT_NS 1000000000ull /* §4.2.3: a card must be ready within 1 s */
 #define PROGRAM_TIMEOUT_NS 1000000000ull
 #define DATA_CLOCK_HZ      25000000
+#define SDSC_BLOCKS_MAX    ((UINT32_MAX / SDHCI_BLOCK_SIZE) + 1ull)
 
 static struct {
     struct block_dev dev;
@@ -92,6 +94,17 @@ static int wait_programmed(void)
     }
 }
 
+/*
+ * A data command: the card's R1 status comes back with it, and an error there
+ * (out of range, address error, ECC failure... §4.10.1) means the block read
+ * is not the data or the block written did not take.
+ */
+static int checked_send(struct sdhci_cmd *c)
+{
+    int err = sdhci_send(c);
+    return err ? err : (c->resp[0] & STATUS_ERRORS) ? -EIO : 0;
+}
+
 static uint32_t address_of(uint64_t lba)
 {
     return (uint32_t)(card.block_addressed ? lba : lba * SDHCI_BLOCK_SIZE);
@@ -105,7 +118,7 @@ static int sd_read(uint64_t lba, void *buf, uint32_t count)
                               .response = SDHCI_RESP_R1,
                               .data = card.bounce,
                               .blocks = 1};
-        int err = sdhci_send(&c);
+        int err = checked_send(&c);
         if (err)
             return err;
         memcpy((uint8_t *)buf + (size_t)i * SDHCI_BLOCK_SIZE, card.bounce, SDHCI_BLOCK_SIZE);
@@ -123,7 +136,7 @@ static int sd_write(uint64_t lba, const void *buf, uint32_t count)
                               .data = card.bounce,
                               .blocks = 1,
                               .write = 1};
-        int err = sdhci_send(&c);
+        int err = checked_send(&c);
         if (err == 0)
             err = wait_programmed();
         if (err)
@@ -189,6 +202,8 @@ static int identify(void)
     if (err)
         return err;
     card.rca = r >> RCA_SHIFT;
+    if (card.rca == 0) /* §4.2.2: 0 is no address (it deselects every card) */
+        return -EIO;
 
     c = (struct sdhci_cmd){
         .index = CMD_SEND_CSD, .arg = card.rca << RCA_SHIFT, .response = SDHCI_RESP_R2};
@@ -198,6 +213,12 @@ static int identify(void)
     card.dev.info.blocks = sd_csd_blocks(c.resp);
     if (card.dev.info.blocks == 0)
         return -EIO;
+    /* An SDSC card takes byte addresses in 32 bits: no block beyond 4 GiB is reachable. */
+    if (!card.block_addressed && card.dev.info.blocks > SDSC_BLOCKS_MAX) {
+        mote_log(MOTE_LOG_WARN, "sd: a byte-addressed card claims %llu blocks; using %llu",
+                 (unsigned long long)card.dev.info.blocks, (unsigned long long)SDSC_BLOCKS_MAX);
+        card.dev.info.blocks = SDSC_BLOCKS_MAX;
+    }
 
     err = cmd(CMD_SELECT, card.rca << RCA_SHIFT, SDHCI_RESP_R1_BUSY, NULL);
     if (err == 0 && !card.block_addressed)

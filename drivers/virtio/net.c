@@ -513,6 +513,7 @@ static int net_probe(struct virtio_dev *dev)
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
     nd->rx_release = rx_release;
+    nd->rx_frame_room = NET_FRAME_MAX; /* rx_post: every buffer holds a whole frame */
     nd->poll = net_poll;
     nd->stats = net_stats;
     mac_read(nd->mac);

@@ -114,7 +114,8 @@ bool mote_fs_mounted(bool *ro);
  * common errors; -EISDIR for a directory; -EEXIST (CREATE|EXCL and it
  * exists); -EACCES to write a file with FAT's read-only attribute; -EMFILE
  * when MOTE_FS_OPEN_MAX are open; -ENOSPC when CREATE needs a directory
- * entry and there is no room.
+ * entry and there is no room; -EBUSY to open for writing a file that is open,
+ * or any file open for writing (one writer or any number of readers).
  */
 int mote_fs_open(const char *path, int flags);
 

@@ -11,6 +11,7 @@
 #ifndef MOTE_NET_H
 #define MOTE_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,30 @@ int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg);
  * -EIO when the device refused the frame.
  */
 int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endpoint *to);
+
+/*
+ * In-place replies, for request/response services (DNS, NTP, CoAP): the
+ * reply is written over the request in its receive buffer and sent back with
+ * addresses and ports swapped, without a new buffer, a copy of the payload,
+ * a route or an ARP lookup. Inside a mote_udp_fn, mote_udp_reply_buffer
+ * gives the received datagram's payload (the same bytes as data), writable,
+ * and in *room how many bytes a reply may take there; it returns NULL when
+ * the datagram cannot be answered in place (the callback is not running for
+ * sock, the frame was copied or spans buffers, IP options or IPv6 extension
+ * headers, a broadcast or multicast destination): then answer it with
+ * mote_udp_send. A reply there is sent with mote_udp_reply.
+ */
+void *mote_udp_reply_buffer(int sock, size_t *room);
+
+/*
+ * Sends the first len bytes of mote_udp_reply_buffer's buffer back to the
+ * datagram's sender, from the address and port it was sent to. Only inside
+ * the callback, once. Returns 0, -EBADF for an unknown socket, -EINVAL when
+ * there is no datagram to answer in place or len exceeds the room, -EAGAIN
+ * when no transmit buffer is free right now (the reply is still in the
+ * buffer: send it with mote_udp_send).
+ */
+int mote_udp_reply(int sock, size_t len);
 
 /* Closes a socket. Returns 0 or -EBADF. */
 int mote_udp_close(int sock);
@@ -173,6 +198,16 @@ struct mote_tcp_server {
      */
     size_t (*input)(int conn, void *state, const void *in, size_t len, void *arg);
     void *arg; /* input's last argument */
+    /*
+     * Optional, for answers too large to queue at once (a file streamed from
+     * disk): the peer acknowledged data, so mote_tcp_space(conn) bytes may be
+     * written. Returns true when the service wants input() called again on
+     * the input it left unconsumed meanwhile (its long answer is done). It
+     * may close or abort conn, as input() may.
+     */
+    bool (*sent)(int conn, void *state, void *arg);
+    /* Optional: conn is gone, however it ended; state is freed after this returns. */
+    void (*end)(void *state, void *arg);
 };
 
 /*

@@ -33,6 +33,13 @@ static int disk_write(void *ctx, uint64_t sector, const void *buf, uint32_t coun
     return mote_block_write((unsigned)(uintptr_t)ctx, sector, buf, count);
 }
 
+/* The write order's barriers (lib/fat/fat.h); a device without a cache has nothing to do. */
+static int disk_flush(void *ctx)
+{
+    int err = mote_block_flush((unsigned)(uintptr_t)ctx);
+    return err == -EOPNOTSUPP ? 0 : err;
+}
+
 /* FAT keeps local time; Mote has no time zone, so it writes UTC. */
 static int64_t disk_now(void *ctx)
 {
@@ -47,15 +54,6 @@ static void disk_log(void *ctx, const char *msg)
     mote_log(MOTE_LOG_ERROR, "fs: %s: %s (the volume needs fsck.fat)", fs.device, msg);
 }
 
-/* The device called name; the block API numbers devices, the boot argument names them. */
-static int device_lookup(const char *name, struct mote_block_info *info)
-{
-    for (unsigned i = 0; i < mote_block_count(); i++)
-        if (mote_block_info(i, info) == 0 && strcmp(info->name, name) == 0)
-            return (int)i;
-    return -ENODEV;
-}
-
 int mote_fs_mount(const char *device, bool read_only)
 {
     if (!device || !*device)
@@ -63,21 +61,25 @@ int mote_fs_mount(const char *device, bool read_only)
     if (fs.mounted)
         return -EBUSY;
     struct mote_block_info info;
-    int dev = device_lookup(device, &info);
+    int dev = mote_block_lookup(device);
     if (dev < 0)
         return dev;
+    int err = mote_block_info((unsigned)dev, &info);
+    if (err)
+        return err;
     snprintf(fs.device, sizeof(fs.device), "%s", device);
     struct fat_disk disk = {
         .ctx = (void *)(uintptr_t)dev,
         .sector_size = info.block_size,
         .sectors = info.blocks,
+        .read_only = info.read_only,
         .read = disk_read,
         .write = disk_write,
+        .flush = disk_flush,
         .now = disk_now,
         .log = disk_log,
     };
-    int err = fat_mount(&fs.vol, &disk, read_only);
-    if (err)
+    if ((err = fat_mount(&fs.vol, &disk, read_only)))
         return err;
     fs.mounted = true;
     return 0;

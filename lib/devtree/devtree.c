@@ -3,6 +3,8 @@
 #include "lib/devtree/devtree.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -23,7 +25,15 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 
 int devtree_reg(const void *fdt, int node, int index, uint64_t *addr, uint64_t *size)
 {
+    /* fdt_parent_offset walks the tree from the root: callers that walk know the parent. */
     int parent = fdt_parent_offset(fdt, node);
+    if (parent < 0)
+        return -EINVAL;
+    return devtree_reg_in(fdt, parent, node, index, addr, size);
+}
+
+int devtree_reg_in(const void *fdt, int parent, int node, int index, uint64_t *addr, uint64_t *size)
+{
     if (parent < 0 || index < 0)
         return -EINVAL;
     int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
@@ -68,12 +78,72 @@ int devtree_irq(const void *fdt, int node, int index, unsigned *intid, unsigned 
 
 int devtree_find_compatible(const void *fdt, const char *const *compatible)
 {
-    for (; *compatible; compatible++) {
-        int node = fdt_node_offset_by_compatible(fdt, -1, *compatible);
-        if (node >= 0)
-            return node;
+    return devtree_find_compatible_in(fdt, compatible, NULL);
+}
+
+/* The index in list of the first string node is compatible with, or -1. */
+static int compatible_rank(const void *fdt, int node, const char *const *list, int limit)
+{
+    int len;
+    const char *prop = fdt_getprop(fdt, node, "compatible", &len);
+    if (!prop)
+        return -1;
+    for (int i = 0; list[i] && i < limit; i++)
+        if (fdt_stringlist_contains(prop, len, list[i]))
+            return i;
+    return -1;
+}
+
+int devtree_find_compatible_in(const void *fdt, const char *const *compatible, int *parent)
+{
+    int parents[DEVTREE_MAX_DEPTH + 1];
+    int depth = 0, node = 0, best = -ENOENT, best_parent = -ENOENT, best_rank = INT_MAX;
+    parents[0] = 0;
+    /*
+     * One walk for the whole list: the node matching the earliest entry wins,
+     * the first in tree order among equals; a node for the first entry ends it.
+     */
+    while (best_rank > 0) {
+        node = fdt_next_node(fdt, node, &depth);
+        if (node < 0 || depth <= 0 || depth > DEVTREE_MAX_DEPTH) {
+            if (node >= 0 && depth > DEVTREE_MAX_DEPTH)
+                continue;
+            break; /* the end (or a malformed tree: what was found stands) */
+        }
+        parents[depth] = node;
+        int rank = compatible_rank(fdt, node, compatible, best_rank);
+        if (rank >= 0) {
+            best = node;
+            best_parent = parents[depth - 1];
+            best_rank = rank;
+        }
     }
-    return -ENOENT;
+    if (parent)
+        *parent = best_parent;
+    return best;
+}
+
+int devtree_each_compatible(const void *fdt, const char *compatible, devtree_node_fn fn, void *arg)
+{
+    int parents[DEVTREE_MAX_DEPTH + 1]; /* parents[d]: the node at depth d on the current path */
+    int depth = 0, node = 0;
+    parents[0] = 0;
+    /* Each step moves past at least one tag, and fdt_next_node stops at the end. */
+    for (;;) {
+        node = fdt_next_node(fdt, node, &depth);
+        if (node == -FDT_ERR_NOTFOUND || (node >= 0 && depth <= 0))
+            return 0; /* the end of the tree, or back out of the root */
+        if (node < 0)
+            return -EINVAL;
+        if (depth > DEVTREE_MAX_DEPTH)
+            continue; /* deeper than any device we drive: its parent is not kept */
+        parents[depth] = node;
+        if (fdt_node_check_compatible(fdt, node, compatible) == 0) {
+            int stop = fn(fdt, node, parents[depth - 1], arg);
+            if (stop)
+                return stop;
+        }
+    }
 }
 
 int devtree_stdout(const void *fdt)
@@ -98,17 +168,22 @@ int devtree_stdout(const void *fdt)
     return node < 0 ? -ENOENT : node;
 }
 
+static bool is_memory(const void *fdt, int node)
+{
+    int len;
+    const char *type = fdt_getprop(fdt, node, "device_type", &len);
+    return type && len == sizeof("memory") && memcmp(type, "memory", len) == 0;
+}
+
 int devtree_memory(const void *fdt, int index, uint64_t *base, uint64_t *size)
 {
     int node;
     fdt_for_each_subnode(node, fdt, 0)
     {
-        int len;
-        const char *type = fdt_getprop(fdt, node, "device_type", &len);
-        if (!type || len != sizeof("memory") || memcmp(type, "memory", len) != 0)
+        if (!is_memory(fdt, node))
             continue;
         for (int i = 0;; i++) {
-            int err = devtree_reg(fdt, node, i, base, size);
+            int err = devtree_reg_in(fdt, 0, node, i, base, size); /* the root's child */
             if (err == -ENOENT)
                 break;
             if (err)
@@ -118,6 +193,23 @@ int devtree_memory(const void *fdt, int index, uint64_t *base, uint64_t *size)
         }
     }
     return -ENOENT;
+}
+
+unsigned devtree_memory_all(const void *fdt, struct devtree_range *ranges, unsigned max)
+{
+    unsigned n = 0;
+    int node;
+    fdt_for_each_subnode(node, fdt, 0)
+    {
+        if (!is_memory(fdt, node))
+            continue;
+        for (int i = 0; n < max; i++) {
+            if (devtree_reg_in(fdt, 0, node, i, &ranges[n].base, &ranges[n].size) != 0)
+                break; /* past the last entry, or malformed: the ranges so far stand */
+            n++;
+        }
+    }
+    return n;
 }
 
 uint32_t devtree_u32(const void *fdt, int node, const char *name, uint32_t def)

@@ -10,6 +10,9 @@
 
 #include <stdint.h>
 
+/* Nodes nested deeper than this are passed over by the walks below. */
+#define DEVTREE_MAX_DEPTH 16
+
 /* Trigger flags of an interrupt specifier (bindings/interrupt-controller/arm,gic.yaml) */
 #define DEVTREE_IRQ_EDGE  1u
 #define DEVTREE_IRQ_LEVEL 4u
@@ -22,6 +25,25 @@
 int devtree_reg(const void *fdt, int node, int index, uint64_t *addr, uint64_t *size);
 
 /*
+ * devtree_reg for a node whose parent the caller knows: no walk from the
+ * root to find it (fdt_parent_offset's cost, per call). Same returns.
+ */
+int devtree_reg_in(const void *fdt, int parent, int node, int index, uint64_t *addr,
+                   uint64_t *size);
+
+/* Called for a node found by devtree_each_compatible; nonzero stops the walk. */
+typedef int (*devtree_node_fn)(const void *fdt, int node, int parent, void *arg);
+
+/*
+ * Calls fn for every node compatible with compatible, in tree order, with
+ * its parent, in one walk of the tree (looking each one up with
+ * fdt_node_offset_by_compatible and fdt_parent_offset walks it once per
+ * node). Returns 0 at the end, what fn returned when nonzero, or -EINVAL for
+ * a malformed tree.
+ */
+int devtree_each_compatible(const void *fdt, const char *compatible, devtree_node_fn fn, void *arg);
+
+/*
  * Reads entry index of node's "interrupts" as an Arm GIC specifier
  * (type, number, flags) and converts it to a GIC INTID (SPI n -> 32 + n,
  * PPI n -> 16 + n); *flags gets the trigger flags. Returns 0, -ENOENT, or
@@ -29,8 +51,17 @@ int devtree_reg(const void *fdt, int node, int index, uint64_t *addr, uint64_t *
  */
 int devtree_irq(const void *fdt, int node, int index, unsigned *intid, unsigned *flags);
 
-/* The first node compatible with any of the NULL-terminated list, or -ENOENT. */
+/*
+ * The first node compatible with the NULL-terminated list's first string
+ * that any node has (the list is in order of preference), or -ENOENT.
+ */
 int devtree_find_compatible(const void *fdt, const char *const *compatible);
+
+/*
+ * devtree_find_compatible in one walk of the tree, also giving the node's
+ * parent in *parent (when not NULL; -ENOENT with the node), for devtree_reg_in.
+ */
+int devtree_find_compatible_in(const void *fdt, const char *const *compatible, int *parent);
 
 /* The node /chosen/stdout-path names (an alias or a path, ":options" ignored), or -ENOENT. */
 int devtree_stdout(const void *fdt);
@@ -40,6 +71,18 @@ int devtree_stdout(const void *fdt);
  * order. Returns 0, or -ENOENT past the last one.
  */
 int devtree_memory(const void *fdt, int index, uint64_t *base, uint64_t *size);
+
+/* A RAM range of a memory node. */
+struct devtree_range {
+    uint64_t base, size;
+};
+
+/*
+ * Up to max RAM ranges of all device_type = "memory" nodes, in tree order,
+ * in one pass (devtree_memory walks the nodes again for each index).
+ * Returns how many; a malformed reg entry ends its node's list.
+ */
+unsigned devtree_memory_all(const void *fdt, struct devtree_range *ranges, unsigned max);
 
 /* The u32 property name of node, or def when it is absent or malformed. */
 uint32_t devtree_u32(const void *fdt, int node, const char *name, uint32_t def);

@@ -26,7 +26,9 @@
  * the entries free before it frees the chain; a rename writes the new entry
  * before it frees the old one (a cut between leaves two names for one
  * chain, which fsck.fat reports). Directory sectors are written through at
- * once; FAT sectors are cached and written at those barriers.
+ * once; FAT sectors are cached and written at those barriers, before any
+ * directory sector when they allocate or link clusters (frees alone may wait:
+ * a cut before they are written leaves clusters fsck.fat frees).
  *
  * All functions return 0 (or a count) or a negative errno as
  * include/mote/fs.h documents for the call of the same name.
@@ -85,6 +87,7 @@ struct fat_volume {
     uint32_t next_free;     /* where allocation looks first */
     bool scanned;           /* the FAT was checked for cross-links */
     bool fsinfo_dirty;
+    bool fat_linked; /* dirty FAT sectors hold clusters an entry may soon name */
     uint32_t stamp;
     struct fat_cache_slot cache[FAT_CACHE_SECTORS];
     uint8_t *scratch;      /* one sector, for zeroing clusters */

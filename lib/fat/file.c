@@ -518,12 +518,11 @@ undo:
 
 static int remove_node(struct fat_volume *vol, const struct fat_node *node)
 {
-    /* The entry goes first: a cut before the FAT is written leaves lost clusters. */
+    /* The entry goes first; the freed FAT entries reach the disk at the next
+     * barrier (a cut before leaves lost clusters, which fsck.fat frees). */
     int err = fat_dir_remove(vol, node);
     if (!err && node->first_cluster)
         err = fat_free_chain(vol, node->first_cluster);
-    if (!err)
-        err = fat_flush_fat(vol);
     return err;
 }
 

@@ -133,6 +133,7 @@ int fat_flush_fat(struct fat_volume *vol)
             wrote = true;
         }
     }
+    vol->fat_linked = false;
     return wrote ? fat_device_flush(vol) : 0;
 }
 
@@ -187,7 +188,9 @@ int fat_dir_sector_write(struct fat_volume *vol, uint64_t sector)
     struct fat_cache_slot *s = cache_slot(vol, sector);
     if (!s)
         return -EIO; /* a caller's bug: the sector must be in the cache */
-    int err = fat_flush_fat(vol);
+    /* Allocations first, so no entry names a cluster the disk's FAT calls free;
+     * frees alone wait for the next barrier (a cut leaves lost clusters). */
+    int err = vol->fat_linked ? fat_flush_fat(vol) : 0;
     return err ? err : disk_write(vol, sector, s->buf, 1);
 }
 
@@ -314,6 +317,7 @@ int fat_set(struct fat_volume *vol, uint32_t cl, uint32_t value)
         return -EUCLEAN;
     if (value == FAT_EOC)
         value = vol->fat_bits == 12 ? 0xfff : vol->fat_bits == 16 ? 0xffff : FAT32_MASK;
+    vol->fat_linked = true;
     return fat_raw_set(vol, cl, value);
 }
 

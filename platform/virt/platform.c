@@ -66,18 +66,20 @@ void *platform_find_dtb(uint64_t boot_x0)
 
 unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
 {
-    unsigned n = 0;
+    struct devtree_range found[BOARD_MAX_RAM];
     if (!fdt) /* virt is described only by its device tree */
         return 0;
-    while (n < max && devtree_memory(fdt, (int)n, &ram[n].base, &ram[n].size) == 0)
-        n++;
+    unsigned n = devtree_memory_all(fdt, found, max < BOARD_MAX_RAM ? max : BOARD_MAX_RAM);
+    for (unsigned i = 0; i < n; i++)
+        ram[i] = (struct mem_range){found[i].base, found[i].size};
     return n;
 }
 
-/* Maps reg entry index of node as device memory. */
-static int map_device(const void *fdt, int node, int index, uint64_t *base, uint64_t *size)
+/* Maps reg entry index of node (a child of parent) as device memory. */
+static int map_device(const void *fdt, int parent, int node, int index, uint64_t *base,
+                      uint64_t *size)
 {
-    int err = devtree_reg(fdt, node, index, base, size);
+    int err = devtree_reg_in(fdt, parent, node, index, base, size);
     return err ? err : mmu_map(*base, *size, MMU_DEVICE);
 }
 
@@ -93,11 +95,13 @@ static uint32_t uart_clock(const void *fdt, int uart)
 
 static int console_setup(const void *fdt)
 {
-    int uart = devtree_stdout(fdt);
-    if (uart < 0 || fdt_node_check_compatible(fdt, uart, "arm,pl011") != 0)
-        uart = devtree_find_compatible(fdt, pl011_compat);
+    int uart = devtree_stdout(fdt), parent = -ENOENT;
+    if (uart >= 0 && fdt_node_check_compatible(fdt, uart, "arm,pl011") == 0)
+        parent = fdt_parent_offset(fdt, uart);
+    else
+        uart = devtree_find_compatible_in(fdt, pl011_compat, &parent);
     uint64_t base, size;
-    if (uart < 0 || map_device(fdt, uart, 0, &base, &size) != 0)
+    if (uart < 0 || map_device(fdt, parent, uart, 0, &base, &size) != 0)
         return -ENODEV;
     console_init(pl011_init((uintptr_t)base, uart_clock(fdt, uart)));
     return uart;
@@ -107,15 +111,16 @@ static int irq_setup(const void *fdt)
 {
     uint64_t dist, dist_size, other, other_size;
     const struct irq_chip *chip = NULL;
-    int gic = devtree_find_compatible(fdt, gicv3_compat);
+    int parent;
+    int gic = devtree_find_compatible_in(fdt, gicv3_compat, &parent);
     if (gic >= 0) {
-        if (map_device(fdt, gic, 0, &dist, &dist_size) ||
-            map_device(fdt, gic, 1, &other, &other_size))
+        if (map_device(fdt, parent, gic, 0, &dist, &dist_size) ||
+            map_device(fdt, parent, gic, 1, &other, &other_size))
             return -ENODEV;
         chip = gicv3_init((uintptr_t)dist, (uintptr_t)other, other_size);
-    } else if ((gic = devtree_find_compatible(fdt, gicv2_compat)) >= 0) {
-        if (map_device(fdt, gic, 0, &dist, &dist_size) ||
-            map_device(fdt, gic, 1, &other, &other_size))
+    } else if ((gic = devtree_find_compatible_in(fdt, gicv2_compat, &parent)) >= 0) {
+        if (map_device(fdt, parent, gic, 0, &dist, &dist_size) ||
+            map_device(fdt, parent, gic, 1, &other, &other_size))
             return -ENODEV;
         chip = gicv2_init((uintptr_t)dist, (uintptr_t)other);
     }
@@ -137,8 +142,9 @@ static int timer_setup(const void *fdt)
 static void rtc_setup(const void *fdt)
 {
     uint64_t base, size;
-    int node = devtree_find_compatible(fdt, pl031_compat);
-    if (node >= 0 && map_device(fdt, node, 0, &base, &size) == 0)
+    int parent;
+    int node = devtree_find_compatible_in(fdt, pl031_compat, &parent);
+    if (node >= 0 && map_device(fdt, parent, node, 0, &base, &size) == 0)
         time_set_rtc(pl031_read_seconds((uintptr_t)base));
 }
 
@@ -202,7 +208,7 @@ static int power_key_setup(const void *fdt)
         return -ENODEV;
     int err = devtree_irq(fdt, ctrl, 0, &intid, &trigger);
     if (!err)
-        err = map_device(fdt, ctrl, 0, &base, &size);
+        err = map_device(fdt, fdt_parent_offset(fdt, ctrl), ctrl, 0, &base, &size);
     if (!err)
         err = pl061_init(&power_gpio, (uintptr_t)base, intid);
     if (err)
@@ -267,19 +273,24 @@ static void describe(const void *fdt, struct board *board)
         chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
 }
 
+/* devtree_each_compatible: one virtio-mmio slot (QEMU virt has 32). */
+static int virtio_found(const void *fdt, int node, int parent, void *arg)
+{
+    (void)arg;
+    struct virtio_slot *v = &virtio_slots[virtio_count];
+    unsigned flags;
+    if (virtio_count == VIRTIO_MAX_SLOTS)
+        return 1;
+    if (devtree_reg_in(fdt, parent, node, 0, &v->base, &v->size) == 0 &&
+        devtree_irq(fdt, node, 0, &v->intid, &flags) == 0)
+        virtio_count++;
+    return 0;
+}
+
 static void virtio_find(const void *fdt)
 {
     virtio_count = 0;
-    for (int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
-         node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
-        struct virtio_slot *v = &virtio_slots[virtio_count];
-        unsigned flags;
-        if (virtio_count == VIRTIO_MAX_SLOTS)
-            break;
-        if (devtree_reg(fdt, node, 0, &v->base, &v->size) == 0 &&
-            devtree_irq(fdt, node, 0, &v->intid, &flags) == 0)
-            virtio_count++;
-    }
+    devtree_each_compatible(fdt, "virtio,mmio", virtio_found, NULL);
 }
 
 int platform_init(const void *fdt, struct board *board)

@@ -21,14 +21,24 @@ struct dns_zone dns_service_zone;
 struct dns_stats dns_service_stats;
 static uint8_t reply[REPLY_MAX];
 
+/*
+ * Answers in place when it can: dns_answer reads the whole query before it
+ * writes, so the reply is built over the query in its receive buffer and
+ * sent back as it is (mote_udp_reply); otherwise from a buffer of its own.
+ */
 static void on_query(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                      void *arg)
 {
     (void)arg;
-    size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, reply, sizeof(reply),
-                          DNS_TRANSPORT_UDP);
-    if (n > 0)
-        mote_udp_send(sock, reply, n, from);
+    size_t room;
+    uint8_t *in_place = mote_udp_reply_buffer(sock, &room);
+    uint8_t *out = in_place ? in_place : reply;
+    size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, out,
+                          in_place ? room : sizeof(reply), DNS_TRANSPORT_UDP);
+    if (n == 0)
+        return;
+    if (!in_place || mote_udp_reply(sock, n) == -EAGAIN)
+        mote_udp_send(sock, out, n, from);
 }
 
 static void log_stats(void *arg)

@@ -8,6 +8,7 @@
 #define VALUE_MAX     16 /* bytes of a command's value, spaces trimmed */
 #define OUTPUT_LEVEL  "output"
 #define PERIOD_LEVEL  "period_ms"
+#define BURST_LEVEL   "burst"
 #define DECIMAL_RADIX 10
 
 static bool is_space(char c)
@@ -53,23 +54,34 @@ static int parse_output(const char *val, struct gateway_command *cmd)
     return -EINVAL;
 }
 
-static int parse_period(const char *val, struct gateway_command *cmd)
+/* A decimal number in min..max. Returns 0 or -EINVAL. */
+static int parse_number(const char *val, uint64_t min, uint64_t max, uint32_t *out)
 {
-    uint64_t ms = 0;
+    uint64_t n = 0;
     if (!val[0])
         return -EINVAL;
     for (const char *c = val; *c; c++) {
         if (*c < '0' || *c > '9')
             return -EINVAL;
-        ms = ms * DECIMAL_RADIX + (uint64_t)(*c - '0');
-        if (ms > GATEWAY_PERIOD_MAX_MS)
+        n = n * DECIMAL_RADIX + (uint64_t)(*c - '0');
+        if (n > max)
             return -EINVAL;
     }
-    if (ms < GATEWAY_PERIOD_MIN_MS)
+    if (n < min)
         return -EINVAL;
-    cmd->kind = GATEWAY_SET_PERIOD;
+    *out = (uint32_t)n;
+    return 0;
+}
+
+static int parse_counted(const char *val, enum gateway_command_kind kind, uint64_t min,
+                         uint64_t max, struct gateway_command *cmd)
+{
+    uint32_t n;
+    if (parse_number(val, min, max, &n) != 0)
+        return -EINVAL;
+    cmd->kind = kind;
     cmd->toggle = false;
-    cmd->value = (uint32_t)ms;
+    cmd->value = n;
     return 0;
 }
 
@@ -84,7 +96,14 @@ int gateway_command_parse(const char *prefix, const char *topic, const void *pay
     if (strcmp(what, OUTPUT_LEVEL) == 0)
         return trimmed(payload, len, val) ? parse_output(val, cmd) : -EINVAL;
     if (strcmp(what, PERIOD_LEVEL) == 0)
-        return trimmed(payload, len, val) ? parse_period(val, cmd) : -EINVAL;
+        return trimmed(payload, len, val)
+                   ? parse_counted(val, GATEWAY_SET_PERIOD, GATEWAY_PERIOD_MIN_MS,
+                                   GATEWAY_PERIOD_MAX_MS, cmd)
+                   : -EINVAL;
+    if (strcmp(what, BURST_LEVEL) == 0)
+        return trimmed(payload, len, val)
+                   ? parse_counted(val, GATEWAY_BURST, 1, GATEWAY_BURST_MAX, cmd)
+                   : -EINVAL;
     return -ENOENT;
 }
 

@@ -14,23 +14,26 @@
 #define GATEWAY_PERIOD_MIN_MS 10
 #define GATEWAY_PERIOD_MAX_MS 3600000 /* an hour */
 #define GATEWAY_HOSTNAME_MAX  63
+#define GATEWAY_BURST_MAX     1000000 /* readings one burst command asks for */
 
 enum gateway_command_kind {
     GATEWAY_SET_OUTPUT, /* the output pin: value 0 or 1, or toggle */
     GATEWAY_SET_PERIOD, /* the sampling period: value in ms */
+    GATEWAY_BURST,      /* value readings at once, as fast as MQTT takes them (bench/mqtt.py) */
 };
 
 struct gateway_command {
     enum gateway_command_kind kind;
     bool toggle;    /* GATEWAY_SET_OUTPUT: invert the pin, value unused */
-    uint32_t value; /* 0/1 for the output, milliseconds for the period */
+    uint32_t value; /* 0/1 for the output, milliseconds for the period, readings for a burst */
 };
 
 /*
  * Parses a message on topic, which must be under prefix ("actuators/<host>/",
  * with its trailing slash): prefix + "output" takes on, off, 1, 0, true,
  * false or toggle; prefix + "period_ms" a decimal number of milliseconds in
- * GATEWAY_PERIOD_MIN_MS..GATEWAY_PERIOD_MAX_MS. Spaces and a newline around
+ * GATEWAY_PERIOD_MIN_MS..GATEWAY_PERIOD_MAX_MS; prefix + "burst" a decimal
+ * number of readings in 1..GATEWAY_BURST_MAX. Spaces and a newline around
  * the value are ignored. Returns 0 with *cmd filled, -ENOENT for a topic that
  * is not one of these, -EINVAL for a value that is not one of these.
  */

@@ -6,7 +6,8 @@
  * sensors/<hostname>/reading over MQTT (QoS 1 by default: kept across broker
  * outages, within queue=). It takes commands on actuators/<hostname>/#:
  * .../output (on, off, toggle...) drives the output pin (the PL061 on virt)
- * and .../period_ms changes the period; each output change is published,
+ * and .../period_ms changes the period (.../burst N publishes N readings at
+ * once, for benchmarks); each output change is published,
  * retained, on sensors/<hostname>/output. sensors/<hostname>/status is
  * "online" (retained) while connected and "offline" as its last will. Its
  * current reading is served as JSON over HTTP, and it announces itself over
@@ -45,6 +46,7 @@
 #define STATUS_NOT_FOUND  404
 #define NO_PIN            (-1)
 #define CONSOLE_LINE_MAX  16
+#define BURST_TICK_NS     MOTE_NS_PER_MS
 
 static struct {
     char broker[ARG_MAX];
@@ -162,9 +164,9 @@ static void publish(const char *topic, const char *text, bool retain)
         mote_log(MOTE_LOG_WARN, "gateway: publishing on %s failed: %s", topic, mote_strerror(err));
 }
 
-static void sample(void *arg)
+/* Takes a reading and publishes it. Returns mote_mqtt_publish's result (0 without a broker). */
+static int take_reading(void)
 {
-    (void)arg;
     uint32_t noise;
     mote_random_bytes(&noise, sizeof(noise));
     last.seq = ++seq;
@@ -176,8 +178,62 @@ static void sample(void *arg)
         last.input_edges = edges;
     }
     char json[JSON_MAX];
-    if (gateway_reading_json(&last, json, sizeof(json)) > 0)
-        publish(reading_topic, json, false);
+    int len = gateway_reading_json(&last, json, sizeof(json));
+    if (len < 0 || client <= 0)
+        return 0;
+    return mote_mqtt_publish(client, reading_topic, json, (size_t)len, cfg.qos, false);
+}
+
+static void sample(void *arg)
+{
+    (void)arg;
+    int err = take_reading();
+    if (err && err != -ENOTCONN)
+        mote_log(MOTE_LOG_WARN, "gateway: publishing a reading failed: %s", mote_strerror(err));
+}
+
+/*
+ * A burst: readings as fast as the connection takes them, without dropping
+ * any (QoS 1: never more queued than the queue holds; QoS 0: until the
+ * output buffer is full), then again after BURST_TICK_NS. For bench/mqtt.py.
+ */
+static struct {
+    uint64_t left, total, start_ns;
+} burst;
+
+static void burst_step(void *arg)
+{
+    (void)arg;
+    while (burst.left > 0) {
+        struct mote_mqtt_stats st;
+        if (cfg.qos == 1 && (mote_mqtt_stats(client, &st) != 0 || st.queued >= cfg.queue_max))
+            break;
+        if (take_reading() != 0) {
+            seq--; /* not sent: its number is taken again */
+            break;
+        }
+        burst.left--;
+    }
+    if (burst.left > 0) {
+        mote_timer_after(BURST_TICK_NS, burst_step, NULL);
+        return;
+    }
+    mote_log(MOTE_LOG_INFO, "gateway: burst of %llu readings handed to MQTT in %llu ms",
+             (unsigned long long)burst.total,
+             (unsigned long long)((mote_time_ns() - burst.start_ns) / MOTE_NS_PER_MS));
+}
+
+static void start_burst(uint32_t n)
+{
+    if (client <= 0 || burst.left > 0) {
+        mote_log(MOTE_LOG_WARN, "gateway: burst refused: %s",
+                 client <= 0 ? "no broker" : "one is under way");
+        return;
+    }
+    burst.left = burst.total = n;
+    burst.start_ns = mote_time_ns();
+    mote_log(MOTE_LOG_INFO, "gateway: burst of %u readings at QoS %d", n, cfg.qos);
+    burst_step(NULL);
 }
 
 static void set_period(uint64_t ms)
@@ -218,6 +274,8 @@ static void on_command(int c, const char *topic, const void *payload, size_t len
     commands++;
     if (cmd.kind == GATEWAY_SET_OUTPUT) {
         set_output(cmd.toggle ? !last.output_level : (int)cmd.value);
+    } else if (cmd.kind == GATEWAY_BURST) {
+        start_burst(cmd.value);
     } else {
         set_period(cmd.value);
         mote_log(MOTE_LOG_INFO, "gateway: sampling every %u ms", cmd.value);

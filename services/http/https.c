@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * HTTPS for the http service: the same requests and pages as on port 80
- * (main.c), over TLS 1.2 (include/mote/tls.h) on port 443, with the
+ * HTTPS for the http service: the same requests, pages and files as on port 80
+ * (main.c, files.c), over TLS 1.2 (include/mote/tls.h) on port 443, with the
  * certificate and key the build embedded (service.mk: service_tls_cert,
  * service_tls_key; `make SERVICE=http TLS_CERT=cert.pem TLS_KEY=key.pem`).
  *   curl --cacert ca.pem https://NAME:8443/ with make run's port forward.
@@ -17,7 +17,8 @@
 #define HTTPS_PORT 443
 #define IDLE_NS    (15 * MOTE_NS_PER_S)
 
-static const struct http_transport tls_transport = {mote_tls_send, mote_tls_close, mote_tls_abort};
+static const struct http_transport tls_transport = {mote_tls_send, mote_tls_close, mote_tls_abort,
+                                                    mote_tls_write, mote_tls_space};
 
 int https_start(void)
 {
@@ -50,6 +51,8 @@ int https_start(void)
         .idle_ns = IDLE_NS,
         .input = http_serve_requests,
         .arg = (void *)&tls_transport, /* only read */
+        .sent = http_file_sent,
+        .end = http_conn_end,
     };
     int l = mote_tls_serve(HTTPS_PORT, config, &server);
     if (l < 0) {

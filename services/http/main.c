@@ -7,7 +7,9 @@
  * connections close after IDLE_NS; mote_tcp_serve keeps each connection's
  * input. The pages are in pages.c. With a certificate and key (service.mk:
  * service_tls_cert, service_tls_key) the same pages are served over HTTPS on
- * port 443 too (https.c); a connection's transport says which.
+ * port 443 too (https.c); a connection's transport says which. With a
+ * volume mounted (fs=virtio0p1) its files are served first (files.c), over
+ * both.
  *   make run SERVICE=http, then: curl -v http://127.0.0.1:8080/
  */
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <mote/mote.h>
 
 #include <http/http.h>
+#include "files.h"
 #include "http_service.h"
 #include "pages.h"
 
@@ -79,14 +82,26 @@ static bool respond_error(const struct http_transport *t, int conn, int status, 
     return respond(t, conn, status, &page, head_only, keep_alive, extra);
 }
 
-/* Answers one parsed request. Returns false if conn was closed or aborted. */
-static bool serve(const struct http_transport *t, int conn, const struct http_request *req)
+/*
+ * Answers one parsed request (its head at in). Returns false if conn was
+ * closed or aborted; a file still streaming shows in c->file.
+ */
+static bool serve(const struct http_transport *t, int conn, struct http_conn *c,
+                  const struct http_request *req, const char *in)
 {
     static char dynamic[DYNAMIC_MAX];
     bool head = req->method == HTTP_HEAD;
     if (req->method == HTTP_OTHER)
         return respond_error(t, conn, STATUS_NOT_ALLOWED, false, req->keep_alive,
                              "Allow: GET, HEAD\r\n");
+    char date[64];
+    format_date(date, sizeof(date));
+    switch (files_serve(t, conn, &c->file, req, in, date)) {
+    case FILES_NONE: break;
+    case FILES_CLOSED: return false;
+    case FILES_ANSWERED:
+    case FILES_STREAMING: return true;
+    }
     struct page page;
     int err = pages_find(req->path, req->path_len, dynamic, sizeof(dynamic), &page);
     if (err == -ENOENT)
@@ -101,7 +116,8 @@ static bool serve(const struct http_transport *t, int conn, const struct http_re
  * requests answered and of bodies skipped. A full buffer never waits here:
  * HTTP_HEAD_MAX bytes are a complete head or a 431.
  */
-const struct http_transport http_tcp = {mote_tcp_send, mote_tcp_close, mote_tcp_abort};
+const struct http_transport http_tcp = {mote_tcp_send, mote_tcp_close, mote_tcp_abort,
+                                        mote_tcp_write, mote_tcp_space};
 
 size_t http_serve_requests(int conn, void *state, const void *in, size_t len, void *arg)
 {
@@ -109,6 +125,8 @@ size_t http_serve_requests(int conn, void *state, const void *in, size_t len, vo
     struct http_conn *c = state;
     size_t off = 0;
     for (;;) {
+        if (c->file.fd)
+            return off; /* answers in order: the next waits for this file's end */
         if (c->body_skip > 0) {
             size_t n = c->body_skip < len - off ? c->body_skip : len - off;
             off += n;
@@ -124,11 +142,24 @@ size_t http_serve_requests(int conn, void *state, const void *in, size_t len, vo
             respond_error(t, conn, r, false, false, ""); /* and close */
             return off;
         }
-        if (!serve(t, conn, &req))
+        if (!serve(t, conn, c, &req, (const char *)in + off))
             return off;
         off += req.head_len;
         c->body_skip = req.body_len;
     }
+}
+
+/* Room to send: a file goes on; when it is done, the requests behind it are read. */
+bool http_file_sent(int conn, void *state, void *arg)
+{
+    (void)arg;
+    return files_pump(conn, &((struct http_conn *)state)->file);
+}
+
+void http_conn_end(void *state, void *arg)
+{
+    (void)arg;
+    files_end(&((struct http_conn *)state)->file);
 }
 
 void service_start(const char *args)
@@ -139,6 +170,8 @@ void service_start(const char *args)
         .state_size = sizeof(struct http_conn),
         .idle_ns = IDLE_NS,
         .input = http_serve_requests,
+        .sent = http_file_sent,
+        .end = http_conn_end,
     };
     int l = mote_tcp_serve(HTTP_PORT, &server);
     if (l < 0) {

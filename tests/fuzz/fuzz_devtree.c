@@ -14,6 +14,17 @@
 
 static const char *const compat[] = {"arm,pl011", "arm,gic-v3", "virtio,mmio", NULL};
 
+/* devtree_each_compatible's callback: what the virt platform does with each node. */
+static int read_found(const void *fdt, int node, int parent, void *arg)
+{
+    uint64_t a, s;
+    unsigned intid, flags;
+    (void)arg;
+    devtree_reg_in(fdt, parent, node, 0, &a, &s);
+    devtree_irq(fdt, node, 0, &intid, &flags);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     void *fdt = aligned_alloc(8, (size + 7) & ~(size_t)7);
@@ -29,6 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned intid, flags;
     devtree_stdout(fdt);
     devtree_find_compatible(fdt, compat);
+    devtree_each_compatible(fdt, "virtio,mmio", read_found, NULL);
+    int parent;
+    devtree_find_compatible_in(fdt, compat, &parent);
+    struct devtree_range ranges[4];
+    devtree_memory_all(fdt, ranges, 4);
     for (int i = 0; i < MAX_NODES && devtree_memory(fdt, i, &a, &s) == 0; i++)
         ;
     int node = 0, n = 0;

@@ -33,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cmd.kind == GATEWAY_SET_PERIOD &&
             (cmd.value < GATEWAY_PERIOD_MIN_MS || cmd.value > GATEWAY_PERIOD_MAX_MS))
             abort();
+        if (cmd.kind == GATEWAY_BURST && (cmd.value < 1 || cmd.value > GATEWAY_BURST_MAX))
+            abort();
     } else if (err != -EINVAL && err != -ENOENT) {
         abort();
     }

@@ -8,6 +8,7 @@ a missing disk, a read-only one, a full one and a corrupt one give the
 documented errors."""
 import random
 import re
+import subprocess
 
 import pytest
 
@@ -132,3 +133,32 @@ def test_fs_chain_loop_is_reported_not_followed(fscheck, tmp_path, board):
     q.wait_for(r'error: fs: \S+: the chain of "LOOP.BIN" loops')
     q.wait_for(r"error: fscheck: open /LOOP.BIN: corrupt file system")
     assert q.wait_exit() == 1
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_fs_on_an_mbr_partition(fscheck, tmp_path, board):
+    """fs=virtio0p1 / sd0p1: the volume in the disk's first MBR partition, as the Pi boots."""
+    img = str(tmp_path / "disk.img")
+    start, sectors = 2048, 60 * 2048  # 1 MiB in, 60 MiB long
+    with open(img, "wb") as f:
+        f.truncate(64 << 20)
+    subprocess.run(["sfdisk", "-q", img], input=f"label: dos\nstart={start}, size={sectors}, type=c\n",
+                   text=True, check=True)
+    subprocess.run(["mkfs.fat", "-F", "32", "-s", "1", f"--offset={start}", img, str(sectors // 2)],
+                   check=True, capture_output=True)
+    part = f"{img}@@{start * 512}"
+    mcopy_in(part, content(7000, 9), "/Before boot.txt", tmp_path)
+    q = fscheck(board, f"fs={DEVICE[board]}p1 do=write", img)
+    q.wait_for(r"fscheck: write done, 0 failures$")
+    assert q.wait_exit() == 0, q.tail()
+    assert mcopy_out(part, "/Before boot.txt") == content(7000, 9)
+    for path, (size, seed) in written(q.output).items():
+        assert mcopy_out(part, path) == content(size, seed), f"{path} differs on the host"
+    volume = str(tmp_path / "volume.img")
+    with open(img, "rb") as f, open(volume, "wb") as out:
+        f.seek(start * 512)
+        out.write(f.read(sectors * 512))
+    status, out = fsck(volume)
+    assert status == 0, f"expected fsck.fat -n to find the partition's volume clean:\n{out}"
+    with open(img, "rb") as f:
+        assert f.read(512)[510:] == b"\x55\xaa", "expected the MBR left in place"

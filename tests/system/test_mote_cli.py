@@ -412,7 +412,8 @@ def test_raspi3_image_builds_runs_with_its_device_tree_and_is_killed_by_stop(mot
     img = mote.inspect("hello:pi")
     assert img["board"] == "raspi3" and len(img["dtb_sha256"]) == 64, img
     assert img["qemu"] == {"machine": "raspi3b", "cpu": "cortex-a53", "nic": "usb-net",
-                           "fixed_mem_mib": 1024, "serials": 2, "power_button": False, "rng": ""}, img
+                           "fixed_mem_mib": 1024, "serials": 2, "power_button": False, "rng": "",
+                           "disk": "-drive if=sd,format=raw,file={file}"}, img
     mote("run", "-d", "--name", "pi", "--board", "raspi3b", "hello:pi", "--", "ticks=1000")
     logs = mote("logs", "pi").stdout
     assert "on Raspberry Pi 3" in logs, f"expected the Pi's greeting:\n{logs}"

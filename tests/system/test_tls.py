@@ -4,7 +4,8 @@ QEMU user networking: the http service serves HTTPS to curl and openssl s_client
 certificate from a throwaway CA the test makes; the tlsclient service connects to
 openssl s_server on the host and refuses, with a log line naming why, a server whose
 certificate another CA signed, one for another host name, and a plain TCP server; both
-keep running (and the client retries) after what they refused."""
+keep running (and the client retries) after what they refused, and the client gives up
+on a server that never answers its handshake."""
 import socket
 import subprocess
 import threading
@@ -180,3 +181,33 @@ def test_client_refuses_a_plain_tcp_server(images, started):
         stop.set()
         t.join()
         listener.close()
+
+
+def test_client_gives_up_on_a_server_that_never_answers(images, started):
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts (the kernel does), never speaks
+    port = listener.getsockname()[1]
+    try:
+        q = client(images, started, port)
+        q.wait_for(r"tls: " + HOST_FROM_GUEST.replace(".", r"\.") +
+                   r":\d+: no finished handshake after 30 s: connection ended", timeout=120)
+        q.wait_for(r"tlsclient: no TLS connection: (connection )?timed out")
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("cert,key,reason", [
+    ("server.pem", "foreign.key", r"tls: the key is not the certificate's key: "),
+    ("ca.key", "server.key", r"tls: the certificate is not a certificate \(PEM or DER\): X509 - "),
+])
+def test_https_is_off_with_bad_files_named_why_and_http_goes_on(pki, tmp_path, started, cert,
+                                                                 key, reason):
+    elf = tls_image("http", str(tmp_path), cert=pki.path(cert), key=pki.path(key))
+    port = free_port(socket.SOCK_STREAM)
+    q = Qemu(elf, extra=user_net(f"tcp:127.0.0.1:{port}-:80")).start()
+    started.append(q)
+    q.wait_for(reason)
+    q.wait_for(r"http: HTTPS is off: the certificate and key were refused")
+    q.wait_for(r"mote: ready")
+    out = subprocess.run(["curl", "-sS", "--max-time", "60", f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True, timeout=90)
+    assert "Hello from Mote" in out.stdout, f"expected HTTP to go on:\n{out.stdout}{out.stderr}"

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,6 +350,123 @@ static void test_devtree_find_compatible_returns_enoent_when_nothing_matches(voi
 }
 
 /* A tree with a UART, an alias for it, and /chosen/stdout-path (raw, len bytes). */
+/* What devtree_each_compatible reported, in order. */
+struct visits {
+    int n, stop_after;
+    int node[8], parent[8];
+};
+
+static int visit(const void *t, int node_off, int parent, void *arg)
+{
+    (void)t;
+    struct visits *v = arg;
+    assert_true(v->n < 8);
+    v->node[v->n] = node_off;
+    v->parent[v->n] = parent;
+    return ++v->n == v->stop_after ? 42 : 0;
+}
+
+/* virtio nodes at the root and inside a bus with other cells, and one nested too deep. */
+static void build_nested_tree(void)
+{
+    tree_begin();
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("virtio_mmio@a000000");
+    prop_string("compatible", "virtio,mmio");
+    prop_cells("reg", 4, 0, 0x0a000000, 0, 0x200);
+    node_end();
+    node_begin("soc");
+    prop_cells("#address-cells", 1, 1);
+    prop_cells("#size-cells", 1, 1);
+    node_begin("virtio_mmio@b000000");
+    static const char bus_compat[] = "virtio,mmio\0vendor,bus-dev";
+    ok(fdt_property(blob, "compatible", bus_compat, sizeof(bus_compat)));
+    prop_cells("reg", 2, 0x0b000000, 0x200);
+    node_end();
+    node_end();
+    char name[16];
+    for (int d = 1; d <= DEVTREE_MAX_DEPTH; d++) {
+        snprintf(name, sizeof(name), "n%d", d);
+        node_begin(name);
+    }
+    prop_string("compatible", "virtio,mmio"); /* at depth DEVTREE_MAX_DEPTH + 1... */
+    node_begin("deeper");
+    prop_string("compatible", "virtio,mmio"); /* ...and below it: both passed over */
+    node_end();
+    for (int d = 1; d <= DEVTREE_MAX_DEPTH; d++)
+        node_end();
+    node_begin("virtio_mmio@c000000");
+    prop_string("compatible", "virtio,mmio");
+    prop_cells("reg", 4, 0, 0x0c000000, 0, 0x200);
+    node_end();
+    tree_end();
+}
+
+static void test_devtree_each_compatible_visits_in_order_with_parents(void **state)
+{
+    (void)state;
+    build_nested_tree();
+    struct visits v = {0};
+    assert_int_equal(devtree_each_compatible(fdt, "virtio,mmio", visit, &v), 0);
+    /* The node at depth DEVTREE_MAX_DEPTH is visited; deeper ones are not. */
+    assert_int_equal(v.n, 4);
+    assert_int_equal(v.node[0], node("/virtio_mmio@a000000"));
+    assert_int_equal(v.parent[0], 0);
+    assert_int_equal(v.node[1], node("/soc/virtio_mmio@b000000"));
+    assert_int_equal(v.parent[1], node("/soc"));
+    assert_int_equal(v.parent[2], fdt_parent_offset(fdt, v.node[2]));
+    assert_int_equal(v.node[3], node("/virtio_mmio@c000000"));
+    assert_int_equal(v.parent[3], 0);
+    uint64_t addr, size;
+    assert_int_equal(devtree_reg_in(fdt, v.parent[1], v.node[1], 0, &addr, &size), 0);
+    assert_int_equal(addr, 0x0b000000);
+    assert_int_equal(size, 0x200);
+    assert_int_equal(devtree_reg_in(fdt, v.parent[3], v.node[3], 0, &addr, &size), 0);
+    assert_int_equal(addr, 0x0c000000);
+}
+
+static void test_devtree_find_compatible_in_gives_the_parent(void **state)
+{
+    (void)state;
+    build_nested_tree();
+    int parent = 0;
+    static const char *const bus_dev[] = {"none,such", "vendor,bus-dev", NULL};
+    assert_int_equal(devtree_find_compatible_in(fdt, bus_dev, &parent),
+                     node("/soc/virtio_mmio@b000000"));
+    assert_int_equal(parent, node("/soc"));
+    static const char *const virtio[] = {"virtio,mmio", NULL};
+    assert_int_equal(devtree_find_compatible_in(fdt, virtio, &parent),
+                     node("/virtio_mmio@a000000"));
+    assert_int_equal(parent, 0);
+    static const char *const none[] = {"none,such", NULL};
+    assert_int_equal(devtree_find_compatible_in(fdt, none, &parent), -ENOENT);
+    assert_int_equal(parent, -ENOENT);
+}
+
+static void test_devtree_each_compatible_stops_when_told_and_says_so(void **state)
+{
+    (void)state;
+    build_nested_tree();
+    struct visits v = {.stop_after = 2};
+    assert_int_equal(devtree_each_compatible(fdt, "virtio,mmio", visit, &v), 42);
+    assert_int_equal(v.n, 2);
+    struct visits none = {0};
+    assert_int_equal(devtree_each_compatible(fdt, "arm,pl011", visit, &none), 0);
+    assert_int_equal(none.n, 0);
+}
+
+static void test_devtree_each_compatible_rejects_a_corrupt_tree(void **state)
+{
+    (void)state;
+    build_nested_tree();
+    /* The first node's FDT_BEGIN_NODE tag overwritten with an unknown tag. */
+    fdt32_t *tag = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + node("/virtio_mmio@a000000"));
+    *tag = cpu_to_fdt32(0x7f);
+    struct visits v = {0};
+    assert_int_equal(devtree_each_compatible(fdt, "virtio,mmio", visit, &v), -EINVAL);
+}
+
 static void build_stdout_tree(const char *path, int len)
 {
     tree_begin();
@@ -487,6 +605,24 @@ static void test_devtree_memory_lists_every_range_of_every_memory_node_in_order(
     assert_int_equal(devtree_memory(fdt, 3, &b, &s), -ENOENT);
 }
 
+static void test_devtree_memory_all_matches_devtree_memory_in_one_pass(void **state)
+{
+    (void)state;
+    struct devtree_range r[4];
+    build_memory_tree();
+    assert_int_equal(devtree_memory_all(fdt, r, 4), 3);
+    for (int i = 0; i < 3; i++) {
+        uint64_t b, sz;
+        assert_int_equal(devtree_memory(fdt, i, &b, &sz), 0);
+        assert_int_equal(r[i].base, b);
+        assert_int_equal(r[i].size, sz);
+    }
+    assert_int_equal(devtree_memory_all(fdt, r, 2), 2); /* max is kept */
+    assert_int_equal(r[1].base, 0x50000000);
+    build_virt_tree();
+    assert_int_equal(devtree_memory_all(fdt, r, 4), 0);
+}
+
 static void test_devtree_memory_without_memory_nodes_returns_enoent(void **state)
 {
     (void)state;
@@ -548,6 +684,10 @@ int main(void)
         cmocka_unit_test(test_devtree_find_compatible_matches_any_string_of_node_list),
         cmocka_unit_test(test_devtree_find_compatible_tries_list_in_order),
         cmocka_unit_test(test_devtree_find_compatible_returns_enoent_when_nothing_matches),
+        cmocka_unit_test(test_devtree_each_compatible_visits_in_order_with_parents),
+        cmocka_unit_test(test_devtree_each_compatible_stops_when_told_and_says_so),
+        cmocka_unit_test(test_devtree_find_compatible_in_gives_the_parent),
+        cmocka_unit_test(test_devtree_each_compatible_rejects_a_corrupt_tree),
         cmocka_unit_test(test_devtree_stdout_follows_alias_ignoring_options),
         cmocka_unit_test(test_devtree_stdout_follows_full_path),
         cmocka_unit_test(test_devtree_stdout_missing_returns_enoent),
@@ -555,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_devtree_stdout_not_nul_terminated_returns_enoent),
         cmocka_unit_test(test_devtree_memory_lists_every_range_of_every_memory_node_in_order),
         cmocka_unit_test(test_devtree_memory_without_memory_nodes_returns_enoent),
+        cmocka_unit_test(test_devtree_memory_all_matches_devtree_memory_in_one_pass),
         cmocka_unit_test(test_devtree_memory_with_malformed_reg_returns_einval),
         cmocka_unit_test(test_devtree_u32_reads_value_or_default),
         cmocka_unit_test(test_devtree_stdout_alias_to_non_absolute_path_returns_enoent),

@@ -481,6 +481,87 @@ static void test_fat32_with_few_clusters_is_fat32(void **state)
     unmount(fx);
 }
 
+/* The documented errors of the calls that take a path. */
+static void test_fat_errors_as_documented(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(fat_test_sh("mmd -i %s ::/dir && mcopy -i %s %s ::/RO.TXT && "
+                                 "mattrib -i %s +r ::/RO.TXT",
+                                 fx->d.path, fx->d.path, fat_test_host_file(10, 1), fx->d.path),
+                     0);
+    mount(fx, false);
+    struct fat_file f;
+    char name[300], path[1100];
+    memset(name, 'n', 256);
+    name[0] = '/';
+    name[256] = '\0'; /* a 255-byte name */
+    write_file(fx, name, 10, 2, 10);
+    name[256] = 'n';
+    name[257] = '\0';
+    assert_int_equal(fat_open(&fx->vol, name, MOTE_FS_WRITE | MOTE_FS_CREATE, &f), -ENAMETOOLONG);
+    memset(path, 'a', sizeof(path) - 1);
+    path[sizeof(path) - 1] = '\0';
+    for (size_t i = 0; i < sizeof(path) - 1; i += 10)
+        path[i] = '/';
+    assert_int_equal(fat_open(&fx->vol, path, MOTE_FS_READ, &f), -ENAMETOOLONG);
+    assert_int_equal(fat_open(&fx->vol, "/", MOTE_FS_READ, &f), -EISDIR);
+    assert_int_equal(fat_open(&fx->vol, "/dir", MOTE_FS_READ, &f), -EISDIR);
+    assert_int_equal(fat_open(&fx->vol, "/RO.TXT", MOTE_FS_WRITE, &f), -EACCES);
+    assert_int_equal(fat_unlink(&fx->vol, "/RO.TXT"), -EACCES);
+    assert_int_equal(fat_open(&fx->vol, "/RO.TXT", 0, &f), -EINVAL);
+    assert_int_equal(fat_open(&fx->vol, "/RO.TXT", MOTE_FS_READ | MOTE_FS_TRUNC, &f), -EINVAL);
+    assert_int_equal(fat_open(&fx->vol, "/a:b", MOTE_FS_WRITE | MOTE_FS_CREATE, &f), -EINVAL);
+    assert_int_equal(fat_open(&fx->vol, "/no/such", MOTE_FS_WRITE | MOTE_FS_CREATE, &f), -ENOENT);
+    assert_int_equal(fat_opendir(&fx->vol, "/RO.TXT", &f), -ENOTDIR);
+    assert_int_equal(fat_unlink(&fx->vol, "/dir"), -EISDIR);
+    assert_int_equal(fat_rmdir(&fx->vol, "/RO.TXT"), -ENOTDIR);
+    assert_int_equal(fat_rmdir(&fx->vol, "/"), -EBUSY);
+    assert_int_equal(fat_mkdir(&fx->vol, "/"), -EEXIST);
+    assert_int_equal(fat_mkdir(&fx->vol, "/dir/../x"), -EINVAL);
+    assert_int_equal(fat_rename(&fx->vol, "/RO.TXT", "/dir"), -EEXIST);
+    assert_int_equal(fat_rename(&fx->vol, "/dir", "/dir/inside"), -EINVAL);
+    assert_int_equal(fat_rename(&fx->vol, "/", "/x"), -EBUSY);
+    assert_int_equal(fat_opendir(&fx->vol, "/dir", &f), 0);
+    assert_int_equal(fat_rmdir(&fx->vol, "/dir"), -EBUSY);
+    assert_int_equal(fat_read(&f, name, 1), -EBADF);
+    assert_int_equal(fat_close(&f), 0);
+    assert_int_equal(fat_open(&fx->vol, "/RO.TXT", MOTE_FS_READ, &f), 0);
+    assert_int_equal(fat_write(&f, "x", 1), -EBADF);
+    assert_int_equal(fat_truncate(&f, 0), -EBADF);
+    assert_int_equal(fat_seek(&f, 0, 7), -EINVAL);
+    assert_int_equal(fat_close(&f), 0);
+    unmount(fx);
+    assert_int_equal(fat_test_fsck(&fx->d), 0);
+}
+
+/* FAT12/16's root directory has a fixed size: when it is full, -ENOSPC. */
+static void test_fat_full_root_directory(void **state)
+{
+    struct fixture *fx = *state;
+    mount(fx, false);
+    uint32_t slots = fx->vol.root_entries;
+    struct fat_file f;
+    char path[32];
+    uint32_t made = 0;
+    int err = 0;
+    for (; made <= slots; made++) {
+        snprintf(path, sizeof(path), "/F%u", (unsigned)made);
+        if ((err = fat_open(&fx->vol, path, MOTE_FS_WRITE | MOTE_FS_CREATE, &f)))
+            break;
+        assert_int_equal(fat_close(&f), 0);
+    }
+    assert_int_equal(err, -ENOSPC);
+    assert_int_equal(made, slots);
+    assert_int_equal(fat_mkdir(&fx->vol, "/one more"), -ENOSPC);
+    assert_int_equal(fat_unlink(&fx->vol, "/F7"), 0);
+    assert_int_equal(fat_open(&fx->vol, "/F7 again", MOTE_FS_WRITE | MOTE_FS_CREATE, &f),
+                     -ENOSPC); /* a long name needs two slots */
+    assert_int_equal(fat_open(&fx->vol, "/G7", MOTE_FS_WRITE | MOTE_FS_CREATE, &f), 0);
+    assert_int_equal(fat_close(&f), 0);
+    unmount(fx);
+    assert_int_equal(fat_test_fsck(&fx->d), 0);
+}
+
 #define PER_FAT(fn)                                                            \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat12),     \
         cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fat16), \
@@ -495,6 +576,11 @@ int main(void)
         PER_FAT(test_fat_seek_truncate_append),
         PER_FAT(test_fat_full_volume_and_read_only),
         PER_FAT(test_fat_refuses_corrupt_volumes),
+        PER_FAT(test_fat_errors_as_documented),
+        cmocka_unit_test_prestate_setup_teardown(test_fat_full_root_directory, setup, teardown,
+                                                 &fat12),
+        cmocka_unit_test_prestate_setup_teardown(test_fat_full_root_directory, setup, teardown,
+                                                 &fat16),
         cmocka_unit_test_prestate_setup_teardown(test_fat32_fsinfo_is_only_a_hint, setup, teardown,
                                                  &fat32),
         cmocka_unit_test_prestate_setup_teardown(test_fat32_with_few_clusters_is_fat32, setup,

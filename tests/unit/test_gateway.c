@@ -57,6 +57,18 @@ static void test_gateway_period_commands(void **state)
     assert_int_equal(parse(PREFIX "period_ms", "1e3", &cmd), -EINVAL);
 }
 
+static void test_gateway_burst_commands(void **state)
+{
+    (void)state;
+    struct gateway_command cmd;
+    assert_int_equal(parse(PREFIX "burst", "1000", &cmd), 0);
+    assert_int_equal(cmd.kind, GATEWAY_BURST);
+    assert_int_equal(cmd.value, 1000);
+    assert_int_equal(parse(PREFIX "burst", "0", &cmd), -EINVAL);
+    assert_int_equal(parse(PREFIX "burst", "1000001", &cmd), -EINVAL);
+    assert_int_equal(parse(PREFIX "burst", "", &cmd), -EINVAL);
+}
+
 static void test_gateway_other_topics_are_not_commands(void **state)
 {
     (void)state;
@@ -126,6 +138,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gateway_output_commands),
         cmocka_unit_test(test_gateway_period_commands),
+        cmocka_unit_test(test_gateway_burst_commands),
         cmocka_unit_test(test_gateway_other_topics_are_not_commands),
         cmocka_unit_test(test_gateway_hostnames),
         cmocka_unit_test(test_gateway_reading_json),

@@ -8,9 +8,10 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/image.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/template.h"
 #include "tools/mote/util.h"
 
-enum { OPT_TYPE = 1 };
+enum { OPT_TYPE = 1, OPT_FORMAT };
 
 static bool inspect_instance(const char *name, json_t *out)
 {
@@ -42,16 +43,21 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct opt_def defs[] = {
         {"type", 0, true, OPT_TYPE},
+        {"format", 'f', true, OPT_FORMAT},
         OPT_HELP_DEF,
         {NULL, 0, false, 0},
     };
     struct opts o;
-    const char *val, *type = NULL;
+    const char *val, *type = NULL, *format = NULL;
     int id, status = MOTE_EXIT_OK;
     opts_init(&o, "inspect", defs, argc, argv, false);
     while ((id = opts_next(&o, &val))) {
         if (id == 'h')
             help_exit("inspect");
+        if (id == OPT_FORMAT) {
+            format = val;
+            continue;
+        }
         if (strcmp(val, "instance") != 0 && strcmp(val, "image") != 0)
             usage_error("inspect", "bad --type '%s': expected instance or image", val);
         type = val;
@@ -71,7 +77,19 @@ int cmd_inspect(int argc, char **argv)
             status = MOTE_EXIT_ERROR;
         }
     }
-    print_json(out);
+    if (format) {
+        /* One line per object, as docker inspect -f prints them. */
+        char err[SPEC_ERR_LEN];
+        for (size_t i = 0; i < json_array_size(out); i++) {
+            struct strbuf sb = STRBUF_INIT;
+            if (template_render(format, json_array_get(out, i), &sb, err) != 0)
+                usage_error("inspect", "%s", err);
+            printf("%s\n", sb_str(&sb));
+            sb_free(&sb);
+        }
+    } else {
+        print_json(out);
+    }
     json_decref(out);
     opts_free(&o);
     return status;

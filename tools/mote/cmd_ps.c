@@ -7,13 +7,17 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/instance.h"
 #include "tools/mote/table.h"
+#include "tools/mote/template.h"
 #include "tools/mote/util.h"
 
-enum { OPT_ALL = 1, OPT_QUIET, OPT_JSON };
+enum { OPT_ALL = 1, OPT_QUIET, OPT_JSON, OPT_FORMAT };
 
 static const struct opt_def ps_opts[] = {
-    {"all", 'a', false, OPT_ALL}, {"quiet", 'q', false, OPT_QUIET},
-    {"json", 0, false, OPT_JSON}, OPT_HELP_DEF,
+    {"all", 'a', false, OPT_ALL},
+    {"quiet", 'q', false, OPT_QUIET},
+    {"json", 0, false, OPT_JSON},
+    {"format", 0, true, OPT_FORMAT},
+    OPT_HELP_DEF,
     {NULL, 0, false, 0},
 };
 
@@ -61,6 +65,8 @@ int cmd_ps(int argc, char **argv)
 {
     struct opts o;
     bool all = false, quiet = false, json = false;
+    const char *format = NULL;
+    char err[SPEC_ERR_LEN];
     const char *val;
     int id;
     opts_init(&o, "ps", ps_opts, argc, argv, false);
@@ -69,6 +75,13 @@ int cmd_ps(int argc, char **argv)
         case OPT_ALL: all = true; break;
         case OPT_QUIET: quiet = true; break;
         case OPT_JSON: json = true; break;
+        case OPT_FORMAT:
+            /* docker's --format json; anything else is a template applied to each instance */
+            if (strcmp(val, "json") == 0 || strcmp(val, "{{json .}}") == 0)
+                json = true;
+            else
+                format = val;
+            break;
         case 'h': help_exit("ps");
         }
     }
@@ -95,11 +108,20 @@ int cmd_ps(int argc, char **argv)
             char *ports = ports_text(&c);
             status_text(&s, now, status, sizeof(status));
             snprintf(pid, sizeof(pid), "%d", (int)s.qemu_pid);
-            const char *row[] = {c.name, c.image, status, ports,
-                                 instance_is_active(&s) && s.status != ST_RESTARTING ? pid : "-"};
-            if (quiet)
+            const char *row[] = {
+                c.name, c.image, status, ports,
+                instance_is_active(&s) && s.status != ST_RESTARTING && s.qemu_pid > 0 ? pid : "-"};
+            if (quiet) {
                 printf("%s\n", c.name);
-            else if (json)
+            } else if (format) {
+                json_t *j = instance_to_json(c.name, &c, &s);
+                struct strbuf line = STRBUF_INIT;
+                if (template_render(format, j, &line, err) != 0)
+                    usage_error("ps", "%s", err);
+                printf("%s\n", sb_str(&line));
+                sb_free(&line);
+                json_decref(j);
+            } else if (json)
                 json_array_append_new(out, instance_to_json(c.name, &c, &s));
             else
                 table_add(&t, row);
@@ -111,7 +133,7 @@ int cmd_ps(int argc, char **argv)
     free(names);
     if (json && !quiet)
         print_json(out);
-    else if (!quiet)
+    else if (!quiet && !format)
         table_print(&t, stdout);
     table_free(&t);
     json_decref(out);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@
 #include "tools/mote/control.h"
 #include "tools/mote/image.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/libvirt.h"
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/logfile.h"
 #include "tools/mote/monitor.h"
 #include "tools/mote/qemu.h"
@@ -30,7 +33,8 @@
 #define DEFAULT_TIMEOUT_S  120
 #define POLL_MS            50
 #define TAIL_LINES         15
-#define STOP_GRACE_S       10 /* an attached run's Ctrl-C: then the instance is killed */
+#define STOP_GRACE_S       10    /* an attached run's Ctrl-C: then the instance is killed */
+#define PROGRESS_MS        10000 /* run -d says how long it has waited, this often */
 
 enum {
     OPT_DETACH = 1,
@@ -47,6 +51,11 @@ enum {
     OPT_RESTART,
     OPT_TIMEOUT,
     OPT_INTERACTIVE,
+    OPT_TTY,
+    OPT_RM,
+    OPT_LIBVIRT,
+    OPT_RUNTIME,
+    OPT_CONNECT,
 };
 
 static const struct opt_def run_opts[] = {
@@ -64,6 +73,11 @@ static const struct opt_def run_opts[] = {
     {"restart", 0, true, OPT_RESTART},
     {"timeout", 0, true, OPT_TIMEOUT},
     {"interactive", 'i', false, OPT_INTERACTIVE},
+    {"tty", 't', false, OPT_TTY},
+    {"rm", 0, false, OPT_RM},
+    {"libvirt", 0, false, OPT_LIBVIRT}, /* export only */
+    {"runtime", 0, true, OPT_RUNTIME},
+    {"connect", 'c', true, OPT_CONNECT},
     OPT_HELP_DEF,
     {NULL, 0, false, 0},
 };
@@ -132,7 +146,7 @@ static void default_name(const char *image, char name[NAME_MAX_LEN + 1])
 }
 
 struct run_args {
-    bool detach, interactive;
+    bool detach, interactive, tty, remove, libvirt;
     const char *name, *board, *restart;
     int timeout_s;
 };
@@ -172,6 +186,10 @@ static void report_exit(const char *name, const struct instance_state *s)
         errorf("%s: %s", name, s->error);
     else
         errorf("%s exited with status %d before it was ready", name, s->exit_code);
+    if (s->restarts)
+        errorf("the restart policy started it %u more time%s, each ended the same way, and "
+               "gave up: it stays exited",
+               s->restarts, s->restarts == 1 ? "" : "s");
     print_console_tail(name, TAIL_LINES);
     fprintf(stderr, "mote: `mote rm %s` removes it\n", name);
 }
@@ -194,6 +212,12 @@ static int wait_ready(const char *name, pid_t monitor, int timeout_s, bool need_
         if (s.status == ST_EXITED) {
             report_exit(name, &s);
             return 1;
+        }
+        /* A slow start (a tap's DHCP, a loaded machine) is shown, not silent. */
+        if (waited && waited % PROGRESS_MS == 0) {
+            errorf("waiting for %s to be ready: %s for %lld s (of %d s)%s", name,
+                   instance_status_name(s.status), (long long)(waited / 1000), timeout_s,
+                   s.restarts ? ", restarting after failures" : "");
         }
         if (waited >= (int64_t)timeout_s * 1000) {
             errorf(
@@ -226,7 +250,38 @@ static void print_line(const struct log_record *r, void *arg)
  * with -i. Ctrl-C powers off, a second one (or STOP_GRACE_S later) kills.
  * Returns the instance's exit status.
  */
-static int attach(const char *name, pid_t monitor, bool interactive)
+static struct termios saved_tty;
+static bool tty_raw;
+
+static void tty_restore(void)
+{
+    if (tty_raw)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+    tty_raw = false;
+}
+
+/*
+ * -t: the terminal stops echoing and sends each key at once, as docker run
+ * -it does, so the guest's own echo is the only one. Ctrl-C still signals
+ * mote (ISIG stays on): it powers the instance off.
+ */
+static void tty_make_raw(void)
+{
+    struct termios raw;
+    if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
+        return;
+    raw = saved_tty;
+    raw.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN);
+    raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0) {
+        tty_raw = true;
+        atexit(tty_restore);
+    }
+}
+
+static int attach(const char *name, pid_t monitor, bool interactive, bool tty)
 {
     char *dir = instance_dir(name), *log = xasprintf("%s/%s", dir, CONSOLE_LOG);
     struct log_tailer t;
@@ -235,6 +290,8 @@ static int attach(const char *name, pid_t monitor, bool interactive)
     bool stdin_open = interactive;
     int64_t kill_at = 0;
     log_tailer_init(&t, log, 0);
+    if (tty)
+        tty_make_raw();
     struct sigaction sa = {.sa_handler = on_interrupt};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -271,6 +328,10 @@ static int attach(const char *name, pid_t monitor, bool interactive)
         if (stdin_open && console >= 0 && poll(&p, 1, POLL_MS) > 0) {
             char buf[1024];
             ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+            /* Raw, Enter sends CR: the console's line discipline wants LF. */
+            for (ssize_t k = 0; tty_raw && k < n; k++)
+                if (buf[k] == '\r')
+                    buf[k] = '\n';
             if (n <= 0)
                 stdin_open = false;
             else if (fd_write_all(console, buf, (size_t)n) != 0)
@@ -279,6 +340,7 @@ static int attach(const char *name, pid_t monitor, bool interactive)
             sleep_ms(POLL_MS);
         }
     }
+    tty_restore();
     if (console >= 0)
         close(console);
     log_tailer_free(&t);
@@ -377,6 +439,17 @@ static void configure(struct instance_config *c, const struct image *img, struct
         (strncmp(c->net, "tap:", 4) != 0 || !c->net[4] || strlen(c->net + 4) > 15 ||
          strpbrk(c->net + 4, ",/ ")))
         usage_error("run", "bad --net '%s': expected user, none or tap:IFNAME", c->net);
+    if (strncmp(c->net, "tap:", 4) == 0) {
+        /* QEMU run as root creates a missing tap silently, connected to nothing. */
+        char *sys = xasprintf("/sys/class/net/%s", c->net + 4);
+        bool exists = path_exists(sys);
+        free(sys);
+        if (!exists)
+            die(MOTE_EXIT_ERROR,
+                "--net %s: there is no network device %s; create it first (ip tuntap add %s "
+                "mode tap, then add it to a bridge or give it an address)",
+                c->net, c->net + 4, c->net + 4);
+    }
     if (c->port_count && strcmp(c->net, "user") != 0)
         usage_error("run", "-p forwards ports of QEMU user networking: it needs --net user");
     if (c->syslog && strcmp(c->net, "user") != 0)
@@ -504,8 +577,12 @@ static void create_instance(struct instance_config *c)
     free(dir);
 }
 
-int cmd_run(int argc, char **argv)
+static int export_libvirt(struct instance_config *c, const struct image *img);
+static int start_under_libvirt(struct instance_config *c, const struct image *img, int timeout_s);
+
+static int run_or_export(int argc, char **argv, bool export)
 {
+    const char *cmd = export ? "export" : "run";
     struct opts o;
     struct run_args ra = {.timeout_s = DEFAULT_TIMEOUT_S};
     struct instance_config c = {.memory_mib = DEFAULT_MEMORY_MIB, .restart = RESTART_NO};
@@ -515,11 +592,27 @@ int cmd_run(int argc, char **argv)
     const char *val;
     int id;
     snprintf(c.net, sizeof(c.net), "user");
-    opts_init(&o, "run", run_opts, argc, argv, true);
+    opts_init(&o, cmd, run_opts, argc, argv, true);
     while ((id = opts_next(&o, &val))) {
         switch (id) {
         case OPT_DETACH: ra.detach = true; break;
         case OPT_INTERACTIVE: ra.interactive = true; break;
+        case OPT_TTY: ra.tty = true; break;
+        case OPT_RM: ra.remove = true; break;
+        case OPT_LIBVIRT: ra.libvirt = true; break;
+        case OPT_RUNTIME:
+            if (strcmp(val, RUNTIME_QEMU) != 0 && strcmp(val, RUNTIME_LIBVIRT) != 0)
+                usage_error(cmd, "bad --runtime '%s': expected qemu or libvirt", val);
+            snprintf(c.runtime, sizeof(c.runtime), "%s", val);
+            break;
+        case OPT_CONNECT:
+            if (strlen(val) >= sizeof(c.libvirt_uri) || strpbrk(val, " \n"))
+                usage_error(cmd,
+                            "bad --connect '%s': expected a libvirt URI such as "
+                            "qemu:///system or qemu+ssh://host/system",
+                            val);
+            snprintf(c.libvirt_uri, sizeof(c.libvirt_uri), "%s", val);
+            break;
         case OPT_NAME: ra.name = val; break;
         case OPT_BOARD: ra.board = val; break;
         case OPT_GDB: c.gdb = true; break;
@@ -561,15 +654,35 @@ int cmd_run(int argc, char **argv)
             ra.timeout_s = (int)(ns / 1000000000ll);
             break;
         }
-        case 'h': help_exit("run");
+        case 'h': help_exit(cmd);
         }
     }
+    if (!c.runtime[0])
+        snprintf(c.runtime, sizeof(c.runtime), "%s", RUNTIME_QEMU);
+    bool libvirt = strcmp(c.runtime, RUNTIME_LIBVIRT) == 0;
+    if (c.libvirt_uri[0] && !libvirt && !export)
+        usage_error(cmd, "--connect names a libvirt host: it goes with --runtime libvirt");
+    if (libvirt && !ra.detach)
+        usage_error(cmd, "--runtime libvirt runs detached: add -d (follow it with mote logs -f "
+                         "NAME or virsh console NAME)");
+    if (libvirt && (c.gdb || c.syslog || c.restart != RESTART_NO))
+        usage_error(cmd, "--gdb, --syslog and --restart are mote's own runtime's; under libvirt "
+                         "use its own settings (virsh edit NAME)");
+    if (export && !ra.libvirt)
+        usage_error("export", "expected --libvirt (the format to export in)");
+    if (!export && ra.libvirt)
+        usage_error("run", "unknown option '--libvirt' (it is export's)");
     if (o.npos < 1)
         usage_error("run", "expected an IMAGE (NAME[:TAG]; `mote images` lists them)");
     if (ra.name && spec_check_name(ra.name, err) != 0)
         usage_error("run", "%s", err);
-    if (ra.interactive && ra.detach)
-        usage_error("run", "-i sends your typing to an attached console: it cannot go with -d");
+    if ((ra.interactive || ra.tty) && ra.detach)
+        usage_error("run", "-i and -t attach your terminal to the console: they cannot go with -d");
+    if (ra.tty && !isatty(STDIN_FILENO))
+        usage_error("run", "-t: the input is not a terminal; drop -t (and keep -i to send it)");
+    if (ra.remove && ra.detach)
+        usage_error("run", "--rm removes the instance when an attached run ends; with -d remove "
+                           "it yourself (mote rm NAME)");
 
     struct image img;
     if (image_find(o.pos[0], &img, err) != 0)
@@ -592,6 +705,14 @@ int cmd_run(int argc, char **argv)
         free(dir);
     }
     configure(&c, &img, &o, &ra, envs, nenv);
+    if (export) {
+        int r = export_libvirt(&c, &img);
+        image_free(&img);
+        instance_config_free(&c);
+        opts_free(&o);
+        free(envs);
+        return r;
+    }
     for (size_t i = 0; i < c.port_count; i++) {
         int perr = port_check(&c.ports[i]);
         char shown[64];
@@ -614,6 +735,14 @@ int cmd_run(int argc, char **argv)
                 strerror(-perr));
     }
     create_instance(&c);
+    if (libvirt) {
+        int status = start_under_libvirt(&c, &img, ra.timeout_s);
+        image_free(&img);
+        instance_config_free(&c);
+        opts_free(&o);
+        free(envs);
+        return status;
+    }
     pid_t monitor = start_monitor(c.name);
     if (monitor < 0)
         die(MOTE_EXIT_ERROR, "cannot start the monitor of %s: %s", c.name, strerror(errno));
@@ -627,11 +756,168 @@ int cmd_run(int argc, char **argv)
                 fprintf(stderr, "mote: %s waits for gdb: mote debug %s\n", c.name, c.name);
         }
     } else {
-        status = attach(c.name, monitor, ra.interactive);
+        status = attach(c.name, monitor, ra.interactive || ra.tty, ra.tty);
+        if (ra.remove) {
+            int err = control_remove(c.name);
+            if (err)
+                errorf("--rm: cannot remove %s: %s", c.name, strerror(-err));
+        }
     }
     image_free(&img);
     instance_config_free(&c);
     opts_free(&o);
     free(envs);
     return status;
+}
+
+/* Starts an instance that exited, with the config it was created with. */
+static int start_one(const char *name, int timeout_s)
+{
+    struct instance_state s;
+    char err[SPEC_ERR_LEN];
+    if (spec_check_name(name, err) != 0 || instance_state_refresh(name, &s) != 0) {
+        errorf("no instance %s; `mote ps -a` lists them", name);
+        return MOTE_EXIT_ERROR;
+    }
+    int lock = store_lock();
+    int r = instance_state_load(name, &s);
+    if (!r && s.status != ST_EXITED) {
+        store_unlock(lock);
+        errorf("%s is %s; only an exited instance can be started", name,
+               instance_status_name(s.status));
+        return MOTE_EXIT_ERROR;
+    }
+    struct instance_state fresh = {.status = ST_CREATED};
+    r = r ? r : instance_state_save(name, &fresh);
+    store_unlock(lock);
+    if (r) {
+        errorf("cannot start %s: %s", name, strerror(-r));
+        return MOTE_EXIT_ERROR;
+    }
+    pid_t monitor = start_monitor(name);
+    if (monitor < 0) {
+        errorf("cannot start the monitor of %s: %s", name, strerror(errno));
+        return MOTE_EXIT_ERROR;
+    }
+    if (wait_ready(name, monitor, timeout_s, true) != 0)
+        return MOTE_EXIT_ERROR;
+    printf("%s\n", name);
+    return MOTE_EXIT_OK;
+}
+
+static int start_or_restart(const char *cmd, int argc, char **argv, bool restart)
+{
+    static const struct opt_def defs[] = {
+        {"time", 't', true, 't'},
+        {"timeout", 0, true, 'T'},
+        OPT_HELP_DEF,
+        {NULL, 0, false, 0},
+    };
+    struct opts o;
+    const char *val;
+    char err[SPEC_ERR_LEN];
+    int id, stop_s = STOP_GRACE_S, timeout_s = DEFAULT_TIMEOUT_S, status = MOTE_EXIT_OK;
+    opts_init(&o, cmd, defs, argc, argv, false);
+    while ((id = opts_next(&o, &val))) {
+        int64_t ns;
+        if (id == 'h')
+            help_exit(cmd);
+        if (spec_parse_duration(val, &ns, err) != 0 || ns < 1000000000ll ||
+            ns > 3600ll * 1000000000)
+            usage_error(cmd, "bad %s '%s': expected seconds, 1 to 3600",
+                        id == 't' ? "-t" : "--timeout", val);
+        if (id == 't')
+            stop_s = (int)(ns / 1000000000);
+        else
+            timeout_s = (int)(ns / 1000000000);
+    }
+    if (o.npos == 0)
+        usage_error(cmd, "expected the NAME of an instance");
+    for (int i = 0; i < o.npos; i++) {
+        struct instance_state s;
+        bool forced;
+        if (restart && instance_state_refresh(o.pos[i], &s) == 0 && instance_is_active(&s) &&
+            control_stop(o.pos[i], stop_s, &forced) != 0) {
+            status = MOTE_EXIT_ERROR;
+            continue;
+        }
+        if (start_one(o.pos[i], timeout_s) != MOTE_EXIT_OK)
+            status = MOTE_EXIT_ERROR;
+    }
+    opts_free(&o);
+    return status;
+}
+
+int cmd_start(int argc, char **argv)
+{
+    return start_or_restart("start", argc, argv, false);
+}
+
+int cmd_restart(int argc, char **argv)
+{
+    return start_or_restart("restart", argc, argv, true);
+}
+
+/*
+ * run --runtime libvirt: the domain XML (console to the instance's console.log)
+ * defined and started through virsh; then waits for "mote: ready" as run -d does.
+ */
+static int start_under_libvirt(struct instance_config *c, const struct image *img, int timeout_s)
+{
+    char err[SPEC_ERR_LEN];
+    char *dir = instance_dir(c->name), *xml_path = xasprintf("%s/domain.xml", dir);
+    char *console = xasprintf("%s/%s", dir, CONSOLE_LOG), *kernel = store_blob_path(img->sha256);
+    char *dtb = img->dtb_sha256[0] ? store_blob_path(img->dtb_sha256) : NULL;
+    char *xml = libvirt_domain_xml(c, kernel, dtb, c->cmdline, console);
+    int r = file_write_atomic(xml_path, xml, strlen(xml));
+    struct instance_state s = {.status = ST_STARTING, .started_ns = time_now_ns()};
+    if (r)
+        snprintf(err, sizeof(err), "cannot write %s: %s", xml_path, strerror(-r));
+    else
+        r = libvirt_start(c, xml_path, err);
+    if (r) {
+        s.status = ST_EXITED;
+        s.finished_ns = time_now_ns();
+        snprintf(s.error, sizeof(s.error), "%.250s", err);
+    }
+    int lock = store_lock();
+    instance_state_save(c->name, &s);
+    store_unlock(lock);
+    free(xml);
+    free(kernel);
+    free(dtb);
+    free(console);
+    free(xml_path);
+    free(dir);
+    if (r) {
+        errorf("%s", err);
+        return MOTE_EXIT_ERROR;
+    }
+    int status = wait_ready(c->name, -1, timeout_s, true);
+    if (status == 0)
+        printf("%s\n", c->name);
+    return status;
+}
+
+/* Prints the domain XML of the instance run would start (its files in the store). */
+static int export_libvirt(struct instance_config *c, const struct image *img)
+{
+    char *kernel = store_blob_path(img->sha256);
+    char *dtb = img->dtb_sha256[0] ? store_blob_path(img->dtb_sha256) : NULL;
+    char *xml = libvirt_domain_xml(c, kernel, dtb, c->cmdline, NULL);
+    fputs(xml, stdout);
+    free(xml);
+    free(kernel);
+    free(dtb);
+    return MOTE_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_or_export(argc, argv, false);
+}
+
+int cmd_export(int argc, char **argv)
+{
+    return run_or_export(argc, argv, true);
 }

@@ -10,6 +10,7 @@
 #include "tools/mote/commands.h"
 #include "tools/mote/control.h"
 #include "tools/mote/instance.h"
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
 
@@ -132,12 +133,18 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Removes an exited instance: waits for its monitor to be gone, then deletes its folder. */
-static int remove_instance(const char *name)
+int control_remove(const char *name)
 {
     struct instance_state s;
+    struct instance_config c;
     if (instance_state_refresh(name, &s) != 0)
         return -ENOENT;
+    if (instance_config_load(name, &c, NULL) == 0) {
+        int err = libvirt_runs(&c) ? libvirt_remove(&c) : 0;
+        instance_config_free(&c);
+        if (err)
+            return err;
+    }
     for (int waited = 0; s.monitor_pid > 0 && proc_alive(s.monitor_pid, s.monitor_start);
          waited += 50) {
         if (waited >= MONITOR_GONE_MS) { /* it recorded the end but hangs: end it */
@@ -194,7 +201,7 @@ int cmd_rm(int argc, char **argv)
                 continue;
             }
         }
-        int err = remove_instance(name);
+        int err = control_remove(name);
         if (err) {
             errorf("cannot remove %s: %s", name, strerror(-err));
             status = MOTE_EXIT_ERROR;

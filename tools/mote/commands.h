@@ -30,6 +30,15 @@ int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+int cmd_port(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_system(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints `mote help cmd` and exits 0 (for -h/--help). */
 __attribute__((noreturn)) void help_exit(const char *cmd);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/qemu.h"
 #include "tools/mote/qmp.h"
 #include "tools/mote/store.h"
@@ -92,9 +93,27 @@ static int end_unrecorded(const char *name)
     return 0;
 }
 
+/* The instance's config if libvirt runs it (then true), for the commands that go through virsh. */
+static bool under_libvirt(const char *name, struct instance_config *c)
+{
+    if (instance_config_load(name, c, NULL) != 0)
+        return false;
+    if (libvirt_runs(c))
+        return true;
+    instance_config_free(c);
+    return false;
+}
+
 int control_kill(const char *name, int sig)
 {
     struct instance_state s;
+    struct instance_config c;
+    if (under_libvirt(name, &c)) {
+        /* libvirt has one way to end a domain at once: destroy (QEMU gets SIGTERM, then KILL). */
+        int err = libvirt_stop(&c, true);
+        instance_config_free(&c);
+        return err ? err : control_wait_exited(name, RECORD_WAIT_MS, &s);
+    }
     int err = control_mark_stop(name);
     if (err) {
         /* QEMU first: a full disk must not keep an instance running. */
@@ -142,8 +161,23 @@ int control_powerdown(const char *name, char *msg, size_t msg_len)
 int control_stop(const char *name, int timeout_s, bool *forced)
 {
     struct instance_state s;
+    struct instance_config c;
     char msg[256];
     *forced = false;
+    if (under_libvirt(name, &c)) {
+        /* virsh shutdown sends QEMU's system_powerdown: the image's power button. */
+        int err = c.board.power_button ? libvirt_stop(&c, false) : -EOPNOTSUPP;
+        if (!err && control_wait_exited(name, timeout_s * 1000, &s) == 0) {
+            instance_config_free(&c);
+            return 0;
+        }
+        *forced = true;
+        errorf("%s did not power off%s: destroying it", name,
+               err == -EOPNOTSUPP ? " (its board has no power button)" : " in time");
+        err = libvirt_stop(&c, true);
+        instance_config_free(&c);
+        return err ? err : control_wait_exited(name, RECORD_WAIT_MS, &s);
+    }
     int err = instance_state_refresh(name, &s);
     if (err) {
         errorf("cannot stop %s: %s", name, strerror(-err));

@@ -39,4 +39,11 @@ int control_wait_exited(const char *name, int timeout_ms, struct instance_state 
 /* Marks the instance stop_requested under the lock. Returns 0 or -errno. */
 int control_mark_stop(const char *name);
 
+/*
+ * Removes an exited instance: waits for its monitor to be gone (killing it if
+ * it hangs), then deletes its folder and the image files only it used.
+ * Returns 0 or -errno.
+ */
+int control_remove(const char *name);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/mote/libvirt_runtime.h"
 #include "tools/mote/sha256.h"
 #include "tools/mote/store.h"
 #include "tools/mote/util.h"
@@ -85,6 +86,8 @@ static void config_members(const struct instance_config *c, json_t *o)
     json_set(o, "qemu", board_to_json(&c->board));
     json_set_int(o, "memory_mib", c->memory_mib);
     json_set_string(o, "net", c->net);
+    json_set_string(o, "runtime", c->runtime[0] ? c->runtime : "qemu");
+    json_set_string(o, "libvirt_uri", c->libvirt_uri);
     json_set(o, "ports", ports_to_json(c));
     json_t *volumes = json_array();
     for (size_t i = 0; i < c->volume_count; i++) {
@@ -202,6 +205,13 @@ static int config_from_json(const json_t *j, struct instance_config *c)
     c->gdb_wait = json_get_bool(gdb, "wait", false);
     c->gdb_host_port = (unsigned)port;
     c->syslog = json_get_bool(j, "syslog", false);
+    /* A config from before runtimes was mote's own. */
+    const char *runtime = json_get_string(j, "runtime"), *uri = json_get_string(j, "libvirt_uri");
+    if ((runtime && strlen(runtime) >= sizeof(c->runtime)) ||
+        (uri && strlen(uri) >= sizeof(c->libvirt_uri)))
+        return -EINVAL;
+    snprintf(c->runtime, sizeof(c->runtime), "%s", runtime ? runtime : "qemu");
+    snprintf(c->libvirt_uri, sizeof(c->libvirt_uri), "%s", uri ? uri : "");
     c->cmdline = xstrdup(cmdline);
     return 0;
 }
@@ -329,9 +339,33 @@ static bool monitor_lost(const struct instance_state *s)
     return s->status != ST_CREATED; /* created: `run` is still setting it up */
 }
 
+/* A libvirt instance's state is libvirt's: read it, and record it if it changed. */
+static int refresh_libvirt(const char *name, const struct instance_config *c,
+                           struct instance_state *s)
+{
+    struct instance_state before = *s;
+    libvirt_refresh(c, s);
+    if (memcmp(&before, s, sizeof(before)) != 0) {
+        int lock = store_lock();
+        instance_state_save(name, s);
+        store_unlock(lock);
+    }
+    return 0;
+}
+
 int instance_state_refresh(const char *name, struct instance_state *s)
 {
     int r = instance_state_load(name, s);
+    struct instance_config c;
+    if (!r && s->status != ST_CREATED && s->status != ST_EXITED && s->monitor_pid <= 0 &&
+        instance_config_load(name, &c, NULL) == 0) {
+        bool libvirt = libvirt_runs(&c);
+        if (libvirt)
+            r = refresh_libvirt(name, &c, s);
+        instance_config_free(&c);
+        if (libvirt)
+            return r;
+    }
     if (r || !monitor_lost(s))
         return r;
     int lock = store_lock();

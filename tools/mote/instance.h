@@ -30,6 +30,8 @@ struct instance_config {
     bool debug_image;
     unsigned memory_mib;
     char net[NET_SPEC_MAX + 1]; /* "user", "none" or "tap:IFNAME" */
+    char runtime[8];            /* "qemu" (mote's monitor) or "libvirt" (libvirt_runtime.h) */
+    char libvirt_uri[256];      /* --connect, "" for virsh's default */
     struct port_spec ports[MAX_PORTS];
     size_t port_count;
     struct volume {

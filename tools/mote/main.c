@@ -16,7 +16,10 @@
 #include "tools/mote/util.h"
 
 #ifndef MOTE_VERSION
-#define MOTE_VERSION "0.1"
+#define MOTE_VERSION "0.2"
+#endif
+#ifndef MOTE_COMMIT
+#define MOTE_COMMIT "unknown" /* mk/tools.mk passes `git describe` of the tree built */
 #endif
 
 struct command {
@@ -48,7 +51,8 @@ static const struct command commands[] = {
      "mote run [-d] [--name N] [-p [IP:]HOSTPORT:PORT[/udp|/tcp]]... [-v FILE:DISK]...\n"
      "         [-m MEM] [--board B]\n"
      "         [--net user|none|tap:IF] [-e KEY=VAL]... [--gdb] [--gdb-wait] [--syslog]\n"
-     "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] IMAGE [--] [ARGS...]",
+     "         [--restart no|on-failure[:MAX]] [--timeout SECS] [-i] [-t] [--rm]\n"
+     "         [--runtime qemu|libvirt] [--connect URI] IMAGE [--] [ARGS...]",
      "Start an instance of an image",
      "Starts QEMU for IMAGE and waits until the image logs \"mote: ready\". With -d it then\n"
      "prints the instance's name and returns; without, it shows the console until the instance\n"
@@ -69,15 +73,25 @@ static const struct command commands[] = {
      "  --syslog            the image sends its log as syslog to a collector mote runs\n"
      "  --restart P         no (default), on-failure or on-failure:MAX (restarts after a\n"
      "                      non-zero exit that stop or kill did not cause)\n"
-     "  --timeout SECS      how long to wait for \"mote: ready\" (default 120)\n"
+     "  --timeout SECS      how long to wait for \"mote: ready\" (default 120; -d says every 10 s\n"
+     "                      how long it has waited)\n"
      "  -i, --interactive   (attached) send what you type to the console\n"
+     "  -t, --tty           (attached, with a terminal) raw terminal: no local echo, keys sent\n"
+     "                      at once, as docker run -it\n"
+     "  --rm                (attached) remove the instance when it exits\n"
+     "  --runtime R         qemu (default: mote's own monitor) or libvirt: a libvirt domain\n"
+     "                      (needs -d), managed by mote and by virsh alike\n"
+     "  -c, --connect URI   the libvirt to use, as virsh -c takes it (qemu:///system,\n"
+     "                      qemu+ssh://host/system)\n"
      "ARGS are boot arguments (KEY=VALUE or FLAG), after the image's defaults, hostname=NAME\n"
      "and the -e ones; the image reads the last of a repeated key.\n"},
-    {"ps", cmd_ps, "mote ps [-a] [-q] [--json]", "List instances",
+    {"ps", cmd_ps, "mote ps [-a] [-q] [--json] [--format json|TEMPLATE]", "List instances",
      "Shows NAME, IMAGE, STATUS (uptime, or exit status and when), PORTS and PID (QEMU's).\n"
-     "  -a, --all     also instances that are not running\n"
-     "  -q, --quiet   only names\n"
-     "  --json        a JSON array (the fields of inspect)\n"},
+     "  -a, --all        also instances that are not running\n"
+     "  -q, --quiet      only names\n"
+     "  --json           a JSON array (the fields of inspect); also --format json\n"
+     "  --format TMPL    a line per instance from a template such as '{{.Name}} {{.State.Status}}'\n"
+     "                   (inspect's fields, any case; {{json .Ports}} prints JSON)\n"},
     {"logs", cmd_logs, "mote logs [-f] [--tail N] [--since T] [-t] [--syslog] NAME | --all",
      "Show an instance's console (or syslog) lines",
      "  -f, --follow      keep printing new lines (until the instance exits; with --all, until\n"
@@ -95,10 +109,39 @@ static const struct command commands[] = {
     {"rm", cmd_rm, "mote rm [-f] NAME...", "Remove instances",
      "Removes an exited instance and everything it left (logs, sockets, state).\n"
      "  -f, --force   kill it first if it is running\n"},
-    {"inspect", cmd_inspect, "mote inspect [--type instance|image] NAME|IMAGE...",
+    {"inspect", cmd_inspect, "mote inspect [--type instance|image] [-f TEMPLATE] NAME|IMAGE...",
      "Show instances or images as JSON",
      "Prints a JSON array with one object per argument; a name is looked up as an instance\n"
-     "first, then as an image. docs/mote.md lists every field.\n"},
+     "first, then as an image. docs/mote.md lists every field.\n"
+     "  -f, --format TMPL  a line per object from a template: '{{.State.Status}}',\n"
+     "                     '{{.State.ExitCode}}', '{{json .Ports}}' (field names in any case)\n"},
+    {"start", cmd_start, "mote start [--timeout SECS] NAME...", "Start exited instances again",
+     "Runs the instance again with the options it was created with and waits for it to be\n"
+     "ready, as run -d does.\n"},
+    {"restart", cmd_restart, "mote restart [-t SECS] [--timeout SECS] NAME...",
+     "Stop (if running) and start instances", "  -t SECS   as stop's -t\n"},
+    {"wait", cmd_wait, "mote wait NAME...", "Wait for instances to exit and print their status",
+     "Waits through restarts (a restart policy ends before the instance does).\n"},
+    {"port", cmd_port, "mote port NAME [PORT[/PROTO]]", "List an instance's published ports",
+     "Prints GUESTPORT/PROTO -> HOSTIP:HOSTPORT per forward.\n"},
+    {"stats", cmd_stats, "mote stats [--no-stream] [NAME...]",
+     "CPU and memory of running instances",
+     "Samples QEMU's process for a second: CPU %, resident memory against the guest's RAM.\n"},
+    {"system", cmd_system, "mote system prune [-a] [-f]", "Remove what is not in use",
+     "Removes every exited instance, the image files no tag or instance uses and what a failed\n"
+     "pull or load left; asks first unless -f.\n"
+     "  -a, --all     also untag every image no instance was started from\n"
+     "  -f, --force   do not ask\n"},
+    {"export", cmd_export, "mote export --libvirt [RUN OPTIONS] IMAGE [--] [ARGS...]",
+     "Print an image as a libvirt domain",
+     "Prints the libvirt domain XML of the instance `mote run` would start with the same\n"
+     "options (--name, -p, -m, -v, --net, -e, ARGS): machine, cpu, memory, the kernel with its\n"
+     "boot arguments, a pty console (virsh console), virtio-rng, disks, and the network with\n"
+     "its port forwards; virsh shutdown presses the image's power button. The kernel is named\n"
+     "by its path in $MOTE_HOME. Define it with: mote export --libvirt dns > dns.xml;\n"
+     "virsh define dns.xml; virsh start NAME.\n"},
+    {"exec", cmd_exec, "mote exec NAME COMMAND", "(Says why a unikernel has no shell)", ""},
+    {"cp", cmd_cp, "mote cp SRC DST", "(Says why a unikernel has no files to copy)", ""},
     {"debug", cmd_debug, "mote debug [--dry-run] NAME [-- GDB_ARGS...]",
      "Attach gdb to an instance's GDB stub",
      "Runs gdb-multiarch on the image's ELF (its symbols) attached to the stub of NAME, which\n"
@@ -162,6 +205,88 @@ static void help_all(FILE *out)
                  "docs/mote.md has examples of each.\n");
 }
 
+/* Text for roff: a leading '.' or '\'' would be a request, a '\\' an escape. */
+static void roff_text(FILE *out, const char *text)
+{
+    bool line_start = true;
+    for (const char *p = text; *p; p++) {
+        if (line_start && (*p == '.' || *p == '\''))
+            fputs("\\&", out);
+        if (*p == '\\')
+            fputs("\\e", out);
+        else if (*p == '-')
+            fputs("\\-", out);
+        else
+            fputc(*p, out);
+        line_start = *p == '\n';
+    }
+}
+
+/* mote(1), from the same table as `mote help` (make install writes it). */
+static void man_page(FILE *out)
+{
+    fprintf(out,
+            ".TH MOTE 1 \"\" \"mote %s\" \"Mote\"\n.SH NAME\nmote \\- build, run and manage "
+            "Mote unikernel images the way people manage containers\n.SH SYNOPSIS\n"
+            ".B mote\nCOMMAND [OPTIONS]\n.SH DESCRIPTION\nState lives in $MOTE_HOME (default "
+            "~/.local/share/mote). docs/mote.md in the source tree has examples.\n"
+            ".SH COMMANDS\n",
+            MOTE_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fprintf(out, ".SS %s\n.nf\n", commands[i].name);
+        roff_text(out, commands[i].usage);
+        fputs("\n.fi\n", out);
+        roff_text(out, commands[i].summary);
+        fputs(".\n.PP\n.nf\n", out);
+        roff_text(out, commands[i].help);
+        fputs(".fi\n", out);
+    }
+    fputs(".SH EXIT STATUS\n0 on success, 1 when a command failed (the message says why), 2 for "
+          "bad arguments; an attached run returns the instance's own status.\n",
+          out);
+}
+
+/* The long options named in a command's usage and help ("--name"), space-separated. */
+static void options_of(const struct command *c, FILE *out)
+{
+    const char *texts[] = {c->usage, c->help};
+    for (size_t t = 0; t < 2; t++)
+        for (const char *p = texts[t]; (p = strstr(p, "--"));) {
+            size_t n = 2;
+            while ((p[n] >= 'a' && p[n] <= 'z') || p[n] == '-')
+                n++;
+            if (n > 2)
+                fprintf(out, " %.*s", (int)n, p);
+            p += n;
+        }
+}
+
+/* A bash completion script (make install puts it where bash-completion finds it). */
+static void bash_completion(FILE *out)
+{
+    fputs("# bash completion for mote, written by `mote __completion`\n_mote() {\n"
+          "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]}\n"
+          "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n        COMPREPLY=($(compgen -W \"",
+          out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "%s%s", i ? " " : "", commands[i].name);
+    fputs(" help --version\" -- \"$cur\")); return\n    fi\n    case $cur in -*)\n"
+          "        case $cmd in\n",
+          out);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fprintf(out, "        %s) COMPREPLY=($(compgen -W \"--help", commands[i].name);
+        options_of(&commands[i], out);
+        fputs("\" -- \"$cur\")) ;;\n", out);
+    }
+    fputs("        esac; return ;;\n    esac\n    case $cmd in\n"
+          "        run|push|save|sdcard|tag|rmi) COMPREPLY=($(compgen -W \"$(mote images -q "
+          "2>/dev/null)\" -- \"$cur\")) ;;\n"
+          "        ps|images|build|pull|login|logout|system) ;;\n"
+          "        *) COMPREPLY=($(compgen -W \"$(mote ps -aq 2>/dev/null)\" -- \"$cur\")) ;;\n"
+          "    esac\n}\ncomplete -o default -F _mote mote\n",
+          out);
+}
+
 static const struct command *find(const char *name)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
@@ -200,13 +325,21 @@ int main(int argc, char **argv)
         return MOTE_EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("mote %s\n", MOTE_VERSION);
+        printf("mote %s (source commit %s)\n", MOTE_VERSION, MOTE_COMMIT);
         return MOTE_EXIT_OK;
     }
     if (strcmp(name, MONITOR_COMMAND) == 0) {
         if (argc != 3 || spec_check_name(argv[2], NULL) != 0)
             return MOTE_EXIT_USAGE;
         return monitor_main(argv[2]);
+    }
+    if (strcmp(name, "__man") == 0) {
+        man_page(stdout);
+        return MOTE_EXIT_OK;
+    }
+    if (strcmp(name, "__completion") == 0) {
+        bash_completion(stdout);
+        return MOTE_EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
         if (argc == 2) {
