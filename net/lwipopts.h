@@ -76,6 +76,13 @@
  *   count, and the receiver's part is to keep and acknowledge what arrives.
  * - The send buffer stays 8 segments: what Mote sends is answers, and
  *   mote_tcp_send keeps the rest waiting outside lwIP.
+ * - TCP_TMR_INTERVAL 100 ms (lwIP's default 250): a delayed ACK goes out
+ *   within one fast tick, and a sender whose window shrank to a segment or
+ *   two after a loss waits on it for each one; the slow tick (twice that)
+ *   is also the granularity of lwIP's own retransmission timer. The timer
+ *   runs only while connections exist (lwIP's tcp_timer_needed).
+ * Measured (bench/tcp_loss.py, 3 runs each, medians): 1 MiB in 3.3 s
+ * against Linux's 3.0 s, 4 MiB in 13.4 s against 9.1 s (1.5x).
  */
 #define TCP_MSS                    1460
 #define TCP_WND                    (16 * TCP_MSS)
@@ -85,6 +92,7 @@
 #define TCP_OOSEQ_MAX_PBUFS        32
 #define LWIP_TCP_SACK_OUT          1
 #define LWIP_TCP_MAX_SACK_NUM      4
+#define TCP_TMR_INTERVAL           100
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_DEFAULT_LISTEN_BACKLOG 16
 #define LWIP_TCP_KEEPALIVE         1 /* per-connection keep-alive times: the GDB stub's debugger */

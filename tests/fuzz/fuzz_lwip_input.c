@@ -16,8 +16,9 @@
  * times TICK_MS and lwIP's timeouts run (TCP, ARP, reassembly, DHCP, ND).
  *
  * Frames reach lwIP as Mote's driver hands them over: ethernet_input() on a
- * netif whose addresses and flags are the image's. What goes out is
- * swallowed. Checked: nothing crashes, no sanitizer report, no lwIP
+ * netif whose addresses and flags are the image's, each frame alone in its
+ * buffer, which UDP answers may be written over in place (net/udp.c). What
+ * goes out is swallowed. Checked: nothing crashes, no sanitizer report, no lwIP
  * assertion (an abort here, a panic in the image), and once the run is torn
  * down (connections aborted, caches and reassembly flushed) every pbuf and
  * connection block is back in its pool: nothing an input can leave behind
@@ -141,10 +142,38 @@ static void on_accept(int conn, const struct mote_endpoint *peer, void *arg)
     mote_tcp_set_callbacks(conn, &cb, NULL);
 }
 
+/*
+ * The frame being handed to lwIP, as the driver lends it (net/net.h): the
+ * in-place UDP reply (net/udp.c) writes over it. A pool buffer holds a whole
+ * frame from its start; a frame sent in place must fit there.
+ */
+static uint8_t *rx_frame;
+
+uint8_t *net_rx_frame(size_t *room)
+{
+    *room = PBUF_POOL_BUFSIZE;
+    return rx_frame;
+}
+
+int net_transmit_frame(const void *frame, size_t len)
+{
+    if (frame != rx_frame || len > PBUF_POOL_BUFSIZE)
+        abort(); /* an in-place reply outside its buffer */
+    return 0;
+}
+
+/* As the dns service does: the answer in place when it can be, else sent. */
 static void udp_datagram(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                          void *arg)
 {
     (void)arg;
+    size_t room;
+    uint8_t *buf = mote_udp_reply_buffer(sock, &room);
+    if (buf && len + 1 <= room) {
+        buf[len] = 0x55; /* a reply one byte longer than the request */
+        if (mote_udp_reply(sock, len + 1) == 0)
+            return;
+    }
     mote_udp_send(sock, data, len, from);
 }
 
@@ -236,8 +265,10 @@ static void input_frame(const uint8_t *data, size_t len)
     if (!p)
         return;
     pbuf_take(p, data, (u16_t)len);
+    rx_frame = p->next ? NULL : p->payload;
     if (nif.input(p, &nif) != ERR_OK)
         pbuf_free(p);
+    rx_frame = NULL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
