@@ -77,12 +77,23 @@ $(FUZZ_DIR)/corpus_sdcard/.seeded: tests/fuzz/seeds/sdcard.py
 # DNS over TCP (tests/fuzz/fuzz_dns_tcp.c): the service's framing on the shared
 # per-connection buffering; seeds: two pipelined queries in one segment, and a
 # query split across segments then a zero length.
-fuzz_srcs_dns_tcp := services/dns/tcp.c net/tcp_server.c $(unit_srcs_dns)
+fuzz_srcs_dns_tcp := services/dns/tcp.c net/tcp_server.c tests/fuzz/tcp_fake.c $(unit_srcs_dns)
 DNS_TCP_QUERY := \000\042\022\064\001\000\000\001\000\000\000\000\000\000\006host42\004mote\004test\000\000\001\000\001
 $(FUZZ_DIR)/corpus_dns_tcp/.seeded:
 	@mkdir -p $(@D)
 	printf '\110$(DNS_TCP_QUERY)$(DNS_TCP_QUERY)' > $(@D)/seed1
 	printf '\005$(DNS_TCP_QUERY)\002\000\000' > $(@D)/seed2
+	@touch $@
+
+# The http service as a client drives it (tests/fuzz/fuzz_http_service.c): two
+# pipelined requests, then a large file streamed as the client acknowledges.
+fuzz_srcs_http_service := services/http/main.c services/http/pages.c services/http/files.c \
+	services/http/files_http.c lib/http/request.c net/tcp_server.c tests/fuzz/tcp_fake.c
+$(FUZZ_DIR)/corpus_http_service/.seeded:
+	@mkdir -p $(@D)
+	printf '\065GET /index.html HTTP/1.1\r\nHost: a\r\n\r\nHEAD /sub/ HTTP/1.1\r\n\r\n' > $(@D)/seed1
+	printf '\046GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n\377\377\377' > $(@D)/seed2
+	printf '\067POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcdeGET / HTTP/1.0\r\n\r\n' > $(@D)/seed3
 	@touch $@
 
 # Virtqueue seed (tests/fuzz/fuzz_virtq.c): a 4-descriptor queue with EVENT_IDX;
