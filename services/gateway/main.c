@@ -34,6 +34,7 @@
 #include <http/http.h>
 
 #include "files.h"
+#include "spool.h"
 #include "gateway.h"
 
 #define DEFAULT_HOSTNAME  "mote"
@@ -67,6 +68,8 @@ static struct {
 } cfg;
 
 static int client = -1;
+static bool broker_up; /* the MQTT client is connected */
+static bool spooling;  /* readings wait on the volume while it is not (spool.c) */
 static int sample_timer;
 static struct gateway_reading last;
 static uint64_t seq, edges, commands, rejected;
@@ -197,6 +200,9 @@ static int take_reading(void)
     int len = gateway_reading_json(&last, json, sizeof(json));
     if (len < 0 || client <= 0)
         return 0;
+    /* The broker away and a volume to keep them on: the file, not MQTT's bounded queue. */
+    if (!broker_up && spooling)
+        return spool_append(json, (size_t)len) == 0 ? 0 : -ENOTCONN;
     return mote_mqtt_publish(client, reading_topic, json, (size_t)len, cfg.qos, false);
 }
 
@@ -302,8 +308,15 @@ static void on_state(int c, bool connected, void *arg)
 {
     (void)c;
     (void)arg;
-    if (connected)
-        publish(status_topic, "online", true);
+    broker_up = connected;
+    if (!connected) {
+        spool_pause();
+        return;
+    }
+    publish(status_topic, "online", true);
+    if (spooling)
+        spool_replay(client, reading_topic,
+                     cfg.queue_max ? cfg.queue_max : MOTE_MQTT_QUEUE_DEFAULT);
 }
 
 static void on_edge(unsigned pin, unsigned seen, int level, void *arg)
@@ -424,13 +437,18 @@ static void log_stats(void)
     struct mote_mqtt_stats st = {0};
     if (client > 0)
         mote_mqtt_stats(client, &st);
-    mote_log(MOTE_LOG_INFO,
-             "gateway: stats: connected %d, connects %llu, failures %llu, disconnects %llu, "
-             "published %llu, queued %u, dropped %llu, received %llu, commands %llu, rejected %llu",
-             st.connected, (unsigned long long)st.connects, (unsigned long long)st.failures,
-             (unsigned long long)st.disconnects, (unsigned long long)st.published, st.queued,
-             (unsigned long long)st.dropped, (unsigned long long)st.received,
-             (unsigned long long)commands, (unsigned long long)rejected);
+    struct spool_stats sp;
+    spool_stats(&sp);
+    mote_log(
+        MOTE_LOG_INFO,
+        "gateway: stats: connected %d, connects %llu, failures %llu, disconnects %llu, "
+        "published %llu, queued %u, dropped %llu, received %llu, commands %llu, rejected %llu, "
+        "kept on the volume %llu, sent from it %llu, not kept %llu",
+        st.connected, (unsigned long long)st.connects, (unsigned long long)st.failures,
+        (unsigned long long)st.disconnects, (unsigned long long)st.published, st.queued,
+        (unsigned long long)st.dropped, (unsigned long long)st.received,
+        (unsigned long long)commands, (unsigned long long)rejected, (unsigned long long)sp.kept,
+        (unsigned long long)sp.sent, (unsigned long long)sp.dropped);
 }
 
 /* Console lines, as typed (the bytes may come one at a time). */
@@ -505,6 +523,7 @@ void service_start(const char *bootargs)
         https_start(&cred);
     struct mote_tls_config *tls = NULL;
 
+    spooling = cfg.broker[0] && spool_start();
     if (!cfg.broker[0]) {
         mote_log(MOTE_LOG_ERROR, "gateway: no broker: give mqtt=ADDR[:PORT] (or mqtts= for TLS); "
                                  "readings stay local");

@@ -2,8 +2,9 @@
 # with the broker's CA named here or by make TLS_CA=), commands taken from it to
 # drive a GPIO output, its reading served over HTTP (and HTTPS on 443 with a
 # certificate and key: service_tls_cert, service_tls_key); its configuration and
-# certificates may also come from /gateway/ on the volume fs= mounts (docs/iot.md).
-service_srcs := main.c command.c reading.c files.c
+# certificates may also come from /gateway/ on the volume fs= mounts, where it also keeps
+# its readings while the broker is away (docs/iot.md).
+service_srcs := main.c command.c reading.c files.c spool.c
 service_args := mqtt=10.0.2.2:1883 hostname=mote
 service_uses := net tls block fs
 service_tls_ca :=

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from boards import board, guest  # noqa: F401 (fixtures)
-from fsdisk import disk_args, mcopy_in, mkfs, mmd
+from fsdisk import disk_args, mcopy_in, mcopy_out, mkfs, mmd
 from mqttbroker import GUEST_HOST, Broker
 from qemu import free_port, image, user_net, wait_until
 
@@ -137,3 +137,40 @@ def test_gateway_reads_its_configuration_from_the_volume(qemu, broker, tmp_path)
     wait_until(lambda: len([t for t, _ in sub.lines() if t == f"sensors/{HOST}/reading"]) >= 2,
                lambda: f"readings on sensors/{HOST}/reading; got {sub.lines()}")
     assert not any(t.startswith("sensors/fromfile/") for t, _ in sub.lines()), sub.lines()
+
+
+def test_gateway_keeps_readings_on_the_volume_while_the_broker_is_away(qemu, tmp_path):
+    img = mkfs(tmp_path / "disk.img")
+    b = Broker().start()
+    try:
+        # A persistent session: the broker keeps what arrives for it while it is away.
+        sub = b.subscribe(f"sensors/{HOST}/reading", client_id="spool-test-sub", qos=1)
+        wait_until(lambda: "spool-test-sub" in b.log_text(), "the subscriber's session")
+        b.stop()
+        sub.stop()
+        q = qemu(image("gateway"),
+                 append=f"fs=virtio0 mqtt={GUEST_HOST}:{b.port} hostname={HOST} http=0 period_ms=200",
+                 extra=(*user_net(), *disk_args("virt", img)))
+        q.wait_for(r"gateway: the broker is away: readings go to /gateway/spool\.jsonl")
+
+        # On the disk, a reading per line, read while the image runs: each append was closed.
+        def spooled():
+            data = mcopy_out(img, "gateway/spool.jsonl") or b""
+            lines = data.decode().split("\n")[:-1]  # whole lines: one may be being written
+            return [json.loads(line)["seq"] for line in lines]
+        wait_until(lambda: len(spooled()) >= 8, lambda: f"8 readings on the disk; got {spooled()}")
+        kept = spooled()
+        assert kept == list(range(1, len(kept) + 1)), f"expected readings 1-{len(kept)}: {kept}"
+
+        b.start()
+        sub = b.subscribe(f"sensors/{HOST}/reading", client_id="spool-test-sub", qos=1)
+        m = q.wait_for(r"gateway: (\d+) kept readings sent", timeout=120)
+        sent = int(m.group(1))
+        assert sent >= len(kept), f"expected all {len(kept)} kept readings sent: {m.group(0)}"
+        wait_until(lambda: set(range(1, sent + 1)) <= {json.loads(p)["seq"] for _, p in sub.lines()},
+                   lambda: f"readings 1-{sent} at the subscriber; got {sub.lines()}", timeout=120)
+        listing = subprocess.run(["mdir", "-b", "-i", str(img), "::/gateway"], capture_output=True,
+                                 text=True).stdout
+        assert "spool.jsonl" not in listing.lower(), f"expected the file removed: {listing}"
+    finally:
+        b.close()
