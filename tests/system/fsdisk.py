@@ -73,8 +73,9 @@ def fsck(img, repair=False):
     return r.returncode, r.stdout + r.stderr
 
 
-def disk_args(board, img, readonly=False):
-    """QEMU arguments attaching img as the board's first disk."""
+def disk_args(board, img, readonly=False, block_size=None):
+    """QEMU arguments attaching img as the board's first disk (virt: with
+    block_size-byte logical blocks when given)."""
     line = board_info(board).get("disk")
     if not line:
         if board != "raspi3":
@@ -85,13 +86,15 @@ def disk_args(board, img, readonly=False):
     for a in args:
         if "{file}" in a:
             a = a.replace("{file}", img) + (",readonly=on" if readonly else "")
+        if block_size and a.startswith("virtio-blk-device"):
+            a += f",logical_block_size={block_size},physical_block_size={block_size}"
         out.append(a)
     return tuple(out)
 
 
-def boot(board, started, append, img=None, readonly=False):
+def boot(board, started, append, img=None, readonly=False, block_size=None):
     """Boots services/fscheck on board with append (and img as its disk); returns the Qemu."""
-    extra = disk_args(board, img, readonly) if img else ()
+    extra = disk_args(board, img, readonly, block_size) if img else ()
     if board == "raspi3":
         q = Raspi3("fscheck", append=append, extra=extra)
     else:
@@ -102,10 +105,11 @@ def boot(board, started, append, img=None, readonly=False):
 
 @pytest.fixture
 def fscheck():
-    """Starts services/fscheck: fscheck(board, append, img=None, readonly=False). Killed afterwards."""
+    """Starts services/fscheck: fscheck(board, append, img=None, readonly=False,
+    block_size=None). Killed afterwards."""
     started = []
-    yield lambda board, append, img=None, readonly=False: boot(board, started, append, img,
-                                                              readonly)
+    yield lambda board, append, img=None, readonly=False, block_size=None: boot(
+        board, started, append, img, readonly, block_size)
     for q in started:
         q.stop()
 

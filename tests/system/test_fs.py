@@ -162,3 +162,20 @@ def test_fs_on_an_mbr_partition(fscheck, tmp_path, board):
     assert status == 0, f"expected fsck.fat -n to find the partition's volume clean:\n{out}"
     with open(img, "rb") as f:
         assert f.read(512)[510:] == b"\x55\xaa", "expected the MBR left in place"
+
+
+def test_fs_on_4096_byte_blocks(fscheck, tmp_path):
+    """A disk of 4 KiB logical blocks holds a FAT volume of 4 KiB sectors (mkfs.fat -S 4096)."""
+    img = str(tmp_path / "disk.img")
+    subprocess.run(["mkfs.fat", "-C", "-S", "4096", "-F", "16", img, str(128 * 1024)], check=True,
+                   capture_output=True)
+    mcopy_in(img, content(9000, 5), "/FROM.HST", tmp_path)
+    q = fscheck("virt", "fs=virtio0 do=write", img, block_size=4096)
+    q.wait_for(r"info: virtio-blk: virtio0: \d+ blocks of 4096 bytes")
+    q.wait_for(r"fscheck: write done, 0 failures$")
+    assert q.wait_exit() == 0, q.tail()
+    assert mcopy_out(img, "/FROM.HST") == content(9000, 5)
+    for path, (size, seed) in written(q.output).items():
+        assert mcopy_out(img, path) == content(size, seed), f"{path} differs on the host"
+    status, out = fsck(img)
+    assert status == 0, f"expected fsck.fat -n to find the volume clean:\n{out}"

@@ -304,3 +304,43 @@ def test_references_are_checked_and_normalised(built):
     built("tag", "dns", "docker.io/library/dns:norm")
     assert "dns:norm" in built("images", "-q").stdout.split(), "expected docker.io/library/dns to be shown as dns"
     built("rmi", "dns:norm")
+
+
+def test_bearer_token_login_through_the_realm_the_registry_names(built, tmp_path):
+    """Docker's token protocol, as registries with an auth service use it: a 401 with
+    WWW-Authenticate: Bearer realm=...,service=...,scope=..., a token fetched from the realm with the
+    login's basic credentials, then the request again with the token. The server is a stand-in
+    for that exchange (docker-registry's own token auth needs a separate token service)."""
+    port = free_port(socket.SOCK_STREAM)
+    server = subprocess.Popen(["python3", "-c", (
+        "import base64, json, http.server as h\n"
+        f"PORT = {port}\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "    def do_GET(s):\n"
+        "        auth = s.headers.get('Authorization', '')\n"
+        "        if s.path.startswith('/token'):\n"
+        "            ok = auth == 'Basic ' + base64.b64encode(b'bob:tok-pw').decode() and 'service=fake' in s.path\n"
+        "            s.send_response(200 if ok else 401); s.end_headers()\n"
+        "            if ok: s.wfile.write(json.dumps({'token': 'T0KEN'}).encode())\n"
+        "        elif auth == 'Bearer T0KEN':\n"
+        "            s.send_response(200); s.send_header('Content-Type', 'application/json'); s.end_headers()\n"
+        "            s.wfile.write(b'{}')\n"
+        "        else:\n"
+        "            s.send_response(401)\n"
+        "            s.send_header('WWW-Authenticate', f'Bearer realm=\"http://127.0.0.1:{PORT}/token\",service=\"fake\",scope=\"registry:catalog:*\"')\n"
+        "            s.end_headers()\n"
+        "    def log_message(s, *a): pass\n"
+        "h.HTTPServer(('127.0.0.1', PORT), H).serve_forever()\n")])
+    try:
+        wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, "the token server", 30)
+        from mote_cli import MOTE
+        wrong = subprocess.run([MOTE, "login", "-u", "bob", "--password-stdin", f"127.0.0.1:{port}"],
+                               input="nope\n", capture_output=True, text=True, env=built.env, timeout=120)
+        assert wrong.returncode == 1 and "token service" in wrong.stderr, wrong.stderr
+        good = subprocess.run([MOTE, "login", "-u", "bob", "--password-stdin", f"127.0.0.1:{port}"],
+                              input="tok-pw\n", capture_output=True, text=True, env=built.env, timeout=120)
+        assert good.returncode == 0 and "Login Succeeded" in good.stdout, good.stderr
+    finally:
+        server.kill()
+        server.wait()
+        built("logout", f"127.0.0.1:{port}", check=False)

@@ -353,7 +353,8 @@ static int perform(struct registry *r, const char *method, const char *url, stru
 static int request(struct registry *r, const char *method, const char *path, struct exchange *x,
                    const char *const *extra, char *err)
 {
-    for (int attempt = 0;; attempt++) {
+    bool answered = false; /* one challenge answered per request: a second 401 is a refusal */
+    for (;;) {
         char *url = strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0
                         ? xstrdup(path)
                         : xasprintf("%s%s", r->base, path);
@@ -383,7 +384,8 @@ static int request(struct registry *r, const char *method, const char *path, str
         r->tls_checked = true;
         if (rc)
             return rc;
-        if (status == HTTP_UNAUTHORIZED && attempt == 0 && x->challenge[0]) {
+        if (status == HTTP_UNAUTHORIZED && !answered && x->challenge[0]) {
+            answered = true;
             char challenge[HEADER_VALUE_MAX];
             snprintf(challenge, sizeof(challenge), "%s", x->challenge);
             if ((rc = authenticate(r, challenge, err)))
