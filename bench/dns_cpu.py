@@ -268,7 +268,7 @@ class ClientProc:
 
 
 class Bench:
-    guest_class = Guest  # bench/profile.py's guest talks to its own plugin
+    guest_class = Guest  # bench/profiler.py's guest talks to its own plugin
 
     def __init__(self, a, configs):
         self.a = a

@@ -11,11 +11,19 @@ mosquitto_pub publishes COUNT lines of the same size from stdin (-l). The guest'
 instructions per message come from the TCG plugin (build/bench/libinsn.so) read before
 and after the burst. The two are not the same machine: the ratio says what an emulated
 Cortex-A53 running Mote costs against a native Linux client on this host.
+
+Then the cost of connecting over TLS: the same image boots twice with its broker given
+on a FAT disk (/gateway/gateway.cfg, and for TLS /gateway/ca.pem from a throwaway CA this
+script makes with openssl), once plain and once TLS (ECDHE-ECDSA P-256, the CA checked,
+mosquitto's TLS listener); the guest's instructions from power-on to "mqtt: connected"
+and the guest's time from the attempt to the CONNACK, both runs otherwise alike: their
+difference is the TLS handshake and certificate check.
 """
 import argparse
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -71,6 +79,80 @@ class Arrivals:
         if len(self.times) < count:
             raise SystemExit(f"only {len(self.times)} of {count} messages arrived")
         return (count - 1) / (self.times[-1] - self.times[0])
+
+
+def openssl(*argv, cwd):
+    subprocess.run(["openssl", *argv], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_pki(tmp):
+    """A throwaway CA and a server certificate for 10.0.2.2 and mote.test, P-256."""
+    for name in ("ca", "server"):
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f"{name}.key",
+                cwd=tmp)
+    openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=Bench CA", "-days", "2",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+            "keyUsage=critical,keyCertSign", "-out", "ca.pem", cwd=tmp)
+    openssl("req", "-new", "-key", "server.key", "-subj", "/CN=mote.test", "-out", "server.csr",
+            cwd=tmp)
+    with open(os.path.join(tmp, "ext"), "w") as f:
+        f.write("subjectAltName=DNS:mote.test,IP:10.0.2.2\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "ext", "-out", "server.pem", cwd=tmp)
+    for name in ("ca.pem", "server.pem", "server.key"):
+        os.chmod(os.path.join(tmp, name), 0o644)  # mosquitto runs as its own user
+
+
+def make_disk(tmp, name, config, ca=None):
+    """A FAT disk with /gateway/gateway.cfg (and ca.pem)."""
+    img = os.path.join(tmp, name)
+    subprocess.run(["mkfs.fat", "-C", img, "4096"], check=True, capture_output=True)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    cfg = os.path.join(tmp, "gateway.cfg")
+    with open(cfg, "w") as f:
+        f.write(config)
+    subprocess.run(["mmd", "-i", img, "::gateway"], check=True, env=env, capture_output=True)
+    files = [cfg] + ([ca] if ca else [])
+    subprocess.run(["mcopy", "-i", img, *files, "::gateway/"], check=True, env=env,
+                   capture_output=True)
+    return img
+
+
+GUEST_STAMP = re.compile(rb"^\[\s*(\d+\.\d+)\]")
+
+
+def connect_cost(disk, tmp, label):
+    """Boots the gateway with disk; returns (guest instructions to CONNACK, guest ms from the
+    first attempt to the CONNACK)."""
+    sock = os.path.join(tmp, f"insn-{label}.sock")
+    qemu = start(["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
+                  "-smp", "1", "-display", "none", "-monitor", "none", "-serial", "stdio",
+                  "-nic", "none", "-kernel", os.path.join(REPO, "build", "virt", "gateway.elf"),
+                  "-append", f"fs=virtio0 hostname={HOST}",
+                  "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+                  "-device", "virtio-rng-device",
+                  "-drive", f"if=none,id=disk0,format=raw,file={disk}",
+                  "-device", "virtio-blk-device,drive=disk0",
+                  "-plugin", f"{PLUGIN},sock={sock}"],
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        lines = []
+        deadline = time.monotonic() + TIMEOUT_S
+        for line in iter(qemu.stdout.readline, b""):
+            lines.append(line)
+            if b"mqtt: connected to" in line:
+                count = insns(sock)
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("no connection:\n" + b"".join(lines).decode())
+        else:
+            raise SystemExit("QEMU ended:\n" + b"".join(lines).decode())
+        start_line = next(l for l in lines if b"mqtt: broker" in l)
+        ms = (float(GUEST_STAMP.match(line).group(1)) -
+              float(GUEST_STAMP.match(start_line).group(1))) * 1000
+        return count, ms
+    finally:
+        stop(qemu)
 
 
 def insns(sock):
@@ -129,15 +211,25 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="mote-bench-mqtt-")
     os.chmod(tmp, 0o777)  # mosquitto, started as root, runs as its own user
-    port = free_port()
+    port, tls_port = free_port(), free_port()
+    make_pki(tmp)
     conf = os.path.join(tmp, "mosquitto.conf")
     with open(conf, "w") as f:
-        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
+        f.write(f"allow_anonymous true\nmax_queued_messages 0\nlistener {port} 127.0.0.1\n"
+                f"listener {tls_port} 127.0.0.1\ncafile {tmp}/ca.pem\n"
+                f"certfile {tmp}/server.pem\nkeyfile {tmp}/server.key\n")
     broker = start(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     rows = []
+    connects = {}
     try:
         time.sleep(0.5)
+        if os.path.exists(PLUGIN):
+            plain = make_disk(tmp, "plain.img", f"mqtt=10.0.2.2:{port} http=0 period_ms=3600000\n")
+            tls = make_disk(tmp, "tls.img", f"mqtts=10.0.2.2:{tls_port} mqtt_name=mote.test "
+                            f"http=0 period_ms=3600000\n", os.path.join(tmp, "ca.pem"))
+            connects = {"plain": connect_cost(plain, tmp, "plain"),
+                        "tls": connect_cost(tls, tmp, "tls")}
         for qos in (0, 1):
             mote, per_msg, size = mote_rate(port, qos, args.count, args.queue, tmp)
             linux = linux_rate(port, qos, args.count, size)
@@ -150,13 +242,26 @@ def main():
     print(f"MQTT publish rate, {args.count} messages each, seen by mosquitto_sub")
     print(f"{'QoS':>3} {'bytes':>5} {'Mote msg/s':>11} {'mosquitto_pub':>14} {'ratio':>6} "
           f"{'insns/msg':>10}")
-    for r in rows:
+    for r in (r for r in rows if r["qos"] in (0, 1)):
         print(f"{r['qos']:>3} {r['payload_bytes']:>5} {r['mote_msgs_per_s']:>11} "
               f"{r['mosquitto_pub_msgs_per_s']:>14} {r['mote_over_mosquitto_pub']:>6} "
               f"{r['mote_guest_insns_per_msg']:>10}")
+    if connects:
+        (pi, pms), (ti, tms) = connects["plain"], connects["tls"]
+        print("Connecting to mosquitto, guest instructions from power-on to the CONNACK and "
+              "guest ms from the attempt to it")
+        print(f"  plain TCP: {pi:>12} insns {pms:8.1f} ms")
+        print(f"  TLS 1.2:   {ti:>12} insns {tms:8.1f} ms")
+        print(f"  TLS adds:  {ti - pi:>12} insns {tms - pms:8.1f} ms ({ti / pi:.2f}x the "
+              "instructions)")
+        for label, (n, ms) in connects.items():
+            rows.append({"qos": f"connect-{label}", "count": 1, "payload_bytes": "",
+                         "mote_msgs_per_s": "", "mosquitto_pub_msgs_per_s": "",
+                         "mote_over_mosquitto_pub": "", "mote_guest_insns_per_msg": n,
+                         "connect_ms": round(ms, 1)})
     os.makedirs(os.path.dirname(RESULTS_CSV), exist_ok=True)
     with open(RESULTS_CSV, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w = csv.DictWriter(f, fieldnames=list(rows[0]) + ["connect_ms"], restval="")
         w.writeheader()
         w.writerows(rows)
     return 0

@@ -3,7 +3,7 @@
 """What a Mote image's bytes are: code, read-only data and data by component.
 
 Reads the ELF's symbols (`nm -S`), puts each in a component by the source
-file addr2line names for it (the same subsystems as bench/profile.py), and
+file addr2line names for it (the same subsystems as bench/profiler.py), and
 prints, per component, the bytes of code (t/T/W), read-only data (r/R) and
 initialised data (d/D), with what the flat image (`<service>.img`, what QEMU
 is given) adds in alignment between its segments. bss and stacks are not in
@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import profile as prof  # noqa: E402  (bench/profile.py: classify, source_paths)
+import profiler as prof  # noqa: E402  (classify, source_paths)
 
 KINDS = {"t": "code", "T": "code", "W": "code", "w": "code", "r": "rodata", "R": "rodata",
          "d": "data", "D": "data", "b": "bss", "B": "bss"}

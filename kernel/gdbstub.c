@@ -11,6 +11,7 @@
 #include <mote/log.h>
 #include <mote/system.h>
 
+#include "arch/aarch64/aslr.h"
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/gdb_arch.h"
@@ -126,6 +127,12 @@ static const char *t_features(void *ctx, const char *annex)
     return gdb_arch_features(annex);
 }
 
+static uint64_t t_load_offset(void *ctx)
+{
+    (void)ctx;
+    return aslr_slide();
+}
+
 static const struct gdb_target target = {
     .getc = t_getc,
     .write = t_write,
@@ -136,6 +143,7 @@ static const struct gdb_target target = {
     .mem_write = t_mem_write,
     .breakpoint = t_breakpoint,
     .features = t_features,
+    .load_offset = t_load_offset,
 };
 
 /* The stop itself */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "arch/aarch64/aslr.h"
 #include "arch/aarch64/cpu.h"
 #include "kernel/heap_check.h"
 
@@ -12,6 +13,7 @@ static uintptr_t heap_start, heap_end, brk;
 
 void heap_init(uint64_t base, uint64_t size)
 {
+    base = aslr_map_heap(base, &size); /* at a random address where the board allows */
     heap_start = brk = (uintptr_t)base;
     heap_end = (uintptr_t)(base + size);
     /*

@@ -36,6 +36,7 @@
 #include <mote/system.h>
 #include <mote/time.h>
 
+#include "arch/aarch64/aslr.h"
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/pauth.h"
@@ -92,28 +93,6 @@ static void stop_silently(void)
         cpu_wait_for_interrupt();
 }
 
-static void map_image(void)
-{
-    int err =
-        mmu_map((uint64_t)__image_start, (uint64_t)(__text_unguarded - __image_start), MMU_TEXT);
-    err = err ? err
-              : mmu_map((uint64_t)__text_unguarded, (uint64_t)(__text_end - __text_unguarded),
-                        MMU_TEXT_UNGUARDED);
-    err = err ? err
-              : mmu_map((uint64_t)__text_end, (uint64_t)(__rodata_end - __text_end), MMU_RODATA);
-    err = err ? err
-              : mmu_map((uint64_t)__rodata_end, (uint64_t)(__data_end - __rodata_end), MMU_DATA);
-    /* The stacks, each with an unmapped guard page below it. */
-    err =
-        err ? err
-            : mmu_map((uint64_t)__stack_bottom, (uint64_t)(__stack_top - __stack_bottom), MMU_DATA);
-    err = err ? err
-              : mmu_map((uint64_t)__exc_stack_bottom,
-                        (uint64_t)(__exc_stack_top - __exc_stack_bottom), MMU_DATA);
-    if (err)
-        stop_silently();
-}
-
 /*
  * The heap is the largest piece of RAM outside the image and reserved ranges.
  * The DTB is kept out of it by moving it (packed, a few KiB) to the heap's
@@ -124,7 +103,7 @@ static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
     struct mem_range used[MEMREGION_MAX_USED];
     size_t nused = 0;
     used[nused++] =
-        (struct mem_range){(uint64_t)__image_start, (uint64_t)(__image_end - __image_start)};
+        (struct mem_range){aslr_phys(__image_start), (uint64_t)(__image_end - __image_start)};
     for (int i = 0; fdt && i < fdt_num_mem_rsv(fdt) && nused < sizeof(used) / sizeof(used[0]); i++)
         if (fdt_get_mem_rsv(fdt, i, &used[nused].base, &used[nused].size) == 0)
             nused++;
@@ -234,15 +213,13 @@ static void random_seed_late(void)
 __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
 {
     trap_init();
-    /* A board that needs a DTB (virt) gets no RAM from platform_ram without one, and stops. */
-    void *fdt = platform_find_dtb(boot_x0);
-    if (fdt && fdt_check_header(fdt) != 0) /* header reads only: fine with the MMU off */
-        fdt = NULL;
-    mmu_init();
-    map_image();
-    if (fdt && mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA) != 0)
-        stop_silently();
-    mmu_enable();
+    /*
+     * boot.S's early setup (arch/aarch64/aslr.c) found the DTB (boot_x0 is it,
+     * or 0), turned the MMU on and moved the image to its random address. A
+     * board that needs a DTB (virt) gets no RAM from platform_ram without one,
+     * and stops.
+     */
+    void *fdt = (void *)boot_x0;
     if (fdt && fdt_pack(fdt) != 0)
         stop_silently();
 
@@ -268,6 +245,7 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
     random_seed_late();
     __stack_chk_guard = stack_guard_draw();
     pauth_setup(); /* like the guard: only here, where no signed return address is live */
+    aslr_log();
 
     boot_hooks_attach(board.bootargs);
     const struct debug_args *debug = debug_args_get(board.bootargs);

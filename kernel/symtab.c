@@ -5,6 +5,7 @@
 const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *offset)
 {
     size_t lo = 0, hi = tab->count;
+    addr -= tab->slide; /* the table has the ELF's addresses */
 
     /* The last entry whose address is <= addr. */
     while (lo < hi) {

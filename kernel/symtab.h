@@ -21,11 +21,13 @@ struct symtab {
     const struct symtab_entry *entries; /* sorted by addr */
     size_t count;
     const char *names;
+    uint64_t slide; /* the image runs at the addresses above + slide (ASLR: aslr.h) */
 };
 
 /*
- * Finds the function containing addr. Returns its name and sets *offset, or
- * returns NULL when addr is outside every known function.
+ * Finds the function containing addr (a run-time address: the table's slide
+ * is taken off). Returns its name and sets *offset, or returns NULL when addr
+ * is outside every known function.
  */
 const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *offset);
 

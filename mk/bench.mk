@@ -65,7 +65,7 @@ $(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
 # by function and subsystem (bench/README.md); other services: boot and idle.
 .PHONY: profile
 profile: images $(PROFILE_PLUGIN)
-	$(PYTHON) bench/profile.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
+	$(PYTHON) bench/profiler.py --build $(B) --service $(SERVICE) $(PROFILE_ARGS)
 
 # make size [SERVICE=dns]: the image's bytes by component (bench/size.py).
 .PHONY: size
@@ -85,6 +85,7 @@ bench: images bench-deps bench-deps-raspi3
 	$(MAKE) --no-print-directory bench-dns-raspi3
 	$(MAKE) --no-print-directory bench-tls
 	$(MAKE) --no-print-directory bench-mqtt
+	$(MAKE) --no-print-directory bench-tcp-loss
 
 # MQTT publish rate at QoS 0 and 1: the gateway image next to mosquitto_pub (bench/mqtt.py).
 bench-mqtt: images $(BENCH_PLUGIN)
@@ -136,3 +137,10 @@ $(BENCH_DIR)/blk_linux: bench/linux/blk_linux.c | $(SETUP_STAMP)
 bench-blk-deps: images $(BENCH_DIR)/blk_linux
 bench-blk: bench-blk-deps
 	$(PYTHON) bench/blk_io.py --build $(B) --reps $(BLK_REPS) $(BLK_ARGS)
+
+# TCP under loss: a 1 MiB and a 4 MiB upload to http and to a Linux guest through the same
+# lossy link (tests/system/relay.py: 10% loss, 20 ms delay, 25% reordering each way).
+.PHONY: bench-tcp-loss
+bench-tcp-loss: images
+	$(PYTHON) bench/tcp_loss.py --build $(B) --size 1048576
+	$(PYTHON) bench/tcp_loss.py --build $(B) --size 4194304

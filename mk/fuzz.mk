@@ -269,3 +269,20 @@ $(FUZZ_DIR)/corpus_syslog_parse/.seeded:
 	printf '<14>1 2026-11-23T12:00:00.000Z dns1 mote - - - \357\273\277mote: ready' > $(@D)/seed1
 	printf '<165>1 - host app 12 ID47 [a@1 x="q\\\\"]"][b@2] message' > $(@D)/seed2
 	@touch $@
+
+# lwIP's input path as Mote configures it (tests/fuzz/fuzz_lwip_input.c): lwIP's core built
+# for the host unchanged with net/lwipopts.h, and Mote's glue in that path. lwIP reads its
+# headers through casts at Ethernet's 14-byte offset, which AArch64 (and x86) allow, and
+# takes ip_2_ip6() of a NULL address before checking it (icmp6.c, offset 0): alignment and
+# member access through NULL are not checked for this target (a real NULL read still faults).
+fuzz_srcs_lwip_input := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
+	net/tcp.c net/udp.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
+	lib/siphash/siphash.c lib/args/args.c lib/args/number.c
+fuzz_libs_lwip_input := -Inet -I$(LWIPDIR)/include -fno-sanitize=alignment,null
+$(FUZZ_DIR)/corpus_lwip_input/.seeded: tests/fuzz/lwip_seed.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 tests/fuzz/lwip_seed.py $(@D)
+	@touch $@
+# Rebuilt when Mote's part of it changes, not only the target's file.
+$(FUZZ_DIR)/fuzz_lwip_input: $(filter net/% lib/%,$(fuzz_srcs_lwip_input)) net/lwipopts.h \
+	net/hooks.h net/tcp_guard.h

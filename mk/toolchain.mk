@@ -11,10 +11,23 @@ COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outl
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # Branch protection (arch/aarch64/pauth.h): return addresses signed and checked
 # (PAC), indirect branches land only on landing pads (BTI); hints on a Cortex-A53.
-COMMON_FLAGS += -mbranch-protection=standard
+# `make BRANCH_PROTECTION=` builds without (to measure what it costs: bench/README.md).
+BRANCH_PROTECTION ?= -mbranch-protection=standard
+COMMON_FLAGS += $(BRANCH_PROTECTION)
+# Address-space layout randomisation (arch/aarch64/aslr.c): position-independent
+# code, linked as a static PIE whose R_AARCH64_RELATIVE relocations the boot
+# applies for the address it picks. `make ASLR=0` builds without (to measure
+# what it costs: bench/README.md): fixed addresses, the image where it is loaded.
+ASLR ?= 1
+ifneq ($(ASLR),0)
+COMMON_FLAGS := $(filter-out -fno-pie,$(COMMON_FLAGS)) -fpie
+ASLR_LDFLAGS := -static-pie -Wl,-z,text
+else
+ASLR_CPPFLAGS := -DMOTE_NO_ASLR
+endif
 CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
-	$(DEBUG_CPPFLAGS)
+	$(DEBUG_CPPFLAGS) $(ASLR_CPPFLAGS)
 ASFLAGS := $(COMMON_FLAGS) -g
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
@@ -25,6 +38,9 @@ KERNEL_CFLAGS := -mgeneral-regs-only
 PICOLIBC_LDFLAGS := --picolibc-buildtype=release
 LDFLAGS := --specs=picolibc.specs $(PICOLIBC_LDFLAGS) -nostartfiles -static -no-pie -Wl,--gc-sections \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+ifneq ($(ASLR),0)
+LDFLAGS := $(filter-out -static -no-pie,$(LDFLAGS)) $(ASLR_LDFLAGS)
+endif
 LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # make LTO=1: link-time optimisation, opt-in (docs/benchmarks.md: dns 4,461 ->

@@ -6,6 +6,7 @@
 #include "lwip/err.h"
 #include "lwip/ip_addr.h"
 
+struct netif;
 struct tcp_pcb;
 struct tcp_hdr;
 struct pbuf;
@@ -23,5 +24,11 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
  */
 err_t net_tcp_guard_input(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
                           u8_t *opt2, struct pbuf *p);
+
+/*
+ * An IPv4 packet before lwIP looks at it (net/ip_guard.c): returns 0 for
+ * lwIP to go on, 1 when it was dropped (and freed) here.
+ */
+int net_ip4_guard_input(struct pbuf *p, struct netif *inp);
 
 #endif

@@ -11,6 +11,7 @@
  * one of lwIP's callbacks, where the connection may not be closed.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,15 +29,21 @@
 #include "lwip/netif.h"
 #include "net/mqtt_queue.h"
 #include "net/net.h"
+#if MOTE_TLS
+#include "net/tls.h"
+#endif
 
 #define BACKOFF_MIN_MS       1000u
 #define BACKOFF_MAX_MS       60000u
 #define CONNECT_TIMEOUT_NS   (15 * MOTE_NS_PER_S)   /* TCP and CONNACK together */
 #define ADDRESS_WAIT_NS      (500 * MOTE_NS_PER_MS) /* polls while DHCP/SLAAC is under way */
 #define FLUSH_RETRY_NS       (100 * MOTE_NS_PER_MS) /* output buffer full, nothing in flight */
+#define DROP_LOG_NS          (10 * MOTE_NS_PER_S)   /* between two "queue full" lines */
 #define BROKER_TEXT_MAX      48
 #define HOSTNAME_MAX         63
 #define CLIENT_ID_RANDOM_LEN 4 /* bytes, printed as 8 hex digits */
+#define SERVER_NAME_MAX      255
+#define TLS_REASON_MAX       160
 /* lwIP's request slots: one per subscription, the rest for QoS 1 messages in flight. */
 #define IN_FLIGHT_MAX (MQTT_REQ_MAX_IN_FLIGHT - MOTE_MQTT_SUBSCRIPTIONS_MAX)
 _Static_assert(IN_FLIGHT_MAX >= 1, "MQTT_REQ_MAX_IN_FLIGHT leaves room for messages");
@@ -72,6 +79,12 @@ struct client {
     char client_id[MOTE_MQTT_CLIENT_ID_MAX + 1];
     char will_topic[MOTE_MQTT_TOPIC_MAX + 1];
     char will_message[MOTE_MQTT_WILL_MAX + 1];
+#if MOTE_TLS
+    char server_name[SERVER_NAME_MAX + 1];
+    struct altcp_pcb *tls_pcb;    /* this attempt's TLS connection, until it ends */
+    altcp_err_fn lwip_err;        /* lwIP's MQTT error callback, which tls_failed forwards to */
+    char tls_why[TLS_REASON_MAX]; /* why the handshake failed, for the log */
+#endif
     mote_mqtt_state_fn on_state;
     void *arg;
     unsigned backoff_ms;
@@ -87,6 +100,7 @@ struct client {
         uint8_t payload[MOTE_MQTT_PAYLOAD_MAX + 1]; /* NUL after the payload, for text */
     } rx;
     struct mote_mqtt_stats stats;
+    uint64_t drop_logged_ns;
 };
 
 static struct client clients[MOTE_MQTT_CLIENTS_MAX];
@@ -225,6 +239,10 @@ static const char *reason_text(const struct client *c, mqtt_connection_status_t 
     case MQTT_CONNECT_REFUSED_NOT_AUTHORIZED_: return "the broker refused: not authorized";
     case MQTT_CONNECT_TIMEOUT: return "no answer from the broker in time";
     case MQTT_CONNECT_DISCONNECTED:
+#if MOTE_TLS
+        if (!was_connected && c->tls_why[0])
+            return c->tls_why;
+#endif
         if (was_connected)
             return "the broker closed the connection, or it broke, or the broker sent something "
                    "that is not MQTT";
@@ -254,8 +272,10 @@ static void on_connection(mqtt_client_t *lwip, void *arg, mqtt_connection_status
         c->stats.connects++;
         c->backoff_ms = BACKOFF_MIN_MS;
         c->in_flight = 0;
-        mote_log(MOTE_LOG_INFO, "mqtt: connected to %s:%u as %s; %u QoS 1 messages queued",
-                 c->broker, c->port, c->client_id, c->queue.count);
+        mote_log(MOTE_LOG_INFO,
+                 "mqtt: connected to %s:%u as %s; %u QoS 1 messages queued, %llu dropped so far",
+                 c->broker, c->port, c->client_id, c->queue.count,
+                 (unsigned long long)c->stats.dropped);
         for (unsigned i = 0; i < c->nsubs; i++)
             subscribe_one(c, &c->subs[i]);
         flush(c);
@@ -309,6 +329,40 @@ static bool address_pending(const ip_addr_t *addr)
 static void on_publish(void *arg, const char *topic, u32_t tot_len);
 static void on_data(void *arg, const u8_t *data, u16_t len, u8_t flags);
 
+#if MOTE_TLS
+/*
+ * altcp's error callback of a TLS attempt, in front of lwIP's MQTT client's
+ * own: the TLS state is still readable here (not once the MQTT client hears
+ * of the failure), so the reason is taken for the log, then passed on.
+ */
+static void tls_failed(void *arg, err_t err)
+{
+    struct client *c = (struct client *)((char *)arg - offsetof(struct client, lwip));
+    /* A reset before the ClientHello went out is TCP's refusal: no TLS reason to give. */
+    if (c->tls_pcb && !tls_handshake_done(c->tls_pcb) &&
+        (err == ERR_CLSD || tls_handshake_started(c->tls_pcb))) {
+        char why[TLS_REASON_MAX];
+        tls_describe_failure(c->tls_pcb, why, sizeof(why));
+        snprintf(c->tls_why, sizeof(c->tls_why), "TLS handshake failed: %s", why);
+    }
+    c->tls_pcb = NULL;
+    if (c->lwip_err)
+        c->lwip_err(arg, err);
+}
+
+/* After lwIP's MQTT client opened a TLS connection: the name to check, our error callback. */
+static int tls_prepare(struct client *c)
+{
+    c->tls_pcb = c->lwip.conn;
+    int err = tls_client_prepare(c->tls_pcb, c->server_name);
+    if (err)
+        return err;
+    c->lwip_err = c->tls_pcb->err;
+    altcp_err(c->tls_pcb, tls_failed);
+    return 0;
+}
+#endif
+
 static void attempt(void *arg)
 {
     struct client *c = arg;
@@ -320,6 +374,14 @@ static void attempt(void *arg)
     }
     c->state = CLIENT_CONNECTING;
     err_t err = mqtt_client_connect(&c->lwip, &c->addr, c->port, on_connection, c, &c->info);
+#if MOTE_TLS
+    c->tls_why[0] = '\0';
+    c->tls_pcb = NULL;
+    if (err == ERR_OK && c->info.tls_config && tls_prepare(c) != 0) {
+        mqtt_disconnect(&c->lwip);
+        err = ERR_MEM;
+    }
+#endif
     if (err != ERR_OK) {
         c->stats.failures++;
         mote_log(MOTE_LOG_WARN, "mqtt: %s:%u: cannot start a connection (%d)", c->broker, c->port,
@@ -386,7 +448,26 @@ static int configure(struct client *c, const struct mote_mqtt_config *cfg)
         return -EINVAL;
     }
     strcpy(c->broker, cfg->broker);
-    c->port = cfg->port ? cfg->port : MOTE_MQTT_PORT;
+    c->port = cfg->port ? cfg->port : cfg->tls ? MOTE_MQTT_TLS_PORT : MOTE_MQTT_PORT;
+#if MOTE_TLS
+    const char *name = cfg->tls_server_name ? cfg->tls_server_name : cfg->broker;
+    if (cfg->tls &&
+        (tls_config_is_server(cfg->tls) || !name[0] || strlen(name) > SERVER_NAME_MAX)) {
+        mote_log(MOTE_LOG_ERROR,
+                 "mqtt: TLS: expected a client configuration and a server name "
+                 "of 1 to %d bytes",
+                 SERVER_NAME_MAX);
+        return -EINVAL;
+    }
+    if (cfg->tls)
+        strcpy(c->server_name, name);
+#else
+    if (cfg->tls) {
+        mote_log(MOTE_LOG_ERROR, "mqtt: TLS asked for, but this image has no TLS (add tls to "
+                                 "service_uses in its service.mk)");
+        return -EINVAL;
+    }
+#endif
 
     if (cfg->client_id) {
         size_t len = strlen(cfg->client_id);
@@ -432,6 +513,10 @@ static int configure(struct client *c, const struct mote_mqtt_config *cfg)
         c->info.will_qos = cfg->will_qos;
         c->info.will_retain = cfg->will_retain;
     }
+#if MOTE_TLS
+    if (cfg->tls)
+        c->info.tls_config = tls_altcp_config(cfg->tls);
+#endif
     mqtt_queue_init(&c->queue, cfg->queue_max ? cfg->queue_max : MOTE_MQTT_QUEUE_DEFAULT);
     return 0;
 }
@@ -456,8 +541,9 @@ int mote_mqtt_connect(const struct mote_mqtt_config *config, mote_mqtt_state_fn 
     c->on_state = on_state;
     c->arg = arg;
     c->backoff_ms = BACKOFF_MIN_MS;
-    mote_log(MOTE_LOG_INFO, "mqtt: broker %s:%u, client id %s, keep-alive %u s, %u QoS 1 kept",
-             c->broker, c->port, c->client_id, c->info.keep_alive, c->queue.max);
+    mote_log(MOTE_LOG_INFO, "mqtt: broker %s:%u%s, client id %s, keep-alive %u s, %u QoS 1 kept",
+             c->broker, c->port, config->tls ? " over TLS" : "", c->client_id, c->info.keep_alive,
+             c->queue.max);
     attempt(c);
     return client_id_of(c);
 }
@@ -490,9 +576,14 @@ int mote_mqtt_publish(int client, const char *topic, const void *payload, size_t
         return dropped;
     if (dropped) {
         c->stats.dropped++;
-        mote_log(MOTE_LOG_WARN,
-                 "mqtt: queue full (%u QoS 1 messages): dropped the oldest, %llu so far",
-                 c->queue.max, (unsigned long long)c->stats.dropped);
+        /* The first drop, then at most one line per DROP_LOG_NS: an outage drops steadily. */
+        uint64_t now = mote_time_ns();
+        if (c->stats.dropped == 1 || now - c->drop_logged_ns >= DROP_LOG_NS) {
+            c->drop_logged_ns = now;
+            mote_log(MOTE_LOG_WARN,
+                     "mqtt: queue full (%u QoS 1 messages): dropped the oldest, %llu so far",
+                     c->queue.max, (unsigned long long)c->stats.dropped);
+        }
     }
     flush(c);
     net_timeouts_changed();

@@ -39,4 +39,7 @@ void tls_describe_failure(struct altcp_pcb *pcb, char *buf, size_t max);
 /* Whether pcb's handshake is done. */
 bool tls_handshake_done(struct altcp_pcb *pcb);
 
+/* Whether pcb's handshake has begun: the ClientHello went out, so TCP was up (net/mqtt.c). */
+bool tls_handshake_started(struct altcp_pcb *pcb);
+
 #endif

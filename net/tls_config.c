@@ -269,6 +269,12 @@ bool tls_handshake_done(struct altcp_pcb *pcb)
     return ssl && ssl->state == MBEDTLS_SSL_HANDSHAKE_OVER;
 }
 
+bool tls_handshake_started(struct altcp_pcb *pcb)
+{
+    mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
+    return ssl && ssl->state > MBEDTLS_SSL_CLIENT_HELLO;
+}
+
 /* The first bytes of a record header that is not TLS, printable. */
 static void describe_bytes(const unsigned char *p, size_t n, char *out, size_t max)
 {

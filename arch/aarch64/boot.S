@@ -18,7 +18,17 @@
 #include "arch/aarch64/sysreg_bits.h"
 #include "memmap.h" /* IMAGE_TEXT_OFFSET of this board */
 
-#define SECONDARY_ENTRIES 4 /* cores that can be started from secondary_park (the Pi's four) */
+#define SECONDARY_ENTRIES 4
+
+/*
+ * reg = the address of sym, PC-relative: the link address while the image
+ * runs where it was loaded, the random one once it runs there (aslr.h). A
+ * literal (ldr =sym) would be an absolute address to relocate in the code.
+ */
+.macro adr_l reg, sym
+    adrp    \reg, \sym
+    add     \reg, \reg, :lo12:\sym
+.endm /* cores that can be started from secondary_park (the Pi's four) */
 
     /* Unwind tables for gdb only (the image carries none): see the CFI below. */
     .cfi_sections .debug_frame
@@ -136,22 +146,36 @@ at_el1:
     msr     cpacr_el1, x1
     isb
 
-    ldr     x1, =__exc_stack_top
-    mov     sp, x1                      /* SPSel is 1 here: this is SP_EL1 */
-    ldr     x1, =__stack_top
-    msr     sp_el0, x1
-    msr     spsel, #0                   /* run on SP_EL0; exceptions switch to SP_EL1 */
+    bl      set_stacks
 
-    ldr     x1, =__bss_start
-    ldr     x2, =__bss_end
+    adr_l   x1, __bss_start
+    adr_l   x2, __bss_end
 4:  cmp     x1, x2
     b.hs    5f
     stp     xzr, xzr, [x1], #16
     b       4b
 5:
-    ldr     x1, =boot_entry_ticks
+    adr_l   x1, boot_entry_ticks
     str     x20, [x1]
-    ldr     x1, =__tls_tp               /* thread pointer: the image's one TLS block */
+
+    /*
+     * MMU on, the image mapped again at its random address and relocated for
+     * it (aslr.c); x0 = the slide, the DTB pointer back in x19. Then continue
+     * there (a br into guarded code lands on a bti j), on the stacks there.
+     */
+    mov     x0, x19
+    sub     sp, sp, #16
+    mov     x1, sp
+    bl      aslr_early
+    ldr     x19, [sp], #16
+    adr     x1, 6f
+    add     x1, x1, x0
+    br      x1
+6:  bti     j
+    bl      set_stacks
+    bl      aslr_finish                 /* the identity alias of the image goes */
+
+    adr_l   x1, __tls_tp                /* thread pointer: the image's one TLS block */
     msr     tpidr_el0, x1
     mov     x29, xzr                    /* the backtrace ends here */
     mov     x30, xzr
@@ -159,6 +183,20 @@ at_el1:
     bl      kernel_main
     b       secondary_park              /* kernel_main never returns */
     .cfi_endproc
+
+/*
+ * The two stacks at their tops, wherever the image runs. SP_EL1 =
+ * __exc_stack_top, used by exceptions; SP_EL0 = __stack_top, used by
+ * everything else (SPSel = 0 on return). Clobbers x1.
+ */
+set_stacks:
+    msr     spsel, #1
+    adr_l   x1, __exc_stack_top
+    mov     sp, x1
+    adr_l   x1, __stack_top
+    msr     sp_el0, x1
+    msr     spsel, #0                   /* run on SP_EL0; exceptions switch to SP_EL1 */
+    ret
 
 /*
  * x2 = non-zero when the CPU has pointer authentication (the ID fields of

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arch/aarch64/aslr.h"
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/mmu.h"
@@ -150,8 +151,9 @@ int gdb_arch_init(void)
     __asm__ volatile("msr daifclr, #8" ::: "memory"); /* PSTATE.D: debug exceptions on here */
 
     uint64_t text = (uint64_t)__image_start;
-    return mmu_map_at(text + TEXT_ALIAS_OFFSET, text, (uint64_t)(__text_end - __image_start),
-                      MMU_DATA);
+    /* The alias maps the code's physical pages (the image may run elsewhere: aslr.h). */
+    return mmu_map_at(text + TEXT_ALIAS_OFFSET, aslr_phys(__image_start),
+                      (uint64_t)(__text_end - __image_start), MMU_DATA);
 }
 
 /* Registers */

@@ -54,6 +54,12 @@
 static uint64_t table_pool[TABLE_POOL][TABLE_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static unsigned tables_used;
 static uint64_t *root;
+/*
+ * Descriptors hold the tables' physical addresses; the kernel reaches them
+ * at physical + tables_va_offset: 0 while the image runs where it was
+ * loaded, its ASLR slide once it runs at its random address (aslr.c).
+ */
+static uint64_t tables_va_offset;
 static uint64_t text_guarded; /* DESC_GP where the CPU has BTI (the bit is RES0 elsewhere) */
 
 static uint64_t kind_attrs(enum mmu_kind kind)
@@ -72,6 +78,16 @@ static uint64_t kind_attrs(enum mmu_kind kind)
 static unsigned level_shift(int level)
 {
     return 12 + 9 * (3 - level);
+}
+
+static uint64_t *table_at(uint64_t desc)
+{
+    return (uint64_t *)((desc & DESC_ADDR_MASK) + tables_va_offset);
+}
+
+static uint64_t table_pa(const uint64_t *table)
+{
+    return (uint64_t)table - tables_va_offset;
 }
 
 static uint64_t *table_alloc(void)
@@ -108,13 +124,12 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
             uint64_t *sub = table_alloc();
             if (!sub)
                 return -ENOMEM;
-            desc_write(entry, (uint64_t)sub | DESC_VALID | DESC_TABLE);
+            desc_write(entry, table_pa(sub) | DESC_VALID | DESC_TABLE);
             int err = map_level(sub, level + 1, addr, chunk_end, attrs, delta);
             if (err)
                 return err;
         } else if (level < 3 && (*entry & DESC_TABLE)) {
-            int err = map_level((uint64_t *)(*entry & DESC_ADDR_MASK), level + 1, addr, chunk_end,
-                                attrs, delta);
+            int err = map_level(table_at(*entry), level + 1, addr, chunk_end, attrs, delta);
             if (err)
                 return err;
         } else if ((*entry & DESC_ATTR_MASK) != attrs) {
@@ -133,7 +148,7 @@ void mmu_init(void)
     sysreg_write(mair_el1, MAIR_VALUE);
     sysreg_write(tcr_el1, TCR_T0SZ(VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
                               TCR_TG0_4K | TCR_EPD1 | (pa_range << TCR_IPS_SHIFT));
-    sysreg_write(ttbr0_el1, (uint64_t)root);
+    sysreg_write(ttbr0_el1, table_pa(root));
     isb();
 }
 
@@ -152,6 +167,77 @@ int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind
     int err = map_level(root, 0, start, end, kind_attrs(kind), (paddr - vaddr));
     isb();
     return err;
+}
+
+/*
+ * Replaces the block at entry (a level 1 or 2 block) with a table mapping the
+ * same memory in 512 pieces of the next level, same attributes: break, then
+ * make (D8.13), so no walk sees both.
+ */
+static int split_block(uint64_t *entry, int level)
+{
+    uint64_t *sub = table_alloc();
+    if (!sub || level >= 3)
+        return -ENOMEM;
+    uint64_t desc = *entry, attrs = desc & DESC_ATTR_MASK, pa = desc & DESC_ADDR_MASK;
+    uint64_t piece = 1ul << level_shift(level + 1);
+    for (uint64_t i = 0; i < TABLE_ENTRIES; i++)
+        sub[i] = (pa + i * piece) | attrs | DESC_VALID | (level + 1 == 3 ? DESC_TABLE : 0);
+    dsb(ishst);
+    desc_write(entry, 0);
+    __asm__ volatile("tlbi vmalle1" ::: "memory");
+    dsb(nsh);
+    isb();
+    desc_write(entry, table_pa(sub) | DESC_VALID | DESC_TABLE);
+    return 0;
+}
+
+/* Removes the mappings of [addr, end) at this level and below, splitting blocks it cuts. */
+static int unmap_level(uint64_t *table, int level, uint64_t addr, uint64_t end)
+{
+    unsigned shift = level_shift(level);
+    uint64_t block = 1ul << shift;
+    while (addr < end) {
+        uint64_t *entry = &table[(addr >> shift) % TABLE_ENTRIES];
+        uint64_t next = (addr & ~(block - 1)) + block;
+        uint64_t chunk_end = next < end ? next : end;
+        if (level < 3 && (*entry & DESC_VALID) && (*entry & DESC_TABLE)) {
+            int err = unmap_level(table_at(*entry), level + 1, addr, chunk_end);
+            if (err)
+                return err;
+        } else if (*entry & DESC_VALID) {
+            if ((addr & (block - 1)) || chunk_end != next) {
+                /* Part of a block: it becomes a table of smaller blocks, then those go. */
+                int err = split_block(entry, level);
+                if (err)
+                    return err;
+                continue;
+            }
+            desc_write(entry, 0);
+        }
+        addr = chunk_end;
+    }
+    return 0;
+}
+
+int mmu_unmap(uint64_t vaddr, uint64_t size)
+{
+    uint64_t start = vaddr & ~(PAGE_SIZE - 1);
+    uint64_t end = (vaddr + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (size == 0 || end <= start || end > (1ul << VA_BITS))
+        return -EINVAL;
+    int err = unmap_level(root, 0, start, end);
+    /* No walk may still use a removed entry (D8.13: break-before-make's break). */
+    __asm__ volatile("tlbi vmalle1" ::: "memory");
+    dsb(nsh);
+    isb();
+    return err;
+}
+
+void mmu_set_tables_offset(uint64_t offset)
+{
+    root = (uint64_t *)((uint64_t)root - tables_va_offset + offset);
+    tables_va_offset = offset;
 }
 
 static void dcache_invalidate(const void *start, size_t len)
@@ -188,7 +274,7 @@ static unsigned count_wx(const uint64_t *table, int level)
         if (!(d & DESC_VALID))
             continue;
         if (level < 3 && (d & DESC_TABLE))
-            n += count_wx((const uint64_t *)(d & DESC_ADDR_MASK), level + 1);
+            n += count_wx(table_at(d), level + 1);
         else if (!(d & DESC_AP_RO) && !(d & DESC_PXN))
             n++;
     }

@@ -37,6 +37,20 @@ int mmu_map(uint64_t addr, uint64_t size, enum mmu_kind kind);
  */
 int mmu_map_at(uint64_t vaddr, uint64_t paddr, uint64_t size, enum mmu_kind kind);
 
+/*
+ * Removes the mappings of [vaddr, vaddr + size), rounded out to pages, and
+ * flushes the TLB; a block that reaches past the range is split first.
+ * Returns 0, or -ENOMEM when the table pool is exhausted by a split.
+ */
+int mmu_unmap(uint64_t vaddr, uint64_t size);
+
+/*
+ * Tells the MMU code that its tables (in the image's BSS) are now reached at
+ * their physical address + offset: the image's ASLR slide, once it runs at
+ * its random address (aslr.c).
+ */
+void mmu_set_tables_offset(uint64_t offset);
+
 /* Turns on the MMU, both caches and SCTLR_EL1.WXN. */
 void mmu_enable(void);
 

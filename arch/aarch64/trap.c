@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "arch/aarch64/aslr.h"
 #include "arch/aarch64/cpu.h"
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/pauth.h"
@@ -155,6 +156,10 @@ static void crash(struct trap_frame *f, const char *what)
     console_printf("at: ");
     print_location(f->elr);
     console_printf("\n");
+    if (aslr_slide()) /* for addr2line and gdb with the ELF: subtract it */
+        console_printf("image: 0x%016llx, the ELF's addresses + 0x%llx\n",
+                       (unsigned long long)(uintptr_t)__image_start,
+                       (unsigned long long)aslr_slide());
     print_registers(f);
     uint64_t offset;
     unsigned ec = ESR_EC(f->esr);

@@ -18,7 +18,7 @@
  * "fn <insns> <calls> <mmio> <name>", one per vector that was entered,
  * "exc <count> <vector>", then "total <insns> <mmio>" and "end". Instructions
  * outside every function of the image (QEMU's boot stub in front of a raw
- * Image, a symbol-less gap) count under "(outside)". bench/profile.py reads
+ * Image, a symbol-less gap) count under "(outside)". bench/profiler.py reads
  * it and groups functions by subsystem.
  *
  * Counting is exact, as in insn_count.c: an inline add placed before every

@@ -295,11 +295,14 @@ static int blk_submit(struct block_dev *bdev, struct block_req *req)
     }
     segs[n_out + n_in] = (struct virtq_seg){.buf = &slot->status, .len = sizeof(slot->status)};
     n_in++;
-    int err = virtq_add_buffer(&b->vq, segs, n_out, n_in, slot);
-    if (err)
-        return err == -ENOSPC ? -EAGAIN : err;
+    /* The slot is the request's before the device can see it. */
     slot->req = req;
     req->drv = mote_time_ns();
+    int err = virtq_add_buffer(&b->vq, segs, n_out, n_in, slot);
+    if (err) {
+        slot->req = NULL;
+        return err == -ENOSPC ? -EAGAIN : err;
+    }
     if (virtq_outstanding(&b->vq) == 1) {
         virtq_watch_reset(&b->watch, &b->vq);
         b->last_watch_ns = req->drv;

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kernel/dma.h"
+
 /*
  * Barriers between this CPU and the device, which reads and writes the rings
  * from outside (QEMU: another host thread). Outer shareable covers any
@@ -68,17 +70,17 @@ int virtq_init(struct virtq *vq, uint16_t size, void *mem, bool event_idx)
 
 uint64_t virtq_desc_paddr(const struct virtq *vq)
 {
-    return (uint64_t)(uintptr_t)vq->desc;
+    return dma_addr(vq->desc);
 }
 
 uint64_t virtq_avail_paddr(const struct virtq *vq)
 {
-    return (uint64_t)(uintptr_t)vq->avail;
+    return dma_addr(vq->avail);
 }
 
 uint64_t virtq_used_paddr(const struct virtq *vq)
 {
-    return (uint64_t)(uintptr_t)vq->used;
+    return dma_addr(vq->used);
 }
 
 int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_out, unsigned n_in,
@@ -97,7 +99,7 @@ int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_
     uint32_t in_len = 0;
     for (unsigned i = 0; i < n; i++) {
         bool writable = i >= n_out;
-        vq->desc[d].addr = (uint64_t)(uintptr_t)segs[i].buf;
+        vq->desc[d].addr = dma_addr(segs[i].buf);
         vq->desc[d].len = segs[i].len;
         vq->desc[d].flags =
             (uint16_t)((writable ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));

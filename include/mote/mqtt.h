@@ -12,6 +12,11 @@
  * dropped, counted and logged. Delivery is at least once: a message whose
  * PUBACK was lost with the connection is sent again. Callbacks run from the
  * event loop.
+ *
+ * With TLS (a mote_tls_config from include/mote/tls.h, in an image whose
+ * service uses tls), the connection is TLS 1.2 and the broker's certificate
+ * must chain to the configuration's CA and name tls_server_name; a refused
+ * handshake is logged with its reason and retried like any failure.
  */
 #ifndef MOTE_MQTT_H
 #define MOTE_MQTT_H
@@ -21,6 +26,7 @@
 #include <stdint.h>
 
 #define MOTE_MQTT_PORT              1883
+#define MOTE_MQTT_TLS_PORT          8883
 #define MOTE_MQTT_TOPIC_MAX         255  /* bytes of a topic or a topic filter */
 #define MOTE_MQTT_PAYLOAD_MAX       1024 /* bytes of a message, sent or received */
 #define MOTE_MQTT_WILL_MAX          255  /* bytes of a last will's message (lwIP's limit) */
@@ -31,9 +37,11 @@
 #define MOTE_MQTT_SUBSCRIPTIONS_MAX 8    /* per client */
 #define MOTE_MQTT_CLIENTS_MAX       2
 
+struct mote_tls_config;
+
 struct mote_mqtt_config {
     const char *broker;     /* the broker's IPv4 or IPv6 address ("10.0.2.2", "fd00::1") */
-    uint16_t port;          /* 0: MOTE_MQTT_PORT */
+    uint16_t port;          /* 0: MOTE_MQTT_PORT, or MOTE_MQTT_TLS_PORT with tls */
     const char *client_id;  /* NULL: "<hostname=>-<8 random hex digits>" ("mote-" without) */
     uint16_t keep_alive_s;  /* 0: MOTE_MQTT_KEEP_ALIVE_S */
     const char *will_topic; /* NULL: no last will */
@@ -41,6 +49,9 @@ struct mote_mqtt_config {
     uint8_t will_qos; /* 0 or 1 */
     bool will_retain;
     unsigned queue_max; /* QoS 1 messages kept unacknowledged (0: MOTE_MQTT_QUEUE_DEFAULT) */
+    /* TLS: a client configuration (mote_tls_client_config), kept while the client lives. */
+    struct mote_tls_config *tls; /* NULL: plain TCP */
+    const char *tls_server_name; /* what the certificate must name (NULL: broker); copied */
 };
 
 /* The client connected (connected) or lost its connection (and now retries). */
@@ -55,7 +66,8 @@ typedef void (*mote_mqtt_message_fn)(int client, const char *topic, const void *
  * as above; on_state(arg) (may be NULL) hears each change. Returns a client
  * id > 0, -EINVAL for a NULL or malformed field (named in the log: broker not
  * an address, a client id or will over its bound, a will topic that is not a
- * valid topic, qos above 1, queue_max above MOTE_MQTT_QUEUE_MAX), -EBUSY when
+ * valid topic, qos above 1, queue_max above MOTE_MQTT_QUEUE_MAX, tls in an
+ * image without TLS or a server's configuration), -EBUSY when
  * MOTE_MQTT_CLIENTS_MAX clients exist, -ENETDOWN without a network, -ENOMEM.
  */
 int mote_mqtt_connect(const struct mote_mqtt_config *config, mote_mqtt_state_fn on_state,

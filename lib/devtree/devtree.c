@@ -99,6 +99,12 @@ int devtree_find_compatible_in(const void *fdt, const char *const *compatible, i
     int parents[DEVTREE_MAX_DEPTH + 1];
     int depth = 0, node = 0, best = -ENOENT, best_parent = -ENOENT, best_rank = INT_MAX;
     parents[0] = 0;
+    /* The root first, as fdt_node_offset_by_compatible does; it has no parent. */
+    int root_rank = compatible_rank(fdt, 0, compatible, best_rank);
+    if (root_rank >= 0) {
+        best = 0;
+        best_rank = root_rank;
+    }
     /*
      * One walk for the whole list: the node matching the earliest entry wins,
      * the first in tree order among equals; a node for the first entry ends it.
@@ -217,4 +223,144 @@ uint32_t devtree_u32(const void *fdt, int node, const char *name, uint32_t def)
     int len;
     const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
     return p && len == sizeof(*p) ? fdt32_to_cpu(*p) : def;
+}
+
+/* Reads the properties the index keeps, in one pass over the node's properties. */
+static int index_props(const void *fdt, struct devtree_node *n)
+{
+    int prop;
+    fdt_for_each_property_offset(prop, fdt, n->offset)
+    {
+        const char *name;
+        int len;
+        const void *value = fdt_getprop_by_offset(fdt, prop, &name, &len);
+        if (!value)
+            return -EINVAL;
+        if (strcmp(name, "compatible") == 0) {
+            n->compatible = value;
+            n->compatible_len = len;
+        } else if (strcmp(name, "phandle") == 0 && len == sizeof(fdt32_t)) {
+            n->phandle = fdt32_to_cpu(*(const fdt32_t *)value);
+        } else if (strcmp(name, "device_type") == 0) {
+            n->memory = len == sizeof("memory") && memcmp(value, "memory", len) == 0;
+        }
+    }
+    /* The loop ends on -FDT_ERR_NOTFOUND; anything else is a malformed node. */
+    return prop == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+}
+
+int devtree_index_build(struct devtree_index *idx, const void *fdt, struct devtree_node *nodes,
+                        int max)
+{
+    int parents[DEVTREE_MAX_DEPTH + 1];
+    int depth = 0, node = 0;
+    idx->fdt = fdt;
+    idx->nodes = nodes;
+    idx->count = 0;
+    if (max < 1)
+        return -ENOSPC;
+    nodes[0] = (struct devtree_node){.offset = 0, .parent = -1};
+    if (index_props(fdt, &nodes[0]) != 0)
+        return -EINVAL;
+    idx->count = 1;
+    parents[0] = 0;
+    for (;;) {
+        node = fdt_next_node(fdt, node, &depth);
+        if (node == -FDT_ERR_NOTFOUND || (node >= 0 && depth <= 0))
+            break;
+        if (node < 0)
+            return -EINVAL;
+        if (depth > DEVTREE_MAX_DEPTH || idx->count == max) {
+            idx->count = 0;
+            return -ENOSPC;
+        }
+        parents[depth] = node;
+        struct devtree_node *n = &nodes[idx->count];
+        *n = (struct devtree_node){.offset = node, .parent = parents[depth - 1]};
+        if (index_props(fdt, n) != 0) {
+            idx->count = 0;
+            return -EINVAL;
+        }
+        idx->count++;
+    }
+    return 0;
+}
+
+int devtree_index_find(const struct devtree_index *idx, const char *const *compatible, int *parent)
+{
+    /* The same preference as devtree_find_compatible_in: list order, then tree order. */
+    for (int i = 0; compatible[i]; i++)
+        for (int k = 0; k < idx->count; k++) {
+            const struct devtree_node *n = &idx->nodes[k];
+            if (n->compatible &&
+                fdt_stringlist_contains(n->compatible, n->compatible_len, compatible[i])) {
+                if (parent)
+                    *parent = n->parent < 0 ? -ENOENT : n->parent;
+                return n->offset;
+            }
+        }
+    if (parent)
+        *parent = -ENOENT;
+    return -ENOENT;
+}
+
+/* The index entry of the node at offset, or NULL. */
+static const struct devtree_node *index_node(const struct devtree_index *idx, int offset)
+{
+    /* In tree order, offsets grow: binary search. */
+    int lo = 0, hi = idx->count;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (idx->nodes[mid].offset < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < idx->count && idx->nodes[lo].offset == offset ? &idx->nodes[lo] : NULL;
+}
+
+int devtree_index_parent(const struct devtree_index *idx, int node)
+{
+    const struct devtree_node *n = index_node(idx, node);
+    if (!n)
+        return -ENOENT;
+    return n->parent < 0 ? -EINVAL : n->parent;
+}
+
+int devtree_index_phandle(const struct devtree_index *idx, uint32_t phandle)
+{
+    for (int k = 0; phandle && k < idx->count; k++)
+        if (idx->nodes[k].phandle == phandle)
+            return idx->nodes[k].offset;
+    return -ENOENT;
+}
+
+int devtree_index_child(const struct devtree_index *idx, int parent, const char *name)
+{
+    for (int k = 0; k < idx->count; k++) {
+        if (idx->nodes[k].parent != parent)
+            continue;
+        const char *n = fdt_get_name(idx->fdt, idx->nodes[k].offset, NULL);
+        if (n && strcmp(n, name) == 0)
+            return idx->nodes[k].offset;
+    }
+    return -ENOENT;
+}
+
+unsigned devtree_index_memory(const struct devtree_index *idx, struct devtree_range *ranges,
+                              unsigned max)
+{
+    unsigned n = 0;
+    for (int k = 0; k < idx->count; k++) {
+        const struct devtree_node *node = &idx->nodes[k];
+        /* Memory nodes are the root's children (Devicetree Specification §3.4). */
+        if (!node->memory || node->parent != 0)
+            continue;
+        for (int i = 0; n < max; i++) {
+            if (devtree_reg_in(idx->fdt, 0, node->offset, i, &ranges[n].base, &ranges[n].size) != 0)
+                break;
+            n++;
+        }
+    }
+    return n;
 }

@@ -8,6 +8,7 @@
 #ifndef LIB_DEVTREE_DEVTREE_H
 #define LIB_DEVTREE_DEVTREE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Nodes nested deeper than this are passed over by the walks below. */
@@ -83,6 +84,50 @@ struct devtree_range {
  * Returns how many; a malformed reg entry ends its node's list.
  */
 unsigned devtree_memory_all(const void *fdt, struct devtree_range *ranges, unsigned max);
+
+/*
+ * An index of a tree's nodes, built in one walk, for a board that asks many
+ * questions at boot: each libfdt lookup by compatible, phandle, path or
+ * parent walks the tree from the start (QEMU virt's has 56 nodes, and its
+ * bring-up asked some 30 such questions).
+ */
+struct devtree_node {
+    int offset, parent;     /* parent: the root's is -1 */
+    const char *compatible; /* the property's string list, or NULL */
+    int compatible_len;
+    uint32_t phandle; /* 0: none */
+    bool memory;      /* device_type = "memory" */
+};
+
+struct devtree_index {
+    const void *fdt;
+    struct devtree_node *nodes; /* in tree order, nodes[0] the root */
+    int count;
+};
+
+/*
+ * Indexes every node of fdt (nested at most DEVTREE_MAX_DEPTH deep) into
+ * nodes, which holds max. Returns 0, -ENOSPC for a tree with more nodes or
+ * deeper ones, -EINVAL for a malformed one; the index is usable only after 0.
+ */
+int devtree_index_build(struct devtree_index *idx, const void *fdt, struct devtree_node *nodes,
+                        int max);
+
+/* devtree_find_compatible_in over the index: the same answer, no walk. */
+int devtree_index_find(const struct devtree_index *idx, const char *const *compatible, int *parent);
+
+/* The parent of the node at offset, -EINVAL for the root, -ENOENT for no indexed node. */
+int devtree_index_parent(const struct devtree_index *idx, int node);
+
+/* The node whose phandle is phandle, or -ENOENT. */
+int devtree_index_phandle(const struct devtree_index *idx, uint32_t phandle);
+
+/* The child of parent named name (unit address included, "chosen", "cpus"), or -ENOENT. */
+int devtree_index_child(const struct devtree_index *idx, int parent, const char *name);
+
+/* Up to max ranges of the indexed memory nodes: devtree_memory_all over the index. */
+unsigned devtree_index_memory(const struct devtree_index *idx, struct devtree_range *ranges,
+                              unsigned max);
 
 /* The u32 property name of node, or def when it is absent or malformed. */
 uint32_t devtree_u32(const void *fdt, int node, const char *name, uint32_t def);

@@ -94,6 +94,12 @@ struct gdb_target {
 
     /* The target description document named annex ("target.xml"), or NULL. */
     const char *(*features)(void *ctx, const char *annex);
+
+    /*
+     * How far the running image is from the ELF's addresses (ASLR), for
+     * qOffsets, so gdb relocates the ELF's symbols; NULL when it never moves.
+     */
+    uint64_t (*load_offset)(void *ctx);
 };
 
 /* Counters of what was refused; never trusted input, only counted. */

@@ -425,6 +425,15 @@ static int cmd_query(struct reply *r, const char *p)
         put_str(r, "OK");
     } else if (starts_with(p, "qXfer:features:read:")) {
         return cmd_xfer_features(r, p + strlen("qXfer:features:read:"));
+    } else if (strcmp(p, "qOffsets") == 0 && r->s->t->load_offset) {
+        /* One offset for every section: the whole image moved together (aslr.h). */
+        uint64_t off = r->s->t->load_offset(r->s->t->ctx);
+        put_str(r, "Text=");
+        put_hex_u64(r, off);
+        put_str(r, ";Data=");
+        put_hex_u64(r, off);
+        put_str(r, ";Bss=");
+        put_hex_u64(r, off);
     }
     return 0; /* anything else: the empty reply, "not supported" */
 }

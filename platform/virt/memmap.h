@@ -32,5 +32,8 @@
 #define IMAGE_LOAD_ADDR   (VIRT_RAM_BASE + IMAGE_TEXT_OFFSET)
 /* QEMU -kernel with an ELF leaves x0 at 0 and the DTB at the base of RAM. */
 #define VIRT_DTB_ELF_BOOT VIRT_RAM_BASE
+/* The image runs at a random virtual address (arch/aarch64/aslr.h): DMA goes through virtq, which
+ * translates. */
+#define IMAGE_ASLR 1
 
 #endif

@@ -8,6 +8,7 @@
 #include "platform/platform.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -48,6 +49,43 @@ static const char *const pl031_compat[] = {"arm,pl031", NULL};
 static const char *const psci_compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci", NULL};
 static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
 
+/*
+ * The device tree's nodes, indexed in one walk when platform_init starts:
+ * bring-up asks some 30 questions of it, and each libfdt lookup walks the
+ * tree from the start. A tree the index cannot hold is asked the slow way.
+ */
+#define DT_INDEX_MAX 192 /* QEMU virt's tree has 56 nodes */
+static struct devtree_node dt_nodes[DT_INDEX_MAX];
+static struct devtree_index dt;
+static bool dt_indexed;
+
+static int dt_find(const void *fdt, const char *const *compatible, int *parent)
+{
+    return dt_indexed ? devtree_index_find(&dt, compatible, parent)
+                      : devtree_find_compatible_in(fdt, compatible, parent);
+}
+
+static int dt_parent(const void *fdt, int node)
+{
+    return dt_indexed ? devtree_index_parent(&dt, node) : fdt_parent_offset(fdt, node);
+}
+
+static int dt_phandle(const void *fdt, uint32_t phandle)
+{
+    return dt_indexed ? devtree_index_phandle(&dt, phandle)
+                      : fdt_node_offset_by_phandle(fdt, phandle);
+}
+
+/* A child of the root by name ("chosen", "cpus"). */
+static int dt_top(const void *fdt, const char *name)
+{
+    if (dt_indexed)
+        return devtree_index_child(&dt, 0, name);
+    char path[16] = "/";
+    strncat(path, name, sizeof(path) - 2);
+    return fdt_path_offset(fdt, path);
+}
+
 static struct pl061 power_gpio;
 static int power_event;
 static unsigned power_pin;
@@ -69,7 +107,10 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
     struct devtree_range found[BOARD_MAX_RAM];
     if (!fdt) /* virt is described only by its device tree */
         return 0;
-    unsigned n = devtree_memory_all(fdt, found, max < BOARD_MAX_RAM ? max : BOARD_MAX_RAM);
+    unsigned most = max < BOARD_MAX_RAM ? max : BOARD_MAX_RAM;
+    /* Before platform_init (kernel_main's call) the tree is not indexed yet. */
+    unsigned n = dt_indexed && dt.fdt == fdt ? devtree_index_memory(&dt, found, most)
+                                             : devtree_memory_all(fdt, found, most);
     for (unsigned i = 0; i < n; i++)
         ram[i] = (struct mem_range){found[i].base, found[i].size};
     return n;
@@ -89,7 +130,7 @@ static uint32_t uart_clock(const void *fdt, int uart)
     const fdt32_t *clocks = fdt_getprop(fdt, uart, "clocks", &len);
     if (!clocks || len < (int)sizeof(*clocks))
         return 0;
-    int clk = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(clocks[0]));
+    int clk = dt_phandle(fdt, fdt32_to_cpu(clocks[0]));
     return clk < 0 ? 0 : devtree_u32(fdt, clk, "clock-frequency", 0);
 }
 
@@ -97,9 +138,9 @@ static int console_setup(const void *fdt)
 {
     int uart = devtree_stdout(fdt), parent = -ENOENT;
     if (uart >= 0 && fdt_node_check_compatible(fdt, uart, "arm,pl011") == 0)
-        parent = fdt_parent_offset(fdt, uart);
+        parent = dt_parent(fdt, uart);
     else
-        uart = devtree_find_compatible_in(fdt, pl011_compat, &parent);
+        uart = dt_find(fdt, pl011_compat, &parent);
     uint64_t base, size;
     if (uart < 0 || map_device(fdt, parent, uart, 0, &base, &size) != 0)
         return -ENODEV;
@@ -112,13 +153,13 @@ static int irq_setup(const void *fdt)
     uint64_t dist, dist_size, other, other_size;
     const struct irq_chip *chip = NULL;
     int parent;
-    int gic = devtree_find_compatible_in(fdt, gicv3_compat, &parent);
+    int gic = dt_find(fdt, gicv3_compat, &parent);
     if (gic >= 0) {
         if (map_device(fdt, parent, gic, 0, &dist, &dist_size) ||
             map_device(fdt, parent, gic, 1, &other, &other_size))
             return -ENODEV;
         chip = gicv3_init((uintptr_t)dist, (uintptr_t)other, other_size);
-    } else if ((gic = devtree_find_compatible_in(fdt, gicv2_compat, &parent)) >= 0) {
+    } else if ((gic = dt_find(fdt, gicv2_compat, &parent)) >= 0) {
         if (map_device(fdt, parent, gic, 0, &dist, &dist_size) ||
             map_device(fdt, parent, gic, 1, &other, &other_size))
             return -ENODEV;
@@ -133,7 +174,7 @@ static int irq_setup(const void *fdt)
 static int timer_setup(const void *fdt)
 {
     unsigned intid, flags;
-    int node = devtree_find_compatible(fdt, timer_compat);
+    int node = dt_find(fdt, timer_compat, NULL);
     if (node < 0 || devtree_irq(fdt, node, TIMER_IRQ_VIRTUAL, &intid, &flags) != 0)
         return -ENODEV;
     return gtimer_init(intid);
@@ -143,14 +184,14 @@ static void rtc_setup(const void *fdt)
 {
     uint64_t base, size;
     int parent;
-    int node = devtree_find_compatible_in(fdt, pl031_compat, &parent);
+    int node = dt_find(fdt, pl031_compat, &parent);
     if (node >= 0 && map_device(fdt, parent, node, 0, &base, &size) == 0)
         time_set_rtc(pl031_read_seconds((uintptr_t)base));
 }
 
 static void psci_setup(const void *fdt)
 {
-    int node = devtree_find_compatible(fdt, psci_compat);
+    int node = dt_find(fdt, psci_compat, NULL);
     const char *method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
     if (method && strcmp(method, "hvc") == 0)
         psci_init(PSCI_HVC);
@@ -177,7 +218,7 @@ static void power_edge(unsigned pin, void *arg)
 /* The gpio-keys child with linux,code = KEY_POWER, or -ENOENT. */
 static int power_key_node(const void *fdt)
 {
-    int keys = devtree_find_compatible(fdt, gpio_keys_compat), key;
+    int keys = dt_find(fdt, gpio_keys_compat, NULL), key;
     if (keys < 0)
         return -ENOENT;
     fdt_for_each_subnode(key, fdt, keys)
@@ -201,14 +242,14 @@ static int power_key_setup(const void *fdt)
     const fdt32_t *spec = fdt_getprop(fdt, key, "gpios", &len);
     if (!spec || len != 3 * (int)sizeof(*spec))
         return -EINVAL;
-    int ctrl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(spec[0]));
+    int ctrl = dt_phandle(fdt, fdt32_to_cpu(spec[0]));
     unsigned pin = fdt32_to_cpu(spec[1]), flags = fdt32_to_cpu(spec[2]), intid, trigger;
     uint64_t base, size;
     if (ctrl < 0 || fdt_node_check_compatible(fdt, ctrl, "arm,pl061") != 0)
         return -ENODEV;
     int err = devtree_irq(fdt, ctrl, 0, &intid, &trigger);
     if (!err)
-        err = map_device(fdt, fdt_parent_offset(fdt, ctrl), ctrl, 0, &base, &size);
+        err = map_device(fdt, dt_parent(fdt, ctrl), ctrl, 0, &base, &size);
     if (!err)
         err = pl061_init(&power_gpio, (uintptr_t)base, intid);
     if (err)
@@ -255,7 +296,7 @@ static void describe(const void *fdt, struct board *board)
     const char *model = fdt_getprop(fdt, 0, "model", NULL);
     board->model = model && strcmp(model, "linux,dummy-virt") != 0 ? model : "QEMU virt";
 
-    int cpus = fdt_path_offset(fdt, "/cpus"), cpu;
+    int cpus = dt_top(fdt, "cpus"), cpu;
     board->cpus = 0;
     fdt_for_each_subnode(cpu, fdt, cpus)
     {
@@ -266,7 +307,7 @@ static void describe(const void *fdt, struct board *board)
 
     board->ram_count = platform_ram(fdt, board->ram, BOARD_MAX_RAM);
 
-    int chosen = fdt_path_offset(fdt, "/chosen");
+    int chosen = dt_top(fdt, "chosen");
     const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
     board->bootargs = args ? args : "";
     board->rng_seed =
@@ -290,11 +331,22 @@ static int virtio_found(const void *fdt, int node, int parent, void *arg)
 static void virtio_find(const void *fdt)
 {
     virtio_count = 0;
-    devtree_each_compatible(fdt, "virtio,mmio", virtio_found, NULL);
+    if (!dt_indexed) {
+        devtree_each_compatible(fdt, "virtio,mmio", virtio_found, NULL);
+        return;
+    }
+    for (int k = 0; k < dt.count; k++) {
+        const struct devtree_node *n = &dt_nodes[k];
+        if (n->compatible &&
+            fdt_stringlist_contains(n->compatible, n->compatible_len, "virtio,mmio") &&
+            virtio_found(fdt, n->offset, n->parent, NULL))
+            break;
+    }
 }
 
 int platform_init(const void *fdt, struct board *board)
 {
+    dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
     int uart = console_setup(fdt);
     if (uart < 0)
         return uart;

@@ -5,7 +5,8 @@
  * with its pull-up on (a button on GPIO 20, header pin 38, to ground).
  * Arguments: out=PIN in=PIN interval_ms=N toggles=N (0: forever) pull=up|down|none.
  * After `toggles` toggles it stops and says the pin's final level; the input
- * keeps being watched. Without GPIO (QEMU virt) it says so and exits with 1.
+ * keeps being watched. Without GPIO, or without the pins (QEMU virt: 0-7), it
+ * says so and exits with 1.
  */
 #include <errno.h>
 #include <string.h>

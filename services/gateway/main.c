@@ -15,27 +15,32 @@
  *
  * Arguments: mqtt=ADDR[:PORT] ([ADDR]:PORT for IPv6) hostname=NAME
  * period_ms=N qos=0|1 queue=N out=PIN in=PIN http=PORT (0: off).
- * Configuration comes from the boot arguments; gateway_config() is the one
- * place that reads it, where a configuration file would be read once the
- * image has a file system. Typing "stats" on the console logs the counters.
+ * The same words may come from /gateway/gateway.cfg on the volume fs= mounts
+ * (the boot arguments win), and the TLS files from /gateway/ca.pem, cert.pem,
+ * key.pem there (over the build's): files.c. Typing "stats" on the console
+ * logs the counters.
  *   make run SERVICE=gateway (with a broker on the host's port 1883), then:
  *   mosquitto_sub -v -t 'sensors/#'; mosquitto_pub -t actuators/mote/output -m on
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mote/mote.h>
 #include <mote/mqtt.h>
+#include <mote/tls.h>
 
 #include <http/http.h>
 
+#include "files.h"
 #include "gateway.h"
 
 #define DEFAULT_HOSTNAME  "mote"
 #define DEFAULT_PERIOD_MS 5000
 #define DEFAULT_OUT_PIN   4 /* a general-purpose pin on the Pi (header pin 7) and on virt's PL061 */
 #define DEFAULT_HTTP_PORT 80
+#define HTTPS_PORT        443
 #define ARG_MAX           64
 #define TOPIC_MAX         MOTE_MQTT_TOPIC_MAX
 #define JSON_MAX          256
@@ -51,6 +56,8 @@
 static struct {
     char broker[ARG_MAX];
     uint16_t broker_port;
+    bool tls;                  /* mqtts=: TLS with the build's CA */
+    char server_name[ARG_MAX]; /* mqtt_name=: what the broker's certificate names */
     char hostname[GATEWAY_HOSTNAME_MAX + 1];
     uint64_t period_ms;
     int qos;
@@ -67,9 +74,10 @@ static char prefix[TOPIC_MAX + 1]; /* actuators/<hostname>/ */
 static char reading_topic[TOPIC_MAX + 1], output_topic[TOPIC_MAX + 1], status_topic[TOPIC_MAX + 1];
 
 /* mqtt=ADDR[:PORT] or [ADDR]:PORT: the address text and port. Returns 0 or -EINVAL. */
-static int parse_broker(const char *val, char *addr, size_t max, uint16_t *port)
+static int parse_broker(const char *val, char *addr, size_t max, uint16_t *port,
+                        uint16_t default_port)
 {
-    *port = MOTE_MQTT_PORT;
+    *port = default_port;
     const char *colon = strrchr(val, ':');
     size_t len = strlen(val);
     if (val[0] == '[') { /* [IPv6]:PORT */
@@ -117,9 +125,17 @@ static int gateway_config(const char *args)
 {
     char val[ARG_MAX];
     cfg.broker[0] = '\0';
-    if (mote_arg_get(args, "mqtt", val, sizeof(val)) >= 0 &&
-        parse_broker(val, cfg.broker, sizeof(cfg.broker), &cfg.broker_port) != 0) {
-        mote_log(MOTE_LOG_ERROR, "gateway: mqtt=%s: expected mqtt=ADDR[:PORT] or [ADDR]:PORT", val);
+    cfg.tls = mote_arg_get(args, "mqtts", val, sizeof(val)) >= 0;
+    if ((cfg.tls || mote_arg_get(args, "mqtt", val, sizeof(val)) >= 0) &&
+        parse_broker(val, cfg.broker, sizeof(cfg.broker), &cfg.broker_port,
+                     cfg.tls ? MOTE_MQTT_TLS_PORT : MOTE_MQTT_PORT) != 0) {
+        mote_log(MOTE_LOG_ERROR, "gateway: %s=%s: expected ADDR[:PORT] or [ADDR]:PORT",
+                 cfg.tls ? "mqtts" : "mqtt", val);
+        return -EINVAL;
+    }
+    cfg.server_name[0] = '\0';
+    if (mote_arg_get(args, "mqtt_name", cfg.server_name, sizeof(cfg.server_name)) == -ENOSPC) {
+        mote_log(MOTE_LOG_ERROR, "gateway: mqtt_name=: at most %d bytes", ARG_MAX - 1);
         return -EINVAL;
     }
     strcpy(cfg.hostname, DEFAULT_HOSTNAME);
@@ -319,10 +335,18 @@ static int status_json(char *buf, size_t max)
     return n < 0 || (size_t)n >= max ? -ENOSPC : n;
 }
 
+/* How an HTTP connection sends and closes: over TCP, or over TLS (HTTPS). */
+struct http_transport {
+    int (*send)(int conn, const void *data, size_t len);
+    int (*close)(int conn);
+};
+static const struct http_transport tcp_transport = {mote_tcp_send, mote_tcp_close};
+static const struct http_transport tls_transport = {mote_tls_send, mote_tls_close};
+
 static size_t http_input(int conn, void *state, const void *in, size_t len, void *arg)
 {
+    const struct http_transport *t = arg;
     (void)state;
-    (void)arg;
     struct http_request req;
     int r = http_parse_request(in, len, &req);
     if (r == 0)
@@ -340,10 +364,10 @@ static size_t http_input(int conn, void *state, const void *in, size_t len, void
                         "HTTP/1.1 %d %s\r\nServer: Mote gateway\r\nContent-Type: "
                         "application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
                         status, http_reason(status), blen);
-    mote_tcp_send(conn, head, (size_t)hlen);
+    t->send(conn, head, (size_t)hlen);
     if (r == 1 && req.method == HTTP_GET)
-        mote_tcp_send(conn, body, (size_t)blen);
-    mote_tcp_close(conn);
+        t->send(conn, body, (size_t)blen);
+    t->close(conn);
     return len;
 }
 
@@ -351,7 +375,49 @@ static const struct mote_tcp_server http_server = {
     .in_max = HTTP_IN_MAX,
     .idle_ns = HTTP_IDLE_NS,
     .input = http_input,
+    .arg = (void *)&tcp_transport, /* only read */
 };
+
+static const struct mote_tcp_server https_server = {
+    .in_max = HTTP_IN_MAX,
+    .idle_ns = HTTP_IDLE_NS,
+    .input = http_input,
+    .arg = (void *)&tls_transport,
+};
+
+/* HTTPS on port 443 when the build embedded a certificate and its key. */
+static void https_start(const struct mote_tls_credentials *cred)
+{
+    if (!cred->cert_len || !cred->key_len)
+        return;
+    /* The CA is the broker's (mqtts=): with it, the server would ask browsers for certificates. */
+    struct mote_tls_credentials server = *cred;
+    server.ca = NULL;
+    server.ca_len = 0;
+    struct mote_tls_config *config;
+    int err = mote_tls_server_config(&server, &config);
+    if (!err)
+        err = mote_tls_serve(HTTPS_PORT, config, &https_server);
+    if (err < 0)
+        mote_log(MOTE_LOG_ERROR, "gateway: HTTPS on port %d: %s", HTTPS_PORT, mote_strerror(err));
+    else
+        mote_log(MOTE_LOG_INFO, "gateway: serving its reading over HTTPS on port %d", HTTPS_PORT);
+}
+
+/* The build's CA as a TLS client configuration for mqtts=, or NULL (logged). */
+static struct mote_tls_config *mqtt_tls(const struct mote_tls_credentials *cred)
+{
+    struct mote_tls_config *config = NULL;
+    int err = mote_tls_client_config(cred, &config);
+    if (err) {
+        mote_log(MOTE_LOG_ERROR,
+                 "gateway: mqtts= needs the broker's CA in the image "
+                 "(service_tls_ca or make TLS_CA=): %s",
+                 mote_strerror(err));
+        return NULL;
+    }
+    return config;
+}
 
 static void log_stats(void)
 {
@@ -388,9 +454,14 @@ static void on_console(const char *data, size_t len, void *arg)
     }
 }
 
-void service_start(const char *args)
+void service_start(const char *bootargs)
 {
-    if (gateway_config(args) != 0) {
+    /* The volume's configuration first, the boot arguments over it. */
+    char *merged = gateway_files_config(bootargs);
+    const char *args = merged ? merged : bootargs;
+    int config_err = gateway_config(args);
+    free(merged); /* gateway_config copied what it keeps */
+    if (config_err != 0) {
         mote_log(MOTE_LOG_ERROR, "gateway: not started: fix the arguments above");
         return;
     }
@@ -427,10 +498,17 @@ void service_start(const char *args)
     } else if ((err = mote_mdns_start()) != 0) {
         mote_log(MOTE_LOG_WARN, "gateway: mDNS: %s", mote_strerror(err));
     }
+    struct mote_tls_credentials cred;
+    mote_tls_build_credentials(&cred);
+    gateway_files_credentials(&cred);
+    if (cfg.http_port)
+        https_start(&cred);
+    struct mote_tls_config *tls = NULL;
 
     if (!cfg.broker[0]) {
-        mote_log(MOTE_LOG_ERROR, "gateway: no broker: give mqtt=ADDR[:PORT]; readings stay local");
-    } else {
+        mote_log(MOTE_LOG_ERROR, "gateway: no broker: give mqtt=ADDR[:PORT] (or mqtts= for TLS); "
+                                 "readings stay local");
+    } else if (!cfg.tls || (tls = mqtt_tls(&cred)) != NULL) {
         struct mote_mqtt_config mc = {
             .broker = cfg.broker,
             .port = cfg.broker_port,
@@ -439,6 +517,8 @@ void service_start(const char *args)
             .will_qos = 1,
             .will_retain = true,
             .queue_max = cfg.queue_max,
+            .tls = tls,
+            .tls_server_name = cfg.server_name[0] ? cfg.server_name : NULL,
         };
         client = mote_mqtt_connect(&mc, on_state, NULL);
         if (client < 0)

@@ -45,6 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     devtree_find_compatible_in(fdt, compat, &parent);
     struct devtree_range ranges[4];
     devtree_memory_all(fdt, ranges, 4);
+    static struct devtree_node nodes[MAX_NODES];
+    struct devtree_index idx;
+    if (devtree_index_build(&idx, fdt, nodes, MAX_NODES) == 0) {
+        devtree_index_find(&idx, compat, &parent);
+        devtree_index_memory(&idx, ranges, 4);
+        devtree_index_child(&idx, 0, "chosen");
+        devtree_index_phandle(&idx, 1);
+        for (int k = 0; k < idx.count; k++)
+            devtree_index_parent(&idx, nodes[k].offset);
+    }
     for (int i = 0; i < MAX_NODES && devtree_memory(fdt, i, &a, &s) == 0; i++)
         ;
     int node = 0, n = 0;

@@ -40,6 +40,14 @@ def receive_core(q, port, core):
     assert recv.returncode == 0, f"mote-core failed: {recv.stderr}\nconsole:\n{q.tail()}"
 
 
+def image_slide(q):
+    """How far the image runs from its ELF's addresses (ASLR, arch/aarch64/aslr.h), from its
+    boot log; gdb without the image's own stub (QEMU's, a core file) needs it:
+    symbol-file -o SLIDE ELF."""
+    m = q.wait_for(r"aslr: image at 0x[0-9a-f]+ \(the ELF's addresses \+ (0x[0-9a-f]+)\)|aslr: off")
+    return int(m.group(1), 16) if m.group(1) else 0
+
+
 class Gdb:
     """gdb-multiarch -batch with a list of commands; output collected as it comes."""
 

@@ -45,21 +45,37 @@ class Subscriber:
         self.proc.wait(timeout=10)
 
 
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Broker:
-    def __init__(self):
+    """mosquitto with a plain listener (port) for the test's own clients and, given
+    tls=(ca, cert, key) files, a TLS listener (tls_port) for the image."""
+
+    def __init__(self, tls=None):
         self.dir = tempfile.mkdtemp(prefix="mote-mqtt-")
         # Started as root, mosquitto runs as its own user: it must be able to write its
-        # log and its sessions here.
+        # log and its sessions here, and read its certificate files.
         os.chmod(self.dir, 0o777)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = _free_port()
+        self.tls_port = _free_port() if tls else None
         self.conf = os.path.join(self.dir, "mosquitto.conf")
         self.log = os.path.join(self.dir, "mosquitto.log")
         with open(self.conf, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
-                    f"persistence true\npersistence_location {self.dir}/\n"
-                    f"log_dest file {self.log}\nlog_type all\n")
+            f.write(f"allow_anonymous true\npersistence true\npersistence_location {self.dir}/\n"
+                    f"log_dest file {self.log}\nlog_type all\n"
+                    f"listener {self.port} 127.0.0.1\n")
+            if tls:
+                names = []
+                for src, name in zip(tls, ("ca.pem", "cert.pem", "key.pem")):
+                    shutil.copy(src, os.path.join(self.dir, name))
+                    os.chmod(os.path.join(self.dir, name), 0o644)
+                    names.append(os.path.join(self.dir, name))
+                f.write(f"listener {self.tls_port} 127.0.0.1\ncafile {names[0]}\n"
+                        f"certfile {names[1]}\nkeyfile {names[2]}\ntls_version tlsv1.2\n")
         self.proc = None
         self.subscribers = []
 

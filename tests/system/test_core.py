@@ -5,7 +5,7 @@ import re
 import socket
 import subprocess
 
-from debugimg import GDB, debug_port_args, receive_core
+from debugimg import GDB, debug_port_args, image_slide, receive_core
 from qemu import TIMEOUT_S, free_port, image
 
 
@@ -18,9 +18,12 @@ def test_core_of_a_crash_opens_in_gdb_with_the_crashing_function(qemu, tmp_path)
     core = tmp_path / "crash.core"
     receive_core(q, port, core)
     q.wait_for(r"core: sent, \d+ bytes")
+    slide = image_slide(q)
     assert q.wait_exit() == 70
 
-    out = subprocess.run([GDB, "-q", "-nx", "-batch", elf, str(core), "-ex", "bt",
+    # The core holds the addresses the image ran at (ASLR): gdb takes the ELF's symbols there.
+    out = subprocess.run([GDB, "-q", "-nx", "-batch", "-ex", f"symbol-file -o {slide:#x} {elf}",
+                          "-ex", f"core-file {core}", "-ex", "bt",
                           "-ex", "print/x $pc", "-ex", "print sink"],
                          capture_output=True, text=True, timeout=TIMEOUT_S).stdout
     assert re.search(r"#0\s+0x[0-9a-f]+ in crash_null_dereference \(\) at services/crashtest/main\.c:\d+", out), \

@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 
+from boards import board, guest  # noqa: F401 (fixtures)
+from fsdisk import disk_args, mcopy_in, mkfs, mmd
 from mqttbroker import GUEST_HOST, Broker
 from qemu import free_port, image, user_net, wait_until
 
@@ -17,6 +19,7 @@ HOST = "gw1"
 OUT_PIN = 4
 PL061_BASE = 0x09030000  # QEMU virt's PL061 (hw/arm/virt.c: VIRT_GPIO)
 PL061_DATA_ALL = PL061_BASE + (0xFF << 2)  # the data register with every pin unmasked
+BCM2835_GPLEV0 = 0x3F200034  # the Pi's pin levels 0-31 (BCM2835 ARM Peripherals §6.1)
 
 
 @pytest.fixture
@@ -26,9 +29,10 @@ def broker():
     b.close()
 
 
-def pin_level(q, pin):
-    """The PL061 pin's level as the device holds it, read through QEMU's monitor."""
-    out = q.hmp(f"xp /1wx {PL061_DATA_ALL:#x}")
+def pin_level(q, pin, board="virt"):
+    """The pin's level as the GPIO device holds it (virt: the PL061; the Pi: GPLEV0), read
+    through QEMU's monitor."""
+    out = q.hmp(f"xp /1wx {PL061_DATA_ALL if board == 'virt' else BCM2835_GPLEV0:#x}")
     m = re.search(r":\s*(0x[0-9a-f]+)", out)
     assert m, f"expected a word from xp, got {out!r}"
     return (int(m.group(1), 16) >> pin) & 1
@@ -103,3 +107,33 @@ def test_gateway_serves_its_reading_over_http(qemu, broker):
                         f"http://127.0.0.1:{port}/nothing"], capture_output=True, text=True,
                        timeout=30)
     assert r.stdout == "404", f"expected 404 for an unknown path, got {r.stdout}"
+
+
+def test_gateway_publishes_and_obeys_on_each_board(guest, board, broker):
+    """The same service on virt (virtio-net, the PL061) and on the Pi (usb-net behind the
+    DWC2, the BCM2835 GPIO)."""
+    sub = broker.subscribe(f"sensors/{HOST}/reading")
+    q = guest(board, "gateway", append=f"mqtt={GUEST_HOST}:{broker.port} hostname={HOST} "
+              f"out={OUT_PIN} period_ms=500 http=0", net=user_net(), monitor=True)
+    q.wait_for(rf"mqtt: subscribed to actuators/{HOST}/#", timeout=180)
+    wait_until(lambda: len(sub.lines()) >= 2, lambda: f"2 readings; got {sub.lines()}")
+    broker.publish(f"actuators/{HOST}/output", "on")
+    wait_until(lambda: pin_level(q, OUT_PIN, board) == 1, f"GPIO {OUT_PIN} high on {board}")
+    broker.publish(f"actuators/{HOST}/output", "off")
+    wait_until(lambda: pin_level(q, OUT_PIN, board) == 0, f"GPIO {OUT_PIN} low on {board}")
+
+
+def test_gateway_reads_its_configuration_from_the_volume(qemu, broker, tmp_path):
+    img = mkfs(tmp_path / "disk.img")
+    mmd(img, "gateway")
+    config = f"mqtt={GUEST_HOST}:{broker.port}\nhostname=fromfile\nperiod_ms=200\nhttp=0\n"
+    mcopy_in(img, config.encode(), "gateway/gateway.cfg", tmp_path)
+    sub = broker.subscribe("sensors/#")
+    # The boot arguments win over the file: the host name is the command line's.
+    q = qemu(image("gateway"), append="fs=virtio0 hostname=gw1",
+             extra=(*user_net(), *disk_args("virt", img)))
+    q.wait_for(r"gateway: configuration from /gateway/gateway\.cfg")
+    q.wait_for(rf"mqtt: connected to 10\.0\.2\.2:{broker.port} as gw1-")
+    wait_until(lambda: len([t for t, _ in sub.lines() if t == f"sensors/{HOST}/reading"]) >= 2,
+               lambda: f"readings on sensors/{HOST}/reading; got {sub.lines()}")
+    assert not any(t.startswith("sensors/fromfile/") for t, _ in sub.lines()), sub.lines()

@@ -17,7 +17,7 @@ import threading
 
 import pytest
 
-from debugimg import Gdb, debug_image, debug_port_args
+from debugimg import Gdb, debug_image, debug_port_args, image_slide
 from qemu import TIMEOUT_S, free_port, user_net, wait_until
 
 GDB_TCP_GUEST_PORT = 1234
@@ -148,6 +148,10 @@ def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
         s.sendall(b"+" + packet(b"QStartNoAckMode"))
         assert reply() == b"OK"
         s.sendall(b"+")  # the last acknowledgement
+        s.sendall(packet(b"qOffsets"))  # where the image runs (ASLR): one offset for all
+        m = re.fullmatch(rb"Text=([0-9a-f]+);Data=\1;Bss=\1", reply())
+        assert m, "expected qOffsets to give one offset for text, data and BSS"
+        base = 0x40200000 + int(m.group(1), 16)  # the image's first page, where it runs
         s.sendall(b"$?#00")  # bad checksum: dropped in no-ack mode
         s.sendall(packet(b"m0,4"))  # page 0 is unmapped
         assert reply() == b"E0e"
@@ -155,12 +159,12 @@ def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
         assert reply() == b"E0e"
         s.sendall(packet(b"mffff800000000000,10"))  # outside the address space
         assert reply() == b"E0e"
-        s.sendall(packet(b"m40200000,ffffffffffffffff"))  # huge length: capped, not trusted
+        s.sendall(packet(b"m%x,ffffffffffffffff" % base))  # huge length: capped, not trusted
         r = reply()
         assert re.fullmatch(rb"[0-9a-f]+", r) and len(r) <= 4096, f"expected a capped read, got {r[:80]!r}"
         s.sendall(packet(b"M0,4:00000000"))
         assert reply() == b"E0e"
-        s.sendall(packet(b"M40200000,4:zz"))
+        s.sendall(packet(b"M%x,4:zz" % base))
         assert reply() == b"E16"
         s.sendall(packet(b"Z0,0,4"))  # a breakpoint outside the code
         assert reply() == b"E0e"
@@ -227,9 +231,11 @@ def test_gdb_unwinds_through_an_interrupt_to_the_boot_code(qemu):
     port = free_port(socket.SOCK_STREAM)
     # No virtio-rng: its interrupt, pending from the answer the boot polled for, would be
     # taken in kernel_main as soon as interrupts are on, before the loop runs.
-    qemu(debug_image("hello"), append="ticks=100 interval_ms=100", rng=False,
-         extra=("-gdb", f"tcp:127.0.0.1:{port}"))
-    g = Gdb(debug_image("hello"), port, ["break irq_dispatch", "continue", "bt", "kill"])
+    q = qemu(debug_image("hello"), append="ticks=100 interval_ms=100", rng=False,
+             extra=("-gdb", f"tcp:127.0.0.1:{port}"))
+    # QEMU's stub does not know where the image runs: gdb takes the symbols at the slide.
+    load = f"symbol-file -o {image_slide(q):#x} {debug_image('hello')}"
+    g = Gdb(debug_image("hello"), port, [load, "break irq_dispatch", "continue", "bt", "kill"])
     try:
         out = g.wait()
     finally:
@@ -287,7 +293,10 @@ def test_gdb_gone_without_detaching_leaves_no_breakpoint_behind(qemu):
         s.sendall(rsp_packet(b"QStartNoAckMode"))
         reply, rest = rsp_reply(s)
         assert reply == b"OK"
-        s.sendall(b"+" + rsp_packet(b"Z0,%x,4" % on_query))
+        s.sendall(b"+" + rsp_packet(b"qOffsets"))  # the ELF's address + the image's slide
+        reply, rest = rsp_reply(s, rest)
+        on_query += int(re.match(rb"Text=([0-9a-f]+)", reply).group(1), 16)
+        s.sendall(rsp_packet(b"Z0,%x,4" % on_query))
         reply, rest = rsp_reply(s, rest)
         assert reply == b"OK", f"expected the breakpoint set, got {reply!r}"
         s.sendall(rsp_packet(b"c"))

@@ -21,6 +21,7 @@ import time
 import pytest
 
 from boards import guest  # noqa: F401 (fixture)
+from debugimg import image_slide
 from netns import GUEST_ADDR
 from qemu import VIRTIO_MODES, free_port, image, user_net
 
@@ -39,14 +40,16 @@ def watchdog_counters(q):
                     map(int, m.groups())))
 
 
-def gdb(elf, port, *commands):
+def gdb(elf, port, *commands, slide=0):
     """Runs commands in gdb-multiarch attached to QEMU's gdbstub (the machine stops while
-    attached and runs on after detach); returns gdb's output."""
+    attached and runs on after detach); returns gdb's output. slide: where the image runs
+    from the ELF's addresses (ASLR: debugimg.image_slide), which QEMU's stub does not know."""
     argv = ["gdb-multiarch", "-nx", "-q", "-batch", "-ex", "set pagination off",
+            "-ex", f"symbol-file -o {slide:#x} {elf}",
             "-ex", f"target remote 127.0.0.1:{port}"]
     for c in commands:
         argv += ["-ex", c]
-    argv += ["-ex", "detach", elf]
+    argv += ["-ex", "detach"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, f"gdb failed:\n{out.stdout}{out.stderr}"
     return out.stdout
@@ -67,18 +70,18 @@ def gdb_guest(guest, request):
               extra=(*VIRTIO_MODES[request.param], "-gdb", f"tcp:127.0.0.1:{gport}"))
     q.wait_for(r"mote: ready")
     assert dig_local(port) == "10.0.0.42", f"expected an answer before the fault\n{q.tail()}"
-    return q, port, gport
+    return q, port, gport, image_slide(q)
 
 
 def test_virtio_net_recovers_a_lost_transmit_notification(gdb_guest):
     """avail_event set just behind the transmit queue's avail idx: by §2.7.10 the driver
     must not notify for the next 65535 buffers, and QEMU waits for a notification: the
     answer to the next query sits in the ring until the watchdog notifies again."""
-    q, port, gport = gdb_guest
+    q, port, gport, slide = gdb_guest
     before = watchdog_counters(q)
     out = gdb(image("dns"), gport,
               "set var *net.txq.avail_event = (unsigned short)(net.txq.avail_idx - 1)",
-              "print net.txq.avail_idx", "print *net.txq.avail_event")
+              "print net.txq.avail_idx", "print *net.txq.avail_event", slide=slide)
     assert dig_local(port) == "10.0.0.42", \
         f"expected an answer after the lost notification was recovered\n{out}\n{q.tail()}"
     after = watchdog_counters(q)
@@ -92,12 +95,12 @@ def test_virtio_net_recovers_a_lost_receive_interrupt(gdb_guest):
     device must not interrupt for the next 65535 buffers. The query lands in the receive
     ring with no interrupt, and no transmit completion comes to collect it on the way:
     only the watchdog can."""
-    q, port, gport = gdb_guest
+    q, port, gport, slide = gdb_guest
     before = watchdog_counters(q)
     out = gdb(image("dns"), gport,
               "set var *net.rxq.used_event = (unsigned short)(net.rxq.last_used - 1)",
               "set var *net.txq.used_event = (unsigned short)(net.txq.last_used - 1)",
-              "print net.rxq.last_used")
+              "print net.rxq.last_used", slide=slide)
     assert dig_local(port) == "10.0.0.42", \
         f"expected an answer after the lost interrupt was recovered\n{out}\n{q.tail()}"
     after = watchdog_counters(q)

@@ -444,6 +444,92 @@ static void test_devtree_find_compatible_in_gives_the_parent(void **state)
     assert_int_equal(parent, -ENOENT);
 }
 
+/* A tree with a bus, phandles, memory and nodes of every kind the index keeps. */
+static void build_index_tree(void)
+{
+    static const char uart_compat[] = "arm,pl011\0arm,primecell";
+    tree_begin();
+    prop_string("compatible", "linux,dummy-virt");
+    prop_cells("#address-cells", 1, 2);
+    prop_cells("#size-cells", 1, 2);
+    node_begin("chosen");
+    prop_string("bootargs", "x=1");
+    node_end();
+    node_begin("memory@40000000");
+    prop_string("device_type", "memory");
+    prop_cells("reg", 8, 0, 0x40000000, 0, 0x08000000, 0, 0x50000000, 0, 0x01000000);
+    node_end();
+    node_begin("apb-pclk");
+    prop_cells("phandle", 1, 0x8000);
+    node_end();
+    node_begin("soc");
+    prop_cells("#address-cells", 1, 1);
+    prop_cells("#size-cells", 1, 1);
+    node_begin("pl011@9000000");
+    ok(fdt_property(blob, "compatible", uart_compat, sizeof(uart_compat)));
+    prop_cells("reg", 2, 0x09000000, 0x1000);
+    prop_cells("phandle", 1, 0x8001);
+    node_end();
+    node_end();
+    node_begin("intc@8000000");
+    prop_string("compatible", "arm,cortex-a15-gic");
+    node_end();
+    tree_end();
+}
+
+static void test_devtree_index_answers_as_libfdt_walks_do(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    assert_int_equal(idx.count, 7);
+    static const char *const lists[][4] = {{"arm,primecell", NULL},
+                                           {"arm,gic-v3", "arm,cortex-a15-gic", "arm,pl011", NULL},
+                                           {"none,such", NULL},
+                                           {"linux,dummy-virt", NULL}};
+    for (unsigned i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        int p1 = 0, p2 = 0;
+        assert_int_equal(devtree_index_find(&idx, lists[i], &p1),
+                         devtree_find_compatible_in(fdt, lists[i], &p2));
+        assert_int_equal(p1, p2); /* the root's: -ENOENT */
+    }
+    for (int k = 1; k < idx.count; k++)
+        assert_int_equal(devtree_index_parent(&idx, nodes[k].offset),
+                         fdt_parent_offset(fdt, nodes[k].offset));
+    assert_int_equal(devtree_index_parent(&idx, 0), -EINVAL);
+    assert_int_equal(devtree_index_parent(&idx, nodes[1].offset + 4), -ENOENT);
+    assert_int_equal(devtree_index_phandle(&idx, 0x8001), fdt_node_offset_by_phandle(fdt, 0x8001));
+    assert_int_equal(devtree_index_phandle(&idx, 0x8000), node("/apb-pclk"));
+    assert_int_equal(devtree_index_phandle(&idx, 0x1234), -ENOENT);
+    assert_int_equal(devtree_index_phandle(&idx, 0), -ENOENT);
+    assert_int_equal(devtree_index_child(&idx, 0, "chosen"), node("/chosen"));
+    assert_int_equal(devtree_index_child(&idx, node("/soc"), "pl011@9000000"),
+                     node("/soc/pl011@9000000"));
+    assert_int_equal(devtree_index_child(&idx, 0, "pl011@9000000"), -ENOENT);
+    struct devtree_range a[4], b[4];
+    assert_int_equal(devtree_index_memory(&idx, a, 4), devtree_memory_all(fdt, b, 4));
+    assert_int_equal(devtree_index_memory(&idx, a, 4), 2);
+    assert_memory_equal(a, b, 2 * sizeof(a[0]));
+}
+
+static void test_devtree_index_refuses_a_tree_it_cannot_hold(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 6), -ENOSPC);
+    assert_int_equal(idx.count, 0);
+    build_nested_tree(); /* a node below DEVTREE_MAX_DEPTH */
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), -ENOSPC);
+    build_index_tree();
+    fdt32_t *tag = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + node("/soc"));
+    *tag = cpu_to_fdt32(0x7f);
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), -EINVAL);
+}
+
 static void test_devtree_each_compatible_stops_when_told_and_says_so(void **state)
 {
     (void)state;
@@ -687,6 +773,8 @@ int main(void)
         cmocka_unit_test(test_devtree_each_compatible_visits_in_order_with_parents),
         cmocka_unit_test(test_devtree_each_compatible_stops_when_told_and_says_so),
         cmocka_unit_test(test_devtree_find_compatible_in_gives_the_parent),
+        cmocka_unit_test(test_devtree_index_answers_as_libfdt_walks_do),
+        cmocka_unit_test(test_devtree_index_refuses_a_tree_it_cannot_hold),
         cmocka_unit_test(test_devtree_each_compatible_rejects_a_corrupt_tree),
         cmocka_unit_test(test_devtree_stdout_follows_alias_ignoring_options),
         cmocka_unit_test(test_devtree_stdout_follows_full_path),

@@ -237,6 +237,24 @@ static void test_gdb_unknown_packets_get_the_empty_reply(void **state)
     expect_reply("!", "");
 }
 
+static uint64_t fake_load_offset(void *ctx)
+{
+    (void)ctx;
+    return 0x41a0f1234000ull;
+}
+
+static void test_gdb_offsets_give_the_targets_load_offset_or_nothing(void **state)
+{
+    (void)state;
+    expect_reply("qOffsets", ""); /* a target that never moves: not supported */
+    struct gdb_target moved = target;
+    moved.load_offset = fake_load_offset;
+    gdb_session_init(&session, &moved);
+    session.no_ack = true;
+    expect_reply("qOffsets", "Text=41a0f1234000;Data=41a0f1234000;Bss=41a0f1234000");
+    expect_reply("qOffsetsX", "");
+}
+
 static void test_gdb_reads_all_registers(void **state)
 {
     (void)state;
@@ -447,6 +465,7 @@ int main(void)
         cmocka_unit_test_setup(test_gdb_no_ack_mode_starts_after_its_ok, setup),
         cmocka_unit_test_setup(test_gdb_supported_announces_packet_size_and_features, setup),
         cmocka_unit_test_setup(test_gdb_unknown_packets_get_the_empty_reply, setup),
+        cmocka_unit_test_setup(test_gdb_offsets_give_the_targets_load_offset_or_nothing, setup),
         cmocka_unit_test_setup(test_gdb_reads_all_registers, setup),
         cmocka_unit_test_setup(test_gdb_writes_all_registers_or_none, setup),
         cmocka_unit_test_setup(test_gdb_reads_and_writes_one_register, setup),

@@ -23,7 +23,7 @@ static const struct symtab_entry entries[] = {
     {0x1000, 0, 0},  {0x1100, 0x40, 6}, {0x1200, 0x10, 11},
     {0x1210, 0, 18}, {0x1800, 0x8, 26}, {0x2000, 0, 31},
 };
-static const struct symtab tab = {entries, sizeof(entries) / sizeof(entries[0]), names};
+static const struct symtab tab = {entries, sizeof(entries) / sizeof(entries[0]), names, 0};
 
 /* Looks addr up and checks the name and offset, or that it is outside every symbol. */
 static void expect(const struct symtab *t, uint64_t addr, const char *name, uint64_t offset)
@@ -87,7 +87,7 @@ static void test_symtab_last_sized_symbol_is_found(void **state)
 {
     (void)state;
     static const struct symtab_entry one[] = {{0x4000, 0x100, 0}};
-    static const struct symtab t = {one, 1, "only"};
+    static const struct symtab t = {one, 1, "only", 0};
     expect(&t, 0x4000, "only", 0);
     expect(&t, 0x40ff, "only", 0xff);
     expect(&t, 0x4100, NULL, 0);
@@ -97,7 +97,7 @@ static void test_symtab_last_sized_symbol_is_found(void **state)
 static void test_symtab_empty_table_finds_nothing(void **state)
 {
     (void)state;
-    static const struct symtab empty = {NULL, 0, ""};
+    static const struct symtab empty = {NULL, 0, "", 0};
     expect(&empty, 0, NULL, 0);
     expect(&empty, 0x1000, NULL, 0);
     expect(&empty, UINT64_MAX, NULL, 0);
@@ -111,9 +111,27 @@ static void test_symtab_leaves_offset_alone_when_not_found(void **state)
     assert_int_equal(off, 42);
 }
 
+static void test_symtab_lookup_takes_the_slide_off(void **state)
+{
+    (void)state;
+    struct symtab slid = tab;
+    slid.slide = 0x400000000000ull - 0x40200000ull;
+    uint64_t offset;
+    for (size_t i = 0; i < tab.count; i++) {
+        uint64_t addr = tab.entries[i].addr;
+        const char *want = symtab_lookup(&tab, addr, &offset);
+        const char *got = symtab_lookup(&slid, addr + slid.slide, &offset);
+        assert_true(want == got);
+        if (want)
+            assert_int_equal(offset, 0);
+    }
+    assert_null(symtab_lookup(&slid, tab.entries[0].addr, &offset)); /* the ELF's address: below */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_symtab_lookup_takes_the_slide_off),
         cmocka_unit_test(test_symtab_finds_sized_symbol_at_start_middle_and_last_byte),
         cmocka_unit_test(test_symtab_returns_null_in_gap_after_sized_symbol),
         cmocka_unit_test(test_symtab_returns_null_before_first_symbol),

@@ -128,20 +128,49 @@ class ProfileGuest(dns_cpu.Guest):
             last = now
 
     def dump(self):
-        """{'fn': [(insns, calls, mmio, name)], 'exc': {vector: n}, 'total': (insns, mmio)}"""
-        text = self.command("dump")
-        if not text.endswith("end\n"):
-            raise dns_cpu.BenchError(f"profile plugin: truncated dump: {text[-200:]!r}")
-        d = {"fn": [], "exc": {}, "total": (0, 0)}
-        for line in text.splitlines():
-            f = line.split(" ", 4)
-            if f[0] == "fn":
+        try:
+            return parse_dump(self.command("dump"))
+        except ValueError as e:
+            raise dns_cpu.BenchError(f"profile plugin: {e}") from None
+
+
+def parse_dump(text):
+    """The plugin's dump as {'fn': [(insns, calls, mmio, name)], 'exc': {vector: n},
+    'total': (insns, mmio)}; ValueError for one cut short or with a line it cannot read."""
+    if not text.endswith("end\n"):
+        raise ValueError(f"truncated dump: {text[-200:]!r}")
+    d = {"fn": [], "exc": {}, "total": None}
+    for line in text.splitlines()[:-1]:
+        f = line.split(" ", 4)
+        try:
+            if f[0] == "fn" and len(f) == 5:
                 d["fn"].append((int(f[1]), int(f[2]), int(f[3]), f[4]))
-            elif f[0] == "exc":
+            elif f[0] == "exc" and len(f) == 3:
                 d["exc"][f[2]] = int(f[1])
-            elif f[0] == "total":
+            elif f[0] == "total" and len(f) == 3:
                 d["total"] = (int(f[1]), int(f[2]))
-        return d
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"unreadable dump line {line!r}") from None
+    if d["total"] is None:
+        raise ValueError("dump without its total line")
+    return d
+
+
+def less_idle(d, idle, idle_s, seconds):
+    """d less what the guest does on its own (idle, measured over idle_s) in seconds:
+    per function and vector, at its idle rate, never below 0."""
+    rate = {name: (i / idle_s, c / idle_s, m / idle_s) for i, c, m, name in idle["fn"]}
+    fns = []
+    for insns, calls, mmio, name in d["fn"]:
+        ri, rc, rm = rate.get(name, (0, 0, 0))
+        fns.append((max(0, round(insns - ri * seconds)), max(0, round(calls - rc * seconds)),
+                    max(0, round(mmio - rm * seconds)), name))
+    exc = {v: max(0, round(n - idle["exc"].get(v, 0) / idle_s * seconds))
+           for v, n in d["exc"].items()}
+    return {"fn": fns, "exc": exc,
+            "total": (sum(f[0] for f in fns), sum(f[2] for f in fns))}
 
 
 def report(title, d, per, unit, paths, top, csv_path):
@@ -183,6 +212,10 @@ def parse_args(argv=None):
     p.add_argument("--records", type=int, default=10000)
     p.add_argument("--gap-ms", type=float, default=5.0, help="paced: pause after each answer")
     p.add_argument("--idle-seconds", type=float, default=2.0)
+    p.add_argument("--settle-seconds", type=float, default=5.0,
+                   help="after boot, before the other profiles: the start-up traffic (IPv6 "
+                   "address detection, router solicitation, mDNS probes and announcements) "
+                   "lasts a few seconds")
     p.add_argument("--mem", type=int, default=128, help="guest RAM in MiB (-m)")
     p.add_argument("--top", type=int, default=25, help="functions shown per profile")
     p.add_argument("--no-mmio", action="store_true",
@@ -245,30 +278,41 @@ def main(argv=None):
             if "boot" in a.phases:
                 report(f"boot (QEMU start to first answer, {boot_ms:.0f} ms wall under the "
                        f"plugin)", g.dump(), 1, "boot", paths, a.top, csv_of("boot"))
-            time.sleep(dns_cpu.SETTLE_S)
+            time.sleep(a.settle_seconds)
             g.at_rest()
-            if "idle" in a.phases:
+            idle = None
+            if set(a.phases) & {"idle", "paced", "b2b"}:
+                # Also what the query profiles are corrected by: lwIP's cyclic timers
+                # (about 11 wake-ups a second) run during them too, for as long as they last.
                 g.command("reset")
                 t0 = time.monotonic()
                 time.sleep(a.idle_seconds)
-                d = g.dump()
-                report("idle", d, time.monotonic() - t0, "s", paths, a.top, csv_of("idle"))
+                idle = g.dump()
+                idle_s = time.monotonic() - t0
+            if "idle" in a.phases:
+                report("idle", idle, idle_s, "s", paths, a.top, csv_of("idle"))
             first = 1
             for phase, gap_s in (("paced", a.gap_ms / 1000), ("b2b", 0.0)):
                 if phase not in a.phases:
                     continue
                 g.at_rest()
                 g.command("reset")
+                t0 = time.monotonic()
                 r = b.client.cmd(cmd="run", first=first, count=a.queries, records=a.records,
                                  client="udp", gap_s=gap_s)
                 g.at_rest()
-                d = g.dump()
+                raw = g.dump()
+                seconds = time.monotonic() - t0
+                d = less_idle(raw, idle, idle_s, seconds)
                 if r.get("correct") != a.queries:
                     raise dns_cpu.BenchError(f"{phase}: {r.get('correct')} of {a.queries} "
                                              f"correct: {r.get('errors')}")
                 how = f"{a.gap_ms:g} ms after each answer" if gap_s else "back to back"
-                report(f"{phase}: {a.queries} queries, {how}", d, a.queries, "query", paths,
-                       a.top, csv_of(phase))
+                print(f"\n{phase}: {raw['total'][0] / a.queries:,.0f} guest instructions per "
+                      f"query as counted, over {seconds:.1f} s; less the idle rate "
+                      f"({idle['total'][0] / idle_s:,.0f}/s) over that time:")
+                report(f"{phase}: {a.queries} queries, {how}, less idle", d, a.queries, "query",
+                       paths, a.top, csv_of(phase))
                 first += a.queries
     except dns_cpu.BenchError as e:
         sys.exit(f"profile: {e}")

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/* Address-space layout randomisation of the image, see aslr.h. */
+#include "arch/aarch64/aslr.h"
+
+#include "kernel/dma.h"
+
+#include <libfdt.h>
+#include <mote/args.h>
+#include <mote/log.h>
+#include <string.h>
+
+#include "arch/aarch64/cpu.h"
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/rndr.h"
+#include "kernel/image.h"
+#include "memmap.h"
+#include "platform/platform.h"
+
+/*
+ * The window of random addresses: 2^ASLR_SLOT_BITS pages from 2^46 (64 TiB)
+ * on, far above QEMU virt's RAM and devices (below 1 TiB, identity-mapped),
+ * below the 48-bit limit of TTBR0.
+ */
+#define ASLR_VA_BASE   (1ull << 46)
+#define ASLR_SLOT_BITS 30
+#define ASLR_SLOT_SIZE PAGE_SIZE
+#if defined(IMAGE_ASLR) && !defined(MOTE_NO_ASLR) /* make ASLR=0: measurements only */
+#define ASLR_ON 1
+#else
+#define ASLR_ON 0 /* the board's memmap.h says why not */
+#endif
+
+/* The heap's window: 2^HEAP_SLOT_BITS blocks of 2 MiB from 2^45, below the image's. */
+#define HEAP_VA_BASE   (1ull << 45)
+#define HEAP_SLOT_BITS 21
+#define HEAP_SLOT_SIZE (2ull << 20)
+
+/* ELF64 relocations with addend (the System V ABI; the AArch64 ELF ABI §5.7) */
+struct elf64_rela {
+    uint64_t r_offset;
+    uint64_t r_info;
+    int64_t r_addend;
+};
+#define ELF64_R_TYPE(info) ((uint32_t)(info))
+#define R_AARCH64_NONE     0
+#define R_AARCH64_RELATIVE 1027
+
+/* The static PIE's relocations, bounded in arch/aarch64/image.ld.in. */
+extern const struct elf64_rela __rela_start[], __rela_end[];
+
+static uint64_t slide;
+static enum aslr_source source = ASLR_OFF;
+static uint64_t heap_seed; /* drawn with the image's, used by aslr_map_heap */
+static uint64_t heap_va, heap_pa, heap_alias_size; /* the heap's alias, once mapped */
+
+/* Mixes the seed's bits (SplitMix64's finaliser), so every bit of it moves the slide. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/*
+ * The DTB's kaslr-seed, then wiped there (as Linux does: the DTB stays in
+ * RAM, where a core dump or the debugger could read it).
+ */
+static int seed_from_dtb(void *fdt, uint64_t *seed)
+{
+    int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
+    int len;
+    const void *prop = chosen >= 0 ? fdt_getprop(fdt, chosen, "kaslr-seed", &len) : NULL;
+    if (!prop || len != (int)sizeof(uint64_t))
+        return -1;
+    *seed = fdt64_ld(prop);
+    fdt_setprop_inplace_u64(fdt, chosen, "kaslr-seed", 0);
+    return *seed ? 0 : -1;
+}
+
+/*
+ * The boot argument aslr=off keeps the image and the heap where they are, for
+ * a debugger that cannot be told the slide before the image runs (QEMU's own
+ * stub started with -S), as Linux's nokaslr.
+ */
+static int asked_off(void *fdt)
+{
+    int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
+    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+    char val[4];
+    return args && mote_arg_get(args, "aslr", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0;
+}
+
+static uint64_t seed_draw(void *fdt)
+{
+    uint64_t seed;
+    if (seed_from_dtb(fdt, &seed) == 0) {
+        source = ASLR_KASLR_SEED;
+        return seed;
+    }
+    if (rndr_read(&seed, sizeof(seed)) == 0) {
+        source = ASLR_RNDR;
+        return seed;
+    }
+    source = ASLR_COUNTER;
+    return sysreg_read(cntvct_el0);
+}
+
+/* The image's parts with their permissions, at virtual = physical + delta. */
+static int map_image(uint64_t delta, enum mmu_kind rodata)
+{
+    const struct {
+        const char *start, *end;
+        enum mmu_kind kind;
+    } parts[] = {
+        {__image_start, __text_unguarded, MMU_TEXT},
+        {__text_unguarded, __text_end, MMU_TEXT_UNGUARDED},
+        {__text_end, __rodata_end, rodata},
+        {__rodata_end, __data_end, MMU_DATA},
+        /* The stacks, each with an unmapped guard page below it. */
+        {__stack_bottom, __stack_top, MMU_DATA},
+        {__exc_stack_bottom, __exc_stack_top, MMU_DATA},
+    };
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        uint64_t pa = (uint64_t)parts[i].start, size = (uint64_t)(parts[i].end - parts[i].start);
+        if (size && mmu_map_at(pa + delta, pa, size, parts[i].kind) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void stop(void)
+{
+    for (;;)
+        cpu_wait_for_interrupt(); /* no console yet: nothing to say it with */
+}
+
+/*
+ * Writes each relocated address through the identity alias, where rodata is
+ * still writable. The static PIE's only relocations are R_AARCH64_RELATIVE:
+ * the address the link gave plus the slide.
+ */
+static void relocate(uint64_t by)
+{
+    for (const struct elf64_rela *r = __rela_start; r < __rela_end; r++) {
+        uint32_t type = ELF64_R_TYPE(r->r_info);
+        if (type == R_AARCH64_NONE)
+            continue;
+        if (type != R_AARCH64_RELATIVE)
+            stop();
+        *(uint64_t *)r->r_offset = (uint64_t)r->r_addend + by;
+    }
+}
+
+uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
+{
+    /* MMU off: only the header is read here (unaligned reads fault on device memory). */
+    void *fdt = platform_find_dtb(boot_x0);
+    if (fdt && fdt_check_header(fdt) != 0)
+        fdt = NULL;
+    mmu_init();
+    /* With ASLR, rodata stays writable in the identity alias until the relocations are in. */
+    if (map_image(0, ASLR_ON ? MMU_DATA : MMU_RODATA) != 0 ||
+        (fdt && mmu_map((uint64_t)fdt, fdt_totalsize(fdt), MMU_DATA) != 0))
+        stop();
+    mmu_enable();
+    *fdt_out = fdt;
+    if (!ASLR_ON)
+        return 0;
+    if (asked_off(fdt)) { /* MMU on: the DTB is normal memory now, and libfdt may walk it */
+        source = ASLR_ASKED_OFF;
+        /* rodata read-only again: this is the image's only mapping. */
+        uint64_t ro = (uint64_t)__text_end, ro_size = (uint64_t)(__rodata_end - __text_end);
+        if (mmu_unmap(ro, ro_size) != 0 || mmu_map(ro, ro_size, MMU_RODATA) != 0)
+            stop();
+        return 0;
+    }
+    /* MMU on: the DTB is normal memory now, and libfdt may walk it. */
+    uint64_t seed = seed_draw(fdt);
+    uint64_t slot = mix64(seed) & ((1ull << ASLR_SLOT_BITS) - 1);
+    heap_seed = mix64(seed ^ HEAP_VA_BASE); /* another draw: the two slots are independent */
+    uint64_t va = ASLR_VA_BASE + slot * ASLR_SLOT_SIZE;
+    uint64_t by = va - (uint64_t)__image_start;
+    if (map_image(by, MMU_RODATA) != 0)
+        stop();
+    relocate(by);
+    dsb(ish);
+    slide = by; /* written at the physical address: read back at the new one */
+    return slide;
+}
+
+uint64_t aslr_map_heap(uint64_t base, uint64_t *size)
+{
+    uint64_t end = (base + *size) & ~(HEAP_SLOT_SIZE - 1);
+    if (!ASLR_ON || !slide || end <= base)
+        return base;
+    uint64_t slot = heap_seed & ((1ull << HEAP_SLOT_BITS) - 1);
+    uint64_t va = HEAP_VA_BASE + slot * HEAP_SLOT_SIZE + (base & (HEAP_SLOT_SIZE - 1));
+    if (mmu_map_at(va, base, end - base, MMU_DATA) != 0)
+        return base;
+    /* Only whole blocks of the identity map lie in [base, end): it comes off cleanly. */
+    if (mmu_unmap(base, end - base) != 0)
+        stop();
+    heap_va = va;
+    heap_pa = base;
+    heap_alias_size = end - base;
+    *size = heap_alias_size;
+    return va;
+}
+
+void aslr_finish(void)
+{
+    if (!slide)
+        return;
+    mmu_set_tables_offset(slide);
+    uint64_t pa = aslr_phys(__image_start);
+    if (mmu_unmap(pa, (uint64_t)(__image_end - __image_start)) != 0)
+        stop();
+}
+
+uint64_t aslr_slide(void)
+{
+    return slide;
+}
+
+enum aslr_source aslr_source(void)
+{
+    return source;
+}
+
+unsigned aslr_bits(void)
+{
+    return slide ? ASLR_SLOT_BITS : 0;
+}
+
+void aslr_log(void)
+{
+    static const char *const names[] = {
+        [ASLR_OFF] = "off",
+        [ASLR_ASKED_OFF] = "off",
+        [ASLR_KASLR_SEED] = "the DTB's kaslr-seed",
+        [ASLR_RNDR] = "RNDR",
+        [ASLR_COUNTER] = "the counter",
+    };
+    if (source == ASLR_OFF || source == ASLR_ASKED_OFF) {
+        mote_log(source == ASLR_OFF ? MOTE_LOG_INFO : MOTE_LOG_WARN,
+                 "aslr: off %s: the image runs where it was loaded",
+                 source == ASLR_OFF ? "on this board" : "(aslr=off)");
+        return;
+    }
+    mote_log(source == ASLR_COUNTER ? MOTE_LOG_WARN : MOTE_LOG_INFO,
+             "aslr: image at 0x%llx (the ELF's addresses + 0x%llx), %u bits from %s%s",
+             (unsigned long long)(uintptr_t)__image_start, (unsigned long long)slide,
+             ASLR_SLOT_BITS, names[source],
+             source == ASLR_COUNTER ? " (no kaslr-seed or RNDR: an attacker may guess it)" : "");
+}
+
+uint64_t aslr_phys(const void *p)
+{
+    uint64_t a = (uint64_t)p;
+    if (a >= (uint64_t)__image_start && a < (uint64_t)__image_end)
+        return a - slide;
+    if (a - heap_va < heap_alias_size)
+        return a - heap_va + heap_pa;
+    return a;
+}
+
+uint64_t dma_addr(const volatile void *p)
+{
+    return aslr_phys((const void *)p);
+}
