@@ -132,6 +132,8 @@
 #define LWIP_ALTCP             1 /* the layered TCP API altcp_tls_mbedtls plugs into */
 #define LWIP_ALTCP_TLS         1
 #define LWIP_ALTCP_TLS_MBEDTLS 1 /* mbedTLS 2.28 (net/mbedtls_config.h) */
+/* net/tcp.c puts every TCP pcb under altcp here: TLS ones take two (TLS over TCP) */
+#define MEMP_NUM_ALTCP_PCB (2 * MEMP_NUM_TCP_PCB)
 #endif
 
 /* SNTP (net/sntp.c: ntp=ADDR sets the wall clock) */

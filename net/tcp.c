@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * TCP listeners and connections (include/mote/net.h) over lwIP's raw TCP API.
+ * TCP listeners and connections (include/mote/net.h) over lwIP's altcp API,
+ * and the same for TLS ones (include/mote/tls.h): net/tls.c creates TLS
+ * pcbs and hands them to this table with its hooks (net/tcp_conn.h). In
+ * images without TLS, lwIP is built without altcp and altcp_* are lwIP's
+ * raw tcp_* (lwip/altcp.h): what TLS adds is compiled out (CONN_OPS).
  *
  * Each listener and connection has a slot; its id carries the slot's
  * generation, so an id kept after close never reaches a newer connection in
@@ -33,23 +37,36 @@
 #include <mote/time.h>
 #include <mote/timer.h>
 
+#include "lwip/altcp.h"
 #include "lwip/tcp.h"
+#if LWIP_ALTCP
+#include "lwip/altcp_tcp.h"
+#endif
 #include "net/net.h"
+#include "net/tcp_conn.h"
 
-#define MAX_SLOTS   (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN)
-#define SLOT_BITS   8 /* an id is generation << SLOT_BITS | (slot index + 1) */
-#define SLOT_MASK   ((1u << SLOT_BITS) - 1)
-#define GEN_MAX     (1u << (31 - SLOT_BITS)) /* ids stay positive ints */
-#define CLOSE_RETRY 1       /* lwIP poll intervals (500 ms) between close retries */
-#define WRITE_CHUNK 0xffffu /* tcp_write takes a u16_t length */
-#define WAITING_MIN 2048    /* first allocation for mote_tcp_send's waiting bytes */
+#define MAX_SLOTS     NET_CONN_MAX
+#define SLOT_BITS     8 /* an id is generation << SLOT_BITS | (slot index + 1) */
+#define SLOT_MASK     ((1u << SLOT_BITS) - 1)
+#define GEN_MAX       (1u << (31 - SLOT_BITS)) /* ids stay positive ints */
+#define CLOSE_RETRY   1       /* lwIP poll intervals (500 ms) between close retries */
+#define WRITE_CHUNK   0xffffu /* tcp_write takes a u16_t length */
+#define WAITING_MIN   2048    /* first allocation for mote_tcp_send's waiting bytes */
+#define POLL_INTERVAL 2       /* TLS: lwIP's coarse timer periods (500 ms), a second */
 #define ROUTE_WAIT_NS \
     (30 * MOTE_NS_PER_S) /* a DHCP lease with QEMU's user networking takes well under 1 s */
 
 _Static_assert(MAX_SLOTS < SLOT_MASK, "slot index must fit in an id");
 
+/* Without altcp, net/tcp_conn.h's functions are this file's alone. */
+#if LWIP_ALTCP
+#define CONN_API
+#else
+#define CONN_API static
+#endif
+
 struct slot {
-    struct tcp_pcb *pcb; /* NULL: free */
+    struct altcp_pcb *pcb; /* NULL: free */
     unsigned gen;
     bool listener;
     bool closing;    /* closed by the service: sending what waits, then FIN */
@@ -65,11 +82,21 @@ struct slot {
     uint64_t idle_ns;
     int idle_timer;
     int route_timer; /* while unrouted */
+#if LWIP_ALTCP
+    const struct net_conn_ops *ops; /* NULL: plain TCP */
+#endif
 };
 
+/* A slot's TLS hooks: always NULL without altcp, so the TLS paths compile out. */
+#if LWIP_ALTCP
+#define CONN_OPS(s) ((s)->ops)
+#else
+#define CONN_OPS(s) ((void)(s), (const struct net_conn_ops *)NULL)
+#endif
+
 static struct slot slots[MAX_SLOTS];
-static struct tcp_pcb *running_pcb; /* whose lwIP callback is running */
-static bool running_aborted;        /* ... and the service aborted it */
+static struct altcp_pcb *running_pcb; /* whose lwIP callback is running */
+static bool running_aborted;          /* ... and the service aborted it */
 
 static int slot_id(const struct slot *s)
 {
@@ -85,7 +112,14 @@ static struct slot *slot_find(int id)
     return &slots[i];
 }
 
-static struct slot *slot_alloc(struct tcp_pcb *pcb)
+/* ... of the API ops says (mote_tcp_* or mote_tls_*). */
+static struct slot *slot_find_of(int id, const struct net_conn_ops *ops)
+{
+    struct slot *s = slot_find(id);
+    return s && CONN_OPS(s) == ops ? s : NULL;
+}
+
+static struct slot *slot_alloc(struct altcp_pcb *pcb)
 {
     for (unsigned i = 0; i < MAX_SLOTS; i++) {
         struct slot *s = &slots[i];
@@ -112,27 +146,31 @@ static void slot_free(struct slot *s)
     s->waiting = NULL;
     s->idle_timer = 0;
     s->pcb = NULL;
+    if (CONN_OPS(s) && !s->listener)
+        CONN_OPS(s)->freed(slot_id(s));
 }
 
 /* lwIP calls nothing of ours for pcb afterwards. */
-static void detach(struct tcp_pcb *pcb)
+static void detach(struct slot *s, struct altcp_pcb *pcb)
 {
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
+    if (CONN_OPS(s))
+        altcp_poll(pcb, NULL, 0);
+    altcp_arg(pcb, NULL);
+    altcp_recv(pcb, NULL);
+    altcp_sent(pcb, NULL);
+    altcp_err(pcb, NULL);
 }
 
-static struct tcp_pcb *enter(struct tcp_pcb *pcb)
+static struct altcp_pcb *enter(struct altcp_pcb *pcb)
 {
-    struct tcp_pcb *outer = running_pcb;
+    struct altcp_pcb *outer = running_pcb;
     running_pcb = pcb;
     running_aborted = false;
     return outer;
 }
 
 /* After a service callback: what lwIP expects from ours. */
-static err_t leave(struct tcp_pcb *outer)
+static err_t leave(struct altcp_pcb *outer)
 {
     bool aborted = running_aborted;
     running_pcb = outer;
@@ -141,31 +179,40 @@ static err_t leave(struct tcp_pcb *outer)
     return aborted ? ERR_ABRT : ERR_OK;
 }
 
+/* Whether data may go to lwIP now: routed, and for TLS with its handshake done. */
+static bool writable(const struct slot *s)
+{
+    if (s->unrouted) /* lwIP queues data from SYN_SENT on, not before */
+        return false;
+    return !CONN_OPS(s) || (!s->connecting && CONN_OPS(s)->ready(s->pcb));
+}
+
 /* Queues what lwIP's send buffer takes of data. Returns the bytes queued, or < 0. */
 static int push(struct slot *s, const uint8_t *data, size_t len)
 {
     size_t done = 0;
-    if (s->unrouted) /* lwIP queues data from SYN_SENT on, not before */
+    size_t chunk = CONN_OPS(s) ? CONN_OPS(s)->write_max : WRITE_CHUNK;
+    if (!writable(s))
         return 0;
     while (done < len) {
         size_t n = len - done;
-        size_t space = tcp_sndbuf(s->pcb);
+        size_t space = altcp_sndbuf(s->pcb);
         n = n < space ? n : space;
-        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
+        n = n < chunk ? n : chunk;
         if (n == 0)
             break;
-        err_t err = tcp_write(s->pcb, data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
+        err_t err = altcp_write(s->pcb, data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
         if (err == ERR_MEM) /* segment queue full: back-pressure, like a full buffer */
             break;
         if (err != ERR_OK) {
             if (done)
                 break;
-            return net_errno(err); /* ERR_CONN: -ENOTCONN */
+            return CONN_OPS(s) ? -ENOTCONN : net_errno(err); /* ERR_CONN: -ENOTCONN */
         }
         done += n;
     }
     if (done > 0) {
-        tcp_output(s->pcb);
+        altcp_output(s->pcb);
         net_timeouts_changed();
     }
     return (int)done;
@@ -184,24 +231,77 @@ static int push_waiting(struct slot *s)
     return 0;
 }
 
+/* A connection that failed: its slot goes, the service hears err from the callback it expects. */
+static void report(int id, struct slot *s, int err)
+{
+    mote_tcp_connect_fn connect = !s->closing && s->connecting ? s->connect : NULL;
+    void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
+    void *cb_arg = s->arg, *connect_arg = s->connect_arg;
+    slot_free(s);
+    if (connect)
+        connect(id, err, connect_arg);
+    else if (error)
+        error(id, err, cb_arg);
+}
+
+/* Resets s's connection; the service hears err. Inlined: images without TLS stay as small. */
+static inline __attribute__((always_inline)) void fail(struct slot *s, int err)
+{
+    struct altcp_pcb *pcb = s->pcb;
+    int id = slot_id(s);
+    detach(s, pcb);
+    altcp_abort(pcb);
+    report(id, s, err);
+}
+
 /* Retries a close that had no memory for its FIN; a dead peer ends it through lwIP's timeouts. */
-static err_t close_retry(void *arg, struct tcp_pcb *pcb)
+static err_t close_retry(void *arg, struct altcp_pcb *pcb)
 {
     (void)arg;
-    if (tcp_close(pcb) == ERR_OK)
-        tcp_poll(pcb, NULL, 0);
+    if (altcp_close(pcb) == ERR_OK)
+        altcp_poll(pcb, NULL, 0);
     return ERR_OK;
 }
 
-/* The end of a closing connection: its slot is freed, FIN goes out. */
-static void finish_close(struct slot *s)
+/* The end of a closing connection: its slot is freed, FIN goes out. Inlined as before the TLS
+ * merge. */
+static inline __attribute__((always_inline)) void finish_close(struct slot *s)
 {
-    struct tcp_pcb *pcb = s->pcb;
-    detach(pcb);
+    struct altcp_pcb *pcb = s->pcb;
+    bool tls = CONN_OPS(s) != NULL;
+    detach(s, pcb);
     slot_free(s);
-    if (tcp_close(pcb) != ERR_OK) /* no memory for the FIN yet: lwIP's poll retries */
-        tcp_poll(pcb, close_retry, CLOSE_RETRY);
+    if (altcp_close(pcb) != ERR_OK) { /* no memory for the FIN yet */
+        if (tls) /* ... nor for close_notify: reset instead of leaking the pcb */
+            altcp_abort(pcb);
+        else
+            altcp_poll(pcb, close_retry, CLOSE_RETRY);
+    }
     net_timeouts_changed();
+}
+
+/* Not inlined: one copy serves mote_tcp_close and this file's own closes. */
+CONN_API __attribute__((noinline)) int net_conn_close(int conn, const struct net_conn_ops *ops)
+{
+    struct slot *s = slot_find_of(conn, ops);
+    if (!s)
+        return -EBADF;
+    if (s->listener) {
+        struct altcp_pcb *pcb = s->pcb;
+        slot_free(s);
+        altcp_close(pcb); /* cannot fail for a listener */
+        return 0;
+    }
+    memset(&s->cb, 0, sizeof(s->cb));
+    s->closing = true;
+    s->idle_ns = 0;
+    if (s->idle_timer > 0)
+        mote_timer_cancel(s->idle_timer);
+    s->idle_timer = 0;
+    /* TLS's waiting data needs a finished handshake: without one there is nothing to flush into. */
+    if (s->waiting_len == 0 || (CONN_OPS(s) && !writable(s)))
+        finish_close(s);
+    return 0;
 }
 
 static void idle_expired(void *arg)
@@ -211,9 +311,11 @@ static void idle_expired(void *arg)
     if (!s)
         return;
     s->idle_timer = 0;
+    if (CONN_OPS(s))
+        CONN_OPS(s)->idle(id, s->pcb);
     void (*error)(int, int, void *) = s->cb.error;
     void *cb_arg = s->arg;
-    mote_tcp_close(id);
+    net_conn_close(id, CONN_OPS(s));
     if (error)
         error(id, -ETIMEDOUT, cb_arg);
 }
@@ -227,26 +329,46 @@ static void idle_restart(struct slot *s)
         s->idle_timer = mote_timer_after(s->idle_ns, idle_expired, (void *)(intptr_t)slot_id(s));
 }
 
-static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+CONN_API int net_conn_abort(int conn, const struct net_conn_ops *ops)
+{
+    struct slot *s = slot_find_of(conn, ops);
+    if (!s)
+        return -EBADF;
+    if (s->listener)
+        return net_conn_close(conn, ops);
+    struct altcp_pcb *pcb = s->pcb;
+    detach(s, pcb);
+    slot_free(s);
+    if (pcb == running_pcb)
+        running_aborted = true;
+    altcp_abort(pcb);
+    net_timeouts_changed();
+    return 0;
+}
+
+static err_t received(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     struct slot *s = arg;
     if (!s || s->closing || err != ERR_OK) { /* nobody listens any more: acknowledge, drop */
         if (p) {
-            tcp_recved(pcb, p->tot_len);
+            altcp_recved(pcb, p->tot_len);
             pbuf_free(p);
         }
         return ERR_OK;
     }
     int id = slot_id(s);
-    struct tcp_pcb *outer = enter(pcb);
+    const struct net_conn_ops *ops = CONN_OPS(s);
+    if (ops)
+        ops->progressed(id);
+    struct altcp_pcb *outer = enter(pcb);
     if (!p) { /* FIN: the peer is done sending */
         if (s->cb.closed)
             s->cb.closed(id, s->arg);
         else
-            mote_tcp_close(id);
+            net_conn_close(id, ops);
         return leave(outer);
     }
-    tcp_recved(pcb, p->tot_len);
+    altcp_recved(pcb, p->tot_len);
     idle_restart(s);
     for (const struct pbuf *q = p; q && s->cb.data; q = q->next) {
         if (q->len == 0)
@@ -256,24 +378,20 @@ static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
             break;
     }
     pbuf_free(p);
+    /* TLS: data sent before the first record arrived (a server's early answer) waits for this. */
+    if (ops && slot_find(id) == s && push_waiting(s) != 0)
+        net_conn_abort(id, ops);
     return leave(outer);
 }
 
-static err_t sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+static err_t sent(void *arg, struct altcp_pcb *pcb, u16_t len)
 {
     struct slot *s = arg;
     (void)len;
     if (!s)
         return ERR_OK;
     if (push_waiting(s) != 0) { /* the connection cannot send any more */
-        int id = slot_id(s);
-        void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
-        void *cb_arg = s->arg;
-        detach(pcb);
-        slot_free(s);
-        tcp_abort(pcb);
-        if (error)
-            error(id, -ECONNABORTED, cb_arg);
+        fail(s, -ECONNABORTED);
         return ERR_ABRT;
     }
     if (s->closing) {
@@ -283,63 +401,101 @@ static err_t sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     }
     if (s->waiting_len > 0 || !s->cb.sent)
         return ERR_OK;
-    struct tcp_pcb *outer = enter(pcb);
-    s->cb.sent(slot_id(s), tcp_sndbuf(pcb), s->arg);
+    struct altcp_pcb *outer = enter(pcb);
+    s->cb.sent(slot_id(s), altcp_sndbuf(pcb), s->arg);
     return leave(outer);
 }
 
-/* lwIP has already freed the pcb. */
+/* lwIP has already freed the pcb (altcp's TLS frees it after this returns). */
 static void failed(void *arg, err_t err)
 {
     struct slot *s = arg;
     if (!s)
         return;
-    int id = slot_id(s);
-    void (*error)(int, int, void *) = s->closing ? NULL : s->cb.error;
-    mote_tcp_connect_fn connect = s->closing || !s->connecting ? NULL : s->connect;
-    void *cb_arg = s->arg, *connect_arg = s->connect_arg;
-    slot_free(s);
-    if (connect) /* a reset answering our SYN is a refusal (RFC 9293 §3.10.7.3) */
-        connect(id, err == ERR_RST ? -ECONNREFUSED : -ECONNABORTED, connect_arg);
-    else if (error)
-        error(id, net_errno(err), cb_arg); /* ERR_ABRT also after retransmission timeouts */
+    int result;
+    if (CONN_OPS(s))
+        result = CONN_OPS(s)->failed(slot_id(s), s->pcb, err, s->connecting, s->closing);
+    else if (s->connecting) /* a reset answering our SYN is a refusal (RFC 9293 §3.10.7.3) */
+        result = err == ERR_RST ? -ECONNREFUSED : -ECONNABORTED;
+    else
+        result = net_errno(err); /* ERR_ABRT also after retransmission timeouts */
+    report(slot_id(s), s, result);
     net_timeouts_changed();
 }
 
 /* lwIP calls this once the handshake is done (err is always ERR_OK in lwIP 2.1). */
-static err_t connected(void *arg, struct tcp_pcb *pcb, err_t err)
+static err_t connected(void *arg, struct altcp_pcb *pcb, err_t err)
 {
     struct slot *s = arg;
     (void)err;
     if (!s || s->closing)
         return ERR_OK;
     s->connecting = false;
+    if (CONN_OPS(s))
+        CONN_OPS(s)->progressed(slot_id(s));
     if (push_waiting(s) != 0) { /* mote_tcp_send data from before a route existed */
-        mote_tcp_connect_fn connect = s->connect;
-        void *connect_arg = s->connect_arg;
-        int id = slot_id(s);
-        detach(pcb);
-        slot_free(s);
-        tcp_abort(pcb);
-        connect(id, -ECONNABORTED, connect_arg);
+        s->connecting = true;   /* the service hears it from its connect callback */
+        fail(s, -ECONNABORTED);
         return ERR_ABRT;
     }
-    struct tcp_pcb *outer = enter(pcb);
+    struct altcp_pcb *outer = enter(pcb);
     s->connect(slot_id(s), 0, s->connect_arg);
     return leave(outer);
 }
 
-/* Our callbacks on a connection's pcb. */
-static void attach(struct tcp_pcb *pcb, struct slot *s)
+/*
+ * TLS, every POLL_INTERVAL: altcp tells a server nothing when its handshake
+ * is done, and calls sent only once application data went out, so data the
+ * service queued before (a greeting), or left waiting at close, is pushed
+ * from here.
+ */
+static err_t polled(void *arg, struct altcp_pcb *pcb)
 {
-    tcp_arg(pcb, s);
-    tcp_recv(pcb, received);
-    tcp_sent(pcb, sent);
-    tcp_err(pcb, failed);
-    tcp_nagle_disable(pcb); /* request/response services: answers go out at once */
+    struct slot *s = arg;
+    if (!s || s->waiting_len == 0 || !writable(s))
+        return ERR_OK;
+    return sent(arg, pcb, 0);
 }
 
-static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
+/* Our callbacks on a connection's pcb. */
+static void attach(struct altcp_pcb *pcb, struct slot *s)
+{
+    altcp_arg(pcb, s);
+    altcp_recv(pcb, received);
+    altcp_sent(pcb, sent);
+    altcp_err(pcb, failed);
+    if (CONN_OPS(s))
+        altcp_poll(pcb, polled, POLL_INTERVAL);
+    altcp_nagle_disable(pcb); /* request/response services: answers go out at once */
+}
+
+/* The TCP peer of pcb, plain or TLS. */
+static void remote_of(struct altcp_pcb *pcb, ip_addr_t *addr, u16_t *port)
+{
+#if LWIP_ALTCP
+    ip_addr_set_zero(addr);
+    *port = 0;
+    altcp_get_tcp_addrinfo(pcb, 0, addr, port);
+#else
+    ip_addr_copy(*addr, pcb->remote_ip);
+    *port = pcb->remote_port;
+#endif
+}
+
+/* ... as an endpoint. */
+static void endpoint_of(struct altcp_pcb *pcb, struct mote_endpoint *ep)
+{
+#if LWIP_ALTCP
+    ip_addr_t addr;
+    u16_t port;
+    remote_of(pcb, &addr, &port);
+    net_endpoint_from(ep, &addr, port);
+#else
+    net_endpoint_from(ep, &pcb->remote_ip, pcb->remote_port);
+#endif
+}
+
+static err_t accepted(void *arg, struct altcp_pcb *pcb, err_t err)
 {
     struct slot *l = arg;
     if (err != ERR_OK || !pcb || !l)
@@ -347,17 +503,25 @@ static err_t accepted(void *arg, struct tcp_pcb *pcb, err_t err)
     struct slot *s = slot_alloc(pcb);
     if (!s) {
         TCP_STATS_INC(tcp.drop);
-        tcp_abort(pcb);
+        altcp_abort(pcb);
         return ERR_ABRT;
     }
+#if LWIP_ALTCP
+    s->ops = l->ops;
+#endif
     attach(pcb, s);
+    if (CONN_OPS(s))
+        CONN_OPS(s)->started(slot_id(s));
 
     struct mote_endpoint peer;
-    net_endpoint_from(&peer, &pcb->remote_ip, pcb->remote_port);
-    struct tcp_pcb *outer = enter(pcb);
+    endpoint_of(pcb, &peer);
+    struct altcp_pcb *outer = enter(pcb);
     l->accept(slot_id(s), &peer, l->arg);
     return leave(outer);
 }
+
+CONN_API int net_conn_listen(struct altcp_pcb *pcb, mote_tcp_accept_fn on_accept, void *arg,
+                             const struct net_conn_ops *ops);
 
 int net_tcp_listen_at(const ip_addr_t *addr, uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
 {
@@ -366,27 +530,39 @@ int net_tcp_listen_at(const ip_addr_t *addr, uint16_t port, mote_tcp_accept_fn o
     int err = net_up();
     if (err)
         return err;
-    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(addr));
+    struct altcp_pcb *pcb = altcp_tcp_new_ip_type(IP_GET_TYPE(addr));
     if (!pcb)
         return -ENOMEM;
-    if (tcp_bind(pcb, addr, port) != ERR_OK) {
-        tcp_close(pcb);
+    if (altcp_bind(pcb, addr, port) != ERR_OK) {
+        altcp_close(pcb);
         return -EADDRINUSE;
     }
+    return net_conn_listen(pcb, on_accept, arg, NULL);
+}
+
+/* Listens with pcb, bound already. */
+CONN_API int net_conn_listen(struct altcp_pcb *pcb, mote_tcp_accept_fn on_accept, void *arg,
+                             const struct net_conn_ops *ops)
+{
     struct slot *s = slot_alloc(pcb);
-    struct tcp_pcb *lpcb = s ? tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG) : NULL;
+    struct altcp_pcb *lpcb = s ? altcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG) : NULL;
     if (!lpcb) {
         if (s)
             slot_free(s);
-        tcp_close(pcb);
+        altcp_close(pcb);
         return -ENOMEM;
     }
     s->pcb = lpcb;
     s->listener = true;
     s->accept = on_accept;
     s->arg = arg;
-    tcp_arg(lpcb, s);
-    tcp_accept(lpcb, accepted);
+#if LWIP_ALTCP
+    s->ops = ops;
+#else
+    (void)ops;
+#endif
+    altcp_arg(lpcb, s);
+    altcp_accept(lpcb, accepted);
     return slot_id(s);
 }
 
@@ -409,26 +585,13 @@ static bool address_pending(const ip_addr_t *addr)
     return true;
 }
 
-/* An unrouted connection's end: the service hears err. */
-static void fail_unrouted(struct slot *s, int err)
-{
-    int id = slot_id(s);
-    mote_tcp_connect_fn connect = s->connect;
-    void *connect_arg = s->connect_arg;
-    struct tcp_pcb *pcb = s->pcb;
-    detach(pcb);
-    slot_free(s);
-    tcp_abort(pcb); /* never connected: frees it */
-    connect(id, err, connect_arg);
-}
-
 static void route_expired(void *arg)
 {
     struct slot *s = slot_find((int)(intptr_t)arg);
     if (!s || !s->unrouted)
         return;
     s->route_timer = 0;
-    fail_unrouted(s, -EHOSTUNREACH);
+    fail(s, -EHOSTUNREACH);
 }
 
 /* The network's addresses changed: unrouted connections try again. */
@@ -442,19 +605,66 @@ static void retry_unrouted(struct netif *netif, netif_nsc_reason_t reason,
         struct slot *s = &slots[i];
         if (!s->pcb || !s->unrouted || s->closing)
             continue;
-        err_t e = tcp_connect(s->pcb, &s->pcb->remote_ip, s->pcb->remote_port, connected);
+        ip_addr_t addr;
+        u16_t port;
+        remote_of(s->pcb, &addr, &port);
+        err_t e = altcp_connect(s->pcb, &addr, port, connected);
         if (e == ERR_OK) {
             s->unrouted = false;
             if (s->route_timer > 0)
                 mote_timer_cancel(s->route_timer);
             s->route_timer = 0;
-        } else if (e != ERR_RTE || !address_pending(&s->pcb->remote_ip)) {
-            fail_unrouted(s, net_errno(e));
+            if (CONN_OPS(s))
+                CONN_OPS(s)->started(slot_id(s));
+        } else if (e != ERR_RTE || !address_pending(&addr)) {
+            fail(s, net_errno(e));
         }
     }
     net_timeouts_changed();
 }
 NETIF_DECLARE_EXT_CALLBACK(address_watch)
+
+CONN_API int net_conn_connect(struct altcp_pcb *pcb, const ip_addr_t *addr, uint16_t port,
+                              mote_tcp_connect_fn on_connect, void *arg,
+                              const struct net_conn_ops *ops)
+{
+    struct slot *s = slot_alloc(pcb);
+    if (!s) {
+        altcp_abort(pcb); /* never connected: frees it */
+        return -ENOMEM;
+    }
+    s->connecting = true;
+    s->connect = on_connect;
+    s->connect_arg = arg;
+#if LWIP_ALTCP
+    s->ops = ops;
+#else
+    (void)ops;
+#endif
+    attach(pcb, s);
+    err_t e = altcp_connect(pcb, addr, port, connected);
+    if (e == ERR_RTE && address_pending(addr)) {
+        static bool watching;
+        if (!watching) {
+            netif_add_ext_callback(&address_watch, retry_unrouted);
+            watching = true;
+        }
+        s->unrouted = true; /* altcp_connect has set the pcb's remote address and port */
+        s->route_timer =
+            mote_timer_after(ROUTE_WAIT_NS, route_expired, (void *)(intptr_t)slot_id(s));
+        return slot_id(s);
+    }
+    if (e != ERR_OK) {
+        detach(s, pcb);
+        slot_free(s);
+        altcp_abort(pcb);
+        return net_errno(e); /* ERR_RTE: no route; ERR_MEM: no SYN segment */
+    }
+    if (CONN_OPS(s))
+        CONN_OPS(s)->started(slot_id(s));
+    net_timeouts_changed();
+    return slot_id(s);
+}
 
 int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_connect, void *arg)
 {
@@ -464,49 +674,22 @@ int mote_tcp_connect(const struct mote_endpoint *to, mote_tcp_connect_fn on_conn
     int err = net_up();
     if (err)
         return err;
-    struct tcp_pcb *pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
+    struct altcp_pcb *pcb = altcp_tcp_new_ip_type(IP_GET_TYPE(&addr));
     if (!pcb)
         return -ENOMEM;
-    struct slot *s = slot_alloc(pcb);
-    if (!s) {
-        tcp_close(pcb); /* never connected: frees it */
-        return -ENOMEM;
-    }
-    s->connecting = true;
-    s->connect = on_connect;
-    s->connect_arg = arg;
-    attach(pcb, s);
-    err_t e = tcp_connect(pcb, &addr, to->port, connected);
-    if (e == ERR_RTE && address_pending(&addr)) {
-        static bool watching;
-        if (!watching) {
-            netif_add_ext_callback(&address_watch, retry_unrouted);
-            watching = true;
-        }
-        s->unrouted = true; /* tcp_connect has set the pcb's remote address and port */
-        s->route_timer =
-            mote_timer_after(ROUTE_WAIT_NS, route_expired, (void *)(intptr_t)slot_id(s));
-        return slot_id(s);
-    }
-    if (e != ERR_OK) {
-        detach(pcb);
-        slot_free(s);
-        tcp_abort(pcb);
-        return net_errno(e); /* ERR_RTE: no route; ERR_MEM: no SYN segment */
-    }
-    net_timeouts_changed();
-    return slot_id(s);
+    return net_conn_connect(pcb, &addr, to->port, on_connect, arg, NULL);
 }
 
-static struct slot *conn_find(int conn)
+static struct slot *conn_find(int conn, const struct net_conn_ops *ops)
 {
-    struct slot *s = slot_find(conn);
+    struct slot *s = slot_find_of(conn, ops);
     return s && !s->listener ? s : NULL;
 }
 
-int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg)
+CONN_API int net_conn_set_callbacks(int conn, const struct net_conn_ops *ops,
+                                    const struct mote_tcp_callbacks *cb, void *arg)
 {
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
     if (!cb)
@@ -516,19 +699,21 @@ int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *
     return 0;
 }
 
-int mote_tcp_write(int conn, const void *data, size_t len)
+CONN_API int net_conn_write(int conn, const struct net_conn_ops *ops, const void *data, size_t len)
 {
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
+    if (ops && !writable(s)) /* TLS: the handshake is not done */
+        return -ENOTCONN;
     if (s->waiting_len > 0) /* keeps the stream in order */
         return 0;
     return push(s, data, len);
 }
 
-int mote_tcp_send(int conn, const void *data, size_t len)
+CONN_API int net_conn_send(int conn, const struct net_conn_ops *ops, const void *data, size_t len)
 {
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
     if (len > MOTE_TCP_SEND_MAX - s->waiting_len)
@@ -557,17 +742,17 @@ int mote_tcp_send(int conn, const void *data, size_t len)
     return 0;
 }
 
-int mote_tcp_space(int conn)
+CONN_API int net_conn_space(int conn, const struct net_conn_ops *ops)
 {
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
-    return s->waiting_len > 0 || s->unrouted ? 0 : (int)tcp_sndbuf(s->pcb);
+    return s->waiting_len > 0 || !writable(s) ? 0 : (int)altcp_sndbuf(s->pcb);
 }
 
-int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns)
+CONN_API int net_conn_set_idle_timeout(int conn, const struct net_conn_ops *ops, uint64_t idle_ns)
 {
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
     s->idle_ns = idle_ns;
@@ -575,64 +760,95 @@ int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns)
     return 0;
 }
 
-int mote_tcp_close(int conn)
+CONN_API int net_conn_peer(int conn, const struct net_conn_ops *ops, struct mote_endpoint *peer)
 {
-    struct slot *s = slot_find(conn);
-    if (!s)
-        return -EBADF;
-    if (s->listener) {
-        tcp_close(s->pcb); /* cannot fail for a listener */
-        slot_free(s);
-        return 0;
-    }
-    memset(&s->cb, 0, sizeof(s->cb));
-    s->closing = true;
-    s->idle_ns = 0;
-    idle_restart(s);
-    if (s->waiting_len == 0)
-        finish_close(s);
-    return 0;
-}
-
-int mote_tcp_abort(int conn)
-{
-    struct slot *s = slot_find(conn);
-    if (!s)
-        return -EBADF;
-    if (s->listener)
-        return mote_tcp_close(conn);
-    struct tcp_pcb *pcb = s->pcb;
-    detach(pcb);
-    slot_free(s);
-    if (pcb == running_pcb)
-        running_aborted = true;
-    tcp_abort(pcb);
-    net_timeouts_changed();
-    return 0;
-}
-
-int net_tcp_keepalive(int conn, uint32_t idle_ms, uint32_t interval_ms, uint32_t count)
-{
-    struct slot *s = conn_find(conn);
-    if (!s)
-        return -EBADF;
-    if (idle_ms == 0 || interval_ms == 0 || count == 0)
-        return -EINVAL;
-    ip_set_option(s->pcb, SOF_KEEPALIVE);
-    s->pcb->keep_idle = idle_ms;
-    s->pcb->keep_intvl = interval_ms;
-    s->pcb->keep_cnt = count;
-    net_timeouts_changed();
-    return 0;
-}
-
-int mote_tcp_peer(int conn, struct mote_endpoint *peer)
-{
-    struct slot *s = conn_find(conn);
+    struct slot *s = conn_find(conn, ops);
     if (!s)
         return -EBADF;
     if (!peer)
         return -EINVAL;
-    net_endpoint_from(peer, &s->pcb->remote_ip, s->pcb->remote_port);
+    endpoint_of(s->pcb, peer);
+    return 0;
+}
+
+#if LWIP_ALTCP
+int net_conn_index(int conn)
+{
+    unsigned i = ((unsigned)conn & SLOT_MASK) - 1;
+    return conn > 0 && i < MAX_SLOTS ? (int)i : -1;
+}
+
+struct altcp_pcb *net_conn_pcb(int conn, const struct net_conn_ops *ops)
+{
+    struct slot *s = conn_find(conn, ops);
+    return s ? s->pcb : NULL;
+}
+
+void net_conn_fail(int conn, const struct net_conn_ops *ops, int err)
+{
+    struct slot *s = conn_find(conn, ops);
+    if (!s)
+        return;
+    fail(s, err);
+    net_timeouts_changed();
+}
+#endif
+
+int mote_tcp_set_callbacks(int conn, const struct mote_tcp_callbacks *cb, void *arg)
+{
+    return net_conn_set_callbacks(conn, NULL, cb, arg);
+}
+
+int mote_tcp_write(int conn, const void *data, size_t len)
+{
+    return net_conn_write(conn, NULL, data, len);
+}
+
+int mote_tcp_send(int conn, const void *data, size_t len)
+{
+    return net_conn_send(conn, NULL, data, len);
+}
+
+int mote_tcp_space(int conn)
+{
+    return net_conn_space(conn, NULL);
+}
+
+int mote_tcp_set_idle_timeout(int conn, uint64_t idle_ns)
+{
+    return net_conn_set_idle_timeout(conn, NULL, idle_ns);
+}
+
+int mote_tcp_close(int conn)
+{
+    return net_conn_close(conn, NULL);
+}
+
+int mote_tcp_abort(int conn)
+{
+    return net_conn_abort(conn, NULL);
+}
+
+int mote_tcp_peer(int conn, struct mote_endpoint *peer)
+{
+    return net_conn_peer(conn, NULL, peer);
+}
+
+int net_tcp_keepalive(int conn, uint32_t idle_ms, uint32_t interval_ms, uint32_t count)
+{
+    struct slot *s = conn_find(conn, NULL);
+    if (!s)
+        return -EBADF;
+    if (idle_ms == 0 || interval_ms == 0 || count == 0)
+        return -EINVAL;
+#if LWIP_ALTCP
+    altcp_keepalive_enable(s->pcb, idle_ms, interval_ms, count);
+#else
+    ip_set_option(s->pcb, SOF_KEEPALIVE);
+    s->pcb->keep_idle = idle_ms;
+    s->pcb->keep_intvl = interval_ms;
+    s->pcb->keep_cnt = count;
+#endif
+    net_timeouts_changed();
     return 0;
 }
