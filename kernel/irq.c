@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "arch/aarch64/fpsimd.h"
+
 static const struct irq_chip *chip;
 static struct {
     irq_fn fn;
@@ -30,12 +32,22 @@ int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg)
     return 0;
 }
 
+/*
+ * The interrupted code's FP/SIMD registers are kept across the handlers:
+ * exception entry saves only the general ones (vectors.S), the kernel is
+ * built without SIMD, but a handler that logs runs the C library's string
+ * functions, whose optimised versions use v0-v31 (picolibc's release build).
+ * About 70 instructions per interrupt, so a service's vectors never change
+ * under it.
+ */
 void irq_dispatch(void)
 {
+    struct fpsimd_state fp;
+    fpsimd_save(&fp);
     for (;;) {
         unsigned intid = chip->ack();
         if (intid >= IRQ_SPURIOUS)
-            return;
+            break;
         if (intid < IRQ_LINES && handlers[intid].fn) {
             handlers[intid].fn(handlers[intid].arg);
         } else {
@@ -44,4 +56,5 @@ void irq_dispatch(void)
         }
         chip->eoi(intid);
     }
+    fpsimd_restore(&fp);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The FP/SIMD registers of the interrupted code (fpsimd.S). Exception entry
- * saves only general registers; the GDB stub and core dumps save these
- * themselves, first thing, before any C library call may use them.
+ * saves only general registers; interrupt dispatch (kernel/irq.c), the GDB
+ * stub and core dumps save these themselves, first thing, before any C
+ * library call may use them.
  */
 #ifndef ARCH_AARCH64_FPSIMD_H
 #define ARCH_AARCH64_FPSIMD_H
