@@ -248,7 +248,8 @@ def main(argv=None):
     plugin = f"{os.path.abspath(a.plugin)},elf={os.path.abspath(elf)}"
     if a.no_mmio:
         plugin += ",mmio=off"
-    net = f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} gw={dns_cpu.HOST_ADDR}"
+    # aslr=off: the image runs at its ELF's addresses, where the plugin's symbols are.
+    net = f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} gw={dns_cpu.HOST_ADDR} aslr=off"
     if a.service == "dns":
         net += f" records={a.records}"
     cfg = {"mote": {"board": "virt", "kernel": img, "append": net, "plugin": plugin}}

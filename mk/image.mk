@@ -135,6 +135,11 @@ HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
 # drivers behind those features on $(BOARD) are linked into its image's Mote
 # object only, next to KERNEL_OBJS; they register themselves (BOARD_DRIVER), so the image
 # starts exactly the drivers it carries.
+# The kernel's relocatable link wraps memcpy and memset: picolibc's use SIMD
+# registers, which kernel code may not touch (kernel/kstring.c says why).
+# Defined here, outside service_image, so that every image's link sees it.
+KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
+
 define service_image
 service_srcs :=
 service_args :=
@@ -159,9 +164,7 @@ SERVICE_ARGS_$(1) := $$(service_args)
 SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
-# final link resolves them. memcpy and memset are wrapped: picolibc's use SIMD
-# registers, which kernel code may not touch (kernel/kstring.c says why).
-KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
+# final link resolves them. memcpy and memset are wrapped (KERNEL_WRAPS).
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
