@@ -312,20 +312,6 @@ static void attempt_timed_out(void *arg)
     net_timeouts_changed();
 }
 
-/* Whether the network has no address of addr's family yet (DHCP or SLAAC under way). */
-static bool address_pending(const ip_addr_t *addr)
-{
-    const struct netif *n = netif_default;
-    if (!n)
-        return false;
-    if (!IP_IS_V6(addr))
-        return ip4_addr_isany_val(*netif_ip4_addr(n));
-    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-        if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
-            return false;
-    return true;
-}
-
 static void on_publish(void *arg, const char *topic, u32_t tot_len);
 static void on_data(void *arg, const u8_t *data, u16_t len, u8_t flags);
 
@@ -367,7 +353,7 @@ static void attempt(void *arg)
 {
     struct client *c = arg;
     c->timer = 0;
-    if (address_pending(&c->addr)) {
+    if (net_address_pending(&c->addr)) {
         c->state = CLIENT_WAITING;
         set_timer(c, ADDRESS_WAIT_NS, attempt);
         return;

@@ -31,6 +31,12 @@ int net_start(const char *args);
  */
 int net_up(void);
 
+/*
+ * Whether the network has no address of addr's family yet (DHCP or SLAAC
+ * under way), so a route to addr may still appear: connections wait for one.
+ */
+bool net_address_pending(const ip_addr_t *addr);
+
 /* Whether the network is up (net_up() succeeded). */
 bool net_started(void);
 

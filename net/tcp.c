@@ -571,20 +571,6 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     return net_tcp_listen_at(IP_ANY_TYPE, port, on_accept, arg);
 }
 
-/* Whether the network lacks an address of addr's family yet (so no route may appear later). */
-static bool address_pending(const ip_addr_t *addr)
-{
-    const struct netif *n = netif_default;
-    if (!n)
-        return false;
-    if (!IP_IS_V6(addr))
-        return ip4_addr_isany_val(*netif_ip4_addr(n));
-    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-        if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
-            return false;
-    return true;
-}
-
 static void route_expired(void *arg)
 {
     struct slot *s = slot_find((int)(intptr_t)arg);
@@ -616,7 +602,7 @@ static void retry_unrouted(struct netif *netif, netif_nsc_reason_t reason,
             s->route_timer = 0;
             if (CONN_OPS(s))
                 CONN_OPS(s)->started(slot_id(s));
-        } else if (e != ERR_RTE || !address_pending(&addr)) {
+        } else if (e != ERR_RTE || !net_address_pending(&addr)) {
             fail(s, net_errno(e));
         }
     }
@@ -643,7 +629,7 @@ CONN_API int net_conn_connect(struct altcp_pcb *pcb, const ip_addr_t *addr, uint
 #endif
     attach(pcb, s);
     err_t e = altcp_connect(pcb, addr, port, connected);
-    if (e == ERR_RTE && address_pending(addr)) {
+    if (e == ERR_RTE && net_address_pending(addr)) {
         static bool watching;
         if (!watching) {
             netif_add_ext_callback(&address_watch, retry_unrouted);

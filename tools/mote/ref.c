@@ -15,16 +15,6 @@
 #define DIGEST_HEX_LEN   64
 #define PORT_DIGITS_MAX  5
 
-__attribute__((format(printf, 2, 3))) static int fail(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err)
-        vsnprintf(err, SPEC_ERR_LEN, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 static bool is_lower_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -147,28 +137,30 @@ int image_ref_parse(const char *s, struct image_ref *r, char *err)
     memset(r, 0, sizeof(*r));
     size_t len = strlen(s);
     if (len == 0)
-        return fail(err, "empty image reference; %s", expected);
+        return spec_fail(err, "empty image reference; %s", expected);
     if (len > input_max)
-        return fail(err, "image reference '%.60s...' is longer than %zu characters", s, input_max);
+        return spec_fail(err, "image reference '%.60s...' is longer than %zu characters", s,
+                         input_max);
     memcpy(buf, s, len + 1);
 
     char *at = strchr(buf, '@');
     if (at) {
         *at = '\0';
         if (!digest_ok(at + 1))
-            return fail(err,
-                        "bad digest '%s' in '%s': expected sha256: and 64 lowercase hex digits",
-                        at + 1, s);
+            return spec_fail(
+                err, "bad digest '%s' in '%s': expected sha256: and 64 lowercase hex digits",
+                at + 1, s);
         snprintf(r->digest, sizeof(r->digest), "%s", at + 1);
     }
     char *slash = strrchr(buf, '/'), *colon = strrchr(slash ? slash : buf, ':');
     if (colon) {
         *colon = '\0';
         if (!tag_ok(colon + 1))
-            return fail(err,
-                        "bad tag '%s' in '%s': expected a letter, digit or '_', then up to %d of "
-                        "A-Z a-z 0-9 . _ -",
-                        colon + 1, s, REF_TAG_MAX - 1);
+            return spec_fail(
+                err,
+                "bad tag '%s' in '%s': expected a letter, digit or '_', then up to %d of "
+                "A-Z a-z 0-9 . _ -",
+                colon + 1, s, REF_TAG_MAX - 1);
         snprintf(r->tag, sizeof(r->tag), "%s", colon + 1);
         r->tagged = true;
     } else if (!r->digest[0]) {
@@ -177,9 +169,10 @@ int image_ref_parse(const char *s, struct image_ref *r, char *err)
     const char *name = buf, *path = buf;
     size_t name_len = strlen(buf);
     if (name_len == 0)
-        return fail(err, "'%s' has no image name; %s", s, expected);
+        return spec_fail(err, "'%s' has no image name; %s", s, expected);
     if (name_len > REF_NAME_MAX)
-        return fail(err, "image name in '%.60s...' is longer than %d characters", s, REF_NAME_MAX);
+        return spec_fail(err, "image name in '%.60s...' is longer than %d characters", s,
+                         REF_NAME_MAX);
     const char *first_slash = strchr(name, '/');
     size_t first_len = first_slash ? (size_t)(first_slash - name) : 0;
     bool has_upper_first = false;
@@ -189,8 +182,8 @@ int image_ref_parse(const char *s, struct image_ref *r, char *err)
         (memchr(name, '.', first_len) || memchr(name, ':', first_len) ||
          (first_len == 9 && strncmp(name, "localhost", 9) == 0) || has_upper_first)) {
         if (!domain_ok(name, first_len))
-            return fail(err, "bad registry host '%.*s' in '%s': expected HOST or HOST:PORT",
-                        (int)first_len, name, s);
+            return spec_fail(err, "bad registry host '%.*s' in '%s': expected HOST or HOST:PORT",
+                             (int)first_len, name, s);
         snprintf(r->domain, sizeof(r->domain), "%.*s", (int)first_len, name);
         path = first_slash + 1;
     } else {
@@ -198,15 +191,16 @@ int image_ref_parse(const char *s, struct image_ref *r, char *err)
     }
     for (const char *p = path; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
-            return fail(err, "bad image name '%s': a repository name must be lowercase", name);
+            return spec_fail(err, "bad image name '%s': a repository name must be lowercase", name);
     for (const char *p = path;;) {
         const char *next = strchr(p, '/');
         size_t n = next ? (size_t)(next - p) : strlen(p);
         if (!path_component_ok(p, n))
-            return fail(err,
-                        "bad image name '%s': each part between slashes is lowercase letters and "
-                        "digits, joined by '.', '_', '__' or '-'; %s",
-                        name, expected);
+            return spec_fail(
+                err,
+                "bad image name '%s': each part between slashes is lowercase letters and "
+                "digits, joined by '.', '_', '__' or '-'; %s",
+                name, expected);
         if (!next)
             break;
         p = next + 1;
@@ -220,18 +214,18 @@ int image_ref_parse(const char *s, struct image_ref *r, char *err)
         for (const char *p = path; *p; p++)
             all_hex &= is_hex(*p);
         if (all_hex)
-            return fail(err, "bad image name '%s': 64 hex digits would be an image ID", name);
+            return spec_fail(err, "bad image name '%s': 64 hex digits would be an image ID", name);
     }
     int n = snprintf(r->path, sizeof(r->path), "%s%s", add_library ? OFFICIAL_PREFIX : "", path);
     if (n < 0 || (size_t)n >= sizeof(r->path) ||
         strlen(r->domain) + 1 + strlen(r->path) > REF_NAME_MAX)
-        return fail(err, "image name '%s' is longer than %d characters with its registry", name,
-                    REF_NAME_MAX);
+        return spec_fail(err, "image name '%s' is longer than %d characters with its registry",
+                         name, REF_NAME_MAX);
     /* The familiar name: docker.io/ and library/ dropped. */
     if (strcmp(r->domain, REF_DEFAULT_HOST) != 0) {
         /* Fits: the length was checked above. */
         if (snprintf(r->name, sizeof(r->name), "%s/%s", r->domain, r->path) >= (int)sizeof(r->name))
-            return fail(err, "image name '%s' is too long", name);
+            return spec_fail(err, "image name '%s' is too long", name);
     } else if (strncmp(r->path, OFFICIAL_PREFIX, strlen(OFFICIAL_PREFIX)) == 0 &&
                !strchr(r->path + strlen(OFFICIAL_PREFIX), '/'))
         snprintf(r->name, sizeof(r->name), "%s", r->path + strlen(OFFICIAL_PREFIX));

@@ -17,7 +17,7 @@
 #define PORT_MAX     65535
 #define SECS_PER_DAY 86400
 
-__attribute__((format(printf, 2, 3))) static int fail(char *err, const char *fmt, ...)
+int spec_fail(char *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -68,8 +68,8 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err)
         if (strcmp(slash + 1, "udp") == 0)
             out->proto = PORT_UDP;
         else if (strcmp(slash + 1, "tcp") != 0)
-            return fail(err, "bad port spec '%s': unknown protocol '%s'; %s", s, slash + 1,
-                        expected);
+            return spec_fail(err, "bad port spec '%s': unknown protocol '%s'; %s", s, slash + 1,
+                             expected);
     }
     /* Split at the colons: HOSTPORT:PORT or IP:HOSTPORT:PORT. */
     const char *parts[3], *p = s, *end = s + len;
@@ -77,7 +77,7 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err)
     for (const char *q = s; q < end; q++)
         n += *q == ':';
     if (n < 1 || n > 2)
-        return fail(err, "bad port spec '%s': %s", s, expected);
+        return spec_fail(err, "bad port spec '%s': %s", s, expected);
     for (size_t i = 0; i <= n; i++) {
         const char *colon = memchr(p, ':', (size_t)(end - p));
         parts[i] = p;
@@ -89,20 +89,22 @@ int spec_parse_port(const char *s, struct port_spec *out, char *err)
     if (n == 3) {
         struct in_addr addr;
         if (lens[0] == 0 || lens[0] >= IP_STR_MAX)
-            return fail(err, "bad port spec '%s': '%.*s' is not an IPv4 address; %s", s,
-                        (int)lens[0], parts[0], expected);
+            return spec_fail(err, "bad port spec '%s': '%.*s' is not an IPv4 address; %s", s,
+                             (int)lens[0], parts[0], expected);
         memcpy(out->host_ip, parts[0], lens[0]);
         out->host_ip[lens[0]] = '\0';
         if (inet_pton(AF_INET, out->host_ip, &addr) != 1)
-            return fail(err, "bad port spec '%s': '%s' is not an IPv4 address; %s", s, out->host_ip,
-                        expected);
+            return spec_fail(err, "bad port spec '%s': '%s' is not an IPv4 address; %s", s,
+                             out->host_ip, expected);
     }
     if (!parse_port_number(parts[first], lens[first], &out->host_port))
-        return fail(err, "bad port spec '%s': host port '%.*s' is not a number from 1 to 65535", s,
-                    (int)lens[first], parts[first]);
+        return spec_fail(err,
+                         "bad port spec '%s': host port '%.*s' is not a number from 1 to 65535", s,
+                         (int)lens[first], parts[first]);
     if (!parse_port_number(parts[first + 1], lens[first + 1], &out->guest_port))
-        return fail(err, "bad port spec '%s': guest port '%.*s' is not a number from 1 to 65535", s,
-                    (int)lens[first + 1], parts[first + 1]);
+        return spec_fail(err,
+                         "bad port spec '%s': guest port '%.*s' is not a number from 1 to 65535", s,
+                         (int)lens[first + 1], parts[first + 1]);
     return 0;
 }
 
@@ -123,7 +125,7 @@ int spec_parse_volume(const char *s, char *path, size_t path_len, unsigned *n, b
                                    "e.g. -v disk.img:virtio0";
     const char *colon = strrchr(s, ':');
     if (!colon || colon == s)
-        return fail(err, "bad volume '%s': %s", s, expected);
+        return spec_fail(err, "bad volume '%s': %s", s, expected);
     const char *target = colon + 1;
     size_t len = (size_t)(colon - s);
     unsigned v = 0;
@@ -132,11 +134,11 @@ int spec_parse_volume(const char *s, char *path, size_t path_len, unsigned *n, b
         *sd = true;
     } else if (strncmp(target, "virtio", 6) != 0 ||
                !parse_uint(target + 6, strlen(target + 6), &v) || v >= VOLUME_DISKS_MAX) {
-        return fail(err, "bad volume target '%s' in '%s': %s", target, s, expected);
+        return spec_fail(err, "bad volume target '%s' in '%s': %s", target, s, expected);
     }
     if (len >= path_len)
-        return fail(err, "bad volume '%.60s...': the file name is longer than %zu characters", s,
-                    path_len - 1);
+        return spec_fail(err, "bad volume '%.60s...': the file name is longer than %zu characters",
+                         s, path_len - 1);
     memcpy(path, s, len);
     path[len] = '\0';
     *n = v;
@@ -156,14 +158,14 @@ int spec_parse_memory(const char *s, unsigned *mib, char *err)
     else if (strcmp(unit, "G") == 0 || strcmp(unit, "g") == 0 || strcmp(unit, "GiB") == 0)
         scale = 1024;
     else
-        return fail(err,
-                    "bad memory size '%s': expected a number of MiB with an optional unit "
-                    "M or G, e.g. 128M or 1G",
-                    s);
+        return spec_fail(err,
+                         "bad memory size '%s': expected a number of MiB with an optional unit "
+                         "M or G, e.g. 128M or 1G",
+                         s);
     if (!parse_uint(s, digits, &v) || v > MEM_MAX_MIB / scale || v * scale < MEM_MIN_MIB ||
         v * scale > MEM_MAX_MIB)
-        return fail(err, "bad memory size '%s': expected %u MiB to %u GiB", s, MEM_MIN_MIB,
-                    MEM_MAX_MIB / 1024);
+        return spec_fail(err, "bad memory size '%s': expected %u MiB to %u GiB", s, MEM_MIN_MIB,
+                         MEM_MAX_MIB / 1024);
     *mib = v * scale;
     return 0;
 }
@@ -175,10 +177,10 @@ int spec_check_name(const char *s, char *err)
     for (size_t i = 0; ok && i < len; i++)
         ok = is_alnum(s[i]) || s[i] == '-';
     if (!ok)
-        return fail(err,
-                    "bad name '%s': expected 1 to %d letters, digits and '-', starting and "
-                    "ending with a letter or digit (it is the guest's host name)",
-                    s, NAME_MAX_LEN);
+        return spec_fail(err,
+                         "bad name '%s': expected 1 to %d letters, digits and '-', starting and "
+                         "ending with a letter or digit (it is the guest's host name)",
+                         s, NAME_MAX_LEN);
     return 0;
 }
 
@@ -194,10 +196,10 @@ int spec_parse_restart(const char *s, enum restart_policy *policy, unsigned *max
         *policy = RESTART_ON_FAILURE;
         return 0;
     }
-    return fail(err,
-                "bad restart policy '%s': expected no, on-failure or on-failure:MAX "
-                "(MAX restarts, at least 1)",
-                s);
+    return spec_fail(err,
+                     "bad restart policy '%s': expected no, on-failure or on-failure:MAX "
+                     "(MAX restarts, at least 1)",
+                     s);
 }
 
 const char *spec_restart_name(enum restart_policy policy)
@@ -229,10 +231,10 @@ int spec_parse_duration(const char *s, int64_t *ns, char *err)
     *ns = (int64_t)(v * NS_PER_S);
     return 0;
 bad:
-    return fail(err,
-                "bad duration '%s': expected a number with an optional unit s, m, h or d, "
-                "e.g. 30s or 5m",
-                s);
+    return spec_fail(err,
+                     "bad duration '%s': expected a number with an optional unit s, m, h or d, "
+                     "e.g. 30s or 5m",
+                     s);
 }
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -320,10 +322,10 @@ int spec_parse_since(const char *s, int64_t now_ns, int64_t *ns, char *err)
         *ns = now_ns - t;
         return 0;
     }
-    return fail(err,
-                "bad --since '%s': expected a duration (10m, 2h), an RFC 3339 time "
-                "(2026-11-23T12:00:00Z) or seconds since the epoch",
-                s);
+    return spec_fail(err,
+                     "bad --since '%s': expected a duration (10m, 2h), an RFC 3339 time "
+                     "(2026-11-23T12:00:00Z) or seconds since the epoch",
+                     s);
 }
 
 void spec_format_time(int64_t ns, char buf[TIME_STR_LEN + 1])
@@ -377,20 +379,20 @@ int spec_add_bootarg(struct strbuf *out, const char *word, bool require_value, c
     for (size_t i = 0; ok && i < key_len; i++)
         ok = is_key_char(word[i]);
     if (!ok)
-        return fail(err,
-                    "bad boot argument '%s': expected KEY=VALUE%s, KEY made of letters, "
-                    "digits and _ . -",
-                    word, require_value ? "" : " or FLAG");
+        return spec_fail(err,
+                         "bad boot argument '%s': expected KEY=VALUE%s, KEY made of letters, "
+                         "digits and _ . -",
+                         word, require_value ? "" : " or FLAG");
     if (!eq && require_value)
-        return fail(err, "bad -e '%s': expected KEY=VALUE", word);
+        return spec_fail(err, "bad -e '%s': expected KEY=VALUE", word);
     const char *val = eq ? eq + 1 : NULL;
     bool quote = false;
     for (const char *v = val; v && *v; v++) {
         if (*v == '"' || (unsigned char)*v < 0x20 || *v == 0x7f)
-            return fail(err,
-                        "bad boot argument '%s': a value cannot hold a double quote or a "
-                        "control character",
-                        word);
+            return spec_fail(err,
+                             "bad boot argument '%s': a value cannot hold a double quote or a "
+                             "control character",
+                             word);
         quote |= *v == ' ';
     }
     if (out->len)

@@ -19,6 +19,12 @@
 #define NAME_MAX_LEN 63   /* an instance name is also the guest's host name: one DNS label */
 #define IP_STR_MAX   16   /* dotted IPv4 and its NUL */
 
+/*
+ * The parsers' refusal: the message (printf-style) into err (SPEC_ERR_LEN
+ * bytes; NULL: none), and -EINVAL to return.
+ */
+__attribute__((format(printf, 2, 3))) int spec_fail(char *err, const char *fmt, ...);
+
 enum port_proto { PORT_TCP, PORT_UDP };
 
 /* -p [IP:]HOSTPORT:PORT[/tcp|/udp] (Docker's form; tcp when no protocol is given). */
