@@ -23,7 +23,6 @@ and mote-16/linux-buffered. Results: bench/results/blk_io.csv. Never asserted.
 import argparse
 import csv
 import glob
-import gzip
 import os
 import re
 import subprocess
@@ -36,7 +35,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "linux"))
 
 import stats  # noqa: E402
-from mkinitramfs import CpioWriter, find_modules, module_load_order  # noqa: E402
+import mkinitramfs  # noqa: E402
 
 QEMU = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
         "-display", "none", "-nic", "none", "-serial", "stdio", "-monitor", "none",
@@ -55,26 +54,8 @@ def disk_args(path):
 
 
 def build_initramfs(out, linux_dir, blk_linux):
-    modules_dir = sorted(glob.glob(os.path.join(linux_dir, "lib", "modules", "*")))[-1]
-    available = find_modules(modules_dir)
-    order = module_load_order(("virtio_mmio", "virtio_blk"), available)
-    cpio = CpioWriter()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys"):
-        cpio.add_dir(d)
-    cpio.add_chardev("dev/console", 5, 1)
-    with open(os.path.join(linux_dir, "..", "busybox", "bin", "busybox"), "rb") as f:
-        cpio.add_file("bin/busybox", f.read(), executable=True)
-    cpio.add_symlink("bin/sh", "busybox")
-    with open(blk_linux, "rb") as f:
-        cpio.add_file("bin/blk_linux", f.read(), executable=True)
-    with open(os.path.join(HERE, "linux", "init_blk"), "rb") as f:
-        cpio.add_file("init", f.read(), executable=True)
-    for name in order:
-        with open(available[name], "rb") as f:
-            cpio.add_file(f"lib/modules/{name}.ko", f.read())
-    cpio.add_file("etc/modules", "".join(n + "\n" for n in order).encode())
-    with gzip.GzipFile(out, "wb", mtime=0) as gz:
-        gz.write(cpio.finish())
+    mkinitramfs.guest(out, linux_dir, os.path.join(HERE, "linux", "init_blk"),
+                      ("virtio_mmio", "virtio_blk"), [("bin/blk_linux", blk_linux)])
 
 
 def run_one(argv, disk_mib):

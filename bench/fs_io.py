@@ -19,7 +19,6 @@ ratio Mote/Linux (above 1: Mote faster). bench/results/fs_io.csv. Never asserted
 import argparse
 import csv
 import glob
-import gzip
 import os
 import re
 import subprocess
@@ -32,7 +31,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "linux"))
 
 import stats  # noqa: E402
-from mkinitramfs import CpioWriter, find_modules, module_load_order  # noqa: E402
+import mkinitramfs  # noqa: E402
 
 QEMU = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
         "-display", "none", "-nic", "none", "-serial", "stdio", "-monitor", "none",
@@ -55,24 +54,8 @@ def disk_args(path):
 
 
 def build_initramfs(out, linux_dir, busybox, fs_linux):
-    modules_dir = sorted(glob.glob(os.path.join(linux_dir, "lib", "modules", "*")))[-1]
-    available = find_modules(modules_dir)
-    order = module_load_order(LINUX_MODULES, available)
-    cpio = CpioWriter()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "mnt", "proc", "sys"):
-        cpio.add_dir(d)
-    cpio.add_chardev("dev/console", 5, 1)
-    for name, path in (("bin/busybox", busybox), ("bin/fs_linux", fs_linux),
-                       ("init", os.path.join(HERE, "linux", "init_fs"))):
-        with open(path, "rb") as f:
-            cpio.add_file(name, f.read(), executable=True)
-    cpio.add_symlink("bin/sh", "busybox")
-    for name in order:
-        with open(available[name], "rb") as f:
-            cpio.add_file(f"lib/modules/{name}.ko", f.read())
-    cpio.add_file("etc/modules", "".join(n + "\n" for n in order).encode())
-    with gzip.GzipFile(out, "wb", mtime=0) as gz:
-        gz.write(cpio.finish())
+    mkinitramfs.guest(out, linux_dir, os.path.join(HERE, "linux", "init_fs"), LINUX_MODULES,
+                      [("bin/fs_linux", fs_linux)], busybox)
 
 
 def run_one(argv):

@@ -15,7 +15,6 @@ measure; each system's best and median of REPS runs, and the ratio Mote/Linux of
 Needs root (network namespaces), `make images` and scripts/setup's Linux kernel and busybox."""
 import argparse
 import glob
-import gzip
 import os
 import statistics
 import sys
@@ -25,7 +24,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "system"))
 sys.path.insert(0, os.path.join(HERE, "linux"))
 
-from mkinitramfs import CpioWriter, find_modules, module_load_order  # noqa: E402
+import mkinitramfs  # noqa: E402
 from netns import GUEST_ADDR, HOST_ADDR, PREFIX, Netns  # noqa: E402
 from qemu import Qemu  # noqa: E402
 from relay import Relay  # noqa: E402
@@ -35,25 +34,8 @@ UPLOAD_TIMEOUT_S = 900
 
 
 def build_initramfs(out, linux_dir):
-    modules_dir = sorted(glob.glob(os.path.join(linux_dir, "lib", "modules", "*")))[-1]
-    available = find_modules(modules_dir)
-    order = module_load_order(("virtio_mmio", "virtio_net"), available)
-    cpio = CpioWriter()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys"):
-        cpio.add_dir(d)
-    cpio.add_chardev("dev/console", 5, 1)
-    with open(os.path.join(linux_dir, "..", "busybox", "bin", "busybox"), "rb") as f:
-        cpio.add_file("bin/busybox", f.read(), executable=True)
-    cpio.add_symlink("bin/sh", "busybox")
-    with open(os.path.join(HERE, "linux", "init_http"), "rb") as f:
-        cpio.add_file("init", f.read(), executable=True)
-    for name in order:
-        with open(available[name], "rb") as f:
-            cpio.add_file(f"lib/modules/{name}.ko", f.read())
-    cpio.add_file("etc/modules", "".join(n + "\n" for n in order).encode())
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with gzip.GzipFile(out, "wb", mtime=0) as gz:
-        gz.write(cpio.finish())
+    mkinitramfs.guest(out, linux_dir, os.path.join(HERE, "linux", "init_http"),
+                      ("virtio_mmio", "virtio_net"))
 
 
 def run_system(system, cfg, a):

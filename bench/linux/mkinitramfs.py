@@ -18,6 +18,7 @@ give the same archive byte for byte.
 """
 
 import argparse
+import glob
 import gzip
 import os
 import stat
@@ -147,22 +148,43 @@ def module_load_order(wanted, available, read=lambda p: open(p, "rb").read()):
     return order
 
 
-def build(modules_dir, busybox, dns, init, modules=DEFAULT_MODULES):
-    """The uncompressed archive's bytes."""
+def build(modules_dir, busybox, init, modules=DEFAULT_MODULES, programs=()):
+    """The uncompressed archive's bytes: busybox as /bin/sh, the init script,
+    the modules in load order (listed in etc/modules for init), and programs:
+    (path in the archive, file) pairs, executable."""
     order = module_load_order(modules, find_modules(modules_dir))
     cpio = CpioWriter()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys"):
+    for d in ("bin", "dev", "etc", "lib", "lib/modules", "mnt", "proc", "sys"):
         cpio.add_dir(d)
     cpio.add_chardev("dev/console", 5, 1)
     cpio.add_file("bin/busybox", read_bytes(busybox), executable=True)
     cpio.add_symlink("bin/sh", "busybox")
-    cpio.add_file("bin/dns_linux", read_bytes(dns), executable=True)
+    for name, path in programs:
+        cpio.add_file(name, read_bytes(path), executable=True)
     cpio.add_file("init", read_bytes(init), executable=True)
     available = find_modules(modules_dir)
     for name in order:
         cpio.add_file(f"lib/modules/{name}.ko", read_bytes(available[name]))
     cpio.add_file("etc/modules", "".join(n + "\n" for n in order).encode())
     return cpio.finish()
+
+
+def write(out, blob):
+    """Writes the archive gzipped, reproducibly: no name and mtime 0 in the header."""
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    tmp = out + ".tmp"
+    with open(tmp, "wb") as f:
+        with gzip.GzipFile(filename="", fileobj=f, mode="wb", compresslevel=9, mtime=0) as gz:
+            gz.write(blob)
+    os.replace(tmp, out)
+
+
+def guest(out, linux_dir, init, modules, programs=(), busybox=None):
+    """A bench's Linux guest (bench/*.py): the newest kernel's modules under
+    linux_dir (scripts/setup's third_party/linux), the busybox beside it."""
+    modules_dir = sorted(glob.glob(os.path.join(linux_dir, "lib", "modules", "*")))[-1]
+    busybox = busybox or os.path.join(linux_dir, "..", "busybox", "bin", "busybox")
+    write(out, build(modules_dir, busybox, init, modules, programs))
 
 
 def read_bytes(path):
@@ -190,16 +212,11 @@ def main():
         sys.exit(f"mkinitramfs: {a.modules_dir} is not a folder (expected the kernel's "
                  f"lib/modules/<version>, unpacked by scripts/setup)")
     try:
-        blob = build(a.modules_dir, a.busybox, a.dns, a.init,
-                     a.modules or BOARD_MODULES[a.board])
+        blob = build(a.modules_dir, a.busybox, a.init, a.modules or BOARD_MODULES[a.board],
+                     [("bin/dns_linux", a.dns)])
     except (LookupError, ValueError) as e:
         sys.exit(f"mkinitramfs: {e}")
-    tmp = a.output + ".tmp"
-    with open(tmp, "wb") as f:
-        # No name and mtime=0 in the header: the same inputs give the same bytes.
-        with gzip.GzipFile(filename="", fileobj=f, mode="wb", compresslevel=9, mtime=0) as gz:
-            gz.write(blob)
-    os.replace(tmp, a.output)
+    write(a.output, blob)
 
 
 if __name__ == "__main__":
