@@ -289,20 +289,6 @@ static void link_changed(struct netdev *dev)
 static int state;          /* 0: not started, 1: up, < 0: failed with this error */
 static const char *config; /* the boot arguments, handed over by the boot hook */
 
-bool net_address_pending(const ip_addr_t *addr)
-{
-    if (!netif_default)
-        return false;
-    if (!IP_IS_V6(addr))
-        return ip4_addr_isany_val(*netif_ip4_addr(netif_default));
-#if LWIP_IPV6
-    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-        if (ip6_addr_isvalid(netif_ip6_addr_state(netif_default, i)))
-            return false;
-#endif
-    return true;
-}
-
 bool net_started(void)
 {
     return state > 0;

@@ -33,7 +33,8 @@ int net_up(void);
 
 /*
  * Whether the network has no address of addr's family yet (DHCP or SLAAC
- * under way), so a route to addr may still appear: connections wait for one.
+ * under way), so a route to addr may still appear: connections wait for one
+ * (net/tcp.c).
  */
 bool net_address_pending(const ip_addr_t *addr);
 

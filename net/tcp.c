@@ -571,6 +571,21 @@ int mote_tcp_listen(uint16_t port, mote_tcp_accept_fn on_accept, void *arg)
     return net_tcp_listen_at(IP_ANY_TYPE, port, on_accept, arg);
 }
 
+/* net/net.h; here, beside the connections that wait for an address, and used by MQTT's too. */
+bool net_address_pending(const ip_addr_t *addr)
+{
+    if (!netif_default)
+        return false;
+    if (!IP_IS_V6(addr))
+        return ip4_addr_isany_val(*netif_ip4_addr(netif_default));
+#if LWIP_IPV6
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        if (ip6_addr_isvalid(netif_ip6_addr_state(netif_default, i)))
+            return false;
+#endif
+    return true;
+}
+
 static void route_expired(void *arg)
 {
     struct slot *s = slot_find((int)(intptr_t)arg);
