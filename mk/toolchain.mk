@@ -29,6 +29,12 @@ CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS) $(ASLR_CPPFLAGS)
 ASFLAGS := $(COMMON_FLAGS) -g
+# Code off the hot path (boot, TCP, IPv6 neighbour discovery, DHCP, mDNS, the
+# debugging tools: SIZE_SRCS in mk/image.mk and mk/lwip.mk) is optimised for
+# size; the per-packet path keeps -O2 (docs/benchmarks.md: dns.img and the
+# guest instructions per query, before and after). `make SIZE_OPT=-O2`
+# builds everything for speed.
+SIZE_OPT ?= -Os
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
 KERNEL_CFLAGS := -mgeneral-regs-only
