@@ -179,7 +179,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them. memcpy and memset are wrapped (KERNEL_WRAPS).
-$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
+$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(LIBFDT) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
