@@ -42,6 +42,7 @@ FAT_SRCS := lib/fat/volume.c lib/fat/name.c lib/fat/dir.c lib/fat/file.c
 unit_srcs_fat := $(FAT_SRCS) tests/unit/fat_disk.c # images made by mkfs.fat and mtools
 unit_srcs_fat_power := $(unit_srcs_fat)
 unit_srcs_tcp_server := net/tcp_server.c
+unit_srcs_csum := net/csum.c
 # Certificate and key loading, checked against mbedTLS's parsers built for the
 # host with Mote's configuration (net/mbedtls_config.h); tests/fuzz/fuzz_tls_pem.c too.
 MBEDTLS_PARSE_SRCS := $(addprefix third_party/mbedtls/library/,x509_crt.c x509.c pk.c pkparse.c \
