@@ -209,14 +209,14 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
 
 uint64_t aslr_map_heap(uint64_t base, uint64_t *size)
 {
-    uint64_t end = (base + *size) & ~(HEAP_SLOT_SIZE - 1);
+    uint64_t end = (base + *size) & ~(PAGE_SIZE - 1); /* whole heap: mmu_unmap splits blocks */
     if (!ASLR_ON || !slide || end <= base)
         return base;
     uint64_t slot = heap_seed & ((1ull << HEAP_SLOT_BITS) - 1);
     uint64_t va = HEAP_VA_BASE + slot * HEAP_SLOT_SIZE + (base & (HEAP_SLOT_SIZE - 1));
     if (mmu_map_at(va, base, end - base, MMU_DATA) != 0)
         return base;
-    /* Only whole blocks of the identity map lie in [base, end): it comes off cleanly. */
+    /* Blocks of the identity map that [base, end) cuts are split (mmu_unmap). */
     if (mmu_unmap(base, end - base) != 0)
         stop();
     heap_va = va;
