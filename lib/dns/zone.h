@@ -11,9 +11,10 @@
 
 #include <dns/dns.h>
 
-/* The apex in wire format, without the root's zero byte */
-#define DNS_ZONE_ORIGIN     "\4mote\4test"
-#define DNS_ZONE_ORIGIN_LEN (sizeof(DNS_ZONE_ORIGIN) - 1)
+/* The apex in wire format, without the root's zero byte: two labels, in lower case */
+#define DNS_ZONE_ORIGIN        "\4mote\4test"
+#define DNS_ZONE_ORIGIN_LEN    (sizeof(DNS_ZONE_ORIGIN) - 1)
+#define DNS_ZONE_ORIGIN_LABELS 2
 /* Labels below the apex, each as a length byte and the label */
 #define DNS_ZONE_NS_LABEL         "\2ns"
 #define DNS_ZONE_HOSTMASTER_LABEL "\12hostmaster"
@@ -46,9 +47,12 @@ struct dns_match {
 };
 
 /*
- * Places the plain wire name (name_len bytes, as dns_read_name gives it) in
- * zone, case-insensitively. Cannot fail: an unknown name is an answer too.
+ * Places the plain wire name at name in zone, case-insensitively, from its
+ * shape as the question's reader noted it: labels (the root's not counted)
+ * and tail_off, where its last two labels start (with labels >= 2). Cannot
+ * fail: an unknown name is an answer too.
  */
-struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, size_t name_len);
+struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, unsigned labels,
+                                 size_t tail_off);
 
 #endif
