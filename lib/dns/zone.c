@@ -10,6 +10,7 @@
 #include "lib/dns/zone.h"
 
 #include <errno.h>
+#include <limits.h>
 
 #include "lib/dns/wire.h"
 
@@ -23,30 +24,39 @@ int dns_zone_init(struct dns_zone *zone, uint32_t records)
     return 0;
 }
 
+_Static_assert(sizeof(DNS_ZONE_ORIGIN) == sizeof(DNS_ZONE_ORIGIN_FOLD), "a mask per byte");
+_Static_assert(sizeof(DNS_ZONE_NS_LABEL) == sizeof(DNS_ZONE_NS_LABEL_FOLD), "a mask per byte");
+_Static_assert(sizeof(DNS_ZONE_HOST_PREFIX) == sizeof(DNS_ZONE_HOST_PREFIX_FOLD),
+               "a mask per byte");
+
+#define WORD_BYTES sizeof(uint64_t)
+
 /*
- * Whether the first n bytes of p are the lower-case letters lower, in either
- * case (RFC 4343 §3): lower holds letters only, so OR-ing the case bit into
- * p's byte folds it without matching anything else.
+ * The n (<= 8) bytes at p as one number, the first byte lowest. Unrolled,
+ * the compiler makes it one load, or a constant for a string literal.
  */
-static int letters_equal(const uint8_t *p, const char *lower, size_t n)
+static inline uint64_t bytes_word(const void *p, size_t n)
 {
+    const uint8_t *b = p;
+    uint64_t w = 0;
+#pragma GCC unroll 8
     for (size_t i = 0; i < n; i++)
-        if ((p[i] | DNS_ASCII_CASE_BIT) != (uint8_t)lower[i])
-            return 0;
-    return 1;
+        w |= (uint64_t)b[i] << (CHAR_BIT * i);
+    return w;
 }
 
 /*
- * Whether the plain wire labels at p are those of lower (wire format, len
- * bytes, letters in lower case), letters in either case. Length bytes
- * compare exactly; p holds at least as many labels as lower, so it is read
- * only where a label of its own lies.
+ * Whether the n bytes at p match lower under its fold mask (see zone.h): a
+ * word at a time, since the zone's names are constants.
  */
-static int labels_equal(const uint8_t *p, const char *lower, size_t len)
+static inline int fold_equal(const uint8_t *p, const char *lower, const char *fold, size_t n)
 {
-    for (size_t i = 0; i < len; i += 1 + (size_t)lower[i])
-        if (p[i] != (uint8_t)lower[i] || !letters_equal(p + i + 1, lower + i + 1, (size_t)lower[i]))
+#pragma GCC unroll 2
+    for (size_t i = 0; i < n; i += WORD_BYTES) {
+        size_t k = n - i < WORD_BYTES ? n - i : WORD_BYTES;
+        if ((bytes_word(p + i, k) | bytes_word(fold + i, k)) != bytes_word(lower + i, k))
             return 0;
+    }
     return 1;
 }
 
@@ -55,7 +65,7 @@ static uint32_t host_number(const struct dns_zone *zone, const uint8_t *p, size_
 {
     size_t prefix = sizeof(DNS_ZONE_HOST_PREFIX) - 1;
     if (len <= prefix || len - prefix > DNS_ZONE_HOST_DIGITS_MAX ||
-        !letters_equal(p, DNS_ZONE_HOST_PREFIX, prefix))
+        !fold_equal(p, DNS_ZONE_HOST_PREFIX, DNS_ZONE_HOST_PREFIX_FOLD, prefix))
         return 0;
     /* No leading zero: host01 is not host1 */
     if (p[prefix] == '0')
@@ -77,7 +87,7 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
 
     /* The name's last two labels (before the root, as in every name) are the apex's */
     if (labels < DNS_ZONE_ORIGIN_LABELS ||
-        !labels_equal(name + tail_off, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_LEN))
+        !fold_equal(name + tail_off, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_FOLD, DNS_ZONE_ORIGIN_LEN))
         return m;
 
     m.apex_off = tail_off;
@@ -89,7 +99,7 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
     /* One label above the apex, or none of ours: the zone has no deeper names */
     if (labels > DNS_ZONE_ORIGIN_LABELS + 1)
         return m;
-    if (labels_equal(name, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1))
+    if (fold_equal(name, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD, sizeof(DNS_ZONE_NS_LABEL) - 1))
         m.node = DNS_NODE_NS;
     else if ((m.host = host_number(zone, name + 1, name[0])) != 0)
         m.node = DNS_NODE_HOST;
