@@ -121,10 +121,14 @@ static uint8_t *put_a(uint8_t *p, size_t owner, uint32_t addr)
     return dns_put32(p, addr);
 }
 
-/* A name one label below the apex: the label, then a pointer to the apex. */
+/*
+ * A name one label below the apex: the label, then a pointer to the apex.
+ * The builtin, since -ffreestanding makes a plain memcpy a call, and a
+ * constant length copies in a store or two.
+ */
 static uint8_t *put_apex_child(uint8_t *p, const char *label, size_t label_len, size_t apex)
 {
-    memcpy(p, label, label_len);
+    __builtin_memcpy(p, label, label_len);
     return dns_put_pointer(p + label_len, apex);
 }
 

@@ -154,13 +154,3 @@ int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q)
     q->qclass = dns_get16(msg + off + DNS_Q_OFF_CLASS);
     return read_sections(msg, len, off + DNS_QUESTION_FIXED_LEN, q);
 }
-
-size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport, size_t reply_max)
-{
-    size_t limit = DNS_UDP_MSG_MIN;
-    if (transport == DNS_TRANSPORT_TCP)
-        limit = DNS_TCP_MSG_MAX;
-    else if (q->has_opt && q->udp_payload > DNS_UDP_MSG_MIN)
-        limit = q->udp_payload < DNS_EDNS_PAYLOAD ? q->udp_payload : DNS_EDNS_PAYLOAD;
-    return limit < reply_max ? limit : reply_max;
-}

@@ -54,8 +54,17 @@ int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q);
 /*
  * The most a reply to q may take: 512 bytes over UDP, or the requestor's
  * EDNS payload held to 512..DNS_EDNS_PAYLOAD; DNS_TCP_MSG_MAX over TCP; never
- * more than reply_max.
+ * more than reply_max. Inline: a few compares, once per query.
  */
-size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport, size_t reply_max);
+static inline size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport,
+                                     size_t reply_max)
+{
+    size_t limit = DNS_UDP_MSG_MIN;
+    if (transport == DNS_TRANSPORT_TCP)
+        limit = DNS_TCP_MSG_MAX;
+    else if (q->has_opt && q->udp_payload > DNS_UDP_MSG_MIN)
+        limit = q->udp_payload < DNS_EDNS_PAYLOAD ? q->udp_payload : DNS_EDNS_PAYLOAD;
+    return limit < reply_max ? limit : reply_max;
+}
 
 #endif
