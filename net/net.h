@@ -61,7 +61,10 @@ uint8_t *net_rx_frame(size_t *room);
  */
 int net_transmit_frame(const void *frame, size_t len);
 
-/* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
+/*
+ * After anything that enters lwIP: notes it, and before the event loop sleeps
+ * net/timeouts.c starts the lwIP timers that became needed.
+ */
 void net_timeouts_changed(void);
 
 /*
