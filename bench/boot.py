@@ -21,8 +21,11 @@ import math
 import os
 import re
 import select
+import shutil
 import signal
+import socket
 import statistics
+import tempfile
 import subprocess
 import sys
 import time
@@ -55,6 +58,8 @@ DNS_READY_TIMEOUT_S = 30.0
 FIRST_BYTE_WAIT_S = 0.0005
 QUIET_CONSOLE_S = 0.5      # after the answer: a console still silent stays so
 DNS_GOAL_MS = 5.0          # issue 15: first answer within 5 ms of the floor
+TB_COUNT_RE = re.compile(r"TB count\s+(\d+)")
+FLOOR_BLOCKS = 4000        # the calibration image's basic blocks
 GUEST_READY_RE = re.compile(rb"\[\s*(\d+\.\d+)\] info: mote: ready")
 
 
@@ -77,7 +82,8 @@ def kill_qemu(proc):
     proc.wait()
     for f in (proc.stdin, proc.stdout):
         try:
-            f.close()
+            if f:
+                f.close()
         except OSError:
             pass
 
@@ -218,13 +224,15 @@ def pi_figures(a):
 
 # --- 5. The dns image: QEMU start to the first answer, against QEMU's floor -------
 
-def build_floor(out_dir):
-    """build/bench/floor.elf from bench/floor/floor.S (rebuilt when the source is newer)."""
-    out = os.path.join(out_dir, "floor.elf")
+def build_floor(out_dir, blocks=0):
+    """build/bench/floor.elf (or floor-<blocks>.elf, which first runs that many basic
+    blocks once each) from bench/floor/floor.S, rebuilt when the source is newer."""
+    out = os.path.join(out_dir, f"floor-{blocks}.elf" if blocks else "floor.elf")
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(FLOOR_SRC):
         os.makedirs(out_dir, exist_ok=True)
-        subprocess.run([CROSS_CC, "-nostdlib", "-static", f"-Wl,-Ttext={FLOOR_TEXT}",
-                        "-Wl,--build-id=none", FLOOR_SRC, "-o", out], check=True)
+        subprocess.run([CROSS_CC, "-nostdlib", "-static", f"-DFLOOR_BLOCKS={blocks}",
+                        f"-Wl,-Ttext={FLOOR_TEXT}", "-Wl,--build-id=none", FLOOR_SRC,
+                        "-o", out], check=True)
     return out
 
 
@@ -254,14 +262,19 @@ def first_byte_ms(g, timeout_s=TIMEOUT_S):
     return (g.first_byte_s - g.start_s) * 1000
 
 
-def dns_pair(netns, client, floor_cfg, mote_cfg):
-    """One floor boot, then one Mote boot: (floor ms, Mote first byte ms, first answer ms,
-    the guest's own clock at 'mote: ready' in ms)."""
-    g = TimedGuest(netns, "floor", floor_cfg, DNS_MEM_MIB)
+def floor_ms(netns, cfg):
+    g = TimedGuest(netns, "floor", cfg, DNS_MEM_MIB)
     try:
-        floor_ms = first_byte_ms(g)
+        return first_byte_ms(g)
     finally:
         g.stop()
+
+
+def dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg):
+    """A floor boot, a Mote boot, then the floor with BLOCKS basic blocks: (floor ms,
+    Mote first byte ms, first answer ms, the guest's own clock at 'mote: ready' in ms,
+    the blocks' image's first byte ms)."""
+    floor = floor_ms(netns, floor_cfg)
     g = TimedGuest(netns, "mote", mote_cfg, DNS_MEM_MIB)
     try:
         r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
@@ -276,7 +289,43 @@ def dns_pair(netns, client, floor_cfg, mote_cfg):
         guest_ready_ms = float(m.group(1)) * 1000 if m else float("nan")
     finally:
         g.stop()
-    return floor_ms, byte_ms, answer_ms, guest_ready_ms
+    return floor, byte_ms, answer_ms, guest_ready_ms, floor_ms(netns, blocks_cfg)
+
+
+def hmp(sock_path, command, timeout_s=TIMEOUT_S):
+    """One human-monitor command over QEMU's -monitor unix socket; its output."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout_s)
+        s.connect(sock_path)
+        seen = b""
+        while MONITOR_PROMPT not in seen:
+            seen += s.recv(4096)
+        s.sendall(command.encode() + b"\n")
+        seen = b""
+        while seen.count(MONITOR_PROMPT) < 1:
+            seen += s.recv(4096)
+        return seen.decode("utf-8", "replace")
+
+
+def blocks_at_first_answer(netns, client, mote_cfg, tmp_dir):
+    """Translation blocks QEMU had made when the first answer came (its monitor's
+    'info jit', read just after): one more Mote boot, with a monitor socket."""
+    sock_path = os.path.join(tmp_dir, "boot-monitor.sock")
+    board = dns_cpu.BOARDS["virt"]
+    argv = ["ip", "netns", "exec", netns, QEMU] + board["qemu"] + [
+        "-m", f"{DNS_MEM_MIB}M", "-display", "none", "-serial", "null",
+        "-monitor", f"unix:{sock_path},server=on,wait=off",
+        "-netdev", f"tap,id=n0,ifname={dns_cpu.TAP},script=no,downscript=no",
+        "-device", f"{board['nic']},netdev=n0", "-kernel", mote_cfg["kernel"],
+        "-append", mote_cfg["append"]]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
+        m = TB_COUNT_RE.search(hmp(sock_path, "info jit")) if r["ok"] else None
+        return int(m.group(1)) if m else float("nan")
+    finally:
+        kill_qemu(proc)
 
 
 def nan_median(values):
@@ -292,8 +341,9 @@ def dns_figures(a):
         print(f"Not root, or no {img}: the dns first-answer rows are left out "
               f"(run as root after make images)", file=sys.stderr)
         return []
-    floor = build_floor(os.path.join(os.path.dirname(os.path.abspath(a.image_dir)), "bench"))
-    floor_cfg = {"board": "virt", "kernel": floor, "append": ""}
+    bench_dir = os.path.join(os.path.dirname(os.path.abspath(a.image_dir)), "bench")
+    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": ""}
+    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": ""}
     mote_cfg = {"board": "virt", "kernel": img,
                 "append": f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} "
                           f"gw={dns_cpu.HOST_ADDR} records={a.records}"}
@@ -302,16 +352,21 @@ def dns_figures(a):
     dns_cpu.netns_delete_stale()
     netns = dns_cpu.netns_create()
     client = None
+    tmp_dir = tempfile.mkdtemp(prefix="mote-boot-")
     try:
         client = dns_cpu.ClientProc(netns)
-        pairs = [dns_pair(netns, client, floor_cfg, mote_cfg) for _ in range(a.dns_boots)]
+        pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
+                 for _ in range(a.dns_boots)]
+        blocks = blocks_at_first_answer(netns, client, mote_cfg, tmp_dir)
     finally:
         if client:
             client.stop()
         dns_cpu.netns_delete(netns)
+        shutil.rmtree(tmp_dir, ignore_errors=True)
     floor_ms = statistics.median(p[0] for p in pairs)
     answer = summary([p[2] for p in pairs])
     over = statistics.median(p[2] - p[0] for p in pairs)
+    block_us = statistics.median(p[4] - p[0] for p in pairs) * 1000 / FLOOR_BLOCKS
     return [
         ("dns_floor_median", "floor: QEMU start to a minimal image's first byte, median",
          floor_ms, "ms"),
@@ -327,6 +382,12 @@ def dns_figures(a):
          f"(goal <= {DNS_GOAL_MS:g})", over, "ms"),
         ("dns_answer_over_floor", "dns: first answer / floor, median of pairs",
          statistics.median(p[2] / p[0] for p in pairs), "ratio"),
+        ("tcg_block_us", f"TCG: one basic block translated and run once ({FLOOR_BLOCKS}-block "
+         f"floor)", block_us, "us"),
+        ("dns_blocks_at_answer", "dns: blocks QEMU translated up to the first answer",
+         blocks, "blocks"),
+        ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
+         blocks * block_us / 1000, "ms"),
     ]
 
 
