@@ -157,7 +157,7 @@ class Guest:
                 "-m", f"{mem_mib}M", "-display", "none", "-monitor", "none",
                 "-serial", "stdio", "-no-reboot",
                 "-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
-                "-device", f"{board['nic']},netdev=n0",
+                "-device", f"{board['nic']},netdev=n0{cfg.get('nic_opts', '')}",
                 "-kernel", cfg["kernel"], "-append", cfg["append"]]
         if cfg.get("initrd"):
             argv += ["-initrd", cfg["initrd"]]

@@ -223,6 +223,13 @@ def parse_args(argv=None):
     p.add_argument("--phases", default="boot,idle,paced,b2b",
                    help="comma-separated: boot, idle, paced, b2b")
     p.add_argument("--results", default=os.path.join(HERE, "results"))
+    p.add_argument("--offload", choices=("on", "off"), default="on",
+                   help="virtio-net checksum offload: on (what the tap offers) or off "
+                   "(csum=off,guest_csum=off on the device)")
+    p.add_argument("--udp-in-place", choices=("on", "off", "never"), default="on",
+                   help="the image's udp_in_place= (net/udp.c): on, off (services answer "
+                   "through the general API, mote_udp_send), never (and mote_udp_send "
+                   "goes through lwIP's udp_sendto)")
     a = p.parse_args(argv)
     a.phases = a.phases.split(",")
     for ph in a.phases:
@@ -252,12 +259,17 @@ def main(argv=None):
     net = f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} gw={dns_cpu.HOST_ADDR} aslr=off"
     if a.service == "dns":
         net += f" records={a.records}"
-    cfg = {"mote": {"board": "virt", "kernel": img, "append": net, "plugin": plugin}}
+    if a.udp_in_place != "on":
+        net += f" udp_in_place={a.udp_in_place}"
+    nic_opts = ",csum=off,guest_csum=off" if a.offload == "off" else ""
+    cfg = {"mote": {"board": "virt", "kernel": img, "append": net, "plugin": plugin,
+                    "nic_opts": nic_opts}}
     paths = source_paths(elf, os.path.dirname(HERE))
     os.makedirs(a.results, exist_ok=True)
     size = os.path.getsize(img)
     print(f"profile of {img} ({size:,} bytes), -m {a.mem}M, "
-          f"{'no ' if a.no_mmio else ''}MMIO counting", file=sys.stderr)
+          f"{'no ' if a.no_mmio else ''}MMIO counting, checksum offload {a.offload}, "
+          f"udp_in_place={a.udp_in_place}", file=sys.stderr)
     dns_cpu.Bench.guest_class = ProfileGuest
     args = argparse.Namespace(mem=a.mem, board="virt", records=a.records)
     csv_of = lambda phase: os.path.join(a.results, f"profile_{a.service}_{phase}.csv")  # noqa

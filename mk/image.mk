@@ -63,9 +63,9 @@ $(LDS): arch/aarch64/image.ld.in platform/$(BOARD)/memmap.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -E -P -x c -Iplatform/$(BOARD) $< -o $@
 
-$(B)/symtab_empty.S: scripts/symtab.awk
+$(B)/symtab_empty.S: scripts/symtab.py
 	@mkdir -p $(@D)
-	awk -f scripts/symtab.awk /dev/null > $@
+	$(PYTHON) scripts/symtab.py < /dev/null > $@
 
 # The API functions a service calls, as -u options: they pull the libnet.a
 # members that define them (and what those need: the network's boot hook
@@ -178,8 +178,8 @@ $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHI
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
 
-$(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
-	$(NM) -n -S --defined-only $$< | awk -f scripts/symtab.awk > $$@
+$(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.py
+	$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/symtab.py > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)

@@ -36,6 +36,10 @@ KERNEL_CFLAGS := -mgeneral-regs-only
 # ones (one byte per step in the default build). Headers are the same.
 # Kernel code keeps its own general-register copies (kernel/kstring.c).
 PICOLIBC_LDFLAGS := --picolibc-buildtype=release
+# Integer-only printf and scanf (picolibc's __i_vfprintf): Mote formats no
+# floating point, and the default one with its float-to-decimal engine is
+# about 8 KiB of every image.
+PICOLIBC_LDFLAGS += -DPICOLIBC_INTEGER_PRINTF_SCANF
 LDFLAGS := --specs=picolibc.specs $(PICOLIBC_LDFLAGS) -nostartfiles -static -no-pie -Wl,--gc-sections \
 	-Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 ifneq ($(ASLR),0)

@@ -57,7 +57,8 @@ static struct {
     int conn; /* the debugger's connection, 0 when none */
     const struct gdb_transport_events *ev;
     struct netdev *dev;
-    bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf);
+    bool (*saved_receive)(struct netdev *dev, void *frame, size_t len, void *buf,
+                          const struct netdev_csum *csum);
     struct ring rx; /* producer: on_data (the loop, or the stub's polls); consumer: read */
     bool any_peer;  /* gdb=tcp:ADDR:PORT: any peer; gdb=tcp:PORT: on-link peers only */
     /*
@@ -72,10 +73,11 @@ static struct {
 static uint8_t rx_buf[RING];
 
 /* While stopped, only the frames gdb_frame_wanted (net/gdb_filter.c) lets through. */
-static bool filter_receive(struct netdev *dev, void *frame, size_t len, void *buf)
+static bool filter_receive(struct netdev *dev, void *frame, size_t len, void *buf,
+                           const struct netdev_csum *csum)
 {
     if (gdb_frame_wanted(frame, len, g.port))
-        return g.saved_receive(dev, frame, len, buf);
+        return g.saved_receive(dev, frame, len, buf, csum);
     g.filtered++;
     return false; /* dropped: the buffer stays the driver's */
 }

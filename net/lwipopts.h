@@ -108,6 +108,17 @@
 #define CHECKSUM_CHECK_TCP   1
 #define CHECKSUM_CHECK_ICMP  1
 #define CHECKSUM_CHECK_ICMP6 1
+/*
+ * Checksum offload (net/net.c): the netif's switches say which checksums lwIP
+ * computes and checks. With a device that completes them, lwIP leaves UDP's
+ * and TCP's out of what it sends; a received frame's checks are waived only
+ * for the one frame whose checksum the device vouched for, and lwIP checks
+ * everything else. The software sum is net/csum.c's, eight bytes a step.
+ */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+#define LWIP_CHKSUM                  net_chksum
+#include <stdint.h>
+uint16_t net_chksum(const void *data, int len); /* net/csum.c */
 
 /*
  * Hooks (net/hooks.h): RFC 6528 initial sequence numbers; SYN cookies and

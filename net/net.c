@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The one netif glue file: lwIP's netif over a struct netdev (net/netdev.h),
- * lwIP's timeouts on one Mote timer (no polling tick), and address
- * configuration from the boot arguments. lwIP runs only from the event loop.
+ * The one netif glue file: lwIP's netif over a struct netdev (net/netdev.h)
+ * and address configuration from the boot arguments (lwIP's timeouts are
+ * net/timeouts.c's). lwIP runs only from the event loop.
  */
 #include "net/net.h"
 
@@ -25,6 +25,7 @@
 #include "lwip/timeouts.h"
 #include "kernel/boothook.h"
 #include "kernel/ready.h"
+#include "net/csum.h"
 #include "net/gdb_tcp.h"
 #include "net/ipconfig.h"
 #include "net/netdev.h"
@@ -41,38 +42,65 @@
 #define TX_BACKLOG_MAX 512
 
 static struct netif netif;
-static int timeout_timer;
-static u32_t timeout_due_ms;        /* sys_now() at which timeout_timer fires, when it is set */
 static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
 
-static void timeouts_fire(void *arg)
+/*
+ * The checksums lwIP leaves to the device (transmit offload): UDP's and TCP's,
+ * over IPv4 and IPv6. lwIP computes the rest (IP header, ICMP, ICMPv6).
+ */
+#define TX_OFFLOADED (NETIF_CHECKSUM_GEN_UDP | NETIF_CHECKSUM_GEN_TCP)
+/* What a device's word on a received frame spares lwIP (receive offload). */
+#define RX_VOUCHED (NETIF_CHECKSUM_CHECK_UDP | NETIF_CHECKSUM_CHECK_TCP)
+
+static u16_t csum_flags; /* the netif's checksum switches between frames */
+
+bool net_tx_csum_offload(void)
 {
-    (void)arg;
-    timeout_timer = 0;
-    sys_check_timeouts();
-    net_timeouts_changed();
+    const struct netdev *dev = netif.state;
+    return dev && (dev->offload & NETDEV_OFFLOAD_TX_CSUM);
 }
 
 /*
- * Called after anything that may have added a lwIP timeout (several times
- * per packet): the Mote timer is re-armed only when lwIP's next deadline
- * moved, at lwIP's millisecond resolution; most calls find it unchanged.
+ * With transmit offload: a UDP or TCP frame (lwIP left its checksum out)
+ * gets the pseudo-header's sum in its checksum field and *csum says where
+ * the device completes it. Returns false when the frame is sent as it is
+ * (ARP, ICMP, fragments, whose checksums lwIP computed); if its headers are
+ * split between pbufs (lwIP does not do that today), the checksum is
+ * computed here into flat and *copied set.
  */
-void net_timeouts_changed(void)
+static bool tx_csum(struct pbuf *p, struct netdev_csum *csum, bool *copied)
 {
-    u32_t ms = sys_timeouts_sleeptime();
-    u32_t due_ms = sys_now() + ms;
-    if (timeout_timer > 0 && ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && due_ms == timeout_due_ms)
-        return;
-    if (timeout_timer > 0)
-        mote_timer_cancel(timeout_timer);
-    timeout_timer = 0;
-    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
-        timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
-        timeout_due_ms = due_ms;
+    struct csum_l4 l4;
+    uint8_t *frame = p->payload;
+    int err = csum_locate(frame, p->len, p->tot_len, &l4);
+    *copied = false;
+    if (err == -ENOENT && p->len < p->tot_len && p->tot_len <= sizeof(flat)) {
+        frame = flat;
+        pbuf_copy_partial(p, flat, p->tot_len, 0);
+        err = csum_locate(frame, p->tot_len, p->tot_len, &l4);
+        *copied = err == 0;
     }
+    if (err)
+        return false;
+    memcpy(frame + l4.start + l4.offset, &l4.pseudo, sizeof(l4.pseudo));
+    if (*copied || l4.start + l4.len != p->tot_len) {
+        /* In flat, or followed by padding the device would count: in software. */
+        if (!*copied) {
+            if (p->tot_len > sizeof(flat))
+                return false; /* longer than any driver sends: -EMSGSIZE there */
+            frame = flat;
+            pbuf_copy_partial(p, flat, p->tot_len, 0);
+            *copied = true;
+        }
+        csum_complete(frame, l4.start + l4.len, l4.start, l4.offset);
+        return false;
+    }
+    csum->state = NETDEV_CSUM_PARTIAL;
+    csum->start = l4.start;
+    csum->offset = l4.offset;
+    return true;
 }
 
 /* Hands a frame to the driver. Returns 0, -EAGAIN (ring full) or another driver error. */
@@ -82,19 +110,23 @@ static int transmit(struct netdev *dev, struct pbuf *p)
     size_t seg_len[MAX_SEGMENTS];
     unsigned n = 0;
     const struct pbuf *q;
+    struct netdev_csum csum;
+    bool partial = false, copied = false;
 
-    for (q = p; q && n < MAX_SEGMENTS; q = q->next, n++) {
+    if (dev->offload & NETDEV_OFFLOAD_TX_CSUM)
+        partial = tx_csum(p, &csum, &copied);
+    for (q = p; q && n < MAX_SEGMENTS && !copied; q = q->next, n++) {
         seg[n] = q->payload;
         seg_len[n] = q->len;
     }
-    if (q) { /* too many pieces: one copy */
+    if (q || copied) { /* too many pieces: one copy */
         if (p->tot_len > sizeof(flat))
             return -EMSGSIZE;
         seg[0] = flat;
-        seg_len[0] = pbuf_copy_partial(p, flat, p->tot_len, 0);
+        seg_len[0] = copied ? p->tot_len : pbuf_copy_partial(p, flat, p->tot_len, 0);
         n = 1;
     }
-    return dev->transmit(dev, seg, seg_len, n);
+    return dev->transmit(dev, seg, seg_len, n, partial ? &csum : NULL);
 }
 
 /*
@@ -185,12 +217,12 @@ uint8_t *net_rx_frame(size_t *room)
     return rx_frame;
 }
 
-int net_transmit_frame(const void *frame, size_t len)
+int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum)
 {
     struct netdev *dev = netif.state;
     if (!dev || backlog.count > 0)
         return -EAGAIN; /* frames queued before it go first */
-    int err = dev->transmit(dev, &frame, &len, 1);
+    int err = dev->transmit(dev, &frame, &len, 1, csum);
     if (err)
         LINK_STATS_INC(link.drop);
     else
@@ -203,13 +235,37 @@ uint64_t net_rx_copied(void)
     return rx_copied;
 }
 
-static bool receive(struct netdev *dev, void *frame, size_t len, void *buf)
+/*
+ * Whether the device's word on a received frame spares lwIP its UDP and TCP
+ * checks: only for a whole UDP or TCP datagram (lwIP checks what it
+ * reassembles itself), and for a partial checksum only where it is that
+ * datagram's checksum; any other partial one is completed here, so that
+ * lwIP checks it like one that came complete.
+ */
+static bool rx_vouched(uint8_t *frame, size_t len, const struct netdev_csum *csum)
+{
+    struct csum_l4 l4;
+    bool whole = csum_locate(frame, len, len, &l4) == 0;
+    if (csum->state == NETDEV_CSUM_VALID)
+        return whole;
+    if (whole && csum->start == l4.start && csum->offset == l4.offset)
+        return true;
+    csum_complete(frame, len, csum->start, csum->offset); /* -EINVAL: left for lwIP to drop */
+    return false;
+}
+
+static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
+                    const struct netdev_csum *csum)
 {
     if (len > ETH_FRAME_MAX) {
         LINK_STATS_INC(link.lenerr);
         LINK_STATS_INC(link.drop);
         return false;
     }
+    u16_t flags = csum_flags;
+    if (csum && rx_vouched(frame, len, csum))
+        flags &= (u16_t)~RX_VOUCHED;
+    NETIF_SET_CHECKSUM_CTRL(&netif, flags); /* input is synchronous: for this frame only */
     bool kept;
     struct pbuf *p = frame_pbuf(dev, frame, len, buf, &kept);
     if (!p) {
@@ -226,6 +282,7 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf)
     }
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);
+    NETIF_SET_CHECKSUM_CTRL(&netif, csum_flags);
     rx_frame = NULL;
     rx_frame_room = 0;
     net_timeouts_changed();
@@ -246,6 +303,11 @@ static err_t netif_setup(struct netif *nif)
     nif->output_ip6 = ethip6_output;
 #endif
     nif->linkoutput = linkoutput;
+    /* Checks stay on whatever the device does: receive() waives them per frame it vouches for. */
+    csum_flags = NETIF_CHECKSUM_ENABLE_ALL;
+    if (dev->offload & NETDEV_OFFLOAD_TX_CSUM)
+        csum_flags &= (u16_t)~TX_OFFLOADED;
+    NETIF_SET_CHECKSUM_CTRL(nif, csum_flags);
     return ERR_OK;
 }
 

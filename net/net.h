@@ -16,6 +16,7 @@
 #include "lwip/ip_addr.h"
 
 struct mote_endpoint;
+struct netdev_csum;
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
@@ -56,10 +57,19 @@ uint8_t *net_rx_frame(size_t *room);
 
 /*
  * Sends a whole Ethernet frame built by the caller (an in-place reply), now,
- * without queueing it: returns 0, -EAGAIN when the driver has no buffer free
- * or frames wait before it (send it the ordinary way then), another driver error.
+ * without queueing it; csum as for netdev transmit (NULL: its checksums are
+ * complete; PARTIAL only when net_tx_csum_offload()). Returns 0, -EAGAIN
+ * when the driver has no buffer free or frames wait before it (send it the
+ * ordinary way then), another driver error.
  */
-int net_transmit_frame(const void *frame, size_t len);
+int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum);
+
+/*
+ * Whether the device completes UDP and TCP checksums (transmit offload):
+ * then lwIP leaves them out of what it sends (net/net.c fills in the
+ * pseudo-header's sum), and so must a frame given to net_transmit_frame.
+ */
+bool net_tx_csum_offload(void);
 
 /* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
 void net_timeouts_changed(void);

@@ -24,30 +24,59 @@ struct mote_net_stats;
  */
 #define NETDEV_RX_HEADROOM 64
 
+/* What a device can do with checksums (struct netdev offload), named by the driver. */
+#define NETDEV_OFFLOAD_TX_CSUM 0x1u /* completes a partial transport checksum on transmit */
+#define NETDEV_OFFLOAD_RX_CSUM 0x2u /* tells on receive which checksums it vouches for */
+
+/*
+ * A frame's transport checksum as the device knows it (checksum offload):
+ * on receive, what the device vouches for; on transmit, what it is to do.
+ */
+struct netdev_csum {
+    /* clang-format off */
+    uint8_t state;
+#define NETDEV_CSUM_VALID   1 /* receive: the device checked the transport checksum */
+#define NETDEV_CSUM_PARTIAL 2 /* the checksum field at start + offset holds the
+                                 pseudo-header's sum; the ones'-complement sum of
+                                 the bytes from start to the frame's end, inverted,
+                                 belongs there (virtio's NEEDS_CSUM) */
+    /* clang-format on */
+    uint16_t start;  /* PARTIAL: the transport header's offset in the frame */
+    uint16_t offset; /* PARTIAL: the checksum field's offset from start */
+};
+
 struct netdev {
     const char *name; /* "virtio-net" */
     uint8_t mac[NETDEV_MAC_LEN];
-    uint16_t mtu; /* IP MTU: 1500 for Ethernet */
-    int link_up;  /* the driver keeps it current and calls netdev_link_changed */
+    uint16_t mtu;     /* IP MTU: 1500 for Ethernet */
+    int link_up;      /* the driver keeps it current and calls netdev_link_changed */
+    unsigned offload; /* NETDEV_OFFLOAD_*: what the driver negotiated; 0 for none */
 
     /*
      * Sends one Ethernet frame (without FCS) given as segments that add up
-     * to the frame; the driver copies them out before returning. Returns 0,
-     * -EAGAIN when its transmit ring is full (the caller keeps the frame
-     * until tx_ready), -EMSGSIZE for a frame over mtu + 14 bytes.
+     * to the frame; the driver copies them out before returning. csum is
+     * NULL for a frame whose checksums are complete; net/ passes a PARTIAL
+     * one only to a driver with NETDEV_OFFLOAD_TX_CSUM. Returns 0, -EAGAIN
+     * when its transmit ring is full (the caller keeps the frame until
+     * tx_ready), -EMSGSIZE for a frame over mtu + 14 bytes.
      */
     int (*transmit)(struct netdev *dev, const void *const *seg, const size_t *seg_len,
-                    unsigned nseg);
+                    unsigned nseg, const struct netdev_csum *csum);
 
     /*
      * Set by net/: called by the driver for every good received frame. buf is
      * the receive buffer holding it (its first NETDEV_RX_HEADROOM bytes free
-     * for net/) when the driver can lend it, else NULL. Returns true if net/
-     * kept buf: it gives it back later through rx_release, and the driver
-     * offers the device another buffer meanwhile. Otherwise the frame was
-     * copied or dropped and buf is the driver's again on return.
+     * for net/) when the driver can lend it, else NULL. csum is what the
+     * device said of the frame's transport checksum (VALID or PARTIAL), NULL
+     * when it said nothing: then every checksum is checked in software, and
+     * a device's word is taken only for a whole UDP or TCP datagram (never a
+     * fragment). Returns true if net/ kept buf: it gives it back later
+     * through rx_release, and the driver offers the device another buffer
+     * meanwhile. Otherwise the frame was copied or dropped and buf is the
+     * driver's again on return.
      */
-    bool (*receive)(struct netdev *dev, void *frame, size_t len, void *buf);
+    bool (*receive)(struct netdev *dev, void *frame, size_t len, void *buf,
+                    const struct netdev_csum *csum);
     /*
      * Set by the driver: bytes a lent buffer holds from a frame's start on
      * (at least mtu + 14), so that a reply may be built over the frame in

@@ -4,21 +4,40 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <mote/args.h>
+#include <mote/log.h>
 #include <mote/net.h>
 
-#include "lwip/inet_chksum.h"
+#include "kernel/boothook.h"
 #include "lwip/ip.h"
+#include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/ip6.h"
 #include "lwip/prot/udp.h"
 #include "lwip/udp.h"
+#include "net/csum.h"
 #include "net/net.h"
+#include "net/netdev.h"
 
-#define MAX_SOCKETS     16
-#define UDP_PAYLOAD_MAX 65507
-#define DATAGRAM_MAX    1500 /* received datagrams in several pbufs are joined up to this */
+#define MAX_SOCKETS      16
+#define UDP_PAYLOAD_MAX  65507
+#define DATAGRAM_MAX     1500 /* received datagrams in several pbufs are joined up to this */
+#define IP4_ADDRS_OFF    12   /* source and destination in the IPv4 header (RFC 791 §3.1) */
+#define IP6_ADDRS_OFF    8    /* the same in the IPv6 header (RFC 8200 §3) */
+#define UDP_CSUM_OFF     6    /* the checksum in the UDP header (RFC 768) */
+#define IN_PLACE_ARG     "udp_in_place"
+#define IN_PLACE_ARG_MAX 8
+
+/*
+ * The udp_in_place= boot argument, to compare the paths: on (the default),
+ * off (mote_udp_reply_buffer offers no buffer, so services answer with
+ * mote_udp_send, which still builds an answer to the datagram being
+ * delivered over it), never (nothing is built in place: every datagram
+ * goes out through lwIP's udp_sendto).
+ */
+static enum { IN_PLACE_ON, IN_PLACE_OFF, IN_PLACE_NEVER } in_place_mode;
 
 static struct {
     struct udp_pcb *pcb;
@@ -42,6 +61,8 @@ static struct {
 /* Whether the datagram lwIP is delivering can be answered in place; fills in_place. */
 static bool in_place_check(int sock, struct pbuf *p)
 {
+    if (in_place_mode == IN_PLACE_NEVER)
+        return false;
     size_t frame_room;
     uint8_t *frame = net_rx_frame(&frame_room);
     if (!frame || p->len != p->tot_len)
@@ -79,7 +100,7 @@ static bool in_place_check(int sock, struct pbuf *p)
 
 void *mote_udp_reply_buffer(int sock, size_t *room)
 {
-    if (sock <= 0 || in_place.sock != sock) {
+    if (sock <= 0 || in_place.sock != sock || in_place_mode != IN_PLACE_ON) {
         *room = 0;
         return NULL;
     }
@@ -87,36 +108,35 @@ void *mote_udp_reply_buffer(int sock, size_t *room)
     return in_place.payload;
 }
 
-/* The UDP checksum of the datagram at udp (header and payload), over src and dst. */
-static u16_t udp_checksum(void *udp, u16_t len, const ip_addr_t *src, const ip_addr_t *dst)
+/* Swaps the n bytes at a with the n bytes at b (addresses, ports: n <= 16). */
+static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 {
-    /* lwIP's checksum functions walk a pbuf: one on the stack describes the datagram. */
-    struct pbuf q = {.payload = udp, .len = len, .tot_len = len, .ref = 1};
-    u16_t sum = ip_chksum_pseudo(&q, IP_PROTO_UDP, len, src, dst);
-    return sum == 0 ? 0xffff : sum; /* RFC 768: a computed zero is sent as all ones */
+    uint8_t t[16];
+    memcpy(t, a, n);
+    memcpy(a, b, n);
+    memcpy(b, t, n);
 }
 
-/* Turns the received frame around in place: the reply's headers, len bytes of payload. */
-static size_t in_place_turn(const struct udp_pcb *pcb, size_t len)
+/*
+ * Turns the received frame around in place: the reply's headers, len bytes of
+ * payload, its UDP checksum complete or (transmit offload) left to the device
+ * as *csum says. Swapping the addresses leaves the pseudo-header's sum as it was.
+ */
+static size_t in_place_turn(const struct udp_pcb *pcb, size_t len, struct netdev_csum *csum)
 {
     struct eth_hdr *eth = (struct eth_hdr *)in_place.frame;
     struct udp_hdr *udp = (struct udp_hdr *)(in_place.payload - UDP_HLEN);
-    u16_t udp_len = (u16_t)(UDP_HLEN + len);
-    ip_addr_t src, dst;
+    u16_t udp_len = (u16_t)(UDP_HLEN + len), pseudo, sum;
+    size_t ip_hlen;
 
     SMEMCPY(&eth->dest, &eth->src, ETH_HWADDR_LEN);
     SMEMCPY(&eth->src, ip_current_netif()->hwaddr, ETH_HWADDR_LEN);
-    u16_t port = udp->src;
-    udp->src = udp->dest;
-    udp->dest = port;
+    swap_bytes((uint8_t *)&udp->src, (uint8_t *)&udp->dest, sizeof(udp->src));
     udp->len = lwip_htons(udp_len);
-    udp->chksum = 0;
     if (!in_place.v6) {
         struct ip_hdr *h = (struct ip_hdr *)in_place.ip;
-        ip_addr_copy_from_ip4(dst, h->src);
-        ip_addr_copy_from_ip4(src, h->dest); /* our own address: in_place_check made sure */
-        ip4_addr_copy(h->dest, *ip_2_ip4(&dst));
-        ip4_addr_copy(h->src, *ip_2_ip4(&src));
+        /* The destination is our own address: in_place_check made sure. */
+        swap_bytes((uint8_t *)&h->src, (uint8_t *)&h->dest, sizeof(h->src));
         IPH_TOS_SET(h, pcb->tos);
         IPH_LEN_SET(h, lwip_htons((u16_t)(IP_HLEN + udp_len)));
         /* An atomic datagram (DF, not fragmented) needs no unique ID (RFC 6864 §4.1). */
@@ -124,35 +144,45 @@ static size_t in_place_turn(const struct udp_pcb *pcb, size_t len)
         IPH_OFFSET_SET(h, lwip_htons(IP_DF));
         IPH_TTL_SET(h, pcb->ttl);
         IPH_CHKSUM_SET(h, 0);
-        IPH_CHKSUM_SET(h, inet_chksum(h, IP_HLEN));
-        udp->chksum = udp_checksum(udp, udp_len, &src, &dst);
-        return SIZEOF_ETH_HDR + IP_HLEN + udp_len;
-    }
+        sum = (u16_t)~csum_add(0, h, IP_HLEN); /* lwIP's GEN_IP is never offloaded */
+        IPH_CHKSUM_SET(h, sum);
+        pseudo =
+            csum_pseudo(in_place.ip + IP4_ADDRS_OFF, 2 * sizeof(h->src), IP_PROTO_UDP, udp_len);
+        ip_hlen = IP_HLEN;
+    } else {
 #if LWIP_IPV6
-    struct ip6_hdr *h = (struct ip6_hdr *)in_place.ip;
-    ip_addr_copy_from_ip6_packed(dst, h->src);
-    ip_addr_copy_from_ip6_packed(src, h->dest);
-    ip6_addr_copy_to_packed(h->dest, *ip_2_ip6(&dst));
-    ip6_addr_copy_to_packed(h->src, *ip_2_ip6(&src));
-    IP6H_VTCFL_SET(h, 6, pcb->tos, 0);
-    IP6H_PLEN_SET(h, udp_len);
-    IP6H_HOPLIM_SET(h, pcb->ttl);
-    udp->chksum = udp_checksum(udp, udp_len, &src, &dst);
-    return SIZEOF_ETH_HDR + IP6_HLEN + udp_len;
+        struct ip6_hdr *h = (struct ip6_hdr *)in_place.ip;
+        swap_bytes((uint8_t *)&h->src, (uint8_t *)&h->dest, sizeof(h->src));
+        IP6H_VTCFL_SET(h, 6, pcb->tos, 0);
+        IP6H_PLEN_SET(h, udp_len);
+        IP6H_HOPLIM_SET(h, pcb->ttl);
+        pseudo =
+            csum_pseudo(in_place.ip + IP6_ADDRS_OFF, 2 * sizeof(h->src), IP_PROTO_UDP, udp_len);
+        ip_hlen = IP6_HLEN;
 #else
-    return 0;
+        return 0;
 #endif
+    }
+    if (net_tx_csum_offload()) {
+        udp->chksum = pseudo;
+        csum->state = NETDEV_CSUM_PARTIAL;
+        csum->start = (uint16_t)(SIZEOF_ETH_HDR + ip_hlen);
+        csum->offset = UDP_CSUM_OFF;
+    } else {
+        udp->chksum = 0;
+        udp->chksum = csum_finish(csum_add(pseudo, udp, udp_len));
+        csum->state = 0;
+    }
+    return SIZEOF_ETH_HDR + ip_hlen + udp_len;
 }
 
-int mote_udp_reply(int sock, size_t len)
+/* Sends the datagram in in_place, turned around with len bytes of payload. */
+static int in_place_send(int sock, size_t len)
 {
-    if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
-        return -EBADF;
-    if (in_place.sock != sock || len > in_place.room)
-        return -EINVAL;
-    size_t frame_len = in_place_turn(sockets[sock].pcb, len);
+    struct netdev_csum csum;
+    size_t frame_len = in_place_turn(sockets[sock].pcb, len, &csum);
     in_place.sock = 0; /* once: the request is gone */
-    int err = net_transmit_frame(in_place.frame, frame_len);
+    int err = net_transmit_frame(in_place.frame, frame_len, csum.state ? &csum : NULL);
     if (err == 0) {
         UDP_STATS_INC(udp.xmit);
         if (in_place.v6)
@@ -161,6 +191,37 @@ int mote_udp_reply(int sock, size_t len)
             IP_STATS_INC(ip.xmit);
     }
     return err;
+}
+
+int mote_udp_reply(int sock, size_t len)
+{
+    if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
+        return -EBADF;
+    if (in_place.sock != sock || len > in_place.room || in_place_mode != IN_PLACE_ON)
+        return -EINVAL;
+    return in_place_send(sock, len);
+}
+
+/*
+ * Whether to is the sender of the datagram being delivered in place: then
+ * mote_udp_send's answer can be built over it (no pbuf, no route, no ARP).
+ */
+static bool in_place_answers(int sock, const struct mote_endpoint *to, size_t len)
+{
+    if (in_place.sock != sock || len > in_place.room)
+        return false;
+    const struct udp_hdr *udp = (const struct udp_hdr *)(in_place.payload - UDP_HLEN);
+    if (lwip_ntohs(udp->src) != to->port)
+        return false;
+    if (!in_place.v6)
+        return to->family == MOTE_AF_INET &&
+               memcmp(&((const struct ip_hdr *)in_place.ip)->src, to->addr, 4) == 0;
+#if LWIP_IPV6
+    return to->family == MOTE_AF_INET6 &&
+           memcmp(&((const struct ip6_hdr *)in_place.ip)->src, to->addr, 16) == 0;
+#else
+    return false;
+#endif
 }
 
 static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -217,11 +278,29 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
         return -EINVAL;
     if (len > UDP_PAYLOAD_MAX)
         return -EMSGSIZE;
+    if (in_place_answers(sock, to, len)) {
+        memmove(in_place.payload, data, len); /* data may be the request itself */
+        if (in_place_send(sock, len) == 0)
+            return 0;
+        data = in_place.payload; /* no transmit buffer free: the ordinary way, queued */
+    }
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
     if (!p)
         return -ENOMEM;
     pbuf_take(p, data, (u16_t)len);
+    /*
+     * A datagram lwIP will fragment: the device cannot complete a checksum
+     * that spans fragments, so lwIP computes it (transmit offload otherwise
+     * leaves UDP's to the device).
+     */
+    struct netif *nif = netif_default;
+    u16_t flags = nif ? nif->chksum_flags : 0;
+    bool fragmented = nif && len + UDP_HLEN + IP6_HLEN > nif->mtu;
+    if (fragmented)
+        NETIF_SET_CHECKSUM_CTRL(nif, flags | NETIF_CHECKSUM_GEN_UDP);
     err_t err = udp_sendto(sockets[sock].pcb, p, &addr, to->port);
+    if (fragmented)
+        NETIF_SET_CHECKSUM_CTRL(nif, flags);
     pbuf_free(p);
     net_timeouts_changed();
     return net_errno(err);
@@ -235,3 +314,30 @@ int mote_udp_close(int sock)
     memset(&sockets[sock], 0, sizeof(sockets[sock]));
     return 0;
 }
+
+/* The boot hook: udp_in_place= (in_place_mode). */
+static void attach(const char *bootargs)
+{
+    static const char *const modes[] = {
+        [IN_PLACE_ON] = "on", [IN_PLACE_OFF] = "off", [IN_PLACE_NEVER] = "never"};
+    char val[IN_PLACE_ARG_MAX];
+    int n = mote_arg_get(bootargs, IN_PLACE_ARG, val, sizeof(val));
+    if (n == -ENOENT)
+        return;
+    if (n < 0)
+        strcpy(val, "...");
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (strcmp(val, modes[i]) == 0) {
+            in_place_mode = i;
+            if (i != IN_PLACE_ON)
+                mote_log(MOTE_LOG_INFO, "udp: in-place replies %s", modes[i]);
+            return;
+        }
+    mote_log(MOTE_LOG_WARN, "udp: %s=%s: expected on, off or never; on", IN_PLACE_ARG, val);
+}
+
+BOOT_HOOK(udp_hook) = {
+    .name = "udp",
+    .args = {IN_PLACE_ARG},
+    .attach = attach,
+};

@@ -5,10 +5,13 @@
  * every buffer is a struct virtio_net_hdr (§5.1.6) and one Ethernet frame,
  * offered as two descriptors (header, frame) as legacy devices without
  * VIRTIO_F_ANY_LAYOUT require (§5.1.6.7), modern ones accept.
- * Features: MAC (else a random locally administered one) and STATUS (link
- * state, followed through configuration-change interrupts). No checksum or
- * segmentation offload (lwIP computes and checks checksums), no mergeable
- * receive buffers, no control queue, one queue pair. Received frames are lent
+ * Features: MAC (else a random locally administered one), STATUS (link
+ * state, followed through configuration-change interrupts), and checksum
+ * offload when offered: CSUM (the device completes the UDP and TCP checksums
+ * net/ leaves partial) and GUEST_CSUM (the device says which received
+ * checksums it checked, or hands over a partial one from a sender on the
+ * host; net/ decides what to believe, §5.1.6.4). No segmentation offload,
+ * no mergeable receive buffers, no control queue, one queue pair. Received frames are lent
  * to the stack in their buffers (no copy); spare buffers take their place in
  * the receive queue meanwhile, and when none is left the stack copies. One
  * device: once one
@@ -21,6 +24,8 @@
  * on either queue: a device (or an emulator) that misses one would otherwise
  * leave the driver waiting for good.
  *   QEMU: -netdev user,id=n0 -device virtio-net-device,netdev=n0[,mac=02:00:00:00:00:42]
+ *   (checksum offload comes with a tap backend that has vnet headers, not
+ *   with user networking; csum=off,guest_csum=off on the device turns it off)
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -40,8 +45,10 @@
 #include "net/netdev.h"
 
 /* §5.1.3 Feature bits */
-#define VIRTIO_NET_F_MAC    5  /* the device has a MAC address in its configuration */
-#define VIRTIO_NET_F_STATUS 16 /* the configuration's status field is valid */
+#define VIRTIO_NET_F_CSUM       0  /* the device completes partial checksums on transmit */
+#define VIRTIO_NET_F_GUEST_CSUM 1  /* the driver accepts partial or checked ones on receive */
+#define VIRTIO_NET_F_MAC        5  /* the device has a MAC address in its configuration */
+#define VIRTIO_NET_F_STATUS     16 /* the configuration's status field is valid */
 
 /* §5.1.4 Device configuration layout */
 /* clang-format off */
@@ -54,10 +61,19 @@
  * §5.1.6 struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size,
  * csum_start, csum_offset, then num_buffers, which a legacy device without
  * VIRTIO_NET_F_MRG_RXBUF leaves out (§5.1.6.1 "Legacy Interface"), while
- * VERSION_1 always has it. All zero on transmit: no offload, no GSO.
+ * VERSION_1 always has it. On transmit all zero (no GSO) but for a partial
+ * checksum's flag, start and offset. Little-endian fields (legacy: the
+ * guest's order, little-endian here too).
  */
+/* clang-format off */
 #define NET_HDR_LEN_LEGACY 10
 #define NET_HDR_LEN_MODERN 12
+#define NET_HDR_FLAGS       0 /* u8 */
+#define   VIRTIO_NET_HDR_F_NEEDS_CSUM 1 /* checksum at csum_start + csum_offset is partial */
+#define   VIRTIO_NET_HDR_F_DATA_VALID 2 /* receive: the device checked the checksum */
+#define NET_HDR_CSUM_START  6 /* le16 */
+#define NET_HDR_CSUM_OFFSET 8 /* le16 */
+/* clang-format on */
 
 #define NET_RX_QUEUE   0 /* receiveq1 */
 #define NET_TX_QUEUE   1 /* transmitq1 */
@@ -139,6 +155,38 @@ static void net_irq(void *arg)
         event_raise(net.config_event);
 }
 
+static uint16_t le16_get(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void le16_put(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+/*
+ * What the header of a received frame says of its checksum (§5.1.6.4.1),
+ * for net/ to weigh; NULL when the device said nothing (or GUEST_CSUM was
+ * not negotiated: then the flags are zero anyway).
+ */
+static const struct netdev_csum *rx_csum(const uint8_t *hdr, struct netdev_csum *csum)
+{
+    uint8_t flags = hdr[NET_HDR_FLAGS];
+    if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        csum->state = NETDEV_CSUM_PARTIAL;
+        csum->start = le16_get(hdr + NET_HDR_CSUM_START);
+        csum->offset = le16_get(hdr + NET_HDR_CSUM_OFFSET);
+        return csum;
+    }
+    if (flags & VIRTIO_NET_HDR_F_DATA_VALID) {
+        csum->state = NETDEV_CSUM_VALID;
+        return csum;
+    }
+    return NULL;
+}
+
 /* Offers a receive buffer to the device (header and frame, device-writable). */
 static int rx_post(uint8_t *buf)
 {
@@ -202,8 +250,11 @@ static bool rx_collect(void)
         else {
             net.rx_frames++;
             bool lend = net.rx_nspare > 0;
-            uint8_t *frame = buf + NETDEV_RX_HEADROOM + net.hdr_len;
-            if (net.netdev.receive(&net.netdev, frame, len - net.hdr_len, lend ? buf : NULL))
+            uint8_t *hdr = buf + NETDEV_RX_HEADROOM;
+            struct netdev_csum csum;
+            const struct netdev_csum *c = rx_csum(hdr, &csum);
+            if (net.netdev.receive(&net.netdev, hdr + net.hdr_len, len - net.hdr_len,
+                                   lend ? buf : NULL, c))
                 buf = net.rx_spare[--net.rx_nspare]; /* may be buf, if already released */
         }
         if (rx_post(buf) != 0) {
@@ -391,12 +442,13 @@ static void net_config_changed(void *arg)
 }
 
 /*
- * netdev transmit: copies the frame behind a zeroed header into an idle
- * buffer and offers it. Returns 0, -EAGAIN when no buffer is idle,
- * -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for an empty frame.
+ * netdev transmit: copies the frame behind its header (zero, or a partial
+ * checksum's place) into an idle buffer and offers it. Returns 0, -EAGAIN
+ * when no buffer is idle, -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for
+ * an empty frame or a partial checksum outside it.
  */
 static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
-                        unsigned nseg)
+                        unsigned nseg, const struct netdev_csum *csum)
 {
     (void)dev;
     size_t len = 0;
@@ -407,6 +459,10 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
     }
     if (len == 0)
         return -EINVAL;
+    /* §5.1.6.2.1: the checksum field lies within the frame; net/ never asks otherwise. */
+    if (csum && (!(dev->offload & NETDEV_OFFLOAD_TX_CSUM) ||
+                 (size_t)csum->start + csum->offset + sizeof(uint16_t) > len))
+        return -EINVAL;
 
     tx_reclaim();
     if (net.tx_nfree == 0) {
@@ -416,6 +472,11 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
     }
     uint8_t *buf = net.tx_pool + (size_t)net.tx_free[net.tx_nfree - 1] * NET_BUF_SIZE;
     memset(buf, 0, net.hdr_len);
+    if (csum) {
+        buf[NET_HDR_FLAGS] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        le16_put(buf + NET_HDR_CSUM_START, csum->start);
+        le16_put(buf + NET_HDR_CSUM_OFFSET, csum->offset);
+    }
     uint8_t *p = buf + net.hdr_len;
     for (unsigned i = 0; i < nseg; i++) {
         memcpy(p, seg[i], seg_len[i]);
@@ -475,7 +536,9 @@ static int net_probe(struct virtio_dev *dev)
 {
     if (net.dev)
         return -EBUSY; /* one is enough */
-    int err = virtio_negotiate(dev, (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS));
+    int err =
+        virtio_negotiate(dev, (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) |
+                                  (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM));
     if (!err)
         err = virtio_queue_setup(dev, NET_RX_QUEUE, &net.rxq, NET_QUEUE_SIZE);
     if (!err)
@@ -514,6 +577,10 @@ static int net_probe(struct virtio_dev *dev)
     nd->transmit = net_transmit;
     nd->rx_release = rx_release;
     nd->rx_frame_room = NET_FRAME_MAX; /* rx_post: every buffer holds a whole frame */
+    if (dev->features & (1ull << VIRTIO_NET_F_CSUM))
+        nd->offload |= NETDEV_OFFLOAD_TX_CSUM;
+    if (dev->features & (1ull << VIRTIO_NET_F_GUEST_CSUM))
+        nd->offload |= NETDEV_OFFLOAD_RX_CSUM;
     nd->poll = net_poll;
     nd->stats = net_stats;
     mac_read(nd->mac);
@@ -524,9 +591,14 @@ static int net_probe(struct virtio_dev *dev)
     virtq_watch_reset(&net.rx_watch, &net.rxq);
     virtq_watch_reset(&net.tx_watch, &net.txq);
     watch_arm(NET_WATCH_SLOW_NS);
-    mote_log(MOTE_LOG_INFO, "virtio-net: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, %s",
+    mote_log(MOTE_LOG_INFO,
+             "virtio-net: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, %s, checksum offload %s",
              nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
-             nd->link_up ? "up" : "down", modern ? "modern" : "legacy");
+             nd->link_up ? "up" : "down", modern ? "modern" : "legacy",
+             nd->offload == (NETDEV_OFFLOAD_TX_CSUM | NETDEV_OFFLOAD_RX_CSUM) ? "tx rx"
+             : nd->offload & NETDEV_OFFLOAD_TX_CSUM                           ? "tx"
+             : nd->offload & NETDEV_OFFLOAD_RX_CSUM                           ? "rx"
+                                                                              : "off");
     return 0;
 }
 

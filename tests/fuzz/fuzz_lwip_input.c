@@ -11,7 +11,8 @@
  * The input: a mode byte, then frames, each a 2-byte big-endian length
  * (masked to 11 bits, at most an Ethernet frame), a time step and that many
  * bytes of Ethernet frame. Mode bit 0: a static IPv4 address (else the DHCP
- * client runs, so offers and acks are parsed); the IPv6 link-local address
+ * client runs, so offers and acks are parsed); bit 1: transmit checksum
+ * offload, as with a virtio-net device that offers it; the IPv6 link-local address
  * and SLAAC are always on. Before each frame the clock advances by the step
  * times TICK_MS and lwIP's timeouts run (TCP, ARP, reassembly, DHCP, ND).
  *
@@ -49,11 +50,14 @@
 #include "lwip/udp.h"
 #include "netif/ethernet.h"
 #include "lwip/ethip6.h"
+#include "net/net.h"
+#include "net/netdev.h"
 
 #define FRAME_MAX      1514
 #define FRAME_LEN_MASK 0x7ff
 #define TICK_MS        64
 #define MODE_STATIC    0x01
+#define MODE_OFFLOAD   0x02 /* the device completes UDP and TCP checksums (net/net.c) */
 #define HTTP_PORT      80
 #define DNS_PORT       53
 #define REASS_FLUSH_S  (IPV6_REASS_MAXAGE + IP_REASS_MAXAGE + 2) /* every fragment timed out */
@@ -155,10 +159,20 @@ uint8_t *net_rx_frame(size_t *room)
     return rx_frame;
 }
 
-int net_transmit_frame(const void *frame, size_t len)
+static bool offload;
+
+bool net_tx_csum_offload(void)
+{
+    return offload;
+}
+
+int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum)
 {
     if (frame != rx_frame || len > PBUF_POOL_BUFSIZE)
         abort(); /* an in-place reply outside its buffer */
+    if (csum && (!offload || csum->state != NETDEV_CSUM_PARTIAL ||
+                 (size_t)csum->start + csum->offset + 2 > len))
+        abort(); /* a partial checksum without offload, or outside the frame */
     return 0;
 }
 
@@ -197,6 +211,9 @@ static err_t netif_setup(struct netif *n)
     n->hwaddr_len = sizeof(mac);
     memcpy(n->hwaddr, mac, sizeof(mac));
     n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+    if (offload) /* as net/net.c sets them */
+        NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL &
+                                       ~(NETIF_CHECKSUM_GEN_UDP | NETIF_CHECKSUM_GEN_TCP));
     return ERR_OK;
 }
 
@@ -213,6 +230,7 @@ static void start(uint8_t mode)
         once = true;
     }
     ip4_addr_t addr, mask, gw;
+    offload = mode & MODE_OFFLOAD;
     if (mode & MODE_STATIC) {
         IP4_ADDR(&addr, 10, 0, 2, 15);
         IP4_ADDR(&mask, 255, 255, 255, 0);

@@ -13,6 +13,7 @@ GUEST_IP, HOST_IP = bytes([10, 0, 2, 15]), bytes([10, 0, 2, 2])
 GUEST_LL = bytes.fromhex("fe800000000000005054 00fffe123456".replace(" ", ""))
 HOST_LL = bytes.fromhex("fe80000000000000505400fffeabcdef")
 STATIC, DHCP = 1, 0
+OFFLOAD = 0x02  # mode bit: the device completes UDP and TCP checksums
 
 
 def csum(data):
@@ -152,6 +153,9 @@ def main():
         "syn_flood": seed(STATIC, syn_flood(), step=0),
         "dhcp": seed(DHCP, [dhcp(2), dhcp(5)], step=20),
         "ipv6": seed(STATIC, [neighbor_solicit(), router_advert(), ping6()]),
+        # with transmit checksum offload (fuzz_lwip_input.c MODE_OFFLOAD)
+        "udp_dns_offload": seed(STATIC | OFFLOAD, [dns_query()]),
+        "tcp_get_offload": seed(STATIC | OFFLOAD, tcp_session()),
     }
     for name, data in seeds.items():
         with open(os.path.join(d, name), "wb") as f:

@@ -221,7 +221,8 @@ static bool deliver(uint8_t *frame, size_t len, uint8_t *buf)
         un.rx_no_stack++; /* net/ has not started */
         return false;
     }
-    return un.netdev.receive(&un.netdev, frame, len, buf);
+    return un.netdev.receive(&un.netdev, frame, len, buf,
+                             NULL); /* no offload: checked in software */
 }
 
 /*
@@ -337,9 +338,10 @@ static void tx_done(struct usb_transfer *t)
 
 /* netdev transmit: the chip's header, then the frame, in an idle bulk-out transfer. */
 static int usbnet_transmit(struct netdev *nd, const void *const *seg, const size_t *seg_len,
-                           unsigned nseg)
+                           unsigned nseg, const struct netdev_csum *csum)
 {
     (void)nd;
+    (void)csum; /* always NULL: no offload (netdev offload 0), checksums are complete */
     size_t len = 0;
     for (unsigned i = 0; i < nseg; i++) {
         if (seg_len[i] > USBNET_FRAME_MAX - len)

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Internet checksum (RFC 1071) and where it sits in a frame, for the
+ * software checksums (lwIP's, through LWIP_CHKSUM) and for checksum offload
+ * (net/net.c, drivers/virtio/net.c). Pure functions of their arguments: no
+ * lwIP, no device; frames are read with unaligned loads and never trusted.
+ */
+#ifndef NET_CSUM_H
+#define NET_CSUM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The ones'-complement sum of len bytes at data, as 16-bit words in memory
+ * order, added to sum (a value csum_add returned, or 0) and folded to 16 bits:
+ * stored as it is, it reads as the sum in network byte order. Not inverted.
+ * data starts at even offsets of the frame when chained (sums of odd-length
+ * pieces must be byte-swapped by the caller, as lwIP does).
+ */
+uint16_t csum_add(uint16_t sum, const void *data, size_t len);
+
+/*
+ * The pseudo-header's sum for UDP or TCP (RFC 768, RFC 9293 §3.1, RFC 8200
+ * §8.1): addrs holds the source and destination addresses as they sit in the
+ * IP header (8 bytes for IPv4, 32 for IPv6), len the transport length.
+ */
+uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len);
+
+/* The checksum to store for a transport header and payload whose sum is sum: 0 sent as 0xffff. */
+uint16_t csum_finish(uint16_t sum);
+
+/*
+ * lwIP's LWIP_CHKSUM (net/lwipopts.h): csum_add(0, data, len), with lwIP's
+ * types.
+ */
+uint16_t net_chksum(const void *data, int len);
+
+/* Where a frame's UDP or TCP checksum lies (csum_locate). */
+struct csum_l4 {
+    uint16_t start;  /* the transport header's offset in the frame */
+    uint16_t offset; /* the checksum field's offset from start */
+    uint16_t len;    /* transport header and payload, from start to the IP datagram's end */
+    uint8_t proto;   /* IP_PROTO_UDP (17) or IP_PROTO_TCP (6) */
+    bool v6;
+    uint16_t pseudo; /* the pseudo-header's sum (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1) */
+};
+
+/*
+ * Finds the UDP or TCP checksum of an Ethernet frame of len bytes whose first
+ * avail bytes are at frame: an IPv4 datagram that is not a fragment (any
+ * header length), or an IPv6 one whose next header is UDP or TCP (no
+ * extension headers), within the frame (Ethernet padding may follow: the
+ * caller compares start + len with the frame's length where it matters) and
+ * long enough for its transport header. Fills *l4 and returns 0; -ENOENT for
+ * any other frame (ARP, ICMP, fragments, extension headers) or when its
+ * headers up to the checksum field are not all within avail; -EINVAL for one
+ * whose version or lengths do not add up.
+ */
+int csum_locate(const uint8_t *frame, size_t avail, size_t len, struct csum_l4 *l4);
+
+/*
+ * Completes a partial checksum (virtio's NEEDS_CSUM): the sum of the frame's
+ * bytes from start to its end, inverted, stored at start + offset (a checksum
+ * field that holds the pseudo-header's sum). Returns 0, or -EINVAL when the
+ * field does not lie inside the frame (nothing is written).
+ */
+int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
+
+#endif
