@@ -59,7 +59,7 @@ FIRST_BYTE_WAIT_S = 0.0005
 QUIET_CONSOLE_S = 0.5      # after the answer: a console still silent stays so
 DNS_GOAL_MS = 5.0          # issue 15: first answer within 5 ms of the floor
 TB_COUNT_RE = re.compile(r"TB count\s+(\d+)")
-FLOOR_BLOCKS = 4000        # the calibration image's basic blocks
+FLOOR_BLOCKS = 16000       # the calibration image's basic blocks: enough to stand above the noise
 GUEST_READY_RE = re.compile(rb"\[\s*(\d+\.\d+)\] info: mote: ready")
 
 
