@@ -286,7 +286,7 @@ $(FUZZ_DIR)/corpus_syslog_parse/.seeded:
 # takes ip_2_ip6() of a NULL address before checking it (icmp6.c, offset 0): alignment and
 # member access through NULL are not checked for this target (a real NULL read still faults).
 fuzz_srcs_lwip_input := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
-	net/tcp.c net/udp.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
+	net/tcp.c net/udp.c net/timeouts.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
 	net/csum.c \
 	lib/siphash/siphash.c lib/args/args.c lib/args/number.c
 fuzz_libs_lwip_input := -Inet -I$(LWIPDIR)/include -fno-sanitize=alignment,null
