@@ -22,6 +22,7 @@
 #include "kernel/debugport.h"
 #include "kernel/heap.h"
 #include "kernel/image.h"
+#include "lib/crc32/crc32.h"
 #include "lib/elfcore/elfcore.h"
 
 #define CORE_CHUNK  4096
@@ -67,18 +68,6 @@ void coredump_save_fp(void)
         fpsimd_save(&core.fp);
         core.fp_saved = true;
     }
-}
-
-/* CRC-32 (IEEE 802.3, reflected 0xedb88320), as Python's zlib.crc32 computes it. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
-{
-    crc = ~crc;
-    while (len--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-    }
-    return ~crc;
 }
 
 /* Waits for the receiver's '+'; false when it does not come in time. */

@@ -19,6 +19,11 @@ static struct {
 } sources[MAX_SOURCES];
 static int source_count;
 static volatile uint64_t pending;
+static struct {
+    event_fn fn;
+    void *arg;
+} pass_hooks[EVENT_PASS_HOOKS_MAX];
+static int pass_hook_count;
 
 int event_source_add(event_fn fn, void *arg)
 {
@@ -27,6 +32,16 @@ int event_source_add(event_fn fn, void *arg)
     sources[source_count].fn = fn;
     sources[source_count].arg = arg;
     return source_count++;
+}
+
+int event_pass_hook_add(event_fn fn, void *arg)
+{
+    if (pass_hook_count == EVENT_PASS_HOOKS_MAX)
+        return -ENOSPC;
+    pass_hooks[pass_hook_count].fn = fn;
+    pass_hooks[pass_hook_count].arg = arg;
+    pass_hook_count++;
+    return 0;
 }
 
 void event_raise(int source)
@@ -49,6 +64,8 @@ void event_loop(void)
     for (;;) {
         run_pending();
         timer_run_due();
+        for (int i = 0; i < pass_hook_count; i++)
+            pass_hooks[i].fn(pass_hooks[i].arg);
 
         /*
          * Check and sleep with IRQs masked: an interrupt arriving after the

@@ -15,6 +15,16 @@ int event_source_add(event_fn fn, void *arg);
 /* Marks a source pending; safe from interrupt context. */
 void event_raise(int source);
 
+/*
+ * Runs fn(arg) on every pass of the loop, after the pending events and the due
+ * timers and before the loop decides to sleep: for bookkeeping batched over a
+ * pass instead of done on every event (net/timeouts.c). fn may add timers and
+ * raise events; the loop sees them before it sleeps. Returns 0 or -ENOSPC
+ * (EVENT_PASS_HOOKS_MAX hooks).
+ */
+#define EVENT_PASS_HOOKS_MAX 4
+int event_pass_hook_add(event_fn fn, void *arg);
+
 /* Runs callbacks forever. */
 __attribute__((noreturn)) void event_loop(void);
 

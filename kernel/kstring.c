@@ -19,8 +19,11 @@
  *    buffers (fdt_pack, which slides the tree's blocks down, corrupted the
  *    device tree). The memmove below is exported to the whole image
  *    (mk/global.syms), so it replaces picolibc's everywhere.
- * All three move eight bytes per step once the destination is aligned (the
- * source may stay unaligned: AArch64 allows unaligned loads on Normal memory).
+ * Short lengths (up to 32 bytes) take a few unaligned loads and stores that
+ * overlap in the middle; long ones move sixteen bytes per step once the
+ * destination is aligned. AArch64 allows unaligned loads and stores on Normal
+ * memory (SCTLR_EL1.A is clear); device memory is never reached through these
+ * (drivers use mmio accessors, the framebuffer console its own word stores).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,7 +40,45 @@ typedef uint64_t __attribute__((may_alias, aligned(1))) word_u;
 void *__wrap_memcpy(void *dst, const void *src, size_t n);
 void *__wrap_memset(void *dst, int c, size_t n);
 
-/* Copies forward, eight bytes per step; safe for overlap only when dst < src. */
+/* Unaligned loads and stores of 2, 4 and 8 bytes that may alias anything. */
+typedef uint32_t __attribute__((may_alias, aligned(1))) u32_u;
+typedef uint16_t __attribute__((may_alias, aligned(1))) u16_u;
+
+/*
+ * Up to 32 bytes with a handful of instructions and no loop: the first and
+ * the last piece of each size overlap in the middle. Everything is loaded
+ * before anything is stored, so it is also right for overlapping buffers.
+ */
+static inline void copy_small(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n > 2 * WORD) {
+        uint64_t a = ((const word_u *)s)[0], b = ((const word_u *)s)[1];
+        uint64_t c = ((const word_u *)(s + n - 2 * WORD))[0];
+        uint64_t e = ((const word_u *)(s + n - 2 * WORD))[1];
+        ((word_u *)d)[0] = a;
+        ((word_u *)d)[1] = b;
+        ((word_u *)(d + n - 2 * WORD))[0] = c;
+        ((word_u *)(d + n - 2 * WORD))[1] = e;
+    } else if (n >= WORD) {
+        uint64_t a = *(const word_u *)s, b = *(const word_u *)(s + n - WORD);
+        *(word_u *)d = a;
+        *(word_u *)(d + n - WORD) = b;
+    } else if (n >= sizeof(uint32_t)) {
+        uint32_t a = *(const u32_u *)s, b = *(const u32_u *)(s + n - sizeof(uint32_t));
+        *(u32_u *)d = a;
+        *(u32_u *)(d + n - sizeof(uint32_t)) = b;
+    } else if (n >= sizeof(uint16_t)) {
+        uint16_t a = *(const u16_u *)s, b = *(const u16_u *)(s + n - sizeof(uint16_t));
+        *(u16_u *)d = a;
+        *(u16_u *)(d + n - sizeof(uint16_t)) = b;
+    } else if (n) {
+        *d = *s;
+    }
+}
+
+#define SMALL_MAX (4 * WORD) /* copy_small's limit */
+
+/* Copies forward, sixteen bytes per step; safe for overlap only when dst < src. */
 static void copy_forward(uint8_t *d, const uint8_t *s, size_t n)
 {
     while (n && ((uintptr_t)d & (WORD - 1))) {
@@ -73,28 +114,74 @@ static void copy_backward(uint8_t *d, const uint8_t *s, size_t n)
         *--d = *--s;
 }
 
+/*
+ * memcpy's buffers never overlap, so a long copy may write some bytes twice:
+ * the first 16 unaligned, then 16 at a time from the first aligned
+ * destination, then the last 16 (which may overlap the steps before).
+ * Most copies the kernel makes are short (addresses, headers, a frame), and
+ * what used to cost them was the byte-at-a-time head and tail.
+ */
 void *__wrap_memcpy(void *dst, const void *src, size_t n)
 {
-    copy_forward(dst, src, n);
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    if (n <= SMALL_MAX) {
+        copy_small(d, s, n);
+        return dst;
+    }
+    uint64_t last0 = ((const word_u *)(s + n - 2 * WORD))[0];
+    uint64_t last1 = ((const word_u *)(s + n - 2 * WORD))[1];
+    uint8_t *end = d + n - 2 * WORD;
+    ((word_u *)d)[0] = ((const word_u *)s)[0];
+    ((word_u *)d)[1] = ((const word_u *)s)[1];
+    size_t skip = 2 * WORD - ((uintptr_t)d & (2 * WORD - 1));
+    d += skip;
+    s += skip;
+    n -= skip;
+    for (; n > 2 * WORD; n -= 2 * WORD, d += 2 * WORD, s += 2 * WORD) {
+        uint64_t a = ((const word_u *)s)[0], b = ((const word_u *)s)[1];
+        ((uint64_t *)d)[0] = a;
+        ((uint64_t *)d)[1] = b;
+    }
+    ((word_u *)end)[0] = last0;
+    ((word_u *)end)[1] = last1;
     return dst;
 }
 
+/* The same shape as __wrap_memcpy: overlapping stores at both ends, aligned ones between. */
 void *__wrap_memset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
     uint64_t fill = (uint8_t)c * 0x0101010101010101ull;
-    while (n && ((uintptr_t)d & (WORD - 1))) {
-        *d++ = (uint8_t)c;
-        n--;
+    if (n < WORD) {
+        if (n >= sizeof(uint32_t)) {
+            *(u32_u *)d = (uint32_t)fill;
+            *(u32_u *)(d + n - sizeof(uint32_t)) = (uint32_t)fill;
+        } else if (n >= sizeof(uint16_t)) {
+            *(u16_u *)d = (uint16_t)fill;
+            *(u16_u *)(d + n - sizeof(uint16_t)) = (uint16_t)fill;
+        } else if (n) {
+            *d = (uint8_t)c;
+        }
+        return dst;
     }
-    for (; n >= 2 * WORD; n -= 2 * WORD, d += 2 * WORD) {
+    if (n <= 2 * WORD) {
+        *(word_u *)d = fill;
+        *(word_u *)(d + n - WORD) = fill;
+        return dst;
+    }
+    uint8_t *end = d + n - 2 * WORD;
+    ((word_u *)d)[0] = fill;
+    ((word_u *)d)[1] = fill;
+    size_t skip = 2 * WORD - ((uintptr_t)d & (2 * WORD - 1));
+    d += skip;
+    n -= skip;
+    for (; n > 2 * WORD; n -= 2 * WORD, d += 2 * WORD) {
         ((uint64_t *)d)[0] = fill;
         ((uint64_t *)d)[1] = fill;
     }
-    for (; n >= WORD; n -= WORD, d += WORD)
-        *(uint64_t *)d = fill;
-    while (n--)
-        *d++ = (uint8_t)c;
+    ((word_u *)end)[0] = fill;
+    ((word_u *)end)[1] = fill;
     return dst;
 }
 
@@ -104,7 +191,9 @@ void *memmove(void *dst, const void *src, size_t n)
     const uint8_t *s = src;
     if (d == s || n == 0)
         return dst;
-    if (d < s || d >= s + n)
+    if (n <= SMALL_MAX) /* loads all, then stores: any overlap */
+        copy_small(d, s, n);
+    else if (d < s || d >= s + n)
         copy_forward(d, s, n);
     else
         copy_backward(d, s, n);

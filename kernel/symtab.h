@@ -2,8 +2,18 @@
 /*
  * The image's own symbol table, for backtraces without a host-side debugger.
  * The build links each image twice: the second time with a table generated
- * from the first link's functions (scripts/symtab.awk), placed after all code
+ * from the first link's functions (scripts/symtab.py), placed after all code
  * so that no function moves.
+ *
+ * The table is a byte stream, read front to back (a lookup happens only in
+ * crash and heap-error reports, so compactness wins over speed):
+ *   u8 pairs, then pairs x 2 bytes: byte 0x80 + i of a name stands for the
+ *      two bytes of pair i (each a character or an earlier pair);
+ *   uleb128 count, then count functions in address order, each:
+ *      sleb128 gap: its address minus the previous function's end (address +
+ *                   size; the first's is 0);
+ *      uleb128 size: 0 when the symbol had none (assembly labels);
+ *      u8 length, then length bytes: its name, pair-encoded.
  */
 #ifndef KERNEL_SYMTAB_H
 #define KERNEL_SYMTAB_H
@@ -11,23 +21,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct symtab_entry {
-    uint64_t addr;
-    uint32_t size; /* 0 when the symbol had none (assembly labels) */
-    uint32_t name; /* offset into the names blob */
-};
+#define SYMTAB_NAME_MAX 127 /* longer names are cut to this */
 
 struct symtab {
-    const struct symtab_entry *entries; /* sorted by addr */
-    size_t count;
-    const char *names;
-    uint64_t slide; /* the image runs at the addresses above + slide (ASLR: aslr.h) */
+    const uint8_t *data; /* the table, as above */
+    size_t size;         /* its bytes: a lookup never reads past them */
+    uint64_t slide;      /* the image runs at the addresses above + slide (ASLR: aslr.h) */
 };
 
 /*
  * Finds the function containing addr (a run-time address: the table's slide
- * is taken off). Returns its name and sets *offset, or returns NULL when addr
- * is outside every known function.
+ * is taken off): the last one that starts at or below it, if addr is within
+ * its size; an unsized one runs to the next function, the last unsized one
+ * owns nothing. Returns its name and sets *offset, or returns NULL when addr
+ * is outside every known function or the table is malformed. The name lives
+ * in a buffer of this file, valid until the next lookup.
  */
 const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *offset);
 

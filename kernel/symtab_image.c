@@ -4,16 +4,14 @@
 
 #include "arch/aarch64/aslr.h"
 
-extern const struct symtab_entry mote_symtab_entries[];
-extern const uint64_t mote_symtab_count;
-extern const char mote_symtab_names[];
+extern const uint8_t mote_symtab[];
+extern const uint64_t mote_symtab_size;
 
 const struct symtab *symtab_image(void)
 {
     static struct symtab tab;
-    tab.entries = mote_symtab_entries;
-    tab.count = mote_symtab_count;
-    tab.names = mote_symtab_names;
+    tab.data = mote_symtab;
+    tab.size = mote_symtab_size;
     tab.slide = aslr_slide();
     return &tab;
 }

@@ -45,10 +45,13 @@ $(sort $(BENCH_DIR)/initramfs.cpio.gz $(PI_BENCH_DIR)/initramfs.cpio.gz): $(INIT
 	    --busybox third_party/busybox/bin/busybox --dns $< --init bench/linux/init -o $@
 
 # The TCG plugin is a host shared object loaded by QEMU.
-$(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
+# Both plugins answer on a Unix socket (bench/plugin/plugin_socket.c).
+PLUGIN_SOCKET := bench/plugin/plugin_socket.c bench/plugin/plugin_socket.h
+plugin_build = $(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
+	-Ithird_party/qemu/include $(filter %.c,$(1)) -o $(2) -lpthread
+$(BENCH_PLUGIN): bench/plugin/insn_count.c $(PLUGIN_SOCKET) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
-	    -Ithird_party/qemu/include $< -o $@ -lpthread
+	$(call plugin_build,$^,$@)
 
 # TLS: what HTTPS costs the http service (bench/tls.py): guest instructions and
 # wall time per request over HTTP and HTTPS, heap per TLS connection, image size.
@@ -56,10 +59,9 @@ $(BENCH_PLUGIN): bench/plugin/insn_count.c | $(SETUP_STAMP)
 bench-tls: images $(BENCH_PLUGIN)
 	$(PYTHON) bench/tls.py --build $(B) --plugin $(BENCH_PLUGIN)
 # The profiler: per-function counts of guest instructions, calls, MMIO accesses.
-$(PROFILE_PLUGIN): bench/plugin/profile.c | $(SETUP_STAMP)
+$(PROFILE_PLUGIN): bench/plugin/profile.c $(PLUGIN_SOCKET) | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared \
-	    -Ithird_party/qemu/include $< -o $@ -lpthread
+	$(call plugin_build,$^,$@)
 
 # make profile SERVICE=dns: boot, idle, paced and back-to-back query profiles
 # by function and subsystem (bench/README.md); other services: boot and idle.

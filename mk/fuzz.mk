@@ -206,6 +206,13 @@ $(FUZZ_DIR)/corpus_usbnet_rx/.seeded:
 	printf '\004\011\002\120\000\002\001\007\300\062\011\004\000\000\001\002\006\000\005\005\044\000\020\001\005\044\006\000\001\015\044\017\017\000\000\000\000\352\005\000\000\000\007\005\201\003\020\000\011\011\004\001\000\000\012\000\000\006\011\004\001\001\002\012\000\000\006\007\005\202\002\100\000\000\007\005\002\002\100\000\000' > $(@D)/seed4
 	@touch $@
 
+# Partition tables: an MBR disk with logical partitions and a GPT disk, both
+# correct, so the fuzzer starts past signatures and CRCs (tests/fuzz/seeds/part.py).
+$(FUZZ_DIR)/corpus_part/.seeded: tests/fuzz/seeds/part.py
+	@mkdir -p $(@D)
+	/usr/bin/python3 $< $(@D)
+	@touch $@
+
 # FAT: images made by mkfs.fat (FAT12, FAT16, FAT32) and filled by mtools, in the
 # sparse form tests/fuzz/fuzz_fat.c reads (tests/fuzz/fat_seed.py).
 fuzz_srcs_fat := $(FAT_SRCS)
@@ -279,7 +286,7 @@ $(FUZZ_DIR)/corpus_syslog_parse/.seeded:
 # takes ip_2_ip6() of a NULL address before checking it (icmp6.c, offset 0): alignment and
 # member access through NULL are not checked for this target (a real NULL read still faults).
 fuzz_srcs_lwip_input := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.c \
-	net/tcp.c net/udp.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
+	net/tcp.c net/udp.c net/timeouts.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
 	net/csum.c \
 	lib/siphash/siphash.c lib/args/args.c lib/args/number.c
 fuzz_libs_lwip_input := -Inet -I$(LWIPDIR)/include -fno-sanitize=alignment,null

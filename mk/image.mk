@@ -30,9 +30,23 @@ SERVICES := $(notdir $(patsubst %/,%,$(wildcard services/*/)))
 LDS := $(B)/image.ld
 GLOBAL_SYMS := mk/global.syms
 
+# Kernel code that runs at boot, on a crash or for a debugger, optimised for
+# size (SIZE_OPT, mk/toolchain.mk); the event loop, timers, interrupts, heap,
+# DMA translation and the drivers of the per-packet path stay -O2. The boards'
+# own bring-up (platform/) is boot-only too; their device drivers are not.
+KERNEL_SIZE_SRCS := $(addprefix kernel/,boothook.c console.c coredump.c debugargs.c debugport.c \
+	gdb_serial.c gdbstub.c log.c main.c memregion.c panic.c random.c random_bytes.c ready.c \
+	strerror.c symtab.c symtab_image.c system.c) \
+	$(addprefix arch/aarch64/,cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
+	$(addprefix lib/,$(addsuffix /%.c,args blake2s chacha20 devtree elfcore gdb siphash syslog)) \
+	platform/probe.c platform/%/platform.c drivers/virtio/console.c drivers/virtio/rng.c \
+	drivers/rtc/pl031.c drivers/gpio/pl061.c
+$(filter $(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SIZE_SRCS)),$(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SRCS) \
+	$(foreach f,$(FEATURES),$(BOARD_USES_$(f))))): OBJ_OPT := $(SIZE_OPT)
+
 $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(OBJ_OPT) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(B)/obj/services/%.o: services/%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -63,9 +77,9 @@ $(LDS): arch/aarch64/image.ld.in platform/$(BOARD)/memmap.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -E -P -x c -Iplatform/$(BOARD) $< -o $@
 
-$(B)/symtab_empty.S: scripts/symtab.awk
+$(B)/symtab_empty.S: scripts/symtab.py
 	@mkdir -p $(@D)
-	awk -f scripts/symtab.awk /dev/null > $@
+	$(PYTHON) scripts/symtab.py < /dev/null > $@
 
 # The API functions a service calls, as -u options: they pull the libnet.a
 # members that define them (and what those need: the network's boot hook
@@ -165,7 +179,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them. memcpy and memset are wrapped (KERNEL_WRAPS).
-$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
+$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(LIBFDT) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
@@ -178,8 +192,8 @@ $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHI
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
 
-$(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.awk
-	$(NM) -n -S --defined-only $$< | awk -f scripts/symtab.awk > $$@
+$(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.py
+	$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/symtab.py > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)

@@ -14,7 +14,11 @@ UNIT_NAMES := $(sort $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test
 unit_srcs_timerq := kernel/timerq.c
 unit_srcs_kstring := # the test includes kernel/kstring.c
 unit_srcs_tick_scale := # drivers/timer/tick_scale.h is all inline
-unit_srcs_symtab := kernel/symtab.c
+# The symbol table test reads the table scripts/symtab.py makes of a listing (as the image build does).
+unit_srcs_symtab := kernel/symtab.c $(UNIT_DIR)/symtab_table.S
+$(UNIT_DIR)/symtab_table.S: tests/unit/symtab.nm scripts/symtab.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/symtab.py < $< > $@
 unit_srcs_esr := arch/aarch64/esr.c
 unit_srcs_args := lib/args/args.c lib/args/number.c
 unit_srcs_memregion := kernel/memregion.c

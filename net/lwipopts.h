@@ -14,6 +14,7 @@
 #define LWIP_NETCONN         0
 #define LWIP_SOCKET          0
 #define LWIP_TIMERS          1
+#define LWIP_TIMERS_CUSTOM   1 /* net/timeouts.c: each timer runs only while needed */
 #define MEM_ALIGNMENT        8
 #define MEM_LIBC_MALLOC      1 /* lwIP's heap is picolibc's malloc */
 #define MEMP_MEM_MALLOC      0 /* fixed pools: bounded memory for each kind of object */
@@ -177,10 +178,10 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define MQTT_VAR_HEADER_BUFFER_LEN 512  /* a PUBLISH's header with the longest topic */
 #define MQTT_REQ_MAX_IN_FLIGHT     24   /* 8 subscriptions + 16 QoS 1 messages in flight */
 /*
- * lwIP counts its core's timeouts, not its applications': one cyclic timer per
- * MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
+ * lwIP's applications' one-shot timeouts at once (net/timeouts.c): one cyclic
+ * timer per MQTT client (MOTE_MQTT_CLIENTS_MAX), mDNS's probe, SNTP's poll.
  */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2 + 1 + 1)
+#define NET_TIMEOUTS_MAX (2 + 1 + 1)
 
 /* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
 #define LWIP_MDNS_RESPONDER        1

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The one netif glue file: lwIP's netif over a struct netdev (net/netdev.h),
- * lwIP's timeouts on one Mote timer (no polling tick), and address
- * configuration from the boot arguments. lwIP runs only from the event loop.
+ * The one netif glue file: lwIP's netif over a struct netdev (net/netdev.h)
+ * and address configuration from the boot arguments (lwIP's timeouts are
+ * net/timeouts.c's). lwIP runs only from the event loop.
  */
 #include "net/net.h"
 
@@ -42,39 +42,9 @@
 #define TX_BACKLOG_MAX 512
 
 static struct netif netif;
-static int timeout_timer;
-static u32_t timeout_due_ms;        /* sys_now() at which timeout_timer fires, when it is set */
 static bool holding_ready;          /* until the first IPv4 address */
 static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
-
-static void timeouts_fire(void *arg)
-{
-    (void)arg;
-    timeout_timer = 0;
-    sys_check_timeouts();
-    net_timeouts_changed();
-}
-
-/*
- * Called after anything that may have added a lwIP timeout (several times
- * per packet): the Mote timer is re-armed only when lwIP's next deadline
- * moved, at lwIP's millisecond resolution; most calls find it unchanged.
- */
-void net_timeouts_changed(void)
-{
-    u32_t ms = sys_timeouts_sleeptime();
-    u32_t due_ms = sys_now() + ms;
-    if (timeout_timer > 0 && ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && due_ms == timeout_due_ms)
-        return;
-    if (timeout_timer > 0)
-        mote_timer_cancel(timeout_timer);
-    timeout_timer = 0;
-    if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
-        timeout_timer = mote_timer_after((uint64_t)ms * MOTE_NS_PER_MS, timeouts_fire, NULL);
-        timeout_due_ms = due_ms;
-    }
-}
 
 /*
  * The checksums lwIP leaves to the device (transmit offload): UDP's and TCP's,

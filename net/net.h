@@ -88,7 +88,10 @@ struct netif;
 bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const struct csum_l4 *l4,
                          bool vouched);
 
-/* After anything that may have changed lwIP's timeouts: re-arms the one timer that drives them. */
+/*
+ * After anything that enters lwIP: notes it, and before the event loop sleeps
+ * net/timeouts.c starts the lwIP timers that became needed.
+ */
 void net_timeouts_changed(void);
 
 /*

@@ -4,6 +4,7 @@
 
 #include "kernel/dma.h"
 
+#include <errno.h>
 #include <libfdt.h>
 #include <mote/args.h>
 #include <mote/log.h>
@@ -13,6 +14,7 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/rndr.h"
 #include "kernel/image.h"
+#include "lib/devtree/devtree.h"
 #include "memmap.h"
 #include "platform/platform.h"
 
@@ -67,9 +69,8 @@ static uint64_t mix64(uint64_t x)
  * The DTB's kaslr-seed, then wiped there (as Linux does: the DTB stays in
  * RAM, where a core dump or the debugger could read it).
  */
-static int seed_from_dtb(void *fdt, uint64_t *seed)
+static int seed_from_dtb(void *fdt, int chosen, uint64_t *seed)
 {
-    int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
     int len;
     const void *prop = chosen >= 0 ? fdt_getprop(fdt, chosen, "kaslr-seed", &len) : NULL;
     if (!prop || len != (int)sizeof(uint64_t))
@@ -84,18 +85,17 @@ static int seed_from_dtb(void *fdt, uint64_t *seed)
  * a debugger that cannot be told the slide before the image runs (QEMU's own
  * stub started with -S), as Linux's nokaslr.
  */
-static int asked_off(void *fdt)
+static int asked_off(const void *fdt, int chosen)
 {
-    int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
     const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
     char val[4];
     return args && mote_arg_get(args, "aslr", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0;
 }
 
-static uint64_t seed_draw(void *fdt)
+static uint64_t seed_draw(void *fdt, int chosen)
 {
     uint64_t seed;
-    if (seed_from_dtb(fdt, &seed) == 0) {
+    if (seed_from_dtb(fdt, chosen, &seed) == 0) {
         source = ASLR_KASLR_SEED;
         return seed;
     }
@@ -168,7 +168,12 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
     *fdt_out = fdt;
     if (!ASLR_ON)
         return 0;
-    if (asked_off(fdt)) { /* MMU on: the DTB is normal memory now, and libfdt may walk it */
+    /*
+     * MMU on: the DTB is normal memory now, and may be walked. One pass finds
+     * /chosen (libfdt's fdt_path_offset costs some 200,000 instructions here).
+     */
+    int chosen = fdt ? devtree_top_node(fdt, "chosen") : -ENOENT;
+    if (asked_off(fdt, chosen)) {
         source = ASLR_ASKED_OFF;
         /* rodata read-only again: this is the image's only mapping. */
         uint64_t ro = (uint64_t)__text_end, ro_size = (uint64_t)(__rodata_end - __text_end);
@@ -176,8 +181,7 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
             stop();
         return 0;
     }
-    /* MMU on: the DTB is normal memory now, and libfdt may walk it. */
-    uint64_t seed = seed_draw(fdt);
+    uint64_t seed = seed_draw(fdt, chosen);
     uint64_t slot = mix64(seed) & ((1ull << ASLR_SLOT_BITS) - 1);
     heap_seed = mix64(seed ^ HEAP_VA_BASE); /* another draw: the two slots are independent */
     uint64_t va = ASLR_VA_BASE + slot * ASLR_SLOT_SIZE;

@@ -31,27 +31,21 @@
  * The API is QEMU's qemu-plugin.h (version 1, QEMU 7.2), taken from Debian's
  * qemu source package by scripts/setup.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <qemu/qemu-plugin.h>
 
+#include "plugin_socket.h"
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
-#define SOCK_ARG     "sock="
-#define SINGLE_ARG   "single_thread=on"
-#define LISTEN_QUEUE 8
+#define SOCK_ARG   "sock="
+#define SINGLE_ARG "single_thread=on"
 
 static uint64_t insn_count;
-static struct sockaddr_un sock_addr;
-static int listen_fd = -1;
 
 static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
@@ -64,58 +58,16 @@ static void on_tb_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     }
 }
 
-/* Answers every connection with the current count; runs until QEMU exits. */
-static void *serve_count(void *arg)
+/* Answers a connection with the current count. */
+static void serve_count(int fd)
 {
-    (void)arg;
-    for (;;) {
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            fprintf(stderr, "insn_count: accept on %s: %s; no more readings\n", sock_addr.sun_path,
-                    strerror(errno));
-            return NULL;
-        }
-        char line[40];
-        int len = snprintf(line, sizeof(line), "insns %" PRIu64 "\n",
-                           __atomic_load_n(&insn_count, __ATOMIC_RELAXED));
-        /* A reader that went away is its own problem; the count goes on. */
-        if (write(fd, line, (size_t)len) != len)
-            fprintf(stderr, "insn_count: short write to a reader\n");
-        close(fd);
-    }
-}
-
-static void on_exit_remove_socket(qemu_plugin_id_t id, void *userdata)
-{
-    (void)id;
-    (void)userdata;
-    unlink(sock_addr.sun_path);
-}
-
-/* Binds and listens on path; returns the socket or -1 with a message printed. */
-static int listen_unix(const char *path)
-{
-    if (strlen(path) >= sizeof(sock_addr.sun_path)) {
-        fprintf(stderr, "insn_count: sock=%s: path longer than %zu bytes\n", path,
-                sizeof(sock_addr.sun_path) - 1);
-        return -1;
-    }
-    sock_addr.sun_family = AF_UNIX;
-    strcpy(sock_addr.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        fprintf(stderr, "insn_count: socket: %s\n", strerror(errno));
-        return -1;
-    }
-    if (bind(fd, (struct sockaddr *)&sock_addr, sizeof(sock_addr)) != 0 ||
-        listen(fd, LISTEN_QUEUE) != 0) {
-        fprintf(stderr, "insn_count: cannot listen on %s: %s\n", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
+    char line[40];
+    int len = snprintf(line, sizeof(line), "insns %" PRIu64 "\n",
+                       __atomic_load_n(&insn_count, __ATOMIC_RELAXED));
+    /* A reader that went away is its own problem; the count goes on. */
+    if (write(fd, line, (size_t)len) != len)
+        fprintf(stderr, "insn_count: short write to a reader\n");
+    close(fd);
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
@@ -147,20 +99,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         return -1;
     }
 
-    listen_fd = listen_unix(path);
-    if (listen_fd < 0)
+    if (plugin_socket_start(id, "insn_count", path, serve_count) != 0)
         return -1;
-    pthread_t thread;
-    int err = pthread_create(&thread, NULL, serve_count, NULL);
-    if (err != 0) {
-        fprintf(stderr, "insn_count: cannot start the reader thread: %s\n", strerror(err));
-        close(listen_fd);
-        unlink(path);
-        return -1;
-    }
-    pthread_detach(thread);
-
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate);
-    qemu_plugin_register_atexit_cb(id, on_exit_remove_socket, NULL);
     return 0;
 }

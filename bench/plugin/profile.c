@@ -40,16 +40,15 @@
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <qemu/qemu-plugin.h>
+
+#include "plugin_socket.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
@@ -57,7 +56,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define ARG_SOCK       "sock="
 #define ARG_SLIDE      "slide="
 #define ARG_MMIO_OFF   "mmio=off"
-#define LISTEN_QUEUE   8
 #define CMD_MAX        16
 #define OUTSIDE        0 /* function index of "(outside)" */
 #define VECTOR_SYMBOL  "exception_vectors"
@@ -81,8 +79,6 @@ static uint64_t vector_base; /* 0 when the image has no VECTOR_SYMBOL */
 static uint64_t vector_hits[VECTOR_ENTRIES];
 static uint64_t slide;
 static int count_mmio = 1;
-static struct sockaddr_un sock_addr;
-static int listen_fd = -1;
 
 static const char *const vector_names[VECTOR_ENTRIES] = {
     "el1t_sync",   "el1t_irq",    "el1t_fiq",    "el1t_serror",   "el1h_sync",  "el1h_irq",
@@ -267,85 +263,29 @@ static void dump(FILE *out)
 }
 
 /* Reads one command line from fd (the client sends it, then reads the answer). */
-static int read_cmd(int fd, char *cmd, size_t size)
+/* Serves one of reset, count and dump on a connection. */
+static void serve(int fd)
 {
-    size_t len = 0;
-    while (len + 1 < size) {
-        ssize_t r = read(fd, cmd + len, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || cmd[len] == '\n')
-            break;
-        len++;
-    }
-    cmd[len] = '\0';
-    return (int)len;
-}
-
-/* Serves reset, count and dump, one per connection; runs until QEMU exits. */
-static void *serve(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            fprintf(stderr, "profile: accept on %s: %s; no more commands\n", sock_addr.sun_path,
-                    strerror(errno));
-            return NULL;
-        }
-        char cmd[CMD_MAX];
-        read_cmd(fd, cmd, sizeof(cmd));
-        FILE *out = fdopen(fd, "w");
-        if (!out) {
-            close(fd);
-            continue;
-        }
-        if (strcmp(cmd, "reset") == 0) {
-            memset(counts, 0, nfuncs * sizeof(*counts));
-            memset(vector_hits, 0, sizeof(vector_hits));
-            fputs("ok\n", out);
-        } else if (strcmp(cmd, "count") == 0) {
-            uint64_t mmio;
-            fprintf(out, "insns %" PRIu64 "\n", total_insns(&mmio));
-        } else if (strcmp(cmd, "dump") == 0) {
-            dump(out);
-        } else {
-            fprintf(out, "error: unknown command '%s'; expected reset, count or dump\n", cmd);
-        }
-        fclose(out);
-    }
-}
-
-static void on_exit_remove_socket(qemu_plugin_id_t id, void *userdata)
-{
-    (void)id;
-    (void)userdata;
-    unlink(sock_addr.sun_path);
-}
-
-static int listen_unix(const char *path)
-{
-    if (strlen(path) >= sizeof(sock_addr.sun_path)) {
-        fprintf(stderr, "profile: sock=%s: path longer than %zu bytes\n", path,
-                sizeof(sock_addr.sun_path) - 1);
-        return -1;
-    }
-    sock_addr.sun_family = AF_UNIX;
-    strcpy(sock_addr.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        fprintf(stderr, "profile: socket: %s\n", strerror(errno));
-        return -1;
-    }
-    if (bind(fd, (struct sockaddr *)&sock_addr, sizeof(sock_addr)) != 0 ||
-        listen(fd, LISTEN_QUEUE) != 0) {
-        fprintf(stderr, "profile: cannot listen on %s: %s\n", path, strerror(errno));
+    char cmd[CMD_MAX];
+    plugin_socket_read_line(fd, cmd, sizeof(cmd));
+    FILE *out = fdopen(fd, "w");
+    if (!out) {
         close(fd);
-        return -1;
+        return;
     }
-    return fd;
+    if (strcmp(cmd, "reset") == 0) {
+        memset(counts, 0, nfuncs * sizeof(*counts));
+        memset(vector_hits, 0, sizeof(vector_hits));
+        fputs("ok\n", out);
+    } else if (strcmp(cmd, "count") == 0) {
+        uint64_t mmio;
+        fprintf(out, "insns %" PRIu64 "\n", total_insns(&mmio));
+    } else if (strcmp(cmd, "dump") == 0) {
+        dump(out);
+    } else {
+        fprintf(out, "error: unknown command '%s'; expected reset, count or dump\n", cmd);
+    }
+    fclose(out);
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
@@ -384,19 +324,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     }
     if (elf_load(elf) != 0)
         return -1;
-    listen_fd = listen_unix(path);
-    if (listen_fd < 0)
+    if (plugin_socket_start(id, "profile", path, serve) != 0)
         return -1;
-    pthread_t thread;
-    int err = pthread_create(&thread, NULL, serve, NULL);
-    if (err != 0) {
-        fprintf(stderr, "profile: cannot start the command thread: %s\n", strerror(err));
-        close(listen_fd);
-        unlink(path);
-        return -1;
-    }
-    pthread_detach(thread);
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_translate);
-    qemu_plugin_register_atexit_cb(id, on_exit_remove_socket, NULL);
     return 0;
 }

@@ -86,35 +86,65 @@ struct devtree_range {
 unsigned devtree_memory_all(const void *fdt, struct devtree_range *ranges, unsigned max);
 
 /*
- * An index of a tree's nodes, built in one walk, for a board that asks many
- * questions at boot: each libfdt lookup by compatible, phandle, path or
- * parent walks the tree from the start (QEMU virt's has 56 nodes, and its
- * bring-up asked some 30 such questions).
+ * An index of a tree's nodes, built in one pass over the structure block, for
+ * a board that asks many questions at boot: each libfdt lookup by compatible,
+ * phandle, path, parent or property name walks the tree (or the node's
+ * properties) from the start, and its walk checks the bounds of every byte of
+ * every node name on the way (QEMU virt's tree has 56 nodes and 276
+ * properties; its bring-up asked some 30 such questions and read some 200
+ * properties). The pass validates the whole structure block, so the queries
+ * below read it with a bounds check per property, not per byte.
+ *
+ * The index keeps offsets, never pointers: libfdt's node offsets (from the
+ * structure block's start), and value offsets from the blob's start, so it
+ * stays valid when the whole blob is moved (devtree_index_rebase).
  */
 struct devtree_node {
-    int offset, parent;     /* parent: the root's is -1 */
-    const char *compatible; /* the property's string list, or NULL */
+    int offset, parent; /* parent: the root's is -1 */
+    int props;          /* offset of the node's first token after its name */
+    int compatible;     /* offset of the property's string list in the blob, or -1 */
     int compatible_len;
-    uint32_t phandle; /* 0: none */
-    bool memory;      /* device_type = "memory" */
+    uint32_t phandle;  /* 0: none */
+    int address_cells; /* its #address-cells: 2 when absent, -1 when malformed */
+    int size_cells;    /* its #size-cells: 1 when absent, -1 when malformed */
+    bool memory;       /* device_type = "memory" */
 };
 
 struct devtree_index {
     const void *fdt;
     struct devtree_node *nodes; /* in tree order, nodes[0] the root */
     int count;
+    /* Where the blocks lie in the blob (offsets, so a move changes none of them). */
+    uint32_t struct_off, struct_size, strings_off, strings_size;
 };
 
 /*
  * Indexes every node of fdt (nested at most DEVTREE_MAX_DEPTH deep) into
- * nodes, which holds max. Returns 0, -ENOSPC for a tree with more nodes or
- * deeper ones, -EINVAL for a malformed one; the index is usable only after 0.
+ * nodes, which holds max, in one pass that checks every token, name and
+ * property against the blob's bounds. fdt must have passed fdt_check_header.
+ * Returns 0, -ENOSPC for a tree with more nodes or deeper ones, -EINVAL for a
+ * malformed one or one older than version 16; the index is usable only after 0.
  */
 int devtree_index_build(struct devtree_index *idx, const void *fdt, struct devtree_node *nodes,
                         int max);
 
+/*
+ * The root's first child named name (as devtree_index_child matches it),
+ * found in one pass over the
+ * structure block without an index, for code that runs before there is one.
+ * fdt must have passed fdt_check_header. Returns its offset, -ENOENT, or
+ * -EINVAL for a malformed tree.
+ */
+int devtree_top_node(const void *fdt, const char *name);
+
+/* The blob was moved whole (memmove) to fdt: the index reads it there from now on. */
+void devtree_index_rebase(struct devtree_index *idx, const void *fdt);
+
 /* devtree_find_compatible_in over the index: the same answer, no walk. */
 int devtree_index_find(const struct devtree_index *idx, const char *const *compatible, int *parent);
+
+/* Whether the node at offset node is indexed and lists compatible. */
+bool devtree_index_is_compatible(const struct devtree_index *idx, int node, const char *compatible);
 
 /* The parent of the node at offset, -EINVAL for the root, -ENOENT for no indexed node. */
 int devtree_index_parent(const struct devtree_index *idx, int node);
@@ -122,8 +152,47 @@ int devtree_index_parent(const struct devtree_index *idx, int node);
 /* The node whose phandle is phandle, or -ENOENT. */
 int devtree_index_phandle(const struct devtree_index *idx, uint32_t phandle);
 
-/* The child of parent named name (unit address included, "chosen", "cpus"), or -ENOENT. */
+/*
+ * The first child of parent named name ("chosen", "cpus", "pl011@9000000"; a
+ * name without a unit address also matches one with, as in libfdt's paths),
+ * or -ENOENT.
+ */
 int devtree_index_child(const struct devtree_index *idx, int parent, const char *name);
+
+/*
+ * The child of parent that follows the child prev in tree order (prev < 0:
+ * the first), or -ENOENT: fdt_first_subnode/fdt_next_subnode over the index.
+ */
+int devtree_index_next_child(const struct devtree_index *idx, int parent, int prev);
+
+/*
+ * The node at the absolute path (namelen bytes of it, "/" the root; empty
+ * components are skipped as libfdt does), or -ENOENT.
+ */
+int devtree_index_path(const struct devtree_index *idx, const char *path, int namelen);
+
+/* devtree_stdout over the index: the same answer, no walk. */
+int devtree_index_stdout(const struct devtree_index *idx);
+
+/*
+ * The value of node's property name, its length in *len (when not NULL), as
+ * fdt_getprop gives it; NULL when the node is not indexed or has no such
+ * property.
+ */
+const void *devtree_index_prop(const struct devtree_index *idx, int node, const char *name,
+                               int *len);
+
+/* devtree_reg_in over the index (the parent's cells kept): same returns. */
+int devtree_index_reg(const struct devtree_index *idx, int node, int index, uint64_t *addr,
+                      uint64_t *size);
+
+/* devtree_irq over the index: same returns. */
+int devtree_index_irq(const struct devtree_index *idx, int node, int index, unsigned *intid,
+                      unsigned *flags);
+
+/* devtree_u32 over the index. */
+uint32_t devtree_index_u32(const struct devtree_index *idx, int node, const char *name,
+                           uint32_t def);
 
 /* Up to max ranges of the indexed memory nodes: devtree_memory_all over the index. */
 unsigned devtree_index_memory(const struct devtree_index *idx, struct devtree_range *ranges,

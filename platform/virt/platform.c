@@ -50,9 +50,10 @@ static const char *const psci_compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,p
 static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
 
 /*
- * The device tree's nodes, indexed in one walk when platform_init starts:
- * bring-up asks some 30 questions of it, and each libfdt lookup walks the
- * tree from the start. A tree the index cannot hold is asked the slow way.
+ * The device tree's nodes, indexed in one pass when platform_ram first reads
+ * the tree (lib/devtree: each libfdt lookup walks the tree or a node's
+ * properties from the start, and bring-up asks some 30 questions and reads
+ * some 200 properties). A tree the index cannot hold is asked the slow way.
  */
 #define DT_INDEX_MAX 192 /* QEMU virt's tree has 56 nodes */
 static struct devtree_node dt_nodes[DT_INDEX_MAX];
@@ -86,6 +87,44 @@ static int dt_top(const void *fdt, const char *name)
     return fdt_path_offset(fdt, path);
 }
 
+static const void *dt_prop(const void *fdt, int node, const char *name, int *len)
+{
+    return dt_indexed ? devtree_index_prop(&dt, node, name, len)
+                      : fdt_getprop(fdt, node, name, len);
+}
+
+static bool dt_compatible(const void *fdt, int node, const char *compatible)
+{
+    return dt_indexed ? devtree_index_is_compatible(&dt, node, compatible)
+                      : fdt_node_check_compatible(fdt, node, compatible) == 0;
+}
+
+/* Entry index of node's reg; parent is node's (the index knows it). */
+static int dt_reg(const void *fdt, int parent, int node, int index, uint64_t *base, uint64_t *size)
+{
+    return dt_indexed ? devtree_index_reg(&dt, node, index, base, size)
+                      : devtree_reg_in(fdt, parent, node, index, base, size);
+}
+
+static int dt_irq(const void *fdt, int node, int index, unsigned *intid, unsigned *flags)
+{
+    return dt_indexed ? devtree_index_irq(&dt, node, index, intid, flags)
+                      : devtree_irq(fdt, node, index, intid, flags);
+}
+
+/* node's child after prev (prev < 0: its first), or a negative number past the last. */
+static int dt_next_child(const void *fdt, int node, int prev)
+{
+    if (dt_indexed)
+        return devtree_index_next_child(&dt, node, prev);
+    return prev < 0 ? fdt_first_subnode(fdt, node) : fdt_next_subnode(fdt, prev);
+}
+
+static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t def)
+{
+    return dt_indexed ? devtree_index_u32(&dt, node, name, def) : devtree_u32(fdt, node, name, def);
+}
+
 static struct pl061 power_gpio;
 static int power_event;
 static unsigned power_pin;
@@ -108,9 +147,11 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
     if (!fdt) /* virt is described only by its device tree */
         return 0;
     unsigned most = max < BOARD_MAX_RAM ? max : BOARD_MAX_RAM;
-    /* Before platform_init (kernel_main's call) the tree is not indexed yet. */
-    unsigned n = dt_indexed && dt.fdt == fdt ? devtree_index_memory(&dt, found, most)
-                                             : devtree_memory_all(fdt, found, most);
+    /* The first question asked of the tree (kernel_main's): index it now. */
+    if (!dt_indexed)
+        dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
+    unsigned n =
+        dt_indexed ? devtree_index_memory(&dt, found, most) : devtree_memory_all(fdt, found, most);
     for (unsigned i = 0; i < n; i++)
         ram[i] = (struct mem_range){found[i].base, found[i].size};
     return n;
@@ -120,24 +161,24 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
 static int map_device(const void *fdt, int parent, int node, int index, uint64_t *base,
                       uint64_t *size)
 {
-    int err = devtree_reg_in(fdt, parent, node, index, base, size);
+    int err = dt_reg(fdt, parent, node, index, base, size);
     return err ? err : mmu_map(*base, *size, MMU_DEVICE);
 }
 
 static uint32_t uart_clock(const void *fdt, int uart)
 {
     int len;
-    const fdt32_t *clocks = fdt_getprop(fdt, uart, "clocks", &len);
+    const fdt32_t *clocks = dt_prop(fdt, uart, "clocks", &len);
     if (!clocks || len < (int)sizeof(*clocks))
         return 0;
     int clk = dt_phandle(fdt, fdt32_to_cpu(clocks[0]));
-    return clk < 0 ? 0 : devtree_u32(fdt, clk, "clock-frequency", 0);
+    return clk < 0 ? 0 : dt_u32(fdt, clk, "clock-frequency", 0);
 }
 
 static int console_setup(const void *fdt)
 {
-    int uart = devtree_stdout(fdt), parent = -ENOENT;
-    if (uart >= 0 && fdt_node_check_compatible(fdt, uart, "arm,pl011") == 0)
+    int uart = dt_indexed ? devtree_index_stdout(&dt) : devtree_stdout(fdt), parent = -ENOENT;
+    if (uart >= 0 && dt_compatible(fdt, uart, "arm,pl011"))
         parent = dt_parent(fdt, uart);
     else
         uart = dt_find(fdt, pl011_compat, &parent);
@@ -175,7 +216,7 @@ static int timer_setup(const void *fdt)
 {
     unsigned intid, flags;
     int node = dt_find(fdt, timer_compat, NULL);
-    if (node < 0 || devtree_irq(fdt, node, TIMER_IRQ_VIRTUAL, &intid, &flags) != 0)
+    if (node < 0 || dt_irq(fdt, node, TIMER_IRQ_VIRTUAL, &intid, &flags) != 0)
         return -ENODEV;
     return gtimer_init(intid);
 }
@@ -192,7 +233,7 @@ static void rtc_setup(const void *fdt)
 static void psci_setup(const void *fdt)
 {
     int node = dt_find(fdt, psci_compat, NULL);
-    const char *method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
+    const char *method = node < 0 ? NULL : dt_prop(fdt, node, "method", NULL);
     if (method && strcmp(method, "hvc") == 0)
         psci_init(PSCI_HVC);
     else if (method && strcmp(method, "smc") == 0)
@@ -221,11 +262,9 @@ static int power_key_node(const void *fdt)
     int keys = dt_find(fdt, gpio_keys_compat, NULL), key;
     if (keys < 0)
         return -ENOENT;
-    fdt_for_each_subnode(key, fdt, keys)
-    {
-        if (devtree_u32(fdt, key, "linux,code", 0) == KEY_POWER)
+    for (key = dt_next_child(fdt, keys, -1); key >= 0; key = dt_next_child(fdt, keys, key))
+        if (dt_u32(fdt, key, "linux,code", 0) == KEY_POWER)
             return key;
-    }
     return -ENOENT;
 }
 
@@ -239,15 +278,15 @@ static int power_key_setup(const void *fdt)
     int key = power_key_node(fdt), len;
     if (key < 0)
         return key;
-    const fdt32_t *spec = fdt_getprop(fdt, key, "gpios", &len);
+    const fdt32_t *spec = dt_prop(fdt, key, "gpios", &len);
     if (!spec || len != 3 * (int)sizeof(*spec))
         return -EINVAL;
     int ctrl = dt_phandle(fdt, fdt32_to_cpu(spec[0]));
     unsigned pin = fdt32_to_cpu(spec[1]), flags = fdt32_to_cpu(spec[2]), intid, trigger;
     uint64_t base, size;
-    if (ctrl < 0 || fdt_node_check_compatible(fdt, ctrl, "arm,pl061") != 0)
+    if (ctrl < 0 || !dt_compatible(fdt, ctrl, "arm,pl061"))
         return -ENODEV;
-    int err = devtree_irq(fdt, ctrl, 0, &intid, &trigger);
+    int err = dt_irq(fdt, ctrl, 0, &intid, &trigger);
     if (!err)
         err = map_device(fdt, dt_parent(fdt, ctrl), ctrl, 0, &base, &size);
     if (!err)
@@ -293,14 +332,14 @@ static const struct gpio_chip pl061_chip = {
 static void describe(const void *fdt, struct board *board)
 {
     /* QEMU names the machine only by its compatible, "linux,dummy-virt". */
-    const char *model = fdt_getprop(fdt, 0, "model", NULL);
+    const char *model = dt_prop(fdt, 0, "model", NULL);
     board->model = model && strcmp(model, "linux,dummy-virt") != 0 ? model : "QEMU virt";
 
     int cpus = dt_top(fdt, "cpus"), cpu;
     board->cpus = 0;
-    fdt_for_each_subnode(cpu, fdt, cpus)
-    {
-        const char *type = fdt_getprop(fdt, cpu, "device_type", NULL);
+    for (cpu = dt_next_child(fdt, cpus, -1); cpus >= 0 && cpu >= 0;
+         cpu = dt_next_child(fdt, cpus, cpu)) {
+        const char *type = dt_prop(fdt, cpu, "device_type", NULL);
         if (type && strcmp(type, "cpu") == 0)
             board->cpus++;
     }
@@ -308,10 +347,9 @@ static void describe(const void *fdt, struct board *board)
     board->ram_count = platform_ram(fdt, board->ram, BOARD_MAX_RAM);
 
     int chosen = dt_top(fdt, "chosen");
-    const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
+    const char *args = chosen < 0 ? NULL : dt_prop(fdt, chosen, "bootargs", NULL);
     board->bootargs = args ? args : "";
-    board->rng_seed =
-        chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "rng-seed", &board->rng_seed_len);
+    board->rng_seed = chosen < 0 ? NULL : dt_prop(fdt, chosen, "rng-seed", &board->rng_seed_len);
 }
 
 /* devtree_each_compatible: one virtio-mmio slot (QEMU virt has 32). */
@@ -322,8 +360,8 @@ static int virtio_found(const void *fdt, int node, int parent, void *arg)
     unsigned flags;
     if (virtio_count == VIRTIO_MAX_SLOTS)
         return 1;
-    if (devtree_reg_in(fdt, parent, node, 0, &v->base, &v->size) == 0 &&
-        devtree_irq(fdt, node, 0, &v->intid, &flags) == 0)
+    if (dt_reg(fdt, parent, node, 0, &v->base, &v->size) == 0 &&
+        dt_irq(fdt, node, 0, &v->intid, &flags) == 0)
         virtio_count++;
     return 0;
 }
@@ -337,8 +375,7 @@ static void virtio_find(const void *fdt)
     }
     for (int k = 0; k < dt.count; k++) {
         const struct devtree_node *n = &dt_nodes[k];
-        if (n->compatible &&
-            fdt_stringlist_contains(n->compatible, n->compatible_len, "virtio,mmio") &&
+        if (devtree_index_is_compatible(&dt, n->offset, "virtio,mmio") &&
             virtio_found(fdt, n->offset, n->parent, NULL))
             break;
     }
@@ -346,7 +383,11 @@ static void virtio_find(const void *fdt)
 
 int platform_init(const void *fdt, struct board *board)
 {
-    dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
+    /* kernel_main moved the DTB whole (to the heap's top) since platform_ram indexed it. */
+    if (dt_indexed)
+        devtree_index_rebase(&dt, fdt);
+    else
+        dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
     int uart = console_setup(fdt);
     if (uart < 0)
         return uart;
@@ -359,7 +400,7 @@ int platform_init(const void *fdt, struct board *board)
     if (err)
         return err;
     unsigned intid, flags;
-    if (devtree_irq(fdt, uart, 0, &intid, &flags) != 0 || pl011_enable_rx_irq(intid) != 0)
+    if (dt_irq(fdt, uart, 0, &intid, &flags) != 0 || pl011_enable_rx_irq(intid) != 0)
         mote_log(MOTE_LOG_WARN, "console: no receive interrupt; console input is off");
     rtc_setup(fdt);
     psci_setup(fdt);

@@ -25,6 +25,34 @@ static int read_found(const void *fdt, int node, int parent, void *arg)
     return 0;
 }
 
+/*
+ * The index reads the blob itself: where libfdt finds a property or decodes a
+ * reg, the index must give the same (it may answer where libfdt gives up on a
+ * malformed string offset, never differently).
+ */
+static void index_agrees(const struct devtree_index *idx, int node)
+{
+    static const char *const names[] = {"reg", "compatible", "interrupts", "phandle", NULL};
+    for (int i = 0; names[i]; i++) {
+        int len1, len2;
+        const void *v1 = fdt_getprop(idx->fdt, node, names[i], &len1);
+        const void *v2 = devtree_index_prop(idx, node, names[i], &len2);
+        if (v1 && (v1 != v2 || len1 != len2))
+            abort();
+    }
+    int parent = devtree_index_parent(idx, node);
+    for (int i = 0; parent >= 0 && i < 2; i++) {
+        uint64_t a1, s1, a2, s2;
+        if (devtree_reg_in(idx->fdt, parent, node, i, &a1, &s1) == 0 &&
+            (devtree_index_reg(idx, node, i, &a2, &s2) != 0 || a1 != a2 || s1 != s2))
+            abort();
+        unsigned id1, f1, id2, f2;
+        if (devtree_irq(idx->fdt, node, i, &id1, &f1) == 0 &&
+            (devtree_index_irq(idx, node, i, &id2, &f2) != 0 || id1 != id2 || f1 != f2))
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     void *fdt = aligned_alloc(8, (size + 7) & ~(size_t)7);
@@ -39,6 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t a, s;
     unsigned intid, flags;
     devtree_stdout(fdt);
+    int chosen = devtree_top_node(fdt, "chosen");
+    if (chosen >= 0 && fdt_path_offset(fdt, "/chosen") != chosen)
+        abort(); /* the first root child of that name, as libfdt finds it */
     devtree_find_compatible(fdt, compat);
     devtree_each_compatible(fdt, "virtio,mmio", read_found, NULL);
     int parent;
@@ -52,8 +83,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         devtree_index_memory(&idx, ranges, 4);
         devtree_index_child(&idx, 0, "chosen");
         devtree_index_phandle(&idx, 1);
-        for (int k = 0; k < idx.count; k++)
-            devtree_index_parent(&idx, nodes[k].offset);
+        devtree_index_stdout(&idx);
+        devtree_index_path(&idx, "/chosen", 7);
+        for (int k = 0; k < idx.count; k++) {
+            index_agrees(&idx, nodes[k].offset);
+            /* Bounded: each step moves on to a later node. */
+            for (int c = devtree_index_next_child(&idx, nodes[k].offset, -1); c >= 0;
+                 c = devtree_index_next_child(&idx, nodes[k].offset, c))
+                ;
+        }
     }
     for (int i = 0; i < MAX_NODES && devtree_memory(fdt, i, &a, &s) == 0; i++)
         ;

@@ -27,6 +27,7 @@
  * connection block is back in its pool: nothing an input can leave behind
  * leaks.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +38,7 @@
 #include <mote/net.h>
 #include <mote/timer.h>
 
+#include "kernel/event.h"
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/init.h"
@@ -116,8 +118,12 @@ int net_up(void)
     return 0;
 }
 
-void net_timeouts_changed(void)
+/* No event loop here: net/timeouts.c then checks lwIP's timers on every entry. */
+int event_pass_hook_add(event_fn fn, void *arg)
 {
+    (void)fn;
+    (void)arg;
+    return -ENOSPC;
 }
 
 /* Service timers (idle timeouts): none fires within a run; ids only. */

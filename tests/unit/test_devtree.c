@@ -514,6 +514,203 @@ static void test_devtree_index_answers_as_libfdt_walks_do(void **state)
     assert_memory_equal(a, b, 2 * sizeof(a[0]));
 }
 
+/* Every property of every node, read through the index, is where libfdt finds it. */
+static void test_devtree_index_prop_finds_what_fdt_getprop_finds(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    int checked = 0;
+    for (int k = 0; k < idx.count; k++) {
+        int prop, off = nodes[k].offset;
+        fdt_for_each_property_offset(prop, fdt, off)
+        {
+            const char *name;
+            int len1, len2 = -1;
+            const void *v1 = fdt_getprop_by_offset(fdt, prop, &name, &len1);
+            const void *v2 = devtree_index_prop(&idx, off, name, &len2);
+            assert_ptr_equal(v1, v2);
+            assert_int_equal(len1, len2);
+            checked++;
+        }
+        assert_null(devtree_index_prop(&idx, off, "no-such-property", NULL));
+        assert_null(devtree_index_prop(&idx, off, "re", NULL)); /* a prefix of "reg" */
+    }
+    assert_int_equal(checked, 13);
+    assert_null(devtree_index_prop(&idx, nodes[1].offset + 4, "reg", NULL)); /* not a node */
+}
+
+static void test_devtree_index_reg_irq_u32_match_the_libfdt_helpers(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    for (int k = 1; k < idx.count; k++) {
+        int node = nodes[k].offset;
+        for (int i = -1; i < 3; i++) {
+            uint64_t a1 = 0, s1 = 0, a2 = 0, s2 = 0;
+            unsigned id1 = 0, f1 = 0, id2 = 0, f2 = 0;
+            assert_int_equal(devtree_index_reg(&idx, node, i, &a1, &s1),
+                             devtree_reg(fdt, node, i, &a2, &s2));
+            assert_true(a1 == a2 && s1 == s2);
+            assert_int_equal(devtree_index_irq(&idx, node, i, &id1, &f1),
+                             devtree_irq(fdt, node, i, &id2, &f2));
+            assert_true(id1 == id2 && f1 == f2);
+        }
+        assert_int_equal(devtree_index_u32(&idx, node, "phandle", 7),
+                         devtree_u32(fdt, node, "phandle", 7));
+    }
+    uint64_t a, s;
+    assert_int_equal(devtree_index_reg(&idx, node("/soc/pl011@9000000"), 0, &a, &s), 0);
+    assert_true(a == 0x09000000 && s == 0x1000); /* with /soc's one cell each */
+    assert_int_equal(devtree_index_reg(&idx, 0, 0, &a, &s), -EINVAL); /* the root has no parent */
+}
+
+static void test_devtree_index_path_resolves_as_fdt_path_offset(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    static const char *const paths[] = {
+        "/",       "/chosen",      "/soc/pl011@9000000", "/soc/pl011", "//soc//pl011@9000000/",
+        "/memory", "/soc/pl011@9", "/nonexistent",       "/chosen/x",  "/soc/pl011@9000000x"};
+    for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        int want = fdt_path_offset(fdt, paths[i]);
+        assert_int_equal(devtree_index_path(&idx, paths[i], (int)strlen(paths[i])),
+                         want < 0 ? -ENOENT : want);
+    }
+    assert_int_equal(devtree_index_path(&idx, "chosen", 6), -ENOENT); /* not absolute */
+    assert_int_equal(devtree_index_path(&idx, "/soc/pl011@9000000", 4), node("/soc"));
+}
+
+static void test_devtree_index_follows_the_blob_when_it_is_moved(void **state)
+{
+    (void)state;
+    static uint64_t moved[FDT_SIZE / sizeof(uint64_t)];
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    memcpy(moved, blob, sizeof(moved));
+    memset(blob, 0, sizeof(blob)); /* nothing may be read from the old place */
+    devtree_index_rebase(&idx, moved);
+    int len;
+    const char *compat =
+        devtree_index_prop(&idx, fdt_path_offset(moved, "/soc/pl011@9000000"), "compatible", &len);
+    assert_ptr_equal(compat, fdt_getprop(moved, fdt_path_offset(moved, "/soc/pl011@9000000"),
+                                         "compatible", NULL));
+    static const char *const uart[] = {"arm,primecell", NULL};
+    assert_int_equal(devtree_index_find(&idx, uart, NULL),
+                     fdt_node_offset_by_compatible(moved, -1, "arm,primecell"));
+    struct devtree_range r[4];
+    assert_int_equal(devtree_index_memory(&idx, r, 4), 2);
+}
+
+static void
+test_devtree_index_keeps_the_first_of_a_repeated_property_and_linux_phandle(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    tree_begin();
+    prop_cells("#address-cells", 1, 1);
+    prop_cells("#address-cells", 1, 2); /* a repeat: libfdt finds the first */
+    node_begin("a");
+    prop_cells("linux,phandle", 1, 5);
+    node_end();
+    node_begin("b");
+    prop_cells("linux,phandle", 1, 6);
+    prop_cells("phandle", 1, 7); /* wins over linux,phandle */
+    node_end();
+    node_begin("c");
+    prop_cells("phandle", 2, 8, 8); /* not one cell: linux,phandle counts */
+    prop_cells("linux,phandle", 1, 9);
+    node_end();
+    tree_end();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    assert_int_equal(nodes[0].address_cells, fdt_address_cells(fdt, 0));
+    for (uint32_t ph = 5; ph <= 9; ph++) {
+        int want = fdt_node_offset_by_phandle(fdt, ph);
+        assert_int_equal(devtree_index_phandle(&idx, ph), want < 0 ? -ENOENT : want);
+    }
+}
+
+static void test_devtree_index_next_child_walks_children_as_libfdt_does(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    for (int k = 0; k < idx.count; k++) {
+        int parent = nodes[k].offset, mine = devtree_index_next_child(&idx, parent, -1);
+        int theirs = fdt_first_subnode(fdt, parent);
+        while (theirs >= 0) {
+            assert_int_equal(mine, theirs);
+            mine = devtree_index_next_child(&idx, parent, mine);
+            theirs = fdt_next_subnode(fdt, theirs);
+        }
+        assert_int_equal(mine, -ENOENT);
+    }
+    /* prev not a child of parent, or no node at all */
+    assert_int_equal(devtree_index_next_child(&idx, node("/soc"), node("/chosen")), -ENOENT);
+    assert_int_equal(devtree_index_next_child(&idx, 0, 3), -ENOENT);
+}
+
+static void test_devtree_top_node_finds_a_child_of_the_root_only(void **state)
+{
+    (void)state;
+    build_index_tree();
+    assert_int_equal(devtree_top_node(fdt, "chosen"), node("/chosen"));
+    assert_int_equal(devtree_top_node(fdt, "intc@8000000"), node("/intc@8000000"));
+    assert_int_equal(devtree_top_node(fdt, "pl011@9000000"), -ENOENT); /* a grandchild */
+    assert_int_equal(devtree_top_node(fdt, ""), -ENOENT);              /* not the root */
+    assert_int_equal(devtree_top_node(fdt, "intc"), node("/intc"));    /* as libfdt's paths match */
+    assert_int_equal(devtree_top_node(fdt, "int"), -ENOENT);
+    fdt32_t *tag = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + node("/soc"));
+    *tag = cpu_to_fdt32(0x7f);
+    assert_int_equal(devtree_top_node(fdt, "intc@8000000"), -EINVAL);
+}
+
+/* The struct block's last property, its length made to run past the block's end. */
+static void test_devtree_index_rejects_values_and_names_past_the_block(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    int prop = fdt_first_property_offset(fdt, node("/intc@8000000"));
+    fdt32_t *len = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + prop + 4);
+    *len = cpu_to_fdt32(fdt_size_dt_struct(fdt));
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), -EINVAL);
+    assert_int_equal(idx.count, 0);
+
+    /* The block cut short inside the last node's name. */
+    build_index_tree();
+    fdt_set_size_dt_struct(fdt, (uint32_t)node("/intc@8000000") + 6);
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), -EINVAL);
+
+    /* An FDT_END before the root ends. */
+    build_index_tree();
+    fdt32_t *tag = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + node("/soc"));
+    *tag = cpu_to_fdt32(FDT_END);
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), -EINVAL);
+
+    /* A property name offset past the strings block: never matched, never read. */
+    build_index_tree();
+    prop = fdt_first_property_offset(fdt, node("/chosen"));
+    fdt32_t *nameoff = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + prop + 8);
+    *nameoff = cpu_to_fdt32(0x7ffffff0);
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    assert_null(devtree_index_prop(&idx, node("/chosen"), "bootargs", NULL));
+}
+
 static void test_devtree_index_refuses_a_tree_it_cannot_hold(void **state)
 {
     (void)state;
@@ -574,59 +771,70 @@ static void build_stdout(const char *path)
     build_stdout_tree(path, (int)strlen(path) + 1);
 }
 
+/* devtree_stdout, checked to give what devtree_index_stdout gives for the same tree. */
+static int stdout_node(void)
+{
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    int node = devtree_stdout(fdt);
+    assert_int_equal(devtree_index_stdout(&idx), node);
+    return node;
+}
+
 static void test_devtree_stdout_follows_alias_ignoring_options(void **state)
 {
     (void)state;
     build_stdout("serial0:115200n8");
-    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    assert_int_equal(stdout_node(), node("/pl011@9000000"));
     build_stdout("serial0");
-    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    assert_int_equal(stdout_node(), node("/pl011@9000000"));
 }
 
 static void test_devtree_stdout_follows_full_path(void **state)
 {
     (void)state;
     build_stdout("/pl011@9000000");
-    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    assert_int_equal(stdout_node(), node("/pl011@9000000"));
     build_stdout("/pl011@9000000:115200n8");
-    assert_int_equal(devtree_stdout(fdt), node("/pl011@9000000"));
+    assert_int_equal(stdout_node(), node("/pl011@9000000"));
 }
 
 static void test_devtree_stdout_missing_returns_enoent(void **state)
 {
     (void)state;
     build_stdout_tree(NULL, 0);
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
 
     tree_begin();
     node_begin("pl011@9000000");
     node_end();
     tree_end();
-    assert_int_equal(devtree_stdout(fdt), -ENOENT); /* no /chosen at all */
+    assert_int_equal(stdout_node(), -ENOENT); /* no /chosen at all */
 }
 
 static void test_devtree_stdout_unresolvable_returns_enoent(void **state)
 {
     (void)state;
     build_stdout("serial1:115200n8"); /* no such alias */
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
     build_stdout("broken"); /* alias to a missing node */
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
     build_stdout("/uart@1000");
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
     build_stdout("");
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
     build_stdout(":115200n8");
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
 }
 
 static void test_devtree_stdout_not_nul_terminated_returns_enoent(void **state)
 {
     (void)state;
     build_stdout_tree("/pl011@9000000", (int)strlen("/pl011@9000000"));
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
     build_stdout_tree("", 0);
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
 }
 
 /*
@@ -645,7 +853,7 @@ static void test_devtree_stdout_alias_to_non_absolute_path_returns_enoent(void *
     prop_string("stdout-path", "serial0:115200n8");
     node_end();
     tree_end();
-    assert_int_equal(devtree_stdout(fdt), -ENOENT);
+    assert_int_equal(stdout_node(), -ENOENT);
 }
 
 /* Two memory nodes, the first with two ranges, and other nodes around them. */
@@ -787,6 +995,15 @@ int main(void)
         cmocka_unit_test(test_devtree_memory_with_malformed_reg_returns_einval),
         cmocka_unit_test(test_devtree_u32_reads_value_or_default),
         cmocka_unit_test(test_devtree_stdout_alias_to_non_absolute_path_returns_enoent),
+        cmocka_unit_test(test_devtree_index_prop_finds_what_fdt_getprop_finds),
+        cmocka_unit_test(test_devtree_index_reg_irq_u32_match_the_libfdt_helpers),
+        cmocka_unit_test(test_devtree_index_path_resolves_as_fdt_path_offset),
+        cmocka_unit_test(test_devtree_index_follows_the_blob_when_it_is_moved),
+        cmocka_unit_test(
+            test_devtree_index_keeps_the_first_of_a_repeated_property_and_linux_phandle),
+        cmocka_unit_test(test_devtree_index_rejects_values_and_names_past_the_block),
+        cmocka_unit_test(test_devtree_top_node_finds_a_child_of_the_root_only),
+        cmocka_unit_test(test_devtree_index_next_child_walks_children_as_libfdt_does),
     };
     return cmocka_run_group_tests_name("devtree", tests, NULL, NULL);
 }

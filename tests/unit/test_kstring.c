@@ -37,7 +37,7 @@ static void test_memcpy_copies_every_alignment_and_length(void **state)
     fill_pattern(src, sizeof(src), 1);
     for (size_t so = 0; so < ALIGNMENTS; so++)
         for (size_t doff = 0; doff < ALIGNMENTS; doff++)
-            for (size_t len = 0; len <= MAX_LEN; len += (len < 40 ? 1 : 13)) {
+            for (size_t len = 0; len <= MAX_LEN; len += (len < 72 ? 1 : 13)) {
                 memset(dst, 0xA5, sizeof(dst));
                 memcpy(want, dst, sizeof(want));
                 memcpy(want + GUARD + doff, src + so, len);
@@ -52,7 +52,7 @@ static void test_memset_fills_every_alignment_and_length_only(void **state)
     (void)state;
     static uint8_t dst[BUF], want[BUF];
     for (size_t doff = 0; doff < ALIGNMENTS; doff++)
-        for (size_t len = 0; len <= MAX_LEN; len += (len < 40 ? 1 : 11)) {
+        for (size_t len = 0; len <= MAX_LEN; len += (len < 72 ? 1 : 11)) {
             fill_pattern(dst, sizeof(dst), (unsigned)len);
             memcpy(want, dst, sizeof(want));
             for (size_t i = 0; i < len; i++)
@@ -69,7 +69,7 @@ static void test_memmove_handles_every_overlap(void **state)
     static uint8_t buf[BUF], want[BUF], tmp[BUF];
     /* Distances from -40 to +40 bytes around the source, lengths past 96. */
     for (int shift = -40; shift <= 40; shift++)
-        for (size_t len = 0; len <= MAX_LEN; len += (len < 20 ? 1 : 17)) {
+        for (size_t len = 0; len <= MAX_LEN; len += (len < 72 ? 1 : 17)) {
             size_t src_off = 100 + (size_t)(len % 8);
             size_t dst_off = (size_t)((int)src_off + shift);
             fill_pattern(buf, sizeof(buf), (unsigned)(len + 3));

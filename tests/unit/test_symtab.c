@@ -4,26 +4,38 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "kernel/symtab.h"
 
 /*
- * The table as scripts/symtab.awk would emit it, names NUL-separated:
+ * The table scripts/symtab.py makes of tests/unit/symtab.nm (mk/unit.mk), the
+ * code symbols of which are:
  *   0x1000 start    unsized (assembly label): runs to 0x1100
- *   0x1100 main     size 0x40, then a gap to 0x1200
+ *   0x1100 main     size 0x40, then a gap (and a data symbol) to 0x1200
  *   0x1200 helper   size 0x10
- *   0x1210 vectors  unsized, runs to 0x1800
+ *   0x1210 vectors  unsized, runs to 0x1400
+ *   0x1400..0x14c0  tcp_{input,output}_{process,segment}, 0x30 each: names with shared parts
+ *   0x1700 malloc and __malloc_malloc, size 0x20: aliases, the later one wins
  *   0x1800 tail     size 0x8
+ *   0x1900 a name longer than SYMTAB_NAME_MAX, size 0x100
  *   0x2000 end_lbl  unsized and last: owns nothing
  */
-static const char names[] = "start\0main\0helper\0vectors\0tail\0end_lbl";
-static const struct symtab_entry entries[] = {
-    {0x1000, 0, 0},  {0x1100, 0x40, 6}, {0x1200, 0x10, 11},
-    {0x1210, 0, 18}, {0x1800, 0x8, 26}, {0x2000, 0, 31},
-};
-static const struct symtab tab = {entries, sizeof(entries) / sizeof(entries[0]), names, 0};
+extern const uint8_t mote_symtab[];
+extern const uint64_t mote_symtab_size;
+static struct symtab tab;
+
+static int setup(void **state)
+{
+    (void)state;
+    tab.data = mote_symtab;
+    tab.size = mote_symtab_size;
+    tab.slide = 0;
+    return 0;
+}
 
 /* Looks addr up and checks the name and offset, or that it is outside every symbol. */
 static void expect(const struct symtab *t, uint64_t addr, const char *name, uint64_t offset)
@@ -48,6 +60,37 @@ static void test_symtab_finds_sized_symbol_at_start_middle_and_last_byte(void **
     expect(&tab, 0x1200, "helper", 0);
     expect(&tab, 0x120f, "helper", 0xf);
     expect(&tab, 0x1804, "tail", 4);
+    expect(&tab, 0x1400, "tcp_input_process", 0);
+    expect(&tab, 0x1431, "tcp_output_process", 1);
+    expect(&tab, 0x148f, "tcp_input_segment", 0x2f);
+    expect(&tab, 0x1490, "tcp_output_segment", 0);
+}
+
+static void test_symtab_skips_data_symbols_and_local_labels(void **state)
+{
+    (void)state;
+    expect(&tab, 0x800, NULL, 0);  /* rodata */
+    expect(&tab, 0x1150, NULL, 0); /* data between main and helper */
+    expect(&tab, 0x1600, NULL, 0); /* .Lhidden: not a function, in the gap after tcp_* */
+}
+
+static void test_symtab_names_the_last_of_aliases(void **state)
+{
+    (void)state;
+    expect(&tab, 0x1700, "__malloc_malloc", 0);
+    expect(&tab, 0x171f, "__malloc_malloc", 0x1f);
+    expect(&tab, 0x1720, NULL, 0);
+}
+
+static void test_symtab_cuts_a_long_name_to_the_maximum(void **state)
+{
+    (void)state;
+    uint64_t off;
+    const char *got = symtab_lookup(&tab, 0x1980, &off);
+    assert_non_null(got);
+    assert_int_equal(strlen(got), SYMTAB_NAME_MAX);
+    assert_memory_equal(got, "a_name_longer_than_the_table_keeps_aaaa", 39);
+    assert_int_equal(off, 0x80);
 }
 
 static void test_symtab_returns_null_in_gap_after_sized_symbol(void **state)
@@ -72,7 +115,7 @@ static void test_symtab_unsized_symbol_runs_to_next_symbol(void **state)
     expect(&tab, 0x1000, "start", 0);
     expect(&tab, 0x10ff, "start", 0xff);
     expect(&tab, 0x1210, "vectors", 0);
-    expect(&tab, 0x17ff, "vectors", 0x5ef);
+    expect(&tab, 0x13ff, "vectors", 0x1ef);
 }
 
 static void test_symtab_last_unsized_symbol_owns_nothing(void **state)
@@ -83,11 +126,17 @@ static void test_symtab_last_unsized_symbol_owns_nothing(void **state)
     expect(&tab, UINT64_MAX, NULL, 0);
 }
 
+/* One sized function at 0x4000, size 0x100, named "only", encoded by hand as symtab.h says. */
+static const uint8_t one[] = {0,                /* no pairs */
+                              1,                /* one function */
+                              0x80, 0x80, 0x01, /* gap 0x4000 from 0 */
+                              0x80, 0x02,       /* size 0x100 */
+                              4,    'o',  'n',  'l', 'y'};
+
 static void test_symtab_last_sized_symbol_is_found(void **state)
 {
     (void)state;
-    static const struct symtab_entry one[] = {{0x4000, 0x100, 0}};
-    static const struct symtab t = {one, 1, "only", 0};
+    static const struct symtab t = {one, sizeof(one), 0};
     expect(&t, 0x4000, "only", 0);
     expect(&t, 0x40ff, "only", 0xff);
     expect(&t, 0x4100, NULL, 0);
@@ -97,10 +146,50 @@ static void test_symtab_last_sized_symbol_is_found(void **state)
 static void test_symtab_empty_table_finds_nothing(void **state)
 {
     (void)state;
-    static const struct symtab empty = {NULL, 0, "", 0};
+    static const uint8_t none[] = {0, 0}; /* what scripts/symtab.py makes of no input */
+    static const struct symtab empty = {none, sizeof(none), 0};
+    static const struct symtab nothing = {NULL, 0, 0};
     expect(&empty, 0, NULL, 0);
     expect(&empty, 0x1000, NULL, 0);
     expect(&empty, UINT64_MAX, NULL, 0);
+    expect(&nothing, 0x1000, NULL, 0);
+}
+
+static void test_symtab_truncated_table_is_never_read_past_its_end(void **state)
+{
+    (void)state;
+    /* Every prefix of a valid table: ASan would see a read past it; none names a function
+     * that is not whole. */
+    for (size_t len = 0; len < sizeof(one); len++) {
+        uint8_t *copy = malloc(len ? len : 1);
+        memcpy(copy, one, len);
+        struct symtab t = {copy, len, 0};
+        expect(&t, 0x4000, NULL, 0);
+        free(copy);
+    }
+    /* A name with pairs the table does not have, or that refer to themselves or later ones:
+     * dropped, never followed. */
+    static const uint8_t bad_pair[] = {2,    'a',  0x81, 0x80, 'b',  1,    0x80,
+                                       0x80, 0x01, 0x10, 3,    0x80, 0x81, 0x82};
+    static const struct symtab t = {bad_pair, sizeof(bad_pair), 0};
+    expect(&t, 0x4000, "aab", 0);
+}
+
+static void test_symtab_pairs_that_double_at_every_level_end_in_bounded_work(void **state)
+{
+    (void)state;
+    /* Pair i is (pair i-1, pair i-1): 2^128 characters if followed to the end. */
+    uint8_t table[1 + 2 * 128 + 8] = {128, 'x', 'x'};
+    for (int i = 1; i < 128; i++)
+        table[1 + 2 * i] = table[2 + 2 * i] = (uint8_t)(0x80 + i - 1);
+    const uint8_t rest[] = {1, 0x80, 0x80, 0x01, 0x10, 1, 0xff};
+    memcpy(&table[1 + 2 * 128], rest, sizeof(rest));
+    struct symtab t = {table, 1 + 2 * 128 + sizeof(rest), 0};
+    uint64_t off;
+    const char *got = symtab_lookup(&t, 0x4000, &off); /* returns: that is the test */
+    assert_non_null(got);
+    assert_true(strlen(got) > 0 && strlen(got) <= SYMTAB_NAME_MAX);
+    assert_int_equal(strspn(got, "x"), strlen(got));
 }
 
 static void test_symtab_leaves_offset_alone_when_not_found(void **state)
@@ -114,18 +203,21 @@ static void test_symtab_leaves_offset_alone_when_not_found(void **state)
 static void test_symtab_lookup_takes_the_slide_off(void **state)
 {
     (void)state;
+    static const uint64_t starts[] = {0x1000, 0x1100, 0x1200, 0x1210, 0x1400, 0x1700, 0x1800};
     struct symtab slid = tab;
     slid.slide = 0x400000000000ull - 0x40200000ull;
     uint64_t offset;
-    for (size_t i = 0; i < tab.count; i++) {
-        uint64_t addr = tab.entries[i].addr;
-        const char *want = symtab_lookup(&tab, addr, &offset);
-        const char *got = symtab_lookup(&slid, addr + slid.slide, &offset);
-        assert_true(want == got);
-        if (want)
-            assert_int_equal(offset, 0);
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        const char *name = symtab_lookup(&tab, starts[i], &offset);
+        assert_non_null(name);
+        char want[SYMTAB_NAME_MAX + 1];
+        strcpy(want, name);
+        const char *got = symtab_lookup(&slid, starts[i] + slid.slide, &offset);
+        assert_non_null(got);
+        assert_string_equal(got, want);
+        assert_int_equal(offset, 0);
     }
-    assert_null(symtab_lookup(&slid, tab.entries[0].addr, &offset)); /* the ELF's address: below */
+    assert_null(symtab_lookup(&slid, 0x1100, &offset)); /* the ELF's address: below */
 }
 
 int main(void)
@@ -140,6 +232,11 @@ int main(void)
         cmocka_unit_test(test_symtab_last_sized_symbol_is_found),
         cmocka_unit_test(test_symtab_empty_table_finds_nothing),
         cmocka_unit_test(test_symtab_leaves_offset_alone_when_not_found),
+        cmocka_unit_test(test_symtab_skips_data_symbols_and_local_labels),
+        cmocka_unit_test(test_symtab_names_the_last_of_aliases),
+        cmocka_unit_test(test_symtab_cuts_a_long_name_to_the_maximum),
+        cmocka_unit_test(test_symtab_truncated_table_is_never_read_past_its_end),
+        cmocka_unit_test(test_symtab_pairs_that_double_at_every_level_end_in_bounded_work),
     };
-    return cmocka_run_group_tests_name("symtab", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("symtab", tests, setup, NULL);
 }
