@@ -54,13 +54,6 @@ uint16_t net_chksum(const void *data, int len)
     return len > 0 ? csum_add(0, data, (size_t)len) : 0;
 }
 
-uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len)
-{
-    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header. */
-    const uint8_t rest[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
-    return csum_add(csum_add(0, addrs, addrs_len), rest, sizeof(rest));
-}
-
 uint16_t csum_finish(uint16_t sum)
 {
     uint16_t c = (uint16_t)~sum;

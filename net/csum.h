@@ -26,7 +26,8 @@ static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len);
  * §8.1): addrs holds the source and destination addresses as they sit in the
  * IP header (8 bytes for IPv4, 32 for IPv6), len the transport length.
  */
-uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len);
+static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto,
+                                   uint16_t len);
 
 /* The checksum to store for a transport header and payload whose sum is sum: 0 sent as 0xffff. */
 uint16_t csum_finish(uint16_t sum);
@@ -126,6 +127,13 @@ static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len)
 #endif
     }
     return csum_fold64(acc);
+}
+
+static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len)
+{
+    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header. */
+    const uint8_t rest[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
+    return csum_add(csum_add(0, addrs, addrs_len), rest, sizeof(rest));
 }
 
 #endif
