@@ -31,12 +31,15 @@ int mote_timer_cancel(int id)
     return timerq_cancel(&queue, id);
 }
 
-void timer_run_due(void)
+uint64_t timer_run_due(void)
 {
+    if (timerq_next_deadline(&queue) == TIMERQ_NONE)
+        return 0;
     struct timerq_fire fire;
     uint64_t now = mote_time_ns();
     while (timerq_pop_due(&queue, now, &fire))
         fire.fn(fire.arg);
+    return now;
 }
 
 uint64_t timer_next_deadline(void)

@@ -88,6 +88,14 @@ struct virtq {
     uint16_t chain_len[VIRTQ_SIZE_MAX]; /* for a chain head: descriptors in the chain */
     uint32_t in_len[VIRTQ_SIZE_MAX];    /* for a chain head: writable bytes offered */
     void *cookie[VIRTQ_SIZE_MAX];       /* for a chain head: the caller's token; NULL = free */
+    /*
+     * The device address last written into each descriptor, and the buffer it
+     * was for: drivers offer the same buffers again and again, and the free
+     * list hands a chain's descriptors back out first, so most offers find
+     * their translation here instead of asking dma_addr.
+     */
+    const void *dma_buf[VIRTQ_SIZE_MAX];
+    uint64_t dma_paddr[VIRTQ_SIZE_MAX];
 };
 
 /* Bytes of ring memory a queue of size descriptors needs (legacy layout). */
