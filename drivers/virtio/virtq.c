@@ -195,10 +195,9 @@ static void free_chain(struct virtq *vq, uint16_t head)
     vq->chain_len[head] = 0;
 }
 
-int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
+/* virtq_get_used's part past the check for an empty ring. */
+int virtq_collect_used(struct virtq *vq, void **cookie, uint32_t *len)
 {
-    if (vq->used->idx == vq->last_used)
-        return 0;
     /*
      * §2.7.14 (and §2.7.8.2 for the device): the device writes the entry,
      * then the index; read the index, then the entry (load-load barrier), or
