@@ -6,18 +6,33 @@ Figures are printed (and written to bench/results/boot.csv), never asserted.
 Boot time is also given relative to the cost of starting QEMU itself,
 measured in the same run, so the figures can be read on any host. The same
 hello is also booted and idled on -M raspi3b (build/raspi3), beside virt's.
+
+Run as root, it also times the dns image from QEMU's start to its first
+correct answer (the DNS experiment's namespace, tap and client: see
+bench/dns_cpu.py) against the floor: QEMU's start to the first serial byte of
+a minimal image (bench/floor/floor.S, built here) with the same QEMU
+arguments, booted alternately with Mote; each pair's difference, median of
+--dns-boots pairs.
 """
 
 import argparse
 import csv
+import math
 import os
 import re
 import select
+import shutil
 import signal
+import socket
 import statistics
+import tempfile
 import subprocess
 import sys
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import dns_cpu  # noqa: E402
 
 QEMU = "qemu-system-aarch64"
 QEMU_BOARD = ["-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
@@ -32,8 +47,20 @@ MONITOR_PROMPT = b"(qemu)"
 GUEST_BOOT_RE = re.compile(rb"booted in (\d+) us")
 TIMEOUT_S = 30.0
 IDLE_GOAL_PERCENT = 1.0
-RESULTS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "results", "boot.csv")
+RESULTS_CSV = os.path.join(HERE, "results", "boot.csv")
+# The floor image: linked above the DTB QEMU puts at RAM's start for an ELF kernel.
+FLOOR_SRC = os.path.join(HERE, "floor", "floor.S")
+FLOOR_TEXT = "0x40200000"
+CROSS_CC = "aarch64-linux-gnu-gcc"
+DNS_MEM_MIB = 128
+DNS_READY_POLL_S = 0.001   # the client's query interval while the guest boots
+DNS_READY_TIMEOUT_S = 30.0
+FIRST_BYTE_WAIT_S = 0.0005
+QUIET_CONSOLE_S = 0.5      # after the answer: a console still silent stays so
+DNS_GOAL_MS = 5.0          # issue 15: first answer within 5 ms of the floor
+TB_COUNT_RE = re.compile(r"TB count\s+(\d+)")
+FLOOR_BLOCKS = 16000       # the calibration image's basic blocks: enough to stand above the noise
+GUEST_READY_RE = re.compile(rb"\[\s*(\d+\.\d+)\] info: mote: ready")
 
 
 # --- QEMU process handling -------------------------------------------------
@@ -55,7 +82,8 @@ def kill_qemu(proc):
     proc.wait()
     for f in (proc.stdin, proc.stdout):
         try:
-            f.close()
+            if f:
+                f.close()
         except OSError:
             pass
 
@@ -194,6 +222,175 @@ def pi_figures(a):
     ]
 
 
+# --- 5. The dns image: QEMU start to the first answer, against QEMU's floor -------
+
+def build_floor(out_dir, blocks=0):
+    """build/bench/floor.elf (or floor-<blocks>.elf, which first runs that many basic
+    blocks once each) from bench/floor/floor.S, rebuilt when the source is newer."""
+    out = os.path.join(out_dir, f"floor-{blocks}.elf" if blocks else "floor.elf")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(FLOOR_SRC):
+        os.makedirs(out_dir, exist_ok=True)
+        subprocess.run([CROSS_CC, "-nostdlib", "-static", f"-DFLOOR_BLOCKS={blocks}",
+                        f"-Wl,-Ttext={FLOOR_TEXT}", "-Wl,--build-id=none", FLOOR_SRC,
+                        "-o", out], check=True)
+    return out
+
+
+class TimedGuest(dns_cpu.Guest):
+    """The DNS experiment's guest, noting when its console's first byte arrived."""
+    first_byte_s = None
+
+    def _read(self):
+        while True:
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                return
+            if self.first_byte_s is None:
+                self.first_byte_s = time.monotonic()
+            self.output += chunk
+
+
+def first_byte_ms(g, timeout_s=TIMEOUT_S):
+    """ms from QEMU's start to the guest's first console byte."""
+    deadline = time.monotonic() + timeout_s
+    while g.first_byte_s is None:
+        if not g.alive():
+            raise RuntimeError(f"QEMU exited before its first byte: {g.tail()}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no console byte after {timeout_s:g} s")
+        time.sleep(FIRST_BYTE_WAIT_S)
+    return (g.first_byte_s - g.start_s) * 1000
+
+
+def floor_ms(netns, cfg):
+    g = TimedGuest(netns, "floor", cfg, DNS_MEM_MIB)
+    try:
+        return first_byte_ms(g)
+    finally:
+        g.stop()
+
+
+def dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg):
+    """A floor boot, a Mote boot, then the floor with BLOCKS basic blocks: (floor ms,
+    Mote first byte ms, first answer ms, the guest's own clock at 'mote: ready' in ms,
+    the blocks' image's first byte ms)."""
+    floor = floor_ms(netns, floor_cfg)
+    g = TimedGuest(netns, "mote", mote_cfg, DNS_MEM_MIB)
+    try:
+        r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
+        if not r["ok"]:
+            raise RuntimeError(f"dns: {r.get('error')}; console:\n{g.tail()}")
+        answer_ms = (r["t"] - g.start_s) * 1000
+        try:  # a quiet image (loglevel=warn) may print nothing at all
+            byte_ms = first_byte_ms(g, QUIET_CONSOLE_S)
+        except TimeoutError:
+            byte_ms = float("nan")
+        m = GUEST_READY_RE.search(g.output)
+        guest_ready_ms = float(m.group(1)) * 1000 if m else float("nan")
+    finally:
+        g.stop()
+    return floor, byte_ms, answer_ms, guest_ready_ms, floor_ms(netns, blocks_cfg)
+
+
+def hmp(sock_path, command, timeout_s=TIMEOUT_S):
+    """One human-monitor command over QEMU's -monitor unix socket; its output."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout_s)
+        s.connect(sock_path)
+        seen = b""
+        while MONITOR_PROMPT not in seen:
+            seen += s.recv(4096)
+        s.sendall(command.encode() + b"\n")
+        seen = b""
+        while seen.count(MONITOR_PROMPT) < 1:
+            seen += s.recv(4096)
+        return seen.decode("utf-8", "replace")
+
+
+def blocks_at_first_answer(netns, client, mote_cfg, tmp_dir):
+    """Translation blocks QEMU had made when the first answer came (its monitor's
+    'info jit', read just after): one more Mote boot, with a monitor socket."""
+    sock_path = os.path.join(tmp_dir, "boot-monitor.sock")
+    board = dns_cpu.BOARDS["virt"]
+    argv = ["ip", "netns", "exec", netns, QEMU] + board["qemu"] + [
+        "-m", f"{DNS_MEM_MIB}M", "-display", "none", "-serial", "null",
+        "-monitor", f"unix:{sock_path},server=on,wait=off",
+        "-netdev", f"tap,id=n0,ifname={dns_cpu.TAP},script=no,downscript=no",
+        "-device", f"{board['nic']},netdev=n0", "-kernel", mote_cfg["kernel"],
+        "-append", mote_cfg["append"]]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
+        m = TB_COUNT_RE.search(hmp(sock_path, "info jit")) if r["ok"] else None
+        return int(m.group(1)) if m else float("nan")
+    finally:
+        kill_qemu(proc)
+
+
+def nan_median(values):
+    kept = [v for v in values if not math.isnan(v)]
+    return statistics.median(kept) if kept else float("nan")
+
+
+def dns_figures(a):
+    """Rows for the dns image's first answer against the floor; none, with a note, when
+    not root (namespaces, tap) or without build/virt/dns.img."""
+    img = os.path.join(a.image_dir, "dns.img")
+    if os.geteuid() != 0 or not os.path.exists(img):
+        print(f"Not root, or no {img}: the dns first-answer rows are left out "
+              f"(run as root after make images)", file=sys.stderr)
+        return []
+    bench_dir = os.path.join(os.path.dirname(os.path.abspath(a.image_dir)), "bench")
+    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": ""}
+    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": ""}
+    mote_cfg = {"board": "virt", "kernel": img,
+                "append": f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} "
+                          f"gw={dns_cpu.HOST_ADDR} records={a.records}"}
+    print(f"Booting the floor and {img} alternately, {a.dns_boots} times each ...",
+          file=sys.stderr)
+    dns_cpu.netns_delete_stale()
+    netns = dns_cpu.netns_create()
+    client = None
+    tmp_dir = tempfile.mkdtemp(prefix="mote-boot-")
+    try:
+        client = dns_cpu.ClientProc(netns)
+        pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
+                 for _ in range(a.dns_boots)]
+        blocks = blocks_at_first_answer(netns, client, mote_cfg, tmp_dir)
+    finally:
+        if client:
+            client.stop()
+        dns_cpu.netns_delete(netns)
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    floor_ms = statistics.median(p[0] for p in pairs)
+    answer = summary([p[2] for p in pairs])
+    over = statistics.median(p[2] - p[0] for p in pairs)
+    block_us = statistics.median(p[4] - p[0] for p in pairs) * 1000 / FLOOR_BLOCKS
+    return [
+        ("dns_floor_median", "floor: QEMU start to a minimal image's first byte, median",
+         floor_ms, "ms"),
+        ("dns_first_byte_median", "dns: QEMU start to Mote's first console byte, median",
+         nan_median(p[1] for p in pairs), "ms"),
+        ("dns_answer_median", "dns: QEMU start to the first correct answer, median",
+         answer[0], "ms"),
+        ("dns_answer_min", "dns: first answer, min", answer[1], "ms"),
+        ("dns_answer_max", "dns: first answer, max", answer[2], "ms"),
+        ("dns_guest_ready_median", "dns: guest's own clock at 'mote: ready', median",
+         nan_median(p[3] for p in pairs), "ms"),
+        ("dns_answer_minus_floor", f"dns: first answer minus floor, median of pairs "
+         f"(goal <= {DNS_GOAL_MS:g})", over, "ms"),
+        ("dns_answer_over_floor", "dns: first answer / floor, median of pairs",
+         statistics.median(p[2] / p[0] for p in pairs), "ratio"),
+        ("tcg_block_us", f"TCG: one basic block translated and run once ({FLOOR_BLOCKS}-block "
+         f"floor)", block_us, "us"),
+        ("dns_blocks_at_answer", "dns: blocks QEMU translated up to the first answer",
+         blocks, "blocks"),
+        ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
+         blocks * block_us / 1000, "ms"),
+    ]
+
+
 # --- Report ----------------------------------------------------------------------
 
 def print_table(rows):
@@ -222,15 +419,29 @@ def parse_args():
     p.add_argument("--pi-boots", type=int, default=5, help="boots of the Pi image")
     p.add_argument("--boots", type=int, default=20)
     p.add_argument("--idle-seconds", type=float, default=10.0)
-    p.add_argument("--quick", action="store_true", help="boots=5, idle 3 s")
+    p.add_argument("--dns-boots", type=int, default=15,
+                   help="floor and dns boots, alternately (as root only)")
+    p.add_argument("--records", type=int, default=10000, help="the dns zone's records")
+    p.add_argument("--only-dns", action="store_true",
+                   help="only the dns first-answer rows (as root)")
+    p.add_argument("--quick", action="store_true", help="boots=5, dns-boots=5, idle 3 s")
     a = p.parse_args()
     if a.quick:
-        a.boots, a.pi_boots, a.idle_seconds = 5, 3, 3.0
+        a.boots, a.pi_boots, a.dns_boots, a.idle_seconds = 5, 3, 5, 3.0
+    for name in ("boots", "pi_boots", "dns_boots", "records"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
     return a
 
 
 def main():
     a = parse_args()
+    if a.only_dns:
+        rows = dns_figures(a)
+        if rows:
+            print(f"\nMote dns first answer ({a.dns_boots} pairs; printed, never asserted)\n")
+            print_table(rows)
+        return
     elf = os.path.join(a.image_dir, "hello.elf")
     img = os.path.join(a.image_dir, "hello.img")
 
@@ -242,6 +453,7 @@ def main():
     print(f"Idling {a.idle_seconds:g} s ...", file=sys.stderr)
     idle_percent, rss = idle_cost(elf, a.idle_seconds)
     pi_rows = pi_figures(a)
+    dns_rows = dns_figures(a)
 
     rows = [  # (csv key, label, value, unit)
         ("boot_median", "boot: QEMU start to 'Hello from Mote', median", wall_ms[0], "ms"),
@@ -260,7 +472,7 @@ def main():
         ("idle_cpu_resolution", "idle: resolution (one clock tick)",
          100 / os.sysconf("SC_CLK_TCK") / a.idle_seconds, "percent_of_core"),
         ("idle_rss", "idle: QEMU RSS", rss, "KiB"),
-    ] + pi_rows
+    ] + pi_rows + dns_rows
     print(f"\nMote boot benchmark ({a.boots} boots; figures printed, never asserted)\n")
     print_table(rows)
     idles = [("virt", idle_percent)] + [("raspi3b", r[2]) for r in pi_rows if r[0] == "pi_idle_cpu"]

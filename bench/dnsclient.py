@@ -4,9 +4,10 @@
 (`ip netns exec`) for the whole run and takes one JSON command per line on
 stdin, answering each with one JSON line on stdout:
 
-  {"cmd": "ready", "timeout_s": T}
-      sends host1's query every POLL_S until a correct answer comes back:
-      {"ok": true} or {"ok": false, "error": ...}
+  {"cmd": "ready", "timeout_s": T[, "poll_s": P]}
+      sends host1's query every P seconds (default POLL_S) until a correct
+      answer comes back: {"ok": true, "t": CLOCK_MONOTONIC of its arrival} or
+      {"ok": false, "error": ...}
   {"cmd": "run", "first": I, "count": N, "records": R, "client": "udp"|"nslookup",
    "gap_s": G}
       N queries for N different names host<I>.. (wrapping inside R records),
@@ -65,14 +66,14 @@ class Client:
         finally:
             self.sock.setblocking(True)
 
-    def ready(self, timeout_s):
+    def ready(self, timeout_s, poll_s=POLL_S):
         deadline = time.monotonic() + timeout_s
         last_error = "no reply"
         sent = set()  # a reply to any earlier poll of this call counts: it arrives late
         while time.monotonic() < deadline:
             msg_id = self._new_id()
             sent.add(msg_id)
-            poll_end = time.monotonic() + POLL_S
+            poll_end = time.monotonic() + poll_s
             try:
                 self.sock.send(dnswire.build_query(msg_id, dnswire.host_name(1)))
                 while (left := poll_end - time.monotonic()) > 0:
@@ -81,15 +82,16 @@ class Client:
                     reply_id = int.from_bytes(reply[:2], "big")
                     if reply_id not in sent:
                         continue
+                    arrived_s = time.monotonic()  # the same clock in every process
                     dnswire.check_answer(reply, reply_id, 1)
                     self._drain()
-                    return {"ok": True}
+                    return {"ok": True, "t": arrived_s}
             except socket.timeout:
                 continue
             except ConnectionRefusedError:
                 # ICMP port unreachable: the guest is up but not serving yet.
                 last_error = "port unreachable"
-                time.sleep(POLL_S)
+                time.sleep(poll_s)
             except dnswire.BadReply as e:
                 last_error = str(e)
         return {"ok": False, "error": f"no correct answer within {timeout_s:g} s ({last_error})"}
@@ -158,7 +160,7 @@ def handle(client, line):
         if cmd["cmd"] == "quit":
             return None
         if cmd["cmd"] == "ready":
-            return client.ready(float(cmd["timeout_s"]))
+            return client.ready(float(cmd["timeout_s"]), float(cmd.get("poll_s", POLL_S)))
         if cmd["cmd"] == "run":
             if cmd.get("client", "udp") not in ("udp", "nslookup"):
                 raise ValueError(f"client {cmd['client']!r}: expected udp or nslookup")

@@ -30,9 +30,23 @@ SERVICES := $(notdir $(patsubst %/,%,$(wildcard services/*/)))
 LDS := $(B)/image.ld
 GLOBAL_SYMS := mk/global.syms
 
+# Kernel code that runs at boot, on a crash or for a debugger, optimised for
+# size (SIZE_OPT, mk/toolchain.mk); the event loop, timers, interrupts, heap,
+# DMA translation and the drivers of the per-packet path stay -O2. The boards'
+# own bring-up (platform/) is boot-only too; their device drivers are not.
+KERNEL_SIZE_SRCS := $(addprefix kernel/,boothook.c console.c coredump.c debugargs.c debugport.c \
+	gdb_serial.c gdbstub.c log.c main.c memregion.c panic.c random.c random_bytes.c ready.c \
+	strerror.c symtab.c symtab_image.c system.c) \
+	$(addprefix arch/aarch64/,cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
+	$(addprefix lib/,$(addsuffix /%.c,args blake2s chacha20 devtree elfcore gdb siphash syslog)) \
+	platform/probe.c platform/%/platform.c drivers/virtio/console.c drivers/virtio/rng.c \
+	drivers/rtc/pl031.c drivers/gpio/pl061.c
+$(filter $(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SIZE_SRCS)),$(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SRCS) \
+	$(foreach f,$(FEATURES),$(BOARD_USES_$(f))))): OBJ_OPT := $(SIZE_OPT)
+
 $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(OBJ_OPT) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(B)/obj/services/%.o: services/%.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -165,7 +179,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 
 # The relocatable link leaves libc's and libgcc's functions undefined: the
 # final link resolves them. memcpy and memset are wrapped (KERNEL_WRAPS).
-$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(GLOBAL_SYMS)
+$(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(LIBFDT) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \

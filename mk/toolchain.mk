@@ -3,7 +3,15 @@ CROSS ?= aarch64-linux-gnu-
 CC := $(CROSS)gcc
 NM := $(CROSS)nm
 OBJCOPY := $(CROSS)objcopy
-LIBFDT := third_party/libfdt/usr/lib/aarch64-linux-gnu/libfdt.a
+# libfdt is built here from its source (scripts/setup: U-Boot's copy of dtc's
+# libfdt, which the fuzz targets build too), one function per section, so that
+# an image keeps only the functions it calls: Debian's prebuilt libfdt.a brings
+# whole files (fdt_rw.o for one fdt_open_into). It keeps -O2 although only the
+# boot uses it: walking the device tree is most of the boot's instructions.
+LIBFDT_SRC := third_party/libfdt-src
+LIBFDT := $(B)/libfdt.a
+LIBFDT_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(addprefix $(LIBFDT_SRC)/,fdt.c fdt_ro.c fdt_wip.c \
+	fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c))
 
 COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outline-atomics \
 	-fno-pie -ffreestanding -fno-common -ffunction-sections -fdata-sections \
@@ -25,10 +33,19 @@ ASLR_LDFLAGS := -static-pie -Wl,-z,text
 else
 ASLR_CPPFLAGS := -DMOTE_NO_ASLR
 endif
-CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla -fstack-protector-strong
+# The stack protector: a canary in the frames that hold arrays (kernel/random.c
+# draws it). `make STACK_PROTECTOR=` builds without, to measure what it costs.
+STACK_PROTECTOR ?= -fstack-protector-strong
+CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla $(STACK_PROTECTOR)
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS) $(ASLR_CPPFLAGS)
 ASFLAGS := $(COMMON_FLAGS) -g
+# Code off the hot path (boot, TCP, IPv6 neighbour discovery, DHCP, mDNS, the
+# debugging tools: SIZE_SRCS in mk/image.mk and mk/lwip.mk) is optimised for
+# size; the per-packet path keeps -O2 (docs/benchmarks.md: dns.img and the
+# guest instructions per query, before and after). `make SIZE_OPT=-O2`
+# builds everything for speed.
+SIZE_OPT ?= -Os
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
 KERNEL_CFLAGS := -mgeneral-regs-only
@@ -45,14 +62,28 @@ LDFLAGS := --specs=picolibc.specs $(PICOLIBC_LDFLAGS) -nostartfiles -static -no-
 ifneq ($(ASLR),0)
 LDFLAGS := $(filter-out -static -no-pie,$(LDFLAGS)) $(ASLR_LDFLAGS)
 endif
+# Third-party code is compiled as it is: its warnings are its maintainers' business.
+$(LIBFDT_OBJS): $(B)/obj/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -w -c $< -o $@
+
+$(LIBFDT): $(LIBFDT_OBJS)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
 LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # make LTO=1: link-time optimisation, opt-in (docs/benchmarks.md: dns 4,461 ->
 # 3,834 guest instructions per query, dns.img 230 -> 267 KB). The kernel's
 # relocatable link (mk/image.mk) then optimises the kernel, drivers and lwIP
 # together, still with general registers only, and emits plain code.
+#
+# The link-time compilation keeps one section per function and datum, as the
+# compilation does: the final link's --gc-sections can then still drop what
+# nothing calls (without, LTO made dns.img 65 KB larger, not smaller).
 ifeq ($(LTO),1)
 CFLAGS += -flto
-LDFLAGS += -flto -O2
-KERNEL_LTO_FLAGS := -flto -O2 -mgeneral-regs-only -flinker-output=nolto-rel
+LTO_SECTIONS := -ffunction-sections -fdata-sections
+LDFLAGS += -flto -O2 $(LTO_SECTIONS)
+KERNEL_LTO_FLAGS := -flto -O2 $(LTO_SECTIONS) -mgeneral-regs-only -flinker-output=nolto-rel
 endif

@@ -10,6 +10,12 @@
 #include <errno.h>
 #include <string.h>
 
+/*
+ * Fixed-size copies written out (one load or store each): the kernel builds
+ * with -ffreestanding, where memcpy is a call.
+ */
+#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
+
 /* Ethernet (IEEE 802.3 §3.2) */
 #define ETH_HLEN      14
 #define ETH_TYPE_OFF  12
@@ -62,21 +68,21 @@ uint16_t csum_add(uint16_t sum, const void *data, size_t len)
      * words (RFC 1071 §2(B)): the carry out of each addition goes back in.
      */
     for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
-        memcpy(&w, p, sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
+        COPY(&w, p, sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
         acc += w;
         acc += acc < w;
     }
     acc = (acc & 0xffffffffu) + (acc >> 32); /* 33 bits: room for what follows */
     if (len >= sizeof(uint32_t)) {
         uint32_t v;
-        memcpy(&v, p, sizeof(v));
+        COPY(&v, p, sizeof(v));
         acc += v;
         p += sizeof(v);
         len -= sizeof(v);
     }
     if (len >= sizeof(uint16_t)) {
         uint16_t v;
-        memcpy(&v, p, sizeof(v));
+        COPY(&v, p, sizeof(v));
         acc += v;
         p += sizeof(v);
         len -= sizeof(v);
@@ -177,8 +183,14 @@ int csum_locate(const uint8_t *frame, size_t avail, size_t len, struct csum_l4 *
     l4->len = (uint16_t)l4_len;
     l4->proto = proto;
     l4->v6 = type == ETH_TYPE_IPV6;
-    l4->pseudo = csum_pseudo(ip + addrs, addrs_len, proto, (uint16_t)l4_len);
+    l4->addrs = (uint16_t)(ETH_HLEN + addrs);
+    l4->addrs_len = (uint8_t)addrs_len;
     return 0;
+}
+
+uint16_t csum_l4_pseudo(const uint8_t *frame, const struct csum_l4 *l4)
+{
+    return csum_pseudo(frame + l4->addrs, l4->addrs_len, l4->proto, l4->len);
 }
 
 int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
@@ -186,6 +198,6 @@ int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
     if (start > len || offset > len - start || len - start - offset < sizeof(uint16_t))
         return -EINVAL;
     uint16_t c = csum_finish(csum_add(0, frame + start, len - start));
-    memcpy(frame + start + offset, &c, sizeof(c));
+    COPY(frame + start + offset, &c, sizeof(c));
     return 0;
 }

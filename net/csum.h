@@ -44,7 +44,8 @@ struct csum_l4 {
     uint16_t len;    /* transport header and payload, from start to the IP datagram's end */
     uint8_t proto;   /* IP_PROTO_UDP (17) or IP_PROTO_TCP (6) */
     bool v6;
-    uint16_t pseudo; /* the pseudo-header's sum (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1) */
+    uint16_t addrs;    /* the source and destination addresses' offset in the frame... */
+    uint8_t addrs_len; /* ...and length: 8 (IPv4) or 32 (IPv6) */
 };
 
 /*
@@ -59,6 +60,9 @@ struct csum_l4 {
  * whose version or lengths do not add up.
  */
 int csum_locate(const uint8_t *frame, size_t avail, size_t len, struct csum_l4 *l4);
+
+/* The pseudo-header's sum (csum_pseudo) of a datagram csum_locate found in frame. */
+uint16_t csum_l4_pseudo(const uint8_t *frame, const struct csum_l4 *l4);
 
 /*
  * Completes a partial checksum (virtio's NEEDS_CSUM): the sum of the frame's

@@ -84,7 +84,8 @@ static bool tx_csum(struct pbuf *p, struct netdev_csum *csum, bool *copied)
     }
     if (err)
         return false;
-    memcpy(frame + l4.start + l4.offset, &l4.pseudo, sizeof(l4.pseudo));
+    uint16_t pseudo = csum_l4_pseudo(frame, &l4);
+    __builtin_memcpy(frame + l4.start + l4.offset, &pseudo, sizeof(pseudo)); /* inline: no call */
     if (*copied || l4.start + l4.len != p->tot_len) {
         /* In flat, or followed by padding the device would count: in software. */
         if (!*copied) {
@@ -242,13 +243,12 @@ uint64_t net_rx_copied(void)
  * datagram's checksum; any other partial one is completed here, so that
  * lwIP checks it like one that came complete.
  */
-static bool rx_vouched(uint8_t *frame, size_t len, const struct netdev_csum *csum)
+static bool rx_vouched(uint8_t *frame, size_t len, const struct netdev_csum *csum,
+                       const struct csum_l4 *l4)
 {
-    struct csum_l4 l4;
-    bool whole = csum_locate(frame, len, len, &l4) == 0;
     if (csum->state == NETDEV_CSUM_VALID)
-        return whole;
-    if (whole && csum->start == l4.start && csum->offset == l4.offset)
+        return l4 != NULL;
+    if (l4 && csum->start == l4->start && csum->offset == l4->offset)
         return true;
     csum_complete(frame, len, csum->start, csum->offset); /* -EINVAL: left for lwIP to drop */
     return false;
@@ -262,8 +262,18 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
         LINK_STATS_INC(link.drop);
         return false;
     }
+    struct csum_l4 l4;
+    bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
+    bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
+    if (whole &&
+        net_udp_input_frame(&netif, frame, dev->rx_frame_room >= len ? dev->rx_frame_room : 0, &l4,
+                            vouched)) {
+        LINK_STATS_INC(link.recv);
+        net_timeouts_changed();
+        return false; /* delivered and done with: the buffer is the driver's again */
+    }
     u16_t flags = csum_flags;
-    if (csum && rx_vouched(frame, len, csum))
+    if (vouched)
         flags &= (u16_t)~RX_VOUCHED;
     NETIF_SET_CHECKSUM_CTRL(&netif, flags); /* input is synchronous: for this frame only */
     bool kept;

@@ -10,6 +10,7 @@
 #define NET_NET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lwip/err.h"
@@ -70,6 +71,22 @@ int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *
  * pseudo-header's sum), and so must a frame given to net_transmit_frame.
  */
 bool net_tx_csum_offload(void);
+
+/*
+ * The receive fast path (net/udp.c): delivers a UDP datagram in frame (l4,
+ * as csum_locate found it) straight to the mote_udp_bind socket of its port,
+ * without lwIP's input, when it is plainly one: IPv4 without options or IPv6
+ * without extension headers, to one of nif's unicast addresses from a unicast
+ * one, its header checksum right and its UDP checksum right or vouched for
+ * by the device, its lengths consistent; counted as lwIP counts it. The
+ * frame may be answered in place within room bytes from its start (0: not
+ * at all). Returns false, having touched nothing, for any other frame: lwIP
+ * takes it, with every check and count of its own.
+ */
+struct csum_l4;
+struct netif;
+bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const struct csum_l4 *l4,
+                         bool vouched);
 
 /*
  * After anything that enters lwIP: notes it, and before the event loop sleeps

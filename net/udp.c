@@ -21,14 +21,15 @@
 #include "net/net.h"
 #include "net/netdev.h"
 
-#define MAX_SOCKETS      16
-#define UDP_PAYLOAD_MAX  65507
-#define DATAGRAM_MAX     1500 /* received datagrams in several pbufs are joined up to this */
-#define IP4_ADDRS_OFF    12   /* source and destination in the IPv4 header (RFC 791 §3.1) */
-#define IP6_ADDRS_OFF    8    /* the same in the IPv6 header (RFC 8200 §3) */
-#define UDP_CSUM_OFF     6    /* the checksum in the UDP header (RFC 768) */
-#define IN_PLACE_ARG     "udp_in_place"
-#define IN_PLACE_ARG_MAX 8
+#define MAX_SOCKETS          16
+#define UDP_PAYLOAD_MAX      65507
+#define DATAGRAM_MAX         1500 /* received datagrams in several pbufs are joined up to this */
+#define IP4_ADDRS_OFF        12   /* source and destination in the IPv4 header (RFC 791 §3.1) */
+#define IP6_ADDRS_OFF        8    /* the same in the IPv6 header (RFC 8200 §3) */
+#define UDP_CSUM_OFF         6    /* the checksum in the UDP header (RFC 768) */
+#define IP6_MULTICAST_PREFIX 0xff /* an IPv6 address's first byte (RFC 4291 §2.7) */
+#define IN_PLACE_ARG         "udp_in_place"
+#define IN_PLACE_ARG_MAX     8
 
 /*
  * The udp_in_place= boot argument, to compare the paths: on (the default),
@@ -43,6 +44,7 @@ static struct {
     struct udp_pcb *pcb;
     mote_udp_fn fn;
     void *arg;
+    uint16_t port;          /* host byte order */
 } sockets[MAX_SOCKETS + 1]; /* socket ids are 1..MAX_SOCKETS */
 static uint8_t joined[DATAGRAM_MAX];
 
@@ -56,6 +58,7 @@ static struct {
     uint8_t *frame, *ip, *payload;
     size_t room;
     bool v6;
+    const uint8_t *mac; /* ours: the reply's source */
 } in_place;
 
 /* Whether the datagram lwIP is delivering can be answered in place; fills in_place. */
@@ -95,6 +98,7 @@ static bool in_place_check(int sock, struct pbuf *p)
     in_place.payload = payload;
     in_place.room = (size_t)(frame + frame_room - payload);
     in_place.v6 = v6;
+    in_place.mac = ip_current_netif()->hwaddr;
     return true;
 }
 
@@ -108,13 +112,21 @@ void *mote_udp_reply_buffer(int sock, size_t *room)
     return in_place.payload;
 }
 
-/* Swaps the n bytes at a with the n bytes at b (addresses, ports: n <= 16). */
-static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
+/*
+ * Fixed-size copies and compares written out (a load or store each): the
+ * kernel builds with -ffreestanding, where memcpy is a call.
+ */
+#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
+#define EQUAL(a, b, n)    (__builtin_memcmp(a, b, n) == 0)
+#define IP6_ADDR_LEN      16
+
+/* Swaps the n bytes at a with the n bytes at b (addresses, ports: n <= 16, a constant). */
+static inline __attribute__((always_inline)) void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 {
-    uint8_t t[16];
-    memcpy(t, a, n);
-    memcpy(a, b, n);
-    memcpy(b, t, n);
+    uint8_t t[IP6_ADDR_LEN];
+    COPY(t, a, n);
+    COPY(a, b, n);
+    COPY(b, t, n);
 }
 
 /*
@@ -129,8 +141,8 @@ static size_t in_place_turn(const struct udp_pcb *pcb, size_t len, struct netdev
     u16_t udp_len = (u16_t)(UDP_HLEN + len), pseudo, sum;
     size_t ip_hlen;
 
-    SMEMCPY(&eth->dest, &eth->src, ETH_HWADDR_LEN);
-    SMEMCPY(&eth->src, ip_current_netif()->hwaddr, ETH_HWADDR_LEN);
+    COPY(&eth->dest, &eth->src, ETH_HWADDR_LEN);
+    COPY(&eth->src, in_place.mac, ETH_HWADDR_LEN);
     swap_bytes((uint8_t *)&udp->src, (uint8_t *)&udp->dest, sizeof(udp->src));
     udp->len = lwip_htons(udp_len);
     if (!in_place.v6) {
@@ -215,10 +227,10 @@ static bool in_place_answers(int sock, const struct mote_endpoint *to, size_t le
         return false;
     if (!in_place.v6)
         return to->family == MOTE_AF_INET &&
-               memcmp(&((const struct ip_hdr *)in_place.ip)->src, to->addr, 4) == 0;
+               EQUAL(&((const struct ip_hdr *)in_place.ip)->src, to->addr, sizeof(ip4_addr_p_t));
 #if LWIP_IPV6
     return to->family == MOTE_AF_INET6 &&
-           memcmp(&((const struct ip6_hdr *)in_place.ip)->src, to->addr, 16) == 0;
+           EQUAL(&((const struct ip6_hdr *)in_place.ip)->src, to->addr, IP6_ADDR_LEN);
 #else
     return false;
 #endif
@@ -240,7 +252,90 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
         sockets[sock].fn(sock, joined, len, &from, sockets[sock].arg);
     }
     pbuf_free(p);
-    net_timeouts_changed();
+    /* lwIP's timeouts: net/net.c's receive() looks at them once the input is done. */
+}
+
+/* The socket bound to port (host byte order), or 0. */
+static int socket_of_port(uint16_t port)
+{
+    for (int sock = 1; sock <= MAX_SOCKETS; sock++)
+        if (sockets[sock].pcb && sockets[sock].port == port)
+            return sock;
+    return 0;
+}
+
+/* Whether addr (network byte order, in a frame) is one of nif's valid IPv6 addresses. */
+static bool ip6_ours(const struct netif *nif, const uint8_t *addr)
+{
+#if LWIP_IPV6
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) &&
+            EQUAL(netif_ip6_addr(nif, i)->addr, addr, IP6_ADDR_LEN))
+            return true;
+#else
+    (void)nif;
+    (void)addr;
+#endif
+    return false;
+}
+
+bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const struct csum_l4 *l4,
+                         bool vouched)
+{
+    uint8_t *ip = frame + SIZEOF_ETH_HDR, *udp = frame + l4->start;
+    const struct udp_hdr *uh = (const struct udp_hdr *)udp;
+    struct mote_endpoint from = {0};
+
+    if (l4->proto != IP_PROTO_UDP || lwip_ntohs(uh->len) != l4->len || !netif_is_up(nif))
+        return false;
+    if (!l4->v6) {
+        const struct ip_hdr *h = (const struct ip_hdr *)ip;
+        ip4_addr_t src, dst;
+        ip4_addr_copy(src, h->src);
+        ip4_addr_copy(dst, h->dest);
+        /* No options (a reply in place has none), to our own unicast address (the
+           checks of lwIP's ip4_input), a header whose checksum holds. */
+        if (l4->start != SIZEOF_ETH_HDR + IP_HLEN || ip4_addr_isany_val(*netif_ip4_addr(nif)) ||
+            !ip4_addr_cmp(&dst, netif_ip4_addr(nif)) || ip4_addr_ismulticast(&src) ||
+            ip4_addr_isbroadcast(&src, nif) || csum_add(0, ip, IP_HLEN) != 0xffff)
+            return false;
+        from.family = MOTE_AF_INET;
+        COPY(from.addr, &h->src, sizeof(h->src));
+    } else {
+        /* To one of our unicast addresses, from a unicast one (lwIP's ip6_input). */
+        if (!ip6_ours(nif, ip + IP6_ADDRS_OFF + IP6_ADDR_LEN) ||
+            ip[IP6_ADDRS_OFF] == IP6_MULTICAST_PREFIX || uh->chksum == 0)
+            return false; /* IPv6 has no datagram without a checksum (RFC 8200 §8.1) */
+        from.family = MOTE_AF_INET6;
+        COPY(from.addr, ip + IP6_ADDRS_OFF, IP6_ADDR_LEN);
+    }
+    int sock = socket_of_port(lwip_ntohs(uh->dest));
+    if (!sock)
+        return false;
+    if (!vouched && uh->chksum != 0 && csum_add(csum_l4_pseudo(frame, l4), udp, l4->len) != 0xffff)
+        return false; /* lwIP counts and drops it */
+
+    /* Counted as lwIP counts what it delivers. */
+    if (l4->v6)
+        IP6_STATS_INC(ip6.recv);
+    else
+        IP_STATS_INC(ip.recv);
+    UDP_STATS_INC(udp.recv);
+    from.port = lwip_ntohs(uh->src);
+    uint8_t *payload = udp + UDP_HLEN;
+    size_t len = l4->len - UDP_HLEN;
+    if (in_place_mode != IN_PLACE_NEVER && room >= (size_t)(payload - frame) + len) {
+        in_place.sock = sock;
+        in_place.frame = frame;
+        in_place.ip = ip;
+        in_place.payload = payload;
+        in_place.room = room - (size_t)(payload - frame);
+        in_place.v6 = l4->v6;
+        in_place.mac = nif->hwaddr;
+    }
+    sockets[sock].fn(sock, payload, len, &from, sockets[sock].arg);
+    in_place.sock = 0;
+    return true;
 }
 
 int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg)
@@ -265,6 +360,7 @@ int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg)
     sockets[sock].pcb = pcb;
     sockets[sock].fn = fn;
     sockets[sock].arg = arg;
+    sockets[sock].port = port;
     udp_recv(pcb, udp_received, (void *)(intptr_t)sock);
     return sock;
 }

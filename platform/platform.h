@@ -37,7 +37,9 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max);
 /*
  * Reads the DTB (NULL when there is none), maps and brings up console,
  * interrupt controller, timer, RTC and power control, and fills *board. Runs
- * with the MMU on and the DTB mapped.
+ * with the MMU on and the DTB mapped. fdt is the DTB platform_ram read, which
+ * kernel_main may have moved whole since (to the heap's top): what a board
+ * keeps of it must be offsets, as virt's index keeps.
  * Returns 0, or a negative errno naming what is missing (the console is up
  * from the first step on, so the kernel can say what failed).
  */

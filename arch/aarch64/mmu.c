@@ -254,8 +254,9 @@ void mmu_enable(void)
     /*
      * The tables were written with the MMU off, so straight to memory; drop
      * any stale cache lines over them before the (cacheable) walker reads.
+     * Only those in use: the rest are written later, through the cache.
      */
-    dcache_invalidate(table_pool, sizeof(table_pool));
+    dcache_invalidate(table_pool, tables_used * sizeof(table_pool[0]));
     __asm__ volatile("tlbi vmalle1" ::: "memory");
     __asm__ volatile("ic iallu" ::: "memory");
     dsb(nsh);

@@ -271,6 +271,16 @@ static uint32_t align_token(uint32_t off)
     return (off + TOKEN_SIZE - 1) & ~(uint32_t)(TOKEN_SIZE - 1);
 }
 
+/*
+ * Whether node name n is the len bytes at name, or, when those have no unit
+ * address, is them and one (libfdt's rule, fdt_subnode_offset_namelen).
+ */
+static bool name_matches(const char *n, const char *name, size_t len)
+{
+    return strncmp(n, name, len) == 0 && memchr(n, '\0', len) == NULL &&
+           (n[len] == '\0' || (n[len] == '@' && memchr(name, '@', len) == NULL));
+}
+
 /* One token of the structure block, read with every byte of it inside the block. */
 struct token {
     uint32_t tag, next;    /* next: the offset of the token after it */
@@ -343,6 +353,12 @@ enum kept_prop {
 /* Which kept property nameoff names, or 0. */
 static unsigned kept_name(const struct devtree_index *idx, uint32_t nameoff)
 {
+    /* Most properties (reg, interrupts, clocks...) are none of them: the first byte says so. */
+    if (nameoff >= idx->strings_size)
+        return 0;
+    char first = *((const char *)idx->fdt + idx->strings_off + nameoff);
+    if (first != 'c' && first != 'p' && first != 'l' && first != 'd' && first != '#')
+        return 0;
 #define NAME_IS(lit) string_is(idx, nameoff, lit, sizeof(lit) - 1)
     if (NAME_IS("compatible"))
         return KEPT_COMPATIBLE;
@@ -475,7 +491,7 @@ int devtree_top_node(const void *fdt, const char *name)
     struct token t;
     for (uint32_t off = 0; token_read(base, view.struct_size, off, &t); off = t.next) {
         if (t.tag == FDT_BEGIN_NODE) {
-            if (++depth == 1 && strcmp(t.name, name) == 0)
+            if (++depth == 1 && name_matches(t.name, name, strlen(name)))
                 return (int)off;
         } else if (t.tag == FDT_END_NODE) {
             if (--depth < 0)
@@ -561,29 +577,30 @@ static const char *node_name(const struct devtree_index *idx, const struct devtr
     return (const char *)index_struct(idx) + n->offset + TOKEN_SIZE;
 }
 
-int devtree_index_child(const struct devtree_index *idx, int parent, const char *name)
+/* The first child of parent whose name matches the len bytes at name (name_matches). */
+static int child_namelen(const struct devtree_index *idx, int parent, const char *name, size_t len)
 {
     for (int k = 0; k < idx->count; k++)
-        if (idx->nodes[k].parent == parent && strcmp(node_name(idx, &idx->nodes[k]), name) == 0)
+        if (idx->nodes[k].parent == parent &&
+            name_matches(node_name(idx, &idx->nodes[k]), name, len))
             return idx->nodes[k].offset;
     return -ENOENT;
 }
 
-/*
- * A child of parent whose name is the len bytes at name, or, when those have
- * no unit address, whose name is them and one (fdt_subnode_offset_namelen).
- */
-static int child_namelen(const struct devtree_index *idx, int parent, const char *name, size_t len)
+int devtree_index_child(const struct devtree_index *idx, int parent, const char *name)
 {
-    bool bare = memchr(name, '@', len) == NULL;
-    for (int k = 0; k < idx->count; k++) {
-        if (idx->nodes[k].parent != parent)
-            continue;
-        const char *n = node_name(idx, &idx->nodes[k]);
-        if (strncmp(n, name, len) == 0 && memchr(n, '\0', len) == NULL &&
-            (n[len] == '\0' || (bare && n[len] == '@')))
-            return idx->nodes[k].offset;
-    }
+    return child_namelen(idx, parent, name, strlen(name));
+}
+
+int devtree_index_next_child(const struct devtree_index *idx, int parent, int prev)
+{
+    /* Children follow their parent in tree order, each after the one before it. */
+    const struct devtree_node *from = index_node(idx, prev < 0 ? parent : prev);
+    if (!from || (prev >= 0 && from->parent != parent))
+        return -ENOENT;
+    for (const struct devtree_node *n = from + 1; n < idx->nodes + idx->count; n++)
+        if (n->parent == parent)
+            return n->offset;
     return -ENOENT;
 }
 

@@ -129,7 +129,8 @@ int devtree_index_build(struct devtree_index *idx, const void *fdt, struct devtr
                         int max);
 
 /*
- * The root's child named name ("chosen"), found in one pass over the
+ * The root's first child named name (as devtree_index_child matches it),
+ * found in one pass over the
  * structure block without an index, for code that runs before there is one.
  * fdt must have passed fdt_check_header. Returns its offset, -ENOENT, or
  * -EINVAL for a malformed tree.
@@ -151,8 +152,18 @@ int devtree_index_parent(const struct devtree_index *idx, int node);
 /* The node whose phandle is phandle, or -ENOENT. */
 int devtree_index_phandle(const struct devtree_index *idx, uint32_t phandle);
 
-/* The child of parent named name (unit address included, "chosen", "cpus"), or -ENOENT. */
+/*
+ * The first child of parent named name ("chosen", "cpus", "pl011@9000000"; a
+ * name without a unit address also matches one with, as in libfdt's paths),
+ * or -ENOENT.
+ */
 int devtree_index_child(const struct devtree_index *idx, int parent, const char *name);
+
+/*
+ * The child of parent that follows the child prev in tree order (prev < 0:
+ * the first), or -ENOENT: fdt_first_subnode/fdt_next_subnode over the index.
+ */
+int devtree_index_next_child(const struct devtree_index *idx, int parent, int prev);
 
 /*
  * The node at the absolute path (namelen bytes of it, "/" the root; empty

@@ -4,10 +4,16 @@
  * negative answers with the SOA (RFC 2308 §2), the OPT (RFC 6891 §6.1) and
  * truncation. See dns.h for the rules.
  *
- * The reply's question is always written plain at offset 12, so every other
- * name is a compression pointer into it: owners point at the question (which
- * echoes its case), the zone's names at the apex inside it.
+ * Everything is decided before a byte is written: which records, hence the
+ * section counts and the reply's length, and so how much of it fits. Then
+ * the reply is written straight through with unchecked stores.
+ *
+ * The reply's question is the query's, byte for byte, at offset 12, so every
+ * other name is a compression pointer into it: owners point at the question
+ * (which echoes its case), the zone's names at the apex inside it.
  */
+#include <string.h>
+
 #include <dns/dns.h>
 
 #include "lib/dns/query.h"
@@ -15,6 +21,19 @@
 #include "lib/dns/zone.h"
 
 #define QUESTION_OFF DNS_HEADER_LEN
+
+/* The zone's records as this file writes them: every owner is a pointer */
+#define NS_NAME_LEN    (sizeof(DNS_ZONE_NS_LABEL) - 1 + DNS_POINTER_LEN)
+#define HOSTMASTER_LEN (sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1 + DNS_POINTER_LEN)
+#define A_RDLENGTH     sizeof(uint32_t)
+#define NS_RDLENGTH    NS_NAME_LEN
+#define SOA_TIMERS     5 /* SERIAL REFRESH RETRY EXPIRE MINIMUM */
+#define SOA_RDLENGTH   (NS_NAME_LEN + HOSTMASTER_LEN + SOA_TIMERS * sizeof(uint32_t))
+#define RR_HEAD_LEN    (DNS_POINTER_LEN + DNS_RR_FIXED_LEN)
+#define RR_A_LEN       (RR_HEAD_LEN + A_RDLENGTH)
+#define RR_NS_LEN      (RR_HEAD_LEN + NS_RDLENGTH)
+#define RR_SOA_LEN     (RR_HEAD_LEN + SOA_RDLENGTH)
+#define RR_OPT_LEN     (1 + DNS_RR_FIXED_LEN) /* the root as owner, no options */
 
 /* How much of a reply fits: all of it; with TC, the question (and OPT); with TC, the header. */
 enum reply_part {
@@ -25,15 +44,14 @@ enum reply_part {
 
 /* What to say to one query, decided before a byte is written */
 struct reply {
-    const struct dns_query *q;
-    struct dns_match m;
     int rcode;
-    int in_zone; /* authoritative: answer from the zone, AA set */
-};
-
-/* The section counts, patched into the header once the sections are written */
-struct counts {
-    uint16_t an, ns, ar;
+    int in_zone;      /* authoritative: answer from the zone, AA set */
+    size_t apex;      /* where mote.test. sits in the reply */
+    uint32_t addr;    /* the answer's A record, when has_a */
+    uint8_t has_a;    /* answer: an A record owned by the question */
+    uint8_t soa;      /* answer: the apex's SOA */
+    uint8_t ns;       /* answer: the apex's NS, and its address as additional */
+    uint8_t soa_auth; /* authority: the SOA, for NXDOMAIN or NODATA (RFC 2308 §3) */
 };
 
 static int type_wanted(uint16_t qtype, uint16_t type)
@@ -41,123 +59,151 @@ static int type_wanted(uint16_t qtype, uint16_t type)
     return qtype == type || qtype == DNS_TYPE_ANY;
 }
 
-/* Starts a record owned by the name at owner in the reply; returns where RDLENGTH sits. */
-static size_t put_rr_start(struct dns_writer *w, size_t owner, uint16_t type)
+/* The RCODE for a well-formed query, and the zone's records that answer it. */
+static void resolve(const struct dns_zone *zone, const struct dns_query *q, struct reply *r)
 {
-    dns_put_pointer(w, owner);
-    dns_put16(w, type);
-    dns_put16(w, DNS_CLASS_IN);
-    dns_put32(w, DNS_ZONE_TTL);
-    size_t rdlength = w->len;
-    dns_put16(w, 0);
-    return rdlength;
-}
-
-static void put_rr_end(struct dns_writer *w, size_t rdlength)
-{
-    dns_patch16(w, rdlength, (uint16_t)(w->len - rdlength - sizeof(uint16_t)));
-}
-
-static void put_a(struct dns_writer *w, size_t owner, uint32_t addr)
-{
-    size_t rdlength = put_rr_start(w, owner, DNS_TYPE_A);
-    dns_put32(w, addr);
-    put_rr_end(w, rdlength);
-}
-
-/* A name one label below the apex: the label, then a pointer to the apex. */
-static void put_apex_child(struct dns_writer *w, const char *label, size_t label_len, size_t apex)
-{
-    dns_put_bytes(w, label, label_len);
-    dns_put_pointer(w, apex);
-}
-
-/* The apex's NS record; returns where its ns.mote.test. sits, for the address record. */
-static size_t put_ns(struct dns_writer *w, size_t apex)
-{
-    size_t rdlength = put_rr_start(w, apex, DNS_TYPE_NS);
-    size_t target = w->len;
-    put_apex_child(w, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
-    put_rr_end(w, rdlength);
-    return target;
-}
-
-static void put_soa(struct dns_writer *w, size_t apex)
-{
-    size_t rdlength = put_rr_start(w, apex, DNS_TYPE_SOA);
-    put_apex_child(w, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
-    put_apex_child(w, DNS_ZONE_HOSTMASTER_LABEL, sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1, apex);
-    dns_put32(w, DNS_ZONE_SOA_SERIAL);
-    dns_put32(w, DNS_ZONE_SOA_REFRESH);
-    dns_put32(w, DNS_ZONE_SOA_RETRY);
-    dns_put32(w, DNS_ZONE_SOA_EXPIRE);
-    dns_put32(w, DNS_ZONE_SOA_MINIMUM);
-    put_rr_end(w, rdlength);
-}
-
-/* Answer, authority and additional records for a query inside the zone. */
-static void put_zone_sections(struct dns_writer *w, const struct reply *r, struct counts *c)
-{
-    uint16_t qtype = r->q->qtype;
-    size_t apex = QUESTION_OFF + r->m.apex_off, ns_name = 0;
-
-    switch (r->m.node) {
+    /* Only IN data here; no zone transfers of a computed zone */
+    if ((q->qclass != DNS_CLASS_IN && q->qclass != DNS_CLASS_ANY) || q->qtype == DNS_TYPE_AXFR ||
+        q->qtype == DNS_TYPE_IXFR) {
+        r->rcode = DNS_RCODE_REFUSED;
+        return;
+    }
+    struct dns_match m = dns_zone_lookup(zone, q->question, q->labels, q->tail_off);
+    if (m.node == DNS_NODE_OUTSIDE) {
+        r->rcode = DNS_RCODE_REFUSED;
+        return;
+    }
+    r->in_zone = 1;
+    r->rcode = m.node == DNS_NODE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR;
+    r->apex = QUESTION_OFF + m.apex_off;
+    switch (m.node) {
     case DNS_NODE_HOST:
-        if (type_wanted(qtype, DNS_TYPE_A)) {
-            put_a(w, QUESTION_OFF, DNS_ZONE_HOST_BASE + r->m.host);
-            c->an++;
-        }
+        r->has_a = type_wanted(q->qtype, DNS_TYPE_A);
+        r->addr = DNS_ZONE_HOST_BASE + m.host;
         break;
     case DNS_NODE_NS:
-        if (type_wanted(qtype, DNS_TYPE_A)) {
-            put_a(w, QUESTION_OFF, DNS_ZONE_NS_ADDR);
-            c->an++;
-        }
+        r->has_a = type_wanted(q->qtype, DNS_TYPE_A);
+        r->addr = DNS_ZONE_NS_ADDR;
         break;
     case DNS_NODE_APEX:
-        if (type_wanted(qtype, DNS_TYPE_SOA)) {
-            put_soa(w, apex);
-            c->an++;
-        }
-        if (type_wanted(qtype, DNS_TYPE_NS)) {
-            ns_name = put_ns(w, apex);
-            c->an++;
-        }
+        r->soa = type_wanted(q->qtype, DNS_TYPE_SOA);
+        r->ns = type_wanted(q->qtype, DNS_TYPE_NS);
         break;
     default: break;
     }
-    /* NXDOMAIN or NODATA: the SOA says how long to cache the absence (RFC 2308 §3) */
-    if (c->an == 0) {
-        put_soa(w, apex);
-        c->ns++;
+    /* NXDOMAIN or NODATA: the SOA says how long to cache the absence */
+    r->soa_auth = !r->has_a && !r->soa && !r->ns;
+}
+
+/* The length of the zone's records in r, answer to additional. */
+static size_t records_len(const struct reply *r)
+{
+    return r->has_a * RR_A_LEN + (r->soa + r->soa_auth) * RR_SOA_LEN +
+           r->ns * (RR_NS_LEN + RR_A_LEN);
+}
+
+/*
+ * A record's owner (a pointer to owner in the reply), TYPE, CLASS IN, TTL
+ * and RDLENGTH; returns where its RDATA goes.
+ */
+static uint8_t *put_rr_head(uint8_t *p, size_t owner, uint16_t type, uint16_t rdlength)
+{
+    p = dns_put_pointer(p, owner);
+    p = dns_put16(p, type);
+    p = dns_put16(p, DNS_CLASS_IN);
+    p = dns_put32(p, DNS_ZONE_TTL);
+    return dns_put16(p, rdlength);
+}
+
+static uint8_t *put_a(uint8_t *p, size_t owner, uint32_t addr)
+{
+    p = put_rr_head(p, owner, DNS_TYPE_A, A_RDLENGTH);
+    return dns_put32(p, addr);
+}
+
+/*
+ * A name one label below the apex: the label, then a pointer to the apex.
+ * The builtin, since -ffreestanding makes a plain memcpy a call, and a
+ * constant length copies in a store or two.
+ */
+static uint8_t *put_apex_child(uint8_t *p, const char *label, size_t label_len, size_t apex)
+{
+    __builtin_memcpy(p, label, label_len);
+    return dns_put_pointer(p + label_len, apex);
+}
+
+static uint8_t *put_ns(uint8_t *p, size_t apex)
+{
+    p = put_rr_head(p, apex, DNS_TYPE_NS, NS_RDLENGTH);
+    return put_apex_child(p, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
+}
+
+static uint8_t *put_soa(uint8_t *p, size_t apex)
+{
+    p = put_rr_head(p, apex, DNS_TYPE_SOA, SOA_RDLENGTH);
+    p = put_apex_child(p, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
+    p = put_apex_child(p, DNS_ZONE_HOSTMASTER_LABEL, sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1, apex);
+    p = dns_put32(p, DNS_ZONE_SOA_SERIAL);
+    p = dns_put32(p, DNS_ZONE_SOA_REFRESH);
+    p = dns_put32(p, DNS_ZONE_SOA_RETRY);
+    p = dns_put32(p, DNS_ZONE_SOA_EXPIRE);
+    return dns_put32(p, DNS_ZONE_SOA_MINIMUM);
+}
+
+/* Answer, authority and additional records, in that order, from offset off of reply. */
+static uint8_t *put_zone_records(uint8_t *reply, uint8_t *p, const struct reply *r)
+{
+    size_t ns_name = 0;
+    if (r->has_a)
+        p = put_a(p, QUESTION_OFF, r->addr);
+    if (r->soa)
+        p = put_soa(p, r->apex);
+    if (r->ns) {
+        ns_name = (size_t)(p - reply) + RR_HEAD_LEN; /* its RDATA: ns.mote.test. */
+        p = put_ns(p, r->apex);
     }
-    if (ns_name) {
-        put_a(w, ns_name, DNS_ZONE_NS_ADDR);
-        c->ar++;
-    }
+    if (r->soa_auth)
+        p = put_soa(p, r->apex);
+    if (r->ns)
+        p = put_a(p, ns_name, DNS_ZONE_NS_ADDR);
+    return p;
 }
 
 /*
  * The OPT: our payload size, the upper bits of an extended RCODE, version 0,
  * the query's DO bit (RFC 3225 §3), no options.
  */
-static void put_opt(struct dns_writer *w, int rcode, int dnssec_ok)
+static uint8_t *put_opt(uint8_t *p, int rcode, int dnssec_ok)
 {
-    dns_put8(w, DNS_NAME_ROOT);
-    dns_put16(w, DNS_TYPE_OPT);
-    dns_put16(w, DNS_EDNS_PAYLOAD);
-    dns_put32(w, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
-                     (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
-                     (dnssec_ok ? DNS_OPT_TTL_DO : 0));
-    dns_put16(w, 0);
+    *p++ = DNS_NAME_ROOT;
+    p = dns_put16(p, DNS_TYPE_OPT);
+    p = dns_put16(p, DNS_EDNS_PAYLOAD);
+    p = dns_put32(p, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
+                         (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
+                         (dnssec_ok ? DNS_OPT_TTL_DO : 0));
+    return dns_put16(p, 0);
 }
 
-/* Writes the reply from the start of w's buffer, as much as part says. */
-static void put_reply(struct dns_writer *w, const struct reply *r, enum reply_part part)
+/*
+ * Writes the reply, as much of it as part says, into reply, whose room was
+ * checked. The question goes first: in place it is already there, and
+ * otherwise the header's bytes might overwrite it (memmove, since reply
+ * may overlap the query). Returns the reply's length.
+ */
+static size_t put_reply(uint8_t *reply, const struct dns_query *q, const struct reply *r,
+                        enum reply_part part)
 {
-    const struct dns_query *q = r->q;
-    struct counts c = {0, 0, 0};
     int question = q->name_len && part != REPLY_HEADER;
+    int full = part == REPLY_FULL && r->in_zone;
+    int opt = q->has_opt && part != REPLY_HEADER;
+    uint8_t *p = reply + QUESTION_OFF;
+    if (question) {
+        size_t question_len = q->name_len + DNS_QUESTION_FIXED_LEN;
+        if (p != q->question)
+            memmove(p, q->question, question_len);
+        p += question_len;
+    }
+
     uint16_t flags = DNS_FLAG_QR | (q->flags & (DNS_FLAG_OPCODE_MASK | DNS_FLAG_RD | DNS_FLAG_CD)) |
                      (r->rcode & DNS_FLAG_RCODE_MASK);
     /* RFC 1034 §3.7.1: an answer for QCLASS=* can never be authoritative */
@@ -165,49 +211,18 @@ static void put_reply(struct dns_writer *w, const struct reply *r, enum reply_pa
         flags |= DNS_FLAG_AA;
     if (part != REPLY_FULL)
         flags |= DNS_FLAG_TC;
+    uint8_t *h = dns_put16(reply, q->id);
+    h = dns_put16(h, flags);
+    h = dns_put16(h, (uint16_t)question);
+    h = dns_put16(h, full ? (uint16_t)(r->has_a + r->soa + r->ns) : 0);
+    h = dns_put16(h, full ? r->soa_auth : 0);
+    dns_put16(h, (uint16_t)((full ? r->ns : 0) + opt));
 
-    w->len = 0;
-    w->overflow = 0;
-    dns_put16(w, q->id);
-    dns_put16(w, flags);
-    dns_put16(w, (uint16_t)question);
-    dns_put16(w, 0);
-    dns_put16(w, 0);
-    dns_put16(w, 0);
-    if (question) {
-        dns_put_bytes(w, q->name, q->name_len);
-        dns_put16(w, q->qtype);
-        dns_put16(w, q->qclass);
-    }
-    if (part == REPLY_FULL && r->in_zone)
-        put_zone_sections(w, r, &c);
-    if (q->has_opt && part != REPLY_HEADER) {
-        put_opt(w, r->rcode, q->dnssec_ok);
-        c.ar++;
-    }
-    dns_patch16(w, DNS_OFF_ANCOUNT, c.an);
-    dns_patch16(w, DNS_OFF_NSCOUNT, c.ns);
-    dns_patch16(w, DNS_OFF_ARCOUNT, c.ar);
-}
-
-/* The RCODE for a well-formed query, and whether the zone answers it. */
-static void resolve(const struct dns_zone *zone, struct reply *r)
-{
-    const struct dns_query *q = r->q;
-
-    /* Only IN data here; no zone transfers of a computed zone */
-    if ((q->qclass != DNS_CLASS_IN && q->qclass != DNS_CLASS_ANY) || q->qtype == DNS_TYPE_AXFR ||
-        q->qtype == DNS_TYPE_IXFR) {
-        r->rcode = DNS_RCODE_REFUSED;
-        return;
-    }
-    r->m = dns_zone_lookup(zone, q->name, q->name_len);
-    if (r->m.node == DNS_NODE_OUTSIDE) {
-        r->rcode = DNS_RCODE_REFUSED;
-        return;
-    }
-    r->in_zone = 1;
-    r->rcode = r->m.node == DNS_NODE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR;
+    if (full)
+        p = put_zone_records(reply, p, r);
+    if (opt)
+        p = put_opt(p, r->rcode, q->dnssec_ok);
+    return (size_t)(p - reply);
 }
 
 static void count_rcode(struct dns_stats *stats, int rcode)
@@ -235,20 +250,19 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
         return 0;
     }
 
-    /* All of the query is read into q: reply may now overwrite it */
-    struct reply r = {.q = &q, .rcode = rcode};
+    struct reply r = {.rcode = rcode};
     if (rcode == DNS_RCODE_NOERROR && q.name_len)
-        resolve(zone, &r);
-    struct dns_writer w = {.buf = reply, .cap = dns_reply_limit(&q, transport, reply_max)};
+        resolve(zone, &q, &r);
+
+    /* The largest part that fits; the header alone always does: reply_max >= DNS_HEADER_LEN */
+    size_t cap = dns_reply_limit(&q, transport, reply_max);
+    size_t question_len = q.name_len ? q.name_len + DNS_QUESTION_FIXED_LEN : 0;
+    size_t short_len = DNS_HEADER_LEN + question_len + (q.has_opt ? RR_OPT_LEN : 0);
     enum reply_part part = REPLY_FULL;
-    put_reply(&w, &r, part);
-    /* The header alone always fits: cap >= DNS_HEADER_LEN */
-    while (w.overflow && part != REPLY_HEADER) {
-        part = part == REPLY_FULL ? REPLY_QUESTION : REPLY_HEADER;
-        put_reply(&w, &r, part);
-    }
+    if (short_len + (r.in_zone ? records_len(&r) : 0) > cap)
+        part = short_len > cap ? REPLY_HEADER : REPLY_QUESTION;
     if (part != REPLY_FULL)
         stats->truncated++;
     count_rcode(stats, r.rcode);
-    return w.len;
+    return put_reply(reply, &q, &r, part);
 }

@@ -3,16 +3,16 @@
 #include "lib/dns/query.h"
 
 #include <errno.h>
-#include <string.h>
 
 /*
- * Reads the record at *off (its name into name) and moves past it. Returns
- * 0, or -EBADMSG if any of it lies past the end.
+ * Moves *off past the record there; *name_len is its owner's length and
+ * *fixed its TYPE..RDLENGTH. Returns 0, or -EBADMSG if any of it lies past
+ * the end.
  */
-static int read_rr(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX],
-                   int *name_len, const uint8_t **fixed)
+static int read_rr(const uint8_t *msg, size_t len, size_t *off, int *name_len,
+                   const uint8_t **fixed)
 {
-    int n = dns_read_name(msg, len, off, name);
+    int n = dns_skip_name(msg, len, off);
     if (n < 0)
         return n;
     if (len - *off < DNS_RR_FIXED_LEN)
@@ -60,13 +60,12 @@ static int read_sections(const uint8_t *msg, size_t len, size_t off, struct dns_
 {
     unsigned before = (unsigned)dns_get16(msg + DNS_OFF_ANCOUNT) + dns_get16(msg + DNS_OFF_NSCOUNT);
     unsigned additional = dns_get16(msg + DNS_OFF_ARCOUNT);
-    uint8_t name[DNS_NAME_MAX];
     const uint8_t *f;
     int name_len;
 
     /* At most 2 x 65535 rounds, each consuming at least 11 bytes or failing */
     for (unsigned i = 0; i < before + additional; i++) {
-        if (read_rr(msg, len, &off, name, &name_len, &f) < 0)
+        if (read_rr(msg, len, &off, &name_len, &f) < 0)
             return DNS_RCODE_FORMERR;
         if (i < before || dns_get16(f + DNS_RR_OFF_TYPE) != DNS_TYPE_OPT)
             continue;
@@ -91,9 +90,43 @@ static int read_sections(const uint8_t *msg, size_t len, size_t off, struct dns_
     return DNS_RCODE_NOERROR;
 }
 
+/*
+ * Reads the question's name, which starts right after the header and is
+ * always plain: a compression pointer must point strictly backwards and not
+ * into the header (dns_skip_name), and nothing lies between the two, so a
+ * pointer here is as malformed as a reserved label type. Notes the name's
+ * shape in q. Returns the position after the name, or 0 if it is malformed:
+ * past the end, or longer than DNS_NAME_MAX.
+ */
+static size_t read_question_name(const uint8_t *msg, size_t len, struct dns_query *q)
+{
+    size_t pos = DNS_HEADER_LEN, last = 0, before_last = 0; /* label starts, in the name */
+    unsigned labels = 0;
+
+    /* Each round moves pos on by a label; the name's bound ends it within 255 bytes */
+    for (;;) {
+        if (pos >= len || pos - DNS_HEADER_LEN >= DNS_NAME_MAX)
+            return 0;
+        uint8_t b = msg[pos];
+        if (b == DNS_NAME_ROOT)
+            break;
+        if (b > DNS_LABEL_MAX) /* a pointer, or a reserved label type */
+            return 0;
+        before_last = last;
+        last = pos - DNS_HEADER_LEN;
+        labels++;
+        pos += 1 + (size_t)b;
+    }
+    pos++;
+    q->question = msg + DNS_HEADER_LEN;
+    q->labels = labels;
+    q->tail_off = before_last; /* 0 with fewer than two labels: unused then */
+    return pos;
+}
+
 int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q)
 {
-    memset(q, 0, sizeof(*q));
+    *q = (struct dns_query){0};
     if (len < DNS_HEADER_LEN)
         return -EBADMSG;
     q->id = dns_get16(msg + DNS_OFF_ID);
@@ -113,22 +146,11 @@ int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q)
     if (qdcount != 1)
         return DNS_RCODE_FORMERR;
 
-    size_t off = DNS_HEADER_LEN;
-    int n = dns_read_name(msg, len, &off, q->name);
-    if (n < 0 || len - off < DNS_QUESTION_FIXED_LEN)
+    size_t off = read_question_name(msg, len, q);
+    if (off == 0 || len - off < DNS_QUESTION_FIXED_LEN)
         return DNS_RCODE_FORMERR;
-    q->name_len = (size_t)n;
+    q->name_len = off - DNS_HEADER_LEN;
     q->qtype = dns_get16(msg + off + DNS_Q_OFF_TYPE);
     q->qclass = dns_get16(msg + off + DNS_Q_OFF_CLASS);
     return read_sections(msg, len, off + DNS_QUESTION_FIXED_LEN, q);
-}
-
-size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport, size_t reply_max)
-{
-    size_t limit = DNS_UDP_MSG_MIN;
-    if (transport == DNS_TRANSPORT_TCP)
-        limit = DNS_TCP_MSG_MAX;
-    else if (q->has_opt && q->udp_payload > DNS_UDP_MSG_MIN)
-        limit = q->udp_payload < DNS_EDNS_PAYLOAD ? q->udp_payload : DNS_EDNS_PAYLOAD;
-    return limit < reply_max ? limit : reply_max;
 }

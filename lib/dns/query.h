@@ -13,15 +13,25 @@
 #include "lib/dns/wire.h"
 
 /*
- * What a reply needs of the query; nothing points into the message. A query
- * with no question (name_len 0) and DNS_RCODE_NOERROR is a cookie-only query
- * (RFC 7873 §5.4): answered with the header and the OPT.
+ * What a reply needs of the query. The question is not copied: it sits
+ * plain at DNS_HEADER_LEN (read_question_name in query.c says why) and a
+ * reply starts with the same header-sized block, so a reply built in place
+ * finds its question already written. A query with no question (name_len 0)
+ * and DNS_RCODE_NOERROR is a cookie-only query (RFC 7873 §5.4): answered
+ * with the header and the OPT.
  */
 struct dns_query {
     uint16_t id;
     uint16_t flags;
-    uint8_t name[DNS_NAME_MAX]; /* the question's name, plain, case kept */
-    size_t name_len;            /* 0: no question could be read */
+    const uint8_t *question; /* in the message: the name, QTYPE, QCLASS */
+    size_t name_len;         /* 0: no question could be read */
+    /*
+     * The name's shape, noted while reading it so the zone lookup need not
+     * walk it again: its labels (the root's not counted) and where the last
+     * two of them start (with labels >= 2), where the apex would be.
+     */
+    unsigned labels;
+    size_t tail_off;
     uint16_t qtype, qclass;
     int has_opt;          /* exactly one well-formed OPT came */
     uint16_t udp_payload; /* the requestor's, from its OPT */
@@ -44,8 +54,17 @@ int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q);
 /*
  * The most a reply to q may take: 512 bytes over UDP, or the requestor's
  * EDNS payload held to 512..DNS_EDNS_PAYLOAD; DNS_TCP_MSG_MAX over TCP; never
- * more than reply_max.
+ * more than reply_max. Inline: a few compares, once per query.
  */
-size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport, size_t reply_max);
+static inline size_t dns_reply_limit(const struct dns_query *q, enum dns_transport transport,
+                                     size_t reply_max)
+{
+    size_t limit = DNS_UDP_MSG_MIN;
+    if (transport == DNS_TRANSPORT_TCP)
+        limit = DNS_TCP_MSG_MAX;
+    else if (q->has_opt && q->udp_payload > DNS_UDP_MSG_MIN)
+        limit = q->udp_payload < DNS_EDNS_PAYLOAD ? q->udp_payload : DNS_EDNS_PAYLOAD;
+    return limit < reply_max ? limit : reply_max;
+}
 
 #endif

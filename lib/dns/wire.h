@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DNS wire format (RFC 1035 §4): protocol constants, big-endian accessors,
- * name reading with compression checks (RFC 9267) and a bounded writer.
+ * DNS wire format (RFC 1035 §4): protocol constants, big-endian accessors
+ * and writers, and name skipping with compression checks (RFC 9267).
  * Internal to lib/dns.
  */
 #ifndef LIB_DNS_WIRE_H
@@ -71,6 +71,12 @@
  * the work, as RFC 9267 §2 asks. One pointer per name is all an encoder needs.
  */
 #define DNS_NAME_MAX_POINTERS 16
+/*
+ * Names compare case-insensitively in ASCII only (RFC 4343 §3): a byte OR
+ * this bit equals a lower-case letter exactly when it is that letter in
+ * either case.
+ */
+#define DNS_ASCII_CASE_BIT 0x20u
 
 /* Fixed parts after a name: QTYPE QCLASS (§4.1.2); TYPE CLASS TTL RDLENGTH (§4.1.3) */
 #define DNS_QUESTION_FIXED_LEN 4
@@ -105,36 +111,40 @@ static inline uint32_t dns_get32(const uint8_t *p)
 }
 
 /*
- * Reads the possibly compressed name at *off in msg (len bytes) into name as
- * plain wire format (labels, then the root's zero byte), case kept, and moves
- * *off past the name as it sits in msg. Returns the name's length
- * (1..DNS_NAME_MAX), or -EBADMSG if it runs past the end, is too long, uses a
- * reserved label type, or has a pointer into the header, one that is not
- * strictly backwards or one pointer too many (*off is then unchanged).
+ * Writers for a reply whose length was checked before the first byte was
+ * written: each stores big-endian at p and returns the byte after. Inline
+ * byte stores, since a reply takes a dozen of them.
  */
-int dns_read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t name[DNS_NAME_MAX]);
+static inline uint8_t *dns_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + sizeof(v);
+}
 
-/* Compares len bytes of two plain wire names (or labels), ASCII letters folded (RFC 4343 §3). */
-int dns_name_equal(const uint8_t *a, const uint8_t *b, size_t len);
+static inline uint8_t *dns_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + sizeof(v);
+}
+
+/* A compression pointer to offset off (< 0x4000) of the reply. */
+static inline uint8_t *dns_put_pointer(uint8_t *p, size_t off)
+{
+    return dns_put16(p, (uint16_t)(DNS_LABEL_POINTER << 8 | (off & DNS_POINTER_OFFSET_MASK)));
+}
 
 /*
- * A reply under construction in buf (cap bytes). A write that does not fit
- * sets overflow and is dropped, so a builder writes unchecked and looks once
- * at the end.
+ * Moves *off in msg (len bytes) past the possibly compressed name there,
+ * checking it all. Returns the length of the name it spells (1..DNS_NAME_MAX:
+ * its labels and the root's zero byte, pointers followed), or -EBADMSG if it
+ * runs past the end, is too long, uses a reserved label type, or has a
+ * pointer into the header, one that is not strictly backwards or one pointer
+ * too many (*off is then unchanged).
  */
-struct dns_writer {
-    uint8_t *buf;
-    size_t cap, len;
-    int overflow;
-};
-
-void dns_put8(struct dns_writer *w, uint8_t v);
-void dns_put16(struct dns_writer *w, uint16_t v);
-void dns_put32(struct dns_writer *w, uint32_t v);
-void dns_put_bytes(struct dns_writer *w, const void *p, size_t n);
-/* A compression pointer to offset off (< 0x4000) of the reply. */
-void dns_put_pointer(struct dns_writer *w, size_t off);
-/* Overwrites the 16-bit word at off, if it was written. */
-void dns_patch16(struct dns_writer *w, size_t off, uint16_t v);
+int dns_skip_name(const uint8_t *msg, size_t len, size_t *off);
 
 #endif

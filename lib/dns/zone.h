@@ -11,14 +11,24 @@
 
 #include <dns/dns.h>
 
+/*
+ * The names the lookup compares, in lower case, each with its fold mask: the
+ * ASCII case bit (0x20, a space) under every letter and 0 under length bytes,
+ * so a name's bytes OR-ed with the mask equal the name exactly when they
+ * match, letters in either case (RFC 4343 §3).
+ */
 /* The apex in wire format, without the root's zero byte */
-#define DNS_ZONE_ORIGIN     "\4mote\4test"
-#define DNS_ZONE_ORIGIN_LEN (sizeof(DNS_ZONE_ORIGIN) - 1)
+#define DNS_ZONE_ORIGIN        "\4mote\4test"
+#define DNS_ZONE_ORIGIN_FOLD   "\0    \0    "
+#define DNS_ZONE_ORIGIN_LEN    (sizeof(DNS_ZONE_ORIGIN) - 1)
+#define DNS_ZONE_ORIGIN_LABELS 2
 /* Labels below the apex, each as a length byte and the label */
 #define DNS_ZONE_NS_LABEL         "\2ns"
+#define DNS_ZONE_NS_LABEL_FOLD    "\0  "
 #define DNS_ZONE_HOSTMASTER_LABEL "\12hostmaster"
 #define DNS_ZONE_HOST_PREFIX      "host" /* then the number, decimal */
-#define DNS_ZONE_HOST_DIGITS_MAX  7      /* of DNS_ZONE_RECORDS_MAX */
+#define DNS_ZONE_HOST_PREFIX_FOLD "    "
+#define DNS_ZONE_HOST_DIGITS_MAX  7 /* of DNS_ZONE_RECORDS_MAX */
 
 #define DNS_ZONE_TTL       300u
 #define DNS_ZONE_HOST_BASE 0x0a000000u /* 10.0.0.0: host<i> is this + i */
@@ -46,9 +56,12 @@ struct dns_match {
 };
 
 /*
- * Places the plain wire name (name_len bytes, as dns_read_name gives it) in
- * zone, case-insensitively. Cannot fail: an unknown name is an answer too.
+ * Places the plain wire name at name in zone, case-insensitively, from its
+ * shape as the question's reader noted it: labels (the root's not counted)
+ * and tail_off, where its last two labels start (with labels >= 2). Cannot
+ * fail: an unknown name is an answer too.
  */
-struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, size_t name_len);
+struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, unsigned labels,
+                                 size_t tail_off);
 
 #endif

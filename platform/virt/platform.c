@@ -112,6 +112,14 @@ static int dt_irq(const void *fdt, int node, int index, unsigned *intid, unsigne
                       : devtree_irq(fdt, node, index, intid, flags);
 }
 
+/* node's child after prev (prev < 0: its first), or a negative number past the last. */
+static int dt_next_child(const void *fdt, int node, int prev)
+{
+    if (dt_indexed)
+        return devtree_index_next_child(&dt, node, prev);
+    return prev < 0 ? fdt_first_subnode(fdt, node) : fdt_next_subnode(fdt, prev);
+}
+
 static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t def)
 {
     return dt_indexed ? devtree_index_u32(&dt, node, name, def) : devtree_u32(fdt, node, name, def);
@@ -254,11 +262,9 @@ static int power_key_node(const void *fdt)
     int keys = dt_find(fdt, gpio_keys_compat, NULL), key;
     if (keys < 0)
         return -ENOENT;
-    fdt_for_each_subnode(key, fdt, keys)
-    {
+    for (key = dt_next_child(fdt, keys, -1); key >= 0; key = dt_next_child(fdt, keys, key))
         if (dt_u32(fdt, key, "linux,code", 0) == KEY_POWER)
             return key;
-    }
     return -ENOENT;
 }
 
@@ -331,8 +337,8 @@ static void describe(const void *fdt, struct board *board)
 
     int cpus = dt_top(fdt, "cpus"), cpu;
     board->cpus = 0;
-    fdt_for_each_subnode(cpu, fdt, cpus)
-    {
+    for (cpu = dt_next_child(fdt, cpus, -1); cpus >= 0 && cpu >= 0;
+         cpu = dt_next_child(fdt, cpus, cpu)) {
         const char *type = dt_prop(fdt, cpu, "device_type", NULL);
         if (type && strcmp(type, "cpu") == 0)
             board->cpus++;

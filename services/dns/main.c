@@ -22,9 +22,11 @@ struct dns_stats dns_service_stats;
 static uint8_t reply[REPLY_MAX];
 
 /*
- * Answers in place when it can: dns_answer reads the whole query before it
- * writes, so the reply is built over the query in its receive buffer and
- * sent back as it is (mote_udp_reply); otherwise from a buffer of its own.
+ * Answers in place when it can: dns_answer reads what it needs of the query
+ * before it writes, and a reply's question is the query's at the same
+ * offset, so the reply is built over the query in its receive buffer (its
+ * question left where it is) and sent back as it is (mote_udp_reply);
+ * otherwise from a buffer of its own.
  */
 static void on_query(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                      void *arg)

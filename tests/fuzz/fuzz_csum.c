@@ -32,14 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((size_t)l4.start + l4.len > size || l4.offset + 2u > l4.len ||
             (size_t)l4.start + l4.offset + 2 > (avail < size ? avail : size))
             abort();
-        memcpy(frame + l4.start + l4.offset, &l4.pseudo, sizeof(l4.pseudo));
+        uint16_t pseudo = csum_l4_pseudo(frame, &l4);
+        memcpy(frame + l4.start + l4.offset, &pseudo, sizeof(pseudo));
         if (csum_complete(frame, (size_t)l4.start + l4.len, l4.start, l4.offset) != 0)
             abort();
         struct csum_l4 again;
         if (csum_locate(frame, size, size, &again) != 0 || again.start != l4.start ||
-            again.pseudo != l4.pseudo)
+            csum_l4_pseudo(frame, &again) != pseudo)
             abort();
-        uint16_t total = csum_add(l4.pseudo, frame + l4.start, l4.len);
+        uint16_t total = csum_add(pseudo, frame + l4.start, l4.len);
         if (total != 0xffff && total != 0)
             abort(); /* the completed checksum does not verify */
     }

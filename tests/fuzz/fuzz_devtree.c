@@ -85,8 +85,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         devtree_index_phandle(&idx, 1);
         devtree_index_stdout(&idx);
         devtree_index_path(&idx, "/chosen", 7);
-        for (int k = 0; k < idx.count; k++)
+        for (int k = 0; k < idx.count; k++) {
             index_agrees(&idx, nodes[k].offset);
+            /* Bounded: each step moves on to a later node. */
+            for (int c = devtree_index_next_child(&idx, nodes[k].offset, -1); c >= 0;
+                 c = devtree_index_next_child(&idx, nodes[k].offset, c))
+                ;
+        }
     }
     for (int i = 0; i < MAX_NODES && devtree_memory(fdt, i, &a, &s) == 0; i++)
         ;

@@ -34,15 +34,19 @@ static void check(const struct dns_zone *zone, const char *label, enum dns_node 
 {
     uint8_t name[DNS_NAME_MAX];
     size_t len = strlen(label), n = 0;
+    unsigned labels = DNS_ZONE_ORIGIN_LABELS;
     if (len) {
+        labels++;
         name[n++] = (uint8_t)len;
         memcpy(name + n, label, len);
         n += len;
     }
+    /* Where the name's last two labels start, as the question's reader notes it */
+    size_t tail_off = n;
     memcpy(name + n, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_LEN);
     n += DNS_ZONE_ORIGIN_LEN;
     name[n++] = DNS_NAME_ROOT;
-    struct dns_match m = dns_zone_lookup(zone, name, n);
+    struct dns_match m = dns_zone_lookup(zone, name, labels, tail_off);
     if (m.node != node || (node == DNS_NODE_HOST && m.host != host)) {
         fprintf(stderr, "dns_zonefile: lib/dns does not place %s.mote.test. as printed\n", label);
         exit(1);

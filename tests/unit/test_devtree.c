@@ -641,6 +641,28 @@ test_devtree_index_keeps_the_first_of_a_repeated_property_and_linux_phandle(void
     }
 }
 
+static void test_devtree_index_next_child_walks_children_as_libfdt_does(void **state)
+{
+    (void)state;
+    struct devtree_node nodes[16];
+    struct devtree_index idx;
+    build_index_tree();
+    assert_int_equal(devtree_index_build(&idx, fdt, nodes, 16), 0);
+    for (int k = 0; k < idx.count; k++) {
+        int parent = nodes[k].offset, mine = devtree_index_next_child(&idx, parent, -1);
+        int theirs = fdt_first_subnode(fdt, parent);
+        while (theirs >= 0) {
+            assert_int_equal(mine, theirs);
+            mine = devtree_index_next_child(&idx, parent, mine);
+            theirs = fdt_next_subnode(fdt, theirs);
+        }
+        assert_int_equal(mine, -ENOENT);
+    }
+    /* prev not a child of parent, or no node at all */
+    assert_int_equal(devtree_index_next_child(&idx, node("/soc"), node("/chosen")), -ENOENT);
+    assert_int_equal(devtree_index_next_child(&idx, 0, 3), -ENOENT);
+}
+
 static void test_devtree_top_node_finds_a_child_of_the_root_only(void **state)
 {
     (void)state;
@@ -649,6 +671,8 @@ static void test_devtree_top_node_finds_a_child_of_the_root_only(void **state)
     assert_int_equal(devtree_top_node(fdt, "intc@8000000"), node("/intc@8000000"));
     assert_int_equal(devtree_top_node(fdt, "pl011@9000000"), -ENOENT); /* a grandchild */
     assert_int_equal(devtree_top_node(fdt, ""), -ENOENT);              /* not the root */
+    assert_int_equal(devtree_top_node(fdt, "intc"), node("/intc"));    /* as libfdt's paths match */
+    assert_int_equal(devtree_top_node(fdt, "int"), -ENOENT);
     fdt32_t *tag = (fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + node("/soc"));
     *tag = cpu_to_fdt32(0x7f);
     assert_int_equal(devtree_top_node(fdt, "intc@8000000"), -EINVAL);
@@ -979,6 +1003,7 @@ int main(void)
             test_devtree_index_keeps_the_first_of_a_repeated_property_and_linux_phandle),
         cmocka_unit_test(test_devtree_index_rejects_values_and_names_past_the_block),
         cmocka_unit_test(test_devtree_top_node_finds_a_child_of_the_root_only),
+        cmocka_unit_test(test_devtree_index_next_child_walks_children_as_libfdt_does),
     };
     return cmocka_run_group_tests_name("devtree", tests, NULL, NULL);
 }
