@@ -58,7 +58,7 @@ SETTLE_S = 0.5         # after the first answer, before a reading: let boot-time
 PLUGIN_STABLE_S = 0.1  # two plugin readings this far apart and equal: the guest is idle
 PLUGIN_STABLE_TRIES = 20
 IDLE_RATE_S = 1.0      # the plugin's count over this long, before the queries: the idle rate
-MIN_MEM_CANDIDATES_MIB = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+MIN_MEM_CANDIDATES_MIB = (2, 3, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MIN_MEM_QUERIES = 100
 
 # What differs between the boards; everything else (namespace, client, readings,

@@ -6,10 +6,14 @@ Reads the ELF's symbols (`nm -S`), puts each in a component by the source
 file addr2line names for it (the same subsystems as bench/profiler.py), and
 prints, per component, the bytes of code (t/T/W), read-only data (r/R) and
 initialised data (d/D), with what the flat image (`<service>.img`, what QEMU
-is given) adds in alignment between its segments. bss and stacks are not in
-the image (zeroed at boot) and are listed apart. Nothing is asserted.
+is given) adds in alignment between its segments. What no symbol names is
+broken down too: the embedded symbol table, the relocations ASLR applies,
+string literals and constants, padding between functions, the page that
+keeps picolibc's code apart (BTI), the GOT. bss and stacks are not in the
+image (zeroed at boot) and are listed apart. The image's size is printed as a
+ratio to a target (issue 15: dns.img at most 150 KB). Nothing is asserted.
 
-    bench/size.py build/virt/dns.elf [--top 15]
+    bench/size.py build/virt/dns.elf [--top 15] [--target-kb 150]
 """
 
 import argparse
@@ -53,6 +57,70 @@ def section_sizes(elf):
     return sizes
 
 
+def section_spans(elf):
+    """{name: (address, size)} of the sections that take room in memory (SHF_ALLOC)."""
+    out = subprocess.run([prof.CROSS + "readelf", "-SW", elf], capture_output=True, text=True,
+                         check=True).stdout
+    spans = {}
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        # [Nr] Name Type Address Off Size ES Flg ...
+        if len(f) >= 8 and f[0].startswith("[") and f[1].startswith(".") and "A" in f[7]:
+            spans[f[1]] = (int(f[3], 16), int(f[5], 16))
+    return spans
+
+
+def all_symbols(elf):
+    """{name: address} of every symbol, sized or not (the linker script's labels too)."""
+    out = subprocess.run([prof.CROSS + "nm", "--defined-only", elf], capture_output=True,
+                         text=True, check=True).stdout
+    return {f[2]: int(f[0], 16) for f in (line.split() for line in out.splitlines())
+            if len(f) == 3}
+
+
+# Sections of the image that hold no symbols of their own, and what they are.
+UNNAMED_SECTIONS = [(".rela.dyn", "relocations (ASLR applies them at boot)"),
+                    (".relr.dyn", "relocations, packed"),
+                    (".dynsym", "dynamic symbols (static PIE)"),
+                    (".dynstr", "dynamic strings (static PIE)"),
+                    (".gnu.hash", "dynamic hash (static PIE)"),
+                    (".hash", "dynamic hash (static PIE)")]
+
+
+def unnamed(elf, syms):
+    """[(what, bytes)]: the bytes of .text, .rodata and .data no sized symbol covers."""
+    spans = section_spans(elf)
+    labels = all_symbols(elf)
+    rows = []
+    for sec, kinds in ((".text", ("code",)), (".rodata", ("rodata",)), (".data", ("data",))):
+        if sec not in spans:
+            continue
+        start, size = spans[sec]
+        named = sum(s for _, k, s, a in syms if k in kinds and start <= a < start + size)
+        rest = size - named
+        if sec == ".text" and "__text_unguarded" in labels:
+            # The last guarded function's end to the page picolibc's code starts on.
+            pad_at = labels["__text_unguarded"]
+            ends = [a + s for _, k, s, a in syms if k == "code" and a + s <= pad_at]
+            pad = pad_at - max(ends) if ends else 0
+            rows.append(("text: page between Mote's code and picolibc's (BTI)", pad))
+            rest -= pad
+        if sec == ".text":
+            rows.append(("text: padding and literals between functions", rest))
+        elif sec == ".rodata":
+            table = 0
+            if "mote_symtab_size" in labels:  # the table is last in .rodata (image.ld.in)
+                table = start + size - labels["mote_symtab_size"]
+                rows.append(("rodata: embedded symbol table (kernel/symtab.h)", table))
+            rows.append(("rodata: string literals, constants", rest - table))
+        else:
+            rows.append(("data: GOT, pointer tables (no symbol sizes)", rest))
+    for sec, what in UNNAMED_SECTIONS:
+        if sec in spans and spans[sec][1]:
+            rows.append((f"{sec}: {what}", spans[sec][1]))
+    return rows
+
+
 def breakdown(elf, root):
     paths = prof.source_paths(elf, root)
     # Objects get no line information from addr2line: name them by what they are.
@@ -68,15 +136,22 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("elf")
     p.add_argument("--top", type=int, default=12, help="largest symbols listed")
+    p.add_argument("--target-kb", type=float, default=150,
+                   help="the image's target size in KB of 1,000 bytes (issue 15: 150)")
     a = p.parse_args(argv)
     img = a.elf[:-len(".elf")] + ".img" if a.elf.endswith(".elf") else None
     comp = breakdown(a.elf, os.path.dirname(HERE))
     secs = section_sizes(a.elf)
+    syms = symbols(a.elf)
     in_image = sum(c["code"] + c["rodata"] + c["data"] for c in comp.values())
     img_size = os.path.getsize(img) if img and os.path.exists(img) else None
     print(f"{os.path.basename(a.elf)}: .text {secs.get('.text', 0):,} B, .rodata "
           f"{secs.get('.rodata', 0):,} B, .data {secs.get('.data', 0):,} B"
           + (f"; {os.path.basename(img)} {img_size:,} B" if img_size else ""))
+    if img_size and a.target_kb:
+        target = int(a.target_kb * 1000)
+        print(f"{os.path.basename(img)}: {img_size / target:.2f}x the {a.target_kb:g} KB target "
+              f"({target:,} B): {img_size - target:+,} B")
     print(f"{'component':<22} {'code':>9} {'rodata':>9} {'data':>7} {'in image':>9} {'share':>6}"
           f" {'bss':>9}")
     for sub, c in sorted(comp.items(), key=lambda kv: -(kv[1]["code"] + kv[1]["rodata"]
@@ -84,12 +159,17 @@ def main(argv=None):
         total = c["code"] + c["rodata"] + c["data"]
         print(f"{sub:<22} {c['code']:>9,} {c['rodata']:>9,} {c['data']:>7,} {total:>9,} "
               f"{100 * total / max(in_image, 1):>5.1f}% {c['bss']:>9,}")
-    sections = secs.get(".text", 0) + secs.get(".rodata", 0) + secs.get(".data", 0)
-    print(f"{'(unnamed: padding, literals)':<22} {sections - in_image:>9,}")
+    rows = unnamed(a.elf, syms)
+    print(f"\nwithout a symbol of their own ({sum(b for _, b in rows):,} B):")
+    for what, size in rows:
+        print(f"  {size:>9,}  {what}")
     if img_size:
-        print(f"{'(alignment in the image)':<22} {img_size - sections:>9,}")
+        spans = section_spans(a.elf)
+        loaded = sum(size for name, (addr, size) in spans.items()
+                     if name not in (".bss", ".tbss", ".stacks"))
+        print(f"  {img_size - loaded:>9,}  alignment: pages between the image's segments (W^X)")
     print(f"\nlargest symbols in the image:")
-    syms = [s for s in symbols(a.elf) if s[1] != "bss"]
+    syms = [s for s in syms if s[1] != "bss"]
     for name, kind, size, _ in sorted(syms, key=lambda s: -s[2])[:a.top]:
         print(f"  {size:>7,} {kind:<6} {name}")
 

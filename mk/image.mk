@@ -81,6 +81,11 @@ $(B)/symtab_empty.S: scripts/symtab.py
 	@mkdir -p $(@D)
 	$(PYTHON) scripts/symtab.py < /dev/null > $@
 
+# The first link's empty relocation table (scripts/relocs.py: the second link's is filled).
+$(B)/relocs_empty.S: scripts/relocs.py
+	@mkdir -p $(@D)
+	$(PYTHON) scripts/relocs.py --empty > $@
+
 # The API functions a service calls, as -u options: they pull the libnet.a
 # members that define them (and what those need: the network's boot hook
 # brings remote logs and, in debug images, the GDB TCP transport) into the
@@ -154,6 +159,10 @@ HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
 # Defined here, outside service_image, so that every image's link sees it.
 KERNEL_WRAPS := -Wl,--wrap=memcpy -Wl,--wrap=memset $(KERNEL_LTO_FLAGS)
 
+# The linker's own relocations and dynamic symbols are not part of the flat
+# image (arch/aarch64/image.ld.in: the boot applies .mote_relr instead).
+IMAGE_DROP := -R .rela.dyn -R .dynsym -R .dynstr -R .gnu.hash -R .hash
+
 define service_image
 service_srcs :=
 service_args :=
@@ -188,15 +197,18 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(N
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
 	@rm -f $$@.r
 
-$(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(LDS)
+$(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(LDS)
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.py
 	$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/symtab.py > $$@
 
-$(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(IMAGE_LIBS)
+$(B)/$(1).relocs.S: $(B)/$(1).stage1.elf scripts/relocs.py
+	$$(PYTHON) scripts/relocs.py $$< > $$@
+
+$(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(B)/$(1).relocs.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
 	@# An erratum 843419 veneer the linker adds by chance in one link and not the
 	@# other (e843419@...) sits in padding and moves nothing: not a function.
@@ -204,11 +216,14 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o
 	@$(NM) -n $$@ | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code2
 	@cmp -s $$@.code1 $$@.code2 || { echo "symbol table moved code in $$@" >&2; rm -f $$@; exit 1; }
 	@rm -f $$@.code1 $$@.code2
+	@# The relocation table came from the first link: the second's must be the same.
+	@$$(PYTHON) scripts/relocs.py $$@ | cmp -s - $(B)/$(1).relocs.S || \
+	    { echo "relocations moved in $$@ (scripts/relocs.py)" >&2; rm -f $$@; exit 1; }
 	@# Hidden symbols the link left global (the symbol table's own) become local too.
 	$(OBJCOPY) --localize-hidden $$@
 
 $(B)/$(1).img: $(B)/$(1).elf
-	$(OBJCOPY) -O binary $$< $$@
+	$(OBJCOPY) -O binary $(IMAGE_DROP) $$< $$@
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_image,$(s))))
 

@@ -37,18 +37,16 @@
 #define HEAP_SLOT_BITS 21
 #define HEAP_SLOT_SIZE (2ull << 20)
 
-/* ELF64 relocations with addend (the System V ABI; the AArch64 ELF ABI §5.7) */
-struct elf64_rela {
-    uint64_t r_offset;
-    uint64_t r_info;
-    int64_t r_addend;
-};
-#define ELF64_R_TYPE(info) ((uint32_t)(info))
-#define R_AARCH64_NONE     0
-#define R_AARCH64_RELATIVE 1027
-
-/* The static PIE's relocations, bounded in arch/aarch64/image.ld.in. */
-extern const struct elf64_rela __rela_start[], __rela_end[];
+/*
+ * The static PIE's relocations, all R_AARCH64_RELATIVE (scripts/relocs.py
+ * refuses others at build time), in DT_RELR's encoding: each table is a
+ * count, then entries that are offsets from the start of .rodata or .data
+ * (even: relocate that word; the next address is the word after it) or
+ * bitmaps (odd: bit i relocates the word i - 1 after the next address, which
+ * then moves 63 words on). A word holds its link-time address: add the slide.
+ */
+#define RELR_BITMAP_WORDS 63
+extern const uint64_t mote_relr_rodata[], mote_relr_data[];
 
 static uint64_t slide;
 static enum aslr_source source = ASLR_OFF;
@@ -72,11 +70,18 @@ static uint64_t mix64(uint64_t x)
 static int seed_from_dtb(void *fdt, int chosen, uint64_t *seed)
 {
     int len;
-    const void *prop = chosen >= 0 ? fdt_getprop(fdt, chosen, "kaslr-seed", &len) : NULL;
+    /*
+     * devtree_prop, not libfdt's getprop: the boot reads the tree with the
+     * index's scanner anyway, and each function run once at boot costs QEMU
+     * a translation (some 70 blocks for libfdt's getprop, ~10 us each).
+     */
+    uint8_t *prop = (uint8_t *)devtree_prop(fdt, chosen, "kaslr-seed", &len);
     if (!prop || len != (int)sizeof(uint64_t))
         return -1;
-    *seed = fdt64_ld(prop);
-    fdt_setprop_inplace_u64(fdt, chosen, "kaslr-seed", 0);
+    *seed = 0;
+    for (int i = 0; i < len; i++) /* big-endian, maybe unaligned (a value is 4-aligned) */
+        *seed = *seed << 8 | prop[i];
+    memset(prop, 0, (size_t)len);
     return *seed ? 0 : -1;
 }
 
@@ -87,7 +92,7 @@ static int seed_from_dtb(void *fdt, int chosen, uint64_t *seed)
  */
 static int asked_off(const void *fdt, int chosen)
 {
-    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+    const char *args = devtree_prop(fdt, chosen, "bootargs", NULL);
     char val[4];
     return args && mote_arg_get(args, "aslr", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0;
 }
@@ -136,21 +141,36 @@ static void stop(void)
         cpu_wait_for_interrupt(); /* no console yet: nothing to say it with */
 }
 
+/* Adds by to the words table (relr above) names, offsets from base. */
+static void relocate_section(const uint64_t *table, uint64_t base, uint64_t by)
+{
+    uint64_t count = table[0];
+    uint64_t *next = NULL;
+    for (uint64_t i = 1; i <= count; i++) {
+        uint64_t e = table[i];
+        if (!(e & 1)) {
+            uint64_t *word = (uint64_t *)(base + e);
+            *word += by;
+            next = word + 1;
+            continue;
+        }
+        if (!next)
+            stop(); /* a bitmap before any address: not what relocs.py writes */
+        for (unsigned bit = 0; bit < RELR_BITMAP_WORDS; bit++)
+            if (e & (2ull << bit))
+                next[bit] += by;
+        next += RELR_BITMAP_WORDS;
+    }
+}
+
 /*
  * Writes each relocated address through the identity alias, where rodata is
- * still writable. The static PIE's only relocations are R_AARCH64_RELATIVE:
- * the address the link gave plus the slide.
+ * still writable: the address the link gave plus the slide.
  */
 static void relocate(uint64_t by)
 {
-    for (const struct elf64_rela *r = __rela_start; r < __rela_end; r++) {
-        uint32_t type = ELF64_R_TYPE(r->r_info);
-        if (type == R_AARCH64_NONE)
-            continue;
-        if (type != R_AARCH64_RELATIVE)
-            stop();
-        *(uint64_t *)r->r_offset = (uint64_t)r->r_addend + by;
-    }
+    relocate_section(mote_relr_rodata, (uint64_t)__text_end, by); /* .rodata starts there */
+    relocate_section(mote_relr_data, (uint64_t)__rodata_end, by); /* and .data there */
 }
 
 uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
@@ -170,7 +190,8 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
         return 0;
     /*
      * MMU on: the DTB is normal memory now, and may be walked. One pass finds
-     * /chosen (libfdt's fdt_path_offset costs some 200,000 instructions here).
+     * /chosen (libfdt's fdt_path_offset walks the whole of QEMU's tree for it, at
+     * a bounds check per byte of every node name: tens of thousands of instructions).
      */
     int chosen = fdt ? devtree_top_node(fdt, "chosen") : -ENOENT;
     if (asked_off(fdt, chosen)) {
@@ -196,14 +217,14 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
 
 uint64_t aslr_map_heap(uint64_t base, uint64_t *size)
 {
-    uint64_t end = (base + *size) & ~(HEAP_SLOT_SIZE - 1);
+    uint64_t end = (base + *size) & ~(PAGE_SIZE - 1); /* whole heap: mmu_unmap splits blocks */
     if (!ASLR_ON || !slide || end <= base)
         return base;
     uint64_t slot = heap_seed & ((1ull << HEAP_SLOT_BITS) - 1);
     uint64_t va = HEAP_VA_BASE + slot * HEAP_SLOT_SIZE + (base & (HEAP_SLOT_SIZE - 1));
     if (mmu_map_at(va, base, end - base, MMU_DATA) != 0)
         return base;
-    /* Only whole blocks of the identity map lie in [base, end): it comes off cleanly. */
+    /* Blocks of the identity map that [base, end) cuts are split (mmu_unmap). */
     if (mmu_unmap(base, end - base) != 0)
         stop();
     heap_va = va;

@@ -41,7 +41,7 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt);
  * identity-mapped RAM [base, base + *size) again at a random address (2 MiB
  * slots from 2^45, 21 bits, keeping base's offset in its 2 MiB block so large
  * blocks still map it) and removes the identity mapping. *size may shrink to
- * the last 2 MiB boundary (the rest, where the DTB lies, stays identity-mapped).
+ * a page boundary (the packed DTB above it stays identity-mapped).
  * Returns the heap's new address, or base (and *size unchanged) when ASLR is
  * off or the tables cannot do it.
  */

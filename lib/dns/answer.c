@@ -150,7 +150,7 @@ static uint8_t *put_soa(uint8_t *p, size_t apex)
     return dns_put32(p, DNS_ZONE_SOA_MINIMUM);
 }
 
-/* Answer, authority and additional records, in that order, from offset off of reply. */
+/* Answer, authority and additional records, in that order, at p in reply. */
 static uint8_t *put_zone_records(uint8_t *reply, uint8_t *p, const struct reply *r)
 {
     size_t ns_name = 0;

@@ -152,5 +152,9 @@ int dns_parse_query(const uint8_t *msg, size_t len, struct dns_query *q)
     q->name_len = off - DNS_HEADER_LEN;
     q->qtype = dns_get16(msg + off + DNS_Q_OFF_TYPE);
     q->qclass = dns_get16(msg + off + DNS_Q_OFF_CLASS);
+    /* Most queries end at the question (dig adds one OPT): then there is nothing to walk */
+    if (dns_get16(msg + DNS_OFF_ANCOUNT) == 0 && dns_get16(msg + DNS_OFF_NSCOUNT) == 0 &&
+        dns_get16(msg + DNS_OFF_ARCOUNT) == 0)
+        return DNS_RCODE_NOERROR;
     return read_sections(msg, len, off + DNS_QUESTION_FIXED_LEN, q);
 }

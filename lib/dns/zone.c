@@ -85,7 +85,12 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
 {
     struct dns_match m = {.node = DNS_NODE_OUTSIDE};
 
-    /* The name's last two labels (before the root, as in every name) are the apex's */
+    /*
+     * The name's last two labels (before the root, as in every name) are the
+     * apex's. The first word's 8 bytes lie in the question (two labels, the
+     * root, QTYPE and QCLASS take at least 9); the last 2 are read only once
+     * the first 8 matched, so inside the name.
+     */
     if (labels < DNS_ZONE_ORIGIN_LABELS ||
         !fold_equal(name + tail_off, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_FOLD, DNS_ZONE_ORIGIN_LEN))
         return m;

@@ -58,7 +58,9 @@ struct dns_match {
 /*
  * Places the plain wire name at name in zone, case-insensitively, from its
  * shape as the question's reader noted it: labels (the root's not counted)
- * and tail_off, where its last two labels start (with labels >= 2). Cannot
+ * and tail_off, where its last two labels start (with labels >= 2). Reads
+ * up to 8 bytes from tail_off, past the name's end when it is short: a
+ * question always has them (its QTYPE and QCLASS follow the name). Cannot
  * fail: an unknown name is an answer too.
  */
 struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, unsigned labels,

@@ -16,8 +16,9 @@
  *   0x0a00_0000 | virtio-mmio slots, 32 x 0x200 |
  *   0x4000_0000 +-------------------------------+ RAM (-m)
  *               | DTB (QEMU puts it here for    |
- *               |  an ELF -kernel; else x0)     |
- *   0x4020_0000 | Mote image: text, rodata,     |
+ *               |  an ELF -kernel; else x0),    |
+ *               |  1 MiB; free once it moved    |
+ *   0x4010_0000 | Mote image: text, rodata,     |
  *               |  data, bss, stacks + guards   |
  *               | heap, up to the end of RAM,   |
  *               |  less the packed DTB on top   |
@@ -27,8 +28,12 @@
 #define PLATFORM_VIRT_MEMMAP_H
 
 #define VIRT_RAM_BASE 0x40000000
-/* arm64 Image protocol: the image sits text_offset above a 2 MiB-aligned base near RAM start. */
-#define IMAGE_TEXT_OFFSET 0x200000
+/*
+ * arm64 Image protocol: the image sits text_offset above a 2 MiB-aligned base
+ * near RAM start. 1 MiB: QEMU's DTB for an ELF -kernel (1 MiB, its largest)
+ * fits below, and the image and its heap fit in -m 2M.
+ */
+#define IMAGE_TEXT_OFFSET 0x100000
 #define IMAGE_LOAD_ADDR   (VIRT_RAM_BASE + IMAGE_TEXT_OFFSET)
 /* QEMU -kernel with an ELF leaves x0 at 0 and the DTB at the base of RAM. */
 #define VIRT_DTB_ELF_BOOT VIRT_RAM_BASE

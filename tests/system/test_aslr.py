@@ -14,7 +14,7 @@ BOOTS = 8
 SLOT_BITS = 30  # ASLR_SLOT_BITS
 PAGE = 4096
 WINDOW = (1 << 46, (1 << 46) + (PAGE << SLOT_BITS))  # ASLR_VA_BASE and the slots above it
-LINK_ADDR = 0x40200000  # IMAGE_LOAD_ADDR on virt: where the ELF says the image is
+LINK_ADDR = 0x40100000  # IMAGE_LOAD_ADDR on virt: where the ELF says the image is
 ASLR_LINE = r"aslr: image at (0x[0-9a-f]+) \(the ELF's addresses \+ (0x[0-9a-f]+)\), (\d+) bits from (.*)$"
 
 

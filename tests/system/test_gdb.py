@@ -151,7 +151,7 @@ def test_gdb_stub_answers_malformed_packets_with_errors_and_keeps_working(qemu):
         s.sendall(packet(b"qOffsets"))  # where the image runs (ASLR): one offset for all
         m = re.fullmatch(rb"Text=([0-9a-f]+);Data=\1;Bss=\1", reply())
         assert m, "expected qOffsets to give one offset for text, data and BSS"
-        base = 0x40200000 + int(m.group(1), 16)  # the image's first page, where it runs
+        base = 0x40100000 + int(m.group(1), 16)  # the image's first page, where it runs
         s.sendall(b"$?#00")  # bad checksum: dropped in no-ack mode
         s.sendall(packet(b"m0,4"))  # page 0 is unmapped
         assert reply() == b"E0e"

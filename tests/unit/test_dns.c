@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -515,6 +516,50 @@ static void test_dns_refuses_names_outside_zone(void **state)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         make_query(&q, names[i], DNS_TYPE_A);
         expect_refused(&q);
+    }
+}
+
+/*
+ * The zone's names match in either case, and only a letter's case bit may
+ * differ: a byte that differs elsewhere (here the top bit) is another name.
+ */
+static void test_dns_names_fold_only_ascii_letters_case(void **state)
+{
+    (void)state;
+    expect_a("NS.MOTE.TEST.", "10.255.255.254");
+    expect_a("hOsT9.mOtE.tEsT.", "10.0.0.9");
+    const char *outside[] = {"mote.tes\xf4.", "host1.\xcdote.test.", "host1.mote.tes.",
+                             "host1.mo.te.test."};
+    struct msg q;
+    for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+        make_query(&q, outside[i], DNS_TYPE_A);
+        expect_refused(&q);
+    }
+    expect_negative("ho\xd3t1.mote.test.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN);
+    expect_negative("\xceS.mote.test.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN);
+    expect_negative("host1.host1.mote.test.", DNS_TYPE_A, DNS_RCODE_NXDOMAIN);
+}
+
+/*
+ * The lookup reads the name a word at a time: with the query in a block of
+ * its exact size, AddressSanitizer sees any byte read past it, whatever the
+ * name's length or shape.
+ */
+static void test_dns_reads_nothing_past_a_short_question(void **state)
+{
+    (void)state;
+    const char *names[] = {".",     "a.",         "a.b.",         "ab.c.",     "a.b.c.",
+                           "ns.b.", "mote.test.", "a.mote.test.", "mote.tes.", "Mote.TesT."};
+    struct msg q;
+    uint8_t reply[MSG_MAX];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        make_query(&q, names[i], DNS_TYPE_A);
+        uint8_t *exact = malloc(q.len);
+        assert_non_null(exact);
+        memcpy(exact, q.b, q.len);
+        size_t n = dns_answer(&zone, &stats, exact, q.len, reply, sizeof(reply), DNS_TRANSPORT_UDP);
+        free(exact);
+        assert_true(n >= DNS_HEADER_LEN);
     }
 }
 
@@ -1105,6 +1150,8 @@ int main(void)
         cmocka_unit_test_setup(test_dns_answers_a_for_ns_host, reset),
         cmocka_unit_test_setup(test_dns_answers_nodata_with_soa_for_other_types, reset),
         cmocka_unit_test_setup(test_dns_refuses_names_outside_zone, reset),
+        cmocka_unit_test_setup(test_dns_names_fold_only_ascii_letters_case, reset),
+        cmocka_unit_test_setup(test_dns_reads_nothing_past_a_short_question, reset),
         cmocka_unit_test_setup(test_dns_refuses_other_classes_and_answers_class_any, reset),
         cmocka_unit_test_setup(test_dns_answers_class_any_without_aa, reset),
         cmocka_unit_test_setup(test_dns_refuses_zone_transfers, reset),
