@@ -409,7 +409,12 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
      */
     struct netif *nif = netif_default;
     u16_t flags = nif ? nif->chksum_flags : 0;
-    bool fragmented = nif && len + UDP_HLEN + IP6_HLEN > nif->mtu;
+    u16_t mtu = nif ? nif->mtu : 0;
+#if LWIP_IPV6
+    if (nif && netif_mtu6(nif) < mtu)
+        mtu = netif_mtu6(nif); /* a router advertisement may have lowered it */
+#endif
+    bool fragmented = nif && len + UDP_HLEN + IP6_HLEN > mtu;
     if (fragmented)
         NETIF_SET_CHECKSUM_CTRL(nif, flags | NETIF_CHECKSUM_GEN_UDP);
     err_t err = udp_sendto(sockets[sock].pcb, p, &addr, to->port);
