@@ -75,7 +75,7 @@ $(foreach l,$(SERVICE_LIBS),$(eval $(call service_lib,$(l))))
 
 $(LDS): arch/aarch64/image.ld.in platform/$(BOARD)/memmap.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) -E -P -x c -Iplatform/$(BOARD) $< -o $@
+	$(CC) -E -P -x c -Iplatform/$(BOARD) $(ASLR_CPPFLAGS) $< -o $@
 
 $(B)/symtab_empty.S: scripts/symtab.py
 	@mkdir -p $(@D)
