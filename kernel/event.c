@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include <mote/time.h>
-
 #include "arch/aarch64/cpu.h"
 #include "drivers/timer/generic_timer.h"
 #include "kernel/timer.h"
@@ -63,19 +61,23 @@ void event_loop(void)
 {
     for (;;) {
         run_pending();
-        timer_run_due();
+        uint64_t now = timer_run_due();
         for (int i = 0; i < pass_hook_count; i++)
             pass_hooks[i].fn(pass_hooks[i].arg);
 
         /*
          * Check and sleep with IRQs masked: an interrupt arriving after the
          * check still ends the wfi (it wakes on a pending IRQ even when
-         * masked) and is taken as soon as IRQs are unmasked again.
+         * masked) and is taken as soon as IRQs are unmasked again. now is
+         * the time the timers were run at, not read again: a deadline that
+         * passed since is programmed in the past and fires at once, and a
+         * timer added since (by a callback or a hook) was set from a later
+         * reading, so it is never taken as due too early.
          */
         cpu_irq_disable();
         if (!pending) {
             uint64_t deadline = timer_next_deadline();
-            if (deadline == TIMER_NONE || deadline > mote_time_ns()) {
+            if (deadline == TIMER_NONE || deadline > now) {
                 gtimer_set_deadline(deadline == TIMER_NONE ? GTIMER_NO_DEADLINE : deadline);
                 cpu_wait_for_interrupt();
             }

@@ -3,6 +3,7 @@
 #include "kernel/irq.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/aarch64/fpsimd.h"
@@ -34,20 +35,45 @@ int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg)
 
 /*
  * The interrupted code's FP/SIMD registers are kept across the handlers:
- * exception entry saves only the general ones (vectors.S), the kernel is
+ * exception entry saves only the general ones (vectors.S) and the kernel is
  * built without SIMD, but a handler that logs runs the C library's string
  * functions, whose optimised versions use v0-v31 (picolibc's release build).
- * About 70 instructions per interrupt, so a service's vectors never change
- * under it.
+ * Saving all 32 registers on every interrupt cost about 70 instructions, for
+ * handlers that almost never touch them; so they are saved lazily: FP/SIMD
+ * traps while the handlers run, and the first FP/SIMD instruction of a
+ * handler (trap_handle: irq_fp_access) saves the interrupted state, allows
+ * FP/SIMD again and retries. Interrupts do not nest (IRQs stay masked in
+ * handlers), so one save area is enough.
  */
+static struct fpsimd_state irq_fp;
+static bool irq_fp_trapping; /* FP/SIMD traps: inside irq_dispatch, nothing saved yet */
+static bool irq_fp_saved;    /* irq_fp holds the interrupted code's registers */
+
+bool irq_fp_access(void)
+{
+    if (!irq_fp_trapping)
+        return false;
+    irq_fp_trapping = false;
+    fpsimd_allow(true);
+    fpsimd_save(&irq_fp);
+    irq_fp_saved = true;
+    return true;
+}
+
 void irq_dispatch(void)
 {
-    struct fpsimd_state fp;
-    fpsimd_save(&fp);
-    for (;;) {
-        unsigned intid = chip->ack();
-        if (intid >= IRQ_SPURIOUS)
-            break;
+    irq_fp_saved = false;
+    irq_fp_trapping = true;
+    fpsimd_allow(false);
+    /*
+     * One interrupt per exception: another one pending keeps the IRQ line
+     * up, so the CPU comes straight back once this one returns. Acknowledging
+     * until the controller says "spurious" instead costs a register read per
+     * interrupt (a VM exit under KVM) to save an exception entry only when
+     * two arrive together.
+     */
+    unsigned intid = chip->ack();
+    if (intid < IRQ_SPURIOUS) {
         if (intid < IRQ_LINES && handlers[intid].fn) {
             handlers[intid].fn(handlers[intid].arg);
         } else {
@@ -56,5 +82,10 @@ void irq_dispatch(void)
         }
         chip->eoi(intid);
     }
-    fpsimd_restore(&fp);
+    if (irq_fp_saved) {
+        fpsimd_restore(&irq_fp); /* allowed again since the save */
+    } else {
+        irq_fp_trapping = false;
+        fpsimd_allow(true);
+    }
 }

@@ -8,6 +8,8 @@
 #ifndef KERNEL_IRQ_H
 #define KERNEL_IRQ_H
 
+#include <stdbool.h>
+
 #define IRQ_LINES    256  /* INTIDs Mote can route (SGIs, PPIs and the first SPIs) */
 #define IRQ_SPURIOUS 1020 /* INTIDs >= this are special: nothing pending */
 
@@ -32,7 +34,15 @@ void irq_set_chip(const struct irq_chip *chip);
  */
 int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg);
 
-/* Called from the IRQ vector: handles every pending interrupt. */
+/* Called from the IRQ vector: handles the highest-priority pending interrupt. */
 void irq_dispatch(void);
+
+/*
+ * Called for an FP/SIMD access exception (ESR EC 0x07): true if it came from
+ * a handler under irq_dispatch, which FP/SIMD traps in until a handler needs
+ * it; the interrupted code's registers are then saved and FP/SIMD allowed, and
+ * the instruction is retried. False: not ours (a crash).
+ */
+bool irq_fp_access(void);
 
 #endif

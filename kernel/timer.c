@@ -31,12 +31,18 @@ int mote_timer_cancel(int id)
     return timerq_cancel(&queue, id);
 }
 
-void timer_run_due(void)
+uint64_t timer_run_due(void)
 {
-    struct timerq_fire fire;
+    uint64_t next = timerq_next_deadline(&queue);
+    if (next == TIMERQ_NONE)
+        return 0;
     uint64_t now = mote_time_ns();
+    if (next > now) /* most passes: woken by a device, no timer due */
+        return now;
+    struct timerq_fire fire;
     while (timerq_pop_due(&queue, now, &fire))
         fire.fn(fire.arg);
+    return now;
 }
 
 uint64_t timer_next_deadline(void)

@@ -148,11 +148,6 @@ int timerq_cancel(struct timerq *q, int handle)
     return 0;
 }
 
-uint64_t timerq_next_deadline(const struct timerq *q)
-{
-    return q->count ? q->slots[q->heap[0]].deadline : TIMERQ_NONE;
-}
-
 int timerq_pop_due(struct timerq *q, uint64_t now, struct timerq_fire *out)
 {
     if (!q->count || q->slots[q->heap[0]].deadline > now)

@@ -52,8 +52,11 @@ int timerq_add(struct timerq *q, uint64_t deadline, uint64_t period, timerq_fn f
 /* Cancels a pending timer. Returns 0, or -ENOENT for a handle that is not pending. */
 int timerq_cancel(struct timerq *q, int handle);
 
-/* The earliest deadline, or TIMERQ_NONE. */
-uint64_t timerq_next_deadline(const struct timerq *q);
+/* The earliest deadline, or TIMERQ_NONE. Inline: the event loop asks on every pass. */
+static inline uint64_t timerq_next_deadline(const struct timerq *q)
+{
+    return q->count ? q->slots[q->heap[0]].deadline : TIMERQ_NONE;
+}
 
 /*
  * If a timer is due at now, takes it: a one-shot leaves the queue, a periodic

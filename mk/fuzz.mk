@@ -294,6 +294,9 @@ $(FUZZ_DIR)/corpus_lwip_input/.seeded: tests/fuzz/lwip_seed.py
 	@mkdir -p $(@D)
 	/usr/bin/python3 tests/fuzz/lwip_seed.py $(@D)
 	@touch $@
-# Rebuilt when Mote's part of it changes, not only the target's file.
-$(FUZZ_DIR)/fuzz_lwip_input: $(filter net/% lib/%,$(fuzz_srcs_lwip_input)) net/lwipopts.h \
-	net/hooks.h net/tcp_guard.h
+$(FUZZ_DIR)/fuzz_lwip_input: net/lwipopts.h net/hooks.h
+
+# Every target is rebuilt when Mote's sources it links change (and the headers
+# beside them), not only its own file; third-party sources do not change.
+fuzz_deps = $(foreach f,$(filter-out third_party/%,$(call fuzz_srcs,$(1))),$(f) $(wildcard $(f:.c=.h)))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(FUZZ_DIR)/fuzz_$(t): $(call fuzz_deps,$(t))))

@@ -49,65 +49,9 @@
 #define TCP_HLEN     20
 #define TCP_CSUM_OFF 16 /* RFC 9293 §3.1 */
 
-static uint16_t fold(uint64_t acc)
-{
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffu) + (acc >> 16);
-    acc = (acc & 0xffffu) + (acc >> 16);
-    return (uint16_t)acc;
-}
-
-uint16_t csum_add(uint16_t sum, const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    uint64_t acc = sum, w;
-
-    /*
-     * A ones'-complement sum of 64-bit words folds to the sum of their 16-bit
-     * words (RFC 1071 §2(B)): the carry out of each addition goes back in.
-     */
-    for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
-        COPY(&w, p, sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
-        acc += w;
-        acc += acc < w;
-    }
-    acc = (acc & 0xffffffffu) + (acc >> 32); /* 33 bits: room for what follows */
-    if (len >= sizeof(uint32_t)) {
-        uint32_t v;
-        COPY(&v, p, sizeof(v));
-        acc += v;
-        p += sizeof(v);
-        len -= sizeof(v);
-    }
-    if (len >= sizeof(uint16_t)) {
-        uint16_t v;
-        COPY(&v, p, sizeof(v));
-        acc += v;
-        p += sizeof(v);
-        len -= sizeof(v);
-    }
-    if (len) {
-        /* The odd byte is the first of a 16-bit word padded with zero (RFC 1071 §4.1). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        acc += *p;
-#else
-        acc += (uint64_t)*p << 8;
-#endif
-    }
-    return fold(acc);
-}
-
 uint16_t net_chksum(const void *data, int len)
 {
     return len > 0 ? csum_add(0, data, (size_t)len) : 0;
-}
-
-uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len)
-{
-    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header. */
-    const uint8_t rest[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
-    return csum_add(csum_add(0, addrs, addrs_len), rest, sizeof(rest));
 }
 
 uint16_t csum_finish(uint16_t sum)

@@ -19,14 +19,15 @@
  * data starts at even offsets of the frame when chained (sums of odd-length
  * pieces must be byte-swapped by the caller, as lwIP does).
  */
-uint16_t csum_add(uint16_t sum, const void *data, size_t len);
+static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len);
 
 /*
  * The pseudo-header's sum for UDP or TCP (RFC 768, RFC 9293 §3.1, RFC 8200
  * §8.1): addrs holds the source and destination addresses as they sit in the
  * IP header (8 bytes for IPv4, 32 for IPv6), len the transport length.
  */
-uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len);
+static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto,
+                                   uint16_t len);
 
 /* The checksum to store for a transport header and payload whose sum is sum: 0 sent as 0xffff. */
 uint16_t csum_finish(uint16_t sum);
@@ -71,5 +72,68 @@ uint16_t csum_l4_pseudo(const uint8_t *frame, const struct csum_l4 *l4);
  * field does not lie inside the frame (nothing is written).
  */
 int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
+
+/*
+ * Inline, so that the short sums of the hot path (a 20-byte header, the
+ * pseudo-header's addresses) unroll for their constant lengths. Fixed-size
+ * copies are __builtin_memcpy: the kernel builds with -ffreestanding, where
+ * memcpy is a call.
+ */
+static inline uint16_t csum_fold64(uint64_t acc)
+{
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffu) + (acc >> 16);
+    acc = (acc & 0xffffu) + (acc >> 16);
+    return (uint16_t)acc;
+}
+
+static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t acc = sum, w;
+
+    /*
+     * A ones'-complement sum of 64-bit words folds to the sum of their 16-bit
+     * words (RFC 1071 §2(B)): the carry out of each addition goes back in.
+     */
+    for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
+        __builtin_memcpy(&w, p,
+                         sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
+        acc += w;
+        acc += acc < w;
+    }
+    acc = (acc & 0xffffffffu) + (acc >> 32); /* 33 bits: room for what follows */
+    if (len >= sizeof(uint32_t)) {
+        uint32_t v;
+        __builtin_memcpy(&v, p, sizeof(v));
+        acc += v;
+        p += sizeof(v);
+        len -= sizeof(v);
+    }
+    if (len >= sizeof(uint16_t)) {
+        uint16_t v;
+        __builtin_memcpy(&v, p, sizeof(v));
+        acc += v;
+        p += sizeof(v);
+        len -= sizeof(v);
+    }
+    if (len) {
+        /* The odd byte is the first of a 16-bit word padded with zero (RFC 1071 §4.1). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        acc += *p;
+#else
+        acc += (uint64_t)*p << 8;
+#endif
+    }
+    return csum_fold64(acc);
+}
+
+static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len)
+{
+    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header. */
+    const uint8_t rest[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
+    return csum_add(csum_add(0, addrs, addrs_len), rest, sizeof(rest));
+}
 
 #endif

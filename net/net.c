@@ -272,10 +272,6 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
         net_timeouts_changed();
         return false; /* delivered and done with: the buffer is the driver's again */
     }
-    u16_t flags = csum_flags;
-    if (vouched)
-        flags &= (u16_t)~RX_VOUCHED;
-    NETIF_SET_CHECKSUM_CTRL(&netif, flags); /* input is synchronous: for this frame only */
     bool kept;
     struct pbuf *p = frame_pbuf(dev, frame, len, buf, &kept);
     if (!p) {
@@ -290,6 +286,9 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
         rx_frame = frame;
         rx_frame_room = dev->rx_frame_room;
     }
+    /* The input is synchronous: the checks the device's word waives, for this frame only. */
+    if (vouched)
+        NETIF_SET_CHECKSUM_CTRL(&netif, csum_flags & (u16_t)~RX_VOUCHED);
     if (netif.input(p, &netif) != ERR_OK)
         pbuf_free(p);
     NETIF_SET_CHECKSUM_CTRL(&netif, csum_flags);

@@ -90,9 +90,14 @@ bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const s
 
 /*
  * After anything that enters lwIP: notes it, and before the event loop sleeps
- * net/timeouts.c starts the lwIP timers that became needed.
+ * net/timeouts.c starts the lwIP timers that became needed (or on the next
+ * sys_check_timeouts() where no loop runs). Inline: several calls a packet.
  */
-void net_timeouts_changed(void);
+extern bool net_timeouts_entered;
+static inline void net_timeouts_changed(void)
+{
+    net_timeouts_entered = true;
+}
 
 /*
  * mote_tcp_listen() on one local address only (IP_ANY_TYPE: all of them, IPv4

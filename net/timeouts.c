@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include <mote/log.h>
+#include <mote/system.h>
 #include <mote/time.h>
 #include <mote/timer.h>
 
@@ -72,6 +73,9 @@
     (LWIP_IGMP && !IGMP_STATS) || (LWIP_IPV6 && !ND6_STATS) || (LWIP_IPV6_MLD && !MLD6_STATS) || \
     (LWIP_IPV6_REASS && !IP6_FRAG_STATS)
 #error "net/timeouts.c notices ARP, ND, MLD, IGMP and fragment traffic by lwIP's counters"
+#endif
+#if !LWIP_NETIF_EXT_STATUS_CALLBACK
+#error "net/timeouts.c learns of interface and address changes from lwIP's netif callback"
 #endif
 
 #define NS_PER_MS MOTE_NS_PER_MS
@@ -117,8 +121,7 @@ static uint64_t armed_ns = NEVER; /* its deadline */
 static bool arm_failed;           /* no memory for it: tried again on the next call */
 static uint32_t seen_activity;    /* sum_activity() at the last full look */
 static bool looked;               /* a full look happened once */
-static bool changed;              /* lwIP was entered since the last check */
-static bool hooked;               /* checked once a loop pass, else on every entry */
+bool net_timeouts_entered;        /* lwIP was entered since the last check (net/net.h) */
 static uint32_t oneshot_dropped;
 
 static enum mode busy_or(struct cyclic *c, uint32_t counter, uint32_t ticks, enum mode otherwise)
@@ -315,8 +318,9 @@ static struct cyclic *const tcp_cyclic = &cyclics[0];
 
 /*
  * A sum that moves whenever one of the non-TCP timers may have become needed:
- * traffic of the protocols they serve, the interfaces' flags and IPv6 address
- * states (link up, DAD), DHCP's state and counters.
+ * traffic of the protocols they serve and DHCP's state and counters. What
+ * happens to the interfaces (up, link, addresses, DAD) comes through lwIP's
+ * netif callback instead (netif_changed).
  */
 static uint32_t sum_activity(void)
 {
@@ -340,20 +344,12 @@ static uint32_t sum_activity(void)
 #if LWIP_IPV6_REASS
     sum += STATS_GET(ip6_frag.recv);
 #endif
-    struct netif *nif;
-    NETIF_FOREACH(nif)
-    {
-        sum += nif->flags;
-#if LWIP_IPV6
-        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
-            sum += (uint32_t)netif_ip6_addr_state(nif, i) << (8 * i);
-#endif
 #if LWIP_DHCP
-        const struct dhcp *d = netif_dhcp_data(nif);
-        if (d)
-            sum += d->state + d->request_timeout + d->t0_timeout + d->t1_renew_time;
+    /* DHCP's answers are ordinary UDP: its state is looked at directly. */
+    const struct dhcp *d = netif_default ? netif_dhcp_data(netif_default) : NULL;
+    if (d)
+        sum += d->state + d->request_timeout + d->t0_timeout + d->t1_renew_time;
 #endif
-    }
     return sum;
 }
 
@@ -428,11 +424,31 @@ static void cyclic_run(struct cyclic *c, uint64_t now)
         c->due_ns = now + period_ns(c);
 }
 
+NETIF_DECLARE_EXT_CALLBACK(netif_watch)
+
+/* An interface went up or down, or an address or its state changed: look at everything. */
+static void netif_changed(struct netif *nif, netif_nsc_reason_t reason,
+                          const netif_ext_callback_args_t *args)
+{
+    (void)nif;
+    (void)reason;
+    (void)args;
+    looked = false;
+    net_timeouts_entered = true;
+}
+
 void sys_timeouts_init(void)
 {
+    static bool watching;
+    if (!watching) {
+        netif_add_ext_callback(&netif_watch, netif_changed);
+        watching = true;
+    }
     /* Nothing runs until needed: the first pass after lwIP is entered looks. */
-    if (!hooked)
-        hooked = event_pass_hook_add(pass_end, NULL) == 0;
+    static bool hooked;
+    if (!hooked && event_pass_hook_add(pass_end, NULL) != 0)
+        mote_panic("net: no room for lwIP's timers in the event loop's pass hooks");
+    hooked = true;
 }
 
 void sys_timeout(u32_t msecs, sys_timeout_handler handler, void *arg)
@@ -503,7 +519,7 @@ static void timer_fired(void *arg)
 /* Once a loop pass, when lwIP was entered during it: starts what became needed. */
 static void check(void)
 {
-    changed = false;
+    net_timeouts_entered = false;
 #if LWIP_TCP
     if (tcp_cyclic->mode == MODE_OFF && (tcp_active_pcbs || tcp_tw_pcbs)) {
         cyclic_raise(tcp_cyclic, MODE_FAST, mote_time_ns());
@@ -524,13 +540,6 @@ static void check(void)
 static void pass_end(void *arg)
 {
     (void)arg;
-    if (changed)
-        check();
-}
-
-void net_timeouts_changed(void)
-{
-    changed = true;
-    if (!hooked)
+    if (net_timeouts_entered)
         check();
 }

@@ -255,13 +255,31 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     /* lwIP's timeouts: net/net.c's receive() looks at them once the input is done. */
 }
 
-/* The socket bound to port (host byte order), or 0. */
+/* The socket bound to port (host byte order), or 0; the last one found is looked at first. */
 static int socket_of_port(uint16_t port)
 {
+    static int last = 1;
+    if (sockets[last].pcb && sockets[last].port == port)
+        return last;
     for (int sock = 1; sock <= MAX_SOCKETS; sock++)
         if (sockets[sock].pcb && sockets[sock].port == port)
-            return sock;
+            return last = sock;
     return 0;
+}
+
+/*
+ * lwIP's ip4_addr_isbroadcast for a source address, inline: the limited
+ * broadcast, the unspecified address, or the directed broadcast of nif's
+ * subnet (RFC 919, RFC 922); never a valid source (lwIP's ip4_input drops it).
+ */
+static bool ip4_src_broadcast(u32_t src, const struct netif *nif)
+{
+    u32_t mask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+    u32_t ours = ip4_addr_get_u32(netif_ip4_addr(nif));
+    if (src == IPADDR_BROADCAST || src == IPADDR_ANY)
+        return true;
+    return (nif->flags & NETIF_FLAG_BROADCAST) && src != ours && (src & mask) == (ours & mask) &&
+           (src & ~mask) == (IPADDR_BROADCAST & ~mask);
 }
 
 /* Whether addr (network byte order, in a frame) is one of nif's valid IPv6 addresses. */
@@ -297,7 +315,7 @@ bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const s
            checks of lwIP's ip4_input), a header whose checksum holds. */
         if (l4->start != SIZEOF_ETH_HDR + IP_HLEN || ip4_addr_isany_val(*netif_ip4_addr(nif)) ||
             !ip4_addr_cmp(&dst, netif_ip4_addr(nif)) || ip4_addr_ismulticast(&src) ||
-            ip4_addr_isbroadcast(&src, nif) || csum_add(0, ip, IP_HLEN) != 0xffff)
+            ip4_src_broadcast(ip4_addr_get_u32(&src), nif) || csum_add(0, ip, IP_HLEN) != 0xffff)
             return false;
         from.family = MOTE_AF_INET;
         COPY(from.addr, &h->src, sizeof(h->src));
@@ -391,7 +409,12 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
      */
     struct netif *nif = netif_default;
     u16_t flags = nif ? nif->chksum_flags : 0;
-    bool fragmented = nif && len + UDP_HLEN + IP6_HLEN > nif->mtu;
+    u16_t mtu = nif ? nif->mtu : 0;
+#if LWIP_IPV6
+    if (nif && netif_mtu6(nif) < mtu)
+        mtu = netif_mtu6(nif); /* a router advertisement may have lowered it */
+#endif
+    bool fragmented = nif && len + UDP_HLEN + IP6_HLEN > mtu;
     if (fragmented)
         NETIF_SET_CHECKSUM_CTRL(nif, flags | NETIF_CHECKSUM_GEN_UDP);
     err_t err = udp_sendto(sockets[sock].pcb, p, &addr, to->port);

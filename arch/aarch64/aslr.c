@@ -70,11 +70,18 @@ static uint64_t mix64(uint64_t x)
 static int seed_from_dtb(void *fdt, int chosen, uint64_t *seed)
 {
     int len;
-    const void *prop = chosen >= 0 ? fdt_getprop(fdt, chosen, "kaslr-seed", &len) : NULL;
+    /*
+     * devtree_prop, not libfdt's getprop: the boot reads the tree with the
+     * index's scanner anyway, and each function run once at boot costs QEMU
+     * a translation (some 70 blocks for libfdt's getprop, ~10 us each).
+     */
+    uint8_t *prop = (uint8_t *)devtree_prop(fdt, chosen, "kaslr-seed", &len);
     if (!prop || len != (int)sizeof(uint64_t))
         return -1;
-    *seed = fdt64_ld(prop);
-    fdt_setprop_inplace_u64(fdt, chosen, "kaslr-seed", 0);
+    *seed = 0;
+    for (int i = 0; i < len; i++) /* big-endian, maybe unaligned (a value is 4-aligned) */
+        *seed = *seed << 8 | prop[i];
+    memset(prop, 0, (size_t)len);
     return *seed ? 0 : -1;
 }
 
@@ -85,7 +92,7 @@ static int seed_from_dtb(void *fdt, int chosen, uint64_t *seed)
  */
 static int asked_off(const void *fdt, int chosen)
 {
-    const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+    const char *args = devtree_prop(fdt, chosen, "bootargs", NULL);
     char val[4];
     return args && mote_arg_get(args, "aslr", val, sizeof(val)) >= 0 && strcmp(val, "off") == 0;
 }
@@ -183,7 +190,8 @@ uint64_t aslr_early(uint64_t boot_x0, void **fdt_out)
         return 0;
     /*
      * MMU on: the DTB is normal memory now, and may be walked. One pass finds
-     * /chosen (libfdt's fdt_path_offset costs some 200,000 instructions here).
+     * /chosen (libfdt's fdt_path_offset walks the whole of QEMU's tree for it, at
+     * a bounds check per byte of every node name: tens of thousands of instructions).
      */
     int chosen = fdt ? devtree_top_node(fdt, "chosen") : -ENOENT;
     if (asked_off(fdt, chosen)) {

@@ -104,10 +104,36 @@ static void desc_write(uint64_t *entry, uint64_t desc)
     dsb(ishst);
 }
 
+/*
+ * Level 3: pages [addr, end), all in this one table. The image's and the
+ * heap's unaligned ends are mapped page by page (some 800 pages at boot), so
+ * this loop is kept short, with one barrier for the run (no access goes
+ * through these entries before mmu_map_at's isb).
+ */
+static int map_pages(uint64_t *table, uint64_t addr, uint64_t end, uint64_t attrs, uint64_t delta)
+{
+    const uint64_t page_desc = attrs | DESC_VALID | DESC_TABLE;
+    int err = 0;
+    for (; addr < end; addr += PAGE_SIZE) {
+        uint64_t *entry = &table[(addr >> level_shift(3)) % TABLE_ENTRIES];
+        if (!(*entry & DESC_VALID))
+            *entry = (addr + delta) | page_desc;
+        else if ((*entry & DESC_ATTR_MASK) != attrs) {
+            err = -EEXIST; /* already a page with other attributes */
+            break;
+        }
+    }
+    /* The walker must see the entries before any access through them (D8.2.6). */
+    dsb(ishst);
+    return err;
+}
+
 /* Maps virtual [addr, end) to physical addr + delta. */
 static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, uint64_t attrs,
                      uint64_t delta)
 {
+    if (level == 3)
+        return map_pages(table, addr, end, attrs, delta);
     unsigned shift = level_shift(level);
     uint64_t block = 1ul << shift;
 
@@ -115,11 +141,12 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
         uint64_t *entry = &table[(addr >> shift) % TABLE_ENTRIES];
         uint64_t next = (addr & ~(block - 1)) + block;
         uint64_t chunk_end = next < end ? next : end;
-        int leaf_ok = level == 3 || (level >= 1 && ((addr | (addr + delta)) & (block - 1)) == 0 &&
-                                     chunk_end == next);
+        /* A block (levels 1 and 2) where the range covers it whole and aligned. */
+        int leaf_ok =
+            level >= 1 && ((addr | (addr + delta)) & (block - 1)) == 0 && chunk_end == next;
 
         if (!(*entry & DESC_VALID) && leaf_ok) {
-            desc_write(entry, (addr + delta) | attrs | DESC_VALID | (level == 3 ? DESC_TABLE : 0));
+            desc_write(entry, (addr + delta) | attrs | DESC_VALID);
         } else if (!(*entry & DESC_VALID)) {
             uint64_t *sub = table_alloc();
             if (!sub)
@@ -128,12 +155,12 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, ui
             int err = map_level(sub, level + 1, addr, chunk_end, attrs, delta);
             if (err)
                 return err;
-        } else if (level < 3 && (*entry & DESC_TABLE)) {
+        } else if (*entry & DESC_TABLE) {
             int err = map_level(table_at(*entry), level + 1, addr, chunk_end, attrs, delta);
             if (err)
                 return err;
         } else if ((*entry & DESC_ATTR_MASK) != attrs) {
-            return -EEXIST; /* already a block or page with other attributes */
+            return -EEXIST; /* already a block with other attributes */
         }
         addr = chunk_end;
     }

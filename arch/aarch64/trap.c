@@ -193,6 +193,8 @@ void trap_handle(struct trap_frame *frame, enum trap_kind kind)
     }
     if (kind == TRAP_SYNC) {
         unsigned ec = ESR_EC(frame->esr);
+        if (ec == ESR_EC_FP_ACCESS && irq_fp_access())
+            return; /* retried with FP/SIMD allowed, the interrupted state saved */
         if (ec == ESR_EC_UNKNOWN && semihost_is_probe(frame->elr)) {
             frame->x[0] = SEMIHOST_UNAVAILABLE;
             frame->elr += INSN_SIZE;

@@ -8,6 +8,7 @@
  */
 #include "drivers/timer/generic_timer.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/aarch64/cpu.h"
@@ -21,6 +22,14 @@
 #define DEADLINE_SLACK_TICKS 2
 
 static uint64_t freq_hz;
+/*
+ * The deadline the compare register holds while the timer is enabled and
+ * unmasked: the loop asks for the same deadline on most passes, and the
+ * register is written only when it moves. The interrupt masks the timer,
+ * so it clears this.
+ */
+static uint64_t programmed_ns;
+static bool programmed; /* the registers hold programmed_ns */
 /*
  * Used on every clock reading and deadline: multiplications, no division.
  * Readings round up (never below the exact floor), deadlines down (never
@@ -46,12 +55,14 @@ static void gtimer_irq(void *arg)
 {
     (void)arg;
     sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+    programmed = false; /* masked: the next request writes the registers again */
 }
 
 int gtimer_init(unsigned intid)
 {
     scales_init();
     sysreg_write(cntv_ctl_el0, 0);
+    programmed = false;
     return irq_register(intid, IRQ_LEVEL, gtimer_irq, NULL);
 }
 
@@ -64,6 +75,10 @@ uint64_t gtimer_now_ns(void)
 
 void gtimer_set_deadline(uint64_t deadline_ns)
 {
+    if (programmed && deadline_ns == programmed_ns)
+        return;
+    programmed = true;
+    programmed_ns = deadline_ns;
     if (deadline_ns == GTIMER_NO_DEADLINE) {
         sysreg_write(cntv_ctl_el0, 0);
         return;

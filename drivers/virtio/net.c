@@ -272,7 +272,8 @@ static bool rx_collect(void)
 
 /*
  * Transmit interrupts are off while buffers are idle: finished ones are taken
- * back on the send path (net_transmit), on every receive pass and by the
+ * back on every receive pass (after the answers to what was received went
+ * out), on the send path when no buffer is idle (net_transmit) and by the
  * watchdog, so a request/response exchange costs one interrupt, the
  * request's. They are asked for only when a frame waits for a buffer (the
  * ring is full), to send it as soon as one is free.
@@ -464,7 +465,8 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
                  (size_t)csum->start + csum->offset + sizeof(uint16_t) > len))
         return -EINVAL;
 
-    tx_reclaim();
+    if (net.tx_nfree == 0) /* else the receive pass takes them back: one look per pass */
+        tx_reclaim();
     if (net.tx_nfree == 0) {
         net.tx_full++;
         tx_irq_set(true); /* the stack keeps the frame and resends it on tx_ready */

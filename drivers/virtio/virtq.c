@@ -83,47 +83,83 @@ uint64_t virtq_used_paddr(const struct virtq *vq)
     return dma_addr(vq->used);
 }
 
+static int add_translating(struct virtq *vq, const struct virtq_seg *segs, unsigned n_out,
+                           unsigned n_in, void *cookie);
+
+/* Why an offer is refused, in the order the contract names them (cold path). */
+static int refusal(const struct virtq *vq, const struct virtq_seg *segs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (segs[i].len == 0)
+            return -EINVAL;
+    return n > vq->num_free ? -ENOSPC : 0;
+}
+
 int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_out, unsigned n_in,
                      void *cookie)
 {
     unsigned n = n_out + n_in;
     if (n == 0 || n_out > VIRTQ_SIZE_MAX || n_in > VIRTQ_SIZE_MAX || !cookie)
         return -EINVAL;
-    for (unsigned i = 0; i < n; i++)
-        if (segs[i].len == 0)
-            return -EINVAL;
     if (n > vq->num_free)
-        return -ENOSPC;
+        return refusal(vq, segs, n);
 
-    uint16_t head = vq->free_head, d = head, last = head;
+    /*
+     * One pass writes the chain into free descriptors, which the device does
+     * not look at until the ring entry below publishes them: a refusal or a
+     * buffer whose device address is not known yet (each is remembered per
+     * descriptor, struct virtq) leaves before anything is published.
+     * add_translating learns the addresses and comes back: a tail call, so
+     * this path makes no call and keeps no frame.
+     */
+    volatile struct virtq_desc *desc = vq->desc;
+    uint16_t head = vq->free_head, d = head;
     uint32_t in_len = 0;
     for (unsigned i = 0; i < n; i++) {
-        bool writable = i >= n_out;
-        vq->desc[d].addr = dma_addr(segs[i].buf);
-        vq->desc[d].len = segs[i].len;
-        vq->desc[d].flags =
-            (uint16_t)((writable ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
-        vq->desc[d].next = i + 1 < n ? vq->next[d] : 0;
-        if (writable)
-            in_len += segs[i].len;
-        last = d;
+        uint32_t len = segs[i].len;
+        if (len == 0)
+            return -EINVAL;
+        if (vq->dma_buf[d] != segs[i].buf)
+            return add_translating(vq, segs, n_out, n_in, cookie);
+        uint16_t flags = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
+        if (i >= n_out) {
+            flags |= VIRTQ_DESC_F_WRITE;
+            in_len += len;
+        }
+        desc[d].addr = vq->dma_paddr[d];
+        desc[d].len = len;
+        desc[d].flags = flags;
+        desc[d].next = i + 1 < n ? vq->next[d] : 0;
         d = vq->next[d];
     }
-    vq->free_head = vq->num_free == n ? 0 : vq->next[last];
+    vq->free_head = vq->num_free == n ? 0 : d;
     vq->num_free = (uint16_t)(vq->num_free - n);
     vq->chain_len[head] = (uint16_t)n;
     vq->in_len[head] = in_len;
     vq->cookie[head] = cookie;
 
-    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
+    uint16_t idx = vq->avail_idx;
+    vq->avail->ring[idx & (vq->size - 1)] = head;
     /*
      * §2.7.13.3.1: "a suitable memory barrier before the idx update": the
      * descriptors and the ring entry must be visible before the index that
      * publishes them, or the device may read a stale chain. Store-store is enough.
      */
     virtq_wmb();
-    vq->avail->idx = ++vq->avail_idx;
+    vq->avail_idx = ++idx;
+    vq->avail->idx = idx;
     return 0;
+}
+
+/* Learns the device addresses of a chain's buffers, then offers it (virtq_add_buffer). */
+static __attribute__((noinline)) int add_translating(struct virtq *vq, const struct virtq_seg *segs,
+                                                     unsigned n_out, unsigned n_in, void *cookie)
+{
+    for (unsigned i = 0, d = vq->free_head; i < n_out + n_in; i++, d = vq->next[d]) {
+        vq->dma_buf[d] = segs[i].buf;
+        vq->dma_paddr[d] = dma_addr(segs[i].buf);
+    }
+    return virtq_add_buffer(vq, segs, n_out, n_in, cookie);
 }
 
 bool virtq_needs_notify(struct virtq *vq)
@@ -159,10 +195,9 @@ static void free_chain(struct virtq *vq, uint16_t head)
     vq->chain_len[head] = 0;
 }
 
-int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
+/* virtq_get_used's part past the check for an empty ring. */
+int virtq_collect_used(struct virtq *vq, void **cookie, uint32_t *len)
 {
-    if (vq->used->idx == vq->last_used)
-        return 0;
     /*
      * §2.7.14 (and §2.7.8.2 for the device): the device writes the entry,
      * then the index; read the index, then the entry (load-load barrier), or

@@ -88,6 +88,14 @@ struct virtq {
     uint16_t chain_len[VIRTQ_SIZE_MAX]; /* for a chain head: descriptors in the chain */
     uint32_t in_len[VIRTQ_SIZE_MAX];    /* for a chain head: writable bytes offered */
     void *cookie[VIRTQ_SIZE_MAX];       /* for a chain head: the caller's token; NULL = free */
+    /*
+     * The device address last written into each descriptor, and the buffer it
+     * was for: drivers offer the same buffers again and again, and the free
+     * list hands a chain's descriptors back out first, so most offers find
+     * their translation here instead of asking dma_addr.
+     */
+    const void *dma_buf[VIRTQ_SIZE_MAX];
+    uint64_t dma_paddr[VIRTQ_SIZE_MAX];
 };
 
 /* Bytes of ring memory a queue of size descriptors needs (legacy layout). */
@@ -127,8 +135,15 @@ bool virtq_needs_notify(struct virtq *vq);
  * the device wrote). Returns 1, 0 when there is none, or -EIO when the device
  * names a descriptor that is not an offered chain head or claims to have
  * written more than was offered (the entry is skipped and counted in dev_invalid).
+ * Inline for the common answer, "none": drivers ask until they get it.
  */
-int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len);
+int virtq_collect_used(struct virtq *vq, void **cookie, uint32_t *len);
+static inline int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
+{
+    if (vq->used->idx == vq->last_used)
+        return 0;
+    return virtq_collect_used(vq, cookie, len);
+}
 
 /*
  * Asks for an interrupt at the next used buffer (used_event = last_used with

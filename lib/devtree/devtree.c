@@ -625,14 +625,17 @@ int devtree_index_path(const struct devtree_index *idx, const char *path, int na
     return node;
 }
 
-/* The property named by the namelen bytes at name, of indexed node n; NULL if absent. */
-static const void *node_prop(const struct devtree_index *idx, const struct devtree_node *n,
-                             const char *name, size_t namelen, int *len)
+/*
+ * The property named by the namelen bytes at name among the properties that
+ * start at offset props of the blocks idx describes; NULL if absent.
+ */
+static const void *props_find(const struct devtree_index *idx, uint32_t props, const char *name,
+                              size_t namelen, int *len)
 {
     struct token t;
     /* The build checked every token of the block: still, no read past it. */
-    for (uint32_t off = (uint32_t)n->props;
-         token_read(index_struct(idx), idx->struct_size, off, &t); off = t.next) {
+    for (uint32_t off = props; token_read(index_struct(idx), idx->struct_size, off, &t);
+         off = t.next) {
         if (t.tag == FDT_NOP)
             continue;
         if (t.tag != FDT_PROP)
@@ -644,6 +647,23 @@ static const void *node_prop(const struct devtree_index *idx, const struct devtr
         }
     }
     return NULL;
+}
+
+static const void *node_prop(const struct devtree_index *idx, const struct devtree_node *n,
+                             const char *name, size_t namelen, int *len)
+{
+    return props_find(idx, (uint32_t)n->props, name, namelen, len);
+}
+
+const void *devtree_prop(const void *fdt, int node, const char *name, int *len)
+{
+    struct devtree_index view;
+    struct token t;
+    if (node < 0 || index_blocks(&view, fdt) != 0 ||
+        !token_read(index_struct(&view), view.struct_size, (uint32_t)node, &t) ||
+        t.tag != FDT_BEGIN_NODE)
+        return NULL;
+    return props_find(&view, t.next, name, strlen(name), len);
 }
 
 const void *devtree_index_prop(const struct devtree_index *idx, int node, const char *name,

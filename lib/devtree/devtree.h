@@ -137,6 +137,14 @@ int devtree_index_build(struct devtree_index *idx, const void *fdt, struct devtr
  */
 int devtree_top_node(const void *fdt, const char *name);
 
+/*
+ * The value of property name of the node at offset node, its length in *len
+ * (when not NULL), as fdt_getprop gives it, read without an index and without
+ * libfdt's walk (for code that runs before there is one); NULL when node is
+ * not a node or has no such property. fdt must have passed fdt_check_header.
+ */
+const void *devtree_prop(const void *fdt, int node, const char *name, int *len);
+
 /* The blob was moved whole (memmove) to fdt: the index reads it there from now on. */
 void devtree_index_rebase(struct devtree_index *idx, const void *fdt);
 

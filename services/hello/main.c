@@ -4,7 +4,8 @@
  * periodic timer (ticks=N times, every interval_ms=M), and echoes console
  * input back line by line. Commands: "exit" stops the machine with status 0,
  * "mem" shows memory use, "oom" allocates 1 MiB blocks until malloc fails,
- * then frees them and checks the heap is usable again.
+ * then frees them and checks the heap is usable again, "fpspin MS" holds
+ * patterns in the FP/SIMD registers across interrupts for MS ms (fpspin.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,10 +14,14 @@
 
 #include <mote/mote.h>
 
+#include "fpspin.h"
+
 #define DEFAULT_TICKS       5
 #define DEFAULT_INTERVAL_MS 1000
 #define INPUT_LINE_MAX      128
 #define OOM_BLOCK           (1 << 20) /* bytes per allocation of the oom command */
+#define FPSPIN_CMD          "fpspin "
+#define FPSPIN_MAX_MS       60000
 
 static uint64_t ticks_left;
 static int tick_timer;
@@ -65,6 +70,14 @@ static void on_line(void)
         mote_exit(0);
     if (strcmp(line, "oom") == 0)
         exhaust_heap();
+    if (strncmp(line, FPSPIN_CMD, strlen(FPSPIN_CMD)) == 0) {
+        char *end;
+        unsigned long ms = strtoul(line + strlen(FPSPIN_CMD), &end, 10);
+        if (*end || ms == 0 || ms > FPSPIN_MAX_MS)
+            printf("fpspin: expected milliseconds, 1 to %d\n", FPSPIN_MAX_MS);
+        else
+            fpspin(ms);
+    }
     if (strcmp(line, "mem") == 0) {
         struct mote_meminfo m;
         mote_meminfo(&m);

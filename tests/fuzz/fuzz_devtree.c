@@ -70,6 +70,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int chosen = devtree_top_node(fdt, "chosen");
     if (chosen >= 0 && fdt_path_offset(fdt, "/chosen") != chosen)
         abort(); /* the first root child of that name, as libfdt finds it */
+    if (chosen >= 0) {
+        int len1, len2;
+        const void *v1 = fdt_getprop(fdt, chosen, "bootargs", &len1);
+        const void *v2 = devtree_prop(fdt, chosen, "bootargs", &len2);
+        if (v1 && (v1 != v2 || len1 != len2))
+            abort(); /* where libfdt finds it, the same */
+    }
     devtree_find_compatible(fdt, compat);
     devtree_each_compatible(fdt, "virtio,mmio", read_found, NULL);
     int parent;

@@ -56,6 +56,13 @@ def test_answers_over_udp_and_tcp_ipv4_and_ipv6_carry_right_checksums(offload_gu
                       "host123.mote.test", check=False)
         assert out.stdout.strip() == "10.0.0.123", \
             f"expected 10.0.0.123 from dig {' '.join(args)}, got:\n{out.stdout}{out.stderr}"
+    # Datagrams that took the receive fast path are counted as lwIP counts its own.
+    start = len(q.output)
+    q.type("stats\n")
+    m = q.wait_for(r"net: link rx \d+ tx \d+ drops \d+ copied \d+; udp rx (\d+) tx (\d+);",
+                   start=start)
+    assert int(m.group(1)) >= 4 and int(m.group(2)) >= 4, \
+        f"expected the 4 UDP queries and their answers counted: {m.group(0)}"
 
 
 def test_datagram_with_a_wrong_checksum_is_dropped(offload_guest):

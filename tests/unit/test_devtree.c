@@ -663,6 +663,30 @@ static void test_devtree_index_next_child_walks_children_as_libfdt_does(void **s
     assert_int_equal(devtree_index_next_child(&idx, 0, 3), -ENOENT);
 }
 
+static void test_devtree_prop_finds_what_fdt_getprop_finds_without_an_index(void **state)
+{
+    (void)state;
+    build_index_tree();
+    int checked = 0, at = 0, depth = 0;
+    for (; at >= 0 && depth >= 0; at = fdt_next_node(fdt, at, &depth)) {
+        int prop;
+        fdt_for_each_property_offset(prop, fdt, at)
+        {
+            const char *name;
+            int len1, len2 = -1;
+            const void *v1 = fdt_getprop_by_offset(fdt, prop, &name, &len1);
+            assert_ptr_equal(devtree_prop(fdt, at, name, &len2), v1);
+            assert_int_equal(len2, len1);
+            checked++;
+        }
+        assert_null(devtree_prop(fdt, at, "no-such-property", NULL));
+    }
+    assert_int_equal(checked, 13);
+    assert_null(devtree_prop(fdt, -1, "reg", NULL));
+    int prop = fdt_first_property_offset(fdt, node("/chosen"));
+    assert_null(devtree_prop(fdt, prop, "bootargs", NULL)); /* a property, not a node */
+}
+
 static void test_devtree_top_node_finds_a_child_of_the_root_only(void **state)
 {
     (void)state;
@@ -1003,6 +1027,7 @@ int main(void)
             test_devtree_index_keeps_the_first_of_a_repeated_property_and_linux_phandle),
         cmocka_unit_test(test_devtree_index_rejects_values_and_names_past_the_block),
         cmocka_unit_test(test_devtree_top_node_finds_a_child_of_the_root_only),
+        cmocka_unit_test(test_devtree_prop_finds_what_fdt_getprop_finds_without_an_index),
         cmocka_unit_test(test_devtree_index_next_child_walks_children_as_libfdt_does),
     };
     return cmocka_run_group_tests_name("devtree", tests, NULL, NULL);

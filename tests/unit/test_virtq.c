@@ -179,6 +179,31 @@ static void test_virtq_chain_has_readable_then_writable_descriptors(void **state
     assert_int_equal(f->vq.num_free, 0);
 }
 
+/* Device addresses are remembered per descriptor: a reused descriptor gets each offer's own. */
+static void test_virtq_reused_descriptors_carry_each_offers_own_address(void **state)
+{
+    struct fixture *f = *state;
+    static const unsigned order[] = {0, 1, 1, 0, 2, 2, 2, 1};
+    for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        struct virtq_seg segs[2] = {
+            {.buf = f->bufs[order[k]], .len = 12},
+            {.buf = f->bufs[order[k]] + 12, .len = BUF_LEN - 12},
+        };
+        assert_int_equal(virtq_add_buffer(&f->vq, segs, 1, 1, tag(k)), 0);
+        int head = dev_pop(f);
+        assert_true(head >= 0);
+        volatile struct virtq_desc *first = &f->vq.desc[head];
+        volatile struct virtq_desc *second = &f->vq.desc[first->next];
+        assert_ptr_equal((void *)(uintptr_t)first->addr, f->bufs[order[k]]);
+        assert_ptr_equal((void *)(uintptr_t)second->addr, f->bufs[order[k]] + 12);
+        dev_push(f, (uint32_t)head, 0);
+        void *cookie;
+        uint32_t len;
+        assert_int_equal(virtq_get_used(&f->vq, &cookie, &len), 1);
+        assert_ptr_equal(cookie, tag(k));
+    }
+}
+
 static void test_virtq_refused_chain_changes_nothing(void **state)
 {
     struct fixture *f = *state;
@@ -507,6 +532,8 @@ int main(void)
                                         setup_event_idx, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_layout_matches_the_legacy_layout, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_virtq_reused_descriptors_carry_each_offers_own_address,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_init_rejects_bad_sizes_and_misaligned_memory,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_free_list_exhausts_and_recycles, setup,
