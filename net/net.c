@@ -262,16 +262,15 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
         LINK_STATS_INC(link.drop);
         return false;
     }
-    struct csum_l4 l4;
-    bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
-    bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
-    if (whole &&
-        net_udp_input_frame(&netif, frame, dev->rx_frame_room >= len ? dev->rx_frame_room : 0, &l4,
-                            vouched)) {
+    if (net_udp_input_frame(&netif, frame, len, dev->rx_frame_room >= len ? dev->rx_frame_room : 0,
+                            csum)) {
         LINK_STATS_INC(link.recv);
         net_timeouts_changed();
         return false; /* delivered and done with: the buffer is the driver's again */
     }
+    struct csum_l4 l4;
+    bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
+    bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
     bool kept;
     struct pbuf *p = frame_pbuf(dev, frame, len, buf, &kept);
     if (!p) {

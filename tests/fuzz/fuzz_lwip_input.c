@@ -294,17 +294,16 @@ static void stop(void)
 static void input_frame(const uint8_t *data, size_t len, bool vouched)
 {
     static uint8_t buf[PBUF_POOL_BUFSIZE];
+    static const struct netdev_csum valid = {.state = NETDEV_CSUM_VALID};
     struct csum_l4 l4;
     memcpy(buf, data, len);
-    if (csum_locate(buf, len, len, &l4) == 0) {
-        rx_frame = buf;
-        bool done = net_udp_input_frame(&nif, buf, sizeof(buf), &l4, vouched);
-        rx_frame = NULL;
-        if (done)
-            return;
-    } else {
+    rx_frame = buf;
+    bool done = net_udp_input_frame(&nif, buf, len, sizeof(buf), vouched ? &valid : NULL);
+    rx_frame = NULL;
+    if (done)
+        return;
+    if (csum_locate(buf, len, len, &l4) != 0)
         vouched = false; /* net/net.c believes a device only for a whole UDP or TCP datagram */
-    }
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p)
         return;
