@@ -108,17 +108,32 @@ def unnamed(elf, syms):
         if sec == ".text":
             rows.append(("text: padding and literals between functions", rest))
         elif sec == ".rodata":
-            table = 0
+            table = relocs = 0
             if "mote_symtab_size" in labels:  # the table is last in .rodata (image.ld.in)
                 table = start + size - labels["mote_symtab_size"]
                 rows.append(("rodata: embedded symbol table (kernel/symtab.h)", table))
-            rows.append(("rodata: string literals, constants", rest - table))
+                if "mote_relr_rodata" in labels:  # just before it
+                    relocs = labels["mote_symtab_size"] - labels["mote_relr_rodata"]
+                    rows.append(("rodata: relocations, packed (scripts/relocs.py)", relocs))
+            rows.append(("rodata: string literals, constants", rest - table - relocs))
         else:
             rows.append(("data: GOT, pointer tables (no symbol sizes)", rest))
+    end = labels.get("__image_end")
     for sec, what in UNNAMED_SECTIONS:
-        if sec in spans and spans[sec][1]:
+        if sec in spans and spans[sec][1] and (end is None or spans[sec][0] < end):
             rows.append((f"{sec}: {what}", spans[sec][1]))
     return rows
+
+
+def elf_only(elf):
+    """[(section, bytes)] of the allocated sections past the image's end: in the ELF for the
+    build's tools (the linker's relocations, which scripts/relocs.py packs), not in the .img."""
+    spans = section_spans(elf)
+    end = all_symbols(elf).get("__image_end")
+    if end is None:
+        return []
+    return [(name, size) for name, (addr, size) in sorted(spans.items(), key=lambda kv: kv[1][0])
+            if addr >= end and size]
 
 
 def breakdown(elf, root):
@@ -163,11 +178,16 @@ def main(argv=None):
     print(f"\nwithout a symbol of their own ({sum(b for _, b in rows):,} B):")
     for what, size in rows:
         print(f"  {size:>9,}  {what}")
+    outside = elf_only(a.elf)
     if img_size:
         spans = section_spans(a.elf)
         loaded = sum(size for name, (addr, size) in spans.items()
                      if name not in (".bss", ".tbss", ".stacks"))
+        loaded -= sum(size for _, size in outside)
         print(f"  {img_size - loaded:>9,}  alignment: pages between the image's segments (W^X)")
+    if outside:
+        print("in the ELF only, past the image (not in the .img): "
+              + ", ".join(f"{name} {size:,} B" for name, size in outside))
     print(f"\nlargest symbols in the image:")
     syms = [s for s in syms if s[1] != "bss"]
     for name, kind, size, _ in sorted(syms, key=lambda s: -s[2])[:a.top]:
