@@ -70,7 +70,11 @@ int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *
  * then lwIP leaves them out of what it sends (net/net.c fills in the
  * pseudo-header's sum), and so must a frame given to net_transmit_frame.
  */
-bool net_tx_csum_offload(void);
+extern bool net_tx_csum_offloaded; /* set by net/net.c when the netif is set up */
+static inline bool net_tx_csum_offload(void)
+{
+    return net_tx_csum_offloaded; /* inline: read once per reply on the turn-around */
+}
 
 /*
  * The receive fast path (net/udp.c): delivers the UDP datagram in frame (len
