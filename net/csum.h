@@ -29,6 +29,12 @@ static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len);
 static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto,
                                    uint16_t len);
 
+/*
+ * The sum (csum_add) of a 20-byte IPv4 header (no options) at hdr: 0xffff when
+ * its checksum holds. Always inline: three loads on the receive fast path.
+ */
+static inline uint16_t csum_ip4_header(const void *hdr);
+
 /* The checksum to store for a transport header and payload whose sum is sum: 0 sent as 0xffff. */
 uint16_t csum_finish(uint16_t sum);
 
@@ -126,6 +132,19 @@ static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len)
         acc += (uint64_t)*p << 8;
 #endif
     }
+    return csum_fold64(acc);
+}
+
+static inline __attribute__((always_inline)) uint16_t csum_ip4_header(const void *hdr)
+{
+    uint64_t a, b, acc;
+    uint32_t c;
+    __builtin_memcpy(&a, hdr, sizeof(a)); /* unaligned: at Ethernet's 14-byte offset */
+    __builtin_memcpy(&b, (const uint8_t *)hdr + sizeof(a), sizeof(b));
+    __builtin_memcpy(&c, (const uint8_t *)hdr + 2 * sizeof(a), sizeof(c));
+    acc = a + b;
+    acc += acc < b; /* the end-around carry (RFC 1071 §2(B)) */
+    acc = (acc & 0xffffffffu) + (acc >> 32) + c;
     return csum_fold64(acc);
 }
 

@@ -56,11 +56,7 @@ NETIF_DECLARE_EXT_CALLBACK(address_logger)
 
 static u16_t csum_flags; /* the netif's checksum switches between frames */
 
-bool net_tx_csum_offload(void)
-{
-    const struct netdev *dev = netif.state;
-    return dev && (dev->offload & NETDEV_OFFLOAD_TX_CSUM);
-}
+bool net_tx_csum_offloaded;
 
 /*
  * With transmit offload: a UDP or TCP frame (lwIP left its checksum out)
@@ -254,6 +250,9 @@ static bool rx_vouched(uint8_t *frame, size_t len, const struct netdev_csum *csu
     return false;
 }
 
+static bool receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
+                         const struct netdev_csum *csum);
+
 static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
                     const struct netdev_csum *csum)
 {
@@ -262,16 +261,26 @@ static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
         LINK_STATS_INC(link.drop);
         return false;
     }
-    struct csum_l4 l4;
-    bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
-    bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
-    if (whole &&
-        net_udp_input_frame(&netif, frame, dev->rx_frame_room >= len ? dev->rx_frame_room : 0, &l4,
-                            vouched)) {
+    if (net_udp_input_frame(&netif, frame, len, dev->rx_frame_room >= len ? dev->rx_frame_room : 0,
+                            csum)) {
         LINK_STATS_INC(link.recv);
         net_timeouts_changed();
         return false; /* delivered and done with: the buffer is the driver's again */
     }
+    return receive_lwip(dev, frame, len, buf, csum);
+}
+
+/*
+ * receive's way for every frame the fast path did not take: through lwIP.
+ * A function of its own, so that the fast path's prologue saves and guards
+ * (stack protector) only what it uses.
+ */
+static __attribute__((noinline)) bool receive_lwip(struct netdev *dev, void *frame, size_t len,
+                                                   void *buf, const struct netdev_csum *csum)
+{
+    struct csum_l4 l4;
+    bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
+    bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
     bool kept;
     struct pbuf *p = frame_pbuf(dev, frame, len, buf, &kept);
     if (!p) {
@@ -314,7 +323,8 @@ static err_t netif_setup(struct netif *nif)
     nif->linkoutput = linkoutput;
     /* Checks stay on whatever the device does: receive() waives them per frame it vouches for. */
     csum_flags = NETIF_CHECKSUM_ENABLE_ALL;
-    if (dev->offload & NETDEV_OFFLOAD_TX_CSUM)
+    net_tx_csum_offloaded = dev->offload & NETDEV_OFFLOAD_TX_CSUM;
+    if (net_tx_csum_offloaded)
         csum_flags &= (u16_t)~TX_OFFLOADED;
     NETIF_SET_CHECKSUM_CTRL(nif, csum_flags);
     return ERR_OK;

@@ -70,23 +70,29 @@ int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *
  * then lwIP leaves them out of what it sends (net/net.c fills in the
  * pseudo-header's sum), and so must a frame given to net_transmit_frame.
  */
-bool net_tx_csum_offload(void);
+extern bool net_tx_csum_offloaded; /* set by net/net.c when the netif is set up */
+static inline bool net_tx_csum_offload(void)
+{
+    return net_tx_csum_offloaded; /* inline: read once per reply on the turn-around */
+}
 
 /*
- * The receive fast path (net/udp.c): delivers a UDP datagram in frame (l4,
- * as csum_locate found it) straight to the mote_udp_bind socket of its port,
- * without lwIP's input, when it is plainly one: IPv4 without options or IPv6
- * without extension headers, to one of nif's unicast addresses from a unicast
- * one, its header checksum right and its UDP checksum right or vouched for
- * by the device, its lengths consistent; counted as lwIP counts it. The
- * frame may be answered in place within room bytes from its start (0: not
- * at all). Returns false, having touched nothing, for any other frame: lwIP
- * takes it, with every check and count of its own.
+ * The receive fast path (net/udp.c): delivers the UDP datagram in frame (len
+ * bytes) straight to the mote_udp_bind socket of its port, without lwIP's
+ * input, when it is plainly one: IPv4 without options and not a fragment, or
+ * IPv6 without extension headers, to one of nif's unicast addresses from a
+ * unicast one, its header checksum right, its lengths consistent, and its UDP
+ * checksum right in software or vouched for by the device (csum, as netdev
+ * receive has it: VALID, or PARTIAL exactly at this checksum); counted as
+ * lwIP counts it. The frame is parsed here, once. It may be answered in place
+ * within room bytes from its start (0: not at all). Returns false, having
+ * touched nothing, for any other frame: lwIP takes it, with every check and
+ * count of its own.
  */
-struct csum_l4;
+struct netdev_csum;
 struct netif;
-bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const struct csum_l4 *l4,
-                         bool vouched);
+bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t len, size_t room,
+                         const struct netdev_csum *csum);
 
 /*
  * After anything that enters lwIP: notes it, and before the event loop sleeps

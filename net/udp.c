@@ -156,7 +156,7 @@ static size_t in_place_turn(const struct udp_pcb *pcb, size_t len, struct netdev
         IPH_OFFSET_SET(h, lwip_htons(IP_DF));
         IPH_TTL_SET(h, pcb->ttl);
         IPH_CHKSUM_SET(h, 0);
-        sum = (u16_t)~csum_add(0, h, IP_HLEN); /* lwIP's GEN_IP is never offloaded */
+        sum = (u16_t)~csum_ip4_header(h); /* lwIP's GEN_IP is never offloaded */
         IPH_CHKSUM_SET(h, sum);
         pseudo =
             csum_pseudo(in_place.ip + IP4_ADDRS_OFF, 2 * sizeof(h->src), IP_PROTO_UDP, udp_len);
@@ -297,61 +297,115 @@ static bool ip6_ours(const struct netif *nif, const uint8_t *addr)
     return false;
 }
 
-bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t room, const struct csum_l4 *l4,
-                         bool vouched)
+/*
+ * Whether the device's word (csum) covers this UDP datagram's checksum, at
+ * udp_off in the frame: checked by the device, or partial exactly there.
+ */
+static inline bool udp_vouched(const struct netdev_csum *csum, size_t udp_off)
 {
-    uint8_t *ip = frame + SIZEOF_ETH_HDR, *udp = frame + l4->start;
-    const struct udp_hdr *uh = (const struct udp_hdr *)udp;
-    struct mote_endpoint from = {0};
+    return csum->state == NETDEV_CSUM_VALID ||
+           (csum->start == udp_off && csum->offset == UDP_CSUM_OFF);
+}
 
-    if (l4->proto != IP_PROTO_UDP || lwip_ntohs(uh->len) != l4->len || !netif_is_up(nif))
+bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t len, size_t room,
+                         const struct netdev_csum *csum)
+{
+    const struct eth_hdr *eth = (const struct eth_hdr *)frame;
+    uint8_t *ip = frame + SIZEOF_ETH_HDR, *udp;
+    const struct udp_hdr *uh;
+    struct mote_endpoint from = {0};
+    size_t udp_len, addrs_off, addrs_len;
+    bool v6;
+
+    /* The frame parsed once, here: anything not plainly a UDP datagram is lwIP's. */
+    if (len < SIZEOF_ETH_HDR + IP_HLEN + UDP_HLEN || !netif_is_up(nif))
         return false;
-    if (!l4->v6) {
+    if (eth->type == PP_HTONS(ETHTYPE_IP)) {
         const struct ip_hdr *h = (const struct ip_hdr *)ip;
         ip4_addr_t src, dst;
+        /* Version 4, no options (a reply in place has none), not a fragment, UDP. */
+        if (IPH_V(h) != 4 || IPH_HL_BYTES(h) != IP_HLEN || IPH_PROTO(h) != IP_PROTO_UDP ||
+            (IPH_OFFSET(h) & PP_HTONS(IP_MF | IP_OFFMASK)) != 0)
+            return false;
+        size_t ip_len = lwip_ntohs(IPH_LEN(h));
+        if (ip_len < IP_HLEN + UDP_HLEN || SIZEOF_ETH_HDR + ip_len > len)
+            return false; /* lwIP counts and drops it */
         ip4_addr_copy(src, h->src);
         ip4_addr_copy(dst, h->dest);
-        /* No options (a reply in place has none), to our own unicast address (the
-           checks of lwIP's ip4_input), a header whose checksum holds. */
-        if (l4->start != SIZEOF_ETH_HDR + IP_HLEN || ip4_addr_isany_val(*netif_ip4_addr(nif)) ||
-            !ip4_addr_cmp(&dst, netif_ip4_addr(nif)) || ip4_addr_ismulticast(&src) ||
-            ip4_src_broadcast(ip4_addr_get_u32(&src), nif) || csum_add(0, ip, IP_HLEN) != 0xffff)
+        /* To our own unicast address from a unicast one (the checks of lwIP's ip4_input),
+           a header whose checksum holds. */
+        if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || !ip4_addr_cmp(&dst, netif_ip4_addr(nif)) ||
+            ip4_addr_ismulticast(&src) || ip4_src_broadcast(ip4_addr_get_u32(&src), nif) ||
+            csum_ip4_header(ip) != 0xffff)
             return false;
-        from.family = MOTE_AF_INET;
+        udp = ip + IP_HLEN;
+        udp_len = ip_len - IP_HLEN;
+        addrs_off = IP4_ADDRS_OFF;
+        addrs_len = 2 * sizeof(h->src);
+        v6 = false;
         COPY(from.addr, &h->src, sizeof(h->src));
-    } else {
-        /* To one of our unicast addresses, from a unicast one (lwIP's ip6_input). */
-        if (!ip6_ours(nif, ip + IP6_ADDRS_OFF + IP6_ADDR_LEN) ||
+    } else if (eth->type == PP_HTONS(ETHTYPE_IPV6)) {
+#if LWIP_IPV6
+        const struct ip6_hdr *h = (const struct ip6_hdr *)ip;
+        /* Version 6, no extension headers: UDP next. */
+        if (len < SIZEOF_ETH_HDR + IP6_HLEN + UDP_HLEN || IP6H_V(h) != 6 ||
+            IP6H_NEXTH(h) != IP6_NEXTH_UDP)
+            return false;
+        udp_len = IP6H_PLEN(h);
+        udp = ip + IP6_HLEN;
+        uh = (const struct udp_hdr *)udp;
+        /* Within the frame, to one of our unicast addresses, from a unicast one (lwIP's
+           ip6_input); IPv6 has no datagram without a checksum (RFC 8200 §8.1). */
+        if (udp_len < UDP_HLEN || SIZEOF_ETH_HDR + IP6_HLEN + udp_len > len ||
+            !ip6_ours(nif, ip + IP6_ADDRS_OFF + IP6_ADDR_LEN) ||
             ip[IP6_ADDRS_OFF] == IP6_MULTICAST_PREFIX || uh->chksum == 0)
-            return false; /* IPv6 has no datagram without a checksum (RFC 8200 §8.1) */
-        from.family = MOTE_AF_INET6;
+            return false;
+        addrs_off = IP6_ADDRS_OFF;
+        addrs_len = 2 * IP6_ADDR_LEN;
+        v6 = true;
         COPY(from.addr, ip + IP6_ADDRS_OFF, IP6_ADDR_LEN);
+#else
+        return false;
+#endif
+    } else {
+        return false;
     }
+    uh = (const struct udp_hdr *)udp;
+    if (lwip_ntohs(uh->len) != udp_len)
+        return false;
     int sock = socket_of_port(lwip_ntohs(uh->dest));
     if (!sock)
         return false;
-    if (!vouched && uh->chksum != 0 && csum_add(csum_l4_pseudo(frame, l4), udp, l4->len) != 0xffff)
+    if (csum) {
+        /* A partial checksum elsewhere is completed and checked on lwIP's way. */
+        if (!udp_vouched(csum, (size_t)(udp - frame)))
+            return false;
+    } else if (uh->chksum != 0 &&
+               csum_add(csum_pseudo(ip + addrs_off, addrs_len, IP_PROTO_UDP, (uint16_t)udp_len),
+                        udp, udp_len) != 0xffff) {
         return false; /* lwIP counts and drops it */
+    }
 
     /* Counted as lwIP counts what it delivers. */
-    if (l4->v6)
+    if (v6)
         IP6_STATS_INC(ip6.recv);
     else
         IP_STATS_INC(ip.recv);
     UDP_STATS_INC(udp.recv);
+    from.family = v6 ? MOTE_AF_INET6 : MOTE_AF_INET;
     from.port = lwip_ntohs(uh->src);
     uint8_t *payload = udp + UDP_HLEN;
-    size_t len = l4->len - UDP_HLEN;
-    if (in_place_mode != IN_PLACE_NEVER && room >= (size_t)(payload - frame) + len) {
+    size_t payload_len = udp_len - UDP_HLEN;
+    if (in_place_mode != IN_PLACE_NEVER && room >= (size_t)(payload - frame) + payload_len) {
         in_place.sock = sock;
         in_place.frame = frame;
         in_place.ip = ip;
         in_place.payload = payload;
         in_place.room = room - (size_t)(payload - frame);
-        in_place.v6 = l4->v6;
+        in_place.v6 = v6;
         in_place.mac = nif->hwaddr;
     }
-    sockets[sock].fn(sock, payload, len, &from, sockets[sock].arg);
+    sockets[sock].fn(sock, payload, payload_len, &from, sockets[sock].arg);
     in_place.sock = 0;
     return true;
 }

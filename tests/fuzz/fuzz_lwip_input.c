@@ -169,11 +169,7 @@ uint8_t *net_rx_frame(size_t *room)
 }
 
 static bool offload;
-
-bool net_tx_csum_offload(void)
-{
-    return offload;
-}
+bool net_tx_csum_offloaded; /* net/net.h's net_tx_csum_offload reads it */
 
 int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum)
 {
@@ -240,6 +236,7 @@ static void start(uint8_t mode)
     }
     ip4_addr_t addr, mask, gw;
     offload = mode & MODE_OFFLOAD;
+    net_tx_csum_offloaded = offload;
     if (mode & MODE_STATIC) {
         IP4_ADDR(&addr, 10, 0, 2, 15);
         IP4_ADDR(&mask, 255, 255, 255, 0);
@@ -294,17 +291,16 @@ static void stop(void)
 static void input_frame(const uint8_t *data, size_t len, bool vouched)
 {
     static uint8_t buf[PBUF_POOL_BUFSIZE];
+    static const struct netdev_csum valid = {.state = NETDEV_CSUM_VALID};
     struct csum_l4 l4;
     memcpy(buf, data, len);
-    if (csum_locate(buf, len, len, &l4) == 0) {
-        rx_frame = buf;
-        bool done = net_udp_input_frame(&nif, buf, sizeof(buf), &l4, vouched);
-        rx_frame = NULL;
-        if (done)
-            return;
-    } else {
+    rx_frame = buf;
+    bool done = net_udp_input_frame(&nif, buf, len, sizeof(buf), vouched ? &valid : NULL);
+    rx_frame = NULL;
+    if (done)
+        return;
+    if (csum_locate(buf, len, len, &l4) != 0)
         vouched = false; /* net/net.c believes a device only for a whole UDP or TCP datagram */
-    }
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p)
         return;

@@ -203,6 +203,23 @@ static void test_complete_refuses_a_field_outside_the_frame(void **state)
     assert_int_equal(csum_complete(f, sizeof(f), sizeof(f) - 2, 0), 0);
 }
 
+static void test_ip4_header_sum_matches_rfc1071_with_carries(void **state)
+{
+    (void)state;
+    uint8_t buf[20 + 8];
+    uint32_t x = 777;
+    for (int round = 0; round < 2000; round++) {
+        for (size_t i = 0; i < sizeof(buf); i++) {
+            x = x * 1103515245u + 12345u;
+            /* Every other round all ones but a few bytes: the carries' worst case. */
+            buf[i] =
+                round & 1 ? (uint8_t)(0xff ^ ((x >> 16) & (x >> 24) & 0x3)) : (uint8_t)(x >> 16);
+        }
+        for (size_t off = 0; off < 8; off += 2)
+            assert_true(same_sum(csum_ip4_header(buf + off), reference_sum(buf + off, 20)));
+    }
+}
+
 static void test_finish_sends_zero_as_all_ones(void **state)
 {
     (void)state;
@@ -221,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_locate_finds_udp_over_ipv6),
         cmocka_unit_test(test_locate_refuses_fragments_other_protocols_and_bad_lengths),
         cmocka_unit_test(test_complete_refuses_a_field_outside_the_frame),
+        cmocka_unit_test(test_ip4_header_sum_matches_rfc1071_with_carries),
         cmocka_unit_test(test_finish_sends_zero_as_all_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
