@@ -298,11 +298,13 @@ class Bench:
             netns_delete(self.netns)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def boot(self, system, mem_mib=None, plugin=False):
-        """(guest, ms from QEMU start to the first correct answer)."""
+    def boot(self, system, mem_mib=None, plugin=False, kernel=None):
+        """(guest, ms from QEMU start to the first correct answer); kernel: another
+        -kernel file than the system's own."""
         self.started += 1
         sock = os.path.join(self.tmp, f"insn-{self.started}.sock") if plugin else None
-        g = self.guest_class(self.netns, system, self.cfg[system], mem_mib or self.a.mem, sock)
+        cfg = dict(self.cfg[system], kernel=kernel) if kernel else self.cfg[system]
+        g = self.guest_class(self.netns, system, cfg, mem_mib or self.a.mem, sock)
         self.guests.append(g)
         timeout_s = BOARDS[self.a.board]["ready_timeout_s"][system]
         deadline = g.start_s + timeout_s
@@ -395,7 +397,8 @@ class Bench:
 
     def serves_with(self, system, mem_mib):
         try:
-            g, _ = self.boot(system, mem_mib=mem_mib)
+            g, _ = self.boot(system, mem_mib=mem_mib,
+                             kernel=self.cfg[system].get("min_mem_kernel"))
         except BenchError:
             return False
         try:
@@ -444,8 +447,9 @@ def find_configs(a):
     kernels = sorted(glob.glob(os.path.join(a.linux_dir, "boot", "vmlinuz-*")))
     missing = []
     mote_img = os.path.join(a.build, "dns.img")
+    mote_elf = os.path.join(a.build, "dns.elf")
     initrd = os.path.join(a.build, "bench", "initramfs.cpio.gz")
-    needed = [(mote_img, "make images"), (initrd, "make bench-deps"),
+    needed = [(mote_img, "make images"), (mote_elf, "make images"), (initrd, "make bench-deps"),
               (a.plugin, "make bench-deps")]
     mote_dtb = linux_dtb = None
     if a.board == "raspi3":
@@ -470,7 +474,11 @@ def find_configs(a):
     net = f"ip={GUEST_ADDR}/{PREFIX_LEN} gw={HOST_ADDR} records={a.records}"
     return {
         "mote": {"board": a.board, "kernel": mote_img, "dtb": mote_dtb, "append": net,
-                 "plugin": os.path.abspath(a.plugin), "images": [mote_img]},
+                 "plugin": os.path.abspath(a.plugin), "images": [mote_img],
+                 # The smallest -m is searched with the ELF: QEMU puts a flat Image's DTB
+                 # at 2 MiB or above, so refuses the Image in -m 2M (docs/architecture.md,
+                 # "Memory layout"), but puts an ELF's at the base of RAM, below the image.
+                 "min_mem_kernel": mote_elf},
         # quiet: no boot log over the emulated UART (Mote logs a few lines only);
         # panic=-1 with QEMU's -no-reboot: a dead guest ends QEMU at once. The
         # first UART is the PL011 (ttyAMA0) on both boards.
