@@ -4,6 +4,8 @@ boot it in: -m 2M for the ELF, -m 3M for the flat arm64 Image (QEMU 7.2 refuses 
 2 MiB, whatever its header says: docs/architecture.md, "Memory layout")."""
 import subprocess
 
+import pytest
+
 from qemu import board_info, free_port, image, user_net
 
 RECORDS = 10000
@@ -15,10 +17,10 @@ def dig(port, name):
     return out.stdout.strip()
 
 
-def serve(qemu, kind, mem):
+def serve(qemu, kind, mem, args=""):
     """The dns image of that kind (elf or img) in -m mem, answering on a forwarded port."""
     port = free_port()
-    q = qemu(image("dns", kind), append=f"records={RECORDS}", mem=mem,
+    q = qemu(image("dns", kind), append=f"records={RECORDS} {args}".strip(), mem=mem,
              extra=user_net(f"udp:127.0.0.1:{port}-:53"))
     q.wait_for(r"net: IPv4 10\.0\.2\.15/24 gw 10\.0\.2\.2")
     q.wait_for(rf"dns: serving {RECORDS} records of mote\.test on UDP and TCP port 53")
@@ -33,9 +35,12 @@ def check_answers(q, port, mem):
                              f"got {got!r}:\n{q.tail()}")
 
 
-def test_dns_elf_serves_the_whole_zone_in_2_mib(qemu):
-    q, port = serve(qemu, "elf", "2M")
+# aslr=off: the heap stays where it is in RAM instead of moving to a random address.
+@pytest.mark.parametrize("args", ["", "aslr=off"])
+def test_dns_elf_serves_the_whole_zone_in_2_mib(qemu, args):
+    q, port = serve(qemu, "elf", "2M", args)
     q.wait_for(r"2 MiB RAM")
+    q.wait_for(r"aslr: off" if args else r"aslr: image at 0x")
     check_answers(q, port, "2M")
 
 
