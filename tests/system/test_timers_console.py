@@ -13,14 +13,17 @@ def test_periodic_timer_fires_exactly_the_asked_number_of_times(qemu):
     done = q.wait_for(r"ticks done")
     found = [(float(t), int(n)) for t, n in TICK.findall(q.output)]
     assert [n for _, n in found] == [1, 2, 3, 4, 5], f"expected ticks 1..5 in order, got {found}"
-    # A periodic timer keeps a fixed rate and never fires early: tick k comes at least k
-    # intervals after the timer started, which was after the kernel's boot line (the
-    # timestamps have microseconds; the emulated machine may only be late).
-    booted = float(re.search(r"^\[\s*(\d+\.\d+)\] info: Mote .* booted in", q.output, re.M).group(1))
-    early = [(n, t) for t, n in found if t < booted + n * 0.050]
-    assert not early, f"expected tick k at least k*50 ms after boot at {booted}, got early ticks {early}"
-    span = found[-1][0] - found[0][0]
-    assert span >= 4 * 0.050 - 0.005, f"expected 4 intervals of 50 ms from tick 1 to 5, got {span:.6f} s"
+    # A periodic timer never fires early: tick k comes at least k intervals after the
+    # timer started, which was after the last line the service logged before starting
+    # it (the wall clock's, where the board has one; else the kernel's boot line). Its
+    # ticks may be late (the emulated machine shares the host), so nothing bounds them
+    # from above, nor the span between them: a late first tick shortens it.
+    before = re.findall(r"^\[\s*(\d+\.\d+)\] info: (?:Mote .* booted in|wall clock:)",
+                        q.output, re.M)
+    started_after = float(before[-1])
+    early = [(n, t) for t, n in found if t < started_after + n * 0.050]
+    assert not early, (f"expected tick k at least k*50 ms after {started_after}, "
+                       f"got early ticks {early}")
     # The console still works after the timer was cancelled from its own callback,
     # and typing proves the loop went round again: no sixth tick appeared meanwhile.
     q.type("still here\r")
