@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The dns image serves its 10,000-record zone in the least RAM QEMU's virt machine will
 boot it in: -m 2M for the ELF, -m 3M for the flat arm64 Image (QEMU 7.2 refuses it in
-2 MiB, whatever its header says: docs/architecture.md, "Memory layout")."""
+2 MiB, whatever its header says: docs/architecture.md, "The least RAM that serves")."""
 import subprocess
 
 import pytest
