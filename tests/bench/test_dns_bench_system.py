@@ -113,8 +113,12 @@ def check_results(tmp_path, out, systems, extra_metrics):
 
 
 def test_ctrl_c_leaves_no_namespace_tap_or_qemu(tmp_path):
+    # Ctrl-C as in a terminal: a test run started in the background (`make test &`)
+    # passes SIGINT on ignored, and Python then keeps ignoring it; the bench gets the
+    # default disposition back, so that SIGINT raises KeyboardInterrupt there.
     proc = subprocess.Popen(bench_argv(tmp_path, "--reps", "3"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         ns = f"mote-bench-{proc.pid}"
         qemu_pids, deadline = [], time.monotonic() + 120
