@@ -7,6 +7,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "drivers/timer/generic_timer.h"
+#include "kernel/irq.h"
 #include "kernel/timer.h"
 
 #define MAX_SOURCES 64
@@ -61,26 +62,30 @@ void event_loop(void)
 {
     for (;;) {
         run_pending();
-        uint64_t now = timer_run_due();
+        uint64_t now_ticks = timer_run_due();
         for (int i = 0; i < pass_hook_count; i++)
             pass_hooks[i].fn(pass_hooks[i].arg);
 
         /*
          * Check and sleep with IRQs masked: an interrupt arriving after the
          * check still ends the wfi (it wakes on a pending IRQ even when
-         * masked) and is taken as soon as IRQs are unmasked again. now is
-         * the time the timers were run at, not read again: a deadline that
-         * passed since is programmed in the past and fires at once, and a
-         * timer added since (by a callback or a hook) was set from a later
-         * reading, so it is never taken as due too early.
+         * masked). now_ticks is the counter value the timers were run at,
+         * not read again: a deadline that passed since is programmed in the
+         * past and fires at once, and a timer added since (by a callback or
+         * a hook) was set from a later reading, so it is never taken as due
+         * too early. TIMER_NONE is above every counter value.
          */
         cpu_irq_disable();
-        if (!pending) {
-            uint64_t deadline = timer_next_deadline();
-            if (deadline == TIMER_NONE || deadline > now) {
-                gtimer_set_deadline(deadline == TIMER_NONE ? GTIMER_NO_DEADLINE : deadline);
-                cpu_wait_for_interrupt();
-            }
+        if (!pending && timer_next_ticks > now_ticks) {
+            gtimer_arm(timer_next_ticks);
+            cpu_wait_for_interrupt();
+            /*
+             * The interrupt that woke the core is handled here, IRQs still
+             * masked, as a call: no exception, no register frame, no FP/SIMD
+             * to keep (this loop holds none). Another one pending is taken
+             * as an exception once IRQs are unmasked.
+             */
+            irq_dispatch_in_loop();
         }
         cpu_irq_enable();
     }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "arch/aarch64/fpsimd.h"
+#include "kernel/gdbstub.h"
 
 static const struct irq_chip *chip;
 static struct {
@@ -60,6 +61,15 @@ bool irq_fp_access(void)
     return true;
 }
 
+/* The handler registered for intid; one without is disabled, so it cannot storm. */
+static inline void handle(unsigned intid)
+{
+    if (intid < IRQ_LINES && handlers[intid].fn)
+        handlers[intid].fn(handlers[intid].arg);
+    else
+        chip->disable(intid);
+}
+
 void irq_dispatch(void)
 {
     irq_fp_saved = false;
@@ -74,12 +84,7 @@ void irq_dispatch(void)
      */
     unsigned intid = chip->ack();
     if (intid < IRQ_SPURIOUS) {
-        if (intid < IRQ_LINES && handlers[intid].fn) {
-            handlers[intid].fn(handlers[intid].arg);
-        } else {
-            /* Nobody asked for it: silence it rather than storm. */
-            chip->disable(intid);
-        }
+        handle(intid);
         chip->eoi(intid);
     }
     if (irq_fp_saved) {
@@ -88,4 +93,14 @@ void irq_dispatch(void)
         irq_fp_trapping = false;
         fpsimd_allow(true);
     }
+}
+
+void irq_dispatch_in_loop(void)
+{
+    unsigned intid = chip->ack();
+    if (intid >= IRQ_SPURIOUS)
+        return; /* woken by something else, or the interrupt went away */
+    handle(intid);
+    chip->eoi(intid);
+    gdbstub_loop_irq_exit();
 }

@@ -34,8 +34,19 @@ void irq_set_chip(const struct irq_chip *chip);
  */
 int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg);
 
-/* Called from the IRQ vector: handles the highest-priority pending interrupt. */
+/*
+ * Called from the IRQ vector: handles the highest-priority pending interrupt,
+ * FP/SIMD kept for the interrupted code (see irq_fp_access).
+ */
 void irq_dispatch(void);
+
+/*
+ * Called by the event loop after its wfi, IRQs masked: handles the interrupt
+ * that woke the core, as irq_dispatch would but without an exception (the
+ * loop holds no FP/SIMD state, and the handlers keep the callee-saved
+ * registers as any function does). Nothing pending: returns at once.
+ */
+void irq_dispatch_in_loop(void);
 
 /*
  * Called for an FP/SIMD access exception (ESR EC 0x07): true if it came from
