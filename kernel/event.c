@@ -17,7 +17,7 @@ static struct {
     void *arg;
 } sources[MAX_SOURCES];
 static int source_count;
-static volatile uint64_t pending;
+volatile uint64_t event_pending;
 static struct {
     event_fn fn;
     void *arg;
@@ -43,14 +43,9 @@ int event_pass_hook_add(event_fn fn, void *arg)
     return 0;
 }
 
-void event_raise(int source)
-{
-    __atomic_or_fetch(&pending, 1ull << source, __ATOMIC_RELEASE);
-}
-
 static void run_pending(void)
 {
-    uint64_t bits = __atomic_exchange_n(&pending, 0, __ATOMIC_ACQUIRE);
+    uint64_t bits = __atomic_exchange_n(&event_pending, 0, __ATOMIC_ACQUIRE);
     while (bits) {
         int i = __builtin_ctzll(bits);
         bits &= bits - 1;
@@ -76,7 +71,7 @@ void event_loop(void)
          * too early. TIMER_NONE is above every counter value.
          */
         cpu_irq_disable();
-        if (!pending && timer_next_ticks > now_ticks) {
+        if (!event_pending && timer_next_ticks > now_ticks) {
             gtimer_arm(timer_next_ticks);
             cpu_wait_for_interrupt();
             /*

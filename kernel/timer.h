@@ -16,8 +16,11 @@
 
 #define TIMER_NONE TIMERQ_NONE /* no timer pending; also GTIMER_NO_DEADLINE */
 
-/* The counter value at which the next timer is due, or TIMER_NONE: timer.c's, read-only here. */
-extern uint64_t timer_next_ticks;
+/*
+ * The counter value at which the next timer is due, or TIMER_NONE: timer.c's,
+ * read-only here. Hidden: reached directly, not through the GOT.
+ */
+extern uint64_t timer_next_ticks __attribute__((visibility("hidden")));
 
 /* Runs every timer that is due; call timer_run_due instead. */
 void timer_run(void);

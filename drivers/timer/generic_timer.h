@@ -36,8 +36,8 @@ static inline uint64_t gtimer_ticks(void)
  */
 uint64_t gtimer_deadline_ticks(uint64_t deadline_ns);
 
-/* What the timer registers hold, for gtimer_arm only. */
-extern uint64_t gtimer_armed_ticks;
+/* What the timer registers hold, for gtimer_arm only (hidden: reached without the GOT). */
+extern uint64_t gtimer_armed_ticks __attribute__((visibility("hidden")));
 
 /* Writes the registers for gtimer_arm; call that instead. */
 void gtimer_arm_registers(uint64_t deadline_ticks);
