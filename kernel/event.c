@@ -7,7 +7,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "drivers/timer/generic_timer.h"
-#include "kernel/irq.h"
+#include "kernel/irq_loop.h"
 #include "kernel/timer.h"
 
 #define MAX_SOURCES 64

@@ -41,14 +41,6 @@ int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg)
 void irq_dispatch(void);
 
 /*
- * Called by the event loop after its wfi, IRQs masked: handles the interrupt
- * that woke the core, as irq_dispatch would but without an exception (the
- * loop holds no FP/SIMD state, and the handlers keep the callee-saved
- * registers as any function does). Nothing pending: returns at once.
- */
-void irq_dispatch_in_loop(void);
-
-/*
  * Called for an FP/SIMD access exception (ESR EC 0x07): true if it came from
  * a handler under irq_dispatch, which FP/SIMD traps in until a handler needs
  * it; the interrupted code's registers are then saved and FP/SIMD allowed, and
