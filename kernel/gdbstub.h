@@ -55,8 +55,8 @@ bool gdbstub_trap(struct trap_frame *frame);
 void gdbstub_irq_exit(struct trap_frame *frame);
 
 /*
- * irq.c, after the event loop dispatched the interrupt that woke it (no
- * exception, so no frame): stops at a BRK here if the debugger asked.
+ * The event loop (kernel/irq_loop.h), after it dispatched the interrupt that
+ * woke it (no exception, so no frame): stops at a BRK here if the debugger asked.
  */
 void gdbstub_loop_irq_exit(void);
 
