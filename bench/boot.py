@@ -12,10 +12,15 @@ correct answer (the DNS experiment's namespace, tap and client: see
 bench/dns_cpu.py) against the floor: QEMU's start to the first serial byte of
 a minimal image (bench/floor/floor.S, built here) with the same QEMU
 arguments, booted alternately with Mote; each pair's difference, median of
---dns-boots pairs.
+--dns-boots pairs. Both boot what `make run` and `mote run` give QEMU: the
+board's kernel file (board-info's kernel=, the ELF on virt) and its entropy
+device (rng=). One more boot, with the tbtrace plugin (bench/plugin/tbtrace.c,
+built here), lists every block QEMU translated up to the first answer, by
+boot phase: under TCG each costs its translation the first time it runs.
 """
 
 import argparse
+import bisect
 import csv
 import math
 import os
@@ -58,10 +63,25 @@ DNS_READY_TIMEOUT_S = 30.0
 FIRST_BYTE_WAIT_S = 0.0005
 QUIET_CONSOLE_S = 0.5      # after the answer: a console still silent stays so
 DNS_GOAL_MS = 5.0          # issue 15: first answer within 5 ms of the floor
-TB_COUNT_RE = re.compile(r"TB count\s+(\d+)")
 FLOOR_BLOCKS = 16000       # the calibration image's basic blocks: enough to stand above the noise
 GUEST_READY_RE = re.compile(rb"\[\s*(\d+\.\d+)\] info: mote: ready")
-
+REPO = os.path.dirname(HERE)
+TBTRACE_SRCS = [os.path.join(HERE, "plugin", f) for f in ("tbtrace.c", "plugin_socket.c")]
+TBTRACE_DEPS = TBTRACE_SRCS + [os.path.join(HERE, "plugin", "plugin_socket.h")]
+HOST_CC = os.environ.get("HOST_CC", "cc")
+# The slide an ASLR boot logs (arch/aarch64/aslr.c): its code runs at the ELF's addresses plus it.
+ASLR_SLIDE_RE = re.compile(rb"aslr: image at 0x[0-9a-f]+ \(the ELF's addresses \+ (0x[0-9a-f]+)\)")
+# Boot phases, each from the first block of its function (kernel/main.c's order) to the next.
+BOOT_PHASES = [
+    (None, "before the image (QEMU's reset code)"),
+    ("_start", "boot.S, aslr_early: MMU on, image moved"),
+    ("kernel_main", "kernel_main: DTB index, heap"),
+    ("platform_init", "platform_init: console, GIC, timer, random"),
+    ("platform_probe", "platform_probe: virtio slots, random wait"),
+    ("boot_hooks_attach", "boot hooks, W^X check, greeting"),
+    ("service_start", "service_start: network up, zone, binds"),
+    ("event_loop", "event loop to the first answer"),
+]
 
 # --- QEMU process handling -------------------------------------------------
 
@@ -292,40 +312,97 @@ def dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg):
     return floor, byte_ms, answer_ms, guest_ready_ms, floor_ms(netns, blocks_cfg)
 
 
-def hmp(sock_path, command, timeout_s=TIMEOUT_S):
-    """One human-monitor command over QEMU's -monitor unix socket; its output."""
+def build_tbtrace(out_dir):
+    """build/bench/libtbtrace.so, the translation-block trace plugin, rebuilt when stale."""
+    out = os.path.join(out_dir, "libtbtrace.so")
+    if not os.path.exists(out) or any(os.path.getmtime(out) < os.path.getmtime(d)
+                                      for d in TBTRACE_DEPS):
+        os.makedirs(out_dir, exist_ok=True)
+        subprocess.run([HOST_CC, "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC",
+                        "-shared", "-I" + os.path.join(REPO, "third_party", "qemu", "include")]
+                       + TBTRACE_SRCS + ["-o", out, "-lpthread"], check=True)
+    return out
+
+
+def tbtrace_dump(sock_path, timeout_s=TIMEOUT_S):
+    """The plugin's translations: [(host monotonic s, guest vaddr, instructions)]."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout_s)
         s.connect(sock_path)
-        seen = b""
-        while MONITOR_PROMPT not in seen:
-            seen += s.recv(4096)
-        s.sendall(command.encode() + b"\n")
-        seen = b""
-        while seen.count(MONITOR_PROMPT) < 1:
-            seen += s.recv(4096)
-        return seen.decode("utf-8", "replace")
+        s.sendall(b"dump\n")
+        data = b""
+        while chunk := s.recv(1 << 16):
+            data += chunk
+    blocks = []
+    for line in data.decode().splitlines():
+        f = line.split()
+        if f and f[0] == "tb":
+            blocks.append((int(f[1]) / 1e9, int(f[2], 16), int(f[3])))
+        elif f and f[0] == "lost":
+            raise RuntimeError(f"tbtrace: {f[1]} translations not kept (its buffer is full)")
+    if not data.endswith(b"end\n"):
+        raise RuntimeError(f"tbtrace: a dump without its end: {data[-200:]!r}")
+    return blocks
 
 
-def blocks_at_first_answer(netns, client, mote_cfg, tmp_dir):
-    """Translation blocks QEMU had made when the first answer came (its monitor's
-    'info jit', read just after): one more Mote boot, with a monitor socket."""
-    sock_path = os.path.join(tmp_dir, "boot-monitor.sock")
-    board = dns_cpu.BOARDS["virt"]
-    argv = ["ip", "netns", "exec", netns, QEMU] + board["qemu"] + [
-        "-m", f"{DNS_MEM_MIB}M", "-display", "none", "-serial", "null",
-        "-monitor", f"unix:{sock_path},server=on,wait=off",
-        "-netdev", f"tap,id=n0,ifname={dns_cpu.TAP},script=no,downscript=no",
-        "-device", f"{board['nic']},netdev=n0", "-kernel", mote_cfg["kernel"],
-        "-append", mote_cfg["append"]]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+def elf_functions(elf):
+    """([start addresses], [names]) of the ELF's code symbols, sorted by address."""
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-n", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = [(int(a, 16), n) for a, t, n in (l.split() for l in out.splitlines()
+                                             if len(l.split()) == 3) if t in "tTW"]
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def blocks_by_phase(blocks, elf, slide):
+    """{phase label: (blocks, their instructions)} in BOOT_PHASES's order: a phase
+    starts with the first block of its function."""
+    addrs, names = elf_functions(elf)
+    top = addrs[-1] if addrs else 0
+    marks = {m: label for m, label in BOOT_PHASES if m}
+    phase = BOOT_PHASES[0][1]
+    seen = set()
+    out = {label: [0, 0] for _, label in BOOT_PHASES}
+    for _, vaddr, insns in blocks:
+        pc = vaddr - slide if slide and addrs and addrs[0] <= vaddr - slide <= top else vaddr
+        i = bisect.bisect_right(addrs, pc) - 1
+        name = names[i] if i >= 0 and pc <= top else None
+        if name in marks and name not in seen:
+            seen.add(name)
+            phase = marks[name]
+        out[phase][0] += 1
+        out[phase][1] += insns
+    return out
+
+
+def trace_first_answer(netns, client, mote_cfg, tmp_dir):
+    """One more Mote boot with the tbtrace plugin: ({phase: (blocks, insns)} up to the
+    first answer, the blocks QEMU made in all by then)."""
+    sock_path = os.path.join(tmp_dir, "tbtrace.sock")
+    g = TimedGuest(netns, "mote", dict(mote_cfg, plugin=mote_cfg["tbtrace"]), DNS_MEM_MIB,
+                   plugin_sock=sock_path)
     try:
         r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
-        m = TB_COUNT_RE.search(hmp(sock_path, "info jit")) if r["ok"] else None
-        return int(m.group(1)) if m else float("nan")
+        if not r["ok"]:
+            raise RuntimeError(f"dns (traced): {r.get('error')}; console:\n{g.tail()}")
+        blocks = [b for b in tbtrace_dump(sock_path) if b[0] <= r["t"]]
+        m = ASLR_SLIDE_RE.search(g.output)
     finally:
-        kill_qemu(proc)
+        g.stop()
+    return blocks_by_phase(blocks, mote_cfg["kernel"], int(m.group(1), 16) if m else 0), len(blocks)
+
+
+def trace_floor(netns, floor_cfg, tmp_dir):
+    """The blocks the floor image translates (it then sleeps): what QEMU's floor includes."""
+    sock_path = os.path.join(tmp_dir, "tbtrace-floor.sock")
+    g = TimedGuest(netns, "floor", dict(floor_cfg, plugin=floor_cfg["tbtrace"]), DNS_MEM_MIB,
+                   plugin_sock=sock_path)
+    try:
+        first_byte_ms(g)
+        time.sleep(QUIET_CONSOLE_S)
+        return len(tbtrace_dump(sock_path))
+    finally:
+        g.stop()
 
 
 def nan_median(values):
@@ -333,18 +410,31 @@ def nan_median(values):
     return statistics.median(kept) if kept else float("nan")
 
 
+def board_info(board="virt"):
+    """make board-info's key=value lines: what make run and mote run give QEMU."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO, "board-info",
+                          f"BOARD={board}"], capture_output=True, text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
 def dns_figures(a):
     """Rows for the dns image's first answer against the floor; none, with a note, when
-    not root (namespaces, tap) or without build/virt/dns.img."""
-    img = os.path.join(a.image_dir, "dns.img")
+    not root (namespaces, tap) or without the dns image."""
+    info = board_info()
+    img = os.path.join(a.image_dir, f"dns.{info.get('kernel', 'elf')}")
     if os.geteuid() != 0 or not os.path.exists(img):
         print(f"Not root, or no {img}: the dns first-answer rows are left out "
               f"(run as root after make images)", file=sys.stderr)
         return []
     bench_dir = os.path.join(os.path.dirname(os.path.abspath(a.image_dir)), "bench")
-    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": ""}
-    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": ""}
-    mote_cfg = {"board": "virt", "kernel": img,
+    # The board's entropy device, as make run and mote run attach it (the boot waits for it).
+    extra = ["-device", info["rng"]] if info.get("rng") else []
+    tbtrace = build_tbtrace(bench_dir)
+    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": "",
+                 "qemu_extra": extra, "tbtrace": tbtrace}
+    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": "",
+                  "qemu_extra": extra}
+    mote_cfg = {"board": "virt", "kernel": img, "qemu_extra": extra, "tbtrace": tbtrace,
                 "append": f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} "
                           f"gw={dns_cpu.HOST_ADDR} records={a.records}"}
     print(f"Booting the floor and {img} alternately, {a.dns_boots} times each ...",
@@ -357,7 +447,8 @@ def dns_figures(a):
         client = dns_cpu.ClientProc(netns)
         pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
                  for _ in range(a.dns_boots)]
-        blocks = blocks_at_first_answer(netns, client, mote_cfg, tmp_dir)
+        phases, blocks = trace_first_answer(netns, client, mote_cfg, tmp_dir)
+        floor_blocks = trace_floor(netns, floor_cfg, tmp_dir)
     finally:
         if client:
             client.stop()
@@ -367,6 +458,8 @@ def dns_figures(a):
     answer = summary([p[2] for p in pairs])
     over = statistics.median(p[2] - p[0] for p in pairs)
     block_us = statistics.median(p[4] - p[0] for p in pairs) * 1000 / FLOOR_BLOCKS
+    phase_rows = [(f"dns_blocks_phase_{i}", f"  blocks: {label}", n, "blocks")
+                  for i, (label, (n, _)) in enumerate(phases.items())]
     return [
         ("dns_floor_median", "floor: QEMU start to a minimal image's first byte, median",
          floor_ms, "ms"),
@@ -384,8 +477,13 @@ def dns_figures(a):
          statistics.median(p[2] / p[0] for p in pairs), "ratio"),
         ("tcg_block_us", f"TCG: one basic block translated and run once ({FLOOR_BLOCKS}-block "
          f"floor)", block_us, "us"),
+        ("floor_blocks", "floor: blocks QEMU translated (the floor image's own)",
+         floor_blocks, "blocks"),
         ("dns_blocks_at_answer", "dns: blocks QEMU translated up to the first answer",
          blocks, "blocks"),
+    ] + phase_rows + [
+        ("dns_block_insns_at_answer", "dns: instructions in those blocks (each counted once)",
+         sum(i for _, i in phases.values()), "insns"),
         ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
          blocks * block_us / 1000, "ms"),
     ]
