@@ -38,6 +38,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dns_cpu  # noqa: E402
+import profiler  # noqa: E402
 
 QEMU = "qemu-system-aarch64"
 QEMU_BOARD = ["-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
@@ -355,14 +356,17 @@ def elf_functions(elf):
 
 
 def blocks_by_phase(blocks, elf, slide):
-    """{phase label: (blocks, their instructions)} in BOOT_PHASES's order: a phase
-    starts with the first block of its function."""
+    """({phase label: [blocks, their instructions]} in BOOT_PHASES's order, a phase
+    starting with the first block of its function; {subsystem: blocks}, the
+    subsystems bench/profiler.py groups functions into, largest first)."""
     addrs, names = elf_functions(elf)
+    paths = profiler.source_paths(elf, REPO)
     top = addrs[-1] if addrs else 0
     marks = {m: label for m, label in BOOT_PHASES if m}
     phase = BOOT_PHASES[0][1]
     seen = set()
     out = {label: [0, 0] for _, label in BOOT_PHASES}
+    by_subsystem = {}
     for _, vaddr, insns in blocks:
         pc = vaddr - slide if slide and addrs and addrs[0] <= vaddr - slide <= top else vaddr
         i = bisect.bisect_right(addrs, pc) - 1
@@ -372,12 +376,14 @@ def blocks_by_phase(blocks, elf, slide):
             phase = marks[name]
         out[phase][0] += 1
         out[phase][1] += insns
-    return out
+        subsystem = profiler.classify(paths.get(name, "?"), name) if name else "outside the image"
+        by_subsystem[subsystem] = by_subsystem.get(subsystem, 0) + 1
+    return out, dict(sorted(by_subsystem.items(), key=lambda kv: -kv[1]))
 
 
 def trace_first_answer(netns, client, mote_cfg, tmp_dir):
-    """One more Mote boot with the tbtrace plugin: ({phase: (blocks, insns)} up to the
-    first answer, the blocks QEMU made in all by then)."""
+    """One more Mote boot with the tbtrace plugin, up to the first answer: ({phase:
+    [blocks, insns]}, {subsystem: blocks}, the blocks QEMU made in all)."""
     sock_path = os.path.join(tmp_dir, "tbtrace.sock")
     g = TimedGuest(netns, "mote", dict(mote_cfg, plugin=mote_cfg["tbtrace"]), DNS_MEM_MIB,
                    plugin_sock=sock_path)
@@ -389,7 +395,8 @@ def trace_first_answer(netns, client, mote_cfg, tmp_dir):
         m = ASLR_SLIDE_RE.search(g.output)
     finally:
         g.stop()
-    return blocks_by_phase(blocks, mote_cfg["kernel"], int(m.group(1), 16) if m else 0), len(blocks)
+    return blocks_by_phase(blocks, mote_cfg["kernel"], int(m.group(1), 16) if m else 0) + (
+        len(blocks),)
 
 
 def trace_floor(netns, floor_cfg, tmp_dir):
@@ -447,7 +454,7 @@ def dns_figures(a):
         client = dns_cpu.ClientProc(netns)
         pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
                  for _ in range(a.dns_boots)]
-        phases, blocks = trace_first_answer(netns, client, mote_cfg, tmp_dir)
+        phases, subsystems, blocks = trace_first_answer(netns, client, mote_cfg, tmp_dir)
         floor_blocks = trace_floor(netns, floor_cfg, tmp_dir)
     finally:
         if client:
@@ -460,6 +467,8 @@ def dns_figures(a):
     block_us = statistics.median(p[4] - p[0] for p in pairs) * 1000 / FLOOR_BLOCKS
     phase_rows = [(f"dns_blocks_phase_{i}", f"  blocks: {label}", n, "blocks")
                   for i, (label, (n, _)) in enumerate(phases.items())]
+    subsystem_rows = [(f"dns_blocks_{re.sub(r'[^a-z0-9]+', '_', s.lower()).strip('_')}",
+                       f"  blocks in {s}", n, "blocks") for s, n in subsystems.items()]
     return [
         ("dns_floor_median", "floor: QEMU start to a minimal image's first byte, median",
          floor_ms, "ms"),
@@ -481,7 +490,7 @@ def dns_figures(a):
          floor_blocks, "blocks"),
         ("dns_blocks_at_answer", "dns: blocks QEMU translated up to the first answer",
          blocks, "blocks"),
-    ] + phase_rows + [
+    ] + phase_rows + subsystem_rows + [
         ("dns_block_insns_at_answer", "dns: instructions in those blocks (each counted once)",
          sum(i for _, i in phases.values()), "insns"),
         ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
