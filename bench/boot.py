@@ -378,7 +378,8 @@ def elf_functions(elf):
 def blocks_by_phase(blocks, elf, slide):
     """({phase label: [blocks, their instructions]} in BOOT_PHASES's order, a phase
     starting with the first block of its function; {subsystem: blocks}, the
-    subsystems bench/profiler.py groups functions into, largest first)."""
+    subsystems bench/profiler.py groups functions into, largest first;
+    [((phase, function), blocks)], largest first)."""
     addrs, names = elf_functions(elf)
     paths = profiler.source_paths(elf, REPO)
     top = addrs[-1] if addrs else 0
@@ -387,6 +388,7 @@ def blocks_by_phase(blocks, elf, slide):
     seen = set()
     out = {label: [0, 0] for _, label in BOOT_PHASES}
     by_subsystem = {}
+    by_function = {}
     for _, vaddr, insns in blocks:
         pc = vaddr - slide if slide and addrs and addrs[0] <= vaddr - slide <= top else vaddr
         i = bisect.bisect_right(addrs, pc) - 1
@@ -396,14 +398,17 @@ def blocks_by_phase(blocks, elf, slide):
             phase = marks[name]
         out[phase][0] += 1
         out[phase][1] += insns
+        key = (phase, name or "(outside the image)")
+        by_function[key] = by_function.get(key, 0) + 1
         subsystem = profiler.classify(paths.get(name, "?"), name) if name else "outside the image"
         by_subsystem[subsystem] = by_subsystem.get(subsystem, 0) + 1
-    return out, dict(sorted(by_subsystem.items(), key=lambda kv: -kv[1]))
+    return (out, dict(sorted(by_subsystem.items(), key=lambda kv: -kv[1])),
+            sorted(by_function.items(), key=lambda kv: -kv[1]))
 
 
 def trace_first_answer(netns, client, mote_cfg, tmp_dir):
-    """One more Mote boot with the tbtrace plugin, up to the first answer: ({phase:
-    [blocks, insns]}, {subsystem: blocks}, the blocks QEMU made in all)."""
+    """One more Mote boot with the tbtrace plugin, up to the first answer:
+    blocks_by_phase's three answers, then the blocks QEMU made in all."""
     sock_path = os.path.join(tmp_dir, "tbtrace.sock")
     g = TimedGuest(netns, "mote", dict(mote_cfg, plugin=mote_cfg["tbtrace"]), DNS_MEM_MIB,
                    plugin_sock=sock_path)
@@ -474,13 +479,19 @@ def dns_figures(a):
         client = dns_cpu.ClientProc(netns)
         pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
                  for _ in range(a.dns_boots)]
-        phases, subsystems, blocks = trace_first_answer(netns, client, mote_cfg, tmp_dir)
+        phases, subsystems, functions, blocks = trace_first_answer(netns, client, mote_cfg,
+                                                                    tmp_dir)
         floor_blocks = trace_floor(netns, floor_cfg, tmp_dir)
     finally:
         if client:
             client.stop()
         dns_cpu.netns_delete(netns)
         shutil.rmtree(tmp_dir, ignore_errors=True)
+    if a.top:
+        print(f"\nThe {a.top} functions with the most blocks translated before the first "
+              f"answer (of {blocks}), by boot phase:", file=sys.stderr)
+        for (phase, name), n in functions[:a.top]:
+            print(f"  {n:5d}  {name:<32} {phase}", file=sys.stderr)
     floor_ms = statistics.median(p["floor"] for p in pairs)
     answer = summary([p["answer"] for p in pairs])
     over = statistics.median(p["answer"] - p["floor"] for p in pairs)
@@ -525,6 +536,8 @@ def dns_figures(a):
          sum(i for _, i in phases.values()), "insns"),
         ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
          blocks * block_us / 1000, "ms"),
+        ("dns_translation_cpu_ms", "dns: the same in QEMU's CPU time (its share of the CPU "
+         "time over the floor)", blocks * block_cpu_us / 1000, "ms"),
     ]
 
 
@@ -559,6 +572,8 @@ def parse_args():
     p.add_argument("--dns-boots", type=int, default=15,
                    help="floor and dns boots, alternately (as root only)")
     p.add_argument("--records", type=int, default=10000, help="the dns zone's records")
+    p.add_argument("--top", type=int, default=0,
+                   help="also list the functions with the most blocks before the first answer")
     p.add_argument("--only-dns", action="store_true",
                    help="only the dns first-answer rows (as root)")
     p.add_argument("--quick", action="store_true", help="boots=5, dns-boots=5, idle 3 s")
