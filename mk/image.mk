@@ -125,6 +125,13 @@ check_uses_tls = if [ -z "$(filter tls,$(2))" ] && \
 	echo "$(firstword $(1)): the service calls the TLS API: add tls to service_uses" \
 	"in its service.mk" >&2; exit 1; fi
 
+# And for mDNS (include/mote/mdns.h): a service opts in by naming mdns, so an
+# image that only serves (dns) carries no responder it was never asked for.
+check_uses_mdns = if [ -z "$(filter mdns,$(2))" ] && \
+	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_mdns_'; then \
+	echo "$(firstword $(1)): the service calls the mDNS API: add mdns to service_uses" \
+	"in its service.mk" >&2; exit 1; fi
+
 # tls_files(service, ca, cert, key): the certificate files a TLS service's
 # service.mk names (service_tls_ca, service_tls_cert, service_tls_key; or
 # make TLS_CA=... TLS_CERT=... TLS_KEY=... for one build), embedded as the
@@ -173,7 +180,7 @@ service_tls_cert :=
 service_tls_key :=
 include services/$(1)/service.mk
 $$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
-SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES) $$(if $$(filter tls,$$(service_uses) $(USES)),net))
+SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES) $$(if $$(filter tls mdns,$$(service_uses) $(USES)),net))
 # The network library: TLS images take lwIP's TLS build and mbedTLS (mk/mbedtls.mk).
 NETLIBS_$(1) := $$(if $$(filter tls,$$(SERVICE_USES_$(1))),$(B)/libnet_tls.a $(B)/libmbedtls.a,$(B)/libnet.a)
 SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs))
@@ -191,6 +198,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(LIBFDT) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
+	@$$(call check_uses_mdns,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
 	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) -Wl,--start-group $$(NETLIBS_$(1)) \
 	    -Wl,--end-group $(LIBFDT)

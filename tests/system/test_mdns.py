@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """mDNS (include/mote/mdns.h, net/mdns.c over lwIP's responder) from outside, on a tap
 device in the test's network namespace: avahi-resolve finds NAME.local from hostname=,
-avahi-browse finds the services the images announce (the gateway's _http._tcp, the dns
-service's _dns._udp), and dig's one-shot query to port 5353 gets its answer."""
+avahi-browse finds the services the images announce (the gateway's and the http service's
+_http._tcp), and dig's one-shot query to port 5353 gets its answer. mDNS is a feature a
+service names (service_uses := ... mdns): the dns service does not, and carries none."""
 import subprocess
 
 import pytest
@@ -38,18 +39,27 @@ def test_mdns_avahi_resolves_the_hostname_and_browses_the_gateway_http(qemu, net
     assert avahi.resolve("nobody.local") is None, "expected no answer for another name"
 
 
-def test_mdns_dns_service_announces_dns_udp_and_answers_dig(qemu, netns, avahi):
-    q = boot(qemu, netns, "dns", "hostname=resolver1 records=100")
-    q.wait_for(r"mdns: answering resolver1\.local")
-    found = wait_until(lambda: avahi.browse("_dns._udp"), "avahi-browse to find _dns._udp")
-    assert any(f["name"] == "resolver1" and f["port"] == 53 for f in found), \
-        f"expected resolver1's DNS on port 53; got {found}"
+def test_mdns_http_service_announces_http_tcp_and_answers_dig(qemu, netns, avahi):
+    q = boot(qemu, netns, "http", "hostname=web1")
+    q.wait_for(r"mdns: answering web1\.local")
+    found = wait_until(lambda: avahi.browse("_http._tcp"), "avahi-browse to find _http._tcp")
+    assert any(f["name"] == "web1" and f["port"] == 80 for f in found), \
+        f"expected web1's HTTP on port 80; got {found}"
     # A one-shot (legacy) query from an ordinary port, sent to the responder's port 5353:
     # answered to that port (RFC 6762 §6.7). (dig @224.0.0.251 would not take the answer,
     # which comes, as it must, from the responder's own address.)
     r = netns.exec("dig", "+short", "+tries=3", "+time=5", "-p", "5353", f"@{GUEST_ADDR}",
-                   "resolver1.local", check=False)
+                   "web1.local", check=False)
     assert r.stdout.strip() == GUEST_ADDR, f"expected dig to get {GUEST_ADDR}: {r.stdout}{r.stderr}"
+
+
+def test_mdns_is_not_in_the_dns_image():
+    """The dns service does not name mdns: its image has no responder and joins no group."""
+    nm = subprocess.run(["aarch64-linux-gnu-nm", image("dns")],
+                        capture_output=True, text=True, check=True).stdout
+    mdns = [line.split()[-1] for line in nm.splitlines()
+            if line.split()[-1].startswith(("mdns_", "mote_mdns_"))]
+    assert not mdns, f"expected no mDNS in the dns image; found {mdns[:5]}"
 
 
 def test_mdns_refuses_a_bad_hostname_and_answers_the_default(qemu, netns, avahi):
