@@ -8,8 +8,7 @@ prints, per component, the bytes of code (t/T/W), read-only data (r/R) and
 initialised data (d/D), with what the flat image (`<service>.img`, what QEMU
 is given) adds in alignment between its segments. What no symbol names is
 broken down too: the embedded symbol table, the relocations ASLR applies,
-string literals and constants, padding between functions, the page that
-keeps picolibc's code apart (BTI), the GOT. bss and stacks are not in the
+string literals and constants, padding between functions, the GOT. bss and stacks are not in the
 image (zeroed at boot) and are listed apart. The image's size is printed as a
 ratio to a target (issue 15: dns.img at most 150 KB). Nothing is asserted.
 
@@ -98,13 +97,6 @@ def unnamed(elf, syms):
         start, size = spans[sec]
         named = sum(s for _, k, s, a in syms if k in kinds and start <= a < start + size)
         rest = size - named
-        if sec == ".text" and "__text_unguarded" in labels:
-            # The last guarded function's end to the page picolibc's code starts on.
-            pad_at = labels["__text_unguarded"]
-            ends = [a + s for _, k, s, a in syms if k == "code" and a + s <= pad_at]
-            pad = pad_at - max(ends) if ends else 0
-            rows.append(("text: page between Mote's code and picolibc's (BTI)", pad))
-            rest -= pad
         if sec == ".text":
             rows.append(("text: padding and literals between functions", rest))
         elif sec == ".rodata":

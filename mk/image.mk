@@ -154,6 +154,13 @@ IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 HEAP_WRAPPED := malloc free calloc realloc memalign aligned_alloc posix_memalign malloc_usable_size
 HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
 
+# picolibc's functions that picolibc calls through pointers: sent to their BTI
+# landing pads (arch/aarch64/libc_bti.S), so that all of an image's code can
+# be on guarded pages. After the link, scripts/landing_pads.py refuses an
+# image where a pointer reaches a function without a pad.
+LIBC_BTI_WRAPPED := __file_str_put __file_str_get
+HEAP_WRAP += $(foreach f,$(LIBC_BTI_WRAPPED),-Wl,--wrap=$(f))
+
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
 # arguments), service_uses (the features it needs: mk/board.mk) and
@@ -227,6 +234,7 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
 	@# The relocation table came from the first link: the second's must be the same.
 	@$$(PYTHON) scripts/relocs.py $$@ | cmp -s - $(B)/$(1).relocs.S || \
 	    { echo "relocations moved in $$@ (scripts/relocs.py)" >&2; rm -f $$@; exit 1; }
+	@$$(PYTHON) scripts/landing_pads.py $$@ || { rm -f $$@; exit 1; }
 	@# Hidden symbols the link left global (the symbol table's own) become local too.
 	$(OBJCOPY) --localize-hidden $$@
 
