@@ -37,7 +37,7 @@ GLOBAL_SYMS := mk/global.syms
 KERNEL_SIZE_SRCS := $(addprefix kernel/,boothook.c console.c coredump.c debugargs.c debugport.c \
 	gdb_serial.c gdbstub.c log.c main.c memregion.c panic.c random.c random_bytes.c ready.c \
 	strerror.c symtab.c symtab_image.c system.c) \
-	$(addprefix arch/aarch64/,cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
+	$(addprefix arch/aarch64/,aslr.c cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
 	$(addprefix lib/,$(addsuffix /%.c,args blake2s chacha20 devtree elfcore gdb siphash syslog)) \
 	platform/probe.c platform/%/platform.c drivers/virtio/console.c drivers/virtio/rng.c \
 	drivers/rtc/pl031.c drivers/gpio/pl061.c
