@@ -62,8 +62,9 @@ def code(elf):
 def address_taken(insns, elf):
     """{address: where} of the code addresses computed by code or held in data."""
     taken = {}
-    pages = {}  # register -> page an adrp put there
+    pages = {}  # register -> the page an adrp put there, while nothing else wrote it
     for addr, text in insns:
+        op = text.split()[0] if text else ""
         m = re.match(r"^adrp\s+(x\d+), ([0-9a-f]+)", text)
         if m:
             pages[m.group(1)] = int(m.group(2), 16)
@@ -71,10 +72,18 @@ def address_taken(insns, elf):
         m = re.match(r"^add\s+(x\d+), (x\d+), #0x([0-9a-f]+)$", text)
         if m and m.group(2) in pages:
             taken.setdefault(pages[m.group(2)] + int(m.group(3), 16), f"code at {addr:#x}")
-            continue
         m = re.match(r"^adr\s+(x\d+), ([0-9a-f]+)", text)
         if m:
             taken.setdefault(int(m.group(2), 16), f"code at {addr:#x}")
+        if op.startswith(("b", "cb", "tb", "ret")) and op not in ("bic", "bics", "bfi", "bfxil",
+                                                                  "bfm", "bif", "bit", "bsl"):
+            pages.clear()  # a branch: what the registers hold after it is not known here
+            continue
+        # Any other instruction that writes a register (its first operand, but for
+        # stores, whose first operand is read) ends what the adrp gave it.
+        m = re.match(r"^\S+\s+[xw](\d+)", text)
+        if m and not op.startswith(("st", "cmp", "cmn", "tst", "prfm")):
+            pages.pop("x" + m.group(1), None)
     out = run(CROSS + "readelf", "-rW", elf)
     for line in out.splitlines():
         f = line.split()
