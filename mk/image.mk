@@ -188,8 +188,10 @@ service_tls_key :=
 include services/$(1)/service.mk
 $$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
 SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES) $$(if $$(filter tls mdns,$$(service_uses) $(USES)),net))
-# The network library: TLS images take lwIP's TLS build and mbedTLS (mk/mbedtls.mk).
-NETLIBS_$(1) := $$(if $$(filter tls,$$(SERVICE_USES_$(1))),$(B)/libnet_tls.a $(B)/libmbedtls.a,$(B)/libnet.a)
+# The network library: TLS images take lwIP's TLS build and mbedTLS (mk/mbedtls.mk),
+# those with mDNS and no TLS lwIP's mDNS build (mk/lwip.mk), the others the plain one.
+NETLIBS_$(1) := $$(if $$(filter tls,$$(SERVICE_USES_$(1))),$(B)/libnet_tls.a $(B)/libmbedtls.a,$$(if \
+	$$(filter mdns,$$(SERVICE_USES_$(1))),$(B)/libnet_mdns.a,$(B)/libnet.a))
 SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs))
 ifneq ($$(filter tls,$$(SERVICE_USES_$(1))),)
 $$(eval $$(call tls_files,$(1),$$(or $(TLS_CA),$$(service_tls_ca)),$$(or $(TLS_CERT),$$(service_tls_cert)),$$(or $(TLS_KEY),$$(service_tls_key))))

@@ -20,7 +20,10 @@ LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/netif/ethernet.
 LWIP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SRCS))
 # net/tls*.c need altcp: only the TLS build has them (mk/mbedtls.mk).
 TLS_NET_SRCS := $(wildcard net/tls*.c)
-NET_SRCS := $(filter-out $(TLS_NET_SRCS),$(wildcard net/*.c))
+# net/mdns.c needs lwIP's responder and IGMP (net/lwipopts.h): only the mDNS
+# build below and the TLS build have them.
+MDNS_NET_SRCS := net/mdns.c
+NET_SRCS := $(filter-out $(TLS_NET_SRCS) $(MDNS_NET_SRCS),$(wildcard net/*.c))
 ifneq ($(DEBUG),1)
 NET_SRCS := $(filter-out $(DEBUG_ONLY_SRCS),$(NET_SRCS))
 endif
@@ -58,3 +61,26 @@ $(NET_OBJS): $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 $(B)/libnet.a: $(LWIP_OBJS) $(NET_OBJS)
 	rm -f $@
 	$(CROSS)ar rcs $@ $^
+
+# The mDNS build: lwIP and net/ once more with MOTE_MDNS=1 (net/lwipopts.h: IGMP
+# and lwIP's responder), plus net/mdns.c, in $(B)/obj-mdns, for the images
+# whose service names mdns and not tls (mk/image.mk; the TLS build has mDNS
+# too). The others link $(B)/libnet.a, without IGMP: about 2 KB less.
+MDNS_CPPFLAGS := -DMOTE_MDNS=1
+LWIP_MDNS_OBJS := $(patsubst %.c,$(B)/obj-mdns/%.o,$(LWIP_SRCS))
+NET_MDNS_OBJS := $(patsubst %.c,$(B)/obj-mdns/%.o,$(NET_SRCS) $(MDNS_NET_SRCS))
+$(patsubst %.c,$(B)/obj-mdns/%.o,$(LWIP_SIZE_SRCS) $(NET_SIZE_SRCS)): OBJ_OPT := $(SIZE_OPT)
+
+$(LWIP_MDNS_OBJS): $(B)/obj-mdns/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -w -c $< -o $@
+
+$(NET_MDNS_OBJS): $(B)/obj-mdns/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -c $< -o $@
+
+$(B)/libnet_mdns.a: $(LWIP_MDNS_OBJS) $(NET_MDNS_OBJS)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+-include $(shell find $(B)/obj-mdns -name '*.d' 2>/dev/null)
