@@ -16,6 +16,7 @@ ratio to a target (issue 15: dns.img at most 150 KB). Nothing is asserted.
 """
 
 import argparse
+import gzip
 import os
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import profiler as prof  # noqa: E402  (classify, source_paths)
+
+PAGE = 4096  # each segment of the image starts on a page (W^X: arch/aarch64/image.ld.in)
 
 KINDS = {"t": "code", "T": "code", "W": "code", "w": "code", "r": "rodata", "R": "rodata",
          "d": "data", "D": "data", "b": "bss", "B": "bss"}
@@ -159,6 +162,20 @@ def main(argv=None):
         target = int(a.target_kb * 1000)
         print(f"{os.path.basename(img)}: {img_size / target:.2f}x the {a.target_kb:g} KB target "
               f"({target:,} B): {img_size - target:+,} B")
+    if img_size:
+        # The text and rodata segments end on a page: bytes saved there show in the image
+        # only when a segment drops below a page boundary.
+        pages = []
+        for sec in (".text", ".rodata"):
+            size = secs.get(sec, 0)
+            used = -(-size // PAGE)
+            pages.append(f"{sec} {used} pages, {used * PAGE - size:,} B free in the last, "
+                         f"{size - (used - 1) * PAGE:,} B above the one before")
+        print("pages: " + "; ".join(pages))
+        with open(img, "rb") as f:
+            packed = len(gzip.compress(f.read(), compresslevel=9, mtime=0))
+        print(f"{os.path.basename(img)} compressed with gzip -9: {packed:,} B (what a registry "
+              "layer carries; for information, not the target, which is the image QEMU loads)")
     print(f"{'component':<22} {'code':>9} {'rodata':>9} {'data':>7} {'in image':>9} {'share':>6}"
           f" {'bss':>9}")
     for sub, c in sorted(comp.items(), key=lambda kv: -(kv[1]["code"] + kv[1]["rodata"]

@@ -158,8 +158,11 @@ HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
 # landing pads (arch/aarch64/libc_bti.S), so that all of an image's code can
 # be on guarded pages. After the link, scripts/landing_pads.py refuses an
 # image where a pointer reaches a function without a pad.
+# (Apart from HEAP_WRAP, which `make HEAP_WRAP=` empties to measure the checked heap.)
 LIBC_BTI_WRAPPED := __file_str_put __file_str_get
-HEAP_WRAP += $(foreach f,$(LIBC_BTI_WRAPPED),-Wl,--wrap=$(f))
+LIBC_BTI_WRAP := $(foreach f,$(LIBC_BTI_WRAPPED),-Wl,--wrap=$(f))
+# The check applies where there are landing pads to check (`make BRANCH_PROTECTION=` has none).
+check_landing_pads = $(if $(BRANCH_PROTECTION),$(PYTHON) scripts/landing_pads.py $(1),true)
 
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
@@ -216,7 +219,7 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(N
 
 $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(LDS)
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) $(LIBC_BTI_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.py
 	$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/symtab.py > $$@
@@ -225,7 +228,7 @@ $(B)/$(1).relocs.S: $(B)/$(1).stage1.elf scripts/relocs.py
 	$$(PYTHON) scripts/relocs.py $$< > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(B)/$(1).relocs.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) $(LIBC_BTI_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(B)/$(1).relocs.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
 	@# An erratum 843419 veneer the linker adds by chance in one link and not the
 	@# other (e843419@...) sits in padding and moves nothing: not a function.
@@ -236,7 +239,7 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
 	@# The relocation table came from the first link: the second's must be the same.
 	@$$(PYTHON) scripts/relocs.py $$@ | cmp -s - $(B)/$(1).relocs.S || \
 	    { echo "relocations moved in $$@ (scripts/relocs.py)" >&2; rm -f $$@; exit 1; }
-	@$$(PYTHON) scripts/landing_pads.py $$@ || { rm -f $$@; exit 1; }
+	@$$(call check_landing_pads,$$@) || { rm -f $$@; exit 1; }
 	@# Hidden symbols the link left global (the symbol table's own) become local too.
 	$(OBJCOPY) --localize-hidden $$@
 
