@@ -80,6 +80,68 @@ def all_symbols(elf):
             if len(f) == 3}
 
 
+VECTORS_ALIGN = 2048
+
+
+def text_file_offset(elf):
+    """The file offset of .text in the ELF."""
+    out = subprocess.run([prof.CROSS + "readelf", "-SW", elf], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) >= 6 and f[1] == ".text":
+            return int(f[4], 16)
+    return 0
+
+
+def text_uncovered(elf, start, end):
+    """[(what, bytes)]: the bytes of [start, end) of .text that no sized function covers,
+    as assembly without symbol sizes (the boot code, the exception vectors: from an
+    unsized label on), the alignment the vectors need (VBAR_EL1: 2 KiB) before them, and
+    padding between functions."""
+    out = subprocess.run([prof.CROSS + "nm", "-n", "-S", "--defined-only", elf],
+                         capture_output=True, text=True, check=True).stdout
+    marks = []  # (address, size or None, name) of the code symbols, by address
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tTW":
+            marks.append((int(f[0], 16), int(f[1], 16), f[3]))
+        elif len(f) == 3 and f[1] in "tTW" and not f[2].startswith(("$", ".L")):
+            marks.append((int(f[0], 16), None, f[2]))
+    asm = vector_align = pad = 0
+    vectors = next((a for a, _, n in marks if n == "exception_vectors"), None)
+    if vectors is not None:
+        # The linker fills the vectors' alignment with zeros, which no instruction is: the
+        # run of zero words before them, after the (unsized) boot code.
+        with open(elf, "rb") as f:
+            offset = text_file_offset(elf)
+            f.seek(offset + max(vectors - VECTORS_ALIGN, start) - start)
+            before = f.read(vectors - max(vectors - VECTORS_ALIGN, start))
+        zeros = len(before) - len(before.rstrip(b"\0")) & ~3
+        vector_align = zeros
+    covered = start
+    label = False  # the uncovered bytes from here on follow an unsized label
+    for addr, size, name in marks + [(end, 0, None)]:
+        if addr < start or addr > end:
+            continue
+        if addr > covered:
+            if label:
+                asm += addr - covered - (vector_align if name == "exception_vectors" else 0)
+            elif name == "exception_vectors":
+                pass  # all of it is the vectors' alignment, counted above
+            else:
+                pad += addr - covered
+            covered = addr
+        if size is None:
+            label = True
+        elif size:
+            label = False
+            covered = max(covered, addr + size)
+    return [("text: assembly without symbol sizes (boot code, exception vectors)", asm),
+            ("text: alignment of the exception vectors (VBAR_EL1: 2 KiB)", vector_align),
+            ("text: padding between functions", pad)]
+
+
 # Sections of the image that hold no symbols of their own, and what they are.
 UNNAMED_SECTIONS = [(".rela.dyn", "relocations (ASLR applies them at boot)"),
                     (".relr.dyn", "relocations, packed"),
@@ -101,7 +163,11 @@ def unnamed(elf, syms):
         named = sum(s for _, k, s, a in syms if k in kinds and start <= a < start + size)
         rest = size - named
         if sec == ".text":
-            rows.append(("text: padding and literals between functions", rest))
+            parts = text_uncovered(elf, start, start + size)
+            rows += parts
+            other = rest - sum(b for _, b in parts)  # below 0: symbols that overlap
+            if other > 0:
+                rows.append(("text: other bytes without a symbol", other))
         elif sec == ".rodata":
             table = relocs = 0
             if "mote_symtab_size" in labels:  # the table is last in .rodata (image.ld.in)
