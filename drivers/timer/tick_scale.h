@@ -2,7 +2,7 @@
 /*
  * Converting between counter ticks and nanoseconds without a division on the
  * hot path: a ratio num/den is kept as a whole part and a 64-bit binary
- * fraction, found once (one 128-bit division at init); applying it is two
+ * fraction, found once at init; applying it is two
  * multiplications. For x < 2^64 the result is floor(x * num / den) or one
  * less (the fraction is rounded down by less than 2^-64, so x times that
  * error stays below 1), and it never decreases as x grows: a clock read
@@ -20,16 +20,31 @@ struct tick_scale {
 
 enum tick_round { TICK_ROUND_DOWN, TICK_ROUND_UP };
 
-/* Sets s to num/den, its fraction rounded as round says; den must not be 0. */
+/*
+ * Sets s to num/den, its fraction rounded as round says; den must not be 0.
+ * The fraction is (num mod den) * 2^64 / den by binary long division, one
+ * quotient bit a step: exact, and without the 128-bit division libgcc would
+ * bring in (1.6 KB of code for a computation done once at boot).
+ */
 static inline void tick_scale_init(struct tick_scale *s, uint64_t num, uint64_t den,
                                    enum tick_round round)
 {
-    unsigned __int128 scaled = (unsigned __int128)(num % den) << 64;
+    uint64_t rem = num % den, frac = 0;
     s->whole = num / den;
-    s->frac = (uint64_t)(scaled / den);
+    for (int bit = 0; bit < 64; bit++) {
+        /* rem < den: doubling it may carry out of 64 bits, and then exceeds den */
+        uint64_t carry = rem >> 63;
+        rem <<= 1;
+        frac <<= 1;
+        if (carry || rem >= den) {
+            rem -= den; /* wraps back below den when carry was set */
+            frac |= 1;
+        }
+    }
     /* frac < 2^64 - 1 here: (num mod den) < den makes the quotient below 2^64 - 2^64/den */
-    if (round == TICK_ROUND_UP && scaled % den)
-        s->frac++;
+    if (round == TICK_ROUND_UP && rem)
+        frac++;
+    s->frac = frac;
 }
 
 /* x * num / den (see above), UINT64_MAX when that does not fit. */

@@ -88,6 +88,36 @@ static void test_tick_scale_stays_within_one_of_the_exact_floor(void **state)
     }
 }
 
+/* The fraction is exactly the 128-bit quotient (rounded as asked), for the real and random ratios.
+ */
+static void check_exact_fraction(uint64_t num, uint64_t den)
+{
+    unsigned __int128 scaled = (unsigned __int128)(num % den) << 64;
+    struct tick_scale down, up;
+    tick_scale_init(&down, num, den, TICK_ROUND_DOWN);
+    tick_scale_init(&up, num, den, TICK_ROUND_UP);
+    assert_true(down.whole == num / den && up.whole == num / den);
+    assert_true(down.frac == (uint64_t)(scaled / den));
+    assert_true(up.frac == (uint64_t)(scaled / den) + (scaled % den != 0));
+}
+
+static void test_tick_scale_fraction_is_the_exact_quotient(void **state)
+{
+    (void)state;
+    for (size_t f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
+        check_exact_fraction(NS_PER_S, freqs[f]);
+        check_exact_fraction(freqs[f], NS_PER_S);
+    }
+    /* Denominators with the top bit set: doubling the remainder carries out of 64 bits. */
+    check_exact_fraction(UINT64_MAX - 1, UINT64_MAX);
+    check_exact_fraction(1ull << 63, (1ull << 63) + 1);
+    check_exact_fraction(UINT64_MAX, 1);
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        uint64_t num = next_random(), den = next_random() >> (i % 64);
+        check_exact_fraction(num, den ? den : 1);
+    }
+}
+
 static void test_tick_scale_saturates_instead_of_wrapping(void **state)
 {
     (void)state;
@@ -116,6 +146,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tick_scale_stays_within_one_of_the_exact_floor),
+        cmocka_unit_test(test_tick_scale_fraction_is_the_exact_quotient),
         cmocka_unit_test(test_tick_scale_saturates_instead_of_wrapping),
         cmocka_unit_test(test_a_deadline_two_ticks_late_reads_as_reached),
     };
