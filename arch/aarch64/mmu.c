@@ -67,7 +67,6 @@ static uint64_t kind_attrs(enum mmu_kind kind)
     const uint64_t normal = DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER | DESC_AF;
     switch (kind) {
     case MMU_TEXT: return normal | DESC_AP_RO | DESC_UXN | text_guarded;
-    case MMU_TEXT_UNGUARDED: return normal | DESC_AP_RO | DESC_UXN;
     case MMU_RODATA: return normal | DESC_AP_RO | DESC_PXN | DESC_UXN;
     case MMU_DATA: return normal | DESC_PXN | DESC_UXN;
     case MMU_DEVICE: return DESC_ATTRIDX(MAIR_IDX_DEVICE) | DESC_AF | DESC_PXN | DESC_UXN;

@@ -13,11 +13,10 @@
 #define PAGE_SIZE 4096ul
 
 enum mmu_kind {
-    MMU_TEXT, /* normal cacheable, read-only, executable; guarded (BTI) where the CPU can */
-    MMU_TEXT_UNGUARDED, /* the same, unguarded: code built without BTI landing pads */
-    MMU_RODATA,         /* normal cacheable, read-only, execute-never */
-    MMU_DATA,           /* normal cacheable, read-write, execute-never */
-    MMU_DEVICE,         /* Device-nGnRE, read-write, execute-never */
+    MMU_TEXT,   /* normal cacheable, read-only, executable; guarded (BTI) where the CPU can */
+    MMU_RODATA, /* normal cacheable, read-only, execute-never */
+    MMU_DATA,   /* normal cacheable, read-write, execute-never */
+    MMU_DEVICE, /* Device-nGnRE, read-write, execute-never */
 };
 
 /* Programs MAIR/TCR/TTBR0 with empty tables; the MMU stays off. */
