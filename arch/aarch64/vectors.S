@@ -44,21 +44,9 @@
     stp     x28, x29, [sp, #16 * 14]
 .endm
 
-/* \from_sp0: the exception came from code on SP_EL0, whose SP is sp_el0 */
-.macro vector_entry kind, from_sp0
-    .balign 0x80
-    save_frame
-    .if \from_sp0
-    mrs     x0, sp_el0
-    .else
-    add     x0, sp, #FRAME_SIZE
-    .endif
-    b       trap_entry_\kind
-.endm
-
 /*
- * CFI (DWARF, for gdb only: .debug_frame) for the frames below trap_entry:
- * the interrupted code is the caller. \reg was saved at x29 + \off
+ * CFI (DWARF, for gdb only: .debug_frame) for the frames below the vector
+ * entry: the interrupted code is the caller. \reg was saved at x29 + \off
  * (DW_CFA_expression: DW_OP_breg29 \off, the offset as a SLEB128).
  */
 #define DW_CFA_EXPRESSION      0x10
@@ -74,21 +62,32 @@
     .endif
 .endm
 
-.macro trap_entry kind
-trap_entry_\kind:
+/*
+ * One entry of the table, whole: 31 instructions fill the 32 of its slot, so
+ * the path needs no code outside the table but trap_return (a branch to a
+ * shared tail per kind would cost 64 B each, and the slots' room is free).
+ * \from_sp0: the exception came from code on SP_EL0, whose SP is sp_el0.
+ */
+.macro vector_entry kind, from_sp0
+    .balign 0x80
     .cfi_startproc
     .cfi_signal_frame                         /* the caller's pc is ELR itself, not a return */
+    .cfi_undefined 30                         /* not yet described: gdb stops here */
+    save_frame
+    .if \from_sp0
+    mrs     x0, sp_el0
+    .else
+    add     x0, sp, #FRAME_SIZE
+    .endif
     stp     x30, x0, [sp, #FRAME_SP - 8]      /* x30, then the interrupted SP */
-    mrs     x1, elr_el1
-    mrs     x2, spsr_el1
-    stp     x1, x2, [sp, #FRAME_ELR]
     mrs     x1, esr_el1
     mrs     x2, far_el1
     stp     x1, x2, [sp, #FRAME_ESR]
-    /* A frame record so backtraces through an exception reach the interrupted code. */
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #FRAME_ELR]
+    /* A frame record (x29, ELR) so backtraces through an exception reach the interrupted code. */
     stp     x29, x1, [sp, #-16]!
-    ldr     x1, [sp, #16 + FRAME_ELR]
-    str     x1, [sp, #8]
     mov     x29, sp
     /* The caller's SP (CFA) is the interrupted SP saved in the frame. */
     .cfi_escape DW_CFA_DEF_CFA_EXPR, 4, DW_OP_BREG29, ((RECORD_SIZE + FRAME_SP) & 0x7f) | 0x80, (RECORD_SIZE + FRAME_SP) >> 7, DW_OP_DEREF
@@ -135,11 +134,6 @@ exception_vectors:
     vector_entry TRAP_SERROR, 0
 
     .text
-    trap_entry 0
-    trap_entry 1
-    trap_entry 2
-    trap_entry 3
-
 trap_return:
     ldp     x1, x2, [sp, #FRAME_ELR]          /* trap_handle may have moved ELR (skip an insn) */
     msr     elr_el1, x1
