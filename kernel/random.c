@@ -37,14 +37,19 @@ static struct {
     unsigned sources;          /* credited sources that delivered, one bit each */
     uint8_t key[CHACHA20_KEY_LEN];
     uint8_t buf[RANDOM_BUF_BLOCKS * CHACHA20_BLOCK_LEN];
-    size_t buf_pos; /* next byte of buf to hand out; sizeof(buf) when empty */
+    /*
+     * Bytes at buf's end not yet handed out (0: empty). Counted from the end
+     * so that empty is zero: rs then starts in .bss, not as 520 bytes of .data
+     * in the image.
+     */
+    size_t buf_left;
     struct {
         enum random_source source;
         random_poll_fn poll;
         void *arg;
     } pollers[RANDOM_POLLERS_MAX];
     unsigned npollers;
-} rs = {.buf_pos = RANDOM_BUF_BLOCKS * CHACHA20_BLOCK_LEN};
+} rs;
 
 static const char *const source_names[RANDOM_SOURCES] = {
     [RANDOM_SOURCE_COUNTER] = "counter",
@@ -85,7 +90,7 @@ static void reseed(void)
 
     /* Output made under the old key is not handed out any more. */
     wipe(rs.buf, sizeof(rs.buf));
-    rs.buf_pos = sizeof(rs.buf);
+    rs.buf_left = 0;
     rs.pending = false;
     rs.keyed = true;
 }
@@ -99,7 +104,7 @@ static void refill(void)
         chacha20_block(rs.key, i, nonce, rs.buf + i * CHACHA20_BLOCK_LEN);
     memcpy(rs.key, rs.buf, sizeof(rs.key));
     wipe(rs.buf, sizeof(rs.key));
-    rs.buf_pos = sizeof(rs.key);
+    rs.buf_left = sizeof(rs.buf) - sizeof(rs.key);
 }
 
 void random_add(enum random_source source, const void *data, size_t len)
@@ -126,14 +131,13 @@ void random_bytes(void *buf, size_t len)
 {
     uint8_t *out = buf;
     while (len > 0) {
-        if (rs.buf_pos == sizeof(rs.buf))
+        if (rs.buf_left == 0)
             refill();
-        size_t n = sizeof(rs.buf) - rs.buf_pos;
-        if (n > len)
-            n = len;
-        memcpy(out, rs.buf + rs.buf_pos, n);
-        wipe(rs.buf + rs.buf_pos, n);
-        rs.buf_pos += n;
+        uint8_t *next = rs.buf + sizeof(rs.buf) - rs.buf_left;
+        size_t n = rs.buf_left < len ? rs.buf_left : len;
+        memcpy(out, next, n);
+        wipe(next, n);
+        rs.buf_left -= n;
         out += n;
         len -= n;
     }

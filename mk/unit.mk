@@ -33,6 +33,7 @@ unit_srcs_part := lib/part/part.c lib/crc32/crc32.c
 unit_srcs_http_files := services/http/files_http.c
 unit_srcs_siphash := lib/siphash/siphash.c
 unit_srcs_random := lib/blake2s/blake2s.c lib/chacha20/chacha20.c # the test includes kernel/random.c
+unit_srcs_strerror := kernel/strerror.c
 unit_srcs_http := lib/http/request.c
 unit_srcs_gdb := lib/gdb/rsp.c lib/args/number.c
 unit_srcs_syslog := lib/syslog/message.c lib/args/number.c
