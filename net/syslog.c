@@ -59,16 +59,17 @@ static struct {
     char hostname[SYSLOG_HOSTNAME_MAX + 1];
     int event;
     int retry_timer;
-    /*
-     * Formatted messages (kernel/ring.h): the loggers produce, taking turns
-     * with interrupts masked (a handler may log in the middle of the loop's
-     * line); the loop consumes.
-     */
-    struct ring queue;
     volatile unsigned long dropped;
     unsigned long dropped_reported;
     unsigned long sent;
-} sl = {.queue = RING_INIT(queue_buf)};
+} sl;
+/*
+ * Formatted messages (kernel/ring.h): the loggers produce, taking turns with
+ * interrupts masked (a handler may log in the middle of the loop's line); the
+ * loop consumes. Apart from sl, so that sl is all zero at boot (.bss) and not
+ * 336 bytes of initialised data in the image.
+ */
+static struct ring queue = RING_INIT(queue_buf);
 
 /* Formats one message into the queue. */
 static void enqueue(unsigned severity, const char *msg, size_t len)
@@ -79,7 +80,7 @@ static void enqueue(unsigned severity, const char *msg, size_t len)
                                   mote_wallclock_ns(), sl.hostname, APP_NAME, msg, len);
     q.len = (uint16_t)n;
     /* n < 0 cannot happen: every field was checked at the start */
-    bool queued = n >= 0 && ring_write(&sl.queue, &q, sizeof(q.len) + (size_t)n);
+    bool queued = n >= 0 && ring_write(&queue, &q, sizeof(q.len) + (size_t)n);
     if (!queued)
         sl.dropped++;
     cpu_irq_restore(daif);
@@ -130,9 +131,9 @@ static void send_queued(void *arg)
 {
     (void)arg;
     static struct queued q;
-    while (ring_peek(&sl.queue, &q.len, sizeof(q.len)) == sizeof(q.len)) {
+    while (ring_peek(&queue, &q.len, sizeof(q.len)) == sizeof(q.len)) {
         size_t size = sizeof(q.len) + q.len;
-        ring_peek(&sl.queue, &q, size);        /* the producer wrote it whole */
+        ring_peek(&queue, &q, size);           /* the producer wrote it whole */
         bool resolving = !next_hop_resolved(); /* this line starts ARP, the rest waits */
         int err = mote_udp_send(sl.sock, q.line, q.len, &sl.to);
         if (err == -EHOSTUNREACH || err == -ENOMEM || err == -ENETDOWN) {
@@ -143,8 +144,8 @@ static void send_queued(void *arg)
             sl.sent++;
         else
             sl.dropped++; /* refused for good (too long...): not retried */
-        ring_skip(&sl.queue, size);
-        if (resolving && ring_used(&sl.queue)) {
+        ring_skip(&queue, size);
+        if (resolving && ring_used(&queue)) {
             retry_in(ARP_WAIT_NS);
             return;
         }

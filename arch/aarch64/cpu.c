@@ -6,9 +6,11 @@
 
 #define MIDR_IMPL_ARM 0x41
 
+/* Names inline, not pointers: a table of pointers is relocated at boot, so writable data. */
+#define PART_NAME_MAX sizeof("neoverse-n1")
 static const struct {
     uint16_t partnum;
-    const char *name;
+    char name[PART_NAME_MAX];
 } arm_parts[] = {
     {0xd03, "cortex-a53"},  {0xd04, "cortex-a35"},  {0xd05, "cortex-a55"}, {0xd07, "cortex-a57"},
     {0xd08, "cortex-a72"},  {0xd09, "cortex-a73"},  {0xd0b, "cortex-a76"}, {0xd0c, "neoverse-n1"},
