@@ -53,76 +53,79 @@ static const char *const gpio_keys_compat[] = {"gpio-keys", NULL};
  * The device tree's nodes, indexed in one pass when platform_ram first reads
  * the tree (lib/devtree: each libfdt lookup walks the tree or a node's
  * properties from the start, and bring-up asks some 30 questions and reads
- * some 200 properties). A tree the index cannot hold is asked the slow way.
+ * some 200 properties). Every question goes to the index: a tree it cannot
+ * hold (more nodes than below, nested deeper than DEVTREE_MAX_DEPTH) or
+ * rejects as malformed gives no RAM, and the boot stops as it does for a
+ * DTB that does not pack. Asking libfdt instead when the index failed linked
+ * a second copy of every lookup, about 8 KB of code never run on QEMU's trees.
  */
-#define DT_INDEX_MAX 192 /* QEMU virt's tree has 56 nodes */
+#define DT_INDEX_MAX 512 /* QEMU virt's tree has 56 nodes */
 static struct devtree_node dt_nodes[DT_INDEX_MAX];
 static struct devtree_index dt;
 static bool dt_indexed;
 
+/* The wrappers keep fdt for their callers' sake: all of them read the index. */
 static int dt_find(const void *fdt, const char *const *compatible, int *parent)
 {
-    return dt_indexed ? devtree_index_find(&dt, compatible, parent)
-                      : devtree_find_compatible_in(fdt, compatible, parent);
+    (void)fdt;
+    return devtree_index_find(&dt, compatible, parent);
 }
 
 static int dt_parent(const void *fdt, int node)
 {
-    return dt_indexed ? devtree_index_parent(&dt, node) : fdt_parent_offset(fdt, node);
+    (void)fdt;
+    return devtree_index_parent(&dt, node);
 }
 
 static int dt_phandle(const void *fdt, uint32_t phandle)
 {
-    return dt_indexed ? devtree_index_phandle(&dt, phandle)
-                      : fdt_node_offset_by_phandle(fdt, phandle);
+    (void)fdt;
+    return devtree_index_phandle(&dt, phandle);
 }
 
 /* A child of the root by name ("chosen", "cpus"). */
 static int dt_top(const void *fdt, const char *name)
 {
-    if (dt_indexed)
-        return devtree_index_child(&dt, 0, name);
-    char path[16] = "/";
-    strncat(path, name, sizeof(path) - 2);
-    return fdt_path_offset(fdt, path);
+    (void)fdt;
+    return devtree_index_child(&dt, 0, name);
 }
 
 static const void *dt_prop(const void *fdt, int node, const char *name, int *len)
 {
-    return dt_indexed ? devtree_index_prop(&dt, node, name, len)
-                      : fdt_getprop(fdt, node, name, len);
+    (void)fdt;
+    return devtree_index_prop(&dt, node, name, len);
 }
 
 static bool dt_compatible(const void *fdt, int node, const char *compatible)
 {
-    return dt_indexed ? devtree_index_is_compatible(&dt, node, compatible)
-                      : fdt_node_check_compatible(fdt, node, compatible) == 0;
+    (void)fdt;
+    return devtree_index_is_compatible(&dt, node, compatible);
 }
 
 /* Entry index of node's reg; parent is node's (the index knows it). */
 static int dt_reg(const void *fdt, int parent, int node, int index, uint64_t *base, uint64_t *size)
 {
-    return dt_indexed ? devtree_index_reg(&dt, node, index, base, size)
-                      : devtree_reg_in(fdt, parent, node, index, base, size);
+    (void)fdt, (void)parent;
+    return devtree_index_reg(&dt, node, index, base, size);
 }
 
 static int dt_irq(const void *fdt, int node, int index, unsigned *intid, unsigned *flags)
 {
-    return dt_indexed ? devtree_index_irq(&dt, node, index, intid, flags)
-                      : devtree_irq(fdt, node, index, intid, flags);
+    (void)fdt;
+    return devtree_index_irq(&dt, node, index, intid, flags);
 }
 
 /* node's child after prev (prev < 0: its first), or a negative number past the last. */
 static int dt_next_child(const void *fdt, int node, int prev)
 {
-    if (dt_indexed)
-        return devtree_index_next_child(&dt, node, prev);
-    return prev < 0 ? fdt_first_subnode(fdt, node) : fdt_next_subnode(fdt, prev);
+    (void)fdt;
+    return devtree_index_next_child(&dt, node, prev);
 }
 
 static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t def)
 {
-    return dt_indexed ? devtree_index_u32(&dt, node, name, def) : devtree_u32(fdt, node, name, def);
+    (void)fdt;
+    return devtree_index_u32(&dt, node, name, def);
 }
 
 static struct pl061 power_gpio;
@@ -150,8 +153,9 @@ unsigned platform_ram(const void *fdt, struct mem_range *ram, unsigned max)
     /* The first question asked of the tree (kernel_main's): index it now. */
     if (!dt_indexed)
         dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
-    unsigned n =
-        dt_indexed ? devtree_index_memory(&dt, found, most) : devtree_memory_all(fdt, found, most);
+    if (!dt_indexed) /* no RAM: kernel_main stops (see dt_nodes) */
+        return 0;
+    unsigned n = devtree_index_memory(&dt, found, most);
     for (unsigned i = 0; i < n; i++)
         ram[i] = (struct mem_range){found[i].base, found[i].size};
     return n;
@@ -177,7 +181,7 @@ static uint32_t uart_clock(const void *fdt, int uart)
 
 static int console_setup(const void *fdt)
 {
-    int uart = dt_indexed ? devtree_index_stdout(&dt) : devtree_stdout(fdt), parent = -ENOENT;
+    int uart = devtree_index_stdout(&dt), parent = -ENOENT;
     if (uart >= 0 && dt_compatible(fdt, uart, "arm,pl011"))
         parent = dt_parent(fdt, uart);
     else
@@ -369,10 +373,6 @@ static int virtio_found(const void *fdt, int node, int parent, void *arg)
 static void virtio_find(const void *fdt)
 {
     virtio_count = 0;
-    if (!dt_indexed) {
-        devtree_each_compatible(fdt, "virtio,mmio", virtio_found, NULL);
-        return;
-    }
     for (int k = 0; k < dt.count; k++) {
         const struct devtree_node *n = &dt_nodes[k];
         if (devtree_index_is_compatible(&dt, n->offset, "virtio,mmio") &&
@@ -384,16 +384,20 @@ static void virtio_find(const void *fdt)
 int platform_init(const void *fdt, struct board *board)
 {
     /* kernel_main moved the DTB whole (to the heap's top) since platform_ram indexed it. */
+    int err = 0;
     if (dt_indexed)
         devtree_index_rebase(&dt, fdt);
     else
-        dt_indexed = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX) == 0;
+        err = devtree_index_build(&dt, fdt, dt_nodes, DT_INDEX_MAX);
+    if (err)
+        return err;
+    dt_indexed = true;
     int uart = console_setup(fdt);
     if (uart < 0)
         return uart;
     describe(fdt, board);
     virtio_find(fdt);
-    int err = irq_setup(fdt);
+    err = irq_setup(fdt);
     if (err)
         return err;
     err = timer_setup(fdt);
