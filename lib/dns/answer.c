@@ -29,7 +29,6 @@
 #define SOA_RDLENGTH   (NS_NAME_LEN + HOSTMASTER_LEN + SOA_TIMERS * sizeof(uint32_t))
 #define RR_NS_LEN      (DNS_RR_HEAD_LEN + NS_RDLENGTH)
 #define RR_SOA_LEN     (DNS_RR_HEAD_LEN + SOA_RDLENGTH)
-#define RR_OPT_LEN     (1 + DNS_RR_FIXED_LEN) /* the root as owner, no options */
 
 /* How much of a reply fits: all of it; with TC, the question (and OPT); with TC, the header. */
 enum reply_part {
@@ -147,21 +146,6 @@ static uint8_t *put_zone_records(uint8_t *reply, uint8_t *p, const struct reply 
 }
 
 /*
- * The OPT: our payload size, the upper bits of an extended RCODE, version 0,
- * the query's DO bit (RFC 3225 §3), no options.
- */
-static uint8_t *put_opt(uint8_t *p, int rcode, int dnssec_ok)
-{
-    *p++ = DNS_NAME_ROOT;
-    p = dns_put16(p, DNS_TYPE_OPT);
-    p = dns_put16(p, DNS_EDNS_PAYLOAD);
-    p = dns_put32(p, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
-                         (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
-                         (dnssec_ok ? DNS_OPT_TTL_DO : 0));
-    return dns_put16(p, 0);
-}
-
-/*
  * Writes the reply, as much of it as part says, into reply, whose room was
  * checked. The question goes first: in place it is already there, and
  * otherwise the header's bytes might overwrite it (memmove, since reply
@@ -198,7 +182,7 @@ static size_t put_reply(uint8_t *reply, const struct dns_query *q, const struct 
     if (full)
         p = put_zone_records(reply, p, r);
     if (opt)
-        p = put_opt(p, r->rcode, q->dnssec_ok);
+        p = dns_put_opt(p, r->rcode, q->dnssec_ok);
     return (size_t)(p - reply);
 }
 
@@ -235,7 +219,7 @@ size_t dns_answer_general(const struct dns_zone *zone, struct dns_stats *stats,
     /* The largest part that fits; the header alone always does: reply_max >= DNS_HEADER_LEN */
     size_t cap = dns_reply_limit(&q, transport, reply_max);
     size_t question_len = q.name_len ? q.name_len + DNS_QUESTION_FIXED_LEN : 0;
-    size_t short_len = DNS_HEADER_LEN + question_len + (q.has_opt ? RR_OPT_LEN : 0);
+    size_t short_len = DNS_HEADER_LEN + question_len + (q.has_opt ? DNS_RR_OPT_LEN : 0);
     enum reply_part part = REPLY_FULL;
     if (short_len + (r.in_zone ? records_len(&r) : 0) > cap)
         part = short_len > cap ? REPLY_HEADER : REPLY_QUESTION;

@@ -22,6 +22,7 @@
 #define DNS_A_RDLENGTH  sizeof(uint32_t)
 #define DNS_RR_HEAD_LEN (DNS_POINTER_LEN + DNS_RR_FIXED_LEN)
 #define DNS_RR_A_LEN    (DNS_RR_HEAD_LEN + DNS_A_RDLENGTH)
+#define DNS_RR_OPT_LEN  (1 + DNS_RR_FIXED_LEN) /* ours: the root as owner, no options */
 
 /*
  * dns_answer's contract (dns.h), every rule applied step by step: parse,
@@ -50,6 +51,21 @@ static inline uint8_t *dns_put_a(uint8_t *p, size_t owner, uint32_t addr)
 {
     p = dns_put_rr_head(p, owner, DNS_TYPE_A, DNS_A_RDLENGTH);
     return dns_put32(p, addr);
+}
+
+/*
+ * The OPT: our payload size, the upper bits of an extended RCODE, version 0,
+ * the query's DO bit (RFC 3225 §3), no options. Returns the byte after.
+ */
+static inline uint8_t *dns_put_opt(uint8_t *p, int rcode, int dnssec_ok)
+{
+    *p++ = DNS_NAME_ROOT;
+    p = dns_put16(p, DNS_TYPE_OPT);
+    p = dns_put16(p, DNS_EDNS_PAYLOAD);
+    p = dns_put32(p, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
+                         (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
+                         (dnssec_ok ? DNS_OPT_TTL_DO : 0));
+    return dns_put16(p, 0);
 }
 
 #endif

@@ -96,6 +96,17 @@ static inline uint64_t dns_bytes_word(const void *p, size_t n)
 }
 
 /*
+ * Stores the n (<= 8) bytes of w at p, the lowest first: dns_bytes_word's
+ * inverse, which the compiler merges into a few wide stores.
+ */
+static inline void dns_put_bytes_word(uint8_t *p, uint64_t w, size_t n)
+{
+#pragma GCC unroll 8
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)(w >> (CHAR_BIT * i));
+}
+
+/*
  * Whether the n bytes at p match lower, a constant name in lower case, under
  * its fold mask fold: DNS_ASCII_CASE_BIT under every letter of lower and 0
  * under every other byte (length bytes, the root, numbers), so the bytes

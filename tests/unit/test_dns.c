@@ -1190,6 +1190,55 @@ static void test_dns_a_reply_fits_its_exact_room(void **state)
     assert_int_equal(stats.truncated, 1);
 }
 
+/* What the one pass's cases add after the question */
+enum added {
+    ADD_NOTHING,
+    ADD_OPT,               /* a plain OPT */
+    ADD_OPT_COOKIE_DO,     /* with a COOKIE option and the DO bit */
+    ADD_OPT_VERSION_1,     /* BADVERS */
+    ADD_OPT_OVERRUN,       /* its option runs past its RDATA: FORMERR */
+    ADD_OPT_OWNER_POINTER, /* owned by the root through a pointer */
+    ADD_OTHER,             /* another record in the additional section */
+    ADD_TWO_OPTS,          /* FORMERR */
+    ADD_COUNT_ONLY,        /* ARCOUNT 1, nothing there: FORMERR */
+};
+
+static void add_record(struct msg *m, enum added what)
+{
+    switch (what) {
+    case ADD_NOTHING: break;
+    case ADD_OPT: add_opt(m, 1232, 0); break;
+    case ADD_OPT_COOKIE_DO: add_opt_with(m, 1, cookie_option, sizeof(cookie_option)); break;
+    case ADD_OPT_VERSION_1: add_opt(m, 1232, 1); break;
+    case ADD_OPT_OVERRUN: add_opt_with(m, 0, cookie_option, DNS_OPTION_HEADER_LEN + 2); break;
+    case ADD_OPT_OWNER_POINTER: {
+        size_t root = m->len - DNS_QUESTION_FIXED_LEN - 1; /* the question's root */
+        put16(m, (uint16_t)(DNS_LABEL_POINTER << 8 | root));
+        put16(m, DNS_TYPE_OPT);
+        put16(m, 1232);
+        put16(m, 0);
+        put16(m, 0);
+        put16(m, 0);
+        set16(m, DNS_OFF_ARCOUNT, 1);
+        break;
+    }
+    case ADD_OTHER:
+        put8(m, 0);
+        put16(m, DNS_TYPE_A);
+        put16(m, DNS_CLASS_IN);
+        put16(m, 0);
+        put16(m, 0);
+        put16(m, 0);
+        set16(m, DNS_OFF_ARCOUNT, 1);
+        break;
+    case ADD_TWO_OPTS:
+        add_opt(m, 1232, 0);
+        add_opt(m, 1232, 0);
+        break;
+    case ADD_COUNT_ONLY: set16(m, DNS_OFF_ARCOUNT, 1); break;
+    }
+}
+
 /*
  * dns_answer's one pass (fast.c) takes the common query and gives the same
  * bytes and counts as the general path, in place or not; the queries that
@@ -1201,7 +1250,8 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
     struct {
         const char *name;
         uint16_t qtype, qclass, flags;
-        int trailing, opt;
+        int trailing;
+        enum added opt;
     } cases[] = {
         {"host1.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_RD, 0, 0},
         {"HOST9999.MOTE.TEST.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
@@ -1209,7 +1259,15 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN,
          0xffff & ~DNS_FLAG_QR & ~DNS_FLAG_OPCODE_MASK, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 1, 0},
-        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 1},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 1, ADD_OPT},
+        {"ns.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_RD, 0, ADD_OPT_COOKIE_DO},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_VERSION_1},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_OVERRUN},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_OWNER_POINTER},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OTHER},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_TWO_OPTS},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
         {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY, 0, 0, 0},
@@ -1231,10 +1289,9 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
         struct dns_stats one = {0}, general = {0};
         make_query_class(&q, cases[i].name, cases[i].qtype, cases[i].qclass);
         set16(&q, DNS_OFF_FLAGS, cases[i].flags);
+        add_record(&q, cases[i].opt);
         if (cases[i].trailing)
             put16(&q, 0xdead);
-        if (cases[i].opt)
-            add_opt(&q, 1232, 0);
         memset(r.b, 0xa5, sizeof(r.b));
         memset(g.b, 0xa5, sizeof(g.b));
         r.len = dns_answer(&zone, &one, q.b, q.len, r.b, MSG_MAX, DNS_TRANSPORT_UDP);
