@@ -10,12 +10,6 @@
 #include <errno.h>
 #include <string.h>
 
-/*
- * Fixed-size copies written out (one load or store each): the kernel builds
- * with -ffreestanding, where memcpy is a call.
- */
-#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
-
 /* Ethernet (IEEE 802.3 §3.2) */
 #define ETH_HLEN      14
 #define ETH_TYPE_OFF  12
@@ -52,12 +46,6 @@
 uint16_t net_chksum(const void *data, int len)
 {
     return len > 0 ? csum_add(0, data, (size_t)len) : 0;
-}
-
-uint16_t csum_finish(uint16_t sum)
-{
-    uint16_t c = (uint16_t)~sum;
-    return c == 0 ? 0xffff : c; /* RFC 768: a computed zero is sent as all ones */
 }
 
 static uint16_t be16(const uint8_t *p)
@@ -142,6 +130,6 @@ int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset)
     if (start > len || offset > len - start || len - start - offset < sizeof(uint16_t))
         return -EINVAL;
     uint16_t c = csum_finish(csum_add(0, frame + start, len - start));
-    COPY(frame + start + offset, &c, sizeof(c));
+    kcopy(frame + start + offset, &c, sizeof(c));
     return 0;
 }
