@@ -59,32 +59,44 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "Mote runs little-endi
  */
 static enum { IN_PLACE_ON, IN_PLACE_OFF, IN_PLACE_NEVER } in_place_mode;
 
+/*
+ * A socket, and the constant words of the IP headers of its replies in place
+ * (pcb's TOS and TTL; udp_template), as they lie in memory.
+ */
 static struct {
     struct udp_pcb *pcb;
     mote_udp_fn fn;
     void *arg;
     uint16_t port;          /* host byte order */
+    uint64_t ip4_head;      /* IPv4: version, header length, TOS, DF (its length and ID zero) */
+    uint32_t ip4_ttl;       /* IPv4: TTL and protocol (its checksum zero) */
+    uint64_t ip4_sum;       /* the two above, summed (sum_word) */
+    uint64_t ip6_head;      /* IPv6: version, traffic class, next header, hop limit */
 } sockets[MAX_SOCKETS + 1]; /* socket ids are 1..MAX_SOCKETS */
 static uint8_t joined[DATAGRAM_MAX];
 
-/* The device under the fast path (net_udp_attach). */
-static struct {
-    struct netif *nif;
-    size_t room; /* bytes of a lent receive buffer a reply may fill from the frame's start */
-    uint8_t mac[ETH_HWADDR_LEN];
-} fast;
-
 /*
- * The datagram a callback is running for, when it can be answered in place:
- * its frame (Ethernet, IP and UDP headers, then the payload, contiguous in
- * one receive buffer) and the bytes a reply's payload may take there. Static,
- * as the frame's segments for transmit and the sender handed to the callback
- * are: the fast path keeps no array on its stack (no stack-protector canary),
- * and deliveries never nest.
+ * The fast path's state, in one place (one base address for the code that
+ * reads it): the device under it (net_udp_attach), and the datagram a
+ * callback is running for when it can be answered in place, with its frame
+ * (Ethernet, IP and UDP headers, then the payload, contiguous in one receive
+ * buffer) and the bytes a reply's payload may take there. Static, as the
+ * frame's segments for transmit and the sender handed to the callback are:
+ * the fast path keeps no array on its stack (no stack-protector canary), and
+ * deliveries never nest.
  */
 static struct {
-    int sock;       /* mote_udp_send may answer over it; 0: none */
-    int reply_sock; /* mote_udp_reply_buffer and mote_udp_reply may (udp_in_place=on) */
+    struct netif *nif;
+    size_t dev_room;   /* bytes of a lent receive buffer a reply may fill from the frame's start */
+    size_t frame_room; /* the same, 0 with udp_in_place=never */
+    uint8_t mac[ETH_HWADDR_LEN];
+    bool reply;                    /* mote_udp_reply may answer (udp_in_place=on) */
+    bool offload;                  /* the device completes UDP checksums (net_tx_csum_offload) */
+    struct netdev_csum partial[2]; /* what it is told to complete: over IPv4, over IPv6 */
+    uint16_t last_port;            /* the port last looked up (0: none)... */
+    int last_sock;                 /* ...and its socket */
+    int sock;                      /* mote_udp_send may answer the datagram in place; 0: none */
+    int reply_sock;                /* mote_udp_reply_buffer and mote_udp_reply may too */
     uint8_t *frame, *payload;
     size_t room;
     bool v6;
@@ -93,28 +105,37 @@ static struct {
     size_t seg_len[2];
 } in_place;
 
-/* The checksum the device completes on an in-place reply (transmit offload). */
-static const struct netdev_csum partial4 = {
-    .state = NETDEV_CSUM_PARTIAL, .start = SIZEOF_ETH_HDR + IP_HLEN, .offset = UDP_CSUM_OFF};
-static const struct netdev_csum partial6 = {
-    .state = NETDEV_CSUM_PARTIAL, .start = SIZEOF_ETH_HDR + IP6_HLEN, .offset = UDP_CSUM_OFF};
+/* What udp_in_place= allows, with the device's room (in_place_mode, net_udp_attach). */
+static void in_place_allow(void)
+{
+    in_place.frame_room = in_place_mode == IN_PLACE_NEVER ? 0 : in_place.dev_room;
+    in_place.reply = in_place_mode == IN_PLACE_ON;
+}
 
 void net_udp_attach(struct netif *nif, const struct netdev *dev)
 {
     size_t frame_max = SIZEOF_ETH_HDR + (size_t)dev->mtu; /* a reply in place is never fragmented */
-    fast.nif = nif;
-    fast.room = dev->rx_frame_room < frame_max ? dev->rx_frame_room : frame_max;
-    kcopy(fast.mac, dev->mac, sizeof(fast.mac));
+    in_place.nif = nif;
+    in_place.dev_room = dev->rx_frame_room < frame_max ? dev->rx_frame_room : frame_max;
+    kcopy(in_place.mac, dev->mac, sizeof(in_place.mac));
+    in_place.offload = net_tx_csum_offload();
+    for (int v6 = 0; v6 <= 1; v6++) /* the UDP checksum, after the IPv4 or IPv6 header */
+        in_place.partial[v6] = (struct netdev_csum){
+            .state = NETDEV_CSUM_PARTIAL,
+            .start = SIZEOF_ETH_HDR + (v6 ? IP6_HLEN : IP_HLEN),
+            .offset = UDP_CSUM_OFF,
+        };
+    in_place_allow();
 }
 
 /* Notes that the datagram at payload, in frame, may be answered in place by sock. */
 static inline void in_place_offer(int sock, uint8_t *frame, uint8_t *payload, bool v6)
 {
     in_place.sock = sock;
-    in_place.reply_sock = in_place_mode == IN_PLACE_ON ? sock : 0;
+    in_place.reply_sock = in_place.reply ? sock : 0;
     in_place.frame = frame;
     in_place.payload = payload;
-    in_place.room = fast.room - (size_t)(payload - frame);
+    in_place.room = in_place.frame_room - (size_t)(payload - frame);
     in_place.v6 = v6;
 }
 
@@ -131,11 +152,9 @@ static inline void in_place_end(void)
  */
 static bool in_place_check(int sock, struct pbuf *p)
 {
-    if (in_place_mode == IN_PLACE_NEVER)
-        return false;
     size_t frame_room;
     uint8_t *frame = net_rx_frame(&frame_room);
-    if (!frame || p->len != p->tot_len || frame_room < fast.room)
+    if (!frame || p->len != p->tot_len || frame_room < in_place.frame_room)
         return false;
     uint8_t *ip = frame + SIZEOF_ETH_HDR, *payload = p->payload;
     bool v6 = ip_current_is_v6();
@@ -157,8 +176,8 @@ static bool in_place_check(int sock, struct pbuf *p)
         return false;
 #endif
     }
-    if (payload + p->len > frame + fast.room)
-        return false;
+    if (payload + p->len > frame + in_place.frame_room)
+        return false; /* (and with udp_in_place=never, always) */
     in_place_offer(sock, frame, payload, v6);
     return true;
 }
@@ -181,34 +200,51 @@ static inline uint64_t sum_word(uint64_t w)
 }
 
 /*
- * The request's IPv4 header turned into the reply's: addresses swapped (which
- * leaves their sum, and the pseudo-header's, as it was), pcb's TOS and TTL,
- * the reply's length, no ID (an atomic datagram: DF and not fragmented,
- * RFC 6864 §4.1), and its checksum from these words alone: no header is read
- * back. Returns the sum of the addresses for the pseudo-header.
+ * The constant words of a socket's replies in place (pcb's TOS and TTL, which
+ * only lwIP's raw API could change, and a socket's pcb is not handed out).
  */
-static inline uint64_t turn_ip4(uint8_t *ip, const struct udp_pcb *pcb, uint16_t udp_len)
+static void udp_template(int sock)
 {
-    uint64_t addrs, head;
+    const struct udp_pcb *pcb = sockets[sock].pcb;
+    uint64_t head = IP4_VHL | (uint64_t)pcb->tos << 8 | (uint64_t)PP_HTONS(IP_DF) << 48;
+    uint32_t ttl = pcb->ttl | IP_PROTO_UDP << 8;
+    sockets[sock].ip4_head = head;
+    sockets[sock].ip4_ttl = ttl;
+    sockets[sock].ip4_sum = sum_word(head) + ttl;
+    uint32_t vtcfl = lwip_htonl(6u << IP6_VERSION_SHIFT | (uint32_t)pcb->tos << IP6_TCLASS_SHIFT);
+    sockets[sock].ip6_head =
+        vtcfl | (uint64_t)IP6_NEXTH_UDP << 48 | (uint64_t)pcb->ttl << 56; /* flow label 0 */
+}
+
+/*
+ * The request's IPv4 header turned into the reply's: addresses swapped (which
+ * leaves their sum, and the pseudo-header's, as it was), the socket's
+ * template with the reply's length (no ID: an atomic datagram, DF and not
+ * fragmented, RFC 6864 §4.1), and its checksum from these words alone: no
+ * header is read back. Returns the sum of the addresses for the pseudo-header.
+ */
+static inline uint64_t turn_ip4(uint8_t *ip, int sock, uint16_t udp_len)
+{
+    uint64_t addrs;
+    uint32_t len = lwip_htons(IP_HLEN + udp_len);
     kcopy(&addrs, ip + IP4_ADDRS_OFF, sizeof(addrs));
     addrs = addrs >> 32 | addrs << 32;
     kcopy(ip + IP4_ADDRS_OFF, &addrs, sizeof(addrs));
     uint64_t addr_sum = sum_word(addrs);
-    head = IP4_VHL | (uint64_t)pcb->tos << 8 | (uint64_t)lwip_htons(IP_HLEN + udp_len) << 16 |
-           (uint64_t)PP_HTONS(IP_DF) << 48;
-    uint32_t ttl_proto = pcb->ttl | IP_PROTO_UDP << 8;
-    uint16_t hc = (uint16_t)~csum_fold64(addr_sum + sum_word(head) + ttl_proto);
-    uint32_t tail = ttl_proto | (uint32_t)hc << 16;
+    /* The length lies in the second 16-bit word: its value counts once in the sum. */
+    uint64_t head = sockets[sock].ip4_head | (uint64_t)len << 16;
+    uint16_t hc = (uint16_t)~csum_fold64(addr_sum + sockets[sock].ip4_sum + len);
+    uint32_t tail = sockets[sock].ip4_ttl | (uint32_t)hc << 16;
     kcopy(ip, &head, sizeof(head));
     kcopy(ip + sizeof(head), &tail, sizeof(tail));
     return addr_sum;
 }
 
-/* The same for IPv6: addresses swapped; version, traffic class (TOS), length, hop limit (TTL). */
-static inline uint64_t turn_ip6(uint8_t *ip, const struct udp_pcb *pcb, uint16_t udp_len)
+/* The same for IPv6: addresses swapped, the socket's template with the reply's length. */
+static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint16_t udp_len)
 {
     uint8_t *src = ip + IP6_ADDRS_OFF, *dst = src + IP6_ADDR_LEN;
-    uint64_t s0, s1, d0, d1, head; /* in registers: no array on the stack */
+    uint64_t s0, s1, d0, d1; /* in registers: no array on the stack */
     kcopy(&s0, src, sizeof(s0));
     kcopy(&s1, src + sizeof(s0), sizeof(s1));
     kcopy(&d0, dst, sizeof(d0));
@@ -217,11 +253,43 @@ static inline uint64_t turn_ip6(uint8_t *ip, const struct udp_pcb *pcb, uint16_t
     kcopy(src + sizeof(d0), &d1, sizeof(d1));
     kcopy(dst, &s0, sizeof(s0));
     kcopy(dst + sizeof(s0), &s1, sizeof(s1));
-    uint32_t vtcfl = lwip_htonl(6u << IP6_VERSION_SHIFT | (uint32_t)pcb->tos << IP6_TCLASS_SHIFT);
-    head = vtcfl | (uint64_t)lwip_htons(udp_len) << 32 | (uint64_t)IP6_NEXTH_UDP << 48 |
-           (uint64_t)pcb->ttl << 56;
+    uint64_t head = sockets[sock].ip6_head | (uint64_t)lwip_htons(udp_len) << 32;
     kcopy(ip, &head, sizeof(head));
     return sum_word(s0) + sum_word(s1) + sum_word(d0) + sum_word(d1);
+}
+
+/*
+ * Turns the datagram in in_place around into the reply to its sender: its
+ * headers for len bytes of payload at data, the UDP checksum complete or
+ * (transmit offload) left to the device as *csum says. Returns the headers'
+ * length.
+ */
+static inline __attribute__((always_inline)) size_t in_place_turn(const void *data, size_t len,
+                                                                  const struct netdev_csum **csum)
+{
+    int sock = in_place.sock;
+    uint8_t *frame = in_place.frame, *ip = frame + SIZEOF_ETH_HDR;
+    uint8_t *udp = in_place.payload - UDP_HLEN;
+    uint16_t udp_len = (uint16_t)(UDP_HLEN + len);
+    uint64_t pseudo, uh;
+    uint32_t ports;
+
+    kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
+    kcopy(frame + ETH_HWADDR_LEN, in_place.mac, ETH_HWADDR_LEN);
+    pseudo = (in_place.v6 ? turn_ip6(ip, sock, udp_len) : turn_ip4(ip, sock, udp_len)) +
+             (IP_PROTO_UDP << 8) + lwip_htons(udp_len);
+    kcopy(&ports, udp, sizeof(ports));
+    uh = (ports >> 16 | ports << 16) | (uint64_t)lwip_htons(udp_len) << 32;
+    if (in_place.offload) {
+        uh |= (uint64_t)csum_fold64(pseudo) << 48;
+        *csum = &in_place.partial[in_place.v6];
+    } else {
+        uint16_t sum = csum_add(csum_fold64(pseudo + sum_word(uh)), data, len);
+        uh |= (uint64_t)csum_finish(sum) << 48;
+        *csum = NULL;
+    }
+    kcopy(udp, &uh, sizeof(uh));
+    return (size_t)(in_place.payload - frame);
 }
 
 /*
@@ -241,40 +309,6 @@ static inline void in_place_count(int err)
         IP6_STATS_INC(ip6.xmit);
     else
         IP_STATS_INC(ip.xmit);
-}
-
-/*
- * Turns the datagram in in_place around into the reply to its sender: its
- * headers for len bytes of payload at data, the UDP checksum complete or
- * (transmit offload) left to the device as *csum says. Returns the headers'
- * length.
- */
-static inline __attribute__((always_inline)) size_t in_place_turn(const void *data, size_t len,
-                                                                  const struct netdev_csum **csum)
-{
-    const struct udp_pcb *pcb = sockets[in_place.sock].pcb;
-    uint8_t *frame = in_place.frame, *ip = frame + SIZEOF_ETH_HDR;
-    uint8_t *udp = in_place.payload - UDP_HLEN;
-    uint16_t udp_len = (uint16_t)(UDP_HLEN + len);
-    uint64_t pseudo, uh;
-    uint32_t ports;
-
-    kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
-    kcopy(frame + ETH_HWADDR_LEN, fast.mac, ETH_HWADDR_LEN);
-    pseudo = (in_place.v6 ? turn_ip6(ip, pcb, udp_len) : turn_ip4(ip, pcb, udp_len)) +
-             (IP_PROTO_UDP << 8) + lwip_htons(udp_len);
-    kcopy(&ports, udp, sizeof(ports));
-    uh = (ports >> 16 | ports << 16) | (uint64_t)lwip_htons(udp_len) << 32;
-    if (net_tx_csum_offload()) {
-        uh |= (uint64_t)csum_fold64(pseudo) << 48;
-        *csum = in_place.v6 ? &partial6 : &partial4;
-    } else {
-        uint16_t sum = csum_add(csum_fold64(pseudo + sum_word(uh)), data, len);
-        uh |= (uint64_t)csum_finish(sum) << 48;
-        *csum = NULL;
-    }
-    kcopy(udp, &uh, sizeof(uh));
-    return (size_t)(in_place.payload - frame);
 }
 
 /*
@@ -351,14 +385,16 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 }
 
 /* The socket bound to port (host byte order), or 0; the last one found is looked at first. */
-static int socket_of_port(uint16_t port)
+static inline int socket_of_port(uint16_t port)
 {
-    static int last = 1;
-    if (sockets[last].pcb && sockets[last].port == port)
-        return last;
+    if (port == in_place.last_port)
+        return in_place.last_sock; /* mote_udp_close forgets a closed one */
     for (int sock = 1; sock <= MAX_SOCKETS; sock++)
-        if (sockets[sock].pcb && sockets[sock].port == port)
-            return last = sock;
+        if (sockets[sock].pcb && sockets[sock].port == port) {
+            in_place.last_port = port;
+            in_place.last_sock = sock;
+            return sock;
+        }
     return 0;
 }
 
@@ -407,7 +443,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
 {
     uint8_t *frame = buf_frame, *ip = frame + SIZEOF_ETH_HDR, *udp;
     const struct eth_hdr *eth = (const struct eth_hdr *)frame;
-    const struct netif *nif = fast.nif;
+    const struct netif *nif = in_place.nif;
     const struct udp_hdr *uh;
     struct mote_endpoint *from = &in_place.from;
     size_t udp_len, addrs_off, addrs_len;
@@ -499,7 +535,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
     }
     uint8_t *payload = udp + UDP_HLEN;
     size_t payload_len = udp_len - UDP_HLEN;
-    if (in_place_mode != IN_PLACE_NEVER && (size_t)(payload - frame) + payload_len <= fast.room)
+    if ((size_t)(payload - frame) + payload_len <= in_place.frame_room)
         in_place_offer(sock, frame, payload, v6);
     sockets[sock].fn(sock, payload, payload_len, from, sockets[sock].arg);
     in_place_end();
@@ -534,6 +570,7 @@ int mote_udp_bind(uint16_t port, mote_udp_fn fn, void *arg)
     sockets[sock].fn = fn;
     sockets[sock].arg = arg;
     sockets[sock].port = port;
+    udp_template(sock);
     udp_recv(pcb, udp_received, (void *)(intptr_t)sock);
     return sock;
 }
@@ -592,6 +629,10 @@ int mote_udp_close(int sock)
         return -EBADF;
     if (in_place.sock == sock)
         in_place_end(); /* closed from its own callback: nothing to answer from */
+    if (in_place.last_sock == sock) {
+        in_place.last_port = 0; /* port 0 is never bound: its socket is 0, none */
+        in_place.last_sock = 0;
+    }
     udp_remove(sockets[sock].pcb);
     memset(&sockets[sock], 0, sizeof(sockets[sock]));
     return 0;
@@ -611,6 +652,7 @@ static void attach(const char *bootargs)
     for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
         if (strcmp(val, modes[i]) == 0) {
             in_place_mode = i;
+            in_place_allow();
             if (i != IN_PLACE_ON)
                 mote_log(MOTE_LOG_INFO, "udp: in-place replies %s", modes[i]);
             return;
