@@ -113,17 +113,14 @@ bool net_receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
 void net_udp_attach(struct netif *nif, const struct netdev *dev);
 
 /*
- * After anything that enters lwIP: notes it, and the event loop's next pass
- * runs net/timeouts.c's check, which starts the lwIP timers that became
- * needed (or the next sys_check_timeouts() where no loop runs). Inline: several
- * calls a packet, and only the first since the last check raises the event.
+ * After anything that enters lwIP: notes it, and before the event loop sleeps
+ * net/timeouts.c starts the lwIP timers that became needed (or on the next
+ * sys_check_timeouts() where no loop runs). Inline: several calls a packet.
  */
 extern bool net_timeouts_entered;
-void net_timeouts_note(void); /* sets net_timeouts_entered and raises the check's event */
 static inline void net_timeouts_changed(void)
 {
-    if (!net_timeouts_entered)
-        net_timeouts_note();
+    net_timeouts_entered = true;
 }
 
 /*

@@ -31,14 +31,14 @@
  *
  * All of them share one Mote timer, armed for the earliest deadline.
  * net_timeouts_changed() runs after anything that enters lwIP (several times
- * a packet) and only notes that, raising an event the first time; when the
- * event loop runs it, a check compares a sum of lwIP's counters that move
+ * a packet) and only notes that; once per pass of the event loop
+ * (event_pass_hook_add) a check compares a sum of lwIP's counters that move
  * when one of these timers may become needed (ARP, ND, MLD, IGMP, fragments,
  * the interfaces' flags and IPv6 address states, DHCP's state) with its last
  * value, so an ordinary packet costs a few dozen instructions; a change looks
  * at the state in full. A datagram the UDP fast path (net/udp.c) delivers and
- * answers never enters lwIP, and costs nothing here. The timers stop themselves when they find
- * nothing to do.
+ * answers never enters lwIP, and costs a test of the flag. The timers stop
+ * themselves when they find nothing to do.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -357,16 +357,7 @@ static uint32_t sum_activity(void)
 
 static void timer_fired(void *arg);
 static void check(void);
-static void check_event_run(void *arg);
-static int check_event = -1; /* the event source that runs check; -1 before lwIP's init */
-
-void net_timeouts_note(void)
-{
-    if (check_event < 0)
-        return; /* before lwIP's init, which looks once it is done */
-    net_timeouts_entered = true;
-    event_raise(check_event);
-}
+static void pass_end(void *arg);
 
 /* Arms the Mote timer for the earliest deadline, if it is not armed for it already. */
 static void rearm(void)
@@ -445,7 +436,7 @@ static void netif_changed(struct netif *nif, netif_nsc_reason_t reason,
     (void)reason;
     (void)args;
     looked = false;
-    net_timeouts_note();
+    net_timeouts_entered = true;
 }
 
 void sys_timeouts_init(void)
@@ -455,12 +446,11 @@ void sys_timeouts_init(void)
         netif_add_ext_callback(&netif_watch, netif_changed);
         watching = true;
     }
-    /* Nothing runs until needed: the loop's next pass looks. */
-    if (check_event < 0)
-        check_event = event_source_add(check_event_run, NULL);
-    if (check_event < 0)
-        mote_panic("net: no event source left for lwIP's timers");
-    net_timeouts_note();
+    /* Nothing runs until needed: the first pass after lwIP is entered looks. */
+    static bool hooked;
+    if (!hooked && event_pass_hook_add(pass_end, NULL) != 0)
+        mote_panic("net: no room for lwIP's timers in the event loop's pass hooks");
+    hooked = true;
 }
 
 void sys_timeout(u32_t msecs, sys_timeout_handler handler, void *arg)
@@ -528,7 +518,7 @@ static void timer_fired(void *arg)
     sys_check_timeouts();
 }
 
-/* After lwIP was entered (or the timers ran): starts what became needed. */
+/* Once a loop pass, when lwIP was entered during it: starts what became needed. */
 static void check(void)
 {
     net_timeouts_entered = false;
@@ -549,10 +539,13 @@ static void check(void)
     look();
 }
 
-/* The event net_timeouts_note raised: once however often lwIP was entered meanwhile. */
-static void check_event_run(void *arg)
+/*
+ * The pass hook, on every pass of the loop: usually a test and a return. Not
+ * a tail call, so that the frame is set up only around the call to check.
+ */
+static __attribute__((optimize("no-optimize-sibling-calls"))) void pass_end(void *arg)
 {
     (void)arg;
-    if (net_timeouts_entered) /* else sys_check_timeouts checked since */
+    if (net_timeouts_entered)
         check();
 }

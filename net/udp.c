@@ -192,8 +192,7 @@ void *mote_udp_reply_buffer(int sock, size_t *room)
     return NULL;
 }
 
-/* A 64-bit word's 16-bit words summed into 33 bits (ones' complement: net/csum.h's fold ends it).
- */
+/* A 64-bit word's two halves summed into 33 bits (csum_fold64 ends a ones'-complement sum). */
 static inline uint64_t sum_word(uint64_t w)
 {
     return (w & 0xffffffffu) + (w >> 32);

@@ -122,16 +122,11 @@ int net_up(void)
 }
 
 /* No event loop here: advance() runs sys_check_timeouts, which starts what became needed. */
-int event_source_add(event_fn fn, void *arg)
+int event_pass_hook_add(event_fn fn, void *arg)
 {
     (void)fn;
     (void)arg;
     return 0;
-}
-
-void event_raise(int source)
-{
-    (void)source;
 }
 
 /* Service timers (idle timeouts): none fires within a run; ids only. */
