@@ -184,12 +184,9 @@ static bool in_place_check(int sock, struct pbuf *p)
 
 void *mote_udp_reply_buffer(int sock, size_t *room)
 {
-    if (sock != 0 && sock == in_place.reply_sock) {
-        *room = in_place.room;
-        return in_place.payload;
-    }
-    *room = 0;
-    return NULL;
+    bool ok = sock != 0 && sock == in_place.reply_sock; /* selects, no branch */
+    *room = ok ? in_place.room : 0;
+    return ok ? in_place.payload : NULL;
 }
 
 /* A 64-bit word's two halves summed into 33 bits (csum_fold64 ends a ones'-complement sum). */
@@ -222,10 +219,10 @@ static void udp_template(int sock)
  * fragmented, RFC 6864 §4.1), and its checksum from these words alone: no
  * header is read back. Returns the sum of the addresses for the pseudo-header.
  */
-static inline uint64_t turn_ip4(uint8_t *ip, int sock, uint16_t udp_len)
+static inline uint64_t turn_ip4(uint8_t *ip, int sock, uint32_t udp_len)
 {
     uint64_t addrs;
-    uint32_t len = lwip_htons(IP_HLEN + udp_len);
+    uint32_t len = lwip_htons((uint16_t)(IP_HLEN + udp_len));
     kcopy(&addrs, ip + IP4_ADDRS_OFF, sizeof(addrs));
     addrs = addrs >> 32 | addrs << 32;
     kcopy(ip + IP4_ADDRS_OFF, &addrs, sizeof(addrs));
@@ -240,7 +237,7 @@ static inline uint64_t turn_ip4(uint8_t *ip, int sock, uint16_t udp_len)
 }
 
 /* The same for IPv6: addresses swapped, the socket's template with the reply's length. */
-static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint16_t udp_len)
+static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint32_t udp_len)
 {
     uint8_t *src = ip + IP6_ADDRS_OFF, *dst = src + IP6_ADDR_LEN;
     uint64_t s0, s1, d0, d1; /* in registers: no array on the stack */
@@ -252,7 +249,7 @@ static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint16_t udp_len)
     kcopy(src + sizeof(d0), &d1, sizeof(d1));
     kcopy(dst, &s0, sizeof(s0));
     kcopy(dst + sizeof(s0), &s1, sizeof(s1));
-    uint64_t head = sockets[sock].ip6_head | (uint64_t)lwip_htons(udp_len) << 32;
+    uint64_t head = sockets[sock].ip6_head | (uint64_t)lwip_htons((uint16_t)udp_len) << 32;
     kcopy(ip, &head, sizeof(head));
     return sum_word(s0) + sum_word(s1) + sum_word(d0) + sum_word(d1);
 }
@@ -269,16 +266,17 @@ static inline __attribute__((always_inline)) size_t in_place_turn(const void *da
     int sock = in_place.sock;
     uint8_t *frame = in_place.frame, *ip = frame + SIZEOF_ETH_HDR;
     uint8_t *udp = in_place.payload - UDP_HLEN;
-    uint16_t udp_len = (uint16_t)(UDP_HLEN + len);
+    uint32_t udp_len = (uint32_t)(UDP_HLEN + len); /* within the MTU: 16 bits */
+    uint32_t udp_len_n = lwip_htons((uint16_t)udp_len);
     uint64_t pseudo, uh;
     uint32_t ports;
 
     kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
     kcopy(frame + ETH_HWADDR_LEN, in_place.mac, ETH_HWADDR_LEN);
     pseudo = (in_place.v6 ? turn_ip6(ip, sock, udp_len) : turn_ip4(ip, sock, udp_len)) +
-             (IP_PROTO_UDP << 8) + lwip_htons(udp_len);
+             (IP_PROTO_UDP << 8) + udp_len_n;
     kcopy(&ports, udp, sizeof(ports));
-    uh = (ports >> 16 | ports << 16) | (uint64_t)lwip_htons(udp_len) << 32;
+    uh = (ports >> 16 | ports << 16) | (uint64_t)udp_len_n << 32;
     if (in_place.offload) {
         uh |= (uint64_t)csum_fold64(pseudo) << 48;
         *csum = &in_place.partial[in_place.v6];
@@ -408,8 +406,8 @@ static bool ip4_src_broadcast(u32_t src, const struct netif *nif)
     u32_t ours = ip4_addr_get_u32(netif_ip4_addr(nif));
     if (src == IPADDR_BROADCAST || src == IPADDR_ANY)
         return true;
-    return (nif->flags & NETIF_FLAG_BROADCAST) && src != ours && (src & mask) == (ours & mask) &&
-           (src & ~mask) == (IPADDR_BROADCAST & ~mask);
+    /* In our subnet with every host bit set: the subnet's broadcast address. */
+    return src == (ours | ~mask) && src != ours && (nif->flags & NETIF_FLAG_BROADCAST);
 }
 
 /* Whether addr (network byte order, in a frame) is one of nif's valid IPv6 addresses. */
@@ -465,7 +463,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
         ip4_addr_copy(dst, h->dest);
         /* To our own unicast address from a unicast one (the checks of lwIP's ip4_input),
            a header whose checksum holds. */
-        if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || !ip4_addr_cmp(&dst, netif_ip4_addr(nif)) ||
+        if (!ip4_addr_cmp(&dst, netif_ip4_addr(nif)) || ip4_addr_isany_val(dst) ||
             ip4_addr_ismulticast(&src) || ip4_src_broadcast(ip4_addr_get_u32(&src), nif) ||
             csum_ip4_header(ip) != 0xffff)
             goto lwip;
