@@ -117,10 +117,6 @@ void service_start(const char *args)
                  mote_strerror(err));
         mote_exit(1);
     }
-    /* Found on the local network as <hostname>.local (include/mote/mdns.h). */
-    err = mote_mdns_announce("_dns._udp", DNS_PORT);
-    if (err)
-        mote_log(MOTE_LOG_WARN, "dns: not announced over mDNS: %s", mote_strerror(err));
     mote_timer_every(STATS_PERIOD_NS, log_stats, NULL);
     mote_console_on_input(on_console, NULL);
     mote_log(MOTE_LOG_INFO, "dns: serving %llu records of mote.test on UDP and TCP port %d",
