@@ -19,9 +19,10 @@
  *    buffers (fdt_pack, which slides the tree's blocks down, corrupted the
  *    device tree). The memmove below is exported to the whole image
  *    (mk/global.syms), so it replaces picolibc's everywhere.
- * Short lengths (up to 32 bytes) take a few unaligned loads and stores that
- * overlap in the middle; long ones move sixteen bytes per step once the
- * destination is aligned. AArch64 allows unaligned loads and stores on Normal
+ * Short lengths (up to 64 bytes, and 128 for memcpy: a DNS answer's whole
+ * frame) take a few unaligned loads and stores that overlap in the middle,
+ * without a loop; long ones move sixteen bytes per step once the destination
+ * is aligned. AArch64 allows unaligned loads and stores on Normal
  * memory (SCTLR_EL1.A is clear); device memory is never reached through these
  * (drivers use mmio accessors, the framebuffer console its own word stores).
  */
@@ -44,21 +45,40 @@ void *__wrap_memset(void *dst, int c, size_t n);
 typedef uint32_t __attribute__((may_alias, aligned(1))) u32_u;
 typedef uint16_t __attribute__((may_alias, aligned(1))) u16_u;
 
+/* 16-byte pieces: a pair of loads or stores (ldp/stp). */
+struct pair {
+    uint64_t a, b;
+};
+
+static inline struct pair load_pair(const uint8_t *s)
+{
+    return (struct pair){((const word_u *)s)[0], ((const word_u *)s)[1]};
+}
+
+static inline void store_pair(uint8_t *d, struct pair p)
+{
+    ((word_u *)d)[0] = p.a;
+    ((word_u *)d)[1] = p.b;
+}
+
 /*
- * Up to 32 bytes with a handful of instructions and no loop: the first and
+ * Up to 64 bytes with a handful of instructions and no loop: the first and
  * the last piece of each size overlap in the middle. Everything is loaded
  * before anything is stored, so it is also right for overlapping buffers.
  */
 static inline void copy_small(uint8_t *d, const uint8_t *s, size_t n)
 {
-    if (n > 2 * WORD) {
-        uint64_t a = ((const word_u *)s)[0], b = ((const word_u *)s)[1];
-        uint64_t c = ((const word_u *)(s + n - 2 * WORD))[0];
-        uint64_t e = ((const word_u *)(s + n - 2 * WORD))[1];
-        ((word_u *)d)[0] = a;
-        ((word_u *)d)[1] = b;
-        ((word_u *)(d + n - 2 * WORD))[0] = c;
-        ((word_u *)(d + n - 2 * WORD))[1] = e;
+    if (n > 4 * WORD) {
+        struct pair a = load_pair(s), b = load_pair(s + 2 * WORD);
+        struct pair c = load_pair(s + n - 4 * WORD), e = load_pair(s + n - 2 * WORD);
+        store_pair(d, a);
+        store_pair(d + 2 * WORD, b);
+        store_pair(d + n - 4 * WORD, c);
+        store_pair(d + n - 2 * WORD, e);
+    } else if (n > 2 * WORD) {
+        struct pair a = load_pair(s), c = load_pair(s + n - 2 * WORD);
+        store_pair(d, a);
+        store_pair(d + n - 2 * WORD, c);
     } else if (n >= WORD) {
         uint64_t a = *(const word_u *)s, b = *(const word_u *)(s + n - WORD);
         *(word_u *)d = a;
@@ -76,7 +96,8 @@ static inline void copy_small(uint8_t *d, const uint8_t *s, size_t n)
     }
 }
 
-#define SMALL_MAX (4 * WORD) /* copy_small's limit */
+#define SMALL_MAX  (8 * WORD)  /* copy_small's limit */
+#define MEDIUM_MAX (16 * WORD) /* memcpy's without a loop: 64 bytes from each end */
 
 /* Copies forward, sixteen bytes per step; safe for overlap only when dst < src. */
 static void copy_forward(uint8_t *d, const uint8_t *s, size_t n)
@@ -127,6 +148,11 @@ void *__wrap_memcpy(void *dst, const void *src, size_t n)
     const uint8_t *s = src;
     if (n <= SMALL_MAX) {
         copy_small(d, s, n);
+        return dst;
+    }
+    if (n <= MEDIUM_MAX) { /* the buffers do not overlap: the ends' order does not matter */
+        copy_small(d, s, SMALL_MAX);
+        copy_small(d + n - SMALL_MAX, s + n - SMALL_MAX, SMALL_MAX);
         return dst;
     }
     uint64_t last0 = ((const word_u *)(s + n - 2 * WORD))[0];
@@ -193,7 +219,9 @@ void *memmove(void *dst, const void *src, size_t n)
         return dst;
     if (n <= SMALL_MAX) /* loads all, then stores: any overlap */
         copy_small(d, s, n);
-    else if (d < s || d >= s + n)
+    else if (d + n <= s || s + n <= d) /* apart: memcpy's way */
+        __wrap_memcpy(d, s, n);
+    else if (d < s)
         copy_forward(d, s, n);
     else
         copy_backward(d, s, n);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/kstring.h"
+
 /*
  * The ones'-complement sum of len bytes at data, as 16-bit words in memory
  * order, added to sum (a value csum_add returned, or 0) and folded to 16 bits:
@@ -36,7 +38,7 @@ static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t 
 static inline uint16_t csum_ip4_header(const void *hdr);
 
 /* The checksum to store for a transport header and payload whose sum is sum: 0 sent as 0xffff. */
-uint16_t csum_finish(uint16_t sum);
+static inline uint16_t csum_finish(uint16_t sum);
 
 /*
  * lwIP's LWIP_CHKSUM (net/lwipopts.h): csum_add(0, data, len), with lwIP's
@@ -81,9 +83,8 @@ int csum_complete(uint8_t *frame, size_t len, size_t start, size_t offset);
 
 /*
  * Inline, so that the short sums of the hot path (a 20-byte header, the
- * pseudo-header's addresses) unroll for their constant lengths. Fixed-size
- * copies are __builtin_memcpy: the kernel builds with -ffreestanding, where
- * memcpy is a call.
+ * pseudo-header's addresses) unroll for their constant lengths. Loads are
+ * kcopy (kernel/kstring.h): unaligned, and no call.
  */
 static inline uint16_t csum_fold64(uint64_t acc)
 {
@@ -104,22 +105,21 @@ static inline uint16_t csum_add(uint16_t sum, const void *data, size_t len)
      * words (RFC 1071 §2(B)): the carry out of each addition goes back in.
      */
     for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
-        __builtin_memcpy(&w, p,
-                         sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
+        kcopy(&w, p, sizeof(w)); /* unaligned: headers sit at Ethernet's 14-byte offset */
         acc += w;
         acc += acc < w;
     }
     acc = (acc & 0xffffffffu) + (acc >> 32); /* 33 bits: room for what follows */
     if (len >= sizeof(uint32_t)) {
         uint32_t v;
-        __builtin_memcpy(&v, p, sizeof(v));
+        kcopy(&v, p, sizeof(v));
         acc += v;
         p += sizeof(v);
         len -= sizeof(v);
     }
     if (len >= sizeof(uint16_t)) {
         uint16_t v;
-        __builtin_memcpy(&v, p, sizeof(v));
+        kcopy(&v, p, sizeof(v));
         acc += v;
         p += sizeof(v);
         len -= sizeof(v);
@@ -139,20 +139,37 @@ static inline __attribute__((always_inline)) uint16_t csum_ip4_header(const void
 {
     uint64_t a, b, acc;
     uint32_t c;
-    __builtin_memcpy(&a, hdr, sizeof(a)); /* unaligned: at Ethernet's 14-byte offset */
-    __builtin_memcpy(&b, (const uint8_t *)hdr + sizeof(a), sizeof(b));
-    __builtin_memcpy(&c, (const uint8_t *)hdr + 2 * sizeof(a), sizeof(c));
+    kcopy(&a, hdr, sizeof(a)); /* unaligned: at Ethernet's 14-byte offset */
+    kcopy(&b, (const uint8_t *)hdr + sizeof(a), sizeof(b));
+    kcopy(&c, (const uint8_t *)hdr + 2 * sizeof(a), sizeof(c));
     acc = a + b;
     acc += acc < b; /* the end-around carry (RFC 1071 §2(B)) */
     acc = (acc & 0xffffffffu) + (acc >> 32) + c;
     return csum_fold64(acc);
 }
 
+static inline uint16_t csum_finish(uint16_t sum)
+{
+    uint16_t c = (uint16_t)~sum;
+    return c == 0 ? 0xffff : c; /* RFC 768: a computed zero is sent as all ones */
+}
+
+/* The 16-bit word of the bytes first and second, as csum_add reads it from memory. */
+static inline uint32_t csum_bytes(uint8_t first, uint8_t second)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (uint32_t)first | (uint32_t)second << 8;
+#else
+    return (uint32_t)first << 8 | second;
+#endif
+}
+
 static inline uint16_t csum_pseudo(const void *addrs, size_t addrs_len, uint8_t proto, uint16_t len)
 {
-    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header. */
-    const uint8_t rest[4] = {0, proto, (uint8_t)(len >> 8), (uint8_t)len};
-    return csum_add(csum_add(0, addrs, addrs_len), rest, sizeof(rest));
+    /* Zero, protocol, length: the same 16-bit words for IPv4's and IPv6's pseudo-header
+       (as values, not an array: no stack-protector canary in the callers). */
+    uint64_t rest = csum_bytes(0, proto) + csum_bytes((uint8_t)(len >> 8), (uint8_t)len);
+    return csum_fold64(csum_add(0, addrs, addrs_len) + rest);
 }
 
 #endif

@@ -24,6 +24,7 @@
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "kernel/boothook.h"
+#include "kernel/kstring.h"
 #include "kernel/ready.h"
 #include "net/csum.h"
 #include "net/gdb_tcp.h"
@@ -38,12 +39,11 @@
 #endif
 
 #define MAX_SEGMENTS   16
-#define ETH_FRAME_MAX  1514
 #define TX_BACKLOG_MAX 512
 
 static struct netif netif;
 static bool holding_ready;          /* until the first IPv4 address */
-static uint8_t flat[ETH_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
+static uint8_t flat[NET_FRAME_MAX]; /* for frames in more pieces than MAX_SEGMENTS */
 NETIF_DECLARE_EXT_CALLBACK(address_logger)
 
 /*
@@ -81,7 +81,7 @@ static bool tx_csum(struct pbuf *p, struct netdev_csum *csum, bool *copied)
     if (err)
         return false;
     uint16_t pseudo = csum_l4_pseudo(frame, &l4);
-    __builtin_memcpy(frame + l4.start + l4.offset, &pseudo, sizeof(pseudo)); /* inline: no call */
+    kcopy(frame + l4.start + l4.offset, &pseudo, sizeof(pseudo));
     if (*copied || l4.start + l4.len != p->tot_len) {
         /* In flat, or followed by padding the device would count: in software. */
         if (!*copied) {
@@ -135,6 +135,13 @@ static struct {
     unsigned head, count;
 } backlog;
 
+struct netdev *net_tx_direct;
+
+/*
+ * The driver has transmit buffers again: sends what waits in the backlog, in
+ * order, until the driver is full again. Set as the device's tx_ready only
+ * while something waits.
+ */
 static void tx_ready(struct netdev *dev)
 {
     while (backlog.count > 0) {
@@ -150,6 +157,10 @@ static void tx_ready(struct netdev *dev)
         backlog.head = (backlog.head + 1) % TX_BACKLOG_MAX;
         backlog.count--;
     }
+    /* Nothing waits: frames built in place may go straight out, and the driver need not
+       call back (both drivers look before they call tx_ready). */
+    net_tx_direct = dev;
+    dev->tx_ready = NULL;
 }
 
 static err_t linkoutput(struct netif *nif, struct pbuf *p)
@@ -163,6 +174,8 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
             if (keep == p)
                 pbuf_ref(p);
             backlog.frame[(backlog.head + backlog.count++) % TX_BACKLOG_MAX] = keep;
+            net_tx_direct = NULL; /* until the backlog is sent */
+            dev->tx_ready = tx_ready;
             return ERR_OK;
         }
     }
@@ -204,7 +217,7 @@ static struct pbuf *frame_pbuf(struct netdev *dev, void *frame, size_t len, void
 }
 
 static uint64_t rx_copied;
-/* The frame lwIP is reading (receive), for in-place replies: see net_rx_frame. */
+/* The frame lwIP is reading (net_receive_lwip), for in-place replies: see net_rx_frame. */
 static uint8_t *rx_frame;
 static size_t rx_frame_room;
 
@@ -212,19 +225,6 @@ uint8_t *net_rx_frame(size_t *room)
 {
     *room = rx_frame_room;
     return rx_frame;
-}
-
-int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum)
-{
-    struct netdev *dev = netif.state;
-    if (!dev || backlog.count > 0)
-        return -EAGAIN; /* frames queued before it go first */
-    int err = dev->transmit(dev, &frame, &len, 1, csum);
-    if (err)
-        LINK_STATS_INC(link.drop);
-    else
-        LINK_STATS_INC(link.xmit);
-    return err;
 }
 
 uint64_t net_rx_copied(void)
@@ -250,34 +250,18 @@ static bool rx_vouched(uint8_t *frame, size_t len, const struct netdev_csum *csu
     return false;
 }
 
-static bool receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
-                         const struct netdev_csum *csum);
-
-static bool receive(struct netdev *dev, void *frame, size_t len, void *buf,
-                    const struct netdev_csum *csum)
+/*
+ * The netdev receive of every frame the fast path (net_udp_receive) did not
+ * take: through lwIP.
+ */
+bool net_receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
+                      const struct netdev_csum *csum)
 {
-    if (len > ETH_FRAME_MAX) {
+    if (len > NET_FRAME_MAX) {
         LINK_STATS_INC(link.lenerr);
         LINK_STATS_INC(link.drop);
         return false;
     }
-    if (net_udp_input_frame(&netif, frame, len, dev->rx_frame_room >= len ? dev->rx_frame_room : 0,
-                            csum)) {
-        LINK_STATS_INC(link.recv);
-        net_timeouts_changed();
-        return false; /* delivered and done with: the buffer is the driver's again */
-    }
-    return receive_lwip(dev, frame, len, buf, csum);
-}
-
-/*
- * receive's way for every frame the fast path did not take: through lwIP.
- * A function of its own, so that the fast path's prologue saves and guards
- * (stack protector) only what it uses.
- */
-static __attribute__((noinline)) bool receive_lwip(struct netdev *dev, void *frame, size_t len,
-                                                   void *buf, const struct netdev_csum *csum)
-{
     struct csum_l4 l4;
     bool whole = csum_locate(frame, len, len, &l4) == 0; /* a UDP or TCP datagram, whole */
     bool vouched = csum && rx_vouched(frame, len, csum, whole ? &l4 : NULL);
@@ -321,7 +305,8 @@ static err_t netif_setup(struct netif *nif)
     nif->output_ip6 = ethip6_output;
 #endif
     nif->linkoutput = linkoutput;
-    /* Checks stay on whatever the device does: receive() waives them per frame it vouches for. */
+    /* Checks stay on whatever the device does: net_receive_lwip waives them per frame vouched for.
+     */
     csum_flags = NETIF_CHECKSUM_ENABLE_ALL;
     net_tx_csum_offloaded = dev->offload & NETDEV_OFFLOAD_TX_CSUM;
     if (net_tx_csum_offloaded)
@@ -436,14 +421,16 @@ int net_start(const char *args)
     holding_ready = true;
     ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);
-    dev->receive = receive;
-    dev->tx_ready = tx_ready;
+    dev->receive = net_udp_receive; /* the fast path, which hands lwIP the rest */
+    dev->tx_ready = NULL;           /* until a frame waits in the backlog */
     netdev_on_link = link_changed;
     if (c.dhcp)
         netif_add(&netif, NULL, NULL, NULL, dev, netif_setup, ethernet_input);
     else
         netif_add(&netif, &c.addr, &c.mask, &c.gw, dev, netif_setup, ethernet_input);
     netif_set_default(&netif);
+    net_udp_attach(&netif, dev);
+    net_tx_direct = dev; /* nothing waits in the backlog yet */
 #if LWIP_IPV6
     netif_create_ip6_linklocal_address(&netif, 1);
     netif.ip6_autoconfig_enabled = 1; /* SLAAC (the lwIP macro trips -Waddress) */

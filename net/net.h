@@ -17,7 +17,6 @@
 #include "lwip/ip_addr.h"
 
 struct mote_endpoint;
-struct netdev_csum;
 
 /*
  * Attaches lwIP to the first network device and configures it from the boot
@@ -49,6 +48,13 @@ int net_errno(err_t err);
 /* Received frames that had to be copied (mote_net_stats). */
 uint64_t net_rx_copied(void);
 
+/* An Ethernet frame without its FCS: header and the 1500-byte MTU. */
+#define NET_FRAME_MAX 1514
+
+struct netdev;
+struct netdev_csum;
+struct netif;
+
 /*
  * The frame being handed to lwIP right now, when it sits alone in a buffer
  * the driver lent (netdev rx_frame_room): its start, and in *room the bytes
@@ -57,18 +63,17 @@ uint64_t net_rx_copied(void);
 uint8_t *net_rx_frame(size_t *room);
 
 /*
- * Sends a whole Ethernet frame built by the caller (an in-place reply), now,
- * without queueing it; csum as for netdev transmit (NULL: its checksums are
- * complete; PARTIAL only when net_tx_csum_offload()). Returns 0, -EAGAIN
- * when the driver has no buffer free or frames wait before it (send it the
- * ordinary way then), another driver error.
+ * The device frames built in place (net/udp.c) go straight to: set while
+ * nothing waits in net/net.c's transmit backlog, which such a frame must not
+ * overtake; NULL while something does, and before the network starts. Its
+ * transmit may still answer -EAGAIN (then send the ordinary way).
  */
-int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum);
+extern struct netdev *net_tx_direct;
 
 /*
  * Whether the device completes UDP and TCP checksums (transmit offload):
  * then lwIP leaves them out of what it sends (net/net.c fills in the
- * pseudo-header's sum), and so must a frame given to net_transmit_frame.
+ * pseudo-header's sum), and so must a frame given to net_tx_direct.
  */
 extern bool net_tx_csum_offloaded; /* set by net/net.c when the netif is set up */
 static inline bool net_tx_csum_offload(void)
@@ -77,22 +82,35 @@ static inline bool net_tx_csum_offload(void)
 }
 
 /*
- * The receive fast path (net/udp.c): delivers the UDP datagram in frame (len
- * bytes) straight to the mote_udp_bind socket of its port, without lwIP's
- * input, when it is plainly one: IPv4 without options and not a fragment, or
- * IPv6 without extension headers, to one of nif's unicast addresses from a
- * unicast one, its header checksum right, its lengths consistent, and its UDP
- * checksum right in software or vouched for by the device (csum, as netdev
- * receive has it: VALID, or PARTIAL exactly at this checksum); counted as
- * lwIP counts it. The frame is parsed here, once. It may be answered in place
- * within room bytes from its start (0: not at all). Returns false, having
- * touched nothing, for any other frame: lwIP takes it, with every check and
- * count of its own.
+ * The receive fast path (net/udp.c), the device's netdev receive: delivers
+ * the UDP datagram in frame (len bytes) straight to the mote_udp_bind socket
+ * of its port, without lwIP's input, when it is plainly one: IPv4 without
+ * options and not a fragment, or IPv6 without extension headers, to one of
+ * the netif's unicast addresses from a unicast one, its header checksum
+ * right, its lengths consistent, and its UDP checksum right in software or
+ * vouched for by the device (csum, as netdev receive has it: VALID, or
+ * PARTIAL exactly at this checksum); counted as lwIP counts it. The frame is
+ * parsed here, once, and may be answered in place (mote_udp_reply) when the
+ * driver lends its buffers (rx_frame_room). Every other frame goes to
+ * net_receive_lwip untouched, whose answer it returns; a delivered one is
+ * done with on return (false: buf is the driver's again).
  */
-struct netdev_csum;
-struct netif;
-bool net_udp_input_frame(struct netif *nif, uint8_t *frame, size_t len, size_t room,
-                         const struct netdev_csum *csum);
+bool net_udp_receive(struct netdev *dev, void *frame, size_t len, void *buf,
+                     const struct netdev_csum *csum);
+
+/*
+ * netdev receive through lwIP (net/net.c): for every frame the fast path did
+ * not take, with every check and count of lwIP's own. Returns as netdev
+ * receive does.
+ */
+bool net_receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
+                      const struct netdev_csum *csum);
+
+/*
+ * Gives the fast path (net/udp.c) the netif it delivers for and the device
+ * under it (its MAC, MTU and rx_frame_room), once the netif is set up.
+ */
+void net_udp_attach(struct netif *nif, const struct netdev *dev);
 
 /*
  * After anything that enters lwIP: notes it, and before the event loop sleeps

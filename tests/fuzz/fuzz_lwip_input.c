@@ -14,14 +14,17 @@
  * client runs, so offers and acks are parsed); bit 1: transmit checksum
  * offload, as with a virtio-net device that offers it; bit 2: every received
  * checksum vouched for by the device (so none is checked on the fast path
- * or in lwIP: what a lying device could make of Mote); the IPv6 link-local address
+ * or in lwIP: what a lying device could make of Mote); bit 3: UDP answers
+ * from a buffer of the service's own (mote_udp_send), not in place; the IPv6 link-local address
  * and SLAAC are always on. Before each frame the clock advances by the step
  * times TICK_MS and lwIP's timeouts run (TCP, ARP, reassembly, DHCP, ND).
  *
- * Frames reach lwIP as Mote's driver hands them over: ethernet_input() on a
+ * Frames reach Mote as its driver hands them over: the UDP fast path
+ * (net_udp_receive), and every frame it leaves, ethernet_input() on a
  * netif whose addresses and flags are the image's, each frame alone in its
  * buffer, which UDP answers may be written over in place (net/udp.c). What
- * goes out is swallowed. Checked: nothing crashes, no sanitizer report, no lwIP
+ * goes out is swallowed, once a reply built in place is checked (within its
+ * buffer, its checksums right). Checked: nothing crashes, no sanitizer report, no lwIP
  * assertion (an abort here, a panic in the image), and once the run is torn
  * down (connections aborted, caches and reassembly flushed) every pbuf and
  * connection block is back in its pool: nothing an input can leave behind
@@ -63,6 +66,7 @@
 #define MODE_STATIC    0x01
 #define MODE_OFFLOAD   0x02 /* the device completes UDP and TCP checksums (net/net.c) */
 #define MODE_VOUCHED   0x04 /* the device vouches for every received checksum */
+#define MODE_GENERAL   0x08 /* UDP answers from a buffer of the service's own (mote_udp_send) */
 #define HTTP_PORT      80
 #define DNS_PORT       53
 #define REASS_FLUSH_S  (IPV6_REASS_MAXAGE + IP_REASS_MAXAGE + 2) /* every fragment timed out */
@@ -171,21 +175,68 @@ uint8_t *net_rx_frame(size_t *room)
 static bool offload;
 bool net_tx_csum_offloaded; /* net/net.h's net_tx_csum_offload reads it */
 
-int net_transmit_frame(const void *frame, size_t len, const struct netdev_csum *csum)
+/*
+ * The device as net/udp.c sees it: a reply built in place must lie in the
+ * buffer of the frame being delivered (or gather its payload from the
+ * service's), its IPv4 header checksum must hold, and its UDP checksum must
+ * too, completed here first when it is left to the device.
+ */
+static int fake_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                         unsigned nseg, const struct netdev_csum *csum)
 {
-    if (frame != rx_frame || len > PBUF_POOL_BUFSIZE)
+    static uint8_t flat[FRAME_MAX];
+    size_t len = 0;
+    (void)dev;
+    if (nseg < 1 || nseg > 2 || seg[0] != rx_frame || seg_len[0] > PBUF_POOL_BUFSIZE)
         abort(); /* an in-place reply outside its buffer */
+    for (unsigned i = 0; i < nseg; i++) {
+        if (seg_len[i] > sizeof(flat) - len)
+            abort(); /* longer than a frame: the device would refuse it */
+        memcpy(flat + len, seg[i], seg_len[i]);
+        len += seg_len[i];
+    }
     if (csum && (!offload || csum->state != NETDEV_CSUM_PARTIAL ||
                  (size_t)csum->start + csum->offset + 2 > len))
         abort(); /* a partial checksum without offload, or outside the frame */
+    if (csum && csum_complete(flat, len, csum->start, csum->offset) != 0)
+        abort();
+    struct csum_l4 l4;
+    if (csum_locate(flat, len, len, &l4) != 0 || l4.proto != IP_PROTO_UDP ||
+        l4.start + l4.len != len)
+        abort(); /* not one whole UDP datagram */
+    if (!l4.v6 && csum_ip4_header(flat + SIZEOF_ETH_HDR) != 0xffff)
+        abort(); /* a wrong IPv4 header checksum */
+    if (csum_add(csum_l4_pseudo(flat, &l4), flat + l4.start, l4.len) != 0xffff)
+        abort(); /* a wrong UDP checksum */
     return 0;
 }
 
-/* As the dns service does: the answer in place when it can be, else sent. */
+static struct netdev fake_dev = {
+    .name = "fuzz",
+    .mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}, /* QEMU's first NIC */
+    .mtu = 1500,
+    .transmit = fake_transmit,
+    .rx_frame_room = PBUF_POOL_BUFSIZE, /* each frame alone in a pool-sized buffer */
+};
+struct netdev *net_tx_direct = &fake_dev;
+
+static bool general; /* MODE_GENERAL */
+
+/*
+ * As the dns service does: the answer in place when it can be, else sent;
+ * or (MODE_GENERAL) as most services do: from a buffer of its own.
+ */
 static void udp_datagram(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                          void *arg)
 {
+    static uint8_t own[FRAME_MAX + 1];
     (void)arg;
+    if (general && len < sizeof(own)) {
+        memcpy(own, data, len);
+        own[len] = 0x55; /* a reply one byte longer than the request */
+        mote_udp_send(sock, own, len + 1, from);
+        return;
+    }
     size_t room;
     uint8_t *buf = mote_udp_reply_buffer(sock, &room);
     if (buf && len + 1 <= room) {
@@ -215,6 +266,7 @@ static err_t netif_setup(struct netif *n)
     n->mtu = 1500;
     n->hwaddr_len = sizeof(mac);
     memcpy(n->hwaddr, mac, sizeof(mac));
+    _Static_assert(sizeof(mac) == sizeof(fake_dev.mac), "one MAC");
     n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
     if (offload) /* as net/net.c sets them */
         NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL &
@@ -236,6 +288,7 @@ static void start(uint8_t mode)
     }
     ip4_addr_t addr, mask, gw;
     offload = mode & MODE_OFFLOAD;
+    general = mode & MODE_GENERAL;
     net_tx_csum_offloaded = offload;
     if (mode & MODE_STATIC) {
         IP4_ADDR(&addr, 10, 0, 2, 15);
@@ -248,6 +301,7 @@ static void start(uint8_t mode)
     }
     netif_add(&nif, &addr, &mask, &gw, NULL, netif_setup, ethernet_input);
     netif_set_default(&nif);
+    net_udp_attach(&nif, &fake_dev);
     netif_create_ip6_linklocal_address(&nif, 1);
     netif_set_ip6_autoconfig_enabled(&nif, 1);
     netif_set_up(&nif);
@@ -284,27 +338,25 @@ static void stop(void)
 }
 
 /*
- * As net/net.c's receive() does: a plain UDP datagram to a bound port takes
- * the fast path (net_udp_input_frame), everything else lwIP's input, with
- * the checks a vouching device waives switched off for the frame.
+ * As net/net.c's net_receive_lwip does: every frame the fast path
+ * (net_udp_receive) did not take goes to lwIP's input, with the checks a
+ * vouching device waives switched off for the frame.
  */
-static void input_frame(const uint8_t *data, size_t len, bool vouched)
+bool net_receive_lwip(struct netdev *dev, void *frame, size_t len, void *buf,
+                      const struct netdev_csum *csum)
 {
-    static uint8_t buf[PBUF_POOL_BUFSIZE];
-    static const struct netdev_csum valid = {.state = NETDEV_CSUM_VALID};
     struct csum_l4 l4;
-    memcpy(buf, data, len);
-    rx_frame = buf;
-    bool done = net_udp_input_frame(&nif, buf, len, sizeof(buf), vouched ? &valid : NULL);
-    rx_frame = NULL;
-    if (done)
-        return;
-    if (csum_locate(buf, len, len, &l4) != 0)
+    bool vouched = csum != NULL;
+    (void)dev;
+    (void)buf;
+    if (len > FRAME_MAX)
+        return false;
+    if (csum_locate(frame, len, len, &l4) != 0)
         vouched = false; /* net/net.c believes a device only for a whole UDP or TCP datagram */
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
     if (!p)
-        return;
-    pbuf_take(p, data, (u16_t)len);
+        return false;
+    pbuf_take(p, frame, (u16_t)len);
     rx_frame = p->next ? NULL : p->payload;
     u16_t flags = nif.chksum_flags;
     if (vouched)
@@ -313,6 +365,18 @@ static void input_frame(const uint8_t *data, size_t len, bool vouched)
     if (nif.input(p, &nif) != ERR_OK)
         pbuf_free(p);
     NETIF_SET_CHECKSUM_CTRL(&nif, flags);
+    rx_frame = NULL;
+    return false;
+}
+
+/* As the driver hands a frame over: alone in its buffer, which a reply may be built over. */
+static void input_frame(const uint8_t *data, size_t len, bool vouched)
+{
+    static uint8_t buf[PBUF_POOL_BUFSIZE];
+    static const struct netdev_csum valid = {.state = NETDEV_CSUM_VALID};
+    memcpy(buf, data, len);
+    rx_frame = buf;
+    net_udp_receive(&fake_dev, buf, len, NULL, vouched ? &valid : NULL);
     rx_frame = NULL;
 }
 

@@ -14,6 +14,7 @@ GUEST_LL = bytes.fromhex("fe800000000000005054 00fffe123456".replace(" ", ""))
 HOST_LL = bytes.fromhex("fe80000000000000505400fffeabcdef")
 STATIC, DHCP = 1, 0
 OFFLOAD = 0x02  # mode bit: the device completes UDP and TCP checksums
+GENERAL = 0x08  # mode bit: UDP answers from the service's own buffer (mote_udp_send)
 
 
 def csum(data):
@@ -93,6 +94,11 @@ def dns_query():
     return ipv4(17, udp(5353, 53, q))
 
 
+def dns_query6():
+    q = struct.pack("!HHHHHH", 0x1235, 0x0100, 1, 0, 0, 0) + b"\x04mote\x04test\x00\x00\x1c\x00\x01"
+    return ipv6(17, udp(5353, 53, q, src=HOST_LL, dst=GUEST_LL))
+
+
 def dhcp(msg_type, xid=0):
     bootp = struct.pack("!BBBBIHH4s4s4s4s", 2, 1, 6, 0, xid, 0, 0, bytes(4), GUEST_IP, HOST_IP,
                         bytes(4)) + GUEST_MAC + bytes(10) + bytes(64) + bytes(128)
@@ -156,6 +162,14 @@ def main():
         # with transmit checksum offload (fuzz_lwip_input.c MODE_OFFLOAD)
         "udp_dns_offload": seed(STATIC | OFFLOAD, [dns_query()]),
         "tcp_get_offload": seed(STATIC | OFFLOAD, tcp_session()),
+        # over IPv6 once its link-local address is past DAD (steps of 20 ticks); and answered
+        # from the service's own buffer (MODE_GENERAL)
+        "udp_dns6": seed(STATIC, [dns_query6(), dns_query6()], step=20),
+        "udp_dns6_offload": seed(STATIC | OFFLOAD, [dns_query6(), dns_query6()], step=20),
+        "udp_dns_general": seed(STATIC | GENERAL, [dns_query(), dns_query6(), dns_query6()],
+                                step=20),
+        "udp_dns_general_offload": seed(STATIC | GENERAL | OFFLOAD,
+                                        [dns_query(), dns_query6(), dns_query6()], step=20),
     }
     for name, data in seeds.items():
         with open(os.path.join(d, name), "wb") as f:

@@ -6,7 +6,10 @@ that are right as seen on the tap device (partial ones for the host to complete 
 offloaded, whole ones otherwise: checked here with the RFC 1071 sum, not trusted from the
 guest), and a datagram whose checksum is wrong and that the device did not vouch for
 (sent raw from the namespace) is dropped while the same datagram with its checksum right is
-answered. The boot log names what was negotiated."""
+answered. The boot log names what was negotiated. UDP answers are built three ways
+(udp_in_place=, net/udp.c): over the query in place (mote_udp_reply), from the service's own
+buffer over the query's headers (mote_udp_send), and through lwIP's udp_sendto; each is
+checked."""
 import os
 
 import pytest
@@ -29,13 +32,18 @@ def probe(ns, *args):
     return out.stdout.strip()
 
 
-@pytest.fixture(params=sorted(OFFLOAD))
+# checksum offload, udp_in_place=: every way a UDP answer is built, with and without offload
+SETUPS = [("on", "on"), ("off", "on"), ("on", "off"), ("off", "off"), ("on", "never")]
+
+
+@pytest.fixture(params=SETUPS, ids=[f"offload_{o}-in_place_{p}" for o, p in SETUPS])
 def offload_guest(request, netns, guest):
-    device_opts, reported, form = OFFLOAD[request.param]
+    offload, in_place = request.param
+    device_opts, reported, form = OFFLOAD[offload]
     net = tuple(a + device_opts if a.startswith("virtio-net-device") else a
                 for a in netns.qemu_net())
-    q = guest("virt", "dns", append=f"records=10000 ip={GUEST_ADDR}/24", net=net,
-              wrapper=netns.wrapper())
+    q = guest("virt", "dns", append=f"records=10000 ip={GUEST_ADDR}/24 udp_in_place={in_place}",
+              net=net, wrapper=netns.wrapper())
     m = q.wait_for(r"info: virtio-net: MAC \S+, link up, \w+, checksum offload (.+)$")
     assert m.group(1) == reported, f"expected checksum offload {reported}, got: {m.group(0)}"
     q.wait_for(r"mote: ready")
