@@ -36,7 +36,12 @@ endif
 # The stack protector: a canary in the frames that hold arrays (kernel/random.c
 # draws it). `make STACK_PROTECTOR=` builds without, to measure what it costs.
 STACK_PROTECTOR ?= -fstack-protector-strong
-CFLAGS := -std=gnu11 -O2 -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla $(STACK_PROTECTOR)
+# Functions start on any instruction, not on 16 bytes as -O2 places them for
+# the Cortex-A53: the padding is never executed (guest instructions per query
+# unchanged), and it was 1.3 KB of zeros between dns.elf's -O2 functions.
+# Loops and branch targets inside functions keep -O2's alignment.
+FUNCTION_ALIGN := -falign-functions=4
+CFLAGS := -std=gnu11 -O2 $(FUNCTION_ALIGN) -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla $(STACK_PROTECTOR)
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS) $(ASLR_CPPFLAGS)
 ASFLAGS := $(COMMON_FLAGS) -g
@@ -91,6 +96,6 @@ LDLIBS := $(B)/libnet.a $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 ifeq ($(LTO),1)
 CFLAGS += -flto
 LTO_SECTIONS := -ffunction-sections -fdata-sections
-LDFLAGS += -flto -O2 $(LTO_SECTIONS)
-KERNEL_LTO_FLAGS := -flto -O2 $(LTO_SECTIONS) -mgeneral-regs-only -flinker-output=nolto-rel
+LDFLAGS += -flto -O2 $(FUNCTION_ALIGN) $(LTO_SECTIONS)
+KERNEL_LTO_FLAGS := -flto -O2 $(FUNCTION_ALIGN) $(LTO_SECTIONS) -mgeneral-regs-only -flinker-output=nolto-rel
 endif
