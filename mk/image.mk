@@ -240,8 +240,13 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
 	@$$(PYTHON) scripts/relocs.py $$@ | cmp -s - $(B)/$(1).relocs.S || \
 	    { echo "relocations moved in $$@ (scripts/relocs.py)" >&2; rm -f $$@; exit 1; }
 	@$$(call check_landing_pads,$$@) || { rm -f $$@; exit 1; }
-	@# Hidden symbols the link left global (the symbol table's own) become local too.
+	@# Hidden symbols the link left global (the symbol table's own) become local too;
+	@# the Mote object's API (mk/global.syms) and service_start, hidden for the
+	@# Mote object's accesses (arch/aarch64/hidden.h), global again; the tables
+	@# of symbols and relocations that the pattern mote_* also matches stay local.
 	$(OBJCOPY) --localize-hidden $$@
+	$(OBJCOPY) --wildcard --globalize-symbols=$(GLOBAL_SYMS) --globalize-symbol=service_start $$@
+	$(OBJCOPY) --wildcard --localize-symbol='mote_relr_*' --localize-symbol='mote_symtab*' $$@
 
 $(B)/$(1).img: $(B)/$(1).elf
 	$(OBJCOPY) -O binary $(IMAGE_DROP) $$< $$@

@@ -52,11 +52,11 @@ $(patsubst %.c,$(B)/obj/%.o,$(LWIP_SIZE_SRCS) $(NET_SIZE_SRCS)): OBJ_OPT := $(SI
 # Third-party code is compiled as it is: its warnings are its maintainers' business.
 $(LWIP_OBJS): $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -w -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(CFLAGS) $(PIE_CFLAGS) $(OBJ_OPT) -w -c $< -o $@
 
 $(NET_OBJS): $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(CFLAGS) $(PIE_CFLAGS) $(OBJ_OPT) -c $< -o $@
 
 $(B)/libnet.a: $(LWIP_OBJS) $(NET_OBJS)
 	rm -f $@
@@ -73,11 +73,11 @@ $(patsubst %.c,$(B)/obj-mdns/%.o,$(LWIP_SIZE_SRCS) $(NET_SIZE_SRCS)): OBJ_OPT :=
 
 $(LWIP_MDNS_OBJS): $(B)/obj-mdns/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -w -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(PIE_CFLAGS) $(OBJ_OPT) -w -c $< -o $@
 
 $(NET_MDNS_OBJS): $(B)/obj-mdns/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(OBJ_OPT) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LWIP_CPPFLAGS) $(MDNS_CPPFLAGS) $(CFLAGS) $(PIE_CFLAGS) $(OBJ_OPT) -c $< -o $@
 
 $(B)/libnet_mdns.a: $(LWIP_MDNS_OBJS) $(NET_MDNS_OBJS)
 	rm -f $@

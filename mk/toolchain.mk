@@ -29,6 +29,11 @@ COMMON_FLAGS += $(BRANCH_PROTECTION)
 ASLR ?= 1
 ifneq ($(ASLR),0)
 COMMON_FLAGS := $(filter-out -fno-pie,$(COMMON_FLAGS)) -fpie
+# The Mote object's globals hidden (arch/aarch64/hidden.h says why): C only, as
+# a pragma, for the kernel, drivers, lwIP, net/ and libfdt (KERNEL_CFLAGS and
+# mk/lwip.mk), not the service's code, which keeps its own globals global. The
+# final link makes hidden symbols local; mk/image.mk makes the API global again.
+PIE_CFLAGS := -include arch/aarch64/hidden.h
 ASLR_LDFLAGS := -static-pie -Wl,-z,text
 else
 ASLR_CPPFLAGS := -DMOTE_NO_ASLR
@@ -53,7 +58,7 @@ ASFLAGS := $(COMMON_FLAGS) -g
 SIZE_OPT ?= -Os
 # Code that can run in exception context may not touch FP/SIMD registers, which
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
-KERNEL_CFLAGS := -mgeneral-regs-only
+KERNEL_CFLAGS := -mgeneral-regs-only $(PIE_CFLAGS)
 # picolibc's release build: its string functions are the optimised assembly
 # ones (one byte per step in the default build). Headers are the same.
 # Kernel code keeps its own general-register copies (kernel/kstring.c).
