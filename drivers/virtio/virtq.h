@@ -236,8 +236,9 @@ int virtq_fixed_chain(struct virtq *vq, uint16_t head, const struct virtq_seg *s
 
 /*
  * The buffers of the preset chain at head (not offered) moved by delta bytes
- * within memory the device sees as contiguous (one heap allocation: a pool
- * of buffers): a lent buffer's place taken by a spare, with no translation.
+ * within memory the device sees as contiguous, such as one heap allocation
+ * (the heap is one linear mapping of its RAM, arch/aarch64/aslr.c): a lent
+ * buffer's place in a pool taken by a spare, with no translation.
  */
 static inline void virtq_fixed_move(struct virtq *vq, uint16_t head, intptr_t delta)
 {
