@@ -7,6 +7,7 @@
 
 #include "arch/aarch64/cpu.h"
 #include "drivers/timer/generic_timer.h"
+#include "kernel/irq_loop.h"
 #include "kernel/timer.h"
 
 #define MAX_SOURCES 64
@@ -16,7 +17,7 @@ static struct {
     void *arg;
 } sources[MAX_SOURCES];
 static int source_count;
-static volatile uint64_t pending;
+volatile uint64_t event_pending;
 static struct {
     event_fn fn;
     void *arg;
@@ -42,14 +43,9 @@ int event_pass_hook_add(event_fn fn, void *arg)
     return 0;
 }
 
-void event_raise(int source)
-{
-    __atomic_or_fetch(&pending, 1ull << source, __ATOMIC_RELEASE);
-}
-
 static void run_pending(void)
 {
-    uint64_t bits = __atomic_exchange_n(&pending, 0, __ATOMIC_ACQUIRE);
+    uint64_t bits = __atomic_exchange_n(&event_pending, 0, __ATOMIC_ACQUIRE);
     while (bits) {
         int i = __builtin_ctzll(bits);
         bits &= bits - 1;
@@ -61,26 +57,30 @@ void event_loop(void)
 {
     for (;;) {
         run_pending();
-        uint64_t now = timer_run_due();
+        uint64_t now_ticks = timer_run_due();
         for (int i = 0; i < pass_hook_count; i++)
             pass_hooks[i].fn(pass_hooks[i].arg);
 
         /*
          * Check and sleep with IRQs masked: an interrupt arriving after the
          * check still ends the wfi (it wakes on a pending IRQ even when
-         * masked) and is taken as soon as IRQs are unmasked again. now is
-         * the time the timers were run at, not read again: a deadline that
-         * passed since is programmed in the past and fires at once, and a
-         * timer added since (by a callback or a hook) was set from a later
-         * reading, so it is never taken as due too early.
+         * masked). now_ticks is the counter value the timers were run at,
+         * not read again: a deadline that passed since is programmed in the
+         * past and fires at once, and a timer added since (by a callback or
+         * a hook) was set from a later reading, so it is never taken as due
+         * too early. TIMER_NONE is above every counter value.
          */
         cpu_irq_disable();
-        if (!pending) {
-            uint64_t deadline = timer_next_deadline();
-            if (deadline == TIMER_NONE || deadline > now) {
-                gtimer_set_deadline(deadline == TIMER_NONE ? GTIMER_NO_DEADLINE : deadline);
-                cpu_wait_for_interrupt();
-            }
+        if (!event_pending && timer_next_ticks > now_ticks) {
+            gtimer_arm(timer_next_ticks);
+            cpu_wait_for_interrupt();
+            /*
+             * The interrupt that woke the core is handled here, IRQs still
+             * masked, as a call: no exception, no register frame, no FP/SIMD
+             * to keep (this loop holds none). Another one pending is taken
+             * as an exception once IRQs are unmasked.
+             */
+            irq_dispatch_in_loop();
         }
         cpu_irq_enable();
     }

@@ -7,13 +7,25 @@
 #ifndef KERNEL_EVENT_H
 #define KERNEL_EVENT_H
 
+#include <stdint.h>
+
 typedef void (*event_fn)(void *arg);
 
 /* Registers a source of events. Returns its number (>= 0) or -ENOSPC (64 sources). */
 int event_source_add(event_fn fn, void *arg);
 
-/* Marks a source pending; safe from interrupt context. */
-void event_raise(int source);
+/*
+ * The pending sources, one bit each: event.c's, set only by event_raise.
+ * Hidden: the image is position-independent, and a default-visibility
+ * variable would be reached through the GOT, one load more on every use.
+ */
+extern volatile uint64_t event_pending __attribute__((visibility("hidden")));
+
+/* Marks a source pending; safe from interrupt context. Inline: every interrupt handler raises. */
+static inline void event_raise(int source)
+{
+    __atomic_or_fetch(&event_pending, 1ull << source, __ATOMIC_RELEASE);
+}
 
 /*
  * Runs fn(arg) on every pass of the loop, after the pending events and the due

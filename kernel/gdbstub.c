@@ -220,6 +220,15 @@ void gdbstub_irq_exit(struct trap_frame *frame)
     stop_here(frame, &stop);
 }
 
+void gdbstub_loop_irq_exit(void)
+{
+    if (!stub.tp || stub.active || stub.request == REQUEST_NONE)
+        return;
+    stub.request = REQUEST_NONE;
+    /* The registers to show are the loop's own: a BRK saves them as any exception does. */
+    __asm__ volatile("brk #" XSTRINGIFY(GDB_BRK_INTERRUPT));
+}
+
 bool gdbstub_attached(void)
 {
     return stub.tp && stub.attached;

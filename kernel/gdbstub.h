@@ -6,7 +6,8 @@
  * boot argument and the ways in:
  *   - a breakpoint, watchpoint or finished step (trap.c, gdbstub_trap),
  *   - Ctrl-C or a new debugger while the image runs (bytes received in an
- *     interrupt: gdbstub_irq_exit; a TCP connection: a BRK from the loop),
+ *     interrupt: gdbstub_irq_exit, or gdbstub_loop_irq_exit for one the loop
+ *     took after its wfi; a TCP connection: a BRK from the loop),
  *   - a crash, after its report (gdbstub_crash: post-mortem),
  *   - gdb=...,wait, before service_start (gdbstub_wait).
  * While the stub has the CPU, the event loop is stopped, interrupts are
@@ -53,6 +54,12 @@ bool gdbstub_trap(struct trap_frame *frame);
 /* trap.c, after an interrupt was dispatched: stops here if the debugger asked. */
 void gdbstub_irq_exit(struct trap_frame *frame);
 
+/*
+ * The event loop (kernel/irq_loop.h), after it dispatched the interrupt that
+ * woke it (no exception, so no frame): stops at a BRK here if the debugger asked.
+ */
+void gdbstub_loop_irq_exit(void);
+
 /* True while a debugger is attached (a core dump must not go down its line). */
 bool gdbstub_attached(void);
 
@@ -89,6 +96,10 @@ static inline bool gdbstub_trap(struct trap_frame *frame)
 static inline void gdbstub_irq_exit(struct trap_frame *frame)
 {
     (void)frame;
+}
+
+static inline void gdbstub_loop_irq_exit(void)
+{
 }
 
 static inline bool gdbstub_attached(void)

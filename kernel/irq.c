@@ -7,29 +7,27 @@
 #include <stddef.h>
 
 #include "arch/aarch64/fpsimd.h"
+#include "kernel/irq_loop.h"
 
-static const struct irq_chip *chip;
-static struct {
-    irq_fn fn;
-    void *arg;
-} handlers[IRQ_LINES];
+const struct irq_chip *irq_chip;
+struct irq_handler irq_handlers[IRQ_LINES];
 
 void irq_set_chip(const struct irq_chip *c)
 {
-    chip = c;
+    irq_chip = c;
 }
 
 int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg)
 {
-    if (!chip)
+    if (!irq_chip)
         return -ENODEV;
     if (intid >= IRQ_LINES || !fn)
         return -EINVAL;
-    if (handlers[intid].fn)
+    if (irq_handlers[intid].fn)
         return -EBUSY;
-    handlers[intid].fn = fn;
-    handlers[intid].arg = arg;
-    chip->enable(intid, trigger);
+    irq_handlers[intid].fn = fn;
+    irq_handlers[intid].arg = arg;
+    irq_chip->enable(intid, trigger);
     return 0;
 }
 
@@ -72,15 +70,10 @@ void irq_dispatch(void)
      * interrupt (a VM exit under KVM) to save an exception entry only when
      * two arrive together.
      */
-    unsigned intid = chip->ack();
+    unsigned intid = irq_chip->ack();
     if (intid < IRQ_SPURIOUS) {
-        if (intid < IRQ_LINES && handlers[intid].fn) {
-            handlers[intid].fn(handlers[intid].arg);
-        } else {
-            /* Nobody asked for it: silence it rather than storm. */
-            chip->disable(intid);
-        }
-        chip->eoi(intid);
+        irq_handle(intid);
+        irq_chip->eoi(intid);
     }
     if (irq_fp_saved) {
         fpsimd_restore(&irq_fp); /* allowed again since the save */

@@ -34,7 +34,10 @@ void irq_set_chip(const struct irq_chip *chip);
  */
 int irq_register(unsigned intid, enum irq_trigger trigger, irq_fn fn, void *arg);
 
-/* Called from the IRQ vector: handles the highest-priority pending interrupt. */
+/*
+ * Called from the IRQ vector: handles the highest-priority pending interrupt,
+ * FP/SIMD kept for the interrupted code (see irq_fp_access).
+ */
 void irq_dispatch(void);
 
 /*

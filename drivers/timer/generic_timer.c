@@ -8,7 +8,6 @@
  */
 #include "drivers/timer/generic_timer.h"
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/aarch64/cpu.h"
@@ -23,17 +22,15 @@
 
 static uint64_t freq_hz;
 /*
- * The deadline the compare register holds while the timer is enabled and
- * unmasked: the loop asks for the same deadline on most passes, and the
- * register is written only when it moves. The interrupt masks the timer,
- * so it clears this.
+ * The compare value the registers hold while the timer is enabled and
+ * unmasked (GTIMER_NO_DEADLINE: disabled). The interrupt masks the timer, so
+ * it sets this to GTIMER_UNARMED, and the next gtimer_arm writes them again.
  */
-static uint64_t programmed_ns;
-static bool programmed; /* the registers hold programmed_ns */
+uint64_t gtimer_armed_ticks = GTIMER_UNARMED;
 /*
- * Used on every clock reading and deadline: multiplications, no division.
+ * Used on clock readings and deadlines: multiplications, no division.
  * Readings round up (never below the exact floor), deadlines down (never
- * past the exact instant): see gtimer_set_deadline.
+ * past the exact instant): see gtimer_deadline_ticks.
  */
 static struct tick_scale ns_per_tick, ticks_per_ns;
 
@@ -44,25 +41,19 @@ static void scales_init(void)
     tick_scale_init(&ticks_per_ns, freq_hz, NS_PER_S, TICK_ROUND_DOWN);
 }
 
-static uint64_t counter(void)
-{
-    isb(); /* the counter read is not reordered before earlier instructions */
-    return sysreg_read(cntvct_el0);
-}
-
 /* The timer only wakes the loop; the loop decides what is due. */
 static void gtimer_irq(void *arg)
 {
     (void)arg;
     sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
-    programmed = false; /* masked: the next request writes the registers again */
+    gtimer_armed_ticks = GTIMER_UNARMED; /* masked: the next gtimer_arm writes the registers */
 }
 
 int gtimer_init(unsigned intid)
 {
     scales_init();
     sysreg_write(cntv_ctl_el0, 0);
-    programmed = false;
+    gtimer_armed_ticks = GTIMER_UNARMED;
     return irq_register(intid, IRQ_LEVEL, gtimer_irq, NULL);
 }
 
@@ -70,30 +61,35 @@ uint64_t gtimer_now_ns(void)
 {
     if (!freq_hz) /* asked before gtimer_init, e.g. by a panic during bring-up */
         scales_init();
-    return tick_scale_apply(&ns_per_tick, counter());
+    return tick_scale_apply(&ns_per_tick, gtimer_ticks());
 }
 
-void gtimer_set_deadline(uint64_t deadline_ns)
+uint64_t gtimer_deadline_ticks(uint64_t deadline_ns)
 {
-    if (programmed && deadline_ns == programmed_ns)
-        return;
-    programmed = true;
-    programmed_ns = deadline_ns;
-    if (deadline_ns == GTIMER_NO_DEADLINE) {
-        sysreg_write(cntv_ctl_el0, 0);
-        return;
-    }
+    if (deadline_ns == GTIMER_NO_DEADLINE)
+        return GTIMER_NO_DEADLINE;
+    if (!freq_hz)
+        scales_init();
     /*
      * The conversion is the exact floor or one less: two ticks more put the
-     * compare value past the exact instant, so when the timer fires
+     * compare value past the exact instant, so when the counter reaches it
      * gtimer_now_ns() (never below the exact floor) has reached deadline_ns
      * and the loop finds the timer due instead of re-arming it for the same
      * instant. Late by at most two ticks (32 ns at QEMU's 62.5 MHz).
      */
     uint64_t ticks = tick_scale_apply(&ticks_per_ns, deadline_ns);
-    sysreg_write(cntv_cval_el0, ticks >= UINT64_MAX - DEADLINE_SLACK_TICKS
-                                    ? UINT64_MAX
-                                    : ticks + DEADLINE_SLACK_TICKS);
+    return ticks >= GTIMER_NO_DEADLINE - DEADLINE_SLACK_TICKS ? GTIMER_NO_DEADLINE
+                                                              : ticks + DEADLINE_SLACK_TICKS;
+}
+
+void gtimer_arm_registers(uint64_t deadline_ticks)
+{
+    gtimer_armed_ticks = deadline_ticks;
+    if (deadline_ticks == GTIMER_NO_DEADLINE) {
+        sysreg_write(cntv_ctl_el0, 0);
+        return;
+    }
+    sysreg_write(cntv_cval_el0, deadline_ticks);
     sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE);
     isb();
 }

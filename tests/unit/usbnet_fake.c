@@ -38,7 +38,6 @@ static unsigned nconfigs;
 static struct {
     event_fn fn;
     void *arg;
-    bool raised;
 } events[EVENTS_MAX];
 static unsigned nevents;
 
@@ -65,10 +64,7 @@ int event_source_add(event_fn fn, void *arg)
     return (int)nevents++;
 }
 
-void event_raise(int source)
-{
-    events[source].raised = true;
-}
+volatile uint64_t event_pending; /* event_raise (kernel/event.h, inline) sets bits here */
 
 int mote_timer_every(uint64_t period_ns, mote_timer_fn fn, void *arg)
 {
@@ -312,8 +308,8 @@ static bool run_once(void)
         moved = true;
     }
     for (unsigned e = 0; e < nevents; e++)
-        if (events[e].raised) {
-            events[e].raised = false;
+        if (event_pending & (1ull << e)) {
+            event_pending &= ~(1ull << e);
             events[e].fn(events[e].arg);
             moved = true;
         }

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dispatch the event loop does itself (kernel/event.c), inline there: the
+ * interrupt that ends the loop's wfi is handled by a call, not an exception,
+ * and this saves the call too. Shares the handler table with irq.c's
+ * irq_dispatch, which the IRQ vector calls for the others.
+ */
+#ifndef KERNEL_IRQ_LOOP_H
+#define KERNEL_IRQ_LOOP_H
+
+#include "kernel/gdbstub.h"
+#include "kernel/irq.h"
+
+struct irq_handler {
+    irq_fn fn;
+    void *arg;
+};
+
+/*
+ * irq.c's: the controller and the handlers by INTID. Hidden: the image is
+ * position-independent, and default visibility would mean a GOT load per use.
+ */
+extern const struct irq_chip *irq_chip __attribute__((visibility("hidden")));
+extern struct irq_handler irq_handlers[IRQ_LINES] __attribute__((visibility("hidden")));
+
+/* Runs intid's handler; an INTID without one is disabled, so it cannot storm. */
+static inline void irq_handle(unsigned intid)
+{
+    if (intid < IRQ_LINES && irq_handlers[intid].fn)
+        irq_handlers[intid].fn(irq_handlers[intid].arg);
+    else
+        irq_chip->disable(intid);
+}
+
+/*
+ * For the event loop after its wfi, IRQs masked: handles the interrupt that
+ * woke the core as irq_dispatch would, without an exception. Nothing to keep
+ * of FP/SIMD: the loop holds no such state, and a handler called as a
+ * function keeps the callee-saved registers as any function does. Nothing
+ * pending (woken by something else, or the interrupt went away): returns.
+ */
+static inline void irq_dispatch_in_loop(void)
+{
+    unsigned intid = irq_chip->ack();
+    if (intid >= IRQ_SPURIOUS)
+        return;
+    irq_handle(intid);
+    irq_chip->eoi(intid);
+    gdbstub_loop_irq_exit(); /* no frame here: the stub makes one (a brk) if it stops */
+}
+
+#endif
