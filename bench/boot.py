@@ -12,11 +12,17 @@ correct answer (the DNS experiment's namespace, tap and client: see
 bench/dns_cpu.py) against the floor: QEMU's start to the first serial byte of
 a minimal image (bench/floor/floor.S, built here) with the same QEMU
 arguments, booted alternately with Mote; each pair's difference, median of
---dns-boots pairs.
+--dns-boots pairs. Both boot what `make run` and `mote run` give QEMU: the
+board's kernel file (board-info's kernel=, the ELF on virt) and its entropy
+device (rng=). One more boot, with the tbtrace plugin (bench/plugin/tbtrace.c,
+built here), lists every block QEMU translated up to the first answer, by
+boot phase: under TCG each costs its translation the first time it runs.
 """
 
 import argparse
+import bisect
 import csv
+import glob
 import math
 import os
 import re
@@ -33,6 +39,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dns_cpu  # noqa: E402
+import profiler  # noqa: E402
 
 QEMU = "qemu-system-aarch64"
 QEMU_BOARD = ["-M", "virt", "-cpu", "cortex-a53", "-m", "128M",
@@ -58,10 +65,25 @@ DNS_READY_TIMEOUT_S = 30.0
 FIRST_BYTE_WAIT_S = 0.0005
 QUIET_CONSOLE_S = 0.5      # after the answer: a console still silent stays so
 DNS_GOAL_MS = 5.0          # issue 15: first answer within 5 ms of the floor
-TB_COUNT_RE = re.compile(r"TB count\s+(\d+)")
 FLOOR_BLOCKS = 16000       # the calibration image's basic blocks: enough to stand above the noise
 GUEST_READY_RE = re.compile(rb"\[\s*(\d+\.\d+)\] info: mote: ready")
-
+REPO = os.path.dirname(HERE)
+TBTRACE_SRCS = [os.path.join(HERE, "plugin", f) for f in ("tbtrace.c", "plugin_socket.c")]
+TBTRACE_DEPS = TBTRACE_SRCS + [os.path.join(HERE, "plugin", "plugin_socket.h")]
+HOST_CC = os.environ.get("HOST_CC", "cc")
+# The slide an ASLR boot logs (arch/aarch64/aslr.c): its code runs at the ELF's addresses plus it.
+ASLR_SLIDE_RE = re.compile(rb"aslr: image at 0x[0-9a-f]+ \(the ELF's addresses \+ (0x[0-9a-f]+)\)")
+# Boot phases, each from the first block of its function (kernel/main.c's order) to the next.
+BOOT_PHASES = [
+    (None, "before the image (QEMU's reset code)"),
+    ("_start", "boot.S, aslr_early: MMU on, image moved"),
+    ("kernel_main", "kernel_main: DTB index, heap"),
+    ("platform_init", "platform_init: console, GIC, timer, random"),
+    ("platform_probe", "platform_probe: virtio slots, random wait"),
+    ("boot_hooks_attach", "boot hooks, W^X check, greeting"),
+    ("service_start", "service_start: network up, zone, binds"),
+    ("event_loop", "event loop to the first answer"),
+]
 
 # --- QEMU process handling -------------------------------------------------
 
@@ -262,22 +284,38 @@ def first_byte_ms(g, timeout_s=TIMEOUT_S):
     return (g.first_byte_s - g.start_s) * 1000
 
 
+def qemu_cpu_ms(pid):
+    """CPU time QEMU's threads have had so far (schedstat's first field, in ns): what a
+    boot costs the host, apart from the time other work on a shared host takes."""
+    total_ns = 0
+    for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
+        try:
+            with open(path) as f:
+                total_ns += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended in between
+    return total_ns / 1e6
+
+
 def floor_ms(netns, cfg):
+    """(ms to the floor's first byte, QEMU's CPU ms by then)."""
     g = TimedGuest(netns, "floor", cfg, DNS_MEM_MIB)
     try:
-        return first_byte_ms(g)
+        return first_byte_ms(g), qemu_cpu_ms(g.pid)
     finally:
         g.stop()
 
 
 def dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg):
-    """A floor boot, a Mote boot, then the floor with BLOCKS basic blocks: (floor ms,
-    Mote first byte ms, first answer ms, the guest's own clock at 'mote: ready' in ms,
-    the blocks' image's first byte ms)."""
-    floor = floor_ms(netns, floor_cfg)
+    """A floor boot, a Mote boot, then the floor with BLOCKS basic blocks: a dict of
+    floor, blocks (first byte ms), byte, answer (Mote's first byte and answer ms),
+    ready (the guest's own clock at 'mote: ready', ms), and the QEMU CPU ms of each at
+    that moment (floor_cpu, blocks_cpu, answer_cpu)."""
+    floor, floor_cpu = floor_ms(netns, floor_cfg)
     g = TimedGuest(netns, "mote", mote_cfg, DNS_MEM_MIB)
     try:
         r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
+        answer_cpu = qemu_cpu_ms(g.pid)
         if not r["ok"]:
             raise RuntimeError(f"dns: {r.get('error')}; console:\n{g.tail()}")
         answer_ms = (r["t"] - g.start_s) * 1000
@@ -289,43 +327,114 @@ def dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg):
         guest_ready_ms = float(m.group(1)) * 1000 if m else float("nan")
     finally:
         g.stop()
-    return floor, byte_ms, answer_ms, guest_ready_ms, floor_ms(netns, blocks_cfg)
+    blocks, blocks_cpu = floor_ms(netns, blocks_cfg)
+    return {"floor": floor, "byte": byte_ms, "answer": answer_ms, "ready": guest_ready_ms,
+            "blocks": blocks, "floor_cpu": floor_cpu, "answer_cpu": answer_cpu,
+            "blocks_cpu": blocks_cpu}
 
 
-def hmp(sock_path, command, timeout_s=TIMEOUT_S):
-    """One human-monitor command over QEMU's -monitor unix socket; its output."""
+def build_tbtrace(out_dir):
+    """build/bench/libtbtrace.so, the translation-block trace plugin, rebuilt when stale."""
+    out = os.path.join(out_dir, "libtbtrace.so")
+    if not os.path.exists(out) or any(os.path.getmtime(out) < os.path.getmtime(d)
+                                      for d in TBTRACE_DEPS):
+        os.makedirs(out_dir, exist_ok=True)
+        subprocess.run([HOST_CC, "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC",
+                        "-shared", "-I" + os.path.join(REPO, "third_party", "qemu", "include")]
+                       + TBTRACE_SRCS + ["-o", out, "-lpthread"], check=True)
+    return out
+
+
+def tbtrace_dump(sock_path, timeout_s=TIMEOUT_S):
+    """The plugin's translations: [(host monotonic s, guest vaddr, instructions)]."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout_s)
         s.connect(sock_path)
-        seen = b""
-        while MONITOR_PROMPT not in seen:
-            seen += s.recv(4096)
-        s.sendall(command.encode() + b"\n")
-        seen = b""
-        while seen.count(MONITOR_PROMPT) < 1:
-            seen += s.recv(4096)
-        return seen.decode("utf-8", "replace")
+        s.sendall(b"dump\n")
+        data = b""
+        while chunk := s.recv(1 << 16):
+            data += chunk
+    blocks = []
+    for line in data.decode().splitlines():
+        f = line.split()
+        if f and f[0] == "tb":
+            blocks.append((int(f[1]) / 1e9, int(f[2], 16), int(f[3])))
+        elif f and f[0] == "lost":
+            raise RuntimeError(f"tbtrace: {f[1]} translations not kept (its buffer is full)")
+    if not data.endswith(b"end\n"):
+        raise RuntimeError(f"tbtrace: a dump without its end: {data[-200:]!r}")
+    return blocks
 
 
-def blocks_at_first_answer(netns, client, mote_cfg, tmp_dir):
-    """Translation blocks QEMU had made when the first answer came (its monitor's
-    'info jit', read just after): one more Mote boot, with a monitor socket."""
-    sock_path = os.path.join(tmp_dir, "boot-monitor.sock")
-    board = dns_cpu.BOARDS["virt"]
-    argv = ["ip", "netns", "exec", netns, QEMU] + board["qemu"] + [
-        "-m", f"{DNS_MEM_MIB}M", "-display", "none", "-serial", "null",
-        "-monitor", f"unix:{sock_path},server=on,wait=off",
-        "-netdev", f"tap,id=n0,ifname={dns_cpu.TAP},script=no,downscript=no",
-        "-device", f"{board['nic']},netdev=n0", "-kernel", mote_cfg["kernel"],
-        "-append", mote_cfg["append"]]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+def elf_functions(elf):
+    """([start addresses], [names]) of the ELF's code symbols, sorted by address."""
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-n", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = [(int(a, 16), n) for a, t, n in (l.split() for l in out.splitlines()
+                                             if len(l.split()) == 3) if t in "tTW"]
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def blocks_by_phase(blocks, elf, slide):
+    """({phase label: [blocks, their instructions]} in BOOT_PHASES's order, a phase
+    starting with the first block of its function; {subsystem: blocks}, the
+    subsystems bench/profiler.py groups functions into, largest first;
+    [((phase, function), blocks)], largest first)."""
+    addrs, names = elf_functions(elf)
+    paths = profiler.source_paths(elf, REPO)
+    top = addrs[-1] if addrs else 0
+    marks = {m: label for m, label in BOOT_PHASES if m}
+    phase = BOOT_PHASES[0][1]
+    seen = set()
+    out = {label: [0, 0] for _, label in BOOT_PHASES}
+    by_subsystem = {}
+    by_function = {}
+    for _, vaddr, insns in blocks:
+        pc = vaddr - slide if slide and addrs and addrs[0] <= vaddr - slide <= top else vaddr
+        i = bisect.bisect_right(addrs, pc) - 1
+        name = names[i] if i >= 0 and pc <= top else None
+        if name in marks and name not in seen:
+            seen.add(name)
+            phase = marks[name]
+        out[phase][0] += 1
+        out[phase][1] += insns
+        key = (phase, name or "(outside the image)")
+        by_function[key] = by_function.get(key, 0) + 1
+        subsystem = profiler.classify(paths.get(name, "?"), name) if name else "outside the image"
+        by_subsystem[subsystem] = by_subsystem.get(subsystem, 0) + 1
+    return (out, dict(sorted(by_subsystem.items(), key=lambda kv: -kv[1])),
+            sorted(by_function.items(), key=lambda kv: -kv[1]))
+
+
+def trace_first_answer(netns, client, mote_cfg, tmp_dir):
+    """One more Mote boot with the tbtrace plugin, up to the first answer:
+    blocks_by_phase's three answers, then the blocks QEMU made in all."""
+    sock_path = os.path.join(tmp_dir, "tbtrace.sock")
+    g = TimedGuest(netns, "mote", dict(mote_cfg, plugin=mote_cfg["tbtrace"]), DNS_MEM_MIB,
+                   plugin_sock=sock_path)
     try:
         r = client.cmd(cmd="ready", timeout_s=DNS_READY_TIMEOUT_S, poll_s=DNS_READY_POLL_S)
-        m = TB_COUNT_RE.search(hmp(sock_path, "info jit")) if r["ok"] else None
-        return int(m.group(1)) if m else float("nan")
+        if not r["ok"]:
+            raise RuntimeError(f"dns (traced): {r.get('error')}; console:\n{g.tail()}")
+        blocks = [b for b in tbtrace_dump(sock_path) if b[0] <= r["t"]]
+        m = ASLR_SLIDE_RE.search(g.output)
     finally:
-        kill_qemu(proc)
+        g.stop()
+    return blocks_by_phase(blocks, mote_cfg["kernel"], int(m.group(1), 16) if m else 0) + (
+        len(blocks),)
+
+
+def trace_floor(netns, floor_cfg, tmp_dir):
+    """The blocks the floor image translates (it then sleeps): what QEMU's floor includes."""
+    sock_path = os.path.join(tmp_dir, "tbtrace-floor.sock")
+    g = TimedGuest(netns, "floor", dict(floor_cfg, plugin=floor_cfg["tbtrace"]), DNS_MEM_MIB,
+                   plugin_sock=sock_path)
+    try:
+        first_byte_ms(g)
+        time.sleep(QUIET_CONSOLE_S)
+        return len(tbtrace_dump(sock_path))
+    finally:
+        g.stop()
 
 
 def nan_median(values):
@@ -333,18 +442,31 @@ def nan_median(values):
     return statistics.median(kept) if kept else float("nan")
 
 
+def board_info(board="virt"):
+    """make board-info's key=value lines: what make run and mote run give QEMU."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", REPO, "board-info",
+                          f"BOARD={board}"], capture_output=True, text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
 def dns_figures(a):
     """Rows for the dns image's first answer against the floor; none, with a note, when
-    not root (namespaces, tap) or without build/virt/dns.img."""
-    img = os.path.join(a.image_dir, "dns.img")
+    not root (namespaces, tap) or without the dns image."""
+    info = board_info()
+    img = os.path.join(a.image_dir, f"dns.{info.get('kernel', 'elf')}")
     if os.geteuid() != 0 or not os.path.exists(img):
         print(f"Not root, or no {img}: the dns first-answer rows are left out "
               f"(run as root after make images)", file=sys.stderr)
         return []
     bench_dir = os.path.join(os.path.dirname(os.path.abspath(a.image_dir)), "bench")
-    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": ""}
-    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": ""}
-    mote_cfg = {"board": "virt", "kernel": img,
+    # The board's entropy device, as make run and mote run attach it (the boot waits for it).
+    extra = ["-device", info["rng"]] if info.get("rng") else []
+    tbtrace = build_tbtrace(bench_dir)
+    floor_cfg = {"board": "virt", "kernel": build_floor(bench_dir), "append": "",
+                 "qemu_extra": extra, "tbtrace": tbtrace}
+    blocks_cfg = {"board": "virt", "kernel": build_floor(bench_dir, FLOOR_BLOCKS), "append": "",
+                  "qemu_extra": extra}
+    mote_cfg = {"board": "virt", "kernel": img, "qemu_extra": extra, "tbtrace": tbtrace,
                 "append": f"ip={dns_cpu.GUEST_ADDR}/{dns_cpu.PREFIX_LEN} "
                           f"gw={dns_cpu.HOST_ADDR} records={a.records}"}
     print(f"Booting the floor and {img} alternately, {a.dns_boots} times each ...",
@@ -357,37 +479,65 @@ def dns_figures(a):
         client = dns_cpu.ClientProc(netns)
         pairs = [dns_pair(netns, client, floor_cfg, mote_cfg, blocks_cfg)
                  for _ in range(a.dns_boots)]
-        blocks = blocks_at_first_answer(netns, client, mote_cfg, tmp_dir)
+        phases, subsystems, functions, blocks = trace_first_answer(netns, client, mote_cfg,
+                                                                    tmp_dir)
+        floor_blocks = trace_floor(netns, floor_cfg, tmp_dir)
     finally:
         if client:
             client.stop()
         dns_cpu.netns_delete(netns)
         shutil.rmtree(tmp_dir, ignore_errors=True)
-    floor_ms = statistics.median(p[0] for p in pairs)
-    answer = summary([p[2] for p in pairs])
-    over = statistics.median(p[2] - p[0] for p in pairs)
-    block_us = statistics.median(p[4] - p[0] for p in pairs) * 1000 / FLOOR_BLOCKS
+    if a.top:
+        print(f"\nThe {a.top} functions with the most blocks translated before the first "
+              f"answer (of {blocks}), by boot phase:", file=sys.stderr)
+        for (phase, name), n in functions[:a.top]:
+            print(f"  {n:5d}  {name:<32} {phase}", file=sys.stderr)
+    floor_ms = statistics.median(p["floor"] for p in pairs)
+    answer = summary([p["answer"] for p in pairs])
+    over = statistics.median(p["answer"] - p["floor"] for p in pairs)
+    block_us = statistics.median(p["blocks"] - p["floor"] for p in pairs) * 1000 / FLOOR_BLOCKS
+    block_cpu_us = statistics.median(p["blocks_cpu"] - p["floor_cpu"]
+                                     for p in pairs) * 1000 / FLOOR_BLOCKS
+    phase_rows = [(f"dns_blocks_phase_{i}", f"  blocks: {label}", n, "blocks")
+                  for i, (label, (n, _)) in enumerate(phases.items())]
+    subsystem_rows = [(f"dns_blocks_{re.sub(r'[^a-z0-9]+', '_', s.lower()).strip('_')}",
+                       f"  blocks in {s}", n, "blocks") for s, n in subsystems.items()]
     return [
         ("dns_floor_median", "floor: QEMU start to a minimal image's first byte, median",
          floor_ms, "ms"),
         ("dns_first_byte_median", "dns: QEMU start to Mote's first console byte, median",
-         nan_median(p[1] for p in pairs), "ms"),
+         nan_median(p["byte"] for p in pairs), "ms"),
         ("dns_answer_median", "dns: QEMU start to the first correct answer, median",
          answer[0], "ms"),
         ("dns_answer_min", "dns: first answer, min", answer[1], "ms"),
         ("dns_answer_max", "dns: first answer, max", answer[2], "ms"),
         ("dns_guest_ready_median", "dns: guest's own clock at 'mote: ready', median",
-         nan_median(p[3] for p in pairs), "ms"),
+         nan_median(p["ready"] for p in pairs), "ms"),
         ("dns_answer_minus_floor", f"dns: first answer minus floor, median of pairs "
          f"(goal <= {DNS_GOAL_MS:g})", over, "ms"),
         ("dns_answer_over_floor", "dns: first answer / floor, median of pairs",
-         statistics.median(p[2] / p[0] for p in pairs), "ratio"),
+         statistics.median(p["answer"] / p["floor"] for p in pairs), "ratio"),
+        ("floor_cpu_median", "floor: QEMU's CPU time at its first byte, median",
+         statistics.median(p["floor_cpu"] for p in pairs), "ms"),
+        ("dns_answer_cpu_median", "dns: QEMU's CPU time at the first answer, median",
+         statistics.median(p["answer_cpu"] for p in pairs), "ms"),
+        ("dns_answer_cpu_minus_floor", "dns: that minus the floor's, median of pairs (less "
+         "moved by the host's other work)", statistics.median(p["answer_cpu"] - p["floor_cpu"] for p in pairs),
+         "ms"),
         ("tcg_block_us", f"TCG: one basic block translated and run once ({FLOOR_BLOCKS}-block "
          f"floor)", block_us, "us"),
+        ("tcg_block_cpu_us", "TCG: the same in QEMU's CPU time", block_cpu_us, "us"),
+        ("floor_blocks", "floor: blocks QEMU translated (the floor image's own)",
+         floor_blocks, "blocks"),
         ("dns_blocks_at_answer", "dns: blocks QEMU translated up to the first answer",
          blocks, "blocks"),
+    ] + phase_rows + subsystem_rows + [
+        ("dns_block_insns_at_answer", "dns: instructions in those blocks (each counted once)",
+         sum(i for _, i in phases.values()), "insns"),
         ("dns_translation_ms", "dns: their translation (blocks x one block's cost)",
          blocks * block_us / 1000, "ms"),
+        ("dns_translation_cpu_ms", "dns: the same in QEMU's CPU time (its share of the CPU "
+         "time over the floor)", blocks * block_cpu_us / 1000, "ms"),
     ]
 
 
@@ -422,6 +572,8 @@ def parse_args():
     p.add_argument("--dns-boots", type=int, default=15,
                    help="floor and dns boots, alternately (as root only)")
     p.add_argument("--records", type=int, default=10000, help="the dns zone's records")
+    p.add_argument("--top", type=int, default=0,
+                   help="also list the functions with the most blocks before the first answer")
     p.add_argument("--only-dns", action="store_true",
                    help="only the dns first-answer rows (as root)")
     p.add_argument("--quick", action="store_true", help="boots=5, dns-boots=5, idle 3 s")

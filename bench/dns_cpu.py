@@ -162,7 +162,7 @@ class Guest:
                 "-serial", "stdio", "-no-reboot",
                 "-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no",
                 "-device", f"{board['nic']},netdev=n0{cfg.get('nic_opts', '')}",
-                "-kernel", cfg["kernel"], "-append", cfg["append"]]
+                "-kernel", cfg["kernel"], "-append", cfg["append"]] + cfg.get("qemu_extra", [])
         if cfg.get("initrd"):
             argv += ["-initrd", cfg["initrd"]]
         if cfg.get("dtb"):

@@ -8,8 +8,7 @@ prints, per component, the bytes of code (t/T/W), read-only data (r/R) and
 initialised data (d/D), with what the flat image (`<service>.img`, what QEMU
 is given) adds in alignment between its segments. What no symbol names is
 broken down too: the embedded symbol table, the relocations ASLR applies,
-string literals and constants, padding between functions, the page that
-keeps picolibc's code apart (BTI), the GOT. bss and stacks are not in the
+string literals and constants, padding between functions, the GOT. bss and stacks are not in the
 image (zeroed at boot) and are listed apart. The image's size is printed as a
 ratio to a target (issue 15: dns.img at most 150 KB). Nothing is asserted.
 
@@ -17,6 +16,7 @@ ratio to a target (issue 15: dns.img at most 150 KB). Nothing is asserted.
 """
 
 import argparse
+import gzip
 import os
 import subprocess
 import sys
@@ -24,6 +24,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import profiler as prof  # noqa: E402  (classify, source_paths)
+
+PAGE = 4096  # each segment of the image starts on a page (W^X: arch/aarch64/image.ld.in)
 
 KINDS = {"t": "code", "T": "code", "W": "code", "w": "code", "r": "rodata", "R": "rodata",
          "d": "data", "D": "data", "b": "bss", "B": "bss"}
@@ -78,6 +80,68 @@ def all_symbols(elf):
             if len(f) == 3}
 
 
+VECTORS_ALIGN = 2048
+
+
+def text_file_offset(elf):
+    """The file offset of .text in the ELF."""
+    out = subprocess.run([prof.CROSS + "readelf", "-SW", elf], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) >= 6 and f[1] == ".text":
+            return int(f[4], 16)
+    return 0
+
+
+def text_uncovered(elf, start, end):
+    """[(what, bytes)]: the bytes of [start, end) of .text that no sized function covers,
+    as assembly without symbol sizes (the boot code, the exception vectors: from an
+    unsized label on), the alignment the vectors need (VBAR_EL1: 2 KiB) before them, and
+    padding between functions."""
+    out = subprocess.run([prof.CROSS + "nm", "-n", "-S", "--defined-only", elf],
+                         capture_output=True, text=True, check=True).stdout
+    marks = []  # (address, size or None, name) of the code symbols, by address
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tTW":
+            marks.append((int(f[0], 16), int(f[1], 16), f[3]))
+        elif len(f) == 3 and f[1] in "tTW" and not f[2].startswith(("$", ".L")):
+            marks.append((int(f[0], 16), None, f[2]))
+    asm = vector_align = pad = 0
+    vectors = next((a for a, _, n in marks if n == "exception_vectors"), None)
+    if vectors is not None:
+        # The linker fills the vectors' alignment with zeros, which no instruction is: the
+        # run of zero words before them, after the (unsized) boot code.
+        with open(elf, "rb") as f:
+            offset = text_file_offset(elf)
+            f.seek(offset + max(vectors - VECTORS_ALIGN, start) - start)
+            before = f.read(vectors - max(vectors - VECTORS_ALIGN, start))
+        zeros = len(before) - len(before.rstrip(b"\0")) & ~3
+        vector_align = zeros
+    covered = start
+    label = False  # the uncovered bytes from here on follow an unsized label
+    for addr, size, name in marks + [(end, 0, None)]:
+        if addr < start or addr > end:
+            continue
+        if addr > covered:
+            if label:
+                asm += addr - covered - (vector_align if name == "exception_vectors" else 0)
+            elif name == "exception_vectors":
+                pass  # all of it is the vectors' alignment, counted above
+            else:
+                pad += addr - covered
+            covered = addr
+        if size is None:
+            label = True
+        elif size:
+            label = False
+            covered = max(covered, addr + size)
+    return [("text: assembly without symbol sizes (boot code, exception vectors)", asm),
+            ("text: alignment of the exception vectors (VBAR_EL1: 2 KiB)", vector_align),
+            ("text: padding between functions", pad)]
+
+
 # Sections of the image that hold no symbols of their own, and what they are.
 UNNAMED_SECTIONS = [(".rela.dyn", "relocations (ASLR applies them at boot)"),
                     (".relr.dyn", "relocations, packed"),
@@ -98,15 +162,12 @@ def unnamed(elf, syms):
         start, size = spans[sec]
         named = sum(s for _, k, s, a in syms if k in kinds and start <= a < start + size)
         rest = size - named
-        if sec == ".text" and "__text_unguarded" in labels:
-            # The last guarded function's end to the page picolibc's code starts on.
-            pad_at = labels["__text_unguarded"]
-            ends = [a + s for _, k, s, a in syms if k == "code" and a + s <= pad_at]
-            pad = pad_at - max(ends) if ends else 0
-            rows.append(("text: page between Mote's code and picolibc's (BTI)", pad))
-            rest -= pad
         if sec == ".text":
-            rows.append(("text: padding and literals between functions", rest))
+            parts = text_uncovered(elf, start, start + size)
+            rows += parts
+            other = rest - sum(b for _, b in parts)  # below 0: symbols that overlap
+            if other > 0:
+                rows.append(("text: other bytes without a symbol", other))
         elif sec == ".rodata":
             table = relocs = 0
             if "mote_symtab_size" in labels:  # the table is last in .rodata (image.ld.in)
@@ -167,6 +228,20 @@ def main(argv=None):
         target = int(a.target_kb * 1000)
         print(f"{os.path.basename(img)}: {img_size / target:.2f}x the {a.target_kb:g} KB target "
               f"({target:,} B): {img_size - target:+,} B")
+    if img_size:
+        # The text and rodata segments end on a page: bytes saved there show in the image
+        # only when a segment drops below a page boundary.
+        pages = []
+        for sec in (".text", ".rodata"):
+            size = secs.get(sec, 0)
+            used = -(-size // PAGE)
+            pages.append(f"{sec} {used} pages, {used * PAGE - size:,} B free in the last, "
+                         f"{size - (used - 1) * PAGE:,} B above the one before")
+        print("pages: " + "; ".join(pages))
+        with open(img, "rb") as f:
+            packed = len(gzip.compress(f.read(), compresslevel=9, mtime=0))
+        print(f"{os.path.basename(img)} compressed with gzip -9: {packed:,} B (what a registry "
+              "layer carries; for information, not the target, which is the image QEMU loads)")
     print(f"{'component':<22} {'code':>9} {'rodata':>9} {'data':>7} {'in image':>9} {'share':>6}"
           f" {'bss':>9}")
     for sub, c in sorted(comp.items(), key=lambda kv: -(kv[1]["code"] + kv[1]["rodata"]

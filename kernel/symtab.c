@@ -89,6 +89,9 @@ const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *off
     if ((size_t)(r.end - r.p) < 2u * npairs)
         return NULL;
     r.p += 2u * npairs;
+    unsigned shift = read_u8(&r);
+    if (shift > SYMTAB_SHIFT_MAX)
+        return NULL;
     uint64_t count = read_leb(&r, false);
 
     /* The last function that starts at or below addr, and whether one follows it. */
@@ -97,9 +100,10 @@ const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *off
     unsigned found_len = 0;
     bool found = false, followed = false;
     for (uint64_t i = 0; i < count && !r.bad; i++) {
-        start = end + read_leb(&r, true);
-        uint64_t size = read_leb(&r, false);
-        unsigned len = read_u8(&r);
+        unsigned head = read_u8(&r);
+        unsigned len = head & SYMTAB_NAME_MAX;
+        start = end + ((head & SYMTAB_HEAD_GAP) ? read_leb(&r, true) << shift : 0);
+        uint64_t size = read_leb(&r, false) << shift;
         if (r.bad || (size_t)(r.end - r.p) < len)
             return NULL;
         if (start > addr) {

@@ -9,11 +9,16 @@
  * crash and heap-error reports, so compactness wins over speed):
  *   u8 pairs, then pairs x 2 bytes: byte 0x80 + i of a name stands for the
  *      two bytes of pair i (each a character or an earlier pair);
+ *   u8 shift: gaps and sizes below are in units of 1 << shift bytes (2: every
+ *      AArch64 instruction is 4 bytes, so are functions' sizes and addresses);
  *   uleb128 count, then count functions in address order, each:
- *      sleb128 gap: its address minus the previous function's end (address +
- *                   size; the first's is 0);
+ *      u8 head: bits 0-6 the length of its name, bit 7 SYMTAB_HEAD_GAP: a gap
+ *               follows (without it, the function starts where the previous
+ *               one ends, as most do);
+ *      sleb128 gap, if SYMTAB_HEAD_GAP: its address minus the previous
+ *                   function's end (address + size; the first's is 0);
  *      uleb128 size: 0 when the symbol had none (assembly labels);
- *      u8 length, then length bytes: its name, pair-encoded.
+ *      then length bytes: its name, pair-encoded.
  */
 #ifndef KERNEL_SYMTAB_H
 #define KERNEL_SYMTAB_H
@@ -21,7 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYMTAB_NAME_MAX 127 /* longer names are cut to this */
+#define SYMTAB_NAME_MAX  127  /* longer names are cut to this */
+#define SYMTAB_HEAD_GAP  0x80 /* in a function's head byte: a gap follows */
+#define SYMTAB_SHIFT_MAX 8    /* a larger unit is a malformed table */
 
 struct symtab {
     const uint8_t *data; /* the table, as above */

@@ -11,7 +11,7 @@ endif
 # maps each to the driver sources that provide it there (BOARD_USES_<feature>;
 # empty when the board's always-linked drivers already do, or it has none, in
 # which case the service's calls fail at run time with -ENODEV, as documented).
-FEATURES := net block fb gpio fs tls
+FEATURES := net block fb gpio fs tls mdns
 BOARD_USES_net :=
 BOARD_USES_block :=
 BOARD_USES_fb :=
@@ -23,6 +23,9 @@ BOARD_USES_fs := kernel/fs/mount.c kernel/fs/api.c
 BOARD_USES_fs += kernel/logfile/log_file.c
 # tls needs no driver: it names mbedTLS and lwIP's TLS build (mk/mbedtls.mk) and implies net.
 BOARD_USES_tls :=
+# mdns needs no driver: it lets the service call include/mote/mdns.h (lwIP's
+# responder and IGMP for its group) and implies net.
+BOARD_USES_mdns :=
 # The QEMU -device that feeds the random source, if the board needs one (virt:
 # virtio-rng; the Pi's RNG is on the SoC).
 QEMU_RNG :=

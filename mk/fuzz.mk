@@ -297,7 +297,8 @@ fuzz_srcs_lwip_input := $(COREFILES) $(CORE4FILES) $(CORE6FILES) $(LWIPDIR)/neti
 	net/tcp.c net/udp.c net/timeouts.c net/tcp_guard.c net/ip_guard.c net/tcp_isn.c net/endpoint.c net/ipconfig.c net/errno.c \
 	net/csum.c \
 	lib/siphash/siphash.c lib/args/args.c lib/args/number.c
-fuzz_libs_lwip_input := -Inet -I$(LWIPDIR)/include -fno-sanitize=alignment,null
+# With MOTE_MDNS=1 (net/lwipopts.h): the mDNS images' lwIP, the superset, IGMP's input included.
+fuzz_libs_lwip_input := -Inet -I$(LWIPDIR)/include -DMOTE_MDNS=1 -fno-sanitize=alignment,null
 $(FUZZ_DIR)/corpus_lwip_input/.seeded: tests/fuzz/lwip_seed.py
 	@mkdir -p $(@D)
 	/usr/bin/python3 tests/fuzz/lwip_seed.py $(@D)

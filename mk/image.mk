@@ -37,7 +37,7 @@ GLOBAL_SYMS := mk/global.syms
 KERNEL_SIZE_SRCS := $(addprefix kernel/,boothook.c console.c coredump.c debugargs.c debugport.c \
 	gdb_serial.c gdbstub.c log.c main.c memregion.c panic.c random.c random_bytes.c ready.c \
 	strerror.c symtab.c symtab_image.c system.c) \
-	$(addprefix arch/aarch64/,cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
+	$(addprefix arch/aarch64/,aslr.c cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
 	$(addprefix lib/,$(addsuffix /%.c,args blake2s chacha20 devtree elfcore gdb siphash syslog)) \
 	platform/probe.c platform/%/platform.c drivers/virtio/console.c drivers/virtio/rng.c \
 	drivers/rtc/pl031.c drivers/gpio/pl061.c
@@ -125,6 +125,13 @@ check_uses_tls = if [ -z "$(filter tls,$(2))" ] && \
 	echo "$(firstword $(1)): the service calls the TLS API: add tls to service_uses" \
 	"in its service.mk" >&2; exit 1; fi
 
+# And for mDNS (include/mote/mdns.h): a service opts in by naming mdns, so an
+# image that only serves (dns) carries no responder it was never asked for.
+check_uses_mdns = if [ -z "$(filter mdns,$(2))" ] && \
+	$(NM) -u $(1) 2>/dev/null | grep -qE ' mote_mdns_'; then \
+	echo "$(firstword $(1)): the service calls the mDNS API: add mdns to service_uses" \
+	"in its service.mk" >&2; exit 1; fi
+
 # tls_files(service, ca, cert, key): the certificate files a TLS service's
 # service.mk names (service_tls_ca, service_tls_cert, service_tls_key; or
 # make TLS_CA=... TLS_CERT=... TLS_KEY=... for one build), embedded as the
@@ -146,6 +153,16 @@ IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 # frames and checks the block around picolibc's __real_ one.
 HEAP_WRAPPED := malloc free calloc realloc memalign aligned_alloc posix_memalign malloc_usable_size
 HEAP_WRAP := $(foreach f,$(HEAP_WRAPPED),-Wl,--wrap=$(f))
+
+# picolibc's functions that picolibc calls through pointers: sent to their BTI
+# landing pads (arch/aarch64/libc_bti.S), so that all of an image's code can
+# be on guarded pages. After the link, scripts/landing_pads.py refuses an
+# image where a pointer reaches a function without a pad.
+# (Apart from HEAP_WRAP, which `make HEAP_WRAP=` empties to measure the checked heap.)
+LIBC_BTI_WRAPPED := __file_str_put __file_str_get
+LIBC_BTI_WRAP := $(foreach f,$(LIBC_BTI_WRAPPED),-Wl,--wrap=$(f))
+# The check applies where there are landing pads to check (`make BRANCH_PROTECTION=` has none).
+check_landing_pads = $(if $(BRANCH_PROTECTION),$(PYTHON) scripts/landing_pads.py $(1),true)
 
 # service_image(name): each service is services/<name>/ with a service.mk that
 # sets service_srcs (files in its folder), service_args (its default boot
@@ -173,9 +190,11 @@ service_tls_cert :=
 service_tls_key :=
 include services/$(1)/service.mk
 $$(foreach f,$$(service_uses),$$(if $$(filter $$(f),$(FEATURES)),,$$(error services/$(1)/service.mk: service_uses names '$$(f)'; the features are $(FEATURES))))
-SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES) $$(if $$(filter tls,$$(service_uses) $(USES)),net))
-# The network library: TLS images take lwIP's TLS build and mbedTLS (mk/mbedtls.mk).
-NETLIBS_$(1) := $$(if $$(filter tls,$$(SERVICE_USES_$(1))),$(B)/libnet_tls.a $(B)/libmbedtls.a,$(B)/libnet.a)
+SERVICE_USES_$(1) := $$(sort $$(service_uses) $(USES) $$(if $$(filter tls mdns,$$(service_uses) $(USES)),net))
+# The network library: TLS images take lwIP's TLS build and mbedTLS (mk/mbedtls.mk),
+# those with mDNS and no TLS lwIP's mDNS build (mk/lwip.mk), the others the plain one.
+NETLIBS_$(1) := $$(if $$(filter tls,$$(SERVICE_USES_$(1))),$(B)/libnet_tls.a $(B)/libmbedtls.a,$$(if \
+	$$(filter mdns,$$(SERVICE_USES_$(1))),$(B)/libnet_mdns.a,$(B)/libnet.a))
 SERVICE_OBJS_$(1) := $$(patsubst %.c,$(B)/obj/services/$(1)/%.o,$$(service_srcs))
 ifneq ($$(filter tls,$$(SERVICE_USES_$(1))),)
 $$(eval $$(call tls_files,$(1),$$(or $(TLS_CA),$$(service_tls_ca)),$$(or $(TLS_CERT),$$(service_tls_cert)),$$(or $(TLS_KEY),$$(service_tls_key))))
@@ -191,6 +210,7 @@ SERVICE_TRY_$(1) := $$(service_try)
 $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(NETLIBS_$(1)) $(LIBFDT) $(GLOBAL_SYMS)
 	@$$(call check_uses_net,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	@$$(call check_uses_tls,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
+	@$$(call check_uses_mdns,$$(SERVICE_OBJS_$(1)),$$(SERVICE_USES_$(1)))
 	$(CC) -nostdlib -r $(UNIQUE_SECTIONS) $(KERNEL_WRAPS) $$(call api_calls,$$(SERVICE_OBJS_$(1))) \
 	    -o $$@.r $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) -Wl,--start-group $$(NETLIBS_$(1)) \
 	    -Wl,--end-group $(LIBFDT)
@@ -199,7 +219,7 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(N
 
 $(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(LDS)
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) $(LIBC_BTI_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
 
 $(B)/$(1).symtab.S: $(B)/$(1).stage1.elf scripts/symtab.py
 	$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/symtab.py > $$@
@@ -208,10 +228,10 @@ $(B)/$(1).relocs.S: $(B)/$(1).stage1.elf scripts/relocs.py
 	$$(PYTHON) scripts/relocs.py $$< > $$@
 
 $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
-	$(CC) $(LDFLAGS) $(HEAP_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(B)/$(1).relocs.o $(IMAGE_LIBS)
+	$(CC) $(LDFLAGS) $(HEAP_WRAP) $(LIBC_BTI_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/$(1).symtab.o $(B)/$(1).relocs.o $(IMAGE_LIBS)
 	@# The table sits after all code; if any function moved, the table would lie.
-	@# An erratum 843419 veneer the linker adds by chance in one link and not the
-	@# other (e843419@...) sits in padding and moves nothing: not a function.
+	@# An erratum 843419 veneer (e843419@...) is not a function: the linker makes
+	@# none with mk/toolchain.mk's =adr fix, but a build that overrides it may.
 	@$(NM) -n $(B)/$(1).stage1.elf | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code1
 	@$(NM) -n $$@ | grep ' [tTW] ' | grep -v ' e843419@' > $$@.code2
 	@cmp -s $$@.code1 $$@.code2 || { echo "symbol table moved code in $$@" >&2; rm -f $$@; exit 1; }
@@ -219,6 +239,7 @@ $(B)/$(1).elf: $(B)/$(1).stage1.elf $(B)/$(1).symtab.o $(B)/$(1).relocs.o
 	@# The relocation table came from the first link: the second's must be the same.
 	@$$(PYTHON) scripts/relocs.py $$@ | cmp -s - $(B)/$(1).relocs.S || \
 	    { echo "relocations moved in $$@ (scripts/relocs.py)" >&2; rm -f $$@; exit 1; }
+	@$$(call check_landing_pads,$$@) || { rm -f $$@; exit 1; }
 	@# Hidden symbols the link left global (the symbol table's own) become local too.
 	$(OBJCOPY) --localize-hidden $$@
 

@@ -26,7 +26,7 @@ TLS_CPPFLAGS := -DMOTE_TLS=1 $(MBEDTLS_CPPFLAGS)
 LWIP_TLS_SRCS := $(LWIP_SRCS) $(LWIPDIR)/apps/altcp_tls/altcp_tls_mbedtls.c \
 	$(LWIPDIR)/apps/altcp_tls/altcp_tls_mbedtls_mem.c
 LWIP_TLS_OBJS := $(patsubst %.c,$(B)/obj-tls/%.o,$(LWIP_TLS_SRCS))
-NET_TLS_OBJS := $(patsubst %.c,$(B)/obj-tls/%.o,$(NET_SRCS) $(TLS_NET_SRCS))
+NET_TLS_OBJS := $(patsubst %.c,$(B)/obj-tls/%.o,$(NET_SRCS) $(TLS_NET_SRCS) $(MDNS_NET_SRCS))
 
 $(LWIP_TLS_OBJS): $(B)/obj-tls/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)

@@ -62,6 +62,13 @@ LDFLAGS := --specs=picolibc.specs $(PICOLIBC_LDFLAGS) -nostartfiles -static -no-
 ifneq ($(ASLR),0)
 LDFLAGS := $(filter-out -static -no-pie,$(LDFLAGS)) $(ASLR_LDFLAGS)
 endif
+# Cortex-A53 erratum 843419 (the Raspberry Pi 3's r0p4 has it): the linker
+# rewrites an affected adrp as an adr, which reaches anything in an image
+# (well under its 1 MiB range), instead of its default that may branch to a
+# veneer in a page-aligned section of its own: 4 KiB more in the image, for
+# one adrp that falls on a page's last 8 bytes by chance. ld refuses the link
+# if an adr could not reach, rather than leave the erratum unfixed.
+LDFLAGS += -Wl,--fix-cortex-a53-843419=adr
 # Third-party code is compiled as it is: its warnings are its maintainers' business.
 $(LIBFDT_OBJS): $(B)/obj/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(@D)

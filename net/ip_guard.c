@@ -12,12 +12,18 @@
  * Found by tests/fuzz/fuzz_lwip_input.c. A fragment with no data carries
  * nothing a datagram needs (RFC 791 §3.2: fragments hold the data), so
  * nothing is lost. Counted as an IPv4 length error and drop, logged once.
+ *
+ * Without IGMP (net/lwipopts.h: only images with mDNS join an IPv4 group),
+ * lwIP 2.1.3 takes in a datagram sent to any multicast group; a host that
+ * has joined none discards them (RFC 1112 §7.2), as lwIP does with IGMP on.
+ * Counted as a drop.
  */
 #include <stdbool.h>
 
 #include <mote/log.h>
 
 #include "lwip/ip4.h"
+#include "lwip/ip4_addr.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/stats.h"
@@ -30,6 +36,15 @@ int net_ip4_guard_input(struct pbuf *p, struct netif *inp)
     if (p->len < IP_HLEN) /* lwIP drops it as short */
         return 0;
     const struct ip_hdr *h = p->payload;
+#if !LWIP_IGMP
+    ip4_addr_t dest;
+    ip4_addr_copy(dest, h->dest);
+    if (ip4_addr_ismulticast(&dest)) {
+        IP_STATS_INC(ip.drop);
+        pbuf_free(p);
+        return 1; /* eaten */
+    }
+#endif
     bool fragment = (lwip_ntohs(IPH_OFFSET(h)) & (IP_MF | IP_OFFMASK)) != 0;
     if (!fragment || lwip_ntohs(IPH_LEN(h)) > IPH_HL_BYTES(h))
         return 0;

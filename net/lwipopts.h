@@ -56,7 +56,6 @@
 #define LWIP_TCP             1
 #define LWIP_DHCP            1
 #define LWIP_AUTOIP          0
-#define LWIP_IGMP            1 /* for mDNS's group (net/mdns.c turns it on per interface) */
 #define LWIP_DNS             0
 #define LWIP_RAW             0
 #define LWIP_IPV6            1
@@ -65,6 +64,20 @@
 #define LWIP_IPV6_DHCP6      0
 #define LWIP_ICMP6           1
 #define LWIP_HAVE_LOOPIF     0
+
+/*
+ * IGMP only in the builds that have mDNS, the one user of an IPv4 group
+ * (224.0.0.251; net/mdns.c turns IGMP on for the interface when it starts):
+ * lwIP built for images that name mdns (MOTE_MDNS, mk/lwip.mk) and the TLS
+ * build (MOTE_TLS, whose services announce themselves). Without IGMP, lwIP
+ * would take in IPv4 multicast for any group: net/ip_guard.c drops it, as a
+ * host in no group does (RFC 1112 §7.2), as lwIP does with IGMP and none joined.
+ */
+#if MOTE_MDNS || MOTE_TLS
+#define LWIP_IGMP 1
+#else
+#define LWIP_IGMP 0
+#endif
 
 /*
  * TCP. Chosen for a lossy path (bench/tcp_loss.py: 10% loss, 20 ms delay,
@@ -196,8 +209,8 @@ void net_sntp_get_time(uint32_t *sec, uint32_t *us);
 #define NET_TIMEOUTS_MAX (2 + 1 + 1)
 
 /* mDNS responder (apps/mdns, net/mdns.c): one interface, MOTE_MDNS_SERVICES_MAX services. */
-#define LWIP_MDNS_RESPONDER        1
-#define LWIP_NUM_NETIF_CLIENT_DATA 1
+#define LWIP_MDNS_RESPONDER        LWIP_IGMP
+#define LWIP_NUM_NETIF_CLIENT_DATA LWIP_IGMP
 #define MDNS_MAX_SERVICES          4
 
 #endif

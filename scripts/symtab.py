@@ -11,7 +11,9 @@ compressed by byte-pair encoding, as Linux's kallsyms does: byte values
 0x80..0xff, unused by the ASCII names, each stand for a pair of bytes, the
 pair most frequent at the time it was chosen; a name is at most half as long.
 Addresses and sizes are small variable-length numbers relative to the
-previous function, since functions follow each other.
+previous function, since functions follow each other, in units of 4 bytes
+(AArch64's instructions), and a function that starts where the previous one
+ends (most do) has no gap at all: a bit of its name's length byte says.
 
     nm -n -S --defined-only stage1.elf | scripts/symtab.py > symtab.S
 """
@@ -23,6 +25,8 @@ TOKENS_MAX = 0x100 - TOKEN_FIRST
 NAME_MAX = 127  # kernel/symtab.h SYMTAB_NAME_MAX: longer names are cut
 PAIR_MIN = 3  # a pair seen fewer times saves less than its table entry costs
 CODE_TYPES = "tTW"
+HEAD_GAP = 0x80  # kernel/symtab.h SYMTAB_HEAD_GAP: in the length byte, a gap follows
+SHIFT_CODE = 2  # 4-byte units when every address and size is a multiple of 4
 
 
 def code_symbols(lines):
@@ -105,12 +109,17 @@ def encode(syms):
     out = bytearray([len(pairs)])
     for a, b in pairs:
         out += bytes([a, b])
+    unit = 1 << SHIFT_CODE
+    shift = SHIFT_CODE if all(a % unit == 0 and s % unit == 0 for a, s, _ in syms) else 0
+    out.append(shift)
     out += uleb128(len(syms))
     prev_end = 0
     for (addr, size, _), name in zip(syms, names):
-        out += sleb128(addr - prev_end)  # negative for aliases and nested labels
-        out += uleb128(size)
-        out.append(len(name))
+        gap = addr - prev_end  # negative for aliases and nested labels
+        out.append(len(name) | (HEAD_GAP if gap else 0))
+        if gap:
+            out += sleb128(gap >> shift)
+        out += uleb128(size >> shift)
         out += name
         prev_end = addr + size
     return out

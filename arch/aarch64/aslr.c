@@ -119,8 +119,7 @@ static int map_image(uint64_t delta, enum mmu_kind rodata)
         const char *start, *end;
         enum mmu_kind kind;
     } parts[] = {
-        {__image_start, __text_unguarded, MMU_TEXT},
-        {__text_unguarded, __text_end, MMU_TEXT_UNGUARDED},
+        {__image_start, __text_end, MMU_TEXT},
         {__text_end, __rodata_end, rodata},
         {__rodata_end, __data_end, MMU_DATA},
         /* The stacks, each with an unmapped guard page below it. */

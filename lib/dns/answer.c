@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Building replies: the RCODE for a query, its records (RFC 1035 §4.1),
+ * The general path (answer.h): the RCODE for a query, its records (RFC 1035 §4.1),
  * negative answers with the SOA (RFC 2308 §2), the OPT (RFC 6891 §6.1) and
  * truncation. See dns.h for the rules.
  *
@@ -16,24 +16,19 @@
 
 #include <dns/dns.h>
 
+#include "lib/dns/answer.h"
 #include "lib/dns/query.h"
 #include "lib/dns/wire.h"
 #include "lib/dns/zone.h"
 
-#define QUESTION_OFF DNS_HEADER_LEN
-
-/* The zone's records as this file writes them: every owner is a pointer */
+/* The zone's other records as this file writes them (answer.h has the A's) */
 #define NS_NAME_LEN    (sizeof(DNS_ZONE_NS_LABEL) - 1 + DNS_POINTER_LEN)
 #define HOSTMASTER_LEN (sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1 + DNS_POINTER_LEN)
-#define A_RDLENGTH     sizeof(uint32_t)
 #define NS_RDLENGTH    NS_NAME_LEN
 #define SOA_TIMERS     5 /* SERIAL REFRESH RETRY EXPIRE MINIMUM */
 #define SOA_RDLENGTH   (NS_NAME_LEN + HOSTMASTER_LEN + SOA_TIMERS * sizeof(uint32_t))
-#define RR_HEAD_LEN    (DNS_POINTER_LEN + DNS_RR_FIXED_LEN)
-#define RR_A_LEN       (RR_HEAD_LEN + A_RDLENGTH)
-#define RR_NS_LEN      (RR_HEAD_LEN + NS_RDLENGTH)
-#define RR_SOA_LEN     (RR_HEAD_LEN + SOA_RDLENGTH)
-#define RR_OPT_LEN     (1 + DNS_RR_FIXED_LEN) /* the root as owner, no options */
+#define RR_NS_LEN      (DNS_RR_HEAD_LEN + NS_RDLENGTH)
+#define RR_SOA_LEN     (DNS_RR_HEAD_LEN + SOA_RDLENGTH)
 
 /* How much of a reply fits: all of it; with TC, the question (and OPT); with TC, the header. */
 enum reply_part {
@@ -75,7 +70,7 @@ static void resolve(const struct dns_zone *zone, const struct dns_query *q, stru
     }
     r->in_zone = 1;
     r->rcode = m.node == DNS_NODE_NXDOMAIN ? DNS_RCODE_NXDOMAIN : DNS_RCODE_NOERROR;
-    r->apex = QUESTION_OFF + m.apex_off;
+    r->apex = DNS_QUESTION_OFF + m.apex_off;
     switch (m.node) {
     case DNS_NODE_HOST:
         r->has_a = type_wanted(q->qtype, DNS_TYPE_A);
@@ -98,27 +93,8 @@ static void resolve(const struct dns_zone *zone, const struct dns_query *q, stru
 /* The length of the zone's records in r, answer to additional. */
 static size_t records_len(const struct reply *r)
 {
-    return r->has_a * RR_A_LEN + (r->soa + r->soa_auth) * RR_SOA_LEN +
-           r->ns * (RR_NS_LEN + RR_A_LEN);
-}
-
-/*
- * A record's owner (a pointer to owner in the reply), TYPE, CLASS IN, TTL
- * and RDLENGTH; returns where its RDATA goes.
- */
-static uint8_t *put_rr_head(uint8_t *p, size_t owner, uint16_t type, uint16_t rdlength)
-{
-    p = dns_put_pointer(p, owner);
-    p = dns_put16(p, type);
-    p = dns_put16(p, DNS_CLASS_IN);
-    p = dns_put32(p, DNS_ZONE_TTL);
-    return dns_put16(p, rdlength);
-}
-
-static uint8_t *put_a(uint8_t *p, size_t owner, uint32_t addr)
-{
-    p = put_rr_head(p, owner, DNS_TYPE_A, A_RDLENGTH);
-    return dns_put32(p, addr);
+    return r->has_a * DNS_RR_A_LEN + (r->soa + r->soa_auth) * RR_SOA_LEN +
+           r->ns * (RR_NS_LEN + DNS_RR_A_LEN);
 }
 
 /*
@@ -134,13 +110,13 @@ static uint8_t *put_apex_child(uint8_t *p, const char *label, size_t label_len, 
 
 static uint8_t *put_ns(uint8_t *p, size_t apex)
 {
-    p = put_rr_head(p, apex, DNS_TYPE_NS, NS_RDLENGTH);
+    p = dns_put_rr_head(p, apex, DNS_TYPE_NS, NS_RDLENGTH);
     return put_apex_child(p, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
 }
 
 static uint8_t *put_soa(uint8_t *p, size_t apex)
 {
-    p = put_rr_head(p, apex, DNS_TYPE_SOA, SOA_RDLENGTH);
+    p = dns_put_rr_head(p, apex, DNS_TYPE_SOA, SOA_RDLENGTH);
     p = put_apex_child(p, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
     p = put_apex_child(p, DNS_ZONE_HOSTMASTER_LABEL, sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1, apex);
     p = dns_put32(p, DNS_ZONE_SOA_SERIAL);
@@ -155,33 +131,18 @@ static uint8_t *put_zone_records(uint8_t *reply, uint8_t *p, const struct reply 
 {
     size_t ns_name = 0;
     if (r->has_a)
-        p = put_a(p, QUESTION_OFF, r->addr);
+        p = dns_put_a(p, DNS_QUESTION_OFF, r->addr);
     if (r->soa)
         p = put_soa(p, r->apex);
     if (r->ns) {
-        ns_name = (size_t)(p - reply) + RR_HEAD_LEN; /* its RDATA: ns.mote.test. */
+        ns_name = (size_t)(p - reply) + DNS_RR_HEAD_LEN; /* its RDATA: ns.mote.test. */
         p = put_ns(p, r->apex);
     }
     if (r->soa_auth)
         p = put_soa(p, r->apex);
     if (r->ns)
-        p = put_a(p, ns_name, DNS_ZONE_NS_ADDR);
+        p = dns_put_a(p, ns_name, DNS_ZONE_NS_ADDR);
     return p;
-}
-
-/*
- * The OPT: our payload size, the upper bits of an extended RCODE, version 0,
- * the query's DO bit (RFC 3225 §3), no options.
- */
-static uint8_t *put_opt(uint8_t *p, int rcode, int dnssec_ok)
-{
-    *p++ = DNS_NAME_ROOT;
-    p = dns_put16(p, DNS_TYPE_OPT);
-    p = dns_put16(p, DNS_EDNS_PAYLOAD);
-    p = dns_put32(p, (uint32_t)(rcode >> DNS_RCODE_EXT_SHIFT) << DNS_OPT_TTL_RCODE_SHIFT |
-                         (uint32_t)DNS_EDNS_VERSION << DNS_OPT_TTL_VERSION_SHIFT |
-                         (dnssec_ok ? DNS_OPT_TTL_DO : 0));
-    return dns_put16(p, 0);
 }
 
 /*
@@ -196,7 +157,7 @@ static size_t put_reply(uint8_t *reply, const struct dns_query *q, const struct 
     int question = q->name_len && part != REPLY_HEADER;
     int full = part == REPLY_FULL && r->in_zone;
     int opt = q->has_opt && part != REPLY_HEADER;
-    uint8_t *p = reply + QUESTION_OFF;
+    uint8_t *p = reply + DNS_QUESTION_OFF;
     if (question) {
         size_t question_len = q->name_len + DNS_QUESTION_FIXED_LEN;
         if (p != q->question)
@@ -221,7 +182,7 @@ static size_t put_reply(uint8_t *reply, const struct dns_query *q, const struct 
     if (full)
         p = put_zone_records(reply, p, r);
     if (opt)
-        p = put_opt(p, r->rcode, q->dnssec_ok);
+        p = dns_put_opt(p, r->rcode, q->dnssec_ok);
     return (size_t)(p - reply);
 }
 
@@ -239,8 +200,9 @@ static void count_rcode(struct dns_stats *stats, int rcode)
     }
 }
 
-size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
-                  size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport)
+size_t dns_answer_general(const struct dns_zone *zone, struct dns_stats *stats,
+                          const uint8_t *query, size_t query_len, uint8_t *reply, size_t reply_max,
+                          enum dns_transport transport)
 {
     struct dns_query q;
     stats->queries++;
@@ -257,7 +219,7 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
     /* The largest part that fits; the header alone always does: reply_max >= DNS_HEADER_LEN */
     size_t cap = dns_reply_limit(&q, transport, reply_max);
     size_t question_len = q.name_len ? q.name_len + DNS_QUESTION_FIXED_LEN : 0;
-    size_t short_len = DNS_HEADER_LEN + question_len + (q.has_opt ? RR_OPT_LEN : 0);
+    size_t short_len = DNS_HEADER_LEN + question_len + (q.has_opt ? DNS_RR_OPT_LEN : 0);
     enum reply_part part = REPLY_FULL;
     if (short_len + (r.in_zone ? records_len(&r) : 0) > cap)
         part = short_len > cap ? REPLY_HEADER : REPLY_QUESTION;

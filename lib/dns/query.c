@@ -28,30 +28,6 @@ static int read_rr(const uint8_t *msg, size_t len, size_t *off, int *name_len,
 }
 
 /*
- * Walks the options in an OPT's RDATA (rdlength bytes at p), noting a COOKIE.
- * Returns 0, or -EBADMSG when an option's length overruns the RDATA or bytes
- * are left over that cannot hold an option header (RFC 6891 §6.1.2, §7).
- */
-static int read_options(const uint8_t *p, size_t rdlength, struct dns_query *q)
-{
-    size_t off = 0;
-    /* Each round consumes at least DNS_OPTION_HEADER_LEN bytes or fails */
-    while (off < rdlength) {
-        if (rdlength - off < DNS_OPTION_HEADER_LEN)
-            return -EBADMSG;
-        uint16_t code = dns_get16(p + off);
-        size_t opt_len = dns_get16(p + off + sizeof(uint16_t));
-        off += DNS_OPTION_HEADER_LEN;
-        if (opt_len > rdlength - off)
-            return -EBADMSG;
-        if (code == DNS_OPTION_COOKIE)
-            q->has_cookie = 1;
-        off += opt_len;
-    }
-    return 0;
-}
-
-/*
  * Walks the answer, authority and additional sections after the question,
  * picking up the one OPT. Other records (a query has no business sending
  * them, but TSIG and the like may come) are only checked to lie inside.
@@ -80,10 +56,12 @@ static int read_sections(const uint8_t *msg, size_t len, size_t off, struct dns_
         q->edns_version = (uint8_t)(ttl >> DNS_OPT_TTL_VERSION_SHIFT & DNS_OPT_VERSION_MASK);
         q->dnssec_ok = (ttl & DNS_OPT_TTL_DO) != 0;
         /* A malformed OPT is not one: the FORMERR goes without (RFC 6891 §7), as NSD's does */
-        if (read_options(f + DNS_RR_FIXED_LEN, dns_get16(f + DNS_RR_OFF_RDLENGTH), q) < 0) {
+        int options = dns_read_options(f + DNS_RR_FIXED_LEN, dns_get16(f + DNS_RR_OFF_RDLENGTH));
+        if (options < 0) {
             q->has_opt = 0;
             return DNS_RCODE_FORMERR;
         }
+        q->has_cookie |= options & DNS_OPTIONS_COOKIE;
     }
     if (q->has_opt && q->edns_version > DNS_EDNS_VERSION)
         return DNS_RCODE_BADVERS;

@@ -6,6 +6,7 @@
 #ifndef LIB_DNS_QUERY_H
 #define LIB_DNS_QUERY_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,35 @@ struct dns_query {
     int dnssec_ok;  /* the OPT's DO bit, echoed (RFC 3225 §3) */
     int has_cookie; /* the OPT carries a COOKIE option (RFC 7873) */
 };
+
+/* What dns_read_options found */
+#define DNS_OPTIONS_COOKIE 1 /* a COOKIE option (RFC 7873) */
+
+/*
+ * Walks the options in an OPT's RDATA (rdlength bytes at p). Returns
+ * DNS_OPTIONS_COOKIE if one of them is a COOKIE, else 0, or -EBADMSG when an
+ * option's length overruns the RDATA or bytes are left over that cannot hold
+ * an option header (RFC 6891 §6.1.2, §7). Inline: the one pass shares it.
+ */
+static inline int dns_read_options(const uint8_t *p, size_t rdlength)
+{
+    size_t off = 0;
+    int found = 0;
+    /* Each round consumes at least DNS_OPTION_HEADER_LEN bytes or fails */
+    while (off < rdlength) {
+        if (rdlength - off < DNS_OPTION_HEADER_LEN)
+            return -EBADMSG;
+        uint16_t code = dns_get16(p + off);
+        size_t opt_len = dns_get16(p + off + sizeof(uint16_t));
+        off += DNS_OPTION_HEADER_LEN;
+        if (opt_len > rdlength - off)
+            return -EBADMSG;
+        if (code == DNS_OPTION_COOKIE)
+            found = DNS_OPTIONS_COOKIE;
+        off += opt_len;
+    }
+    return found;
+}
 
 /*
  * Reads msg (len bytes) into q. Returns the RCODE to answer with:

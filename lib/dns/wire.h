@@ -7,6 +7,7 @@
 #ifndef LIB_DNS_WIRE_H
 #define LIB_DNS_WIRE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,54 @@
  * either case.
  */
 #define DNS_ASCII_CASE_BIT 0x20u
+
+#define DNS_WORD_BYTES sizeof(uint64_t)
+
+/*
+ * The n (<= 8) bytes at p as one number, the first byte lowest. Unrolled,
+ * the compiler makes it one load, or a constant for a string literal.
+ */
+static inline uint64_t dns_bytes_word(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t w = 0;
+#pragma GCC unroll 8
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)b[i] << (CHAR_BIT * i);
+    return w;
+}
+
+/*
+ * Stores the n (<= 8) bytes of w at p, the lowest first: dns_bytes_word's
+ * inverse, which the compiler merges into a few wide stores.
+ */
+static inline void dns_put_bytes_word(uint8_t *p, uint64_t w, size_t n)
+{
+#pragma GCC unroll 8
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)(w >> (CHAR_BIT * i));
+}
+
+/*
+ * Whether the n bytes at p match lower, a constant name in lower case, under
+ * its fold mask fold: DNS_ASCII_CASE_BIT under every letter of lower and 0
+ * under every other byte (length bytes, the root, numbers), so the bytes
+ * OR-ed with the mask equal lower exactly when they match it, letters in
+ * either case (RFC 4343 §3). A word at a time: with n from 9 to 16, two
+ * words that overlap, the second ending at the n-th byte.
+ */
+static inline int dns_fold_equal(const uint8_t *p, const char *lower, const char *fold, size_t n)
+{
+    if (n > DNS_WORD_BYTES) {
+        size_t last = n - DNS_WORD_BYTES;
+        return ((dns_bytes_word(p, DNS_WORD_BYTES) | dns_bytes_word(fold, DNS_WORD_BYTES)) ^
+                dns_bytes_word(lower, DNS_WORD_BYTES)) == 0 &&
+               ((dns_bytes_word(p + last, DNS_WORD_BYTES) |
+                 dns_bytes_word(fold + last, DNS_WORD_BYTES)) ^
+                dns_bytes_word(lower + last, DNS_WORD_BYTES)) == 0;
+    }
+    return (dns_bytes_word(p, n) | dns_bytes_word(fold, n)) == dns_bytes_word(lower, n);
+}
 
 /* Fixed parts after a name: QTYPE QCLASS (§4.1.2); TYPE CLASS TTL RDLENGTH (§4.1.3) */
 #define DNS_QUESTION_FIXED_LEN 4

@@ -10,11 +10,8 @@
 #include "lib/dns/zone.h"
 
 #include <errno.h>
-#include <limits.h>
 
 #include "lib/dns/wire.h"
-
-#define DECIMAL_BASE 10
 
 int dns_zone_init(struct dns_zone *zone, uint32_t records)
 {
@@ -29,57 +26,6 @@ _Static_assert(sizeof(DNS_ZONE_NS_LABEL) == sizeof(DNS_ZONE_NS_LABEL_FOLD), "a m
 _Static_assert(sizeof(DNS_ZONE_HOST_PREFIX) == sizeof(DNS_ZONE_HOST_PREFIX_FOLD),
                "a mask per byte");
 
-#define WORD_BYTES sizeof(uint64_t)
-
-/*
- * The n (<= 8) bytes at p as one number, the first byte lowest. Unrolled,
- * the compiler makes it one load, or a constant for a string literal.
- */
-static inline uint64_t bytes_word(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    uint64_t w = 0;
-#pragma GCC unroll 8
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)b[i] << (CHAR_BIT * i);
-    return w;
-}
-
-/*
- * Whether the n bytes at p match lower under its fold mask (see zone.h): a
- * word at a time, since the zone's names are constants.
- */
-static inline int fold_equal(const uint8_t *p, const char *lower, const char *fold, size_t n)
-{
-#pragma GCC unroll 2
-    for (size_t i = 0; i < n; i += WORD_BYTES) {
-        size_t k = n - i < WORD_BYTES ? n - i : WORD_BYTES;
-        if ((bytes_word(p + i, k) | bytes_word(fold + i, k)) != bytes_word(lower + i, k))
-            return 0;
-    }
-    return 1;
-}
-
-/* The i of a "host<i>" label (len bytes at p) within the zone, or 0. */
-static uint32_t host_number(const struct dns_zone *zone, const uint8_t *p, size_t len)
-{
-    size_t prefix = sizeof(DNS_ZONE_HOST_PREFIX) - 1;
-    if (len <= prefix || len - prefix > DNS_ZONE_HOST_DIGITS_MAX ||
-        !fold_equal(p, DNS_ZONE_HOST_PREFIX, DNS_ZONE_HOST_PREFIX_FOLD, prefix))
-        return 0;
-    /* No leading zero: host01 is not host1 */
-    if (p[prefix] == '0')
-        return 0;
-    uint32_t n = 0;
-    for (size_t i = prefix; i < len; i++) {
-        uint32_t digit = (uint32_t)p[i] - '0';
-        if (digit >= DECIMAL_BASE)
-            return 0;
-        n = n * DECIMAL_BASE + digit;
-    }
-    return n <= zone->records ? n : 0;
-}
-
 struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name, unsigned labels,
                                  size_t tail_off)
 {
@@ -88,11 +34,12 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
     /*
      * The name's last two labels (before the root, as in every name) are the
      * apex's. The first word's 8 bytes lie in the question (two labels, the
-     * root, QTYPE and QCLASS take at least 9); the last 2 are read only once
-     * the first 8 matched, so inside the name.
+     * root, QTYPE and QCLASS take at least 9); the second word (bytes 2 to
+     * 9) is read only once the first matched, so inside the name.
      */
     if (labels < DNS_ZONE_ORIGIN_LABELS ||
-        !fold_equal(name + tail_off, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_FOLD, DNS_ZONE_ORIGIN_LEN))
+        !dns_fold_equal(name + tail_off, DNS_ZONE_ORIGIN, DNS_ZONE_ORIGIN_FOLD,
+                        DNS_ZONE_ORIGIN_LEN))
         return m;
 
     m.apex_off = tail_off;
@@ -104,9 +51,10 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
     /* One label above the apex, or none of ours: the zone has no deeper names */
     if (labels > DNS_ZONE_ORIGIN_LABELS + 1)
         return m;
-    if (fold_equal(name, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD, sizeof(DNS_ZONE_NS_LABEL) - 1))
+    if (dns_fold_equal(name, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD,
+                       sizeof(DNS_ZONE_NS_LABEL) - 1))
         m.node = DNS_NODE_NS;
-    else if ((m.host = host_number(zone, name + 1, name[0])) != 0)
+    else if ((m.host = dns_zone_host_number(zone, name + 1, name[0])) != 0)
         m.node = DNS_NODE_HOST;
     return m;
 }

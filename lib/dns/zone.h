@@ -6,10 +6,12 @@
 #ifndef LIB_DNS_ZONE_H
 #define LIB_DNS_ZONE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <dns/dns.h>
+#include "lib/dns/wire.h"
 
 /*
  * The names the lookup compares, in lower case, each with its fold mask: the
@@ -54,6 +56,55 @@ struct dns_match {
     uint32_t host;   /* i, for DNS_NODE_HOST */
     size_t apex_off; /* where mote.test. starts in the name, inside the zone */
 };
+
+/*
+ * Decimal digits read eight at a time, as bytes in one 64-bit word (the
+ * first digit lowest): XOR with ASCII '0' in every byte leaves each digit's
+ * value, and a byte is a digit exactly when that value, and that value plus
+ * 6, are both below 16. Three multiply-adds then fold neighbouring digits
+ * into pairs, fours and eights.
+ */
+#define DNS_DIGITS_ASCII_ZERO 0x3030303030303030ull /* '0' in each byte */
+#define DNS_DIGITS_TO_TEN     0x0606060606060606ull /* 6 in each byte: 9 + 6 = 15 */
+#define DNS_DIGITS_HIGH_NIBS  0xf0f0f0f0f0f0f0f0ull
+#define DNS_DIGITS_LOW_BYTE   0xffull
+#define DNS_DIGITS_PAIRS      0x00ff00ff00ff00ffull
+#define DNS_DIGITS_FOURS      0x0000ffff0000ffffull
+#define DNS_DIGITS_EIGHTS     0x00000000ffffffffull
+#define DNS_TEN               10u
+#define DNS_HUNDRED           100u
+#define DNS_TEN_THOUSAND      10000u
+_Static_assert(DNS_ZONE_HOST_DIGITS_MAX < sizeof(uint64_t), "the digits fit one word");
+
+/*
+ * The i of a "host<i>" label (its len bytes at p, after its length byte)
+ * within zone, or 0 when it is not one: "host" in either case, then 1 to
+ * DNS_ZONE_HOST_DIGITS_MAX decimal digits without a leading zero (host01 is
+ * not host1), at most zone->records. Reads 8 bytes from p + 4 (past the
+ * label: a question's name always has its apex, root, QTYPE and QCLASS
+ * after). Inline: the one-pass answer and the lookup share it.
+ */
+static inline uint32_t dns_zone_host_number(const struct dns_zone *zone, const uint8_t *p,
+                                            size_t len)
+{
+    size_t prefix = sizeof(DNS_ZONE_HOST_PREFIX) - 1;
+    size_t digits = len - prefix; /* huge when len < prefix: refused below */
+    if (digits - 1 >= DNS_ZONE_HOST_DIGITS_MAX ||
+        !dns_fold_equal(p, DNS_ZONE_HOST_PREFIX, DNS_ZONE_HOST_PREFIX_FOLD, prefix))
+        return 0;
+    /* Only the label's digits: the bytes after them are cleared */
+    unsigned unused_bits = CHAR_BIT * (unsigned)(sizeof(uint64_t) - digits);
+    uint64_t x = dns_bytes_word(p + prefix, sizeof(uint64_t)) ^ DNS_DIGITS_ASCII_ZERO;
+    x &= UINT64_MAX >> unused_bits;
+    if (((x | (x + DNS_DIGITS_TO_TEN)) & DNS_DIGITS_HIGH_NIBS) || (x & DNS_DIGITS_LOW_BYTE) == 0)
+        return 0; /* not all digits, or a leading zero */
+    /* As eight digits with leading zeros, then 10a+b, 100ab+cd, 10000abcd+efgh */
+    x <<= unused_bits;
+    x = (x * DNS_TEN + (x >> CHAR_BIT)) & DNS_DIGITS_PAIRS;
+    x = (x * DNS_HUNDRED + (x >> 2 * CHAR_BIT)) & DNS_DIGITS_FOURS;
+    x = (x * DNS_TEN_THOUSAND + (x >> 4 * CHAR_BIT)) & DNS_DIGITS_EIGHTS;
+    return x <= zone->records ? (uint32_t)x : 0;
+}
 
 /*
  * Places the plain wire name at name in zone, case-insensitively, from its

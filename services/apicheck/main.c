@@ -7,6 +7,10 @@
  * sends "random <32 hex digits>\n" from mote_random_bytes and then echoes
  * what it receives until the peer closes. A failed connection is logged.
  *
+ * With mdns=1 it answers <hostname>.local (mote_mdns_start): the one image
+ * that names mdns without tls, so it runs lwIP's mDNS build (mk/lwip.mk) for
+ * tests/system/test_mdns.py.
+ *
  * It also defines functions named like the kernel's and lwIP's own
  * (event_raise, heap_size, random_u64, tcp_write, console_write). The link
  * keeps those local to Mote (mk/global.syms), so these are the service's
@@ -118,6 +122,13 @@ void service_start(const char *args)
     mote_log(MOTE_LOG_INFO,
              "apicheck: own heap_size() %zu, event_raise(7) %d, tcp_write() %d, random_u64() %#llx",
              heap_size(), event_raise(7), tcp_write("", 1), (unsigned long long)random_u64());
+    uint64_t mdns = 0;
+    if (mote_arg_get_u64(args, "mdns", &mdns) == -EINVAL || mdns > 1) {
+        mote_log(MOTE_LOG_ERROR, "apicheck: mdns: expected 0 or 1");
+        mote_exit(EXIT_USAGE);
+    }
+    if (mdns && mote_mdns_start() != 0)
+        mote_log(MOTE_LOG_ERROR, "apicheck: mDNS did not start");
     int err = mote_arg_get(args, "connect", peer_text, sizeof(peer_text));
     if (err == -ENOENT)
         return;

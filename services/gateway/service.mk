@@ -6,7 +6,7 @@
 # its readings while the broker is away (docs/iot.md).
 service_srcs := main.c command.c reading.c files.c spool.c
 service_args := mqtt=10.0.2.2:1883 hostname=mote
-service_uses := net tls block fs
+service_uses := net tls block fs mdns
 service_tls_ca :=
 service_tls_cert :=
 service_tls_key :=

@@ -5,7 +5,7 @@
 # `make SERVICE=http TLS_CERT=cert.pem TLS_KEY=key.pem` (docs/iot.md).
 service_srcs := main.c pages.c https.c files.c files_http.c
 service_args :=
-service_uses := net tls block fs
+service_uses := net tls block fs mdns
 service_tls_cert :=
 service_tls_key :=
 # With make run's default PORTS (mk/run.mk).

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dns/dns.h>
+#include "lib/dns/answer.h"
 #include "lib/dns/query.h"
 #include "lib/dns/wire.h"
 #include "lib/dns/zone.h"
@@ -548,8 +549,20 @@ static void test_dns_names_fold_only_ascii_letters_case(void **state)
 static void test_dns_reads_nothing_past_a_short_question(void **state)
 {
     (void)state;
-    const char *names[] = {".",     "a.",         "a.b.",         "ab.c.",     "a.b.c.",
-                           "ns.b.", "mote.test.", "a.mote.test.", "mote.tes.", "Mote.TesT."};
+    const char *names[] = {".",
+                           "a.",
+                           "a.b.",
+                           "ab.c.",
+                           "a.b.c.",
+                           "ns.b.",
+                           "mote.test.",
+                           "a.mote.test.",
+                           "mote.tes.",
+                           "Mote.TesT.",
+                           "ns.mote.test.",
+                           "host1.mote.test.",
+                           "h.mote.test",
+                           "host1234567.mote.test."};
     struct msg q;
     uint8_t reply[MSG_MAX];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -1134,6 +1147,167 @@ static void test_dns_counts_every_outcome(void **state)
     assert_memory_equal(&stats, &want, sizeof(want));
 }
 
+/*
+ * host<i>'s digits are read eight at a time: every count of them, the bytes
+ * either side of '0' and '9', and a digit with its top bit set are checked.
+ */
+static void test_dns_reads_host_numbers_of_every_length(void **state)
+{
+    (void)state;
+    assert_int_equal(dns_zone_init(&zone, DNS_ZONE_RECORDS_MAX), 0);
+    expect_a("host9.mote.test.", "10.0.0.9");
+    expect_a("host10.mote.test.", "10.0.0.10");
+    expect_a("host987.mote.test.", "10.0.3.219");
+    expect_a("host1000.mote.test.", "10.0.3.232");
+    expect_a("host90817.mote.test.", "10.1.98.193");
+    expect_a("host999999.mote.test.", "10.15.66.63");
+    expect_a("host1000000.mote.test.", "10.15.66.64");
+    const char *not_hosts[] = {"host1/.mote.test.",       "host1:.mote.test.",
+                               "host/1.mote.test.",       "host:1.mote.test.",
+                               "host1\xb0.mote.test.",    "host\xb1.mote.test.",
+                               "host12345678.mote.test.", "host0000001.mote.test.",
+                               "host9999999.mote.test.",  "host12 3.mote.test."};
+    for (size_t i = 0; i < sizeof(not_hosts) / sizeof(not_hosts[0]); i++)
+        expect_negative(not_hosts[i], DNS_TYPE_A, DNS_RCODE_NXDOMAIN);
+}
+
+/* The A record's reply fits exactly its room; a byte less, and it is truncated. */
+static void test_dns_a_reply_fits_its_exact_room(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query(&q, "host42.mote.test.", DNS_TYPE_A);
+    size_t full = q.len + DNS_RR_A_LEN;
+    assert_int_equal(ask_with(&q, &r, full, DNS_TRANSPORT_UDP), full);
+    parse(&r, &p);
+    assert_false(p.flags & DNS_FLAG_TC);
+    expect_addr(&r, &p.rr[0], "10.0.0.42");
+    assert_int_equal(ask_with(&q, &r, full - 1, DNS_TRANSPORT_UDP), q.len);
+    parse(&r, &p);
+    assert_true(p.flags & DNS_FLAG_TC);
+    assert_int_equal(p.an, 0);
+    assert_int_equal(stats.truncated, 1);
+}
+
+/* What the one pass's cases add after the question */
+enum added {
+    ADD_NOTHING,
+    ADD_OPT,               /* a plain OPT */
+    ADD_OPT_COOKIE_DO,     /* with a COOKIE option and the DO bit */
+    ADD_OPT_VERSION_1,     /* BADVERS */
+    ADD_OPT_OVERRUN,       /* its option runs past its RDATA: FORMERR */
+    ADD_OPT_OWNER_POINTER, /* owned by the root through a pointer */
+    ADD_OTHER,             /* another record in the additional section */
+    ADD_TWO_OPTS,          /* FORMERR */
+    ADD_COUNT_ONLY,        /* ARCOUNT 1, nothing there: FORMERR */
+};
+
+static void add_record(struct msg *m, enum added what)
+{
+    switch (what) {
+    case ADD_NOTHING: break;
+    case ADD_OPT: add_opt(m, 1232, 0); break;
+    case ADD_OPT_COOKIE_DO: add_opt_with(m, 1, cookie_option, sizeof(cookie_option)); break;
+    case ADD_OPT_VERSION_1: add_opt(m, 1232, 1); break;
+    case ADD_OPT_OVERRUN: add_opt_with(m, 0, cookie_option, DNS_OPTION_HEADER_LEN + 2); break;
+    case ADD_OPT_OWNER_POINTER: {
+        size_t root = m->len - DNS_QUESTION_FIXED_LEN - 1; /* the question's root */
+        put16(m, (uint16_t)(DNS_LABEL_POINTER << 8 | root));
+        put16(m, DNS_TYPE_OPT);
+        put16(m, 1232);
+        put16(m, 0);
+        put16(m, 0);
+        put16(m, 0);
+        set16(m, DNS_OFF_ARCOUNT, 1);
+        break;
+    }
+    case ADD_OTHER:
+        put8(m, 0);
+        put16(m, DNS_TYPE_A);
+        put16(m, DNS_CLASS_IN);
+        put16(m, 0);
+        put16(m, 0);
+        put16(m, 0);
+        set16(m, DNS_OFF_ARCOUNT, 1);
+        break;
+    case ADD_TWO_OPTS:
+        add_opt(m, 1232, 0);
+        add_opt(m, 1232, 0);
+        break;
+    case ADD_COUNT_ONLY: set16(m, DNS_OFF_ARCOUNT, 1); break;
+    }
+}
+
+/*
+ * dns_answer's one pass (fast.c) takes the common query and gives the same
+ * bytes and counts as the general path, in place or not; the queries that
+ * just miss its shape go the general way with the same result.
+ */
+static void test_dns_one_pass_agrees_with_general_path(void **state)
+{
+    (void)state;
+    struct {
+        const char *name;
+        uint16_t qtype, qclass, flags;
+        int trailing;
+        enum added opt;
+    } cases[] = {
+        {"host1.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_RD, 0, 0},
+        {"HOST9999.MOTE.TEST.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"nS.mOte.tEst.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_CD | DNS_FLAG_RD, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN,
+         0xffff & ~DNS_FLAG_QR & ~DNS_FLAG_OPCODE_MASK, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 1, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 1, ADD_OPT},
+        {"ns.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_RD, 0, ADD_OPT_COOKIE_DO},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_VERSION_1},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_OVERRUN},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OPT_OWNER_POINTER},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_OTHER},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_TWO_OPTS},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, CLASS_CH, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, OPCODE_NTFY << DNS_FLAG_OPCODE_SHIFT, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, DNS_FLAG_QR, 0, 0},
+        {"host10001.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"nt.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"n.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"a.host1.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"host1.mote.test.x.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"host1.mote.tesu.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, 0},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.mote.test.", DNS_TYPE_A,
+         DNS_CLASS_IN, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct msg q, r, g, in_place;
+        struct dns_stats one = {0}, general = {0};
+        make_query_class(&q, cases[i].name, cases[i].qtype, cases[i].qclass);
+        set16(&q, DNS_OFF_FLAGS, cases[i].flags);
+        add_record(&q, cases[i].opt);
+        if (cases[i].trailing)
+            put16(&q, 0xdead);
+        memset(r.b, 0xa5, sizeof(r.b));
+        memset(g.b, 0xa5, sizeof(g.b));
+        r.len = dns_answer(&zone, &one, q.b, q.len, r.b, MSG_MAX, DNS_TRANSPORT_UDP);
+        g.len = dns_answer_general(&zone, &general, q.b, q.len, g.b, MSG_MAX, DNS_TRANSPORT_UDP);
+        if (r.len != g.len || memcmp(r.b, g.b, sizeof(r.b)) != 0 ||
+            memcmp(&one, &general, sizeof(one)) != 0)
+            fail_msg("%s: the one pass gave %zu bytes, the general path %zu, or other bytes",
+                     cases[i].name, r.len, g.len);
+        in_place = q;
+        in_place.len =
+            dns_answer(&zone, &one, in_place.b, q.len, in_place.b, MSG_MAX, DNS_TRANSPORT_UDP);
+        assert_int_equal(in_place.len, r.len);
+        assert_memory_equal(in_place.b, r.b, r.len);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1356,9 @@ int main(void)
         cmocka_unit_test_setup(test_dns_answers_in_place, reset),
         cmocka_unit_test_setup(test_dns_answers_over_tcp, reset),
         cmocka_unit_test_setup(test_dns_counts_every_outcome, reset),
+        cmocka_unit_test_setup(test_dns_reads_host_numbers_of_every_length, reset),
+        cmocka_unit_test_setup(test_dns_a_reply_fits_its_exact_room, reset),
+        cmocka_unit_test_setup(test_dns_one_pass_agrees_with_general_path, reset),
     };
     return cmocka_run_group_tests_name("dns", tests, NULL, NULL);
 }

@@ -127,11 +127,18 @@ static void test_symtab_last_unsized_symbol_owns_nothing(void **state)
 }
 
 /* One sized function at 0x4000, size 0x100, named "only", encoded by hand as symtab.h says. */
-static const uint8_t one[] = {0,                /* no pairs */
-                              1,                /* one function */
-                              0x80, 0x80, 0x01, /* gap 0x4000 from 0 */
-                              0x80, 0x02,       /* size 0x100 */
-                              4,    'o',  'n',  'l', 'y'};
+static const uint8_t one[] = {0,                    /* no pairs */
+                              0,                    /* in bytes */
+                              1,                    /* one function */
+                              4 | 0x80,             /* a 4-letter name, a gap follows */
+                              0x80,     0x80, 0x01, /* gap 0x4000 from 0 */
+                              0x80,     0x02,       /* size 0x100 */
+                              'o',      'n',  'l',  'y'};
+
+/* The same function in 4-byte units (shift 2), as scripts/symtab.py writes an image's. */
+static const uint8_t one_in_words[] = {0,    2,   1,   4 | 0x80, 0x80, 0x20, /* gap 0x1000 words */
+                                       0x40,                                 /* size 0x40 words */
+                                       'o',  'n', 'l', 'y'};
 
 static void test_symtab_last_sized_symbol_is_found(void **state)
 {
@@ -141,12 +148,17 @@ static void test_symtab_last_sized_symbol_is_found(void **state)
     expect(&t, 0x40ff, "only", 0xff);
     expect(&t, 0x4100, NULL, 0);
     expect(&t, 0x3fff, NULL, 0);
+    static const struct symtab w = {one_in_words, sizeof(one_in_words), 0};
+    expect(&w, 0x4000, "only", 0);
+    expect(&w, 0x40ff, "only", 0xff);
+    expect(&w, 0x4100, NULL, 0);
+    expect(&w, 0x3fff, NULL, 0);
 }
 
 static void test_symtab_empty_table_finds_nothing(void **state)
 {
     (void)state;
-    static const uint8_t none[] = {0, 0}; /* what scripts/symtab.py makes of no input */
+    static const uint8_t none[] = {0, 2, 0}; /* what scripts/symtab.py makes of no input */
     static const struct symtab empty = {none, sizeof(none), 0};
     static const struct symtab nothing = {NULL, 0, 0};
     expect(&empty, 0, NULL, 0);
@@ -169,8 +181,8 @@ static void test_symtab_truncated_table_is_never_read_past_its_end(void **state)
     }
     /* A name with pairs the table does not have, or that refer to themselves or later ones:
      * dropped, never followed. */
-    static const uint8_t bad_pair[] = {2,    'a',  0x81, 0x80, 'b',  1,    0x80,
-                                       0x80, 0x01, 0x10, 3,    0x80, 0x81, 0x82};
+    static const uint8_t bad_pair[] = {2,    'a',  0x81, 0x80, 'b',  0,    1,   3 | 0x80,
+                                       0x80, 0x80, 0x01, 0x10, 0x80, 0x81, 0x82};
     static const struct symtab t = {bad_pair, sizeof(bad_pair), 0};
     expect(&t, 0x4000, "aab", 0);
 }
@@ -182,7 +194,7 @@ static void test_symtab_pairs_that_double_at_every_level_end_in_bounded_work(voi
     uint8_t table[1 + 2 * 128 + 8] = {128, 'x', 'x'};
     for (int i = 1; i < 128; i++)
         table[1 + 2 * i] = table[2 + 2 * i] = (uint8_t)(0x80 + i - 1);
-    const uint8_t rest[] = {1, 0x80, 0x80, 0x01, 0x10, 1, 0xff};
+    const uint8_t rest[] = {0, 1, 1 | 0x80, 0x80, 0x80, 0x01, 0x10, 0xff};
     memcpy(&table[1 + 2 * 128], rest, sizeof(rest));
     struct symtab t = {table, 1 + 2 * 128 + sizeof(rest), 0};
     uint64_t off;

@@ -89,11 +89,11 @@ int dns_zone_init(struct dns_zone *zone, uint32_t records);
  * prefix) into reply (reply_max bytes: the caller's buffer). Over UDP the
  * reply is also held to 512 bytes, or to the requestor's EDNS payload size
  * (at least 512, at most DNS_EDNS_PAYLOAD); over TCP to DNS_TCP_MSG_MAX.
- * reply may be the same buffer as query (answering in place). zone must be
- * initialised; counts into stats (neither may be NULL). Returns the
- * reply's length (<= reply_max), or 0 when no reply is to be sent: the
- * query is shorter than the header, is a response, or reply_max is below
- * the 12-byte header.
+ * reply is either query itself (answering in place) or a buffer that does
+ * not overlap it. zone must be initialised; counts into stats (neither may
+ * be NULL). Returns the reply's length (<= reply_max), or 0 when no reply
+ * is to be sent: the query is shorter than the header, is a response, or
+ * reply_max is below the 12-byte header.
  */
 size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
                   size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport);

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dns_answer: the common query answered in one pass; every other message
+ * handed to the general path (answer.c), whose bytes and counts are the
+ * same for the queries this one takes (fuzz_dns checks it).
+ *
+ * The common query asks for the A record of a name that has one: a standard
+ * query (QR 0, opcode QUERY), one question, QTYPE A, QCLASS IN, a name one
+ * label below the apex, ns.mote.test. or host<i>.mote.test. with i in the
+ * zone, letters in any case; then nothing, or one EDNS OPT (version 0,
+ * owned by the root, its options inside it) as dig and resolvers send. Such
+ * a name needs no walk: its first length byte (1..63) says where the apex
+ * must start, and the apex, the root, QTYPE and QCLASS that follow are 15
+ * fixed bytes, compared at once under a fold mask. A name of any other shape
+ * (deeper, compressed, malformed) fails that compare and goes the general
+ * way, which reads it label by label.
+ *
+ * Its reply is always the header, the question, one A record and the OPT if
+ * the query had one: at most 118 bytes, within every transport's limit (512
+ * at least), so only the caller's room is checked. The shape is a shortcut,
+ * never a rule: a query that misses it by any byte gets the general path's
+ * answer, FORMERR, NXDOMAIN, BADVERS, TC or whatever dns.h says.
+ */
+#include <limits.h>
+
+#include <dns/dns.h>
+
+#include "lib/dns/answer.h"
+#include "lib/dns/query.h"
+#include "lib/dns/wire.h"
+#include "lib/dns/zone.h"
+
+/* The question after its first label: the apex, the root, QTYPE A, QCLASS IN */
+#define QTAIL      DNS_ZONE_ORIGIN "\0\0\1\0\1"
+#define QTAIL_FOLD DNS_ZONE_ORIGIN_FOLD "\0\0\0\0\0"
+#define QTAIL_LEN  (sizeof(QTAIL) - 1)
+_Static_assert(DNS_NAME_ROOT == 0 && DNS_TYPE_A == 1 && DNS_CLASS_IN == 1,
+               "QTAIL spells the root, A and IN");
+_Static_assert(sizeof(QTAIL) == sizeof(QTAIL_FOLD), "a mask per byte");
+_Static_assert(QTAIL_LEN + 1 == 2 * DNS_WORD_BYTES, "with the byte before, 16 bytes");
+
+/* The shortest query taken: a one-byte label, then QTAIL */
+#define QUERY_MIN (DNS_HEADER_LEN + 1 + 1 + QTAIL_LEN)
+/* The longest reply given: a 63-byte label, and the OPT */
+#define REPLY_LONGEST \
+    (DNS_HEADER_LEN + 1 + DNS_LABEL_MAX + QTAIL_LEN + DNS_RR_A_LEN + DNS_RR_OPT_LEN)
+_Static_assert(REPLY_LONGEST <= DNS_UDP_MSG_MIN, "fits every transport's limit");
+
+/*
+ * The counts, QDCOUNT to ARCOUNT, as one word (dns_bytes_word): the query's
+ * are one question and nothing else, or with ARCOUNT 1 (the OPT): the bit
+ * ARCOUNT_ONE. The reply's are one question and one answer, and ARCOUNT_ONE
+ * again with an OPT.
+ */
+#define COUNTS_LEN    (DNS_HEADER_LEN - DNS_OFF_QDCOUNT)
+#define QUERY_COUNTS  "\0\1\0\0\0\0\0\0"
+#define REPLY_COUNTS  "\0\1\0\1\0\0\0\0"
+#define ARCOUNT_SHIFT (CHAR_BIT * (COUNTS_LEN - 1)) /* ARCOUNT's low byte, the word's last */
+#define ARCOUNT_ONE   ((uint64_t)1 << ARCOUNT_SHIFT)
+_Static_assert(sizeof(QUERY_COUNTS) - 1 == COUNTS_LEN && sizeof(REPLY_COUNTS) - 1 == COUNTS_LEN,
+               "four counts");
+
+/* The flags of the query that must be clear: a response, or an opcode other than QUERY */
+#define FLAGS_NOT_QUERY (DNS_FLAG_QR | DNS_FLAG_OPCODE_MASK)
+_Static_assert(DNS_OPCODE_QUERY == 0, "QUERY is opcode 0");
+/* The reply's: a response, authoritative, the query's RD and CD, NOERROR */
+#define FLAGS_ANSWER (DNS_FLAG_QR | DNS_FLAG_AA | DNS_RCODE_NOERROR)
+#define FLAGS_COPIED (DNS_FLAG_RD | DNS_FLAG_CD)
+
+/* What read_opt returns: the query's OPT is not one the one pass takes */
+#define OPT_NOT_TAKEN (-1)
+
+/*
+ * Reads the record at p (room bytes left in the message) as the general
+ * path would, and takes it when that would find one plain OPT: owned by
+ * the root itself (a pointer to a root is left to the general path), EDNS
+ * version 0, its options inside its RDATA, itself inside the message.
+ * Returns its DO bit (0 or 1), or OPT_NOT_TAKEN.
+ */
+static inline int read_opt(const uint8_t *p, size_t room)
+{
+    if (room < DNS_RR_OPT_LEN || p[0] != DNS_NAME_ROOT)
+        return OPT_NOT_TAKEN;
+    const uint8_t *f = p + 1;
+    uint32_t ttl = dns_get32(f + DNS_RR_OFF_TTL);
+    size_t rdlength = dns_get16(f + DNS_RR_OFF_RDLENGTH);
+    if (dns_get16(f + DNS_RR_OFF_TYPE) != DNS_TYPE_OPT ||
+        (ttl >> DNS_OPT_TTL_VERSION_SHIFT & DNS_OPT_VERSION_MASK) != DNS_EDNS_VERSION ||
+        rdlength > room - DNS_RR_OPT_LEN || dns_read_options(f + DNS_RR_FIXED_LEN, rdlength) < 0)
+        return OPT_NOT_TAKEN;
+    return (ttl & DNS_OPT_TTL_DO) != 0;
+}
+
+/*
+ * The end of an answer not written in place: the query's ID and question
+ * into reply, which does not overlap the query (dns.h). Out of line, so
+ * that dns_answer calls nothing in place and needs no stack frame. Returns
+ * len.
+ */
+static __attribute__((noinline)) size_t copy_question(uint8_t *reply, const uint8_t *query,
+                                                      size_t question_len, size_t len)
+{
+    __builtin_memcpy(reply + DNS_OFF_ID, query + DNS_OFF_ID, sizeof(uint16_t));
+    __builtin_memcpy(reply + DNS_QUESTION_OFF, query + DNS_QUESTION_OFF, question_len);
+    return len;
+}
+
+/*
+ * Whether the 15 bytes at p are QTAIL, letters in either case: 16 bytes
+ * compared at once from the byte before (the first label's last, which its
+ * mask lets through: OR-ed with 0xff it is 0xff whatever it was).
+ */
+typedef uint8_t bytes16 __attribute__((vector_size(2 * DNS_WORD_BYTES)));
+typedef uint64_t words2 __attribute__((vector_size(2 * DNS_WORD_BYTES)));
+#define ANY_BYTE "\xff"
+
+static inline int qtail_equal(const uint8_t *p)
+{
+    bytes16 got, fold, want;
+    __builtin_memcpy(&got, p - 1, sizeof(got));
+    __builtin_memcpy(&fold, ANY_BYTE QTAIL_FOLD, sizeof(fold));
+    __builtin_memcpy(&want, ANY_BYTE QTAIL, sizeof(want));
+    words2 diff = (words2)((got | fold) ^ want);
+    return (diff[0] | diff[1]) == 0;
+}
+
+size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
+                  size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport)
+{
+    if (query_len < QUERY_MIN)
+        goto general;
+    uint16_t flags = dns_get16(query + DNS_OFF_FLAGS);
+    uint64_t counts = dns_bytes_word(query + DNS_OFF_QDCOUNT, COUNTS_LEN);
+    if ((flags & FLAGS_NOT_QUERY) ||
+        (counts & ~ARCOUNT_ONE) != dns_bytes_word(QUERY_COUNTS, COUNTS_LEN))
+        goto general;
+    unsigned has_opt = (unsigned)(counts >> ARCOUNT_SHIFT);
+
+    /* The first label: 1..63 bytes, then QTAIL inside the message */
+    size_t label_len = query[DNS_QUESTION_OFF];
+    if (label_len - 1 >= DNS_LABEL_MAX)
+        goto general;
+    size_t question_len = 1 + label_len + QTAIL_LEN;
+    if (query_len - DNS_QUESTION_OFF < question_len ||
+        !qtail_equal(query + DNS_QUESTION_OFF + 1 + label_len))
+        goto general;
+
+    /* ns or host<i>: the only names below the apex that own an A record */
+    uint32_t addr;
+    const uint8_t *label = query + DNS_QUESTION_OFF + 1;
+    if (label_len == sizeof(DNS_ZONE_NS_LABEL) - 2) {
+        if (!dns_fold_equal(label - 1, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD,
+                            sizeof(DNS_ZONE_NS_LABEL) - 1))
+            goto general;
+        addr = DNS_ZONE_NS_ADDR;
+    } else {
+        uint32_t host = dns_zone_host_number(zone, label, label_len);
+        if (host == 0)
+            goto general;
+        addr = DNS_ZONE_HOST_BASE + host;
+    }
+    size_t len = DNS_HEADER_LEN + question_len + DNS_RR_A_LEN;
+    int dnssec_ok = 0;
+    if (has_opt) {
+        size_t end = DNS_QUESTION_OFF + question_len;
+        dnssec_ok = read_opt(query + end, query_len - end);
+        if (dnssec_ok == OPT_NOT_TAKEN)
+            goto general;
+        len += DNS_RR_OPT_LEN;
+    }
+    if (len > reply_max)
+        goto general;
+
+    /* Everything is read: write (the ID and the question are in place already) */
+    dns_put16(reply + DNS_OFF_FLAGS, FLAGS_ANSWER | (flags & FLAGS_COPIED));
+    uint64_t reply_counts = dns_bytes_word(REPLY_COUNTS, COUNTS_LEN) | (counts & ARCOUNT_ONE);
+    dns_put_bytes_word(reply + DNS_OFF_QDCOUNT, reply_counts, COUNTS_LEN);
+    uint8_t *p = dns_put_a(reply + DNS_QUESTION_OFF + question_len, DNS_QUESTION_OFF, addr);
+    if (has_opt)
+        dns_put_opt(p, DNS_RCODE_NOERROR, dnssec_ok);
+    stats->queries++;
+    stats->noerror++;
+    if (reply == query)
+        return len;
+    return copy_question(reply, query, question_len, len);
+
+general:
+    return dns_answer_general(zone, stats, query, query_len, reply, reply_max, transport);
+}
