@@ -27,6 +27,7 @@ unit_srcs_devtree := lib/devtree/devtree.c
 unit_libs_devtree := -lfdt
 unit_srcs_dns := lib/dns/wire.c lib/dns/query.c lib/dns/zone.c lib/dns/answer.c lib/dns/fast.c
 unit_srcs_virtq := drivers/virtio/virtq.c tests/unit/dma_identity.c
+unit_srcs_virtq_fixed := drivers/virtio/virtq.c tests/unit/dma_identity.c
 unit_srcs_sdcsd := drivers/sd/csd.c
 unit_srcs_mbox_property := drivers/mbox/property.c
 unit_srcs_part := lib/part/part.c lib/crc32/crc32.c

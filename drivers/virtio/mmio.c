@@ -19,7 +19,6 @@
 
 #include <mote/log.h>
 
-#include "arch/aarch64/mmio.h"
 #include "arch/aarch64/mmu.h"
 
 /* clang-format off */
@@ -40,9 +39,6 @@
 #define VIRTIO_MMIO_QUEUE_ALIGN         0x03c /* legacy: alignment of the used ring */
 #define VIRTIO_MMIO_QUEUE_PFN           0x040 /* legacy: page of the queue; 0 = not in use */
 #define VIRTIO_MMIO_QUEUE_READY         0x044 /* modern */
-#define VIRTIO_MMIO_QUEUE_NOTIFY        0x050 /* write a queue number: new buffers */
-#define VIRTIO_MMIO_INTERRUPT_STATUS    0x060 /* VIRTIO_INT_* */
-#define VIRTIO_MMIO_INTERRUPT_ACK       0x064
 #define VIRTIO_MMIO_STATUS              0x070 /* §2.1 Device Status Field; write 0 = reset */
 #define   VIRTIO_STATUS_ACKNOWLEDGE       (1u << 0) /* a driver saw the device */
 #define   VIRTIO_STATUS_DRIVER            (1u << 1) /* and knows how to drive it */
@@ -226,18 +222,6 @@ int virtio_driver_ok(struct virtio_dev *dev)
     return 0;
 }
 
-void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq)
-{
-    /* reg_write's store barrier puts the published avail idx before the notify (§2.7.13.4). */
-    if (virtq_needs_notify(vq))
-        reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
-}
-
-void virtio_queue_notify(struct virtio_dev *dev, const struct virtq *vq)
-{
-    reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
-}
-
 /*
  * §2.5.1, §4.2.3.1: a modern device bumps ConfigGeneration when its
  * configuration changes, so a read spanning several fields or accesses is
@@ -271,14 +255,6 @@ uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset)
      * and modern ones little-endian: the same on AArch64 little-endian.
      */
     return config_load16(dev, offset);
-}
-
-uint32_t virtio_irq_ack(struct virtio_dev *dev)
-{
-    uint32_t status = reg_read(dev, VIRTIO_MMIO_INTERRUPT_STATUS);
-    if (status)
-        reg_write(dev, VIRTIO_MMIO_INTERRUPT_ACK, status);
-    return status;
 }
 
 /* Checks a slot and fills *dev; returns 0, or -ENODEV for something that is not virtio-mmio. */

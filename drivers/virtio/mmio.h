@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/aarch64/mmio.h"
 #include "drivers/virtio/virtq.h"
 
 /* §5 Device Types: the ids Mote names */
@@ -28,11 +29,17 @@
 #define VIRTIO_ID_VSOCK   19
 #define VIRTIO_ID_FS      26
 
+/* §4.2.2 the registers the data path uses (mmio.c names the others) */
+#define VIRTIO_MMIO_QUEUE_NOTIFY     0x050 /* write a queue number: new buffers */
+#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060 /* VIRTIO_INT_* */
+#define VIRTIO_MMIO_INTERRUPT_ACK    0x064
+
 /* §4.2.2 InterruptStatus bits */
 #define VIRTIO_INT_USED   (1u << 0) /* a used buffer was returned */
 #define VIRTIO_INT_CONFIG (1u << 1) /* the configuration changed */
 
 /* §6 Reserved Feature Bits the transport itself negotiates */
+#define VIRTIO_F_ANY_LAYOUT     27 /* legacy: buffers framed as the driver likes (§2.6.4) */
 #define VIRTIO_F_RING_EVENT_IDX 29
 #define VIRTIO_F_VERSION_1      32
 
@@ -97,14 +104,23 @@ int virtio_queue_setup(struct virtio_dev *dev, unsigned index, struct virtq *vq,
 /* Sets DRIVER_OK: the device is live. Returns 0, or -EIO if it says it needs a reset. */
 int virtio_driver_ok(struct virtio_dev *dev);
 
-/* Notifies the device about vq's new buffers, if it asked for that. */
-void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq);
-
 /*
  * Notifies the device about vq whatever it asked for: a watchdog's recovery
- * from a notification that was lost (virtq_watch_check). Harmless if it was not.
+ * from a notification that was lost (virtq_watch_check), or after the
+ * driver's own check (virtq_end_pass). Harmless if it was not needed.
  */
-void virtio_queue_notify(struct virtio_dev *dev, const struct virtq *vq);
+static inline void virtio_queue_notify(struct virtio_dev *dev, const struct virtq *vq)
+{
+    /* mmio_write32's store barrier puts the published avail idx before the notify (§2.7.13.4). */
+    mmio_write32(dev->base + VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
+}
+
+/* Notifies the device about vq's new buffers, if it asked for that. */
+static inline void virtio_queue_kick(struct virtio_dev *dev, struct virtq *vq)
+{
+    if (virtq_needs_notify(vq))
+        virtio_queue_notify(dev, vq);
+}
 
 /*
  * Reads len bytes of the device's configuration space from offset, byte by
@@ -117,7 +133,14 @@ uint8_t virtio_config_read8(struct virtio_dev *dev, unsigned offset);
 uint16_t virtio_config_read16(struct virtio_dev *dev, unsigned offset);
 
 /* Reads and acknowledges the interrupt (in the handler); returns the VIRTIO_INT_* bits. */
-uint32_t virtio_irq_ack(struct virtio_dev *dev);
+static inline uint32_t virtio_irq_ack(struct virtio_dev *dev)
+{
+    uintptr_t base = dev->base; /* once: the barriers make the compiler load it again */
+    uint32_t status = mmio_read32(base + VIRTIO_MMIO_INTERRUPT_STATUS);
+    if (status)
+        mmio_write32(base + VIRTIO_MMIO_INTERRUPT_ACK, status);
+    return status;
+}
 
 /* Resets the device: it forgets features and queues and stops using their memory. */
 void virtio_reset(struct virtio_dev *dev);

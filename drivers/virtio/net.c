@@ -3,8 +3,12 @@
  * virtio network device (virtio spec v1.2 §5.1), legacy and modern, as a
  * struct netdev (net/netdev.h). Queue 0 receives, queue 1 transmits (§5.1.2);
  * every buffer is a struct virtio_net_hdr (§5.1.6) and one Ethernet frame,
- * offered as two descriptors (header, frame) as legacy devices without
- * VIRTIO_F_ANY_LAYOUT require (§5.1.6.7), modern ones accept.
+ * in one descriptor when the device accepts any framing (VERSION_1, or
+ * VIRTIO_F_ANY_LAYOUT on a legacy one: QEMU offers it), else in two (header,
+ * frame) as legacy devices without it require (§5.1.6.7).
+ * Every buffer keeps its descriptors for good (virtq.h, preset chains):
+ * written and translated once at start, so offering a buffer again is one
+ * ring entry, and a transmit is a copy, a length and a ring entry.
  * Features: MAC (else a random locally administered one), STATUS (link
  * state, followed through configuration-change interrupts), and checksum
  * offload when offered: CSUM (the device completes the UDP and TCP checksums
@@ -75,11 +79,10 @@
 #define NET_HDR_CSUM_OFFSET 8 /* le16 */
 /* clang-format on */
 
-#define NET_RX_QUEUE   0 /* receiveq1 */
-#define NET_TX_QUEUE   1 /* transmitq1 */
-#define NET_DESC_PER   2 /* descriptors per buffer: header, frame */
-#define NET_BUFS       64
-#define NET_QUEUE_SIZE (NET_BUFS * NET_DESC_PER)
+#define NET_RX_QUEUE 0  /* receiveq1 */
+#define NET_TX_QUEUE 1  /* transmitq1 */
+#define NET_DESC_MAX 2  /* descriptors per buffer: header, frame; 1 with any framing */
+#define NET_BUFS     64 /* buffers per queue */
 
 #define NET_MTU       1500
 #define NET_ETH_HLEN  14
@@ -111,23 +114,26 @@ _Static_assert(NETDEV_RX_HEADROOM + NET_HDR_LEN_MODERN + NET_FRAME_MAX <= NET_RX
 static struct {
     struct virtio_dev *dev;
     struct netdev netdev;
-    struct virtq rxq, txq;
-    int event;        /* used buffers on either queue */
-    int config_event; /* the configuration (link status) changed */
-    unsigned hdr_len; /* NET_HDR_LEN_* */
-    unsigned nrx;     /* receive buffers, each NET_RX_BUF_SIZE bytes in rx_pool */
+    int event;          /* used buffers on either queue */
+    int config_event;   /* the configuration (link status) changed */
+    unsigned hdr_len;   /* NET_HDR_LEN_* */
+    unsigned desc_per;  /* descriptors per buffer: 1 or NET_DESC_MAX */
+    unsigned desc_log2; /* its logarithm: a buffer's index is its chain head >> desc_log2 */
+    unsigned nrx;       /* receive buffers, each NET_RX_BUF_SIZE bytes in rx_pool */
     uint8_t *rx_pool;
     uint8_t *rx_spare[NET_BUFS + NET_RX_SPARE]; /* buffers neither offered nor lent */
     unsigned rx_nspare;
     unsigned ntx;
     uint8_t *tx_pool;
-    uint16_t tx_free[NET_BUFS]; /* indices of idle transmit buffers */
+    uint16_t tx_free[NET_BUFS]; /* chain heads of idle transmit buffers */
     unsigned tx_nfree;
-    bool tx_irq_on; /* transmit interrupts asked for: a frame waits for a buffer */
+    uint32_t tx_len_extra; /* added to a frame's length in its last descriptor: the header's */
+    bool tx_irq_on;        /* transmit interrupts asked for: a frame waits for a buffer */
+    /* What the device said of the frame being received: static, so no stack guard. */
+    struct netdev_csum rx_csum;
 
     /* Counters: dropped, never trusted. */
-    unsigned long rx_frames, rx_short, rx_no_stack, rx_lost;
-    unsigned long tx_frames, tx_full, dev_invalid;
+    unsigned long rx_short, rx_no_stack, tx_full, dev_invalid;
 
     /* Watchdog */
     struct virtq_watch rx_watch, tx_watch;
@@ -136,6 +142,9 @@ static struct {
     bool rx_starved_told;     /* this starvation was already recovered (counted) */
     unsigned long tx_renotified, tx_recollected, rx_renotified, rx_recollected;
     unsigned logged; /* NET_LOGGED_* kinds of recovery already logged */
+
+    /* Last: large, and the fields above stay within one load's reach of the start. */
+    struct virtq rxq, txq;
 } net;
 
 /* clang-format off */
@@ -145,14 +154,25 @@ static struct {
 #define NET_LOGGED_RX_IRQ    8u
 /* clang-format on */
 
-/* Interrupt context: acknowledge, note what happened; the loop does the work. */
+/* net_irq's rare case: the configuration changed (and buffers may be used too). */
+static __attribute__((noinline)) void irq_config(uint32_t status)
+{
+    if (status & VIRTIO_INT_USED)
+        event_raise(net.event);
+    event_raise(net.config_event);
+}
+
+/*
+ * Interrupt context: acknowledge, note what happened; the loop does the work.
+ * Every way out is a tail call, so the handler keeps no frame.
+ */
 static void net_irq(void *arg)
 {
     uint32_t status = virtio_irq_ack(arg);
-    if (status & VIRTIO_INT_USED)
-        event_raise(net.event);
     if (status & VIRTIO_INT_CONFIG)
-        event_raise(net.config_event);
+        irq_config(status);
+    else if (status & VIRTIO_INT_USED)
+        event_raise(net.event);
 }
 
 static uint16_t le16_get(const uint8_t *p)
@@ -171,8 +191,9 @@ static void le16_put(uint8_t *p, uint16_t v)
  * for net/ to weigh; NULL when the device said nothing (or GUEST_CSUM was
  * not negotiated: then the flags are zero anyway).
  */
-static const struct netdev_csum *rx_csum(const uint8_t *hdr, struct netdev_csum *csum)
+static const struct netdev_csum *rx_csum(const uint8_t *hdr)
 {
+    struct netdev_csum *csum = &net.rx_csum;
     uint8_t flags = hdr[NET_HDR_FLAGS];
     if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
         csum->state = NETDEV_CSUM_PARTIAL;
@@ -181,27 +202,40 @@ static const struct netdev_csum *rx_csum(const uint8_t *hdr, struct netdev_csum 
         return csum;
     }
     if (flags & VIRTIO_NET_HDR_F_DATA_VALID) {
-        csum->state = NETDEV_CSUM_VALID;
-        return csum;
+        static const struct netdev_csum valid = {.state = NETDEV_CSUM_VALID};
+        return &valid; /* no store: the common case with offload */
     }
     return NULL;
 }
 
-/* Offers a receive buffer to the device (header and frame, device-writable). */
-static int rx_post(uint8_t *buf)
+/*
+ * The segments of a buffer's chain: header and frame in one descriptor, or
+ * in two. Returns how many.
+ */
+static unsigned buf_segs(uint8_t *hdr, struct virtq_seg segs[NET_DESC_MAX])
 {
-    uint8_t *hdr = buf + NETDEV_RX_HEADROOM;
-    struct virtq_seg segs[NET_DESC_PER] = {
-        {.buf = hdr, .len = net.hdr_len},
-        {.buf = hdr + net.hdr_len, .len = NET_FRAME_MAX},
-    };
-    return virtq_add_buffer(&net.rxq, segs, 0, NET_DESC_PER, buf);
+    if (net.desc_per == 1) {
+        segs[0] = (struct virtq_seg){.buf = hdr, .len = net.hdr_len + NET_FRAME_MAX};
+        return 1;
+    }
+    segs[0] = (struct virtq_seg){.buf = hdr, .len = net.hdr_len};
+    segs[1] = (struct virtq_seg){.buf = hdr + net.hdr_len, .len = NET_FRAME_MAX};
+    return 2;
 }
 
-static void bad_used_entry(void)
+static __attribute__((cold, noinline)) void bad_used_entry(unsigned n)
 {
-    net.dev_invalid++;
+    net.dev_invalid += n;
     mote_log(MOTE_LOG_WARN, "virtio-net: device returned a bad used-ring entry; ignored");
+}
+
+/* netdev receive until net/ attaches (it sets its own): the frame is dropped. */
+static bool rx_no_stack(struct netdev *dev, void *frame, size_t len, void *buf,
+                        const struct netdev_csum *csum)
+{
+    (void)dev, (void)frame, (void)len, (void)buf, (void)csum;
+    net.rx_no_stack++;
+    return false;
 }
 
 /* netdev rx_release: a buffer the stack kept is a spare again. */
@@ -212,71 +246,72 @@ static void rx_release(struct netdev *dev, void *buf)
 }
 
 /*
- * Hands every received frame to the stack, lending its buffer while a spare
- * can take its place, and offers the device a buffer for each. At most a
- * queue's worth per call; returns true if more may be waiting.
+ * One received frame to the stack, lending its buffer while a spare can take
+ * its place; the chain is offered again, over the spare if the stack kept
+ * the buffer (the pool is one allocation: the descriptors move, nothing is
+ * translated).
+ */
+static void rx_frame(uint16_t head, uint8_t *buf, uint32_t len)
+{
+    /* virtq_fixed_take saw to the upper bound: the chain's size, header and NET_FRAME_MAX. */
+    if (len <= net.hdr_len)
+        net.rx_short++;
+    else {
+        bool lend = net.rx_nspare > 0;
+        uint8_t *hdr = buf + NETDEV_RX_HEADROOM;
+        const struct netdev_csum *c = rx_csum(hdr);
+        if (net.netdev.receive(&net.netdev, hdr + net.hdr_len, len - net.hdr_len, lend ? buf : NULL,
+                               c)) {
+            uint8_t *spare = net.rx_spare[--net.rx_nspare]; /* may be buf, if already released */
+            if (spare != buf)
+                virtq_fixed_move(&net.rxq, head, spare - buf);
+            buf = spare;
+        }
+    }
+    virtq_fixed_post(&net.rxq, head, buf);
+}
+
+/*
+ * Hands every received frame to the stack and offers each buffer again. At
+ * most a queue's worth per call; returns true if more may be waiting.
  */
 static bool rx_collect(void)
 {
-    unsigned reposted = 0;
-    bool more = true;
+    struct virtq *vq = &net.rxq;
+    uint16_t end = virtq_used_idx(vq);
 
     /* Every offered buffer used: the device waits for a notification of the reposted ones. */
-    uint16_t used_idx = net.rxq.used->idx;
-    if (used_idx == net.rxq.avail_idx && (!net.rx_starved || used_idx != net.rx_starved_used)) {
+    if (end == vq->avail_idx && (!net.rx_starved || end != net.rx_starved_used)) {
         net.rx_starved = true;
         net.rx_starved_told = false;
-        net.rx_starved_used = used_idx;
+        net.rx_starved_used = end;
     }
 
-    for (unsigned i = 0; i < net.rxq.size; i++) {
-        void *cookie;
+    /* A queue's worth at most: a device may move its index anywhere. */
+    unsigned n = (uint16_t)(end - vq->last_used);
+    for (n = n < vq->size ? n : vq->size; n > 0; n--) {
+        uint16_t head;
+        void *buf;
         uint32_t len;
-        int n = virtq_get_used(&net.rxq, &cookie, &len);
-        if (n == 0 && !virtq_enable_interrupt(&net.rxq)) {
-            more = false;
-            break;
-        }
-        if (n < 0)
-            bad_used_entry();
-        if (n <= 0)
-            continue;
-
-        uint8_t *buf = cookie;
-        if (len <= net.hdr_len || len > net.hdr_len + NET_FRAME_MAX)
-            net.rx_short++;
-        else if (!net.netdev.receive)
-            net.rx_no_stack++; /* net/ has not attached yet */
-        else {
-            net.rx_frames++;
-            bool lend = net.rx_nspare > 0;
-            uint8_t *hdr = buf + NETDEV_RX_HEADROOM;
-            struct netdev_csum csum;
-            const struct netdev_csum *c = rx_csum(hdr, &csum);
-            if (net.netdev.receive(&net.netdev, hdr + net.hdr_len, len - net.hdr_len,
-                                   lend ? buf : NULL, c))
-                buf = net.rx_spare[--net.rx_nspare]; /* may be buf, if already released */
-        }
-        if (rx_post(buf) != 0) {
-            /* Cannot happen: its own descriptors were just freed. */
-            net.rx_lost++;
-            mote_log(MOTE_LOG_WARN, "virtio-net: receive buffer could not be re-posted");
-            continue;
-        }
-        reposted++;
+        if (virtq_fixed_take(vq, &head, &buf, &len) < 0)
+            bad_used_entry(1);
+        else
+            rx_frame(head, buf, len);
     }
-    if (reposted)
-        virtio_queue_kick(net.dev, &net.rxq);
+    bool notify;
+    bool more = virtq_end_pass(vq, &notify);
+    if (notify)
+        virtio_queue_notify(net.dev, vq);
     return more;
 }
 
 /*
  * Transmit interrupts are off while buffers are idle: finished ones are taken
- * back on every receive pass (after the answers to what was received went
- * out), on the send path when no buffer is idle (net_transmit) and by the
- * watchdog, so a request/response exchange costs one interrupt, the
- * request's. They are asked for only when a frame waits for a buffer (the
- * ring is full), to send it as soon as one is free.
+ * back on the send path when no buffer is idle (net_transmit: one pass for a
+ * ring's worth) and by the watchdog, so a request/response exchange costs one
+ * interrupt, the request's, and no look at the transmit queue. They are asked
+ * for only when a frame waits for a buffer (the ring is full), to send it as
+ * soon as one is free.
  */
 static void tx_irq_set(bool on)
 {
@@ -295,37 +330,31 @@ static void tx_irq_set(bool on)
 /* Takes back the transmit buffers the device is done with; a queue's worth at most. */
 static void tx_reclaim(void)
 {
-    for (unsigned i = 0; i < net.txq.size; i++) {
-        void *cookie;
-        uint32_t len;
-        int n = virtq_get_used(&net.txq, &cookie, &len);
-        if (n == 0)
-            break;
-        if (n < 0) {
-            bad_used_entry();
-            continue;
-        }
-        /* The cookie is one of ours: virtq_get_used returns only offered chain heads. */
-        size_t index = (size_t)((uint8_t *)cookie - net.tx_pool) / NET_BUF_SIZE;
-        net.tx_free[net.tx_nfree++] = (uint16_t)index;
-    }
+    uint16_t invalid = net.txq.dev_invalid;
+    /* Only offered chain heads come back: at most ntx of them, tx_free's size. */
+    net.tx_nfree += virtq_fixed_reap(&net.txq, net.tx_free + net.tx_nfree, net.ntx - net.tx_nfree);
+    if (net.txq.dev_invalid != invalid)
+        bad_used_entry((uint16_t)(net.txq.dev_invalid - invalid));
 }
 
 /*
- * Event loop: received frames to the stack, finished transmit buffers back
- * to the pool. Raised again when the receive queue may hold more than one
- * round's worth.
+ * Event loop: received frames to the stack; when a frame waits for a
+ * transmit buffer (and only then), finished ones back to the pool and the
+ * waiting frames out. Raised again when the receive queue may hold more
+ * than one round's worth.
  */
 static void net_collect(void *arg)
 {
     (void)arg;
     bool more = rx_collect();
-    tx_reclaim();
-    if (net.tx_nfree > 0) {
-        /* Off before the backlog goes out: a frame that still finds no buffer turns them on. */
-        tx_irq_set(false);
-        if (net.netdev.tx_ready)
-            net.netdev.tx_ready(&net.netdev); /* frames waiting for a buffer go out */
+    if (net.tx_irq_on) {
+        tx_reclaim();
+        if (net.tx_nfree > 0) {
+            /* Off before the backlog goes out: a frame that still finds no buffer turns them on. */
+            tx_irq_set(false);
+            if (net.netdev.tx_ready)
+                net.netdev.tx_ready(&net.netdev);
+        }
     }
     if (more)
         event_raise(net.event);
@@ -443,36 +472,30 @@ static void net_config_changed(void *arg)
 }
 
 /*
- * netdev transmit: copies the frame behind its header (zero, or a partial
- * checksum's place) into an idle buffer and offers it. Returns 0, -EAGAIN
- * when no buffer is idle, -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for
- * an empty frame or a partial checksum outside it.
+ * Takes an idle transmit buffer for a frame of len bytes (1..NET_FRAME_MAX)
+ * and writes its header (zero, or a partial checksum's place). Returns the
+ * buffer (the frame goes net.hdr_len bytes in) and *head, or NULL and *err:
+ * -EAGAIN when no buffer is idle, -EINVAL for a partial checksum outside the
+ * frame.
  */
-static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
-                        unsigned nseg, const struct netdev_csum *csum)
+static inline uint8_t *tx_open(size_t len, const struct netdev_csum *csum, uint16_t *head, int *err)
 {
-    (void)dev;
-    size_t len = 0;
-    for (unsigned i = 0; i < nseg; i++) {
-        if (seg_len[i] > NET_FRAME_MAX - len)
-            return -EMSGSIZE;
-        len += seg_len[i];
-    }
-    if (len == 0)
-        return -EINVAL;
     /* §5.1.6.2.1: the checksum field lies within the frame; net/ never asks otherwise. */
-    if (csum && (!(dev->offload & NETDEV_OFFLOAD_TX_CSUM) ||
-                 (size_t)csum->start + csum->offset + sizeof(uint16_t) > len))
-        return -EINVAL;
-
-    if (net.tx_nfree == 0) /* else the receive pass takes them back: one look per pass */
+    if (csum && (!(net.netdev.offload & NETDEV_OFFLOAD_TX_CSUM) ||
+                 (size_t)csum->start + csum->offset + sizeof(uint16_t) > len)) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    if (net.tx_nfree == 0) /* taken back a ring's worth at a time */
         tx_reclaim();
     if (net.tx_nfree == 0) {
         net.tx_full++;
         tx_irq_set(true); /* the stack keeps the frame and resends it on tx_ready */
-        return -EAGAIN;
+        *err = -EAGAIN;
+        return NULL;
     }
-    uint8_t *buf = net.tx_pool + (size_t)net.tx_free[net.tx_nfree - 1] * NET_BUF_SIZE;
+    *head = net.tx_free[--net.tx_nfree];
+    uint8_t *buf = virtq_fixed_buf(&net.txq, *head); /* the header's: the buffer's start */
     /* Both header sizes at once, as stores, not a call (-ffreestanding): a legacy
        header's two extra bytes are the frame's, copied over next. */
     __builtin_memset(buf, 0, NET_HDR_LEN_MODERN);
@@ -481,22 +504,79 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
         le16_put(buf + NET_HDR_CSUM_START, csum->start);
         le16_put(buf + NET_HDR_CSUM_OFFSET, csum->offset);
     }
+    return buf;
+}
+
+/*
+ * Posts the transmit buffer at head for a frame of len bytes: its ring entry
+ * is written, but the device sees nothing before tx_close publishes it, so
+ * the frame may be copied in between (fewer values live across the copy).
+ */
+static inline void tx_post(uint16_t head, uint8_t *buf, size_t len)
+{
+    /* The chain's last descriptor holds the frame: its length is all that changes. */
+    virtq_fixed_set_len(&net.txq, (uint16_t)(head + net.desc_per - 1),
+                        (uint32_t)len + net.tx_len_extra);
+    virtq_fixed_post(&net.txq, head, buf);
+}
+
+/* Publishes the posted transmit buffer and tells the device, if it asked for that. */
+static inline void tx_close(void)
+{
+    virtq_publish(&net.txq);
+    virtio_queue_kick(net.dev, &net.txq);
+}
+
+/* net_transmit for a frame in several pieces: kept apart so the one-piece path stays lean. */
+static __attribute__((noinline)) int tx_gather(const void *const *seg, const size_t *seg_len,
+                                               unsigned nseg, const struct netdev_csum *csum)
+{
+    size_t len = 0;
+    for (unsigned i = 0; i < nseg; i++) {
+        if (seg_len[i] > NET_FRAME_MAX - len)
+            return -EMSGSIZE;
+        len += seg_len[i];
+    }
+    if (len == 0)
+        return -EINVAL;
+    uint16_t head;
+    int err;
+    uint8_t *buf = tx_open(len, csum, &head, &err);
+    if (!buf)
+        return err;
+    tx_post(head, buf, len);
     uint8_t *p = buf + net.hdr_len;
     for (unsigned i = 0; i < nseg; i++) {
         memcpy(p, seg[i], seg_len[i]);
         p += seg_len[i];
     }
-    struct virtq_seg segs[NET_DESC_PER] = {
-        {.buf = buf, .len = net.hdr_len},
-        {.buf = buf + net.hdr_len, .len = (uint32_t)len},
-    };
-    /* Cannot fail: every idle buffer has its two descriptors free. */
-    int err = virtq_add_buffer(&net.txq, segs, NET_DESC_PER, 0, buf);
-    if (err)
-        return err == -ENOSPC ? -EAGAIN : err;
-    net.tx_nfree--;
-    net.tx_frames++;
-    virtio_queue_kick(net.dev, &net.txq);
+    tx_close();
+    return 0;
+}
+
+/*
+ * netdev transmit: copies the frame behind its header into an idle buffer
+ * and offers it. Returns 0, -EAGAIN when no buffer is idle, -EMSGSIZE over
+ * NET_FRAME_MAX bytes, -EINVAL for an empty frame or a partial checksum
+ * outside it.
+ */
+static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                        unsigned nseg, const struct netdev_csum *csum)
+{
+    (void)dev;
+    if (nseg != 1) /* the common case is one (net_transmit_frame, a one-pbuf frame) */
+        return tx_gather(seg, seg_len, nseg, csum);
+    size_t len = seg_len[0];
+    if (len - 1 >= NET_FRAME_MAX) /* 0 wraps */
+        return len ? -EMSGSIZE : -EINVAL;
+    uint16_t head;
+    int err;
+    uint8_t *buf = tx_open(len, csum, &head, &err);
+    if (!buf)
+        return err;
+    tx_post(head, buf, len);
+    memcpy(buf + net.hdr_len, seg[0], len);
+    tx_close();
     return 0;
 }
 
@@ -514,25 +594,47 @@ static void mac_read(uint8_t mac[NETDEV_MAC_LEN])
 }
 
 /*
- * The buffers: one allocation per direction. Receive: the queue's buffers
- * (the first nrx) and the spares behind them.
+ * The buffers: one allocation per direction, each buffer with its preset
+ * chain. Receive: the queue's buffers (the first nrx, offered here) and the
+ * spares behind them.
  */
-static int pools_alloc(void)
+static int pools_init(void)
 {
-    net.nrx = net.rxq.size / NET_DESC_PER;
-    net.ntx = net.txq.size / NET_DESC_PER;
+    struct virtq_seg segs[NET_DESC_MAX];
+    net.nrx = net.rxq.size >> net.desc_log2;
+    net.ntx = net.txq.size >> net.desc_log2;
     if (net.nrx == 0 || net.ntx == 0)
-        return -ENOSPC; /* a device whose queues hold fewer than two descriptors */
+        return -ENOSPC; /* a device whose queues hold fewer descriptors than a buffer needs */
     net.rx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)(net.nrx + NET_RX_SPARE) * NET_RX_BUF_SIZE);
     net.tx_pool = aligned_alloc(NET_BUF_ALIGN, (size_t)net.ntx * NET_BUF_SIZE);
     if (!net.rx_pool || !net.tx_pool)
         return -ENOMEM;
+    virtq_fixed_init(&net.rxq);
+    virtq_fixed_init(&net.txq);
+    for (unsigned i = 0; i < net.nrx; i++) {
+        uint8_t *buf = net.rx_pool + (size_t)i * NET_RX_BUF_SIZE;
+        uint16_t head = (uint16_t)(i << net.desc_log2);
+        unsigned n = buf_segs(buf + NETDEV_RX_HEADROOM, segs);
+        int err = virtq_fixed_chain(&net.rxq, head, segs, 0, n);
+        if (err)
+            return err;
+        virtq_fixed_post(&net.rxq, head, buf);
+    }
+    /* §5.1.5: the receive queue filled before DRIVER_OK; the device is told after. */
+    virtq_publish(&net.rxq);
     for (unsigned i = 0; i < NET_RX_SPARE; i++)
         net.rx_spare[i] = net.rx_pool + (size_t)(net.nrx + i) * NET_RX_BUF_SIZE;
     net.rx_nspare = NET_RX_SPARE;
-    for (unsigned i = 0; i < net.ntx; i++)
-        net.tx_free[i] = (uint16_t)i;
+    for (unsigned i = 0; i < net.ntx; i++) {
+        uint16_t head = (uint16_t)(i << net.desc_log2);
+        unsigned n = buf_segs(net.tx_pool + (size_t)i * NET_BUF_SIZE, segs);
+        int err = virtq_fixed_chain(&net.txq, head, segs, n, 0);
+        if (err)
+            return err;
+        net.tx_free[i] = head;
+    }
     net.tx_nfree = net.ntx;
+    net.tx_len_extra = net.desc_per == 1 ? net.hdr_len : 0;
     return 0;
 }
 
@@ -542,26 +644,27 @@ static int net_probe(struct virtio_dev *dev)
         return -EBUSY; /* one is enough */
     int err =
         virtio_negotiate(dev, (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) |
-                                  (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM));
+                                  (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |
+                                  (1ull << VIRTIO_F_ANY_LAYOUT));
+    if (err)
+        return err;
+    net.netdev.receive = rx_no_stack; /* no test for "none" on the receive path */
+    bool modern = dev->features & (1ull << VIRTIO_F_VERSION_1);
+    net.hdr_len = modern ? NET_HDR_LEN_MODERN : NET_HDR_LEN_LEGACY;
+    /* §2.6.4: VERSION_1 devices take any framing; legacy ones only with ANY_LAYOUT. */
+    net.desc_log2 = modern || (dev->features & (1ull << VIRTIO_F_ANY_LAYOUT)) ? 0 : 1;
+    net.desc_per = 1u << net.desc_log2;
+    err = virtio_queue_setup(dev, NET_RX_QUEUE, &net.rxq, (uint16_t)(NET_BUFS * net.desc_per));
     if (!err)
-        err = virtio_queue_setup(dev, NET_RX_QUEUE, &net.rxq, NET_QUEUE_SIZE);
+        err = virtio_queue_setup(dev, NET_TX_QUEUE, &net.txq, (uint16_t)(NET_BUFS * net.desc_per));
     if (!err)
-        err = virtio_queue_setup(dev, NET_TX_QUEUE, &net.txq, NET_QUEUE_SIZE);
-    if (!err)
-        err = pools_alloc();
+        err = pools_init();
     if (err)
         return err;
     net.dev = dev;
-    bool modern = dev->features & (1ull << VIRTIO_F_VERSION_1);
-    net.hdr_len = modern ? NET_HDR_LEN_MODERN : NET_HDR_LEN_LEGACY;
 
-    /* §5.1.5: fill the receive queue before DRIVER_OK; the device is told after. */
-    for (unsigned i = 0; i < net.nrx && !err; i++)
-        err = rx_post(net.rx_pool + (size_t)i * NET_RX_BUF_SIZE);
-    if (!err) {
-        net.event = event_source_add(net_collect, NULL);
-        err = net.event < 0 ? net.event : 0;
-    }
+    net.event = event_source_add(net_collect, NULL);
+    err = net.event < 0 ? net.event : 0;
     if (!err) {
         net.config_event = event_source_add(net_config_changed, NULL);
         err = net.config_event < 0 ? net.config_event : 0;
@@ -580,7 +683,7 @@ static int net_probe(struct virtio_dev *dev)
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
     nd->rx_release = rx_release;
-    nd->rx_frame_room = NET_FRAME_MAX; /* rx_post: every buffer holds a whole frame */
+    nd->rx_frame_room = NET_FRAME_MAX; /* buf_segs: every buffer holds a whole frame */
     if (dev->features & (1ull << VIRTIO_NET_F_CSUM))
         nd->offload |= NETDEV_OFFLOAD_TX_CSUM;
     if (dev->features & (1ull << VIRTIO_NET_F_GUEST_CSUM))

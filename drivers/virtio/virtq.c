@@ -11,22 +11,6 @@
 
 #include "kernel/dma.h"
 
-/*
- * Barriers between this CPU and the device, which reads and writes the rings
- * from outside (QEMU: another host thread). Outer shareable covers any
- * observer. On the host (unit tests) the "device" is the same thread, and
- * only the compiler needs holding back.
- */
-#if defined(__aarch64__)
-#define virtq_wmb() __asm__ volatile("dmb oshst" ::: "memory") /* stores before stores */
-#define virtq_rmb() __asm__ volatile("dmb oshld" ::: "memory") /* loads before loads */
-#define virtq_mb()  __asm__ volatile("dmb osh" ::: "memory")   /* stores before loads */
-#else
-#define virtq_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtq_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtq_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#endif
-
 static size_t avail_bytes(uint16_t size)
 {
     /* flags, idx, ring[size], used_event */
@@ -162,26 +146,6 @@ static __attribute__((noinline)) int add_translating(struct virtq *vq, const str
     return virtq_add_buffer(vq, segs, n_out, n_in, cookie);
 }
 
-bool virtq_needs_notify(struct virtq *vq)
-{
-    /*
-     * §2.7.13.4.1: "a suitable memory barrier before reading flags or
-     * avail_event". A full barrier (store-load): the device writes avail_event,
-     * then re-reads avail idx (its side of the same handshake); without this
-     * barrier both sides can read the other's old value and the notification
-     * is lost for good. The watchdog (virtq_watch_check) covers a device or an
-     * emulator that breaks the handshake anyway (QEMU before 8.1 elides guest
-     * barriers under single-threaded TCG while its device thread runs).
-     */
-    virtq_mb();
-    uint16_t old = vq->kicked_idx, now = vq->avail_idx;
-    vq->kicked_idx = now;
-    /* §2.7.10: with EVENT_IDX only avail_event counts; the flag is ignored. */
-    if (vq->event_idx)
-        return virtq_need_event(*vq->avail_event, now, old);
-    return !(vq->used->flags & VIRTQ_USED_F_NO_NOTIFY);
-}
-
 /* Returns a chain's descriptors to the free list. */
 static void free_chain(struct virtq *vq, uint16_t head)
 {
@@ -239,6 +203,66 @@ void virtq_disable_interrupt(struct virtq *vq)
         *vq->used_event = (uint16_t)(vq->last_used - 1);
     else
         vq->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+}
+
+void virtq_fixed_init(struct virtq *vq)
+{
+    vq->num_free = 0;
+    vq->free_head = 0;
+}
+
+int virtq_fixed_chain(struct virtq *vq, uint16_t head, const struct virtq_seg *segs, unsigned n_out,
+                      unsigned n_in)
+{
+    unsigned n = n_out + n_in;
+    if (n == 0 || n > vq->size || head > vq->size - n)
+        return -EINVAL;
+    for (unsigned i = 0; i < n; i++)
+        if (segs[i].len == 0)
+            return -EINVAL;
+    uint32_t in_len = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint16_t d = (uint16_t)(head + i);
+        uint16_t flags = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
+        if (i >= n_out) {
+            flags |= VIRTQ_DESC_F_WRITE;
+            in_len += segs[i].len;
+        }
+        vq->dma_buf[d] = segs[i].buf;
+        vq->dma_paddr[d] = dma_addr(segs[i].buf);
+        vq->desc[d].addr = vq->dma_paddr[d];
+        vq->desc[d].len = segs[i].len;
+        vq->desc[d].flags = flags;
+        vq->desc[d].next = i + 1 < n ? (uint16_t)(d + 1) : 0;
+        /* Only the head names the chain: the others are never a valid used id. */
+        vq->chain_len[d] = i == 0 ? (uint16_t)n : 0;
+        vq->in_len[d] = 0;
+    }
+    vq->in_len[head] = in_len;
+    return 0;
+}
+
+unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *heads, unsigned max)
+{
+    /* Locals: the loop stores nothing the compiler must assume they alias. */
+    volatile struct virtq_used *used = vq->used;
+    uint16_t size = vq->size, mask = (uint16_t)(size - 1), last = vq->last_used;
+    unsigned todo = (uint16_t)(virtq_used_idx(vq) - last), n = 0;
+    /* Bounded by the ring: a device that moves its index anywhere costs one queue's worth. */
+    if (todo > size)
+        todo = size;
+    for (; todo > 0 && n < max; todo--, last++) {
+        volatile struct virtq_used_elem *e = &used->ring[last & mask];
+        uint32_t id = e->id; /* the length of what it wrote into a readable chain: nothing */
+        if (id >= size || !vq->cookie[id]) {
+            vq->dev_invalid++;
+            continue;
+        }
+        vq->cookie[id] = NULL;
+        heads[n++] = (uint16_t)id;
+    }
+    vq->last_used = last;
+    return n;
 }
 
 void virtq_watch_reset(struct virtq_watch *w, const struct virtq *vq)

@@ -17,6 +17,7 @@
 #ifndef DRIVERS_VIRTIO_VIRTQ_H
 #define DRIVERS_VIRTIO_VIRTQ_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,22 @@ struct virtq {
     uint64_t dma_paddr[VIRTQ_SIZE_MAX];
 };
 
+/*
+ * Barriers between this CPU and the device, which reads and writes the rings
+ * from outside (QEMU: another host thread). Outer shareable covers any
+ * observer. On the host (unit tests, fuzzing) the "device" is the same
+ * thread, and only the compiler needs holding back.
+ */
+#if defined(__aarch64__)
+#define virtq_wmb() __asm__ volatile("dmb oshst" ::: "memory") /* stores before stores */
+#define virtq_rmb() __asm__ volatile("dmb oshld" ::: "memory") /* loads before loads */
+#define virtq_mb()  __asm__ volatile("dmb osh" ::: "memory")   /* stores before loads */
+#else
+#define virtq_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtq_rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtq_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
 /* Bytes of ring memory a queue of size descriptors needs (legacy layout). */
 size_t virtq_mem_size(uint16_t size);
 
@@ -123,12 +140,33 @@ uint64_t virtq_used_paddr(const struct virtq *vq);
 int virtq_add_buffer(struct virtq *vq, const struct virtq_seg *segs, unsigned n_out, unsigned n_in,
                      void *cookie);
 
+static inline bool virtq_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old_idx);
+
 /*
- * After one or more virtq_add_buffer: true if the device asked to be told
- * (avail_event with EVENT_IDX, else the used ring's NO_NOTIFY flag); then the
- * transport writes its notify register.
+ * After one or more virtq_add_buffer (or virtq_publish): true if the device
+ * asked to be told (avail_event with EVENT_IDX, else the used ring's
+ * NO_NOTIFY flag); then the transport writes its notify register. Inline:
+ * it runs once per transmitted frame.
  */
-bool virtq_needs_notify(struct virtq *vq);
+static inline bool virtq_needs_notify(struct virtq *vq)
+{
+    /*
+     * §2.7.13.4.1: "a suitable memory barrier before reading flags or
+     * avail_event". A full barrier (store-load): the device writes avail_event,
+     * then re-reads avail idx (its side of the same handshake); without this
+     * barrier both sides can read the other's old value and the notification
+     * is lost for good. The watchdog (virtq_watch_check) covers a device or an
+     * emulator that breaks the handshake anyway (QEMU before 8.1 elides guest
+     * barriers under single-threaded TCG while its device thread runs).
+     */
+    virtq_mb();
+    uint16_t old = vq->kicked_idx, now = vq->avail_idx;
+    vq->kicked_idx = now;
+    /* §2.7.10: with EVENT_IDX only avail_event counts; the flag is ignored. */
+    if (vq->event_idx)
+        return virtq_need_event(*vq->avail_event, now, old);
+    return !(vq->used->flags & VIRTQ_USED_F_NO_NOTIFY);
+}
 
 /*
  * Collects the oldest buffer the device is done with: *cookie and *len (bytes
@@ -168,6 +206,160 @@ void virtq_disable_interrupt(struct virtq *vq);
 static inline uint16_t virtq_outstanding(const struct virtq *vq)
 {
     return (uint16_t)(vq->avail_idx - vq->last_used);
+}
+
+/*
+ * Preset chains, for a driver that offers the same buffers over and over
+ * (virtio-net): each buffer's descriptors are written and translated once
+ * (virtq_fixed_chain), and offering the buffer again is one ring entry
+ * (virtq_fixed_post), published together with the others of a pass
+ * (virtq_publish); what the device is done with comes back through
+ * virtq_fixed_take. No free list, no chain building and no address
+ * translation on the data path. A queue is used either this way or through
+ * virtq_add_buffer, never both: virtq_fixed_init empties the free list, so
+ * virtq_add_buffer refuses with -ENOSPC. The watchdog (virtq_watch_*) and
+ * the interrupt calls work the same on both kinds.
+ */
+
+/* Makes vq a queue of preset chains (see above); right after virtq_init. */
+void virtq_fixed_init(struct virtq *vq);
+
+/*
+ * Writes one preset chain over descriptors head .. head + n_out + n_in - 1
+ * (consecutive): the first n_out segments device-readable, the rest
+ * device-writable, each translated (dma_addr) here, once. The chain is not
+ * offered yet (the caller never writes over a chain it has offered). Returns
+ * 0, or -EINVAL for no segments, an empty segment or a chain past the table.
+ */
+int virtq_fixed_chain(struct virtq *vq, uint16_t head, const struct virtq_seg *segs, unsigned n_out,
+                      unsigned n_in);
+
+/*
+ * The buffers of the preset chain at head (not offered) moved by delta bytes
+ * within memory the device sees as contiguous, such as one heap allocation
+ * (the heap is one linear mapping of its RAM, arch/aarch64/aslr.c): a lent
+ * buffer's place in a pool taken by a spare, with no translation.
+ */
+static inline void virtq_fixed_move(struct virtq *vq, uint16_t head, intptr_t delta)
+{
+    for (uint16_t d = head; d < head + vq->chain_len[head]; d++) {
+        vq->dma_buf[d] = (const uint8_t *)vq->dma_buf[d] + delta;
+        vq->dma_paddr[d] += (uint64_t)delta;
+        vq->desc[d].addr = vq->dma_paddr[d];
+    }
+}
+
+/* The buffer descriptor d of a preset chain points at (as set up, or moved). */
+static inline void *virtq_fixed_buf(const struct virtq *vq, uint16_t d)
+{
+    return (void *)vq->dma_buf[d];
+}
+
+/*
+ * Sets the length of descriptor d of a preset device-readable chain (not
+ * offered): a transmit buffer's frame changes length every time.
+ */
+static inline void virtq_fixed_set_len(struct virtq *vq, uint16_t d, uint32_t len)
+{
+    vq->desc[d].len = len;
+}
+
+/*
+ * Offers the preset chain at head (not offered) with cookie (not NULL), which
+ * virtq_fixed_take hands back. The device sees it after virtq_publish.
+ */
+static inline void virtq_fixed_post(struct virtq *vq, uint16_t head, void *cookie)
+{
+    vq->cookie[head] = cookie;
+    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
+    vq->avail_idx++;
+}
+
+/* Publishes the ring entries posted since the last call (avail idx). */
+static inline void virtq_publish(struct virtq *vq)
+{
+    /*
+     * §2.7.13.3.1: the ring entries (and the descriptors, if changed) must
+     * be visible before the index that publishes them. Store-store.
+     */
+    virtq_wmb();
+    vq->avail->idx = vq->avail_idx;
+}
+
+/*
+ * The device's used idx, read once for a batch of virtq_fixed_take: entries
+ * up to it are complete (§2.7.14: the index is read before the entries).
+ */
+static inline uint16_t virtq_used_idx(const struct virtq *vq)
+{
+    uint16_t idx = vq->used->idx;
+    virtq_rmb();
+    return idx;
+}
+
+/*
+ * Takes the oldest used entry of a queue of preset chains; the caller knows
+ * there is one (vq->last_used != virtq_used_idx). Fills *head, *cookie and
+ * *len (bytes the device wrote) and returns 1, or returns -EIO when the
+ * device names a descriptor that is not an offered chain head or claims to
+ * have written more than the chain holds (skipped, counted in dev_invalid).
+ * The chain is no longer offered: post it again, or leave it.
+ */
+static inline int virtq_fixed_take(struct virtq *vq, uint16_t *head, void **cookie, uint32_t *len)
+{
+    volatile struct virtq_used_elem *e = &vq->used->ring[vq->last_used & (vq->size - 1)];
+    uint32_t id = e->id, written = e->len;
+    vq->last_used++;
+    if (id >= vq->size || !vq->cookie[id] || written > vq->in_len[id]) {
+        vq->dev_invalid++;
+        return -EIO;
+    }
+    *head = (uint16_t)id;
+    *cookie = vq->cookie[id];
+    *len = written;
+    vq->cookie[id] = NULL;
+    return 1;
+}
+
+/*
+ * Takes every used entry of a queue of preset device-readable chains
+ * (transmit buffers coming back), up to max (and a queue's worth), writing
+ * the heads of the chains into heads. The length the device reports is not
+ * looked at: it wrote nothing into them. Entries that name no offered chain
+ * head are skipped and counted in dev_invalid. Returns how many heads were
+ * written.
+ */
+unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *heads, unsigned max);
+
+/*
+ * The end of a pass that took used buffers and posted others, in one
+ * handshake: publishes the posted ones (virtq_publish), asks for an interrupt
+ * at the next used buffer (as virtq_enable_interrupt), and behind one full
+ * barrier reads the device's side of both. Returns true if buffers were used
+ * meanwhile (take them: no interrupt may come for them); *notify is whether
+ * the device asked to be told of the new entries (as virtq_needs_notify).
+ */
+static inline bool virtq_end_pass(struct virtq *vq, bool *notify)
+{
+    virtq_wmb(); /* virtq_publish: entries before the index */
+    uint16_t old = vq->kicked_idx, now = vq->avail_idx, last = vq->last_used;
+    vq->avail->idx = now;
+    vq->kicked_idx = now;
+    if (vq->event_idx)
+        *vq->used_event = last;
+    else
+        vq->avail->flags = 0;
+    /*
+     * One full barrier for both handshakes (store-load): the new avail idx
+     * before avail_event is read (virtq_needs_notify), used_event before the
+     * used idx is read again (virtq_enable_interrupt).
+     */
+    virtq_mb();
+    if (vq->event_idx)
+        *notify = virtq_need_event(*vq->avail_event, now, old);
+    else
+        *notify = !(vq->used->flags & VIRTQ_USED_F_NO_NOTIFY);
+    return vq->used->idx != last;
 }
 
 /*
