@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Included first in every C file of an image (mk/toolchain.mk: -include).
+ * Included first in every C file of the Mote object (mk/toolchain.mk:
+ * PIE_CFLAGS, -include).
  *
  * An image is one static position-independent executable: no symbol is ever
  * preempted by a shared library. Declared hidden, every global is reached
  * PC-relative (adrp, then the access with its low 12 bits), where -fpie
  * otherwise loads its address from the GOT first: one instruction and one
  * load more per access, and a GOT slot relocated at boot in the image's data.
+ *
+ * The one global still reached through the GOT is the stack protector's
+ * canary: the compiler makes its own declaration of __stack_chk_guard, with
+ * default visibility, whatever this file says.
  */
 #pragma GCC visibility push(hidden)
-
-/*
- * The one global still reached through the GOT is the stack protector's
- * canary: the compiler makes its own declaration of __stack_chk_guard,
- * with default visibility, whatever this file says.
- */
-
