@@ -421,8 +421,6 @@ int net_start(const char *args)
     holding_ready = true;
     ready_hold();
     netif_add_ext_callback(&address_logger, log_addresses);
-    dev->receive = net_udp_receive; /* the fast path, which hands lwIP the rest */
-    dev->tx_ready = NULL;           /* until a frame waits in the backlog */
     netdev_on_link = link_changed;
     if (c.dhcp)
         netif_add(&netif, NULL, NULL, NULL, dev, netif_setup, ethernet_input);
@@ -430,7 +428,10 @@ int net_start(const char *args)
         netif_add(&netif, &c.addr, &c.mask, &c.gw, dev, netif_setup, ethernet_input);
     netif_set_default(&netif);
     net_udp_attach(&netif, dev);
-    net_tx_direct = dev; /* nothing waits in the backlog yet */
+    net_tx_direct = dev;  /* nothing waits in the backlog yet */
+    dev->tx_ready = NULL; /* until a frame waits in the backlog */
+    dev->receive =
+        net_udp_receive; /* the fast path, which hands lwIP the rest; once it is set up */
 #if LWIP_IPV6
     netif_create_ip6_linklocal_address(&netif, 1);
     netif.ip6_autoconfig_enabled = 1; /* SLAAC (the lwIP macro trips -Waddress) */

@@ -85,7 +85,9 @@ struct netdev {
     size_t rx_frame_room;
     /*
      * Set by net/: called by the driver, from the event loop and never from
-     * inside transmit, when transmit buffers became free again.
+     * inside transmit, when transmit buffers became free again. NULL while
+     * no frame waits for one (net/ sets it when transmit says -EAGAIN): the
+     * driver checks before calling.
      */
     void (*tx_ready)(struct netdev *dev);
     /*

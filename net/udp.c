@@ -137,7 +137,14 @@ static inline void in_place_offer(int sock, uint8_t *frame, uint8_t *payload, bo
     in_place.reply_sock = in_place.reply ? sock : 0;
     in_place.frame = frame;
     in_place.payload = payload;
-    in_place.room = in_place.frame_room - (size_t)(payload - frame);
+    size_t room = in_place.frame_room;
+#if LWIP_IPV6
+    /* A router may have lowered the link's IPv6 MTU since attach (RFC 4861 §6.3.4). */
+    size_t mtu6_room = SIZEOF_ETH_HDR + netif_mtu6(in_place.nif);
+    if (v6 && mtu6_room < room)
+        room = mtu6_room;
+#endif
+    in_place.room = room - (size_t)(payload - frame);
     in_place.v6 = v6;
 }
 
@@ -299,7 +306,8 @@ static inline __attribute__((always_inline)) size_t in_place_turn(const void *da
 static inline void in_place_count(int err)
 {
     if (err) {
-        LINK_STATS_INC(link.drop);
+        if (err != -EAGAIN) /* -EAGAIN: the caller sends it the ordinary way, counted there */
+            LINK_STATS_INC(link.drop);
         return;
     }
     LINK_STATS_INC(link.xmit);

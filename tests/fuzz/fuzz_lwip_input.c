@@ -15,7 +15,9 @@
  * offload, as with a virtio-net device that offers it; bit 2: every received
  * checksum vouched for by the device (so none is checked on the fast path
  * or in lwIP: what a lying device could make of Mote); bit 3: UDP answers
- * from a buffer of the service's own (mote_udp_send), not in place; the IPv6 link-local address
+ * from a buffer of the service's own (mote_udp_send), not in place; bit 4:
+ * the device's transmit ring full, so every reply built in place is checked
+ * and then refused (-EAGAIN) and goes lwIP's way instead; the IPv6 link-local address
  * and SLAAC are always on. Before each frame the clock advances by the step
  * times TICK_MS and lwIP's timeouts run (TCP, ARP, reassembly, DHCP, ND).
  *
@@ -30,6 +32,7 @@
  * connection block is back in its pool: nothing an input can leave behind
  * leaks.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,6 +70,7 @@
 #define MODE_OFFLOAD   0x02 /* the device completes UDP and TCP checksums (net/net.c) */
 #define MODE_VOUCHED   0x04 /* the device vouches for every received checksum */
 #define MODE_GENERAL   0x08 /* UDP answers from a buffer of the service's own (mote_udp_send) */
+#define MODE_TX_FULL   0x10 /* the transmit ring is full: every direct send says -EAGAIN */
 #define HTTP_PORT      80
 #define DNS_PORT       53
 #define REASS_FLUSH_S  (IPV6_REASS_MAXAGE + IP_REASS_MAXAGE + 2) /* every fragment timed out */
@@ -181,6 +185,8 @@ bool net_tx_csum_offloaded; /* net/net.h's net_tx_csum_offload reads it */
  * service's), its IPv4 header checksum must hold, and its UDP checksum must
  * too, completed here first when it is left to the device.
  */
+static bool tx_full; /* MODE_TX_FULL */
+
 static int fake_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
                          unsigned nseg, const struct netdev_csum *csum)
 {
@@ -208,7 +214,7 @@ static int fake_transmit(struct netdev *dev, const void *const *seg, const size_
         abort(); /* a wrong IPv4 header checksum */
     if (csum_add(csum_l4_pseudo(flat, &l4), flat + l4.start, l4.len) != 0xffff)
         abort(); /* a wrong UDP checksum */
-    return 0;
+    return tx_full ? -EAGAIN : 0;
 }
 
 static struct netdev fake_dev = {
@@ -289,6 +295,7 @@ static void start(uint8_t mode)
     ip4_addr_t addr, mask, gw;
     offload = mode & MODE_OFFLOAD;
     general = mode & MODE_GENERAL;
+    tx_full = mode & MODE_TX_FULL;
     net_tx_csum_offloaded = offload;
     if (mode & MODE_STATIC) {
         IP4_ADDR(&addr, 10, 0, 2, 15);

@@ -15,6 +15,7 @@ HOST_LL = bytes.fromhex("fe80000000000000505400fffeabcdef")
 STATIC, DHCP = 1, 0
 OFFLOAD = 0x02  # mode bit: the device completes UDP and TCP checksums
 GENERAL = 0x08  # mode bit: UDP answers from the service's own buffer (mote_udp_send)
+TX_FULL = 0x10  # mode bit: the transmit ring full, replies in place refused (-EAGAIN)
 
 
 def csum(data):
@@ -169,6 +170,11 @@ def main():
         "udp_dns_general": seed(STATIC | GENERAL, [dns_query(), dns_query6(), dns_query6()],
                                 step=20),
         "udp_dns_general_offload": seed(STATIC | GENERAL | OFFLOAD,
+                                        [dns_query(), dns_query6(), dns_query6()], step=20),
+        # the transmit ring full: a reply built in place goes lwIP's way instead
+        "udp_dns_tx_full": seed(STATIC | TX_FULL, [dns_query(), dns_query6(), dns_query6()],
+                                step=20),
+        "udp_dns_general_tx_full": seed(STATIC | GENERAL | TX_FULL,
                                         [dns_query(), dns_query6(), dns_query6()], step=20),
     }
     for name, data in seeds.items():
