@@ -139,10 +139,13 @@ static inline void in_place_offer(int sock, uint8_t *frame, uint8_t *payload, bo
     in_place.payload = payload;
     size_t room = in_place.frame_room;
 #if LWIP_IPV6
-    /* A router may have lowered the link's IPv6 MTU since attach (RFC 4861 §6.3.4). */
-    size_t mtu6_room = SIZEOF_ETH_HDR + netif_mtu6(in_place.nif);
-    if (v6 && mtu6_room < room)
-        room = mtu6_room;
+    /* A router may have lowered the link's IPv6 MTU since attach (RFC 4861 §6.3.4). A
+       branch, so that IPv4 does not pay for the load (a select would). */
+    if (__builtin_expect(v6, 0)) {
+        size_t mtu6_room = SIZEOF_ETH_HDR + netif_mtu6(in_place.nif);
+        if (mtu6_room < room)
+            room = mtu6_room;
+    }
 #endif
     in_place.room = room - (size_t)(payload - frame);
     in_place.v6 = v6;
