@@ -9,6 +9,7 @@
 #define KERNEL_IRQ_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define IRQ_LINES    256  /* INTIDs Mote can route (SGIs, PPIs and the first SPIs) */
 #define IRQ_SPURIOUS 1020 /* INTIDs >= this are special: nothing pending */
@@ -22,6 +23,15 @@ struct irq_chip {
     void (*disable)(unsigned intid);
     unsigned (*ack)(void);
     void (*eoi)(unsigned intid);
+    /*
+     * Optional (0: none): for a controller whose acknowledge is one 32-bit
+     * register read (the INTID in the bits of intid_mask) and whose end of
+     * interrupt one write of that INTID, the two registers' addresses. The
+     * event loop then accesses them inline (kernel/irq_loop.h) rather than
+     * calling ack and eoi: two calls' frames less per interrupt.
+     */
+    uintptr_t ack_reg, eoi_reg;
+    uint32_t intid_mask;
 };
 
 typedef void (*irq_fn)(void *arg);

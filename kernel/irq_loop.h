@@ -2,12 +2,14 @@
 /*
  * The dispatch the event loop does itself (kernel/event.c), inline there: the
  * interrupt that ends the loop's wfi is handled by a call, not an exception,
- * and this saves the call too. Shares the handler table with irq.c's
- * irq_dispatch, which the IRQ vector calls for the others.
+ * and this saves the call too, and the controller's own calls when its
+ * acknowledge and end of interrupt are plain register accesses (GICv2). Shares the handler table
+ * with irq.c's irq_dispatch, which the IRQ vector calls for the others.
  */
 #ifndef KERNEL_IRQ_LOOP_H
 #define KERNEL_IRQ_LOOP_H
 
+#include "arch/aarch64/mmio.h"
 #include "kernel/gdbstub.h"
 #include "kernel/irq.h"
 
@@ -41,11 +43,17 @@ static inline void irq_handle(unsigned intid)
  */
 static inline void irq_dispatch_in_loop(void)
 {
-    unsigned intid = irq_chip->ack();
+    /* The controller's registers accessed here when it names them (struct irq_chip). */
+    uintptr_t ack_reg = irq_chip->ack_reg;
+    unsigned intid = ack_reg ? mmio_read32(ack_reg) & irq_chip->intid_mask : irq_chip->ack();
     if (intid >= IRQ_SPURIOUS)
         return;
     irq_handle(intid);
-    irq_chip->eoi(intid);
+    uintptr_t eoi_reg = irq_chip->eoi_reg;
+    if (eoi_reg)
+        mmio_write32(eoi_reg, intid);
+    else
+        irq_chip->eoi(intid);
     gdbstub_loop_irq_exit(); /* no frame here: the stub makes one (a brk) if it stops */
 }
 

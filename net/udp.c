@@ -101,7 +101,9 @@ static struct {
     size_t room;
     bool v6;
     struct mote_endpoint from; /* the sender, as the fast path's callback gets it */
-    const void *seg[2];        /* the reply as transmit takes it: headers, payload */
+    int replying;              /* mote_udp_reply's socket and length, for reply_queued */
+    size_t reply_len;
+    const void *seg[2]; /* the reply as transmit takes it: headers, payload */
     size_t seg_len[2];
 } in_place;
 
@@ -137,10 +139,13 @@ static inline void in_place_offer(int sock, uint8_t *frame, uint8_t *payload, bo
     in_place.payload = payload;
     size_t room = in_place.frame_room;
 #if LWIP_IPV6
-    /* A router may have lowered the link's IPv6 MTU since attach (RFC 4861 §6.3.4). */
-    size_t mtu6_room = SIZEOF_ETH_HDR + netif_mtu6(in_place.nif);
-    if (v6 && mtu6_room < room)
-        room = mtu6_room;
+    /* A router may have lowered the link's IPv6 MTU since attach (RFC 4861 §6.3.4). A
+       branch, so that IPv4 does not pay for the load (a select would). */
+    if (__builtin_expect(v6, 0)) {
+        size_t mtu6_room = SIZEOF_ETH_HDR + netif_mtu6(in_place.nif);
+        if (mtu6_room < room)
+            room = mtu6_room;
+    }
 #endif
     in_place.room = room - (size_t)(payload - frame);
     in_place.v6 = v6;
@@ -189,11 +194,11 @@ static bool in_place_check(int sock, struct pbuf *p)
     return true;
 }
 
-void *mote_udp_reply_buffer(int sock, size_t *room)
+struct mote_udp_room mote_udp_reply_buffer(int sock)
 {
     bool ok = sock != 0 && sock == in_place.reply_sock; /* selects, no branch */
-    *room = ok ? in_place.room : 0;
-    return ok ? in_place.payload : NULL;
+    return (struct mote_udp_room){.buf = ok ? in_place.payload : NULL,
+                                  .room = ok ? in_place.room : 0};
 }
 
 /* A 64-bit word's two halves summed into 33 bits (csum_fold64 ends a ones'-complement sum). */
@@ -345,10 +350,27 @@ static inline __attribute__((always_inline)) int in_place_send(const void *data,
     return err;
 }
 
+static int udp_send_lwip(int sock, const void *data, size_t len, const struct mote_endpoint *to);
+
+/*
+ * mote_udp_reply's reply when no transmit buffer was free, or frames wait
+ * before it: behind them, through lwIP. The payload and its sender are where
+ * the delivery left them; the socket and length in in_place (nothing of the
+ * caller's lives across the transmit call).
+ */
+static __attribute__((noinline, cold)) int reply_queued(void)
+{
+    return udp_send_lwip(in_place.replying, in_place.payload, in_place.reply_len, &in_place.from);
+}
+
 int mote_udp_reply(int sock, size_t len)
 {
-    if (sock != 0 && sock == in_place.reply_sock && len <= in_place.room)
-        return in_place_send(in_place.payload, len);
+    if (sock != 0 && sock == in_place.reply_sock && len <= in_place.room) {
+        in_place.replying = sock;
+        in_place.reply_len = len;
+        int err = in_place_send(in_place.payload, len);
+        return err == -EAGAIN ? reply_queued() : err;
+    }
     if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
         return -EBADF;
     return -EINVAL;

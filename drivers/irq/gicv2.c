@@ -71,12 +71,14 @@ static void gicv2_eoi(unsigned intid)
     mmio_write32(cpu + GICC_EOIR, intid);
 }
 
-static const struct irq_chip gicv2_chip = {
+/* Not const: the inline registers (ack_reg, eoi_reg) are known at gicv2_init. */
+static struct irq_chip gicv2_chip = {
     .name = "gicv2",
     .enable = gicv2_enable,
     .disable = gicv2_disable,
     .ack = gicv2_ack,
     .eoi = gicv2_eoi,
+    .intid_mask = GICC_IAR_INTID(~0u),
 };
 
 const struct irq_chip *gicv2_init(uintptr_t dist_base, uintptr_t cpu_base)
@@ -95,5 +97,8 @@ const struct irq_chip *gicv2_init(uintptr_t dist_base, uintptr_t cpu_base)
     mmio_write32(cpu + GICC_PMR, GICC_PMR_ALL);
     mmio_write32(cpu + GICC_BPR, 0);
     mmio_write32(cpu + GICC_CTLR, GICC_CTLR_ENABLE);
+    /* gicv2_ack and gicv2_eoi as the event loop does them inline. */
+    gicv2_chip.ack_reg = cpu + GICC_IAR;
+    gicv2_chip.eoi_reg = cpu + GICC_EOIR;
     return &gicv2_chip;
 }

@@ -57,21 +57,28 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
  * addresses and ports swapped, without a new buffer, a copy of the payload,
  * a route or an ARP lookup. Inside a mote_udp_fn, mote_udp_reply_buffer
  * gives the received datagram's payload (the same bytes as data), writable,
- * and in *room how many bytes a reply may take there; it returns NULL when
- * the datagram cannot be answered in place (the callback is not running for
- * sock, the frame was copied or spans buffers, IP options or IPv6 extension
- * headers, a broadcast or multicast destination): then answer it with
+ * and how many bytes a reply may take there (room), by value: no pointer to
+ * a variable of the caller's. Its buf is NULL (and room 0) when the datagram
+ * cannot be answered in place (the callback is not running for sock, the
+ * frame was copied or spans buffers, IP options or IPv6 extension headers, a
+ * broadcast or multicast destination, udp_in_place=off): then answer it with
  * mote_udp_send. A reply there is sent with mote_udp_reply.
  */
-void *mote_udp_reply_buffer(int sock, size_t *room);
+struct mote_udp_room {
+    void *buf;   /* the request's payload, writable; NULL: no reply in place */
+    size_t room; /* bytes a reply may take from buf on */
+};
+struct mote_udp_room mote_udp_reply_buffer(int sock);
 
 /*
  * Sends the first len bytes of mote_udp_reply_buffer's buffer back to the
  * datagram's sender, from the address and port it was sent to. Only inside
- * the callback, once. Returns 0, -EBADF for an unknown socket, -EINVAL when
- * there is no datagram to answer in place or len exceeds the room, -EAGAIN
- * when no transmit buffer is free right now (the reply is still in the
- * buffer: send it with mote_udp_send).
+ * the callback, once. When no transmit buffer is free right now, the reply
+ * goes the ordinary way instead (as mote_udp_send would send it, queued
+ * behind the frames that wait): the caller has nothing more to do. Returns
+ * 0, -EBADF for an unknown socket, -EINVAL when there is no datagram to
+ * answer in place or len exceeds the room, or mote_udp_send's errors from
+ * the ordinary way (-ENOMEM: dropped).
  */
 int mote_udp_reply(int sock, size_t len);
 

@@ -31,18 +31,14 @@ static uint8_t reply[REPLY_MAX];
 static void on_query(int sock, const void *data, size_t len, const struct mote_endpoint *from,
                      void *arg)
 {
-    /*
-     * Not on the stack: a local whose address is taken would cost every
-     * query a stack-protector canary. Callbacks never nest.
-     */
-    static size_t room;
+    /* The room comes back by value: no local's address taken, so no stack-protector canary. */
     (void)arg;
-    uint8_t *in_place = mote_udp_reply_buffer(sock, &room);
-    if (in_place) {
-        size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, in_place, room,
-                              DNS_TRANSPORT_UDP);
-        if (n && mote_udp_reply(sock, n) == -EAGAIN)
-            mote_udp_send(sock, in_place, n, from);
+    struct mote_udp_room in_place = mote_udp_reply_buffer(sock);
+    if (in_place.buf) {
+        size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, in_place.buf,
+                              in_place.room, DNS_TRANSPORT_UDP);
+        if (n)
+            mote_udp_reply(sock, n); /* or the ordinary way, when no transmit buffer is free */
         return;
     }
     size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, reply, sizeof(reply),

@@ -243,9 +243,9 @@ static void udp_datagram(int sock, const void *data, size_t len, const struct mo
         mote_udp_send(sock, own, len + 1, from);
         return;
     }
-    size_t room;
-    uint8_t *buf = mote_udp_reply_buffer(sock, &room);
-    if (buf && len + 1 <= room) {
+    struct mote_udp_room r = mote_udp_reply_buffer(sock);
+    uint8_t *buf = r.buf;
+    if (buf && len + 1 <= r.room) {
         buf[len] = 0x55; /* a reply one byte longer than the request */
         if (mote_udp_reply(sock, len + 1) == 0)
             return;
