@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "drivers/virtio/virtq.h"
+#include "tests/fuzz/fuzz_script.h"
 
 #define SEG_BYTES 64  /* each descriptor's length; the memory is never touched */
 #define POOL_BUFS 512 /* buffers a chain may be moved over: two per descriptor */
@@ -34,29 +35,6 @@ enum step {
     STEP_WATCH,        /* driver: a watchdog period */
     STEP_COUNT
 };
-
-struct script {
-    const uint8_t *p;
-    size_t left;
-};
-
-static uint8_t next_u8(struct script *s)
-{
-    if (s->left == 0)
-        return 0;
-    s->left--;
-    return *s->p++;
-}
-
-static uint16_t next_u16(struct script *s)
-{
-    return (uint16_t)(next_u8(s) | next_u8(s) << 8);
-}
-
-static uint32_t next_u32(struct script *s)
-{
-    return (uint32_t)next_u16(s) | (uint32_t)next_u16(s) << 16;
-}
 
 /* The model, per chain (index k: head k * per). */
 static bool offered[VIRTQ_SIZE_MAX];
