@@ -13,9 +13,11 @@ LIBFDT := $(B)/libfdt.a
 LIBFDT_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(addprefix $(LIBFDT_SRC)/,fdt.c fdt_ro.c fdt_wip.c \
 	fdt_sw.c fdt_rw.c fdt_strerror.c fdt_addresses.c))
 
+# Frame records in every function that calls another, for the crash report's
+# backtrace (arch/aarch64/trap.c); a leaf function's caller is in x30 there.
 COMMON_FLAGS := --specs=picolibc.specs -march=armv8-a -mcpu=cortex-a53 -mno-outline-atomics \
 	-fno-pie -ffreestanding -fno-common -ffunction-sections -fdata-sections \
-	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-omit-frame-pointer -momit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # Branch protection (arch/aarch64/pauth.h): return addresses signed and checked
 # (PAC), indirect branches land only on landing pads (BTI); hints on a Cortex-A53.

@@ -46,6 +46,11 @@ static void print_location(uint64_t addr)
         console_printf("0x%016llx ?", (unsigned long long)addr);
 }
 
+static int in_range(uint64_t p, const char *start, const char *end)
+{
+    return p >= (uint64_t)start && p < (uint64_t)end;
+}
+
 static int in_stack(uint64_t p, const char *bottom, const char *top)
 {
     return p >= (uint64_t)bottom && p + 16 <= (uint64_t)top;
@@ -58,12 +63,51 @@ static int frame_valid(uint64_t fp)
                              in_stack(fp, __exc_stack_bottom, __exc_stack_top));
 }
 
-static void backtrace_print(uint64_t pc, uint64_t fp)
+/* The start of the function that holds addr, or 0 where the symbol table names none. */
+static uint64_t function_of(uint64_t addr)
+{
+    uint64_t offset;
+    return symtab_lookup(symtab_image(), addr, &offset) ? addr - offset : 0;
+}
+
+/* Whether addr follows a bl or blr in the image's code, as a return address does. */
+static int after_call(uint64_t addr)
+{
+    if ((addr & 3) || !in_range(addr - INSN_SIZE, __image_start, __text_end))
+        return 0;
+    uint32_t insn = *(const uint32_t *)(addr - INSN_SIZE);
+    return (insn & 0xfc000000u) == 0x94000000u ||  /* bl */
+           (insn & 0xfffffc1fu) == 0xd63f0000u;    /* blr */
+}
+
+/*
+ * Leaf functions keep no frame record (-momit-leaf-frame-pointer, see
+ * mk/toolchain.mk): a crash in one leaves its caller only in x30. x30 is that
+ * caller when it is a return address into another function than pc's that the
+ * first record does not already hold. In a function with a record, x30 is
+ * either the record's own return address (before its first call) or one into
+ * the function itself (after it), and neither is printed twice.
+ */
+static int leaf_caller(uint64_t pc, uint64_t lr, uint64_t fp)
+{
+    if (!after_call(lr) || function_of(lr) == function_of(pc))
+        return 0;
+    return !frame_valid(fp) || pauth_strip(((const uint64_t *)fp)[1]) != lr;
+}
+
+static void backtrace_print(uint64_t pc, uint64_t lr, uint64_t fp)
 {
     console_printf("backtrace:\n  #0  ");
     print_location(pc);
     console_printf("\n");
-    for (int depth = 1; depth < BACKTRACE_MAX && frame_valid(fp); depth++) {
+    int depth = 1;
+    if (leaf_caller(pc, lr, fp)) {
+        console_printf("  #1  ");
+        print_location(lr - INSN_SIZE);
+        console_printf("\n");
+        depth++;
+    }
+    for (; depth < BACKTRACE_MAX && frame_valid(fp); depth++) {
         const uint64_t *record = (const uint64_t *)fp;
         /* Saved return addresses are signed where the CPU has PAC. */
         uint64_t next = record[0], lr = pauth_strip(record[1]);
@@ -79,11 +123,6 @@ static void backtrace_print(uint64_t pc, uint64_t fp)
     }
     if (frame_valid(fp))
         console_printf("  ... (more frames)\n");
-}
-
-static int in_range(uint64_t p, const char *start, const char *end)
-{
-    return p >= (uint64_t)start && p < (uint64_t)end;
 }
 
 /* What an abort's fault address says about its cause in words, or NULL. */
@@ -174,7 +213,7 @@ static void crash(struct trap_frame *f, const char *what)
         print_location(pauth_strip(f->x[30]) - INSN_SIZE);
         console_printf("\n");
     }
-    backtrace_print(f->elr, f->x[29]);
+    backtrace_print(f->elr, pauth_strip(f->x[30]), f->x[29]);
     if (!gdbstub_attached()) /* not down the line a debugger is reading */
         coredump_send(f);
     if (gdbstub_crash(f)) {
