@@ -142,6 +142,20 @@ def text_uncovered(elf, start, end):
             ("text: padding between functions", pad)]
 
 
+def text_before_vectors(elf, syms):
+    """(bytes, vectors): the end of .text's code before the exception vectors, from .text's
+    start, and the room the vectors take at the end (a whole VECTORS_ALIGN block, so that the
+    code's end rounded up to it is where they go). Without vectors last: (.text's size, 0)."""
+    spans = section_spans(elf)
+    start, size = spans.get(".text", (0, 0))
+    vectors = all_symbols(elf).get("exception_vectors")
+    if vectors is None or start + size - vectors > VECTORS_ALIGN:
+        return size, 0
+    end = max((a + n for _, k, n, a in syms if k == "code" and start <= a < vectors),
+              default=start)
+    return end - start, VECTORS_ALIGN
+
+
 # Sections of the image that hold no symbols of their own, and what they are.
 UNNAMED_SECTIONS = [(".rela.dyn", "relocations (ASLR applies them at boot)"),
                     (".relr.dyn", "relocations, packed"),
@@ -233,10 +247,13 @@ def main(argv=None):
         # only when a segment drops below a page boundary.
         pages = []
         for sec in (".text", ".rodata"):
-            size = secs.get(sec, 0)
-            used = -(-size // PAGE)
-            pages.append(f"{sec} {used} pages, {used * PAGE - size:,} B free in the last, "
-                         f"{size - (used - 1) * PAGE:,} B above the one before")
+            size, tail = secs.get(sec, 0), 0
+            if sec == ".text":
+                size, tail = text_before_vectors(a.elf, syms)
+            used = -(-(size + tail) // PAGE)
+            what = " (code, then the vectors' 2 KiB block)" if tail else ""
+            pages.append(f"{sec} {used} pages{what}: {used * PAGE - tail - size:,} B free before "
+                         f"one more, {size + tail - (used - 1) * PAGE:,} B over one fewer")
         print("pages: " + "; ".join(pages))
         with open(img, "rb") as f:
             packed = len(gzip.compress(f.read(), compresslevel=9, mtime=0))

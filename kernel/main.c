@@ -41,6 +41,7 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/pauth.h"
 #include "arch/aarch64/rndr.h"
+#include "arch/aarch64/stack_guard.h"
 #include "arch/aarch64/trap.h"
 #include "kernel/console.h"
 #include "kernel/coredump.h"
@@ -248,10 +249,10 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
      * final one once the probed devices (virtio-rng) have answered.
      */
     random_seed_early();
-    __stack_chk_guard = stack_guard_draw();
+    *stack_guard_slot() = stack_guard_draw();
     platform_probe(&board); /* maps what it needs, so before the W^X check */
     random_seed_late();
-    __stack_chk_guard = stack_guard_draw();
+    *stack_guard_slot() = stack_guard_draw();
     pauth_setup(); /* like the guard: only here, where no signed return address is live */
     aslr_log();
 

@@ -13,7 +13,10 @@ void panic_set_action(enum panic_action action);
 /* The message of the mote_panic() in progress, for the crash report. */
 const char *panic_message(void);
 
-/* The stack protector's canary; kernel_main sets it from the random source. */
+/*
+ * The stack protector's canary; kernel_main sets it from the random source,
+ * through the register that holds its address (arch/aarch64/stack_guard.h).
+ */
 extern uintptr_t __stack_chk_guard;
 
 /* Stops the machine after a crash report, as configured. */

@@ -12,8 +12,8 @@
  *
  * Steps: park secondaries, leave EL3 for EL2 and EL2 for EL1, enable FP/SIMD, set the two
  * stacks (SP_EL0 for the event loop and services, SP_EL1 for exceptions, so a
- * stack overflow can still be reported), clear BSS, set the thread pointer,
- * call kernel_main(dtb).
+ * stack overflow can still be reported) and the stack guard's address, clear
+ * BSS, set the thread pointer, call kernel_main(dtb).
  */
 #include "arch/aarch64/sysreg_bits.h"
 #include "memmap.h" /* IMAGE_TEXT_OFFSET of this board */
@@ -147,7 +147,7 @@ at_el1:
     msr     cpacr_el1, x1
     isb
 
-    bl      set_stacks
+    bl      set_stacks                  /* and the guard's address: aslr_early is C */
 
     /*
      * Clear BSS (some 700 KiB with lwIP's pools): 256 bytes a pass through
@@ -195,7 +195,7 @@ at_el1:
     add     x1, x1, x0
     br      x1
 6:  bti     j
-    bl      set_stacks
+    bl      set_stacks                  /* both again, at the new address */
     bl      aslr_finish                 /* the identity alias of the image goes */
 
     adr_l   x1, __tls_tp                /* thread pointer: the image's one TLS block */
@@ -210,7 +210,15 @@ at_el1:
 /*
  * The two stacks at their tops, wherever the image runs. SP_EL1 =
  * __exc_stack_top, used by exceptions; SP_EL0 = __stack_top, used by
- * everything else (SPSel = 0 on return). Clobbers x1.
+ * everything else (SPSel = 0 on return).
+ *
+ * And the stack protector's canary: every protected function reads it as
+ * [STACK_GUARD_SYSREG + 0] (mk/toolchain.mk), one instruction fewer than
+ * through the GOT, twice per call. So that register holds the address of
+ * __stack_chk_guard before any C runs, and the address at the random place
+ * once the image runs there (the identity alias, which the first one names,
+ * goes in aslr_finish). Each core that runs C sets it: only this one for now;
+ * with SMP, a core's own data would start with its guard. Clobbers x1.
  */
 set_stacks:
     msr     spsel, #1
@@ -219,6 +227,8 @@ set_stacks:
     adr_l   x1, __stack_top
     msr     sp_el0, x1
     msr     spsel, #0                   /* run on SP_EL0; exceptions switch to SP_EL1 */
+    adr_l   x1, __stack_chk_guard
+    msr     STACK_GUARD_SYSREG, x1
     ret
 
 /*

@@ -9,8 +9,7 @@
  * otherwise loads its address from the GOT first: one instruction and one
  * load more per access, and a GOT slot relocated at boot in the image's data.
  *
- * The one global still reached through the GOT is the stack protector's
- * canary: the compiler makes its own declaration of __stack_chk_guard, with
- * default visibility, whatever this file says.
+ * The stack protector's canary is not reached this way but through a system
+ * register that holds its address (mk/toolchain.mk: STACK_GUARD_SYSREG).
  */
 #pragma GCC visibility push(hidden)

@@ -14,6 +14,7 @@
  *   interior-free    free() of a pointer into the middle of a block
  *   return-address   overwrite this function's saved return address, then return (PAC stops it)
  *   mid-function     call a function past its landing pad (BTI stops it)
+ *   smash            write past a local array over the stack protector's canary, then return
  * The last two need a CPU with PAC and BTI (QEMU -cpu max); elsewhere they
  * are not stopped, and say so with exit status 3 (CRASH_NOT_STOPPED).
  * Each case is its own function, so the report can be checked to name it.
@@ -37,6 +38,10 @@ static volatile uint64_t sink;
 /* Blocks pass through here, so the compiler sees no misuse to warn about or fold away. */
 static void *volatile heap_ptr;
 static volatile size_t heap_overrun = 2 * HEAP_BLOCK_SIZE;
+
+#define SMASH_ARRAY_SIZE 16
+/* The array and the 8 bytes above it: -fstack-protector-strong puts the canary there. */
+static volatile size_t smash_len = SMASH_ARRAY_SIZE + sizeof(uintptr_t);
 
 NOINLINE static void crash_null_dereference(void)
 {
@@ -121,6 +126,20 @@ NOINLINE static void crash_not_stopped(const char *how)
     mote_exit(CRASH_NOT_STOPPED);
 }
 
+/*
+ * A buffer overrun on the stack: the canary above the array no longer
+ * matches the guard when the function returns, and __stack_chk_fail panics
+ * before the return. The length comes through a volatile, so the compiler
+ * sees no overrun to warn about or fold away.
+ */
+NOINLINE static void crash_stack_smash(void)
+{
+    uint8_t buf[SMASH_ARRAY_SIZE];
+    for (size_t i = 0; i < smash_len; i++)
+        buf[i] = (uint8_t)i;
+    __asm__ volatile("" ::"r"(buf) : "memory"); /* the stores happen */
+}
+
 NOINLINE static void crash_hijacked(void)
 {
     crash_not_stopped("the overwritten return address");
@@ -182,6 +201,7 @@ static const struct {
     {"interior-free", crash_interior_free},
     {"return-address", crash_return_address},
     {"mid-function", crash_mid_function},
+    {"smash", crash_stack_smash},
 };
 
 void service_start(const char *args)
@@ -190,7 +210,7 @@ void service_start(const char *args)
     if (mote_arg_get(args, "crash", kind, sizeof(kind)) < 0) {
         mote_log(MOTE_LOG_ERROR,
                  "crashtest: expected crash=null|text|stack|overflow|undef|panic|unaligned|"
-                 "double-free|heap-overflow|interior-free|return-address|mid-function");
+                 "double-free|heap-overflow|interior-free|return-address|mid-function|smash");
         mote_exit(2);
     }
     mote_log(MOTE_LOG_INFO, "crashtest: crashing with %s", kind);
@@ -199,6 +219,10 @@ void service_start(const char *args)
     for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
         if (strcmp(kind, crashes[i].name) == 0)
             crashes[i].fn();
+    if (strcmp(kind, "smash") == 0) {
+        mote_log(MOTE_LOG_ERROR, "crashtest: the overwritten canary was not noticed");
+        mote_exit(CRASH_NOT_STOPPED);
+    }
     mote_log(MOTE_LOG_ERROR, "crashtest: unknown crash=%s", kind);
     mote_exit(2);
 }

@@ -17,6 +17,7 @@ CASES = {
     "undef": (r"undefined instruction", "crash_undefined_instruction", None),
     "panic": (r"crashtest asked for a panic", "crash_panic", r"exception: brk instruction #0x900"),
     "unaligned": (r"data abort: alignment fault, read", "crash_unaligned_device", None),
+    "smash": (r"stack smashing detected", "crash_stack_smash", r"exception: brk instruction #0x900"),
 }
 
 
