@@ -4,8 +4,7 @@
 
 #include <stdbool.h>
 
-#define TOKEN_FIRST   0x80 /* bytes from here on stand for a pair (symtab.h) */
-#define LEB_SHIFT_MAX 63   /* a 64-bit number has at most ten 7-bit groups */
+#define LEB_SHIFT_MAX 63 /* a 64-bit number has at most ten 7-bit groups */
 
 /* A reader that refuses to run past the table's end. */
 struct reader {
@@ -39,41 +38,60 @@ static uint64_t read_leb(struct reader *r, bool is_signed)
     return v;
 }
 
+/* What the table's names are made of: its alphabet and its pairs (symtab.h). */
+struct name_codes {
+    const uint8_t *alphabet;
+    unsigned chars;
+    const uint8_t *pairs;
+    unsigned npairs;
+};
+
 /*
- * Expands the pair-encoded name[0..len) into out. A pair refers only to
- * earlier pairs, so a stack as deep as the pair table suffices. A malformed
- * table cannot make it loop or overrun: a reference to a pair that is not
- * earlier is dropped, and the work is bounded by what a valid name of
- * SYMTAB_NAME_MAX characters needs (a leaf per character, fewer inner nodes).
+ * Expands the pair-encoded bytes code[0..len) into out from out[n] on, at
+ * most up to SYMTAB_NAME_MAX characters, and returns the name's new length.
+ * A pair refers only to earlier pairs, so a stack as deep as the pair table
+ * suffices. A malformed table cannot make it loop or overrun: a reference to
+ * a pair that is not earlier is dropped, and the work is bounded by what a
+ * valid name of SYMTAB_NAME_MAX characters needs (a leaf per character,
+ * fewer inner nodes).
  */
-static void decode_name(const uint8_t *pairs, unsigned npairs, const uint8_t *name, unsigned len,
-                        char *out, size_t out_size)
+static size_t decode_name(const struct name_codes *c, const uint8_t *code, uint64_t len, char *out,
+                          size_t n)
 {
-    uint8_t stack[256 - TOKEN_FIRST + 1];
-    unsigned budget = 2 * SYMTAB_NAME_MAX + len;
-    size_t n = 0;
-    for (unsigned i = 0; i < len; i++) {
+    uint8_t stack[256 + 1]; /* chars + pairs <= 256 byte values, one pushed per level */
+    uint64_t budget = 2 * SYMTAB_NAME_MAX + len;
+    for (uint64_t i = 0; i < len; i++) {
         unsigned depth = 0;
-        stack[depth++] = name[i];
+        stack[depth++] = code[i];
         while (depth && budget) {
             budget--;
             uint8_t b = stack[--depth];
-            if (b < TOKEN_FIRST) {
-                if (n + 1 < out_size)
-                    out[n++] = (char)b;
+            if (b < c->chars) {
+                if (n < SYMTAB_NAME_MAX)
+                    out[n++] = (char)c->alphabet[b];
                 continue;
             }
-            unsigned pair = b - TOKEN_FIRST;
-            if (pair >= npairs || depth + 2 > sizeof(stack))
+            unsigned pair = b - c->chars;
+            if (pair >= c->npairs || depth + 2 > sizeof(stack))
                 continue;
             for (int half = 1; half >= 0; half--) { /* the second half below the first */
-                uint8_t e = pairs[2 * pair + half];
-                if (e < TOKEN_FIRST || (unsigned)(e - TOKEN_FIRST) < pair)
+                uint8_t e = c->pairs[2 * pair + half];
+                if (e < c->chars || (unsigned)(e - c->chars) < pair)
                     stack[depth++] = e;
             }
         }
     }
-    out[n] = '\0';
+    return n;
+}
+
+/* Points *at at the next n bytes of the table and skips them; false past its end. */
+static bool read_bytes(struct reader *r, uint64_t n, const uint8_t **at)
+{
+    if (r->bad || (uint64_t)(r->end - r->p) < n)
+        return false;
+    *at = r->p;
+    r->p += n;
+    return true;
 }
 
 const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *offset)
@@ -84,38 +102,47 @@ const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *off
         return NULL;
     addr -= tab->slide; /* the table has the ELF's addresses */
 
-    unsigned npairs = read_u8(&r);
-    const uint8_t *pairs = r.p;
-    if ((size_t)(r.end - r.p) < 2u * npairs)
+    struct name_codes codes;
+    codes.chars = read_u8(&r);
+    if (!read_bytes(&r, codes.chars, &codes.alphabet))
         return NULL;
-    r.p += 2u * npairs;
+    codes.npairs = read_u8(&r);
+    if (!read_bytes(&r, 2u * codes.npairs, &codes.pairs))
+        return NULL;
     unsigned shift = read_u8(&r);
     if (shift > SYMTAB_SHIFT_MAX)
         return NULL;
     uint64_t count = read_leb(&r, false);
 
-    /* The last function that starts at or below addr, and whether one follows it. */
+    /*
+     * The last function that starts at or below addr, and whether one follows
+     * it. Each name is told as what it adds to the previous one's first
+     * characters, so every name up to it is spelled out in turn in name[].
+     */
     uint64_t start = 0, end = 0, found_start = 0, found_size = 0;
-    const uint8_t *found_name = NULL;
-    unsigned found_len = 0;
+    size_t name_len = 0;
     bool found = false, followed = false;
     for (uint64_t i = 0; i < count && !r.bad; i++) {
         unsigned head = read_u8(&r);
-        unsigned len = head & SYMTAB_NAME_MAX;
+        uint64_t len = head & SYMTAB_HEAD_LEN;
+        if (len == SYMTAB_HEAD_LEN)
+            len = read_leb(&r, false);
+        unsigned prefix = (head & SYMTAB_HEAD_PREFIX) ? read_u8(&r) : 0;
         start = end + ((head & SYMTAB_HEAD_GAP) ? read_leb(&r, true) << shift : 0);
         uint64_t size = read_leb(&r, false) << shift;
-        if (r.bad || (size_t)(r.end - r.p) < len)
+        const uint8_t *code;
+        if (!read_bytes(&r, len, &code))
             return NULL;
         if (start > addr) {
             followed = true;
             break;
         }
+        if (prefix > name_len) /* more than the previous name has */
+            return NULL;
         found = true;
         found_start = start;
         found_size = size;
-        found_name = r.p;
-        found_len = len;
-        r.p += len;
+        name_len = decode_name(&codes, code, len, name, prefix);
         end = start + size;
     }
     if (!found || r.bad)
@@ -126,7 +153,7 @@ const char *symtab_lookup(const struct symtab *tab, uint64_t addr, uint64_t *off
         return NULL;
     if (!found_size && !followed)
         return NULL;
-    decode_name(pairs, npairs, found_name, found_len, name, sizeof(name));
+    name[name_len] = '\0';
     *offset = off;
     return name;
 }

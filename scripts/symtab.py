@@ -6,26 +6,34 @@ Only code symbols are kept; with no input it emits an empty table, which the
 image's first link uses.
 
 The names are most of a table (about 12 KiB of 25 for the dns image in the
-plain form it replaced: 16-byte entries and NUL-terminated names). They are
-compressed by byte-pair encoding, as Linux's kallsyms does: byte values
-0x80..0xff, unused by the ASCII names, each stand for a pair of bytes, the
-pair most frequent at the time it was chosen; a name is at most half as long.
+plain form it replaced: 16-byte entries and NUL-terminated names). Three
+steps make them small:
+- a name is stored as what it does not share with the previous function's
+  (functions of one file follow each other: tcp_input, tcp_receive, ...),
+  with the length of the shared part;
+- the characters the image's names use (about 40 of 128) are renumbered from
+  0, so every other byte value is free to stand for a pair;
+- the rest is compressed by byte-pair encoding, as Linux's kallsyms does:
+  each free byte value stands for a pair of bytes, the pair most frequent at
+  the time it was chosen.
 Addresses and sizes are small variable-length numbers relative to the
 previous function, since functions follow each other, in units of 4 bytes
 (AArch64's instructions), and a function that starts where the previous one
-ends (most do) has no gap at all: a bit of its name's length byte says.
+ends (most do) has no gap at all: a bit of its head byte says.
 
     nm -n -S --defined-only stage1.elf | scripts/symtab.py > symtab.S
 """
 import collections
 import sys
 
-TOKEN_FIRST = 0x80  # names are ASCII: bytes from here on are free for tokens
-TOKENS_MAX = 0x100 - TOKEN_FIRST
+BYTE_VALUES = 0x100  # a name byte: a character (below the alphabet's size) or a pair
 NAME_MAX = 127  # kernel/symtab.h SYMTAB_NAME_MAX: longer names are cut
 PAIR_MIN = 3  # a pair seen fewer times saves less than its table entry costs
+PREFIX_MIN = 3  # a shared prefix shorter than this saves no more than its byte costs
 CODE_TYPES = "tTW"
-HEAD_GAP = 0x80  # kernel/symtab.h SYMTAB_HEAD_GAP: in the length byte, a gap follows
+HEAD_GAP = 0x80  # kernel/symtab.h SYMTAB_HEAD_GAP: in the head byte, a gap follows
+HEAD_PREFIX = 0x40  # SYMTAB_HEAD_PREFIX: the shared prefix's length follows
+HEAD_LEN = 0x3F  # SYMTAB_HEAD_LEN: the stored name's length, or this and a uleb128 length
 SHIFT_CODE = 2  # 4-byte units when every address and size is a multiple of 4
 
 
@@ -59,11 +67,12 @@ def replace_pair(seq, pair, token):
     return out
 
 
-def byte_pair_encode(names):
-    """The pair table and each name encoded with it."""
+def byte_pair_encode(names, first):
+    """The pair table and each name encoded with it: byte values from first on stand for
+    pairs (the names' own bytes are below first)."""
     seqs = [bytearray(n) for n in names]
     pairs = []
-    while len(pairs) < TOKENS_MAX:
+    while first + len(pairs) < BYTE_VALUES - 1:  # the table's u8 count: at most 255
         counts = collections.Counter()
         for s in seqs:
             counts.update(zip(s, s[1:]))
@@ -73,10 +82,17 @@ def byte_pair_encode(names):
         pair, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if n < PAIR_MIN:
             break
-        token = TOKEN_FIRST + len(pairs)
+        token = first + len(pairs)
         pairs.append(pair)
         seqs = [replace_pair(s, pair, token) for s in seqs]
     return pairs, seqs
+
+
+def shared_prefix(a, b):
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def uleb128(n):
@@ -103,10 +119,22 @@ def sleb128(n):
 
 
 def encode(syms):
-    """The table's bytes (kernel/symtab.h): the pair table, the count, then per
-    function its gap after the previous one's end, its size and its name."""
-    pairs, names = byte_pair_encode([name for _, _, name in syms])
-    out = bytearray([len(pairs)])
+    """The table's bytes (kernel/symtab.h): the alphabet, the pair table, the count, then per
+    function its head, its gap after the previous one's end, its size and its name's part
+    that the previous name does not start with."""
+    names = [name for _, _, name in syms]
+    alphabet = sorted(set(b for n in names for b in n))
+    index = {c: i for i, c in enumerate(alphabet)}
+    prefixes, rests, prev = [], [], b""
+    for name in names:
+        shared = shared_prefix(prev, name)
+        shared = shared if shared >= PREFIX_MIN else 0
+        prefixes.append(shared)
+        rests.append(bytes(index[c] for c in name[shared:]))
+        prev = name
+    pairs, rests = byte_pair_encode(rests, len(alphabet))
+    out = bytearray([len(alphabet)]) + bytes(alphabet)
+    out.append(len(pairs))
     for a, b in pairs:
         out += bytes([a, b])
     unit = 1 << SHIFT_CODE
@@ -114,13 +142,18 @@ def encode(syms):
     out.append(shift)
     out += uleb128(len(syms))
     prev_end = 0
-    for (addr, size, _), name in zip(syms, names):
+    for (addr, size, _), shared, rest in zip(syms, prefixes, rests):
         gap = addr - prev_end  # negative for aliases and nested labels
-        out.append(len(name) | (HEAD_GAP if gap else 0))
+        length = min(len(rest), HEAD_LEN)
+        out.append(length | (HEAD_GAP if gap else 0) | (HEAD_PREFIX if shared else 0))
+        if length == HEAD_LEN:
+            out += uleb128(len(rest))
+        if shared:
+            out.append(shared)
         if gap:
             out += sleb128(gap >> shift)
         out += uleb128(size >> shift)
-        out += name
+        out += rest
         prev_end = addr + size
     return out
 

@@ -126,19 +126,24 @@ static void test_symtab_last_unsized_symbol_owns_nothing(void **state)
     expect(&tab, UINT64_MAX, NULL, 0);
 }
 
-/* One sized function at 0x4000, size 0x100, named "only", encoded by hand as symtab.h says. */
-static const uint8_t one[] = {0,                    /* no pairs */
-                              0,                    /* in bytes */
-                              1,                    /* one function */
-                              4 | 0x80,             /* a 4-letter name, a gap follows */
-                              0x80,     0x80, 0x01, /* gap 0x4000 from 0 */
-                              0x80,     0x02,       /* size 0x100 */
-                              'o',      'n',  'l',  'y'};
+/*
+ * One sized function at 0x4000, size 0x100, named "only", encoded by hand as
+ * symtab.h says: the alphabet "lnoy", so 'o' 'n' 'l' 'y' are 2 1 0 3.
+ */
+static const uint8_t one[] = {4,        'l',  'n',  'o', 'y', /* the alphabet */
+                              0,                              /* no pairs */
+                              0,                              /* in bytes */
+                              1,                              /* one function */
+                              4 | 0x80,                       /* a 4-byte name, a gap follows */
+                              0x80,     0x80, 0x01,           /* gap 0x4000 from 0 */
+                              0x80,     0x02,                 /* size 0x100 */
+                              2,        1,    0,    3};
 
 /* The same function in 4-byte units (shift 2), as scripts/symtab.py writes an image's. */
-static const uint8_t one_in_words[] = {0,    2,   1,   4 | 0x80, 0x80, 0x20, /* gap 0x1000 words */
-                                       0x40,                                 /* size 0x40 words */
-                                       'o',  'n', 'l', 'y'};
+static const uint8_t one_in_words[] = {4,    'l', 'n',      'o',  'y',  0,
+                                       2,    1,   4 | 0x80, 0x80, 0x20, /* gap 0x1000 words */
+                                       0x40,                            /* size 0x40 words */
+                                       2,    1,   0,        3};
 
 static void test_symtab_last_sized_symbol_is_found(void **state)
 {
@@ -158,7 +163,7 @@ static void test_symtab_last_sized_symbol_is_found(void **state)
 static void test_symtab_empty_table_finds_nothing(void **state)
 {
     (void)state;
-    static const uint8_t none[] = {0, 2, 0}; /* what scripts/symtab.py makes of no input */
+    static const uint8_t none[] = {0, 0, 2, 0}; /* what scripts/symtab.py makes of no input */
     static const struct symtab empty = {none, sizeof(none), 0};
     static const struct symtab nothing = {NULL, 0, 0};
     expect(&empty, 0, NULL, 0);
@@ -181,27 +186,93 @@ static void test_symtab_truncated_table_is_never_read_past_its_end(void **state)
     }
     /* A name with pairs the table does not have, or that refer to themselves or later ones:
      * dropped, never followed. */
-    static const uint8_t bad_pair[] = {2,    'a',  0x81, 0x80, 'b',  0,    1,   3 | 0x80,
-                                       0x80, 0x80, 0x01, 0x10, 0x80, 0x81, 0x82};
+    static const uint8_t bad_pair[] = {2,        'a',  'b', /* a = 0, b = 1 */
+                                       2,        0,    3,   /* pair 0 (byte 2): a, then pair 1 */
+                                       2,        1,         /* pair 1 (byte 3): pair 0, b */
+                                       0,        2,         /* in bytes, two functions */
+                                       3 | 0x80, 0x80, 0x80, 0x01, 0x10, 2, 3, 4, /* at 0x4000 */
+                                       2 | 0x80, 0x34, 0x01, 0,    5}; /* 0x4044: a, past */
     static const struct symtab t = {bad_pair, sizeof(bad_pair), 0};
     expect(&t, 0x4000, "aab", 0);
+    expect(&t, 0x4044, "a", 0); /* the byte past the pairs is dropped too */
 }
 
 static void test_symtab_pairs_that_double_at_every_level_end_in_bounded_work(void **state)
 {
     (void)state;
-    /* Pair i is (pair i-1, pair i-1): 2^128 characters if followed to the end. */
-    uint8_t table[1 + 2 * 128 + 8] = {128, 'x', 'x'};
-    for (int i = 1; i < 128; i++)
-        table[1 + 2 * i] = table[2 + 2 * i] = (uint8_t)(0x80 + i - 1);
+    /* One character, x, then pair i is (pair i-1, pair i-1): 2^255 characters if followed. */
+    enum { PAIRS = 255, HEAD = 3 };
+    uint8_t table[HEAD + 2 * PAIRS + 8] = {1, 'x', PAIRS, 0, 0};
+    for (int i = 1; i < PAIRS; i++)
+        table[HEAD + 2 * i] = table[HEAD + 1 + 2 * i] = (uint8_t)(1 + i - 1);
     const uint8_t rest[] = {0, 1, 1 | 0x80, 0x80, 0x80, 0x01, 0x10, 0xff};
-    memcpy(&table[1 + 2 * 128], rest, sizeof(rest));
-    struct symtab t = {table, 1 + 2 * 128 + sizeof(rest), 0};
+    memcpy(&table[HEAD + 2 * PAIRS], rest, sizeof(rest));
+    struct symtab t = {table, HEAD + 2 * PAIRS + sizeof(rest), 0};
     uint64_t off;
-    const char *got = symtab_lookup(&t, 0x4000, &off); /* returns: that is the test */
+    /* Returns: that is the test. A chain this deep spends the work a valid name may take
+     * before it reaches a character, so the name comes out short, even empty. */
+    const char *got = symtab_lookup(&t, 0x4000, &off);
+    assert_non_null(got);
+    assert_true(strlen(got) <= SYMTAB_NAME_MAX);
+    assert_int_equal(strspn(got, "x"), strlen(got));
+    /* Pair 100, 2^101 characters: within that work, cut to the longest name. */
+    table[HEAD + 2 * PAIRS + sizeof(rest) - 1] = 1 + 100;
+    got = symtab_lookup(&t, 0x4000, &off);
     assert_non_null(got);
     assert_true(strlen(got) > 0 && strlen(got) <= SYMTAB_NAME_MAX);
     assert_int_equal(strspn(got, "x"), strlen(got));
+}
+
+/* Two functions, "net_up" at 0x100 (size 0x10) and "net_down" right after it, which
+ * stores only "down" and that it starts with 4 characters of "net_up". */
+static const uint8_t shared[] = {
+    9,        '_',  'd',  'e',  'n', 'o', 'p', 't', 'u', 'w', /* alphabet */
+    0,        0,    2,                                        /* in bytes */
+    6 | 0x80, 0x80, 0x02, 0x10, 3,   2,   6,   0,   7,   5,   /* net_up */
+    4 | 0x40, 4,    0x20, 1,    4,   8,   3};                 /* (net_)down */
+
+static void test_symtab_name_shares_the_previous_names_first_characters(void **state)
+{
+    (void)state;
+    static const struct symtab t = {shared, sizeof(shared), 0};
+    expect(&t, 0x100, "net_up", 0);
+    expect(&t, 0x10f, "net_up", 0xf);
+    expect(&t, 0x110, "net_down", 0);
+    expect(&t, 0x12f, "net_down", 0x1f);
+    expect(&t, 0x130, NULL, 0);
+    /* More shared characters than the previous name has: a malformed table, no name. */
+    uint8_t bad[sizeof(shared)];
+    memcpy(bad, shared, sizeof(bad));
+    bad[sizeof(bad) - 6] = 7; /* the prefix byte: before the size and the 4 name bytes */
+    struct symtab b = {bad, sizeof(bad), 0};
+    expect(&b, 0x100, "net_up", 0); /* the function before it is still found */
+    expect(&b, 0x110, NULL, 0);
+}
+
+/* A name stored in more bytes than the head's 6 bits count: its length follows the head. */
+static void test_symtab_long_stored_name_has_its_length_after_the_head(void **state)
+{
+    (void)state;
+    enum { LEN = 100, ALPHABET = 26 };
+    uint8_t table[1 + ALPHABET + 6 + 2 + 3 + 1 + LEN];
+    size_t n = 0;
+    table[n++] = ALPHABET;
+    for (int c = 0; c < ALPHABET; c++)
+        table[n++] = (uint8_t)('a' + c);
+    const uint8_t head[] = {0, 0, 1, 0x3f | 0x80, LEN, 0x80, 0x80, 0x01, 0x10};
+    memcpy(&table[n], head, sizeof(head));
+    n += sizeof(head);
+    char want[LEN + 1];
+    for (int i = 0; i < LEN; i++) {
+        table[n++] = (uint8_t)(i % ALPHABET);
+        want[i] = (char)('a' + i % ALPHABET);
+    }
+    want[LEN] = '\0';
+    struct symtab t = {table, n, 0};
+    expect(&t, 0x4000, want, 0);
+    expect(&t, 0x400f, want, 0xf);
+    t.size--; /* one byte of the name missing */
+    expect(&t, 0x4000, NULL, 0);
 }
 
 static void test_symtab_leaves_offset_alone_when_not_found(void **state)
@@ -246,6 +317,8 @@ int main(void)
         cmocka_unit_test(test_symtab_leaves_offset_alone_when_not_found),
         cmocka_unit_test(test_symtab_skips_data_symbols_and_local_labels),
         cmocka_unit_test(test_symtab_names_the_last_of_aliases),
+        cmocka_unit_test(test_symtab_name_shares_the_previous_names_first_characters),
+        cmocka_unit_test(test_symtab_long_stored_name_has_its_length_after_the_head),
         cmocka_unit_test(test_symtab_cuts_a_long_name_to_the_maximum),
         cmocka_unit_test(test_symtab_truncated_table_is_never_read_past_its_end),
         cmocka_unit_test(test_symtab_pairs_that_double_at_every_level_end_in_bounded_work),
