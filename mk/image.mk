@@ -146,7 +146,26 @@ endef
 .PHONY: FORCE
 FORCE:
 
-IMAGE_LIBS := $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
+# picolibc's release build (mk/toolchain.mk) has string functions in unrolled
+# assembly, up to 440 bytes each on 64-byte boundaries. Those the images call
+# only while booting or configuring (make profile: no DNS query reaches them;
+# the dns image's boot calls strncmp 230 times, strcmp 16, strchr once) come
+# from its default build instead: loops of 24 to 108 bytes, which even take
+# fewer instructions for such short strings (the boot: 407,460 where it took
+# 411,516). Not strlen, memcmp, memchr, strnlen: libfdt calls them over
+# longer strings, and as loops they cost the boot 9% more instructions.
+# Objects, not an archive, so that they take precedence over the release
+# libc.a whichever object calls them; --gc-sections drops those an image
+# does not call.
+PICOLIBC_SMALL := strchr strcmp strcpy strncmp
+PICOLIBC_DEFAULT_LIBC := /usr/lib/picolibc/$(patsubst %-,%,$(CROSS))/lib/libc.a
+PICOLIBC_SMALL_OBJS := $(patsubst %,$(B)/picolibc-small/%-stub.c.o,$(PICOLIBC_SMALL))
+$(PICOLIBC_SMALL_OBJS): $(B)/picolibc-small/%: | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	cd $(@D) && $(CROSS)ar x $(PICOLIBC_DEFAULT_LIBC) $*
+	@touch $@ # ar keeps the member's date, older than the images that need it
+
+IMAGE_LIBS := $(PICOLIBC_SMALL_OBJS) $(LIBFDT) -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 # The checked heap (kernel/malloc.c): every call of malloc's family, from the
 # kernel, the service or picolibc itself, goes to its __wrap_ function, which
@@ -217,7 +236,7 @@ $(B)/$(1).mote.o: $(KERNEL_OBJS) $$(DRIVER_OBJS_$(1)) $$(SERVICE_OBJS_$(1)) $$(N
 	$(OBJCOPY) --wildcard --keep-global-symbols=$(GLOBAL_SYMS) $$@.r $$@
 	@rm -f $$@.r
 
-$(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(LDS)
+$(B)/$(1).stage1.elf: $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(LDS) $(PICOLIBC_SMALL_OBJS)
 	@$$(call check_no_capture,$(B)/$(1).mote.o,$$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES))
 	$(CC) $(LDFLAGS) $(HEAP_WRAP) $(LIBC_BTI_WRAP) -T $(LDS) -o $$@ $(B)/$(1).mote.o $$(SERVICE_OBJS_$(1)) $(SERVICE_LIB_ARCHIVES) $(B)/symtab_empty.o $(B)/relocs_empty.o $(IMAGE_LIBS)
 

@@ -68,7 +68,8 @@ SIZE_OPT ?= -Os
 # the vectors do not save (see arch/aarch64/vectors.S). Services are free to.
 KERNEL_CFLAGS := -mgeneral-regs-only $(PIE_CFLAGS)
 # picolibc's release build: its string functions are the optimised assembly
-# ones (one byte per step in the default build). Headers are the same.
+# ones (one byte per step in the default build; mk/image.mk takes the few the
+# images hardly call from that one: PICOLIBC_SMALL). Headers are the same.
 # Kernel code keeps its own general-register copies (kernel/kstring.c).
 PICOLIBC_LDFLAGS := --picolibc-buildtype=release
 # Integer-only printf and scanf (picolibc's __i_vfprintf): Mote formats no
