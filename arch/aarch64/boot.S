@@ -60,6 +60,23 @@ boot_primary:
     mrs     x1, mpidr_el1
     and     x1, x1, #MPIDR_AFF_MASK
     cbnz    x1, secondary_park          /* an ELF -kernel starts every core here */
+
+    /*
+     * .data is stored right after .rodata, below the page it runs on
+     * (image.ld.in): move it there before anything reads it (the secondaries
+     * released below read secondary_entry). Backwards, since the destination
+     * is above the source and may overlap it; 8-byte accesses, all the
+     * MMU-off Device memory allows unaligned.
+     */
+    adr_l   x1, __data_load_end
+    adr_l   x2, __data_move_start
+    adr_l   x3, __data_move_end
+1:  cmp     x3, x2
+    b.ls    1f
+    ldp     x4, x5, [x1, #-16]!
+    stp     x4, x5, [x3, #-16]!
+    b       1b
+1:
 #ifdef BOOT_SPIN_TABLE
     /*
      * The board's loader holds the other cores in a spin loop on wfe, which
