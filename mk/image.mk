@@ -34,13 +34,16 @@ GLOBAL_SYMS := mk/global.syms
 # size (SIZE_OPT, mk/toolchain.mk); the event loop, timers, interrupts, heap,
 # DMA translation and the drivers of the per-packet path stay -O2. The boards'
 # own bring-up (platform/) is boot-only too; their device drivers are not.
+# The virtio-mmio transport (drivers/virtio/mmio.c) is probe, negotiation and
+# queue setup: what a packet needs of it (notify, interrupt ack) is inline in
+# mmio.h, compiled with its caller.
 KERNEL_SIZE_SRCS := $(addprefix kernel/,boothook.c console.c coredump.c debugargs.c debugport.c \
 	gdb_serial.c gdbstub.c log.c main.c memregion.c panic.c random.c random_bytes.c ready.c \
 	strerror.c symtab.c symtab_image.c system.c) \
 	$(addprefix arch/aarch64/,aslr.c cpu.c esr.c gdb_arch.c mmu.c pauth.c psci.c rndr.c semihost.c) \
 	$(addprefix lib/,$(addsuffix /%.c,args blake2s chacha20 devtree elfcore gdb siphash syslog)) \
 	platform/probe.c platform/%/platform.c drivers/virtio/console.c drivers/virtio/rng.c \
-	drivers/rtc/pl031.c drivers/gpio/pl061.c
+	drivers/rtc/pl031.c drivers/gpio/pl061.c drivers/virtio/mmio.c
 $(filter $(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SIZE_SRCS)),$(patsubst %.c,$(B)/obj/%.o,$(KERNEL_SRCS) \
 	$(foreach f,$(FEATURES),$(BOARD_USES_$(f))))): OBJ_OPT := $(SIZE_OPT)
 
