@@ -52,8 +52,9 @@ STACK_PROTECTOR ?= -fstack-protector-strong -mstack-protector-guard=sysreg \
 # Functions start on any instruction, not on 16 bytes as -O2 places them for
 # the Cortex-A53: the padding is never executed (guest instructions per query
 # unchanged), and it was 1.3 KB of zeros between dns.elf's -O2 functions.
-# Loops and branch targets inside functions keep -O2's alignment.
-FUNCTION_ALIGN := -falign-functions=4
+# Loops too, not on 8 bytes: that padding is nops, run on the way into the
+# loop (tx_gather: one fewer a query), 324 B of dns.elf's -O2 code.
+FUNCTION_ALIGN := -falign-functions=4 -falign-loops=4
 CFLAGS := -std=gnu11 -O2 $(FUNCTION_ALIGN) -g $(COMMON_FLAGS) -Wall -Wextra -Werror -Wvla $(STACK_PROTECTOR)
 CPPFLAGS := -I. -Iinclude -Iplatform/$(BOARD) -Ithird_party/libfdt/usr/include -MMD -MP \
 	$(DEBUG_CPPFLAGS) $(ASLR_CPPFLAGS) -DSTACK_GUARD_SYSREG=$(STACK_GUARD_SYSREG)
