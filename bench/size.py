@@ -25,7 +25,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import profiler as prof  # noqa: E402  (classify, source_paths)
 
-PAGE = 4096  # each segment of the image starts on a page (W^X: arch/aarch64/image.ld.in)
 
 KINDS = {"t": "code", "T": "code", "W": "code", "w": "code", "r": "rodata", "R": "rodata",
          "d": "data", "D": "data", "b": "bss", "B": "bss"}
@@ -144,8 +143,8 @@ def text_uncovered(elf, start, end):
 
 def text_before_vectors(elf, syms):
     """(bytes, vectors): the end of .text's code before the exception vectors, from .text's
-    start, and the room the vectors take at the end (a whole VECTORS_ALIGN block, so that the
-    code's end rounded up to it is where they go). Without vectors last: (.text's size, 0)."""
+    start, and the room the vectors take at the end (a VECTORS_ALIGN block: the code's end
+    rounded up to it is where they go). Without vectors last: (.text's size, 0)."""
     spans = section_spans(elf)
     start, size = spans.get(".text", (0, 0))
     vectors = all_symbols(elf).get("exception_vectors")
@@ -243,20 +242,16 @@ def main(argv=None):
         print(f"{os.path.basename(img)}: {img_size / target:.2f}x the {a.target_kb:g} KB target "
               f"({target:,} B): {img_size - target:+,} B")
     if img_size:
-        # The text segment ends on a page (rodata starts on the next, with its own
-        # permissions): bytes saved there show in the image only when it drops below a
-        # page boundary. .data is stored right after rodata's last byte (image.ld.in,
-        # boot.S moves it to its page), so rodata's and data's every byte counts.
-        pages = []
-        for sec in (".text",):
-            size, tail = secs.get(sec, 0), 0
-            if sec == ".text":
-                size, tail = text_before_vectors(a.elf, syms)
-            used = -(-(size + tail) // PAGE)
-            what = " (code, then the vectors' 2 KiB block)" if tail else ""
-            pages.append(f"{sec} {used} pages{what}: {used * PAGE - tail - size:,} B free before "
-                         f"one more, {size + tail - (used - 1) * PAGE:,} B over one fewer")
-        print("pages: " + "; ".join(pages) + "; .rodata and .data unpadded")
+        # The image stores .rodata right after the exception vectors and .data right
+        # after .rodata (image.ld.in; boot.S moves them to their pages), so every byte
+        # counts, except in .text: its code ends where the vectors' 2 KiB block starts,
+        # so code saved there shows only when the vectors move down a block.
+        code, tail = text_before_vectors(a.elf, syms)
+        if tail:
+            blocks = -(-code // VECTORS_ALIGN)
+            print(f"steps: .text's code {blocks * VECTORS_ALIGN - code:,} B below the next "
+                  f"{VECTORS_ALIGN:,} B step of the vectors, {code - (blocks - 1) * VECTORS_ALIGN:,}"
+                  " B over the one before; .rodata and .data count byte for byte")
         with open(img, "rb") as f:
             packed = len(gzip.compress(f.read(), compresslevel=9, mtime=0))
         print(f"{os.path.basename(img)} compressed with gzip -9: {packed:,} B (what a registry "
@@ -278,7 +273,7 @@ def main(argv=None):
         loaded = sum(size for name, (addr, size) in spans.items()
                      if name not in (".bss", ".tbss", ".stacks"))
         loaded -= sum(size for _, size in outside)
-        print(f"  {img_size - loaded:>9,}  alignment: between the segments (text ends on a page; data stored 16-byte aligned)")
+        print(f"  {img_size - loaded:>9,}  alignment: rodata and data stored 16-byte aligned")
     if outside:
         print("in the ELF only, past the image (not in the .img): "
               + ", ".join(f"{name} {size:,} B" for name, size in outside))

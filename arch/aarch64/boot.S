@@ -31,6 +31,28 @@
     add     \reg, \reg, :lo12:\sym
 .endm /* cores that can be started from secondary_park (the Pi's four) */
 
+/*
+ * Moves [start, end) up to where it runs from where the image stores it,
+ * which ends at load_end, 16 bytes a step (none when that is where it
+ * runs: the section before it ended on a page). Backwards, since the destination
+ * is above the source and may overlap it; 8-byte accesses, all that MMU-off
+ * Device memory allows unaligned. Clobbers x1-x5.
+ */
+.macro move_up load_end, start, end
+    adr_l   x1, \load_end
+    adr_l   x2, \start
+    adr_l   x3, \end
+    cmp     x1, x3
+    b.eq    .Lmoved_\@                  /* stored where it runs */
+.Lmove_\@:
+    cmp     x3, x2
+    b.ls    .Lmoved_\@
+    ldp     x4, x5, [x1, #-16]!
+    stp     x4, x5, [x3, #-16]!
+    b       .Lmove_\@
+.Lmoved_\@:
+.endm
+
     /* Unwind tables for gdb only (the image carries none): see the CFI below. */
     .cfi_sections .debug_frame
 
@@ -62,21 +84,14 @@ boot_primary:
     cbnz    x1, secondary_park          /* an ELF -kernel starts every core here */
 
     /*
-     * .data is stored right after .rodata, below the page it runs on
-     * (image.ld.in): move it there before anything reads it (the secondaries
-     * released below read secondary_entry). Backwards, since the destination
-     * is above the source and may overlap it; 8-byte accesses, all the
-     * MMU-off Device memory allows unaligned.
+     * .rodata is stored right after the vectors and .data right after it,
+     * below the pages they run on (image.ld.in): move them there before
+     * anything reads them (the secondaries released below read
+     * secondary_entry). .data first: .rodata's move may overwrite where .data
+     * is stored.
      */
-    adr_l   x1, __data_load_end
-    adr_l   x2, __data_move_start
-    adr_l   x3, __data_move_end
-1:  cmp     x3, x2
-    b.ls    1f
-    ldp     x4, x5, [x1, #-16]!
-    stp     x4, x5, [x3, #-16]!
-    b       1b
-1:
+    move_up __data_load_end, __data_move_start, __data_move_end
+    move_up __rodata_load_end, __rodata_move_start, __rodata_move_end
 #ifdef BOOT_SPIN_TABLE
     /*
      * The board's loader holds the other cores in a spin loop on wfe, which

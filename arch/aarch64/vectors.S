@@ -107,7 +107,7 @@
 
     /*
      * In a section of its own, which the link places last in .text, where
-     * its 2 KiB alignment costs no page (image.ld.in).
+     * its 2 KiB alignment costs least (image.ld.in).
      */
     .section .vectors, "ax"
     .balign 0x800
