@@ -15,6 +15,9 @@ DEBUG_PORT ?= 1234
 ifeq ($(DEBUG),1)
 B := build/$(BOARD)-debug
 DEBUG_CPPFLAGS := -DMOTE_DEBUG=1
+# Erratum 843419 fixed with veneers where an adr cannot reach (mk/toolchain.mk):
+# a debug image's size is no target.
+ERRATUM_843419_FIX := full
 else
 DEBUG_CPPFLAGS :=
 endif
