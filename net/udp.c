@@ -267,38 +267,58 @@ static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint32_t udp_len)
 }
 
 /*
- * Turns the datagram in in_place around into the reply to its sender: its
- * headers for len bytes of payload at data, the UDP checksum complete or
- * (transmit offload) left to the device as *csum says. Returns the headers'
- * length.
+ * The datagram being answered, read out of in_place once, before the
+ * turn-around: its stores go through byte pointers into the frame, which
+ * the compiler must assume may write in_place too, so a field read after
+ * one would be read again.
  */
-static inline __attribute__((always_inline)) size_t in_place_turn(const void *data, size_t len,
-                                                                  const struct netdev_csum **csum)
+struct in_place_req {
+    uint8_t *frame, *payload;
+    int sock;
+    bool v6;
+};
+
+static inline __attribute__((always_inline)) struct in_place_req in_place_req(void)
 {
-    int sock = in_place.sock;
-    uint8_t *frame = in_place.frame, *ip = frame + SIZEOF_ETH_HDR;
-    uint8_t *udp = in_place.payload - UDP_HLEN;
+    return (struct in_place_req){.frame = in_place.frame,
+                                 .payload = in_place.payload,
+                                 .sock = in_place.sock,
+                                 .v6 = in_place.v6};
+}
+
+/*
+ * Turns the datagram r around into the reply to its sender: its headers for
+ * len bytes of payload at data, the UDP checksum complete or (transmit
+ * offload) left to the device as *csum says. Returns the headers' length.
+ */
+static inline __attribute__((always_inline)) size_t
+in_place_turn(struct in_place_req r, const void *data, size_t len, const struct netdev_csum **csum)
+{
+    uint8_t *frame = r.frame, *ip = frame + SIZEOF_ETH_HDR;
+    uint8_t *udp = r.payload - UDP_HLEN;
     uint32_t udp_len = (uint32_t)(UDP_HLEN + len); /* within the MTU: 16 bits */
     uint32_t udp_len_n = lwip_htons((uint16_t)udp_len);
     uint64_t pseudo, uh;
     uint32_t ports;
+    bool offload = in_place.offload;
+    const struct netdev_csum *partial = &in_place.partial[r.v6];
 
     kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
     kcopy(frame + ETH_HWADDR_LEN, in_place.mac, ETH_HWADDR_LEN);
-    pseudo = (in_place.v6 ? turn_ip6(ip, sock, udp_len) : turn_ip4(ip, sock, udp_len)) +
+    pseudo = (r.v6 ? turn_ip6(ip, r.sock, udp_len) : turn_ip4(ip, r.sock, udp_len)) +
              (IP_PROTO_UDP << 8) + udp_len_n;
     kcopy(&ports, udp, sizeof(ports));
     uh = (ports >> 16 | ports << 16) | (uint64_t)udp_len_n << 32;
-    if (in_place.offload) {
+    if (offload) {
         uh |= (uint64_t)csum_fold64(pseudo) << 48;
-        *csum = &in_place.partial[in_place.v6];
+        *csum = partial;
     } else {
         uint16_t sum = csum_add(csum_fold64(pseudo + sum_word(uh)), data, len);
         uh |= (uint64_t)csum_finish(sum) << 48;
         *csum = NULL;
     }
     kcopy(udp, &uh, sizeof(uh));
-    return (size_t)(in_place.payload - frame);
+    return (size_t)(r.payload - frame);
 }
 
 /*
@@ -322,30 +342,29 @@ static inline void in_place_count(int err)
 }
 
 /*
- * Sends the datagram in in_place back to its sender with len bytes of
- * payload from data (its own buffer, or another: then the device gathers
- * headers and payload), now, once. Inline in its two callers: one call
- * less per reply.
+ * Sends the datagram r back to its sender with len bytes of payload from
+ * data (r's own buffer, or another: then the device gathers headers and
+ * payload), now, once. Inline in its two callers: one call less per reply.
  */
-static inline __attribute__((always_inline)) int in_place_send(const void *data, size_t len)
+static inline __attribute__((always_inline)) int in_place_send(struct in_place_req r,
+                                                               const void *data, size_t len)
 {
     const struct netdev_csum *csum;
-    size_t hdr_len = in_place_turn(data, len, &csum);
-    unsigned nseg = 1;
+    size_t hdr_len = in_place_turn(r, data, len, &csum);
     in_place_end(); /* once: the request is gone */
-    in_place.seg[0] = in_place.frame;
-    if (data == in_place.payload) {
-        in_place.seg_len[0] = hdr_len + len;
-    } else {
-        in_place.seg_len[0] = hdr_len;
-        in_place.seg[1] = data;
-        in_place.seg_len[1] = len;
-        nseg = 2;
-    }
     struct netdev *dev = net_tx_direct;
     if (!dev)
         return -EAGAIN; /* frames wait before it: it goes the ordinary way, after them */
-    int err = dev->transmit(dev, in_place.seg, in_place.seg_len, nseg, csum);
+    int err;
+    if (data == r.payload) {
+        err = dev->transmit_frame(dev, r.frame, hdr_len + len, csum);
+    } else {
+        in_place.seg[0] = r.frame;
+        in_place.seg_len[0] = hdr_len;
+        in_place.seg[1] = data;
+        in_place.seg_len[1] = len;
+        err = dev->transmit(dev, in_place.seg, in_place.seg_len, 2, csum);
+    }
     in_place_count(err);
     return err;
 }
@@ -368,7 +387,8 @@ int mote_udp_reply(int sock, size_t len)
     if (sock != 0 && sock == in_place.reply_sock && len <= in_place.room) {
         in_place.replying = sock;
         in_place.reply_len = len;
-        int err = in_place_send(in_place.payload, len);
+        struct in_place_req r = in_place_req();
+        int err = in_place_send(r, r.payload, len);
         return err == -EAGAIN ? reply_queued() : err;
     }
     if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
@@ -645,7 +665,7 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
     /* An answer to the datagram being delivered: over its own headers. A socket in
        in_place is open, and the room keeps within the MTU. */
     if (sock != 0 && sock == in_place.sock && to && len <= in_place.room && in_place_answers(to) &&
-        in_place_send(data, len) == 0)
+        in_place_send(in_place_req(), data, len) == 0)
         return 0;
     return udp_send_lwip(sock, data, len, to); /* else (no transmit buffer free) queued there */
 }

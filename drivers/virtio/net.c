@@ -555,18 +555,15 @@ static __attribute__((noinline)) int tx_gather(const void *const *seg, const siz
 }
 
 /*
- * netdev transmit: copies the frame behind its header into an idle buffer
- * and offers it. Returns 0, -EAGAIN when no buffer is idle, -EMSGSIZE over
- * NET_FRAME_MAX bytes, -EINVAL for an empty frame or a partial checksum
- * outside it.
+ * netdev transmit_frame: copies the frame behind its header into an idle
+ * buffer and offers it. Returns 0, -EAGAIN when no buffer is idle,
+ * -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for an empty frame or a
+ * partial checksum outside it.
  */
-static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
-                        unsigned nseg, const struct netdev_csum *csum)
+static int net_transmit_frame(struct netdev *dev, const void *frame, size_t len,
+                              const struct netdev_csum *csum)
 {
     (void)dev;
-    if (nseg != 1) /* the common case is one (net_transmit_frame, a one-pbuf frame) */
-        return tx_gather(seg, seg_len, nseg, csum);
-    size_t len = seg_len[0];
     if (len - 1 >= NET_FRAME_MAX) /* 0 wraps */
         return len ? -EMSGSIZE : -EINVAL;
     uint16_t head;
@@ -575,9 +572,18 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
     if (!buf)
         return err;
     tx_post(head, buf, len);
-    memcpy(buf + net.hdr_len, seg[0], len);
+    memcpy(buf + net.hdr_len, frame, len);
     tx_close();
     return 0;
+}
+
+/* netdev transmit: as net_transmit_frame, for a frame in nseg pieces. */
+static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                        unsigned nseg, const struct netdev_csum *csum)
+{
+    if (nseg != 1) /* the common case is one (net_transmit_frame, a one-pbuf frame) */
+        return tx_gather(seg, seg_len, nseg, csum);
+    return net_transmit_frame(dev, seg[0], seg_len[0], csum);
 }
 
 static void mac_read(uint8_t mac[NETDEV_MAC_LEN])
@@ -682,6 +688,7 @@ static int net_probe(struct virtio_dev *dev)
     nd->name = "virtio-net";
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
+    nd->transmit_frame = net_transmit_frame;
     nd->rx_release = rx_release;
     nd->rx_frame_room = NET_FRAME_MAX; /* buf_segs: every buffer holds a whole frame */
     if (dev->features & (1ull << VIRTIO_NET_F_CSUM))
