@@ -287,6 +287,28 @@ static inline void virtq_publish(struct virtq *vq)
 }
 
 /*
+ * virtq_publish and virtq_needs_notify in one, for a queue that publishes
+ * and may notify on every offer (transmit): the driver's own fields are read
+ * once, before the barriers, whose memory clobbers would otherwise have
+ * them read again. Returns true if the device asked to be told.
+ */
+static inline bool virtq_publish_needs_notify(struct virtq *vq)
+{
+    uint16_t old = vq->kicked_idx, now = vq->avail_idx;
+    bool event_idx = vq->event_idx;
+    volatile struct virtq_avail *avail = vq->avail;
+    const volatile uint16_t *avail_event = vq->avail_event;
+    const volatile struct virtq_used *used = vq->used;
+    vq->kicked_idx = now;
+    virtq_wmb(); /* virtq_publish: entries before the index */
+    avail->idx = now;
+    virtq_mb(); /* virtq_needs_notify: the index before avail_event or the flags */
+    if (event_idx)
+        return virtq_need_event(*avail_event, now, old);
+    return !(used->flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+/*
  * The device's used idx, read once for a batch of virtq_fixed_take: entries
  * up to it are complete (§2.7.14: the index is read before the entries).
  */
