@@ -178,11 +178,6 @@ static void net_irq(void *arg)
         event_raise(net.event);
 }
 
-static uint16_t le16_get(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
 /*
  * What the header of a received frame says of its checksum (§5.1.6.4.1),
  * for net/ to weigh; NULL when the device said nothing (or GUEST_CSUM was
@@ -193,9 +188,11 @@ static const struct netdev_csum *rx_csum(const uint8_t *hdr)
     struct netdev_csum *csum = &net.rx_csum;
     uint8_t flags = hdr[NET_HDR_FLAGS];
     if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        uint32_t start_offset; /* both little-endian fields (adjacent) in one load */
+        kcopy(&start_offset, hdr + NET_HDR_CSUM_START, sizeof(start_offset));
         csum->state = NETDEV_CSUM_PARTIAL;
-        csum->start = le16_get(hdr + NET_HDR_CSUM_START);
-        csum->offset = le16_get(hdr + NET_HDR_CSUM_OFFSET);
+        csum->start = (uint16_t)start_offset;
+        csum->offset = (uint16_t)(start_offset >> 16);
         return csum;
     }
     if (flags & VIRTIO_NET_HDR_F_DATA_VALID) {
