@@ -89,11 +89,11 @@ static struct {
     struct netif *nif;
     size_t dev_room;   /* bytes of a lent receive buffer a reply may fill from the frame's start */
     size_t frame_room; /* the same, 0 with udp_in_place=never */
-    uint8_t mac[ETH_HWADDR_LEN];
-    bool reply;                    /* mote_udp_reply may answer (udp_in_place=on) */
-    bool offload;                  /* the device completes UDP checksums (net_tx_csum_offload) */
+    uint64_t mac_shifted; /* our MAC in bytes 2..7 of a word: the reply's header bytes 4..11 */
+    bool reply;           /* mote_udp_reply may answer (udp_in_place=on) */
+    bool offload;         /* the device completes UDP checksums (net_tx_csum_offload) */
     struct netdev_csum partial[2]; /* what it is told to complete: over IPv4, over IPv6 */
-    uint16_t last_port;            /* the port last looked up (0: none)... */
+    uint16_t last_port_n;          /* the port last looked up, network order (0: none)... */
     int last_sock;                 /* ...and its socket */
     int sock;                      /* mote_udp_send may answer the datagram in place; 0: none */
     int reply_sock;                /* mote_udp_reply_buffer and mote_udp_reply may too */
@@ -119,7 +119,9 @@ void net_udp_attach(struct netif *nif, const struct netdev *dev)
     size_t frame_max = SIZEOF_ETH_HDR + (size_t)dev->mtu; /* a reply in place is never fragmented */
     in_place.nif = nif;
     in_place.dev_room = dev->rx_frame_room < frame_max ? dev->rx_frame_room : frame_max;
-    kcopy(in_place.mac, dev->mac, sizeof(in_place.mac));
+    uint64_t mac = 0;
+    kcopy(&mac, dev->mac, ETH_HWADDR_LEN);
+    in_place.mac_shifted = mac << 16;
     in_place.offload = net_tx_csum_offload();
     for (int v6 = 0; v6 <= 1; v6++) /* the UDP checksum, after the IPv4 or IPv6 header */
         in_place.partial[v6] = (struct netdev_csum){
@@ -196,9 +198,10 @@ static bool in_place_check(int sock, struct pbuf *p)
 
 struct mote_udp_room mote_udp_reply_buffer(int sock)
 {
-    bool ok = sock != 0 && sock == in_place.reply_sock; /* selects, no branch */
-    return (struct mote_udp_room){.buf = ok ? in_place.payload : NULL,
-                                  .room = ok ? in_place.room : 0};
+    /* The zeroes only on the way out that needs them: a callback asks for its own datagram. */
+    if (__builtin_expect(sock == 0 || sock != in_place.reply_sock, 0))
+        return (struct mote_udp_room){.buf = NULL, .room = 0};
+    return (struct mote_udp_room){.buf = in_place.payload, .room = in_place.room};
 }
 
 /* A 64-bit word's two halves summed into 33 bits (csum_fold64 ends a ones'-complement sum). */
@@ -302,9 +305,16 @@ in_place_turn(struct in_place_req r, const void *data, size_t len, const struct 
     uint32_t ports;
     bool offload = in_place.offload;
     const struct netdev_csum *partial = &in_place.partial[r.v6];
+    uint64_t mac_shifted = in_place.mac_shifted;
 
-    kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
-    kcopy(frame + ETH_HWADDR_LEN, in_place.mac, ETH_HWADDR_LEN);
+    /* To its sender, from us: two stores, the second the sender's last two bytes and ours. */
+    uint32_t to_lo;
+    uint16_t to_hi;
+    kcopy(&to_lo, frame + ETH_HWADDR_LEN, sizeof(to_lo));
+    kcopy(&to_hi, frame + ETH_HWADDR_LEN + sizeof(to_lo), sizeof(to_hi));
+    uint64_t to_hi_from = to_hi | mac_shifted;
+    kcopy(frame, &to_lo, sizeof(to_lo));
+    kcopy(frame + sizeof(to_lo), &to_hi_from, sizeof(to_hi_from));
     pseudo = (r.v6 ? turn_ip6(ip, r.sock, udp_len) : turn_ip4(ip, r.sock, udp_len)) +
              (IP_PROTO_UDP << 8) + udp_len_n;
     kcopy(&ports, udp, sizeof(ports));
@@ -431,14 +441,18 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     /* lwIP's timeouts: net/net.c's net_receive_lwip looks at them once the input is done. */
 }
 
-/* The socket bound to port (host byte order), or 0; the last one found is looked at first. */
-static inline int socket_of_port(uint16_t port)
+/*
+ * The socket bound to port_n (network byte order, as in the header: the
+ * usual case, the last one found, needs no swap), or 0.
+ */
+static inline int socket_of_port(uint16_t port_n)
 {
-    if (port == in_place.last_port)
+    if (port_n == in_place.last_port_n)
         return in_place.last_sock; /* mote_udp_close forgets a closed one */
+    uint16_t port = lwip_ntohs(port_n);
     for (int sock = 1; sock <= MAX_SOCKETS; sock++)
         if (sockets[sock].pcb && sockets[sock].port == port) {
-            in_place.last_port = port;
+            in_place.last_port_n = port_n;
             in_place.last_sock = sock;
             return sock;
         }
@@ -550,7 +564,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
     uh = (const struct udp_hdr *)udp;
     if (lwip_ntohs(uh->len) != udp_len)
         goto lwip;
-    int sock = socket_of_port(lwip_ntohs(uh->dest));
+    int sock = socket_of_port(uh->dest);
     if (!sock)
         goto lwip; /* lwIP answers with ICMP's port unreachable */
     if (csum) {
@@ -677,7 +691,7 @@ int mote_udp_close(int sock)
     if (in_place.sock == sock)
         in_place_end(); /* closed from its own callback: nothing to answer from */
     if (in_place.last_sock == sock) {
-        in_place.last_port = 0; /* port 0 is never bound: its socket is 0, none */
+        in_place.last_port_n = 0; /* port 0 is never bound: its socket is 0, none */
         in_place.last_sock = 0;
     }
     udp_remove(sockets[sock].pcb);
