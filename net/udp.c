@@ -507,7 +507,9 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
     const struct netif *nif = in_place.nif;
     const struct udp_hdr *uh;
     struct mote_endpoint *from = &in_place.from;
-    size_t udp_len, addrs_off, addrs_len;
+    /* The addresses (the pseudo-header's) end where the UDP header starts: IPv4 without
+       options, IPv6 without extension headers. */
+    size_t udp_len, addrs_len;
     bool v6;
 
     /* The frame parsed once, here: anything not plainly a UDP datagram is lwIP's. */
@@ -533,7 +535,6 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
             goto lwip;
         udp = ip + IP_HLEN;
         udp_len = ip_len - IP_HLEN;
-        addrs_off = IP4_ADDRS_OFF;
         addrs_len = 2 * sizeof(h->src);
         v6 = false;
     } else if (eth->type == PP_HTONS(ETHTYPE_IPV6)) {
@@ -552,7 +553,6 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
             !ip6_ours(nif, ip + IP6_ADDRS_OFF + IP6_ADDR_LEN) ||
             ip[IP6_ADDRS_OFF] == IP6_MULTICAST_PREFIX || uh->chksum == 0)
             goto lwip;
-        addrs_off = IP6_ADDRS_OFF;
         addrs_len = 2 * IP6_ADDR_LEN;
         v6 = true;
 #else
@@ -572,7 +572,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
         if (!udp_vouched(csum, (size_t)(udp - frame)))
             goto lwip;
     } else if (uh->chksum != 0 &&
-               csum_add(csum_pseudo(ip + addrs_off, addrs_len, IP_PROTO_UDP, (uint16_t)udp_len),
+               csum_add(csum_pseudo(udp - addrs_len, addrs_len, IP_PROTO_UDP, (uint16_t)udp_len),
                         udp, udp_len) != 0xffff) {
         goto lwip; /* lwIP counts and drops it */
     }
