@@ -304,7 +304,7 @@ in_place_turn(struct in_place_req r, const void *data, size_t len, const struct 
     uint64_t pseudo, uh;
     uint32_t ports;
     bool offload = in_place.offload;
-    const struct netdev_csum *partial = &in_place.partial[r.v6];
+    const struct netdev_csum *partial; /* a constant address in each branch, no index */
     uint64_t mac_shifted = in_place.mac_shifted;
 
     /* To its sender, from us: two stores, the second the sender's last two bytes and ours. */
@@ -315,8 +315,14 @@ in_place_turn(struct in_place_req r, const void *data, size_t len, const struct 
     uint64_t to_hi_from = to_hi | mac_shifted;
     kcopy(frame, &to_lo, sizeof(to_lo));
     kcopy(frame + sizeof(to_lo), &to_hi_from, sizeof(to_hi_from));
-    pseudo = (r.v6 ? turn_ip6(ip, r.sock, udp_len) : turn_ip4(ip, r.sock, udp_len)) +
-             (IP_PROTO_UDP << 8) + udp_len_n;
+    if (r.v6) {
+        pseudo = turn_ip6(ip, r.sock, udp_len);
+        partial = &in_place.partial[1];
+    } else {
+        pseudo = turn_ip4(ip, r.sock, udp_len);
+        partial = &in_place.partial[0];
+    }
+    pseudo += (IP_PROTO_UDP << 8) + udp_len_n;
     kcopy(&ports, udp, sizeof(ports));
     uh = (ports >> 16 | ports << 16) | (uint64_t)udp_len_n << 32;
     if (offload) {
