@@ -118,6 +118,7 @@ static struct {
     struct virtio_dev *dev;
     struct netdev netdev;
     int event;          /* used buffers on either queue */
+    uint64_t event_bit; /* its bit (event_bit), for the interrupt handler */
     int config_event;   /* the configuration (link status) changed */
     unsigned hdr_len;   /* NET_HDR_LEN_* */
     unsigned desc_per;  /* descriptors per buffer: 1 or NET_DESC_MAX */
@@ -175,7 +176,7 @@ static void net_irq(void *arg)
     if (status & VIRTIO_INT_CONFIG)
         irq_config(status);
     else if (status & VIRTIO_INT_USED)
-        event_raise(net.event);
+        event_raise_bits(net.event_bit);
 }
 
 /*
@@ -668,6 +669,7 @@ static int net_probe(struct virtio_dev *dev)
 
     net.event = event_source_add(net_collect, NULL);
     err = net.event < 0 ? net.event : 0;
+    net.event_bit = err ? 0 : event_bit(net.event);
     if (!err) {
         net.config_event = event_source_add(net_config_changed, NULL);
         err = net.config_event < 0 ? net.config_event : 0;
