@@ -49,23 +49,31 @@ _Static_assert(REPLY_LONGEST <= DNS_UDP_MSG_MIN, "fits every transport's limit")
 /*
  * The counts, QDCOUNT to ARCOUNT, as one word (dns_bytes_word): the query's
  * are one question and nothing else, or with ARCOUNT 1 (the OPT): the bit
- * ARCOUNT_ONE. The reply's are one question and one answer, and ARCOUNT_ONE
- * again with an OPT.
+ * ARCOUNT_ONE. The reply's are the query's with one answer: the bit
+ * ANCOUNT_ONE added, its ARCOUNT (our OPT for the query's) unchanged.
  */
-#define COUNTS_LEN    (DNS_HEADER_LEN - DNS_OFF_QDCOUNT)
-#define QUERY_COUNTS  "\0\1\0\0\0\0\0\0"
-#define REPLY_COUNTS  "\0\1\0\1\0\0\0\0"
-#define ARCOUNT_SHIFT (CHAR_BIT * (COUNTS_LEN - 1)) /* ARCOUNT's low byte, the word's last */
+#define COUNTS_LEN   (DNS_HEADER_LEN - DNS_OFF_QDCOUNT)
+#define QUERY_COUNTS "\0\1\0\0\0\0\0\0"
+#define COUNT_LOW(of)                                                           \
+    (CHAR_BIT * ((of) + 1 - DNS_OFF_QDCOUNT)) /* a count's low byte in the word \
+                                               */
+#define ARCOUNT_SHIFT COUNT_LOW(DNS_OFF_ARCOUNT)
 #define ARCOUNT_ONE   ((uint64_t)1 << ARCOUNT_SHIFT)
-_Static_assert(sizeof(QUERY_COUNTS) - 1 == COUNTS_LEN && sizeof(REPLY_COUNTS) - 1 == COUNTS_LEN,
-               "four counts");
+#define ANCOUNT_ONE   ((uint64_t)1 << COUNT_LOW(DNS_OFF_ANCOUNT))
+_Static_assert(sizeof(QUERY_COUNTS) - 1 == COUNTS_LEN, "four counts");
 
+/*
+ * The flags as a word from dns_bytes_word, whose first byte is lowest: a
+ * flag constant with its two bytes swapped.
+ */
+#define FLAGS_LEN     sizeof(uint16_t)
+#define FLAGS_WORD(f) ((uint64_t)((f) >> CHAR_BIT | ((f)&UINT8_MAX) << CHAR_BIT))
 /* The flags of the query that must be clear: a response, or an opcode other than QUERY */
-#define FLAGS_NOT_QUERY (DNS_FLAG_QR | DNS_FLAG_OPCODE_MASK)
+#define FLAGS_NOT_QUERY FLAGS_WORD(DNS_FLAG_QR | DNS_FLAG_OPCODE_MASK)
 _Static_assert(DNS_OPCODE_QUERY == 0, "QUERY is opcode 0");
 /* The reply's: a response, authoritative, the query's RD and CD, NOERROR */
-#define FLAGS_ANSWER (DNS_FLAG_QR | DNS_FLAG_AA | DNS_RCODE_NOERROR)
-#define FLAGS_COPIED (DNS_FLAG_RD | DNS_FLAG_CD)
+#define FLAGS_ANSWER FLAGS_WORD(DNS_FLAG_QR | DNS_FLAG_AA | DNS_RCODE_NOERROR)
+#define FLAGS_COPIED FLAGS_WORD(DNS_FLAG_RD | DNS_FLAG_CD)
 
 /* What read_opt returns: the query's OPT is not one the one pass takes */
 #define OPT_NOT_TAKEN (-1)
@@ -106,22 +114,48 @@ static __attribute__((noinline)) size_t copy_question(uint8_t *reply, const uint
 }
 
 /*
+ * The constants the pass compares and copies, in one block (one address to
+ * form for them all), each 16 bytes to load at once.
+ */
+#define ANY_BYTE "\xff"
+#define BE16(v)  (uint8_t)((v) >> CHAR_BIT), (uint8_t)(v)
+#define BE32(v)  BE16((v) >> 2 * CHAR_BIT), BE16(v)
+static const struct {
+    /* QTAIL from the byte before, and its fold mask, which lets that byte through */
+    uint8_t qtail_fold[2 * DNS_WORD_BYTES], qtail[2 * DNS_WORD_BYTES];
+    /* The A record as dns_put_a writes it, its address 0 */
+    uint8_t a_head[DNS_RR_A_LEN];
+} pass_const __attribute__((aligned(2 * DNS_WORD_BYTES))) = {
+    .qtail_fold = ANY_BYTE QTAIL_FOLD,
+    .qtail = ANY_BYTE QTAIL,
+    .a_head = {BE16(DNS_LABEL_POINTER << CHAR_BIT | DNS_QUESTION_OFF), BE16(DNS_TYPE_A),
+               BE16(DNS_CLASS_IN), BE32(DNS_ZONE_TTL), BE16(DNS_A_RDLENGTH)},
+};
+_Static_assert(DNS_RR_A_LEN == 2 * DNS_WORD_BYTES, "an A record is 16 bytes");
+
+/*
  * Whether the 15 bytes at p are QTAIL, letters in either case: 16 bytes
  * compared at once from the byte before (the first label's last, which its
  * mask lets through: OR-ed with 0xff it is 0xff whatever it was).
  */
 typedef uint8_t bytes16 __attribute__((vector_size(2 * DNS_WORD_BYTES)));
 typedef uint64_t words2 __attribute__((vector_size(2 * DNS_WORD_BYTES)));
-#define ANY_BYTE "\xff"
 
 static inline int qtail_equal(const uint8_t *p)
 {
     bytes16 got, fold, want;
     __builtin_memcpy(&got, p - 1, sizeof(got));
-    __builtin_memcpy(&fold, ANY_BYTE QTAIL_FOLD, sizeof(fold));
-    __builtin_memcpy(&want, ANY_BYTE QTAIL, sizeof(want));
+    __builtin_memcpy(&fold, pass_const.qtail_fold, sizeof(fold));
+    __builtin_memcpy(&want, pass_const.qtail, sizeof(want));
     words2 diff = (words2)((got | fold) ^ want);
     return (diff[0] | diff[1]) == 0;
+}
+
+/* The A record for addr, owned by the question, at p; returns the byte after. */
+static inline uint8_t *put_a(uint8_t *p, uint32_t addr)
+{
+    __builtin_memcpy(p, pass_const.a_head, sizeof(pass_const.a_head));
+    return dns_put32(p + DNS_RR_HEAD_LEN, addr);
 }
 
 size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
@@ -129,17 +163,20 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
 {
     if (query_len < QUERY_MIN)
         goto general;
-    uint16_t flags = dns_get16(query + DNS_OFF_FLAGS);
+    uint64_t flags = dns_bytes_word(query + DNS_OFF_FLAGS, FLAGS_LEN);
     uint64_t counts = dns_bytes_word(query + DNS_OFF_QDCOUNT, COUNTS_LEN);
     if ((flags & FLAGS_NOT_QUERY) ||
         (counts & ~ARCOUNT_ONE) != dns_bytes_word(QUERY_COUNTS, COUNTS_LEN))
         goto general;
-    unsigned has_opt = (unsigned)(counts >> ARCOUNT_SHIFT);
+    uint64_t has_opt = counts & ARCOUNT_ONE;
 
-    /* The first label: 1..63 bytes, then QTAIL inside the message */
+    /*
+     * The first label, then QTAIL inside the message. Its length is not
+     * checked to be 1..63 here: only ns (2) and host<i> (5..11) are taken
+     * below, and until then the length only places QTAIL, whose bytes are
+     * read inside the message whatever it is.
+     */
     size_t label_len = query[DNS_QUESTION_OFF];
-    if (label_len - 1 >= DNS_LABEL_MAX)
-        goto general;
     size_t question_len = 1 + label_len + QTAIL_LEN;
     if (query_len - DNS_QUESTION_OFF < question_len ||
         !qtail_equal(query + DNS_QUESTION_OFF + 1 + label_len))
@@ -149,8 +186,8 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
     uint32_t addr;
     const uint8_t *label = query + DNS_QUESTION_OFF + 1;
     if (label_len == sizeof(DNS_ZONE_NS_LABEL) - 2) {
-        if (!dns_fold_equal(label - 1, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD,
-                            sizeof(DNS_ZONE_NS_LABEL) - 1))
+        if (!dns_fold_equal(label, &DNS_ZONE_NS_LABEL[1], &DNS_ZONE_NS_LABEL_FOLD[1],
+                            sizeof(DNS_ZONE_NS_LABEL) - 2))
             goto general;
         addr = DNS_ZONE_NS_ADDR;
     } else {
@@ -160,24 +197,24 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
         addr = DNS_ZONE_HOST_BASE + host;
     }
     size_t len = DNS_HEADER_LEN + question_len + DNS_RR_A_LEN;
-    int dnssec_ok = 0;
+    /* has_opt, and the query's DO bit beside it: no second variable to set without an OPT */
     if (has_opt) {
         size_t end = DNS_QUESTION_OFF + question_len;
-        dnssec_ok = read_opt(query + end, query_len - end);
+        int dnssec_ok = read_opt(query + end, query_len - end);
         if (dnssec_ok == OPT_NOT_TAKEN)
             goto general;
+        has_opt |= (uint64_t)dnssec_ok;
         len += DNS_RR_OPT_LEN;
     }
     if (len > reply_max)
         goto general;
 
     /* Everything is read: write (the ID and the question are in place already) */
-    dns_put16(reply + DNS_OFF_FLAGS, FLAGS_ANSWER | (flags & FLAGS_COPIED));
-    uint64_t reply_counts = dns_bytes_word(REPLY_COUNTS, COUNTS_LEN) | (counts & ARCOUNT_ONE);
-    dns_put_bytes_word(reply + DNS_OFF_QDCOUNT, reply_counts, COUNTS_LEN);
-    uint8_t *p = dns_put_a(reply + DNS_QUESTION_OFF + question_len, DNS_QUESTION_OFF, addr);
+    dns_put_bytes_word(reply + DNS_OFF_FLAGS, FLAGS_ANSWER | (flags & FLAGS_COPIED), FLAGS_LEN);
+    dns_put_bytes_word(reply + DNS_OFF_QDCOUNT, counts | ANCOUNT_ONE, COUNTS_LEN);
+    uint8_t *p = put_a(reply + DNS_QUESTION_OFF + question_len, addr);
     if (has_opt)
-        dns_put_opt(p, DNS_RCODE_NOERROR, dnssec_ok);
+        dns_put_opt(p, DNS_RCODE_NOERROR, (int)(has_opt & 1));
     stats->queries++;
     stats->noerror++;
     if (reply == query)
