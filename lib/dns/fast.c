@@ -158,8 +158,27 @@ static inline uint8_t *put_a(uint8_t *p, uint32_t addr)
     return dns_put32(p + DNS_RR_HEAD_LEN, addr);
 }
 
-size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
-                  size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport)
+/*
+ * dns_answer_in_place's way to the general path: out of line, and with its
+ * arguments in the same registers, so that the one pass need not move them
+ * into the general path's order before it starts.
+ */
+static __attribute__((noinline)) size_t general_in_place(uint8_t *msg, size_t room, size_t len,
+                                                         const struct dns_zone *zone,
+                                                         struct dns_stats *stats)
+{
+    return dns_answer_general(zone, stats, msg, len, msg, room, DNS_TRANSPORT_UDP);
+}
+
+/*
+ * Both entry points' work, inlined into each: in_place (a constant) says
+ * reply is query, so the ID and question need no copy and nothing compares
+ * the two pointers.
+ */
+static inline __attribute__((always_inline)) size_t
+one_pass(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
+         size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport,
+         int in_place)
 {
     if (query_len < QUERY_MIN)
         goto general;
@@ -177,24 +196,24 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
      * read inside the message whatever it is.
      */
     size_t label_len = query[DNS_QUESTION_OFF];
-    size_t question_len = 1 + label_len + QTAIL_LEN;
-    if (query_len - DNS_QUESTION_OFF < question_len ||
+    if (query_len - (QUERY_MIN - 1) < label_len ||
         !qtail_equal(query + DNS_QUESTION_OFF + 1 + label_len))
         goto general;
+    size_t question_len = 1 + label_len + QTAIL_LEN;
 
-    /* ns or host<i>: the only names below the apex that own an A record */
-    uint32_t addr;
+    /* host<i> or ns, in the order of how often they are asked: the names below the apex */
+    uint32_t addr, host;
     const uint8_t *label = query + DNS_QUESTION_OFF + 1;
-    if (label_len == sizeof(DNS_ZONE_NS_LABEL) - 2) {
-        if (!dns_fold_equal(label, &DNS_ZONE_NS_LABEL[1], &DNS_ZONE_NS_LABEL_FOLD[1],
-                            sizeof(DNS_ZONE_NS_LABEL) - 2))
-            goto general;
-        addr = DNS_ZONE_NS_ADDR;
-    } else {
-        uint32_t host = dns_zone_host_number(zone, label, label_len);
-        if (host == 0)
+    if (dns_zone_host_index(label, label_len, &host)) {
+        if (host > zone->records)
             goto general;
         addr = DNS_ZONE_HOST_BASE + host;
+    } else if (label_len == sizeof(DNS_ZONE_NS_LABEL) - 2 &&
+               dns_fold_equal(label, &DNS_ZONE_NS_LABEL[1], &DNS_ZONE_NS_LABEL_FOLD[1],
+                              sizeof(DNS_ZONE_NS_LABEL) - 2)) {
+        addr = DNS_ZONE_NS_ADDR;
+    } else {
+        goto general;
     }
     size_t len = DNS_HEADER_LEN + question_len + DNS_RR_A_LEN;
     /* has_opt, and the query's DO bit beside it: no second variable to set without an OPT */
@@ -217,10 +236,24 @@ size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const ui
         dns_put_opt(p, DNS_RCODE_NOERROR, (int)(has_opt & 1));
     stats->queries++;
     stats->noerror++;
-    if (reply == query)
+    if (in_place || reply == query)
         return len;
     return copy_question(reply, query, question_len, len);
 
 general:
+    if (in_place)
+        return general_in_place(reply, reply_max, query_len, zone, stats);
     return dns_answer_general(zone, stats, query, query_len, reply, reply_max, transport);
+}
+
+size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
+                  size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport)
+{
+    return one_pass(zone, stats, query, query_len, reply, reply_max, transport, 0);
+}
+
+size_t dns_answer_in_place(uint8_t *msg, size_t room, size_t len, const struct dns_zone *zone,
+                           struct dns_stats *stats)
+{
+    return one_pass(zone, stats, msg, len, msg, room, DNS_TRANSPORT_UDP, 1);
 }

@@ -1096,9 +1096,36 @@ static void test_dns_answers_in_place(void **state)
     make_query(&q, "HOST77.mote.test.", DNS_TYPE_A);
     add_opt(&q, 1400, 0);
     size_t len = ask_with(&q, &r, MSG_MAX, DNS_TRANSPORT_UDP);
+    struct msg q2 = q;
     size_t in_place = dns_answer(&zone, &stats, q.b, q.len, q.b, sizeof(q.b), DNS_TRANSPORT_UDP);
     assert_int_equal(in_place, len);
     assert_memory_equal(q.b, r.b, len);
+    in_place = dns_answer_in_place(q2.b, sizeof(q2.b), q2.len, &zone, &stats);
+    assert_int_equal(in_place, len);
+    assert_memory_equal(q2.b, r.b, len);
+}
+
+/* The in-place entry holds its reply to its room: truncated when it does not fit. */
+static void test_dns_answers_in_place_within_room(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query(&q, "host42.mote.test.", DNS_TYPE_A);
+    size_t full = q.len + DNS_RR_A_LEN;
+    r = q;
+    r.len = dns_answer_in_place(r.b, full, q.len, &zone, &stats);
+    assert_int_equal(r.len, full);
+    parse(&r, &p);
+    expect_addr(&r, &p.rr[0], "10.0.0.42");
+    r = q;
+    r.len = dns_answer_in_place(r.b, full - 1, q.len, &zone, &stats);
+    assert_int_equal(r.len, q.len);
+    parse(&r, &p);
+    assert_true(p.flags & DNS_FLAG_TC);
+    assert_int_equal(stats.queries, 2);
+    assert_int_equal(stats.noerror, 2);
+    assert_int_equal(stats.truncated, 1);
 }
 
 static void test_dns_answers_over_tcp(void **state)
@@ -1305,6 +1332,12 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
             dns_answer(&zone, &one, in_place.b, q.len, in_place.b, MSG_MAX, DNS_TRANSPORT_UDP);
         assert_int_equal(in_place.len, r.len);
         assert_memory_equal(in_place.b, r.b, r.len);
+        struct dns_stats entry = {0};
+        in_place = q;
+        in_place.len = dns_answer_in_place(in_place.b, MSG_MAX, q.len, &zone, &entry);
+        assert_int_equal(in_place.len, r.len);
+        assert_memory_equal(in_place.b, r.b, r.len);
+        assert_memory_equal(&entry, &general, sizeof(entry));
     }
 }
 
@@ -1354,6 +1387,7 @@ int main(void)
         cmocka_unit_test_setup(test_dns_sets_tc_when_reply_does_not_fit, reset),
         cmocka_unit_test_setup(test_dns_copies_id_and_rd_and_never_sets_ra, reset),
         cmocka_unit_test_setup(test_dns_answers_in_place, reset),
+        cmocka_unit_test_setup(test_dns_answers_in_place_within_room, reset),
         cmocka_unit_test_setup(test_dns_answers_over_tcp, reset),
         cmocka_unit_test_setup(test_dns_counts_every_outcome, reset),
         cmocka_unit_test_setup(test_dns_reads_host_numbers_of_every_length, reset),
