@@ -76,8 +76,8 @@ static int after_call(uint64_t addr)
     if ((addr & 3) || !in_range(addr - INSN_SIZE, __image_start, __text_end))
         return 0;
     uint32_t insn = *(const uint32_t *)(addr - INSN_SIZE);
-    return (insn & 0xfc000000u) == 0x94000000u ||  /* bl */
-           (insn & 0xfffffc1fu) == 0xd63f0000u;    /* blr */
+    return (insn & 0xfc000000u) == 0x94000000u || /* bl */
+           (insn & 0xfffffc1fu) == 0xd63f0000u;   /* blr */
 }
 
 /*
