@@ -503,6 +503,8 @@ static void test_dns_answers_nodata_with_soa_for_other_types(void **state)
 {
     (void)state;
     expect_negative("host5.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
+    expect_negative("HOST10000.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
+    expect_negative("ns.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
     expect_negative("host5.mote.test.", TYPE_MX, DNS_RCODE_NOERROR);
     expect_negative("mote.test.", DNS_TYPE_A, DNS_RCODE_NOERROR);
     expect_negative("ns.mote.test.", DNS_TYPE_NS, DNS_RCODE_NOERROR);
@@ -1217,6 +1219,31 @@ static void test_dns_a_reply_fits_its_exact_room(void **state)
     assert_int_equal(stats.truncated, 1);
 }
 
+/* The NODATA reply to AAAA fits exactly its room; a byte less, and it is truncated. */
+static void test_dns_aaaa_nodata_fits_its_exact_room(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query(&q, "host42.mote.test.", DNS_TYPE_AAAA);
+    add_opt(&q, 1232, 0);
+    size_t full = q.len + DNS_RR_SOA_LEN;
+    assert_int_equal(ask_with(&q, &r, full, DNS_TRANSPORT_UDP), full);
+    parse(&r, &p);
+    assert_false(p.flags & DNS_FLAG_TC);
+    assert_int_equal(p.an, 0);
+    assert_int_equal(p.ns, 1);
+    expect_soa(&r, &p.rr[0], "mote.test.");
+    expect_opt(&p);
+    assert_int_equal(ask_with(&q, &r, full - 1, DNS_TRANSPORT_UDP), q.len);
+    parse(&r, &p);
+    assert_true(p.flags & DNS_FLAG_TC);
+    assert_int_equal(p.an + p.ns, 0);
+    expect_opt(&p);
+    assert_int_equal(stats.truncated, 1);
+    assert_int_equal(stats.noerror, 2);
+}
+
 /* What the one pass's cases add after the question */
 enum added {
     ADD_NOTHING,
@@ -1296,6 +1323,20 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_TWO_OPTS},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
         {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"HOST9999.MOTE.TEST.", DNS_TYPE_AAAA, DNS_CLASS_IN, DNS_FLAG_RD | DNS_FLAG_CD, 0, 0},
+        {"Ns.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, DNS_FLAG_RD, 0, ADD_OPT},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN,
+         0xffff & ~DNS_FLAG_QR & ~DNS_FLAG_OPCODE_MASK, 1, ADD_OPT_COOKIE_DO},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_OPT_VERSION_1},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_OTHER},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_ANY, 0, 0, 0},
+        {"host10001.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"host0.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"a.ns.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_AAAA ^ 0x100, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A ^ DNS_TYPE_AAAA ^ DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, CLASS_CH, 0, 0, 0},
@@ -1392,6 +1433,7 @@ int main(void)
         cmocka_unit_test_setup(test_dns_counts_every_outcome, reset),
         cmocka_unit_test_setup(test_dns_reads_host_numbers_of_every_length, reset),
         cmocka_unit_test_setup(test_dns_a_reply_fits_its_exact_room, reset),
+        cmocka_unit_test_setup(test_dns_aaaa_nodata_fits_its_exact_room, reset),
         cmocka_unit_test_setup(test_dns_one_pass_agrees_with_general_path, reset),
     };
     return cmocka_run_group_tests_name("dns", tests, NULL, NULL);
