@@ -348,10 +348,12 @@ one_pass(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *qu
         goto general;
     words2 diff = qtail_diff(query + DNS_QUESTION_OFF + 1 + label_len, k);
     size_t len;
-    if ((diff[0] | diff[1]) == 0)
+    if (diff[0] != 0) /* the apex's first 7 bytes */
+        goto general;
+    if (diff[1] == 0)
         len = answer_name(zone, stats, query, query_len, reply, reply_max, flags, counts, label_len,
                           k, RECORDS_A);
-    else if (diff[0] == 0 && diff[1] == QTAIL_AAAA_DIFF)
+    else if (diff[1] == QTAIL_AAAA_DIFF)
         len = answer_name(zone, stats, query, query_len, reply, reply_max, flags, counts, label_len,
                           k, RECORDS_NODATA);
     else
