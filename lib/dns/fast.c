@@ -44,9 +44,10 @@ _Static_assert(sizeof(QTAIL) == sizeof(QTAIL_FOLD), "a mask per byte");
 _Static_assert(QTAIL_LEN + 1 == 2 * DNS_WORD_BYTES, "with the byte before, 16 bytes");
 /*
  * QTAIL compared from the byte before as two words, the second from byte 8:
- * AAAA differs from A only in QTYPE's low byte, that word's byte QTYPE_LOW.
+ * AAAA differs from A only in QTYPE's low byte, that word's byte QTYPE_LOW
+ * (after the byte before, the apex, the root and QTYPE's high byte).
  */
-#define QTYPE_LOW       (DNS_ZONE_ORIGIN_LEN + 1 + 1 + 1 - DNS_WORD_BYTES)
+#define QTYPE_LOW       (1 + DNS_ZONE_ORIGIN_LEN + 1 + 1 - DNS_WORD_BYTES)
 #define QTAIL_AAAA_DIFF ((uint64_t)(DNS_TYPE_A ^ DNS_TYPE_AAAA) << CHAR_BIT * QTYPE_LOW)
 _Static_assert(DNS_TYPE_A >> CHAR_BIT == DNS_TYPE_AAAA >> CHAR_BIT, "QTYPE's high bytes equal");
 
