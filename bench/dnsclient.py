@@ -9,14 +9,15 @@ stdin, answering each with one JSON line on stdout:
       answer comes back: {"ok": true, "t": CLOCK_MONOTONIC of its arrival} or
       {"ok": false, "error": ...}
   {"cmd": "run", "first": I, "count": N, "records": R, "client": "udp"|"nslookup",
-   "gap_s": G}
+   "gap_s": G, "qtype": "A"|"AAAA"}
       N queries for N different names host<I>.. (wrapping inside R records),
       one at a time, each sent when the previous one was answered (back to
       back), or G seconds after it (paced: the guest finishes what the reply
       left behind, a transmit interrupt, before the next query comes). Every
       answer is checked (id, NOERROR, AA, question, exactly the A record
-      10.0.0.0+i). "udp" is one process with one socket; "nslookup" runs
-      `nslookup -type=A` once per name, as the IncludeOS paper did.
+      10.0.0.0+i; for qtype AAAA, which the zone has none of, no answer and
+      the zone's SOA). "udp" is one process with one socket; "nslookup" runs
+      `nslookup -type=A` once per name, as the IncludeOS paper did (A only).
       {"ok": true, "answered": N, "correct": N, "retries": K, "latencies_us": [...],
        "errors": [first few]}
   {"cmd": "quit"}
@@ -96,10 +97,11 @@ class Client:
                 last_error = str(e)
         return {"ok": False, "error": f"no correct answer within {timeout_s:g} s ({last_error})"}
 
-    def query_udp(self, i):
-        """(latency_us, tries used) of a correct answer for host<i>; raises BadReply/TimeoutError."""
+    def query_udp(self, i, qtype=dnswire.TYPE_A):
+        """(latency_us, tries used) of a correct answer for host<i>'s qtype; raises
+        BadReply/TimeoutError."""
         msg_id = self._new_id()
-        query = dnswire.build_query(msg_id, dnswire.host_name(i))
+        query = dnswire.build_query(msg_id, dnswire.host_name(i), qtype)
         for attempt in range(1, QUERY_TRIES + 1):
             start = time.perf_counter_ns()
             self.sock.send(query)
@@ -117,11 +119,11 @@ class Client:
                     raise dnswire.BadReply(f"host{i}: port unreachable") from None
                 if reply[:2] != query[:2]:
                     continue  # a late reply to an earlier query
-                dnswire.check_answer(reply, msg_id, i)
+                dnswire.check_answer(reply, msg_id, i, qtype)
                 return (time.perf_counter_ns() - start) // 1000, attempt
         raise TimeoutError(f"host{i}: no reply after {QUERY_TRIES} tries of {QUERY_TIMEOUT_S:g} s")
 
-    def query_nslookup(self, i):
+    def query_nslookup(self, i, qtype=dnswire.TYPE_A):
         name, want = dnswire.host_name(i), dnswire.host_address(i)
         start = time.perf_counter_ns()
         out = subprocess.run(["nslookup", "-type=A", f"-port={self.server[1]}",
@@ -134,7 +136,7 @@ class Client:
                                    f"(exit {out.returncode}: {out.stdout.strip()[-200:]!r})")
         return elapsed_us, 1
 
-    def run(self, first, count, records, client, gap_s=0.0):
+    def run(self, first, count, records, client, gap_s=0.0, qtype=dnswire.TYPE_A):
         query = self.query_udp if client == "udp" else self.query_nslookup
         latencies, retries, errors, correct = [], 0, [], 0
         for k in range(count):
@@ -142,7 +144,7 @@ class Client:
                 time.sleep(gap_s)
             i = dnswire.host_index(k, first, records)
             try:
-                us, tries = query(i)
+                us, tries = query(i, qtype)
                 latencies.append(us)
                 retries += tries - 1
                 correct += 1
@@ -172,7 +174,12 @@ def handle(client, line):
             gap_s = float(cmd.get("gap_s", 0))
             if not 0 <= gap_s <= MAX_GAP_S:
                 raise ValueError(f"run: gap_s {gap_s}: expected 0 to {MAX_GAP_S} seconds")
-            return client.run(first, count, records, cmd.get("client", "udp"), gap_s)
+            qtype = cmd.get("qtype", "A")
+            if qtype not in dnswire.QTYPES or (qtype != "A" and cmd.get("client") == "nslookup"):
+                raise ValueError(f"run: qtype {qtype!r}: expected one of "
+                                 f"{', '.join(dnswire.QTYPES)} (nslookup: A only)")
+            return client.run(first, count, records, cmd.get("client", "udp"), gap_s,
+                              dnswire.QTYPES[qtype])
         raise ValueError(f"unknown command {cmd['cmd']!r}: expected ready, run or quit")
     except (ValueError, KeyError, TypeError) as e:
         return {"ok": False, "error": f"bad command {line.strip()!r}: {e}"}

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
-"""DNS messages as the benchmark's client needs them: an A query for
-host<i>.mote.test and a strict check of the reply (RFC 1035 §4.1).
+"""DNS messages as the benchmark's client needs them: an A (or AAAA) query
+for host<i>.mote.test and a strict check of the reply (RFC 1035 §4.1).
 
 The zone is lib/dns's synthetic one: host<i>.mote.test. A 10.0.0.0 + i for
-i = 1..records. Kept apart from the client so it can be unit-tested.
+i = 1..records, and no AAAA anywhere: an AAAA query for host<i> is answered
+NOERROR with no answer and the zone's SOA in the authority section (NODATA,
+RFC 2308 §2.2). Kept apart from the client so it can be unit-tested.
 """
 
 import ipaddress
@@ -11,6 +13,9 @@ import struct
 
 ZONE = "mote.test"
 TYPE_A = 1
+TYPE_SOA = 6
+TYPE_AAAA = 28
+QTYPES = {"A": TYPE_A, "AAAA": TYPE_AAAA}  # what the client may ask
 CLASS_IN = 1
 FLAG_QR = 0x8000
 FLAG_AA = 0x0400
@@ -85,10 +90,11 @@ def read_name(msg, off):
 
 
 def parse_reply(msg):
-    """{'id', 'flags', 'rcode', 'question', 'answers': [(name, type, class, ttl, rdata)]}."""
+    """{'id', 'flags', 'rcode', 'question', 'answers', 'authority'}, each record
+    (name, type, class, ttl, rdata)."""
     if len(msg) < 12:
         raise BadReply(f"reply of {len(msg)} bytes is shorter than the 12-byte header")
-    msg_id, flags, qd, an, _, _ = struct.unpack("!HHHHHH", msg[:12])
+    msg_id, flags, qd, an, ns, _ = struct.unpack("!HHHHHH", msg[:12])
     off, question = 12, None
     for _ in range(qd):
         qname, off = read_name(msg, off)
@@ -97,23 +103,26 @@ def parse_reply(msg):
         qtype, qclass = struct.unpack("!HH", msg[off:off + 4])
         off += 4
         question = (qname, qtype, qclass)
-    answers = []
-    for _ in range(an):
-        name, off = read_name(msg, off)
-        if off + 10 > len(msg):
-            raise BadReply("answer record header cut short")
-        rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
-        off += 10
-        if off + rdlen > len(msg):
-            raise BadReply("answer record data cut short")
-        answers.append((name, rtype, rclass, ttl, msg[off:off + rdlen]))
-        off += rdlen
+    sections = {}
+    for section, count in (("answer", an), ("authority", ns)):
+        records = sections[section] = []
+        for _ in range(count):
+            name, off = read_name(msg, off)
+            if off + 10 > len(msg):
+                raise BadReply(f"{section} record header cut short")
+            rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
+            off += 10
+            if off + rdlen > len(msg):
+                raise BadReply(f"{section} record data cut short")
+            records.append((name, rtype, rclass, ttl, msg[off:off + rdlen]))
+            off += rdlen
     return {"id": msg_id, "flags": flags, "rcode": flags & RCODE_MASK, "question": question,
-            "answers": answers}
+            "answers": sections["answer"], "authority": sections["authority"]}
 
 
-def check_answer(msg, msg_id, i):
-    """Raises BadReply unless msg is the authoritative answer host<i>.mote.test A 10.0.0.0+i."""
+def check_answer(msg, msg_id, i, qtype=TYPE_A):
+    """Raises BadReply unless msg is the authoritative answer to host<i>.mote.test's
+    qtype: for A, the record 10.0.0.0+i; for AAAA, none and the zone's SOA (NODATA)."""
     r = parse_reply(msg)
     name, want = host_name(i), host_address(i)
     if r["id"] != msg_id:
@@ -124,8 +133,14 @@ def check_answer(msg, msg_id, i):
         raise BadReply(f"{name}: rcode {r['rcode']}, expected 0 (NOERROR)")
     if not r["flags"] & FLAG_AA:
         raise BadReply(f"{name}: AA not set, expected an authoritative answer")
-    if r["question"] is None or r["question"][0].lower() != name:
-        raise BadReply(f"question echoed as {r['question']!r}, expected {name}")
+    if r["question"] is None or r["question"][0].lower() != name or r["question"][1] != qtype:
+        raise BadReply(f"question echoed as {r['question']!r}, expected {name} type {qtype}")
+    if qtype != TYPE_A:
+        soa = [x for x in r["authority"] if x[1] == TYPE_SOA and x[2] == CLASS_IN]
+        if r["answers"] or len(r["authority"]) != 1 or len(soa) != 1 or soa[0][0].lower() != ZONE:
+            raise BadReply(f"{name} type {qtype}: expected no answer and {ZONE}'s SOA, got "
+                           f"{r['answers']!r} and {r['authority']!r}")
+        return
     a = [x for x in r["answers"] if x[1] == TYPE_A and x[2] == CLASS_IN]
     if len(a) != 1 or a[0][0].lower() != name or len(a[0][4]) != 4:
         raise BadReply(f"{name}: expected one A record for it, got {r['answers']!r}")

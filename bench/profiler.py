@@ -10,7 +10,7 @@ dump with the guest at rest (asleep in wfi):
   boot    QEMU start to the first correct answer (dns) or to the end of the
           boot log (any other service)
   idle    --idle-seconds with nothing to do: what the guest does on its own
-  paced   --queries DNS queries, each sent --gap-ms after the previous answer
+  paced   --queries DNS queries (--qtype A, or AAAA), each sent --gap-ms after the previous answer
           (the guest finishes the reply's transmit interrupt first): the
           per-query count is deterministic
   b2b     the same number of queries back to back (the next query may meet
@@ -34,6 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import dns_cpu  # noqa: E402
+import dnswire  # noqa: E402
 
 CROSS = "aarch64-linux-gnu-"
 CMD_TIMEOUT_S = 30
@@ -226,6 +227,9 @@ def parse_args(argv=None):
     p.add_argument("--offload", choices=("on", "off"), default="on",
                    help="virtio-net checksum offload: on (what the tap offers) or off "
                    "(csum=off,guest_csum=off on the device)")
+    p.add_argument("--qtype", choices=tuple(dnswire.QTYPES), default="A",
+                   help="what the queries ask for: A (the record of every host<i>) or AAAA "
+                   "(which the zone has none of: answered with its SOA, NODATA)")
     p.add_argument("--udp-in-place", choices=("on", "off", "never"), default="on",
                    help="the image's udp_in_place= (net/udp.c): on, off (services answer "
                    "through the general API, mote_udp_send), never (and mote_udp_send "
@@ -269,7 +273,7 @@ def main(argv=None):
     size = os.path.getsize(img)
     print(f"profile of {img} ({size:,} bytes), -m {a.mem}M, "
           f"{'no ' if a.no_mmio else ''}MMIO counting, checksum offload {a.offload}, "
-          f"udp_in_place={a.udp_in_place}", file=sys.stderr)
+          f"udp_in_place={a.udp_in_place}, {a.qtype} queries", file=sys.stderr)
     dns_cpu.Bench.guest_class = ProfileGuest
     args = argparse.Namespace(mem=a.mem, board="virt", records=a.records)
     csv_of = lambda phase: os.path.join(a.results, f"profile_{a.service}_{phase}.csv")  # noqa
@@ -312,7 +316,7 @@ def main(argv=None):
                 g.command("reset")
                 t0 = time.monotonic()
                 r = b.client.cmd(cmd="run", first=first, count=a.queries, records=a.records,
-                                 client="udp", gap_s=gap_s)
+                                 client="udp", gap_s=gap_s, qtype=a.qtype)
                 g.at_rest()
                 raw = g.dump()
                 seconds = time.monotonic() - t0

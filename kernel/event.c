@@ -18,10 +18,11 @@ static struct {
 } sources[MAX_SOURCES];
 static int source_count;
 volatile uint64_t event_pending;
+/* Ended by a NULL fn: the loop walks them with no count to read back after each call. */
 static struct {
     event_fn fn;
     void *arg;
-} pass_hooks[EVENT_PASS_HOOKS_MAX];
+} pass_hooks[EVENT_PASS_HOOKS_MAX + 1];
 static int pass_hook_count;
 
 int event_source_add(event_fn fn, void *arg)
@@ -55,11 +56,13 @@ static void run_pending(void)
 
 void event_loop(void)
 {
+    /* Chosen at boot (irq_set_chip), before the loop: read once, kept in a register. */
+    const struct irq_chip *chip = irq_chip;
     for (;;) {
         run_pending();
         uint64_t now_ticks = timer_run_due();
-        for (int i = 0; i < pass_hook_count; i++)
-            pass_hooks[i].fn(pass_hooks[i].arg);
+        for (typeof(pass_hooks[0]) *h = pass_hooks; h->fn; h++)
+            h->fn(h->arg);
 
         /*
          * Check and sleep with IRQs masked: an interrupt arriving after the
@@ -80,7 +83,7 @@ void event_loop(void)
              * to keep (this loop holds none). Another one pending is taken
              * as an exception once IRQs are unmasked.
              */
-            irq_dispatch_in_loop();
+            irq_dispatch_in_loop(chip);
         }
         cpu_irq_enable();
     }

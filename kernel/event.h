@@ -21,10 +21,25 @@ int event_source_add(event_fn fn, void *arg);
  */
 extern volatile uint64_t event_pending __attribute__((visibility("hidden")));
 
+/*
+ * Marks the sources of bits (event_bit) pending; safe from interrupt context.
+ * For a handler that keeps its source's bit rather than its number: no shift.
+ */
+static inline void event_raise_bits(uint64_t bits)
+{
+    __atomic_or_fetch(&event_pending, bits, __ATOMIC_RELEASE);
+}
+
+/* A source's bit in event_pending, for event_raise_bits. */
+static inline uint64_t event_bit(int source)
+{
+    return 1ull << source;
+}
+
 /* Marks a source pending; safe from interrupt context. Inline: every interrupt handler raises. */
 static inline void event_raise(int source)
 {
-    __atomic_or_fetch(&event_pending, 1ull << source, __ATOMIC_RELEASE);
+    event_raise_bits(event_bit(source));
 }
 
 /*

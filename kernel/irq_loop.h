@@ -36,24 +36,28 @@ static inline void irq_handle(unsigned intid)
 
 /*
  * For the event loop after its wfi, IRQs masked: handles the interrupt that
- * woke the core as irq_dispatch would, without an exception. Nothing to keep
- * of FP/SIMD: the loop holds no such state, and a handler called as a
+ * woke the core as irq_dispatch would, without an exception. chip is
+ * irq_chip, which the loop reads once (the controller is chosen at boot,
+ * before the loop starts): the barriers of the register accesses and the
+ * handler's call would otherwise have it read again after each. Nothing to
+ * keep of FP/SIMD: the loop holds no such state, and a handler called as a
  * function keeps the callee-saved registers as any function does. Nothing
  * pending (woken by something else, or the interrupt went away): returns.
  */
-static inline void irq_dispatch_in_loop(void)
+static inline void irq_dispatch_in_loop(const struct irq_chip *chip)
 {
     /* The controller's registers accessed here when it names them (struct irq_chip). */
-    uintptr_t ack_reg = irq_chip->ack_reg;
-    unsigned intid = ack_reg ? mmio_read32(ack_reg) & irq_chip->intid_mask : irq_chip->ack();
+    uintptr_t ack_reg = chip->ack_reg;
+    uint32_t mask = chip->intid_mask;
+    unsigned intid = ack_reg ? mmio_read32(ack_reg) & mask : chip->ack();
     if (intid >= IRQ_SPURIOUS)
         return;
     irq_handle(intid);
-    uintptr_t eoi_reg = irq_chip->eoi_reg;
+    uintptr_t eoi_reg = chip->eoi_reg;
     if (eoi_reg)
         mmio_write32(eoi_reg, intid);
     else
-        irq_chip->eoi(intid);
+        chip->eoi(intid);
     gdbstub_loop_irq_exit(); /* no frame here: the stub makes one (a brk) if it stops */
 }
 

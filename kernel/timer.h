@@ -31,10 +31,11 @@ void timer_run(void);
  */
 static inline uint64_t timer_run_due(void)
 {
-    if (timer_next_ticks == TIMER_NONE)
+    uint64_t next = timer_next_ticks; /* once: reading the counter is a barrier (isb) */
+    if (next == TIMER_NONE)
         return 0;
     uint64_t now_ticks = gtimer_ticks();
-    if (now_ticks >= timer_next_ticks)
+    if (now_ticks >= next)
         timer_run(); /* most passes not: woken by a device, no timer due */
     return now_ticks;
 }

@@ -177,6 +177,9 @@ $(FUZZ_DIR)/corpus_dns/.seeded:
 	printf '\342$(DNS_SEED_HEADER)\000\000\004mote\004test\000\000\377\000\001' > $(@D)/seed3
 	printf '\342$(DNS_SEED_HEADER)\000\001\005host5\004mote\004test\000\000\034\000\001\300\012\000\051\004\320\000\001\000\000\000\000' > $(@D)/seed4
 	printf '\342$(DNS_SEED_HEADER)\000\000\007example\003com\000\000\001\000\001' > $(@D)/seed5
+	@# host42.mote.test AAAA with an OPT (the one pass's NODATA), ns.mote.test AAAA
+	printf '\342$(DNS_SEED_HEADER)\000\001\006host42\004mote\004test\000\000\034\000\001$(DNS_SEED_OPT)' > $(@D)/seed6
+	printf '\342$(DNS_SEED_HEADER)\000\000\002ns\004mote\004test\000\000\034\000\001' > $(@D)/seed7
 	@touch $@
 
 # GDB seeds: a control byte (tests/fuzz/fuzz_gdb.c), then what gdb sends on attach.

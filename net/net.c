@@ -123,6 +123,8 @@ static int transmit(struct netdev *dev, struct pbuf *p)
         seg_len[0] = copied ? p->tot_len : pbuf_copy_partial(p, flat, p->tot_len, 0);
         n = 1;
     }
+    if (n == 1 && dev->transmit_frame) /* most frames: no segment arrays to read back */
+        return dev->transmit_frame(dev, seg[0], seg_len[0], partial ? &csum : NULL);
     return dev->transmit(dev, seg, seg_len, n, partial ? &csum : NULL);
 }
 

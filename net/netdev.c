@@ -11,6 +11,8 @@ static unsigned nnetdevs;
 
 int netdev_register(struct netdev *dev)
 {
+    if (dev->rx_frame_room && !dev->transmit_frame)
+        return -EINVAL; /* replies built in place go out through it */
     if (nnetdevs >= NETDEV_MAX)
         return -ENOSPC;
     netdevs[nnetdevs++] = dev;

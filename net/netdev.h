@@ -62,6 +62,14 @@ struct netdev {
      */
     int (*transmit)(struct netdev *dev, const void *const *seg, const size_t *seg_len,
                     unsigned nseg, const struct netdev_csum *csum);
+    /*
+     * transmit for a frame in one piece (a reply built in place), with the
+     * same contract and results: no segment arrays written by the caller
+     * and read back by the driver. Required of a driver that sets
+     * rx_frame_room (netdev_register refuses it otherwise), optional else.
+     */
+    int (*transmit_frame)(struct netdev *dev, const void *frame, size_t len,
+                          const struct netdev_csum *csum);
 
     /*
      * Set by net/: called by the driver for every good received frame. buf is
@@ -102,7 +110,10 @@ struct netdev {
     void (*stats)(struct netdev *dev, struct mote_net_stats *stats);
 };
 
-/* Called by a driver once the device is up. Returns 0 or -ENOSPC. */
+/*
+ * Called by a driver once the device is up. Returns 0, -ENOSPC, or -EINVAL
+ * for a device with rx_frame_room and no transmit_frame.
+ */
 int netdev_register(struct netdev *dev);
 
 /* The index-th registered device, or NULL. */

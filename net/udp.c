@@ -89,11 +89,11 @@ static struct {
     struct netif *nif;
     size_t dev_room;   /* bytes of a lent receive buffer a reply may fill from the frame's start */
     size_t frame_room; /* the same, 0 with udp_in_place=never */
-    uint8_t mac[ETH_HWADDR_LEN];
-    bool reply;                    /* mote_udp_reply may answer (udp_in_place=on) */
-    bool offload;                  /* the device completes UDP checksums (net_tx_csum_offload) */
+    uint64_t mac_shifted; /* our MAC in bytes 2..7 of a word: the reply's header bytes 4..11 */
+    bool reply;           /* mote_udp_reply may answer (udp_in_place=on) */
+    bool offload;         /* the device completes UDP checksums (net_tx_csum_offload) */
     struct netdev_csum partial[2]; /* what it is told to complete: over IPv4, over IPv6 */
-    uint16_t last_port;            /* the port last looked up (0: none)... */
+    uint16_t last_port_n;          /* the port last looked up, network order (0: none)... */
     int last_sock;                 /* ...and its socket */
     int sock;                      /* mote_udp_send may answer the datagram in place; 0: none */
     int reply_sock;                /* mote_udp_reply_buffer and mote_udp_reply may too */
@@ -119,7 +119,9 @@ void net_udp_attach(struct netif *nif, const struct netdev *dev)
     size_t frame_max = SIZEOF_ETH_HDR + (size_t)dev->mtu; /* a reply in place is never fragmented */
     in_place.nif = nif;
     in_place.dev_room = dev->rx_frame_room < frame_max ? dev->rx_frame_room : frame_max;
-    kcopy(in_place.mac, dev->mac, sizeof(in_place.mac));
+    uint64_t mac = 0;
+    kcopy(&mac, dev->mac, ETH_HWADDR_LEN);
+    in_place.mac_shifted = mac << 16;
     in_place.offload = net_tx_csum_offload();
     for (int v6 = 0; v6 <= 1; v6++) /* the UDP checksum, after the IPv4 or IPv6 header */
         in_place.partial[v6] = (struct netdev_csum){
@@ -196,9 +198,10 @@ static bool in_place_check(int sock, struct pbuf *p)
 
 struct mote_udp_room mote_udp_reply_buffer(int sock)
 {
-    bool ok = sock != 0 && sock == in_place.reply_sock; /* selects, no branch */
-    return (struct mote_udp_room){.buf = ok ? in_place.payload : NULL,
-                                  .room = ok ? in_place.room : 0};
+    /* The zeroes only on the way out that needs them: a callback asks for its own datagram. */
+    if (__builtin_expect(sock == 0 || sock != in_place.reply_sock, 0))
+        return (struct mote_udp_room){.buf = NULL, .room = 0};
+    return (struct mote_udp_room){.buf = in_place.payload, .room = in_place.room};
 }
 
 /* A 64-bit word's two halves summed into 33 bits (csum_fold64 ends a ones'-complement sum). */
@@ -267,38 +270,71 @@ static inline uint64_t turn_ip6(uint8_t *ip, int sock, uint32_t udp_len)
 }
 
 /*
- * Turns the datagram in in_place around into the reply to its sender: its
- * headers for len bytes of payload at data, the UDP checksum complete or
- * (transmit offload) left to the device as *csum says. Returns the headers'
- * length.
+ * The datagram being answered, read out of in_place once, before the
+ * turn-around: its stores go through byte pointers into the frame, which
+ * the compiler must assume may write in_place too, so a field read after
+ * one would be read again.
  */
-static inline __attribute__((always_inline)) size_t in_place_turn(const void *data, size_t len,
-                                                                  const struct netdev_csum **csum)
+struct in_place_req {
+    uint8_t *frame, *payload;
+    int sock;
+    bool v6;
+};
+
+static inline __attribute__((always_inline)) struct in_place_req in_place_req(void)
 {
-    int sock = in_place.sock;
-    uint8_t *frame = in_place.frame, *ip = frame + SIZEOF_ETH_HDR;
-    uint8_t *udp = in_place.payload - UDP_HLEN;
+    return (struct in_place_req){.frame = in_place.frame,
+                                 .payload = in_place.payload,
+                                 .sock = in_place.sock,
+                                 .v6 = in_place.v6};
+}
+
+/*
+ * Turns the datagram r around into the reply to its sender: its headers for
+ * len bytes of payload at data, the UDP checksum complete or (transmit
+ * offload) left to the device as *csum says. Returns the headers' length.
+ */
+static inline __attribute__((always_inline)) size_t
+in_place_turn(struct in_place_req r, const void *data, size_t len, const struct netdev_csum **csum)
+{
+    uint8_t *frame = r.frame, *ip = frame + SIZEOF_ETH_HDR;
+    uint8_t *udp = r.payload - UDP_HLEN;
     uint32_t udp_len = (uint32_t)(UDP_HLEN + len); /* within the MTU: 16 bits */
     uint32_t udp_len_n = lwip_htons((uint16_t)udp_len);
     uint64_t pseudo, uh;
     uint32_t ports;
+    bool offload = in_place.offload;
+    const struct netdev_csum *partial; /* a constant address in each branch, no index */
+    uint64_t mac_shifted = in_place.mac_shifted;
 
-    kcopy(frame, frame + ETH_HWADDR_LEN, ETH_HWADDR_LEN); /* to its sender, from us */
-    kcopy(frame + ETH_HWADDR_LEN, in_place.mac, ETH_HWADDR_LEN);
-    pseudo = (in_place.v6 ? turn_ip6(ip, sock, udp_len) : turn_ip4(ip, sock, udp_len)) +
-             (IP_PROTO_UDP << 8) + udp_len_n;
+    /* To its sender, from us: two stores, the second the sender's last two bytes and ours. */
+    uint32_t to_lo;
+    uint16_t to_hi;
+    kcopy(&to_lo, frame + ETH_HWADDR_LEN, sizeof(to_lo));
+    kcopy(&to_hi, frame + ETH_HWADDR_LEN + sizeof(to_lo), sizeof(to_hi));
+    uint64_t to_hi_from = to_hi | mac_shifted;
+    kcopy(frame, &to_lo, sizeof(to_lo));
+    kcopy(frame + sizeof(to_lo), &to_hi_from, sizeof(to_hi_from));
+    if (r.v6) {
+        pseudo = turn_ip6(ip, r.sock, udp_len);
+        partial = &in_place.partial[1];
+    } else {
+        pseudo = turn_ip4(ip, r.sock, udp_len);
+        partial = &in_place.partial[0];
+    }
+    pseudo += (IP_PROTO_UDP << 8) + udp_len_n;
     kcopy(&ports, udp, sizeof(ports));
     uh = (ports >> 16 | ports << 16) | (uint64_t)udp_len_n << 32;
-    if (in_place.offload) {
+    if (offload) {
         uh |= (uint64_t)csum_fold64(pseudo) << 48;
-        *csum = &in_place.partial[in_place.v6];
+        *csum = partial;
     } else {
         uint16_t sum = csum_add(csum_fold64(pseudo + sum_word(uh)), data, len);
         uh |= (uint64_t)csum_finish(sum) << 48;
         *csum = NULL;
     }
     kcopy(udp, &uh, sizeof(uh));
-    return (size_t)(in_place.payload - frame);
+    return (size_t)(r.payload - frame);
 }
 
 /*
@@ -322,30 +358,29 @@ static inline void in_place_count(int err)
 }
 
 /*
- * Sends the datagram in in_place back to its sender with len bytes of
- * payload from data (its own buffer, or another: then the device gathers
- * headers and payload), now, once. Inline in its two callers: one call
- * less per reply.
+ * Sends the datagram r back to its sender with len bytes of payload from
+ * data (r's own buffer, or another: then the device gathers headers and
+ * payload), now, once. Inline in its two callers: one call less per reply.
  */
-static inline __attribute__((always_inline)) int in_place_send(const void *data, size_t len)
+static inline __attribute__((always_inline)) int in_place_send(struct in_place_req r,
+                                                               const void *data, size_t len)
 {
     const struct netdev_csum *csum;
-    size_t hdr_len = in_place_turn(data, len, &csum);
-    unsigned nseg = 1;
+    size_t hdr_len = in_place_turn(r, data, len, &csum);
     in_place_end(); /* once: the request is gone */
-    in_place.seg[0] = in_place.frame;
-    if (data == in_place.payload) {
-        in_place.seg_len[0] = hdr_len + len;
-    } else {
-        in_place.seg_len[0] = hdr_len;
-        in_place.seg[1] = data;
-        in_place.seg_len[1] = len;
-        nseg = 2;
-    }
     struct netdev *dev = net_tx_direct;
     if (!dev)
         return -EAGAIN; /* frames wait before it: it goes the ordinary way, after them */
-    int err = dev->transmit(dev, in_place.seg, in_place.seg_len, nseg, csum);
+    int err;
+    if (data == r.payload) {
+        err = dev->transmit_frame(dev, r.frame, hdr_len + len, csum);
+    } else {
+        in_place.seg[0] = r.frame;
+        in_place.seg_len[0] = hdr_len;
+        in_place.seg[1] = data;
+        in_place.seg_len[1] = len;
+        err = dev->transmit(dev, in_place.seg, in_place.seg_len, 2, csum);
+    }
     in_place_count(err);
     return err;
 }
@@ -368,7 +403,8 @@ int mote_udp_reply(int sock, size_t len)
     if (sock != 0 && sock == in_place.reply_sock && len <= in_place.room) {
         in_place.replying = sock;
         in_place.reply_len = len;
-        int err = in_place_send(in_place.payload, len);
+        struct in_place_req r = in_place_req();
+        int err = in_place_send(r, r.payload, len);
         return err == -EAGAIN ? reply_queued() : err;
     }
     if (sock <= 0 || sock > MAX_SOCKETS || !sockets[sock].pcb)
@@ -411,14 +447,18 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     /* lwIP's timeouts: net/net.c's net_receive_lwip looks at them once the input is done. */
 }
 
-/* The socket bound to port (host byte order), or 0; the last one found is looked at first. */
-static inline int socket_of_port(uint16_t port)
+/*
+ * The socket bound to port_n (network byte order, as in the header: the
+ * usual case, the last one found, needs no swap), or 0.
+ */
+static inline int socket_of_port(uint16_t port_n)
 {
-    if (port == in_place.last_port)
+    if (port_n == in_place.last_port_n)
         return in_place.last_sock; /* mote_udp_close forgets a closed one */
+    uint16_t port = lwip_ntohs(port_n);
     for (int sock = 1; sock <= MAX_SOCKETS; sock++)
         if (sockets[sock].pcb && sockets[sock].port == port) {
-            in_place.last_port = port;
+            in_place.last_port_n = port_n;
             in_place.last_sock = sock;
             return sock;
         }
@@ -473,7 +513,9 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
     const struct netif *nif = in_place.nif;
     const struct udp_hdr *uh;
     struct mote_endpoint *from = &in_place.from;
-    size_t udp_len, addrs_off, addrs_len;
+    /* The addresses (the pseudo-header's) end where the UDP header starts: IPv4 without
+       options, IPv6 without extension headers. */
+    size_t udp_len, addrs_len;
     bool v6;
 
     /* The frame parsed once, here: anything not plainly a UDP datagram is lwIP's. */
@@ -499,7 +541,6 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
             goto lwip;
         udp = ip + IP_HLEN;
         udp_len = ip_len - IP_HLEN;
-        addrs_off = IP4_ADDRS_OFF;
         addrs_len = 2 * sizeof(h->src);
         v6 = false;
     } else if (eth->type == PP_HTONS(ETHTYPE_IPV6)) {
@@ -518,7 +559,6 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
             !ip6_ours(nif, ip + IP6_ADDRS_OFF + IP6_ADDR_LEN) ||
             ip[IP6_ADDRS_OFF] == IP6_MULTICAST_PREFIX || uh->chksum == 0)
             goto lwip;
-        addrs_off = IP6_ADDRS_OFF;
         addrs_len = 2 * IP6_ADDR_LEN;
         v6 = true;
 #else
@@ -530,7 +570,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
     uh = (const struct udp_hdr *)udp;
     if (lwip_ntohs(uh->len) != udp_len)
         goto lwip;
-    int sock = socket_of_port(lwip_ntohs(uh->dest));
+    int sock = socket_of_port(uh->dest);
     if (!sock)
         goto lwip; /* lwIP answers with ICMP's port unreachable */
     if (csum) {
@@ -538,7 +578,7 @@ bool net_udp_receive(struct netdev *dev, void *buf_frame, size_t len, void *buf,
         if (!udp_vouched(csum, (size_t)(udp - frame)))
             goto lwip;
     } else if (uh->chksum != 0 &&
-               csum_add(csum_pseudo(ip + addrs_off, addrs_len, IP_PROTO_UDP, (uint16_t)udp_len),
+               csum_add(csum_pseudo(udp - addrs_len, addrs_len, IP_PROTO_UDP, (uint16_t)udp_len),
                         udp, udp_len) != 0xffff) {
         goto lwip; /* lwIP counts and drops it */
     }
@@ -645,7 +685,7 @@ int mote_udp_send(int sock, const void *data, size_t len, const struct mote_endp
     /* An answer to the datagram being delivered: over its own headers. A socket in
        in_place is open, and the room keeps within the MTU. */
     if (sock != 0 && sock == in_place.sock && to && len <= in_place.room && in_place_answers(to) &&
-        in_place_send(data, len) == 0)
+        in_place_send(in_place_req(), data, len) == 0)
         return 0;
     return udp_send_lwip(sock, data, len, to); /* else (no transmit buffer free) queued there */
 }
@@ -657,7 +697,7 @@ int mote_udp_close(int sock)
     if (in_place.sock == sock)
         in_place_end(); /* closed from its own callback: nothing to answer from */
     if (in_place.last_sock == sock) {
-        in_place.last_port = 0; /* port 0 is never bound: its socket is 0, none */
+        in_place.last_port_n = 0; /* port 0 is never bound: its socket is 0, none */
         in_place.last_sock = 0;
     }
     udp_remove(sockets[sock].pcb);

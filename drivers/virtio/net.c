@@ -45,6 +45,7 @@
 #include "drivers/virtio/mmio.h"
 #include "kernel/event.h"
 #include "kernel/irq.h"
+#include "kernel/kstring.h"
 #include "kernel/random.h"
 #include "net/netdev.h"
 
@@ -93,6 +94,8 @@
 #define NET_RX_BUF_SIZE (NET_BUF_SIZE + 128)
 #define NET_RX_SPARE    64 /* receive buffers beyond the queue's, lent to the stack */
 
+/* The header's fields are little-endian (legacy: the guest's order), written as CPU words. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "Mote runs little-endian");
 _Static_assert(NETDEV_RX_HEADROOM + NET_HDR_LEN_MODERN + NET_FRAME_MAX <= NET_RX_BUF_SIZE,
                "a receive buffer holds headroom, header and frame");
 
@@ -115,6 +118,7 @@ static struct {
     struct virtio_dev *dev;
     struct netdev netdev;
     int event;          /* used buffers on either queue */
+    uint64_t event_bit; /* its bit (event_bit), for the interrupt handler */
     int config_event;   /* the configuration (link status) changed */
     unsigned hdr_len;   /* NET_HDR_LEN_* */
     unsigned desc_per;  /* descriptors per buffer: 1 or NET_DESC_MAX */
@@ -172,18 +176,7 @@ static void net_irq(void *arg)
     if (status & VIRTIO_INT_CONFIG)
         irq_config(status);
     else if (status & VIRTIO_INT_USED)
-        event_raise(net.event);
-}
-
-static uint16_t le16_get(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void le16_put(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
+        event_raise_bits(net.event_bit);
 }
 
 /*
@@ -196,9 +189,11 @@ static const struct netdev_csum *rx_csum(const uint8_t *hdr)
     struct netdev_csum *csum = &net.rx_csum;
     uint8_t flags = hdr[NET_HDR_FLAGS];
     if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        uint32_t start_offset; /* both little-endian fields (adjacent) in one load */
+        kcopy(&start_offset, hdr + NET_HDR_CSUM_START, sizeof(start_offset));
         csum->state = NETDEV_CSUM_PARTIAL;
-        csum->start = le16_get(hdr + NET_HDR_CSUM_START);
-        csum->offset = le16_get(hdr + NET_HDR_CSUM_OFFSET);
+        csum->start = (uint16_t)start_offset;
+        csum->offset = (uint16_t)(start_offset >> 16);
         return csum;
     }
     if (flags & VIRTIO_NET_HDR_F_DATA_VALID) {
@@ -496,14 +491,17 @@ static inline uint8_t *tx_open(size_t len, const struct netdev_csum *csum, uint1
     }
     *head = net.tx_free[--net.tx_nfree];
     uint8_t *buf = virtq_fixed_buf(&net.txq, *head); /* the header's: the buffer's start */
-    /* Both header sizes at once, as stores, not a call (-ffreestanding): a legacy
-       header's two extra bytes are the frame's, copied over next. */
-    __builtin_memset(buf, 0, NET_HDR_LEN_MODERN);
+    /* Both header sizes at once, as two word stores from registers: a legacy header's
+       two extra bytes are the frame's, copied over next. */
+    uint64_t w0 = 0;
+    uint32_t w1 = 0;
     if (csum) {
-        buf[NET_HDR_FLAGS] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-        le16_put(buf + NET_HDR_CSUM_START, csum->start);
-        le16_put(buf + NET_HDR_CSUM_OFFSET, csum->offset);
+        w0 = VIRTIO_NET_HDR_F_NEEDS_CSUM << (8 * NET_HDR_FLAGS) | (uint64_t)csum->start
+                                                                      << (8 * NET_HDR_CSUM_START);
+        w1 = (uint32_t)csum->offset << (8 * (NET_HDR_CSUM_OFFSET - sizeof(w0)));
     }
+    kcopy(buf, &w0, sizeof(w0));
+    kcopy(buf + sizeof(w0), &w1, sizeof(w1));
     return buf;
 }
 
@@ -523,8 +521,8 @@ static inline void tx_post(uint16_t head, uint8_t *buf, size_t len)
 /* Publishes the posted transmit buffer and tells the device, if it asked for that. */
 static inline void tx_close(void)
 {
-    virtq_publish(&net.txq);
-    virtio_queue_kick(net.dev, &net.txq);
+    if (virtq_publish_needs_notify(&net.txq))
+        virtio_queue_notify(net.dev, &net.txq);
 }
 
 /* net_transmit for a frame in several pieces: kept apart so the one-piece path stays lean. */
@@ -555,18 +553,15 @@ static __attribute__((noinline)) int tx_gather(const void *const *seg, const siz
 }
 
 /*
- * netdev transmit: copies the frame behind its header into an idle buffer
- * and offers it. Returns 0, -EAGAIN when no buffer is idle, -EMSGSIZE over
- * NET_FRAME_MAX bytes, -EINVAL for an empty frame or a partial checksum
- * outside it.
+ * netdev transmit_frame: copies the frame behind its header into an idle
+ * buffer and offers it. Returns 0, -EAGAIN when no buffer is idle,
+ * -EMSGSIZE over NET_FRAME_MAX bytes, -EINVAL for an empty frame or a
+ * partial checksum outside it.
  */
-static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
-                        unsigned nseg, const struct netdev_csum *csum)
+static int net_transmit_frame(struct netdev *dev, const void *frame, size_t len,
+                              const struct netdev_csum *csum)
 {
     (void)dev;
-    if (nseg != 1) /* the common case is one (net_transmit_frame, a one-pbuf frame) */
-        return tx_gather(seg, seg_len, nseg, csum);
-    size_t len = seg_len[0];
     if (len - 1 >= NET_FRAME_MAX) /* 0 wraps */
         return len ? -EMSGSIZE : -EINVAL;
     uint16_t head;
@@ -575,9 +570,18 @@ static int net_transmit(struct netdev *dev, const void *const *seg, const size_t
     if (!buf)
         return err;
     tx_post(head, buf, len);
-    memcpy(buf + net.hdr_len, seg[0], len);
+    memcpy(buf + net.hdr_len, frame, len);
     tx_close();
     return 0;
+}
+
+/* netdev transmit: as net_transmit_frame, for a frame in nseg pieces. */
+static int net_transmit(struct netdev *dev, const void *const *seg, const size_t *seg_len,
+                        unsigned nseg, const struct netdev_csum *csum)
+{
+    if (nseg != 1) /* the common case is one (net_transmit_frame, a one-pbuf frame) */
+        return tx_gather(seg, seg_len, nseg, csum);
+    return net_transmit_frame(dev, seg[0], seg_len[0], csum);
 }
 
 static void mac_read(uint8_t mac[NETDEV_MAC_LEN])
@@ -665,6 +669,7 @@ static int net_probe(struct virtio_dev *dev)
 
     net.event = event_source_add(net_collect, NULL);
     err = net.event < 0 ? net.event : 0;
+    net.event_bit = err ? 0 : event_bit(net.event);
     if (!err) {
         net.config_event = event_source_add(net_config_changed, NULL);
         err = net.config_event < 0 ? net.config_event : 0;
@@ -682,6 +687,7 @@ static int net_probe(struct virtio_dev *dev)
     nd->name = "virtio-net";
     nd->mtu = NET_MTU;
     nd->transmit = net_transmit;
+    nd->transmit_frame = net_transmit_frame;
     nd->rx_release = rx_release;
     nd->rx_frame_room = NET_FRAME_MAX; /* buf_segs: every buffer holds a whole frame */
     if (dev->features & (1ull << VIRTIO_NET_F_CSUM))

@@ -155,7 +155,7 @@ static void free_chain(struct virtq *vq, uint16_t head)
     vq->next[tail] = vq->num_free ? vq->free_head : 0;
     vq->free_head = head;
     vq->num_free = (uint16_t)(vq->num_free + vq->chain_len[head]);
-    vq->cookie[head] = NULL;
+    vq->cookie[head] = NULL; /* (virtq_used_take's chains have none already) */
     vq->chain_len[head] = 0;
 }
 
@@ -168,16 +168,11 @@ int virtq_collect_used(struct virtq *vq, void **cookie, uint32_t *len)
      * the entry may be stale.
      */
     virtq_rmb();
-    volatile struct virtq_used_elem *e = &vq->used->ring[vq->last_used & (vq->size - 1)];
-    uint32_t id = e->id, written = e->len;
-    vq->last_used++;
-    if (id >= vq->size || !vq->cookie[id] || written > vq->in_len[id]) {
-        vq->dev_invalid++;
-        return -EIO;
-    }
-    *cookie = vq->cookie[id];
-    *len = written;
-    free_chain(vq, (uint16_t)id);
+    uint16_t head;
+    int ok = virtq_used_take(vq, &head, cookie, len);
+    if (ok < 0)
+        return ok;
+    free_chain(vq, head);
     return 1;
 }
 
@@ -242,7 +237,7 @@ int virtq_fixed_chain(struct virtq *vq, uint16_t head, const struct virtq_seg *s
     return 0;
 }
 
-unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *heads, unsigned max)
+unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *restrict heads, unsigned max)
 {
     /* Locals: the loop stores nothing the compiler must assume they alias. */
     volatile struct virtq_used *used = vq->used;
@@ -254,7 +249,7 @@ unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *heads, unsigned max)
     for (; todo > 0 && n < max; todo--, last++) {
         volatile struct virtq_used_elem *e = &used->ring[last & mask];
         uint32_t id = e->id; /* the length of what it wrote into a readable chain: nothing */
-        if (id >= size || !vq->cookie[id]) {
+        if (!virtq_chain_offered(vq, id)) {
             vq->dev_invalid++;
             continue;
         }

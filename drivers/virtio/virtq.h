@@ -287,6 +287,28 @@ static inline void virtq_publish(struct virtq *vq)
 }
 
 /*
+ * virtq_publish and virtq_needs_notify in one, for a queue that publishes
+ * and may notify on every offer (transmit): the driver's own fields are read
+ * once, before the barriers, whose memory clobbers would otherwise have
+ * them read again. Returns true if the device asked to be told.
+ */
+static inline bool virtq_publish_needs_notify(struct virtq *vq)
+{
+    uint16_t old = vq->kicked_idx, now = vq->avail_idx;
+    bool event_idx = vq->event_idx;
+    volatile struct virtq_avail *avail = vq->avail;
+    const volatile uint16_t *avail_event = vq->avail_event;
+    const volatile struct virtq_used *used = vq->used;
+    vq->kicked_idx = now;
+    virtq_wmb(); /* virtq_publish: entries before the index */
+    avail->idx = now;
+    virtq_mb(); /* virtq_needs_notify: the index before avail_event or the flags */
+    if (event_idx)
+        return virtq_need_event(*avail_event, now, old);
+    return !(used->flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+/*
  * The device's used idx, read once for a batch of virtq_fixed_take: entries
  * up to it are complete (§2.7.14: the index is read before the entries).
  */
@@ -298,19 +320,32 @@ static inline uint16_t virtq_used_idx(const struct virtq *vq)
 }
 
 /*
- * Takes the oldest used entry of a queue of preset chains; the caller knows
- * there is one (vq->last_used != virtq_used_idx). Fills *head, *cookie and
- * *len (bytes the device wrote) and returns 1, or returns -EIO when the
- * device names a descriptor that is not an offered chain head or claims to
- * have written more than the chain holds (skipped, counted in dev_invalid).
- * The chain is no longer offered: post it again, or leave it.
+ * Whether id, as the device names it in a used entry, is the head of a chain
+ * that is offered: within the table, and holding a cookie (free descriptors
+ * and the other descriptors of a chain hold none).
  */
-static inline int virtq_fixed_take(struct virtq *vq, uint16_t *head, void **cookie, uint32_t *len)
+static inline bool virtq_chain_offered(const struct virtq *vq, uint32_t id)
+{
+    return id < vq->size && vq->cookie[id];
+}
+
+/*
+ * The check of every used entry, shared by both kinds of queue
+ * (virtq_collect_used, virtq_fixed_take): takes the oldest one, which the
+ * caller knows is there and complete (the used idx read past it, then
+ * virtq_rmb), and checks that it names an offered chain
+ * (virtq_chain_offered) and that the device wrote no more than the chain
+ * offered it. Fills *head, *cookie and *len (bytes written) and returns 1,
+ * the chain no longer offered (its cookie cleared); or returns -EIO for a
+ * bad entry, which is skipped and counted in dev_invalid. Inline: one per
+ * received frame.
+ */
+static inline int virtq_used_take(struct virtq *vq, uint16_t *head, void **cookie, uint32_t *len)
 {
     volatile struct virtq_used_elem *e = &vq->used->ring[vq->last_used & (vq->size - 1)];
     uint32_t id = e->id, written = e->len;
     vq->last_used++;
-    if (id >= vq->size || !vq->cookie[id] || written > vq->in_len[id]) {
+    if (!virtq_chain_offered(vq, id) || written > vq->in_len[id]) {
         vq->dev_invalid++;
         return -EIO;
     }
@@ -322,6 +357,19 @@ static inline int virtq_fixed_take(struct virtq *vq, uint16_t *head, void **cook
 }
 
 /*
+ * Takes the oldest used entry of a queue of preset chains; the caller knows
+ * there is one (vq->last_used != virtq_used_idx). Fills *head, *cookie and
+ * *len (bytes the device wrote) and returns 1, or returns -EIO when the
+ * device names a descriptor that is not an offered chain head or claims to
+ * have written more than the chain holds (virtq_used_take: skipped, counted
+ * in dev_invalid). The chain is no longer offered: post it again, or leave it.
+ */
+static inline int virtq_fixed_take(struct virtq *vq, uint16_t *head, void **cookie, uint32_t *len)
+{
+    return virtq_used_take(vq, head, cookie, len);
+}
+
+/*
  * Takes every used entry of a queue of preset device-readable chains
  * (transmit buffers coming back), up to max (and a queue's worth), writing
  * the heads of the chains into heads. The length the device reports is not
@@ -329,7 +377,7 @@ static inline int virtq_fixed_take(struct virtq *vq, uint16_t *head, void **cook
  * head are skipped and counted in dev_invalid. Returns how many heads were
  * written.
  */
-unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *heads, unsigned max);
+unsigned virtq_fixed_reap(struct virtq *vq, uint16_t *restrict heads, unsigned max);
 
 /*
  * The end of a pass that took used buffers and posted others, in one

@@ -21,14 +21,9 @@
 #include "lib/dns/wire.h"
 #include "lib/dns/zone.h"
 
-/* The zone's other records as this file writes them (answer.h has the A's) */
-#define NS_NAME_LEN    (sizeof(DNS_ZONE_NS_LABEL) - 1 + DNS_POINTER_LEN)
-#define HOSTMASTER_LEN (sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1 + DNS_POINTER_LEN)
-#define NS_RDLENGTH    NS_NAME_LEN
-#define SOA_TIMERS     5 /* SERIAL REFRESH RETRY EXPIRE MINIMUM */
-#define SOA_RDLENGTH   (NS_NAME_LEN + HOSTMASTER_LEN + SOA_TIMERS * sizeof(uint32_t))
-#define RR_NS_LEN      (DNS_RR_HEAD_LEN + NS_RDLENGTH)
-#define RR_SOA_LEN     (DNS_RR_HEAD_LEN + SOA_RDLENGTH)
+/* The NS record as this file writes it (answer.h has the A's and the SOA's sizes) */
+#define NS_RDLENGTH DNS_NS_NAME_LEN
+#define RR_NS_LEN   (DNS_RR_HEAD_LEN + NS_RDLENGTH)
 
 /* How much of a reply fits: all of it; with TC, the question (and OPT); with TC, the header. */
 enum reply_part {
@@ -93,7 +88,7 @@ static void resolve(const struct dns_zone *zone, const struct dns_query *q, stru
 /* The length of the zone's records in r, answer to additional. */
 static size_t records_len(const struct reply *r)
 {
-    return r->has_a * DNS_RR_A_LEN + (r->soa + r->soa_auth) * RR_SOA_LEN +
+    return r->has_a * DNS_RR_A_LEN + (r->soa + r->soa_auth) * DNS_RR_SOA_LEN +
            r->ns * (RR_NS_LEN + DNS_RR_A_LEN);
 }
 
@@ -116,7 +111,7 @@ static uint8_t *put_ns(uint8_t *p, size_t apex)
 
 static uint8_t *put_soa(uint8_t *p, size_t apex)
 {
-    p = dns_put_rr_head(p, apex, DNS_TYPE_SOA, SOA_RDLENGTH);
+    p = dns_put_rr_head(p, apex, DNS_TYPE_SOA, DNS_SOA_RDLENGTH);
     p = put_apex_child(p, DNS_ZONE_NS_LABEL, sizeof(DNS_ZONE_NS_LABEL) - 1, apex);
     p = put_apex_child(p, DNS_ZONE_HOSTMASTER_LABEL, sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1, apex);
     p = dns_put32(p, DNS_ZONE_SOA_SERIAL);

@@ -23,6 +23,13 @@
 #define DNS_RR_HEAD_LEN (DNS_POINTER_LEN + DNS_RR_FIXED_LEN)
 #define DNS_RR_A_LEN    (DNS_RR_HEAD_LEN + DNS_A_RDLENGTH)
 #define DNS_RR_OPT_LEN  (1 + DNS_RR_FIXED_LEN) /* ours: the root as owner, no options */
+/* The SOA: ns.<apex> and hostmaster.<apex>, each its label and a pointer, then five times */
+#define DNS_NS_NAME_LEN         (sizeof(DNS_ZONE_NS_LABEL) - 1 + DNS_POINTER_LEN)
+#define DNS_HOSTMASTER_NAME_LEN (sizeof(DNS_ZONE_HOSTMASTER_LABEL) - 1 + DNS_POINTER_LEN)
+#define DNS_SOA_TIMERS          5 /* SERIAL REFRESH RETRY EXPIRE MINIMUM */
+#define DNS_SOA_RDLENGTH \
+    (DNS_NS_NAME_LEN + DNS_HOSTMASTER_NAME_LEN + DNS_SOA_TIMERS * sizeof(uint32_t))
+#define DNS_RR_SOA_LEN (DNS_RR_HEAD_LEN + DNS_SOA_RDLENGTH)
 
 /*
  * dns_answer's contract (dns.h), every rule applied step by step: parse,

@@ -83,12 +83,20 @@
 
 /*
  * The n (<= 8) bytes at p as one number, the first byte lowest. Unrolled,
- * the compiler makes it one load, or a constant for a string literal.
+ * the compiler makes it one load, or a constant for a string literal; a
+ * whole word on a little-endian machine is loaded as it is, since byte
+ * loads from a computed address are not always merged.
  */
 static inline uint64_t dns_bytes_word(const void *p, size_t n)
 {
     const uint8_t *b = p;
     uint64_t w = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n == sizeof(w)) {
+        __builtin_memcpy(&w, b, sizeof(w));
+        return w;
+    }
+#endif
 #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++)
         w |= (uint64_t)b[i] << (CHAR_BIT * i);
@@ -97,10 +105,16 @@ static inline uint64_t dns_bytes_word(const void *p, size_t n)
 
 /*
  * Stores the n (<= 8) bytes of w at p, the lowest first: dns_bytes_word's
- * inverse, which the compiler merges into a few wide stores.
+ * inverse. On a little-endian machine that is w's own first n bytes, one
+ * store (byte stores of a variable word, the compiler would assemble in a
+ * vector register first); elsewhere a byte at a time.
  */
 static inline void dns_put_bytes_word(uint8_t *p, uint64_t w, size_t n)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    __builtin_memcpy(p, &w, n);
+    return;
+#endif
 #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++)
         p[i] = (uint8_t)(w >> (CHAR_BIT * i));

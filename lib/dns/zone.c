@@ -54,7 +54,7 @@ struct dns_match dns_zone_lookup(const struct dns_zone *zone, const uint8_t *nam
     if (dns_fold_equal(name, DNS_ZONE_NS_LABEL, DNS_ZONE_NS_LABEL_FOLD,
                        sizeof(DNS_ZONE_NS_LABEL) - 1))
         m.node = DNS_NODE_NS;
-    else if ((m.host = dns_zone_host_number(zone, name + 1, name[0])) != 0)
+    else if (dns_zone_host_index(name + 1, name[0], &m.host) && m.host <= zone->records)
         m.node = DNS_NODE_HOST;
     return m;
 }

@@ -77,33 +77,39 @@ struct dns_match {
 _Static_assert(DNS_ZONE_HOST_DIGITS_MAX < sizeof(uint64_t), "the digits fit one word");
 
 /*
- * The i of a "host<i>" label (its len bytes at p, after its length byte)
- * within zone, or 0 when it is not one: "host" in either case, then 1 to
- * DNS_ZONE_HOST_DIGITS_MAX decimal digits without a leading zero (host01 is
- * not host1), at most zone->records. Reads 8 bytes from p + 4 (past the
- * label: a question's name always has its apex, root, QTYPE and QCLASS
- * after). Inline: the one-pass answer and the lookup share it.
+ * Reads a "host<i>" label (its len bytes at p, after its length byte) into
+ * *i: "host" in either case, then 1 to DNS_ZONE_HOST_DIGITS_MAX decimal
+ * digits without a leading zero (host01 is not host1), so i >= 1 (the zone
+ * has it when i <= zone->records). Returns 1, or 0 when the label is not
+ * one (*i unchanged). Reads the 8 bytes that end with the label, from up
+ * to 3 bytes before p (a question's name always has the 12-byte header
+ * before it). Inline: the one-pass answer and the lookup share it.
  */
-static inline uint32_t dns_zone_host_number(const struct dns_zone *zone, const uint8_t *p,
-                                            size_t len)
+static inline int dns_zone_host_index(const uint8_t *p, size_t len, uint32_t *i)
 {
     size_t prefix = sizeof(DNS_ZONE_HOST_PREFIX) - 1;
     size_t digits = len - prefix; /* huge when len < prefix: refused below */
     if (digits - 1 >= DNS_ZONE_HOST_DIGITS_MAX ||
         !dns_fold_equal(p, DNS_ZONE_HOST_PREFIX, DNS_ZONE_HOST_PREFIX_FOLD, prefix))
         return 0;
-    /* Only the label's digits: the bytes after them are cleared */
+    /*
+     * The word ending with the last digit holds the digits in its top bytes,
+     * as eight digits with leading zeros would be; what comes before them
+     * (the prefix, the length byte, the header) is shifted out to check the
+     * digits alone, and the zeros shifted back in stand for leading zeros.
+     */
     unsigned unused_bits = CHAR_BIT * (unsigned)(sizeof(uint64_t) - digits);
-    uint64_t x = dns_bytes_word(p + prefix, sizeof(uint64_t)) ^ DNS_DIGITS_ASCII_ZERO;
-    x &= UINT64_MAX >> unused_bits;
+    uint64_t x = dns_bytes_word(p + len - sizeof(uint64_t), sizeof(uint64_t)) >> unused_bits;
+    x ^= DNS_DIGITS_ASCII_ZERO >> unused_bits;
     if (((x | (x + DNS_DIGITS_TO_TEN)) & DNS_DIGITS_HIGH_NIBS) || (x & DNS_DIGITS_LOW_BYTE) == 0)
         return 0; /* not all digits, or a leading zero */
-    /* As eight digits with leading zeros, then 10a+b, 100ab+cd, 10000abcd+efgh */
+    /* Then 10a+b, 100ab+cd, 10000abcd+efgh */
     x <<= unused_bits;
     x = (x * DNS_TEN + (x >> CHAR_BIT)) & DNS_DIGITS_PAIRS;
     x = (x * DNS_HUNDRED + (x >> 2 * CHAR_BIT)) & DNS_DIGITS_FOURS;
     x = (x * DNS_TEN_THOUSAND + (x >> 4 * CHAR_BIT)) & DNS_DIGITS_EIGHTS;
-    return x <= zone->records ? (uint32_t)x : 0;
+    *i = (uint32_t)x;
+    return 1;
 }
 
 /*

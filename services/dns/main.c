@@ -35,8 +35,8 @@ static void on_query(int sock, const void *data, size_t len, const struct mote_e
     (void)arg;
     struct mote_udp_room in_place = mote_udp_reply_buffer(sock);
     if (in_place.buf) {
-        size_t n = dns_answer(&dns_service_zone, &dns_service_stats, data, len, in_place.buf,
-                              in_place.room, DNS_TRANSPORT_UDP);
+        size_t n = dns_answer_in_place(in_place.buf, in_place.room, len, &dns_service_zone,
+                                       &dns_service_stats);
         if (n)
             mote_udp_reply(sock, n); /* or the ordinary way, when no transmit buffer is free */
         return;

@@ -80,3 +80,44 @@ def test_reply_to_another_query_is_rejected():
 def test_malformed_replies_raise_bad_reply(msg, why):
     with pytest.raises(dnswire.BadReply, match=why):
         dnswire.parse_reply(msg)
+
+
+def nodata(msg_id, name, *, qtype=dnswire.TYPE_AAAA, answers=0, soa_owner="mote.test",
+           authority_type=dnswire.TYPE_SOA, rcode=0):
+    """The reply lib/dns gives an AAAA query for a host: no answer, the zone's SOA."""
+    q = dnswire.encode_name(name) + struct.pack("!HH", qtype, 1)
+    an = b""
+    for _ in range(answers):
+        an += b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 300, 16) + bytes(16)
+    timers = struct.pack("!IIIII", 1, 3600, 600, 86400, 300)
+    rdata = b"\x02ns\xc0\x0c\x0ahostmaster\xc0\x0c" + timers
+    ns = dnswire.encode_name(soa_owner) + struct.pack("!HHIH", authority_type, 1, 300,
+                                                      len(rdata)) + rdata
+    return struct.pack("!HHHHHH", msg_id, 0x8400 | rcode, 1, answers, 1, 0) + q + an + ns
+
+
+def test_aaaa_query_asks_for_aaaa():
+    q = dnswire.build_query(0x1234, "host42.mote.test", dnswire.TYPE_AAAA)
+    assert q.endswith(b"\x04test\x00\x00\x1c\x00\x01")
+
+
+def test_nodata_for_aaaa_passes():
+    dnswire.check_answer(nodata(7, "host42.mote.test"), 7, 42, dnswire.TYPE_AAAA)
+
+
+@pytest.mark.parametrize("bad, why", [
+    (dict(answers=1), "expected no answer"),
+    (dict(soa_owner="host42.mote.test"), "expected no answer"),
+    (dict(authority_type=2), "expected no answer"),
+    (dict(qtype=dnswire.TYPE_A), "question echoed"),
+    (dict(rcode=3), "rcode 3"),
+])
+def test_wrong_nodata_is_rejected_with_the_reason(bad, why):
+    with pytest.raises(dnswire.BadReply, match=why):
+        dnswire.check_answer(nodata(7, "host42.mote.test", **bad), 7, 42, dnswire.TYPE_AAAA)
+
+
+def test_a_answer_is_not_taken_for_aaaa():
+    with pytest.raises(dnswire.BadReply, match="question echoed"):
+        dnswire.check_answer(reply(7, "host42.mote.test", bytes([10, 0, 0, 42])), 7, 42,
+                             dnswire.TYPE_AAAA)

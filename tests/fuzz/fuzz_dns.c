@@ -4,8 +4,9 @@
  * over UDP and TCP, into reply buffers from a few bytes to 64 KiB. Query and
  * reply sit in heap blocks of their exact size, so ASan sees any byte read or
  * written outside them. Also checks that answering in place (reply over the
- * query) gives the same bytes, and that dns_answer's one pass (fast.c) gives
- * the bytes and counts of the general path (answer.c) for every message.
+ * query, and over UDP through dns_answer_in_place too) gives the same bytes,
+ * and that dns_answer's one pass (fast.c) gives the bytes and counts of the
+ * general path (answer.c) for every message.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len2 = dns_answer(&zone, &stats, in_place, query_len, in_place, reply_max, transport);
     if (len2 != len || memcmp(reply, in_place, len) != 0)
         abort();
+    if (transport == DNS_TRANSPORT_UDP) {
+        /* The in-place entry: the reply and counts of dns_answer's over UDP */
+        struct dns_stats in_place_stats = {0};
+        memcpy(in_place, data + 1, query_len);
+        size_t len3 = dns_answer_in_place(in_place, reply_max, query_len, &zone, &in_place_stats);
+        if (len3 != len || memcmp(reply, in_place, len) != 0 ||
+            memcmp(&in_place_stats, &general_stats, sizeof(in_place_stats)) != 0)
+            abort();
+    }
     /* Every call is one query, then either dropped or counted under one RCODE */
     uint64_t replies = stats.noerror + stats.nxdomain + stats.refused + stats.formerr +
                        stats.notimp + stats.servfail + stats.badvers;

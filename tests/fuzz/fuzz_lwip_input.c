@@ -217,11 +217,18 @@ static int fake_transmit(struct netdev *dev, const void *const *seg, const size_
     return tx_full ? -EAGAIN : 0;
 }
 
+static int fake_transmit_frame(struct netdev *dev, const void *frame, size_t len,
+                               const struct netdev_csum *csum)
+{
+    return fake_transmit(dev, &frame, &len, 1, csum);
+}
+
 static struct netdev fake_dev = {
     .name = "fuzz",
     .mac = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}, /* QEMU's first NIC */
     .mtu = 1500,
     .transmit = fake_transmit,
+    .transmit_frame = fake_transmit_frame,
     .rx_frame_room = PBUF_POOL_BUFSIZE, /* each frame alone in a pool-sized buffer */
 };
 struct netdev *net_tx_direct = &fake_dev;

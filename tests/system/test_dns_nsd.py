@@ -101,6 +101,12 @@ def corpus():
             ("case-echoed", "HoSt9.MoTe.TeSt", T_A), ("outside", "example.com", T_A),
             ("root", ".", T_NS), ("parent", "test", T_SOA)]:
         q[label] = query(qname, qtype)
+    # AAAA, which the zone has none of: NODATA from dns_answer's one pass, and its near misses
+    q["aaaa-last"] = query(last, T_AAAA)
+    q["aaaa-ns"] = query("ns.mote.test", T_AAAA)
+    q["aaaa-case-echoed"] = query("HoSt9.MoTe.TeSt", T_AAAA)
+    q["aaaa-edns-do"] = query("host4.mote.test", T_AAAA, edns=opt(flags=OPT_DO))
+    q["aaaa-nxdomain-past-last"] = query(f"host{RECORDS + 1}.mote.test", T_AAAA)
     q["norec"] = query("host2.mote.test", flags=0)
     q["cd"] = query("host2.mote.test", flags=RD | CD)
     q["class-any"] = query("host3.mote.test", qclass=C_ANY)

@@ -503,6 +503,8 @@ static void test_dns_answers_nodata_with_soa_for_other_types(void **state)
 {
     (void)state;
     expect_negative("host5.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
+    expect_negative("HOST10000.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
+    expect_negative("ns.mote.test.", DNS_TYPE_AAAA, DNS_RCODE_NOERROR);
     expect_negative("host5.mote.test.", TYPE_MX, DNS_RCODE_NOERROR);
     expect_negative("mote.test.", DNS_TYPE_A, DNS_RCODE_NOERROR);
     expect_negative("ns.mote.test.", DNS_TYPE_NS, DNS_RCODE_NOERROR);
@@ -1096,9 +1098,36 @@ static void test_dns_answers_in_place(void **state)
     make_query(&q, "HOST77.mote.test.", DNS_TYPE_A);
     add_opt(&q, 1400, 0);
     size_t len = ask_with(&q, &r, MSG_MAX, DNS_TRANSPORT_UDP);
+    struct msg q2 = q;
     size_t in_place = dns_answer(&zone, &stats, q.b, q.len, q.b, sizeof(q.b), DNS_TRANSPORT_UDP);
     assert_int_equal(in_place, len);
     assert_memory_equal(q.b, r.b, len);
+    in_place = dns_answer_in_place(q2.b, sizeof(q2.b), q2.len, &zone, &stats);
+    assert_int_equal(in_place, len);
+    assert_memory_equal(q2.b, r.b, len);
+}
+
+/* The in-place entry holds its reply to its room: truncated when it does not fit. */
+static void test_dns_answers_in_place_within_room(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query(&q, "host42.mote.test.", DNS_TYPE_A);
+    size_t full = q.len + DNS_RR_A_LEN;
+    r = q;
+    r.len = dns_answer_in_place(r.b, full, q.len, &zone, &stats);
+    assert_int_equal(r.len, full);
+    parse(&r, &p);
+    expect_addr(&r, &p.rr[0], "10.0.0.42");
+    r = q;
+    r.len = dns_answer_in_place(r.b, full - 1, q.len, &zone, &stats);
+    assert_int_equal(r.len, q.len);
+    parse(&r, &p);
+    assert_true(p.flags & DNS_FLAG_TC);
+    assert_int_equal(stats.queries, 2);
+    assert_int_equal(stats.noerror, 2);
+    assert_int_equal(stats.truncated, 1);
 }
 
 static void test_dns_answers_over_tcp(void **state)
@@ -1190,6 +1219,31 @@ static void test_dns_a_reply_fits_its_exact_room(void **state)
     assert_int_equal(stats.truncated, 1);
 }
 
+/* The NODATA reply to AAAA fits exactly its room; a byte less, and it is truncated. */
+static void test_dns_aaaa_nodata_fits_its_exact_room(void **state)
+{
+    (void)state;
+    struct msg q, r;
+    struct parsed p;
+    make_query(&q, "host42.mote.test.", DNS_TYPE_AAAA);
+    add_opt(&q, 1232, 0);
+    size_t full = q.len + DNS_RR_SOA_LEN;
+    assert_int_equal(ask_with(&q, &r, full, DNS_TRANSPORT_UDP), full);
+    parse(&r, &p);
+    assert_false(p.flags & DNS_FLAG_TC);
+    assert_int_equal(p.an, 0);
+    assert_int_equal(p.ns, 1);
+    expect_soa(&r, &p.rr[0], "mote.test.");
+    expect_opt(&p);
+    assert_int_equal(ask_with(&q, &r, full - 1, DNS_TRANSPORT_UDP), q.len);
+    parse(&r, &p);
+    assert_true(p.flags & DNS_FLAG_TC);
+    assert_int_equal(p.an + p.ns, 0);
+    expect_opt(&p);
+    assert_int_equal(stats.truncated, 1);
+    assert_int_equal(stats.noerror, 2);
+}
+
 /* What the one pass's cases add after the question */
 enum added {
     ADD_NOTHING,
@@ -1269,6 +1323,20 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_TWO_OPTS},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
         {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"HOST9999.MOTE.TEST.", DNS_TYPE_AAAA, DNS_CLASS_IN, DNS_FLAG_RD | DNS_FLAG_CD, 0, 0},
+        {"Ns.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, DNS_FLAG_RD, 0, ADD_OPT},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN,
+         0xffff & ~DNS_FLAG_QR & ~DNS_FLAG_OPCODE_MASK, 1, ADD_OPT_COOKIE_DO},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_OPT_VERSION_1},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_OTHER},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, ADD_COUNT_ONLY},
+        {"host77.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_ANY, 0, 0, 0},
+        {"host10001.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"host0.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"a.ns.mote.test.", DNS_TYPE_AAAA, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_AAAA ^ 0x100, DNS_CLASS_IN, 0, 0, 0},
+        {"host77.mote.test.", DNS_TYPE_A ^ DNS_TYPE_AAAA ^ DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_ANY, DNS_CLASS_IN, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, DNS_CLASS_ANY, 0, 0, 0},
         {"host77.mote.test.", DNS_TYPE_A, CLASS_CH, 0, 0, 0},
@@ -1305,6 +1373,12 @@ static void test_dns_one_pass_agrees_with_general_path(void **state)
             dns_answer(&zone, &one, in_place.b, q.len, in_place.b, MSG_MAX, DNS_TRANSPORT_UDP);
         assert_int_equal(in_place.len, r.len);
         assert_memory_equal(in_place.b, r.b, r.len);
+        struct dns_stats entry = {0};
+        in_place = q;
+        in_place.len = dns_answer_in_place(in_place.b, MSG_MAX, q.len, &zone, &entry);
+        assert_int_equal(in_place.len, r.len);
+        assert_memory_equal(in_place.b, r.b, r.len);
+        assert_memory_equal(&entry, &general, sizeof(entry));
     }
 }
 
@@ -1354,10 +1428,12 @@ int main(void)
         cmocka_unit_test_setup(test_dns_sets_tc_when_reply_does_not_fit, reset),
         cmocka_unit_test_setup(test_dns_copies_id_and_rd_and_never_sets_ra, reset),
         cmocka_unit_test_setup(test_dns_answers_in_place, reset),
+        cmocka_unit_test_setup(test_dns_answers_in_place_within_room, reset),
         cmocka_unit_test_setup(test_dns_answers_over_tcp, reset),
         cmocka_unit_test_setup(test_dns_counts_every_outcome, reset),
         cmocka_unit_test_setup(test_dns_reads_host_numbers_of_every_length, reset),
         cmocka_unit_test_setup(test_dns_a_reply_fits_its_exact_room, reset),
+        cmocka_unit_test_setup(test_dns_aaaa_nodata_fits_its_exact_room, reset),
         cmocka_unit_test_setup(test_dns_one_pass_agrees_with_general_path, reset),
     };
     return cmocka_run_group_tests_name("dns", tests, NULL, NULL);

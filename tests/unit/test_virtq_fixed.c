@@ -3,8 +3,9 @@
  * Unit tests for preset chains on split virtqueues (drivers/virtio/virtq.h,
  * virtq_fixed_*): what the device sees of a preset chain, offering it again
  * by its head, what a device may return and what is refused, moving a chain's
- * buffers, taking back transmit buffers in bulk, and the end of a pass (one
- * barrier for the notification and interrupt handshakes). The test plays the
+ * buffers, taking back transmit buffers in bulk, publishing a transmit
+ * buffer with the notification check, and the end of a pass (one barrier for
+ * the notification and interrupt handshakes). The test plays the
  * device: it reads the available ring and fills the used ring.
  */
 #include <errno.h>
@@ -323,6 +324,50 @@ static void test_virtq_end_pass_without_event_idx_follows_the_flags(void **state
     assert_false(notify);
 }
 
+/* Transmit: each offer published at once, the device told only when it asked. */
+static void test_virtq_publish_needs_notify_with_event_idx(void **state)
+{
+    struct fixture *f = *state;
+    for (uint16_t i = 0; i < QSIZE; i++) {
+        struct virtq_seg seg = {.buf = f->bufs[i], .len = BUF_LEN};
+        assert_int_equal(virtq_fixed_chain(&f->vq, i, &seg, 1, 0), 0);
+    }
+    *f->vq.avail_event = 0; /* the device waits at entry 0 */
+    virtq_fixed_post(&f->vq, 0, f->bufs[0]);
+    assert_true(virtq_publish_needs_notify(&f->vq)); /* 0 -> 1 passes 0 */
+    assert_int_equal(f->vq.avail->idx, 1);
+    assert_int_equal(dev_pop(f), 0);
+    virtq_fixed_post(&f->vq, 1, f->bufs[1]);
+    assert_false(virtq_publish_needs_notify(&f->vq)); /* it has not asked again */
+    assert_int_equal(f->vq.avail->idx, 2);
+    *f->vq.avail_event = 3;
+    virtq_fixed_post(&f->vq, 2, f->bufs[2]);
+    assert_false(virtq_publish_needs_notify(&f->vq)); /* 2 -> 3 */
+    virtq_fixed_post(&f->vq, 3, f->bufs[3]);
+    virtq_fixed_post(&f->vq, 4, f->bufs[4]);
+    assert_true(virtq_publish_needs_notify(&f->vq)); /* 3 -> 5 passes 3 */
+    assert_int_equal(f->vq.avail->idx, 5);
+    assert_int_equal(dev_pop(f), 1);
+    assert_int_equal(dev_pop(f), 2);
+    assert_int_equal(dev_pop(f), 3);
+    assert_int_equal(dev_pop(f), 4);
+    assert_int_equal(dev_pop(f), -1);
+}
+
+static void test_virtq_publish_needs_notify_without_event_idx_follows_the_flag(void **state)
+{
+    struct fixture *f = *state;
+    struct virtq_seg seg = {.buf = f->bufs[0], .len = BUF_LEN};
+    assert_int_equal(virtq_fixed_chain(&f->vq, 0, &seg, 1, 0), 0);
+    virtq_fixed_post(&f->vq, 0, f->bufs[0]);
+    assert_true(virtq_publish_needs_notify(&f->vq));
+    assert_int_equal(f->vq.avail->idx, 1);
+    f->vq.used->flags = VIRTQ_USED_F_NO_NOTIFY;
+    virtq_fixed_post(&f->vq, 0, f->bufs[0]);
+    assert_false(virtq_publish_needs_notify(&f->vq));
+    assert_int_equal(f->vq.avail->idx, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +387,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_virtq_fixed_survives_the_index_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_end_pass_with_event_idx, setup_event_idx,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_virtq_publish_needs_notify_with_event_idx,
+                                        setup_event_idx, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_virtq_publish_needs_notify_without_event_idx_follows_the_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtq_end_pass_without_event_idx_follows_the_flags,
                                         setup, teardown),
     };

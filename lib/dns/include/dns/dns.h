@@ -98,4 +98,15 @@ int dns_zone_init(struct dns_zone *zone, uint32_t records);
 size_t dns_answer(const struct dns_zone *zone, struct dns_stats *stats, const uint8_t *query,
                   size_t query_len, uint8_t *reply, size_t reply_max, enum dns_transport transport);
 
+/*
+ * dns_answer(zone, stats, msg, len, msg, room, DNS_TRANSPORT_UDP): a query
+ * received over UDP answered over itself, in its receive buffer (room bytes
+ * from msg on may be written). The same reply and counts, in fewer
+ * instructions: nothing to compare or copy, and the buffer and its room
+ * first, in the order a receive call hands them back in (Mote's
+ * mote_udp_reply_buffer), so a caller passes them on as they came.
+ */
+size_t dns_answer_in_place(uint8_t *msg, size_t room, size_t len, const struct dns_zone *zone,
+                           struct dns_stats *stats);
+
 #endif
