@@ -41,6 +41,7 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/pauth.h"
 #include "arch/aarch64/rndr.h"
+#include "arch/aarch64/semihost.h"
 #include "arch/aarch64/stack_guard.h"
 #include "arch/aarch64/trap.h"
 #include "kernel/console.h"
@@ -95,9 +96,17 @@ static const struct {
     {"ntp", "sntp: this service does not use the network; ntp= is ignored"},
 };
 
-/* Stops before the console exists: nothing can be said, a debugger finds it here. */
-static void stop_silently(void)
+/*
+ * Stops before the console exists. Only semihosting, where QEMU offers it,
+ * can say why and end the run with the crash status; without it the core
+ * waits here, where a debugger finds it.
+ */
+static void stop_early(const char *why)
 {
+    semihost_write("*** MOTE STOPPED before the console: ");
+    semihost_write(why);
+    semihost_write("\n");
+    semihost_exit(MOTE_EXIT_CRASH);
     for (;;)
         cpu_wait_for_interrupt();
 }
@@ -120,7 +129,7 @@ static void *heap_setup(void *fdt, const struct mem_range *ram, unsigned nram)
     struct mem_range heap = memregion_largest_free(ram, nram, used, nused);
     uint64_t fdt_size = fdt ? (fdt_totalsize(fdt) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : 0;
     if (heap.size <= fdt_size || mmu_map(heap.base, heap.size, MMU_DATA) != 0)
-        stop_silently();
+        stop_early("no room for the heap in the RAM the device tree describes");
     void *moved = fdt ? (void *)(heap.base + heap.size - fdt_size) : NULL;
     if (fdt)
         memmove(moved, fdt, fdt_totalsize(fdt));
@@ -230,12 +239,13 @@ __attribute__((no_stack_protector)) void kernel_main(uint64_t boot_x0)
      */
     void *fdt = (void *)boot_x0;
     if (fdt && fdt_pack(fdt) != 0)
-        stop_silently();
+        stop_early("the device tree is malformed (it does not pack)");
 
     struct mem_range ram[BOARD_MAX_RAM];
     unsigned nram = platform_ram(fdt, ram, BOARD_MAX_RAM);
     if (nram == 0)
-        stop_silently();
+        stop_early("no RAM found: no device tree, or one this board cannot read (more nodes or "
+                   "deeper than its index holds, or malformed)");
     fdt = heap_setup(fdt, ram, nram);
     int err = platform_init(fdt, &board);
     if (err)

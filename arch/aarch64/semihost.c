@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Semihosting exit, see semihost.h. */
+/* Semihosting exit and console output, see semihost.h. */
 #include "arch/aarch64/semihost.h"
 
 #include <errno.h>
 
+#define SYS_WRITE0               0x04
 #define SYS_EXIT                 0x18
 #define ADP_STOPPED_APPLICATION  0x20026
 #define HLT_SEMIHOSTING_ENCODING 0xd45e0000u /* hlt #0xf000 */
@@ -28,6 +29,14 @@ int semihost_exit(int code)
     semihost_call(SYS_EXIT, block);
     probing = 0;
     return -ENOSYS;
+}
+
+int semihost_write(const char *text)
+{
+    probing = 1;
+    uint64_t ret = semihost_call(SYS_WRITE0, text);
+    probing = 0;
+    return ret == SEMIHOST_UNAVAILABLE ? -ENOSYS : 0;
 }
 
 int semihost_is_probe(uint64_t pc)

@@ -4,7 +4,9 @@ import subprocess
 
 import pytest
 
-from qemu import image
+from qemu import TIMEOUT_S, image
+
+CRASH_EXIT = 70  # MOTE_EXIT_CRASH
 
 GREETING = r"Hello from Mote on QEMU virt: (\S+) x(\d+), (\d+) MiB RAM"
 
@@ -80,3 +82,36 @@ def test_extra_cores_are_counted_and_parked(qemu):
     m = q.wait_for(GREETING)
     assert m.group(2) == "4", f"expected x4 cores in the greeting, got: {m.group(0)}"
     q.wait_for(r"ticks done")
+
+
+def virt_dts_with(tmp_path, extra):
+    """QEMU virt's own device tree (dumpdtb) with extra nodes under the root, compiled."""
+    dumped = tmp_path / "virt.dtb"
+    subprocess.run(["qemu-system-aarch64", "-M", f"virt,dumpdtb={dumped}", "-cpu", "cortex-a53",
+                    "-m", "128M", "-display", "none", "-nic", "none"],
+                   check=True, capture_output=True, timeout=TIMEOUT_S)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(dumped)],
+                         check=True, capture_output=True, text=True).stdout
+    end = dts.rindex("};")
+    out = tmp_path / "big.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(out)],
+                   input=dts[:end] + extra + dts[end:], check=True, text=True)
+    return out
+
+
+# More nodes than platform/virt's index holds (512), and deeper than DEVTREE_MAX_DEPTH (16).
+UNREADABLE_TREES = {
+    "wide": "filler {" + "".join(f"n{k} {{ }};" for k in range(600)) + "};",
+    "deep": "".join(f"d{k} {{ " for k in range(20)) + "}; " * 20,
+}
+
+
+@pytest.mark.parametrize("shape", UNREADABLE_TREES)
+def test_a_device_tree_the_board_cannot_read_stops_the_boot_with_a_reason(qemu, tmp_path, shape):
+    """Before the console exists, semihosting says why, and the run ends with the crash status."""
+    dtb = virt_dts_with(tmp_path, UNREADABLE_TREES[shape])
+    q = qemu(image("hello"), extra=("-dtb", str(dtb)))
+    q.wait_for(r"\*\*\* MOTE STOPPED before the console: no RAM found: no device tree, or one "
+               r"this board cannot read")
+    status = q.wait_exit()
+    assert status == CRASH_EXIT, f"expected exit status {CRASH_EXIT}, got {status}; last lines:\n{q.tail()}"
