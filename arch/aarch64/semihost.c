@@ -11,11 +11,14 @@
 
 static volatile int probing;
 
+/* One call; without semihosting the HLT traps and trap.c makes it return SEMIHOST_UNAVAILABLE. */
 static uint64_t semihost_call(uint64_t op, const void *arg)
 {
+    probing = 1; /* before the register variables: only the asm keeps them in place */
     register uint64_t x0 __asm__("x0") = op;
     register const void *x1 __asm__("x1") = arg;
     __asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+    probing = 0;
     return x0;
 }
 
@@ -25,18 +28,13 @@ int semihost_exit(int code)
     static uint64_t block[2];
     block[0] = ADP_STOPPED_APPLICATION;
     block[1] = (uint64_t)(int64_t)code;
-    probing = 1;
     semihost_call(SYS_EXIT, block);
-    probing = 0;
     return -ENOSYS;
 }
 
 int semihost_write(const char *text)
 {
-    probing = 1;
-    uint64_t ret = semihost_call(SYS_WRITE0, text);
-    probing = 0;
-    return ret == SEMIHOST_UNAVAILABLE ? -ENOSYS : 0;
+    return semihost_call(SYS_WRITE0, text) == SEMIHOST_UNAVAILABLE ? -ENOSYS : 0;
 }
 
 int semihost_is_probe(uint64_t pc)
